@@ -1,0 +1,248 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"pubdata/internal/authz"
+	"pubdata/internal/demo"
+	"pubdata/internal/identity"
+	"pubdata/internal/validate"
+	"pubdata/internal/workday"
+)
+
+func migrateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "应用数据库迁移 / apply database migrations",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			fmt.Printf("数据库已是最新 / database is up to date (%s %s)\n", a.DB.Dialect, a.DB.Where)
+			return nil
+		},
+	}
+}
+
+func demoCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "加载演示区域 / load the demo region",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if demo.Loaded(cmd.Context(), a) {
+				fmt.Println("演示区域已存在 / the demo region is already loaded")
+				return nil
+			}
+			if err := demo.Load(cmd.Context(), a); err != nil {
+				return err
+			}
+			fmt.Println("演示区域已加载 / demo region loaded")
+			printAccounts()
+			return nil
+		},
+	}
+}
+
+func auditCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "audit", Short: "审计日志 / audit log"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "verify",
+		Short: "校验审计日志哈希链 / verify the audit hash chain",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			res, err := a.Audit.Verify(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if !res.OK {
+				fmt.Printf("审计日志哈希链被破坏，第一个异常位置 / chain broken at position %d: %s\n", res.BadSeq, res.Reason)
+				return exitCode(2)
+			}
+			fmt.Printf("审计日志完整 / audit chain intact: %d records\n", res.Count)
+			return nil
+		},
+	})
+	return cmd
+}
+
+func calendarCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "calendar", Short: "工作日历 / working-day calendar"}
+	var from string
+	var n int
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "计算 N 个工作日后的日期 / add working days to a date",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := workday.Parse(from)
+			if err != nil {
+				return err
+			}
+			if n < 0 {
+				return fmt.Errorf("--workdays 不能为负数 / must not be negative")
+			}
+			cal := workday.Default()
+			// Use the database's table when one exists, so imported years count.
+			if a, err := openApp(cmd.Context()); err == nil {
+				cal = a.Calendar
+				defer a.Close()
+			}
+			fmt.Println(workday.Format(cal.AddWorkdays(t, n)))
+			return nil
+		},
+	}
+	add.Flags().StringVar(&from, "from", "", "起算日期 / start date YYYY-MM-DD")
+	add.Flags().IntVar(&n, "workdays", 0, "工作日数 / number of working days")
+	add.MarkFlagRequired("from")
+	add.MarkFlagRequired("workdays")
+	imp := &cobra.Command{
+		Use:   "import FILE",
+		Short: "导入节假日表（CSV 或 JSON）/ import a holiday table",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			days, err := workday.ParseTable(f)
+			if err != nil {
+				return err
+			}
+			a, err := openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if err := a.CalStore.Import(cmd.Context(), a.Audit, "cli", "cli", "", days); err != nil {
+				return err
+			}
+			fmt.Printf("已导入 %d 天 / imported %d days for %v\n", len(days), len(days), workday.Years(days))
+			return nil
+		},
+	}
+	var year int
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "列出某年的节假日与调休 / list a year's days off and make-up days",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			for _, d := range a.Calendar.Days(year) {
+				fmt.Printf("%s\t%s\t%s\n", d.Date, d.Kind, d.Name)
+			}
+			return nil
+		},
+	}
+	list.Flags().IntVar(&year, "year", time.Now().In(workday.Location).Year(), "年份 / year")
+	cmd.AddCommand(add, imp, list)
+	return cmd
+}
+
+func userCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "user", Short: "用户管理 / users"}
+	var in identity.NewUser
+	var roles string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "创建用户 / create a user",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, r := range strings.Split(roles, ",") {
+				if r = strings.TrimSpace(r); r != "" {
+					in.Roles = append(in.Roles, authz.Role(r))
+				}
+			}
+			if in.Password == "" {
+				in.Password = os.Getenv("PUBDATA_PASSWORD")
+			}
+			a, err := openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			u, err := a.Identity.CreateUser(cmd.Context(), a.DB, in)
+			if err != nil {
+				return err
+			}
+			a.Audit.Log(cmd.Context(), auditEvent("identity.user.create", "user", u.ID))
+			fmt.Printf("已创建用户 / created user %s (%s)\n", u.Username, u.ID)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&in.Username, "username", "", "用户名 / username")
+	create.Flags().StringVar(&in.DisplayName, "name", "", "姓名 / display name")
+	create.Flags().StringVar(&in.Password, "password", "", "密码（或环境变量 PUBDATA_PASSWORD）/ password (or env PUBDATA_PASSWORD)")
+	create.Flags().StringVar(&in.OrgID, "org", "", "机构 ID / organization id")
+	create.Flags().StringVar(&roles, "roles", "", "角色，逗号分隔 / roles, comma-separated")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "列出用户 / list users",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			us, err := a.Identity.Users(cmd.Context(), "")
+			if err != nil {
+				return err
+			}
+			for _, u := range us {
+				var rs []string
+				for _, r := range u.Roles {
+					rs = append(rs, string(r))
+				}
+				fmt.Printf("%-16s %-24s %s\n", u.Username, u.DisplayName, strings.Join(rs, ","))
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(create, list)
+	return cmd
+}
+
+func validateCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "validate", Short: "校验标识符 / check identifiers"}
+	run := func(check func(string) error) func(cmd *cobra.Command, args []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			bad := 0
+			for _, v := range args {
+				if err := check(v); err != nil {
+					bad++
+					zh, en := err.Error(), err.Error()
+					if ve, ok := err.(*validate.Error); ok {
+						zh, en = ve.ZH, ve.EN
+					}
+					fmt.Printf("%s\t无效 / invalid: %s / %s\n", v, zh, en)
+				} else {
+					fmt.Printf("%s\t有效 / valid\n", v)
+				}
+			}
+			if bad > 0 {
+				return exitCode(1)
+			}
+			return nil
+		}
+	}
+	cmd.AddCommand(&cobra.Command{Use: "id-number VALUE…", Short: "公民身份号码 / citizen ID number (GB 11643)", Args: cobra.MinimumNArgs(1), RunE: run(validate.CitizenID)})
+	cmd.AddCommand(&cobra.Command{Use: "credit-code VALUE…", Short: "统一社会信用代码 / unified social credit code (GB 32100)", Args: cobra.MinimumNArgs(1), RunE: run(validate.CreditCode)})
+	return cmd
+}

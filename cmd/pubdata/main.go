@@ -1,0 +1,80 @@
+// Command pubdata runs the public data platform (公共数据平台) and its operator tools.
+//
+//	pubdata serve --demo            start on http://127.0.0.1:8080 with an embedded SQLite database
+//	pubdata migrate                 apply database migrations
+//	pubdata demo                    load the demo region
+//	pubdata audit verify            check the audit log's hash chain
+//	pubdata calendar add|import|list
+//	pubdata user create|list
+//	pubdata validate id-number|credit-code VALUE…
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/app"
+)
+
+// global flags
+var (
+	flagData      string
+	flagDB        string
+	flagAuditAlgo string
+)
+
+func openApp(ctx context.Context) (*app.App, error) {
+	dsn := flagDB
+	if dsn == "" {
+		dsn = os.Getenv("PUBDATA_DB")
+	}
+	return app.Open(ctx, app.Config{DSN: dsn, DataDir: flagData, AuditAlgo: flagAuditAlgo})
+}
+
+func main() {
+	root := &cobra.Command{
+		Use:           "pubdata",
+		Short:         "pubdata — 公共数据平台 / public data platform",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&flagData, "data", "pubdata-data", "数据目录 / data directory (SQLite file, uploads)")
+	root.PersistentFlags().StringVar(&flagDB, "db", "", "数据库 / database: postgres://… (default: SQLite in --data; env PUBDATA_DB)")
+	root.PersistentFlags().StringVar(&flagAuditAlgo, "audit-algo", "sha256", "审计哈希算法 / audit hash: sha256 or sm3")
+	root.AddCommand(serveCmd(), migrateCmd(), demoCmd(), auditCmd(), calendarCmd(), userCmd(), validateCmd())
+	for _, f := range extraCommands {
+		root.AddCommand(f())
+	}
+	if err := root.Execute(); err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) {
+			fmt.Fprintf(os.Stderr, "错误 / error [%s]: %s / %s\n", e.Code, e.ZH, e.EN)
+			for _, f := range e.Fields {
+				if f.Line > 0 {
+					fmt.Fprintf(os.Stderr, "  第 %d 行 / line %d: %s: %s / %s\n", f.Line, f.Line, f.Field, f.ZH, f.EN)
+				} else {
+					fmt.Fprintf(os.Stderr, "  %s: %s / %s\n", f.Field, f.ZH, f.EN)
+				}
+			}
+		} else {
+			fmt.Fprintf(os.Stderr, "错误 / error: %v\n", err)
+		}
+		var ec exitCode
+		if errors.As(err, &ec) {
+			os.Exit(int(ec))
+		}
+		os.Exit(1)
+	}
+}
+
+// extraCommands are added by each capability from its own file (catalog, ingest, …).
+var extraCommands []func() *cobra.Command
+
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"pubdata/internal/demo"
+	"pubdata/internal/server"
+)
+
+func serveCmd() *cobra.Command {
+	var addr, certFile, keyFile string
+	var withDemo, noJobs bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "启动平台 / start the platform",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			// Take the port first so a busy port fails fast, before any database work.
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("无法监听 %s（端口可能已被占用）/ cannot listen on %s (port in use?): %w", addr, addr, err)
+			}
+			a, err := openApp(ctx)
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			defer a.Close()
+			if withDemo {
+				if err := demo.Load(ctx, a); err != nil {
+					ln.Close()
+					return fmt.Errorf("加载演示数据失败 / loading the demo region failed: %w", err)
+				}
+			}
+			secure := certFile != ""
+			h, _, err := server.Handler(a, secure)
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			if !noJobs {
+				a.Jobs.Start(ctx, 30*time.Second)
+			}
+			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+			if secure {
+				srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+			}
+			scheme := "http"
+			if secure {
+				scheme = "https"
+			}
+			fmt.Printf("pubdata 公共数据平台已启动 / running at %s://%s  (数据库 / database: %s %s)\n", scheme, ln.Addr(), a.DB.Dialect, a.DB.Where)
+			if withDemo {
+				printAccounts()
+			}
+			errc := make(chan error, 1)
+			go func() {
+				if secure {
+					errc <- srv.ServeTLS(ln, certFile, keyFile)
+				} else {
+					errc <- srv.Serve(ln)
+				}
+			}()
+			select {
+			case err := <-errc:
+				if !errors.Is(err, http.ErrServerClosed) {
+					return err
+				}
+			case <-ctx.Done():
+				sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				srv.Shutdown(sctx)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "监听地址 / listen address HOST:PORT")
+	cmd.Flags().BoolVar(&withDemo, "demo", false, "加载演示区域 / load the demo region")
+	cmd.Flags().StringVar(&certFile, "tls-cert", "", "TLS 证书文件 / TLS certificate file")
+	cmd.Flags().StringVar(&keyFile, "tls-key", "", "TLS 私钥文件 / TLS key file")
+	cmd.Flags().BoolVar(&noJobs, "no-jobs", false, "不在本节点运行定时任务 / do not run background jobs on this node")
+	return cmd
+}
+
+func printAccounts() {
+	fmt.Println("演示账户（密码均为 / every password is " + demo.Password + "）:")
+	for _, acc := range demo.Accounts {
+		fmt.Printf("  %-16s %s\n", acc.Username, acc.Name)
+	}
+}

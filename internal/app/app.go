@@ -1,0 +1,96 @@
+// Package app assembles the platform: it opens the database, applies migrations, builds every
+// domain service on one clock and one audit log, and registers the background jobs. The HTTP
+// API, the web UI, the CLI and the tests all drive the platform through an *App.
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"pubdata/internal/audit"
+	"pubdata/internal/db"
+	"pubdata/internal/identity"
+	"pubdata/internal/jobs"
+	"pubdata/internal/notify"
+	"pubdata/internal/workday"
+)
+
+// Config selects the database and a few platform-wide settings.
+type Config struct {
+	DSN       string // postgres://… or empty / a SQLite path
+	DataDir   string // where the SQLite file and uploaded files live
+	AuditAlgo string // sha256 (default) or sm3
+	// SecretKey encrypts stored secrets (source DSNs, …); derived from the data dir when empty.
+	SecretKey []byte
+	Now       func() time.Time
+}
+
+// App is the assembled platform.
+type App struct {
+	Cfg      Config
+	DB       *db.DB
+	Now      func() time.Time
+	Audit    *audit.Service
+	Identity *identity.Service
+	Calendar *workday.Calendar
+	CalStore *workday.Store
+	Notify   *notify.Service
+	Jobs     *jobs.Scheduler
+}
+
+// Open opens (and migrates) the database and builds the services.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	d, err := db.Open(ctx, cfg.DSN, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a, err := New(ctx, d, cfg)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New builds the services over an open, migrated database.
+func New(ctx context.Context, d *db.DB, cfg Config) (*App, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	now := cfg.Now
+	a := &App{Cfg: cfg, DB: d, Now: now}
+	a.Audit = audit.New(d, cfg.AuditAlgo)
+	a.Audit.Now = now
+	a.Identity = identity.New(d, a.Audit)
+	a.Identity.Now = now
+	a.Calendar = workday.New(nil)
+	a.CalStore = &workday.Store{DB: d, Cal: a.Calendar}
+	if err := a.CalStore.EnsureShipped(ctx); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	a.Notify = notify.New(d)
+	a.Notify.Now = now
+	a.Jobs = jobs.New(d)
+	a.Jobs.Now = now
+	a.Jobs.Add(jobs.Job{Name: "calendar.reload", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+		return a.CalStore.Load(ctx)
+	}})
+	for _, hook := range domainHooks {
+		if err := hook(ctx, a); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// domainHooks build the domain services (catalog, ingest, share, …), each from its own file in
+// this package, so that adding a capability adds a file rather than editing this one.
+var domainHooks []func(ctx context.Context, a *App) error
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,209 @@
+// Package authz is the platform's one place for authorization decisions (权限判定). Each resource
+// kind has one decision function fed by the principal's roles, organization and region and by
+// the resource's own attributes; every HTTP route, CLI command and job calls it. A table-driven
+// test enumerates the matrix.
+package authz
+
+import (
+	"slices"
+
+	"pubdata/internal/apperr"
+)
+
+// Role is a duty a user holds.
+type Role string
+
+const (
+	AuthorityAdmin    Role = "authority_admin"    // 数据主管部门管理员
+	AuthorityReviewer Role = "authority_reviewer" // 数据主管部门审核员
+	DataOfficer       Role = "data_officer"       // 数据专员（部门）
+	AgencyApprover    Role = "agency_approver"    // 部门审批人
+	SecurityOfficer   Role = "security_officer"   // 安全责任人
+	Auditor           Role = "auditor"            // 审计员
+	Oversight         Role = "oversight"          // 监管部门（网信、公安、保密、密码、国资）只读
+	OperatorStaff     Role = "operator_staff"     // 运营单位人员
+	AppUnitUser       Role = "app_unit_user"      // 应用单位用户
+	Expert            Role = "expert"             // 专家委员会委员
+	PublicUser        Role = "public_user"        // 社会公众（自然人/法人）
+)
+
+// AllRoles lists every role, in display order.
+var AllRoles = []Role{AuthorityAdmin, AuthorityReviewer, DataOfficer, AgencyApprover, SecurityOfficer,
+	Auditor, Oversight, OperatorStaff, AppUnitUser, Expert, PublicUser}
+
+// RoleNames gives each role's Chinese and English name.
+var RoleNames = map[Role][2]string{
+	AuthorityAdmin:    {"主管部门管理员", "Authority administrator"},
+	AuthorityReviewer: {"主管部门审核员", "Authority reviewer"},
+	DataOfficer:       {"数据专员", "Data officer"},
+	AgencyApprover:    {"部门审批人", "Agency approver"},
+	SecurityOfficer:   {"安全责任人", "Security officer"},
+	Auditor:           {"审计员", "Auditor"},
+	Oversight:         {"监管部门", "Oversight body"},
+	OperatorStaff:     {"运营单位人员", "Operator staff"},
+	AppUnitUser:       {"应用单位用户", "Application unit user"},
+	Expert:            {"专家委员会委员", "Expert committee member"},
+	PublicUser:        {"社会公众", "Public user"},
+}
+
+// OrgKind is the kind of an organization (SPEC §0).
+type OrgKind string
+
+const (
+	KindAuthority       OrgKind = "authority"        // 公共数据主管部门
+	KindAgency          OrgKind = "agency"           // 公共管理和服务机构
+	KindUtility         OrgKind = "utility"          // 公共服务运营单位（水电气热、通信、公交）
+	KindOperator        OrgKind = "operator"         // 授权运营单位
+	KindAppUnit         OrgKind = "app_unit"         // 应用单位
+	KindEnterprise      OrgKind = "enterprise"       // 企业/法人
+	KindOversight       OrgKind = "oversight"        // 监管部门
+	KindExpertCommittee OrgKind = "expert_committee" // 专家委员会
+	KindPlatformService OrgKind = "platform_service" // 平台技术服务单位
+)
+
+// OrgKinds lists every kind with its Chinese and English name.
+var OrgKinds = map[OrgKind][2]string{
+	KindAuthority:       {"公共数据主管部门", "Data authority"},
+	KindAgency:          {"公共管理和服务机构", "Agency"},
+	KindUtility:         {"公共服务运营单位", "Public utility"},
+	KindOperator:        {"授权运营单位", "Authorized operator"},
+	KindAppUnit:         {"应用单位", "Application unit"},
+	KindEnterprise:      {"企业", "Enterprise"},
+	KindOversight:       {"监管部门", "Oversight body"},
+	KindExpertCommittee: {"专家委员会", "Expert committee"},
+	KindPlatformService: {"平台技术服务单位", "Platform service unit"},
+}
+
+// IsDataHolder tells whether an organization kind holds public data (can be a provider).
+func (k OrgKind) IsDataHolder() bool { return k == KindAgency || k == KindUtility || k == KindAuthority }
+
+// Principal is who is acting: a logged-in user, an API token, or nobody.
+type Principal struct {
+	UserID      string  `json:"user_id"`
+	Username    string  `json:"username"`
+	DisplayName string  `json:"display_name"`
+	OrgID       string  `json:"org_id"`
+	OrgName     string  `json:"org_name"`
+	OrgKind     OrgKind `json:"org_kind"`
+	RegionCode  string  `json:"region_code"`
+	Roles       []Role  `json:"roles"`
+	// TokenID and Scopes are set when the call came with an API token; scopes narrow what
+	// the token may do below the user's roles.
+	TokenID string   `json:"token_id,omitempty"`
+	Scopes  []string `json:"scopes,omitempty"`
+	// Subject binds a token to one object (e.g. a share grant or an ingest entry).
+	Subject string `json:"subject,omitempty"`
+}
+
+// System is the principal of the platform's own jobs.
+var System = &Principal{UserID: "system", Username: "system", DisplayName: "系统 / system"}
+
+// Authenticated tells whether somebody is logged in.
+func (p *Principal) Authenticated() bool { return p != nil && p.UserID != "" }
+
+// Has tells whether the principal holds any of the roles.
+func (p *Principal) Has(roles ...Role) bool {
+	if p == nil {
+		return false
+	}
+	for _, r := range roles {
+		if slices.Contains(p.Roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scoped tells whether a token principal may use scope s (session principals may use all).
+func (p *Principal) Scoped(s string) bool {
+	if p == nil || p.TokenID == "" {
+		return true
+	}
+	return slices.Contains(p.Scopes, s) || slices.Contains(p.Scopes, "*")
+}
+
+// IsAuthority tells whether the principal works at a data authority.
+func (p *Principal) IsAuthority() bool {
+	return p != nil && p.OrgKind == KindAuthority && p.Has(AuthorityAdmin, AuthorityReviewer)
+}
+
+// Action is what is being attempted.
+type Action string
+
+const (
+	Read   Action = "read"
+	Create Action = "create"
+	Update Action = "update"
+	Delete Action = "delete"
+	Review Action = "review"
+	Manage Action = "manage"
+)
+
+func deny(p *Principal) error {
+	if !p.Authenticated() {
+		return apperr.Unauthenticated
+	}
+	return apperr.Forbidden
+}
+
+func allow(ok bool, p *Principal) error {
+	if ok {
+		return nil
+	}
+	return deny(p)
+}
+
+// Audit decides access to the audit log: auditors, oversight bodies and authority administrators
+// read everything; any other logged-in user reads only its own organization's records.
+// ownOrg is the organization the query is restricted to ("" = all).
+func Audit(p *Principal, act Action, ownOrg string) error {
+	if act != Read {
+		return deny(p) // append-only: nobody edits the log
+	}
+	if p.Has(Auditor, Oversight, AuthorityAdmin) {
+		return nil
+	}
+	return allow(p.Authenticated() && ownOrg != "" && ownOrg == p.OrgID && p.Has(SecurityOfficer, DataOfficer), p)
+}
+
+// Calendar decides access to the working-day calendar: everyone logged in reads; authority
+// administrators edit and import.
+func Calendar(p *Principal, act Action) error {
+	if act == Read {
+		return allow(p.Authenticated(), p)
+	}
+	return allow(p.Has(AuthorityAdmin), p)
+}
+
+// Directory decides access to regions, organizations and users. Everyone logged in reads
+// regions and organizations; users are read by their own organization's staff and the
+// authority; only authority administrators create and change them.
+func Directory(p *Principal, act Action, orgID string) error {
+	switch act {
+	case Read:
+		if orgID == "" {
+			return allow(p.Authenticated(), p)
+		}
+		return allow(p.Has(AuthorityAdmin, AuthorityReviewer, Auditor, Oversight) || (p.Authenticated() && p.OrgID == orgID), p)
+	default:
+		return allow(p.Has(AuthorityAdmin), p)
+	}
+}
+
+// Notifications decides access to an inbox: a user reads its own and its organization's.
+func Notifications(p *Principal, act Action, userID, orgID string) error {
+	return allow(p.Authenticated() && (userID == p.UserID || (orgID != "" && orgID == p.OrgID)), p)
+}
+
+// Tokens decides who manages API tokens: each user its own; authority admins anyone's.
+func Tokens(p *Principal, act Action, ownerID string) error {
+	if p.TokenID != "" {
+		return deny(p) // a token may not mint or revoke tokens
+	}
+	return allow(p.Authenticated() && (ownerID == p.UserID || p.Has(AuthorityAdmin)), p)
+}
+
+// Jobs decides who sees and triggers scheduled jobs.
+func Jobs(p *Principal, act Action) error {
+	return allow(p.Has(AuthorityAdmin), p)
+}

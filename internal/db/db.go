@@ -1,0 +1,225 @@
+// Package db opens the platform's database — embedded SQLite (default) or PostgreSQL
+// (production, several stateless nodes) — applies the versioned migrations of each dialect and
+// gives the domain packages one transaction helper. SQL is written once with $1 placeholders,
+// which both backends accept; the few dialect differences are methods on DB.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite", pure Go (cgo-free cross builds)
+)
+
+// Dialect names a backend.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Q is what both *sql.DB and *sql.Tx offer; services accept it so a caller can run them inside
+// its own transaction.
+type Q interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is an open platform database.
+type DB struct {
+	*sql.DB
+	Dialect Dialect
+	// Where is a printable location (file path or DSN without password).
+	Where string
+}
+
+//go:embed migrations
+var migrations embed.FS
+
+// IsPostgresDSN tells whether a DSN selects PostgreSQL.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn; an empty dsn means the SQLite file pubdata.db inside
+// dataDir (created if missing). It pings the database so a bad DSN fails here, clearly.
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	if IsPostgresDSN(dsn) {
+		sqldb, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("数据库连接串无效 / invalid database DSN: %w", err)
+		}
+		sqldb.SetMaxOpenConns(32)
+		sqldb.SetMaxIdleConns(16)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := sqldb.PingContext(pctx); err != nil {
+			sqldb.Close()
+			return nil, fmt.Errorf("无法连接 PostgreSQL / cannot reach PostgreSQL at %s: %w", redact(dsn), err)
+		}
+		return &DB{DB: sqldb, Dialect: Postgres, Where: redact(dsn)}, nil
+	}
+	path := dsn
+	path = strings.TrimPrefix(path, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	if path == "" {
+		if dataDir == "" {
+			dataDir = "pubdata-data"
+		}
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("无法创建数据目录 / cannot create data directory %s: %w", dataDir, err)
+		}
+		if err := checkWritable(dataDir); err != nil {
+			return nil, err
+		}
+		path = filepath.Join(dataDir, "pubdata.db")
+	} else if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(20000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_txlock", "immediate")
+	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	sqldb.SetMaxOpenConns(8)
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("无法打开 SQLite 数据库 / cannot open SQLite database %s: %w", path, err)
+	}
+	return &DB{DB: sqldb, Dialect: SQLite, Where: path}, nil
+}
+
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("数据目录不可写 / data directory %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	return u.String()
+}
+
+// Migrate applies every pending migration of this dialect. Each migration runs in its own
+// transaction, so a failing one leaves the database as it was before it.
+func (d *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+string(d.Dialect))
+	if err != nil {
+		return err
+	}
+	gd := goose.DialectSQLite3
+	if d.Dialect == Postgres {
+		gd = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(gd, d.DB, sub, goose.WithAllowOutofOrder(true))
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("数据库迁移失败 / migration failed: %w", err)
+	}
+	return nil
+}
+
+// Tx runs fn inside a transaction, committing if fn returns nil and rolling back otherwise.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := d.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ForUpdate is the row-lock suffix for SELECTs that must serialize writers. SQLite needs none:
+// its write transactions (BEGIN IMMEDIATE) are already exclusive.
+func (d *DB) ForUpdate() string {
+	if d.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// IsPG tells whether this is PostgreSQL.
+func (d *DB) IsPG() bool { return d.Dialect == Postgres }
+
+// Like returns the case-insensitive LIKE operator of the dialect.
+func (d *DB) Like() string {
+	if d.Dialect == Postgres {
+		return "ILIKE"
+	}
+	return "LIKE"
+}
+
+// IsUniqueViolation tells whether err is a unique-constraint violation on either backend.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "duplicate key value")
+}
+
+// ErrNoRows is sql.ErrNoRows, re-exported for callers that only import db.
+var ErrNoRows = sql.ErrNoRows
+
+// IsNoRows tells whether err is sql.ErrNoRows.
+func IsNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// Millis converts a time to the stored form: Unix milliseconds (same on both backends).
+func Millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// FromMillis converts the stored form back; 0 is the zero time.
+func FromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}

@@ -1,0 +1,178 @@
+// Package httpapi is the REST JSON API under /api/v1: thin handlers that decode a request, call
+// a domain service and encode the result, all registered through one table that also produces
+// the OpenAPI 3.1 document served at /api/v1/openapi.json.
+package httpapi
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"pubdata/internal/app"
+	"pubdata/internal/authz"
+)
+
+// Route is one registered API operation.
+type Route struct {
+	Method  string
+	Path    string // ServeMux pattern path, e.g. /api/v1/catalog/entries/{id}
+	Summary string // "中文 / English"
+	Tag     string
+	Public  bool // reachable without authentication
+	Body    bool // takes a JSON (or upload) body
+}
+
+// HandlerFunc answers an API call for an authenticated (or, on public routes, anonymous) caller
+// and returns the value to encode, or an error in the error shape.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error)
+
+// Raw marks a handler result that was already written (files, streams).
+type Raw struct{}
+
+// Created wraps a result to answer 201.
+type Created struct{ V any }
+
+// API holds the routes.
+type API struct {
+	App    *app.App
+	Mux    *http.ServeMux
+	Routes []Route
+}
+
+// New builds the API and registers every route on mux.
+func New(a *app.App, mux *http.ServeMux) *API {
+	api := &API{App: a, Mux: mux}
+	api.foundationRoutes()
+	for _, f := range routeHooks {
+		f(api)
+	}
+	api.Handle(Route{Method: "GET", Path: "/api/v1/openapi.json", Summary: "OpenAPI 文档 / OpenAPI document", Tag: "meta", Public: true},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) { return api.OpenAPI(), nil })
+	return api
+}
+
+// routeHooks register domain routes, each from its own file.
+var routeHooks []func(api *API)
+
+// Handle registers one operation.
+func (api *API) Handle(rt Route, h HandlerFunc) {
+	api.Routes = append(api.Routes, rt)
+	api.Mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+		p := PrincipalOf(r)
+		if !rt.Public && !p.Authenticated() {
+			Fail(w, r, errUnauth)
+			return
+		}
+		v, err := h(w, r, p)
+		if err != nil {
+			Fail(w, r, err)
+			return
+		}
+		switch x := v.(type) {
+		case Raw:
+		case Created:
+			JSON(w, http.StatusCreated, x.V)
+		case nil:
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			JSON(w, http.StatusOK, v)
+		}
+	})
+}
+
+var paramRe = regexp.MustCompile(`\{([a-zA-Z_]+)\.{0,3}\}`)
+
+// OpenAPI returns the OpenAPI 3.1 document of every registered route.
+func (api *API) OpenAPI() map[string]any {
+	paths := map[string]map[string]any{}
+	for _, rt := range api.Routes {
+		op := map[string]any{
+			"summary":     rt.Summary,
+			"operationId": operationID(rt),
+			"tags":        []string{rt.Tag},
+			"responses": map[string]any{
+				"200":     map[string]any{"description": "成功 / OK", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}},
+				"default": map[string]any{"description": "错误 / error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}},
+			},
+		}
+		var params []any
+		for _, m := range paramRe.FindAllStringSubmatch(rt.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if rt.Body {
+			op["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		}
+		if rt.Public {
+			op["security"] = []any{}
+		}
+		p := paramRe.ReplaceAllString(rt.Path, "{$1}")
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(rt.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "pubdata 公共数据平台 API",
+			"version":     "1.0.0",
+			"description": "公共数据目录、汇聚、治理、共享、开放与授权运营 / Public data platform: catalog, aggregation, quality, sharing, opening and authorized operation.",
+		},
+		"servers": []any{map[string]any{"url": "/"}},
+		"paths":   paths,
+		"security": []any{
+			map[string]any{"bearer": []string{}},
+			map[string]any{"session": []string{}},
+		},
+		"components": map[string]any{
+			"securitySchemes": map[string]any{
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "API 令牌 / API token (pd_…)"},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},
+			},
+			"schemas": map[string]any{
+				"Error": map[string]any{
+					"type":     "object",
+					"required": []string{"error"},
+					"properties": map[string]any{
+						"error": map[string]any{
+							"type":     "object",
+							"required": []string{"code", "message", "message_en"},
+							"properties": map[string]any{
+								"code":       map[string]any{"type": "string"},
+								"message":    map[string]any{"type": "string", "description": "中文说明"},
+								"message_en": map[string]any{"type": "string"},
+								"fields": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
+									"field": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"},
+									"message_en": map[string]any{"type": "string"}, "line": map[string]any{"type": "integer"},
+								}}},
+							},
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func operationID(rt Route) string {
+	s := strings.TrimPrefix(rt.Path, "/api/v1/")
+	s = paramRe.ReplaceAllString(s, "by_$1")
+	s = strings.NewReplacer("/", "_", "-", "_", ".", "_").Replace(s)
+	return strings.ToLower(rt.Method) + "_" + s
+}
+
+// SortedRoutes returns the routes ordered by path then method.
+func (api *API) SortedRoutes() []Route {
+	out := append([]Route(nil), api.Routes...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
+}

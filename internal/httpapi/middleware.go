@@ -1,0 +1,178 @@
+package httpapi
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/app"
+	"pubdata/internal/ids"
+)
+
+// Cookie names.
+const (
+	SessionCookie = "pd_session"
+	PreCSRFCookie = "pd_csrf" // double-submit token for forms sent before login
+	LangCookie    = "pd_lang"
+	LargeCookie   = "pd_large"
+)
+
+var errUnauth = apperr.Unauthenticated
+
+var (
+	reqTotal = promauto.NewCounterVec(prometheus.CounterOpts{Name: "pubdata_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "code"})
+	reqDur   = promauto.NewHistogramVec(prometheus.HistogramOpts{Name: "pubdata_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
+)
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if !s.wrote {
+		s.status, s.wrote = http.StatusOK, true
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusWriter) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Middleware wraps the whole server: panic recovery (the error shape, never a stack trace to the
+// client), structured access logs, metrics, security headers, caller resolution (session cookie
+// or bearer token) and the CSRF check on every state-changing request made with a cookie.
+func Middleware(a *app.App, secure bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		defer func() {
+			if rec := recover(); rec != nil {
+				slog.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
+				if !sw.wrote {
+					Fail(sw, r, apperr.Internal)
+				}
+			}
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			reqTotal.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
+			reqDur.WithLabelValues(route).Observe(time.Since(start).Seconds())
+			if !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
+				slog.Info("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds(), "ip", ClientIP(r))
+			}
+		}()
+		h := sw.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+		if secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+
+		ctx := r.Context()
+		unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
+			p, err := a.Identity.TokenPrincipal(ctx, strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
+			if err != nil {
+				Fail(sw, r, err)
+				return
+			}
+			a.Identity.MarkTokenUsed(ctx, p.TokenID)
+			r = r.WithContext(WithPrincipal(ctx, p, ""))
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			p, csrf, err := a.Identity.Session(ctx, c.Value)
+			if err == nil {
+				if unsafe && !csrfOK(r, csrf) {
+					Fail(sw, r, apperr.CSRF)
+					return
+				}
+				r = r.WithContext(WithPrincipal(ctx, p, csrf))
+			} else if unsafe && isForm(r) && !preCSRFOK(r) {
+				Fail(sw, r, apperr.CSRF)
+				return
+			}
+		} else if unsafe && isForm(r) && !preCSRFOK(r) {
+			Fail(sw, r, apperr.CSRF)
+			return
+		}
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func isForm(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data") || strings.HasPrefix(ct, "text/plain")
+}
+
+func formToken(r *http.Request) string {
+	if t := r.Header.Get("X-CSRF-Token"); t != "" {
+		return t
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		// Uploads carry the token in the query so the body can be streamed.
+		return r.URL.Query().Get("csrf_token")
+	}
+	if isForm(r) {
+		return r.PostFormValue("csrf_token")
+	}
+	return ""
+}
+
+func csrfOK(r *http.Request, want string) bool {
+	got := formToken(r)
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+func preCSRFOK(r *http.Request) bool {
+	c, err := r.Cookie(PreCSRFCookie)
+	if err != nil || c.Value == "" {
+		return false
+	}
+	return csrfOK(r, c.Value)
+}
+
+// PreCSRF returns the double-submit token for anonymous forms, setting its cookie if needed.
+func PreCSRF(w http.ResponseWriter, r *http.Request, secure bool) string {
+	if c, err := r.Cookie(PreCSRFCookie); err == nil && c.Value != "" {
+		return c.Value
+	}
+	t := ids.Token(20)
+	http.SetCookie(w, &http.Cookie{Name: PreCSRFCookie, Value: t, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+	return t
+}
+
+// SetSession sets the session cookie (HttpOnly, SameSite=Lax, Secure under TLS).
+func SetSession(w http.ResponseWriter, token string, ttl time.Duration, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(ttl.Seconds())})
+}
+
+// ClearSession removes the session cookie.
+func ClearSession(w http.ResponseWriter, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}

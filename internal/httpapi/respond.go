@@ -1,0 +1,163 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
+)
+
+type ctxKey int
+
+const (
+	principalKey ctxKey = iota
+	csrfKey
+)
+
+// WithPrincipal stores the caller in the request context.
+func WithPrincipal(ctx context.Context, p *authz.Principal, csrf string) context.Context {
+	ctx = context.WithValue(ctx, principalKey, p)
+	return context.WithValue(ctx, csrfKey, csrf)
+}
+
+// PrincipalOf returns the caller (never nil: an anonymous principal when nobody is logged in).
+func PrincipalOf(r *http.Request) *authz.Principal {
+	if p, ok := r.Context().Value(principalKey).(*authz.Principal); ok && p != nil {
+		return p
+	}
+	return &authz.Principal{}
+}
+
+// CSRFOf returns the session's CSRF token ("" for token or anonymous callers).
+func CSRFOf(r *http.Request) string {
+	s, _ := r.Context().Value(csrfKey).(string)
+	return s
+}
+
+// ClientIP is the caller's address (the direct peer; a proxy header is trusted only from loopback).
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			return strings.TrimSpace(strings.Split(f, ",")[0])
+		}
+	}
+	return host
+}
+
+// JSON writes v with a status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// ErrorBody is the one error shape of the API.
+type ErrorBody struct {
+	Error *apperr.Error `json:"error"`
+}
+
+// Fail writes err in the error shape; unknown errors are logged and answered as "internal"
+// without any detail.
+func Fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.As(err)
+	if e.Status == 0 {
+		e.Status = http.StatusInternalServerError
+	}
+	if e.Status >= 500 {
+		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	JSON(w, e.Status, ErrorBody{Error: e})
+}
+
+// MaxBody is the largest JSON body accepted (uploads have their own limit).
+const MaxBody = 4 << 20
+
+// Decode reads a JSON body into v, refusing unknown fields, trailing data and oversize bodies.
+func Decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return apperr.New(http.StatusUnsupportedMediaType, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, MaxBody+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return apperr.BadRequest.With(apperr.Field("body", "请求体为空", "the body is empty"))
+		case errors.As(err, &te):
+			return apperr.BadRequest.With(apperr.Field(te.Field, "字段类型不正确，应为 "+te.Type.String(), "wrong type, expected "+te.Type.String()))
+		case errors.As(err, &se):
+			return apperr.BadRequest.With(apperr.Field("body", "JSON 语法错误，位置 "+strconv.FormatInt(se.Offset, 10), "JSON syntax error at offset "+strconv.FormatInt(se.Offset, 10)))
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return apperr.BadRequest.With(apperr.Field(f, "未知字段", "unknown field"))
+		default:
+			return apperr.BadRequest.With(apperr.Field("body", "无法解析请求体", "cannot parse the body"))
+		}
+	}
+	if dec.More() {
+		return apperr.BadRequest.With(apperr.Field("body", "请求体包含多余内容", "trailing data after the JSON value"))
+	}
+	return nil
+}
+
+// Page is a page request.
+type Page struct {
+	Page   int `json:"page"`
+	Size   int `json:"page_size"`
+	Offset int `json:"-"`
+}
+
+// PageOf reads ?page=&page_size= (defaults 1 and 50, size at most 500).
+func PageOf(r *http.Request) (Page, error) {
+	p := Page{Page: 1, Size: 50}
+	q := r.URL.Query()
+	if s := q.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return p, apperr.BadRequest.With(apperr.Field("page", "页码须为正整数", "page must be a positive integer"))
+		}
+		p.Page = n
+	}
+	if s := q.Get("page_size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 500 {
+			return p, apperr.BadRequest.With(apperr.Field("page_size", "每页条数须为 1–500", "page_size must be 1–500"))
+		}
+		p.Size = n
+	}
+	p.Offset = (p.Page - 1) * p.Size
+	return p, nil
+}
+
+// Paged is the list shape of every collection.
+type Paged[T any] struct {
+	Items    []T `json:"items"`
+	Page     int `json:"page"`
+	PageSize int `json:"page_size"`
+	Total    int `json:"total"`
+}
+
+// NewPaged makes a page of items (never a null list).
+func NewPaged[T any](items []T, p Page, total int) Paged[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return Paged[T]{Items: items, Page: p.Page, PageSize: p.Size, Total: total}
+}

@@ -1,0 +1,689 @@
+// Package identity holds regions (行政区划), organizations, users, roles, sessions and API tokens,
+// and turns a session cookie or a token into an authz.Principal.
+package identity
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/audit"
+	"pubdata/internal/authz"
+	"pubdata/internal/db"
+	"pubdata/internal/ids"
+	"pubdata/internal/validate"
+)
+
+// Region is an administrative division keyed by its GB/T 2260 code.
+type Region struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	NameEN     string `json:"name_en"`
+	Level      int    `json:"level"` // 1 province, 2 city, 3 county
+	ParentCode string `json:"parent_code,omitempty"`
+}
+
+// Org is an organization of any kind in SPEC §0.
+type Org struct {
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	NameEN     string        `json:"name_en"`
+	Kind       authz.OrgKind `json:"kind"`
+	Sector     string        `json:"sector,omitempty"` // e.g. public_security, civil_affairs, water
+	RegionCode string        `json:"region_code"`
+	CreditCode string        `json:"credit_code,omitempty"`
+	ParentID   string        `json:"parent_id,omitempty"`
+}
+
+// User is a person who logs in.
+type User struct {
+	ID          string       `json:"id"`
+	Username    string       `json:"username"`
+	DisplayName string       `json:"display_name"`
+	OrgID       string       `json:"org_id,omitempty"`
+	PersonKind  string       `json:"person_kind,omitempty"` // natural | legal (self-registered public users)
+	IDNumber    string       `json:"-"`
+	CreditCode  string       `json:"credit_code,omitempty"`
+	Email       string       `json:"email,omitempty"`
+	Phone       string       `json:"-"`
+	Disabled    bool         `json:"disabled"`
+	Roles       []authz.Role `json:"roles"`
+	CreatedAt   time.Time    `json:"created_at"`
+}
+
+// Service manages identities.
+type Service struct {
+	DB    *db.DB
+	Audit *audit.Service
+	Now   func() time.Time
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration
+	// MaxFailures failed logins lock the account (and the client address) for LockFor.
+	MaxFailures int
+	LockFor     time.Duration
+}
+
+// New makes a service.
+func New(d *db.DB, a *audit.Service) *Service {
+	return &Service{DB: d, Audit: a, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailures: 5, LockFor: 15 * time.Minute}
+}
+
+var (
+	errLoginFailed = apperr.New(http.StatusUnauthorized, "login_failed", "用户名或密码错误", "wrong username or password")
+	errLocked      = apperr.New(http.StatusTooManyRequests, "login_locked", "登录失败次数过多，账户已暂时锁定，请稍后再试", "too many failed logins; the account is locked for a while")
+	errUsername    = apperr.New(http.StatusConflict, "username_taken", "用户名已被使用", "that username is taken")
+	usernameRe     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_.-]{2,39}$`)
+)
+
+// CreateRegion adds a region.
+func (s *Service) CreateRegion(ctx context.Context, q db.Q, r Region) error {
+	level, err := validate.RegionCode(r.Code)
+	if err != nil {
+		return apperr.Invalid.With(apperr.Field("code", "行政区划代码无效", "invalid region code"))
+	}
+	r.Level = level
+	var parent any
+	if r.ParentCode != "" {
+		parent = r.ParentCode
+	}
+	_, err = q.ExecContext(ctx, "INSERT INTO regions (code, name, name_en, level, parent_code) VALUES ($1,$2,$3,$4,$5)",
+		r.Code, r.Name, r.NameEN, r.Level, parent)
+	return err
+}
+
+// Regions lists all regions ordered by code.
+func (s *Service) Regions(ctx context.Context) ([]Region, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT code, name, name_en, level, COALESCE(parent_code,'') FROM regions ORDER BY code")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Region
+	for rows.Next() {
+		var r Region
+		if err := rows.Scan(&r.Code, &r.Name, &r.NameEN, &r.Level, &r.ParentCode); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Region returns one region.
+func (s *Service) Region(ctx context.Context, code string) (Region, error) {
+	var r Region
+	err := s.DB.QueryRowContext(ctx, "SELECT code, name, name_en, level, COALESCE(parent_code,'') FROM regions WHERE code = $1", code).
+		Scan(&r.Code, &r.Name, &r.NameEN, &r.Level, &r.ParentCode)
+	if db.IsNoRows(err) {
+		return r, apperr.NotFound
+	}
+	return r, err
+}
+
+// CreateOrg adds an organization.
+func (s *Service) CreateOrg(ctx context.Context, q db.Q, o *Org) error {
+	var fe []apperr.FieldError
+	if strings.TrimSpace(o.Name) == "" {
+		fe = append(fe, apperr.Field("name", "名称不能为空", "name is required"))
+	}
+	if _, ok := authz.OrgKinds[o.Kind]; !ok {
+		fe = append(fe, apperr.Field("kind", "机构类型无效", "unknown organization kind"))
+	}
+	if o.CreditCode != "" {
+		if err := validate.CreditCode(o.CreditCode); err != nil {
+			fe = append(fe, apperr.Field("credit_code", "统一社会信用代码无效："+err.Error(), "invalid unified social credit code: "+err.Error()))
+		}
+	}
+	if err := apperr.Validation(fe); err != nil {
+		return err
+	}
+	if o.ID == "" {
+		o.ID = ids.New()
+	}
+	var parent any
+	if o.ParentID != "" {
+		parent = o.ParentID
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO orgs (id, name, name_en, kind, sector, region_code, credit_code, parent_id, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, o.ID, o.Name, o.NameEN, string(o.Kind), o.Sector, o.RegionCode, o.CreditCode, parent, db.Millis(s.Now()))
+	return err
+}
+
+const orgCols = "id, name, name_en, kind, sector, region_code, credit_code, COALESCE(parent_id,'')"
+
+func scanOrg(sc interface{ Scan(...any) error }) (Org, error) {
+	var o Org
+	var kind string
+	err := sc.Scan(&o.ID, &o.Name, &o.NameEN, &kind, &o.Sector, &o.RegionCode, &o.CreditCode, &o.ParentID)
+	o.Kind = authz.OrgKind(kind)
+	return o, err
+}
+
+// Org returns one organization.
+func (s *Service) Org(ctx context.Context, id string) (Org, error) {
+	o, err := scanOrg(s.DB.QueryRowContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE id = $1", id))
+	if db.IsNoRows(err) {
+		return o, apperr.NotFound
+	}
+	return o, err
+}
+
+// Orgs lists organizations, optionally of one kind or region.
+func (s *Service) Orgs(ctx context.Context, kind authz.OrgKind, region string) ([]Org, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR region_code = $2) ORDER BY region_code, name", string(kind), region)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// NewUser is what creating a user takes.
+type NewUser struct {
+	Username    string       `json:"username"`
+	DisplayName string       `json:"display_name"`
+	Password    string       `json:"password"`
+	OrgID       string       `json:"org_id"`
+	Roles       []authz.Role `json:"roles"`
+	Email       string       `json:"email"`
+	Phone       string       `json:"phone"`
+	PersonKind  string       `json:"person_kind"`
+	IDNumber    string       `json:"id_number"`
+	CreditCode  string       `json:"credit_code"`
+}
+
+func checkNewUser(in *NewUser) []apperr.FieldError {
+	var fe []apperr.FieldError
+	if !usernameRe.MatchString(in.Username) {
+		fe = append(fe, apperr.Field("username", "用户名须以字母开头，3–40 位字母、数字或 _ . -", "username: 3–40 letters, digits or _ . -, starting with a letter"))
+	}
+	if strings.TrimSpace(in.DisplayName) == "" {
+		fe = append(fe, apperr.Field("display_name", "姓名不能为空", "display name is required"))
+	}
+	if utf8.RuneCountInString(in.Password) < 10 {
+		fe = append(fe, apperr.Field("password", "密码至少 10 位", "password must have at least 10 characters"))
+	}
+	for _, r := range in.Roles {
+		if _, ok := authz.RoleNames[r]; !ok {
+			fe = append(fe, apperr.Field("roles", "未知角色："+string(r), "unknown role: "+string(r)))
+		}
+	}
+	return fe
+}
+
+// CreateUser adds a user with roles, inside q.
+func (s *Service) CreateUser(ctx context.Context, q db.Q, in NewUser) (User, error) {
+	if err := apperr.Validation(checkNewUser(&in)); err != nil {
+		return User{}, err
+	}
+	u := User{ID: ids.New(), Username: in.Username, DisplayName: in.DisplayName, OrgID: in.OrgID, Roles: in.Roles,
+		Email: in.Email, Phone: in.Phone, PersonKind: in.PersonKind, IDNumber: in.IDNumber, CreditCode: in.CreditCode, CreatedAt: s.Now()}
+	var org any
+	if in.OrgID != "" {
+		org = in.OrgID
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO users (id, username, display_name, org_id, password_hash, person_kind, id_number, credit_code, email, phone, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, u.ID, u.Username, u.DisplayName, org, HashPassword(in.Password),
+		u.PersonKind, u.IDNumber, u.CreditCode, u.Email, u.Phone, db.Millis(u.CreatedAt))
+	if db.IsUniqueViolation(err) {
+		return User{}, errUsername
+	}
+	if err != nil {
+		return User{}, err
+	}
+	for _, r := range in.Roles {
+		if _, err := q.ExecContext(ctx, "INSERT INTO user_roles (user_id, role) VALUES ($1,$2)", u.ID, string(r)); err != nil {
+			return User{}, err
+		}
+	}
+	return u, nil
+}
+
+// AddUser creates a user as p, audited, in its own transaction.
+func (s *Service) AddUser(ctx context.Context, p *authz.Principal, in NewUser) (User, error) {
+	if err := authz.Directory(p, authz.Create, in.OrgID); err != nil {
+		return User{}, err
+	}
+	var u User
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = s.CreateUser(ctx, tx, in); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID,
+			Action: "identity.user.create", ObjectType: "user", ObjectID: u.ID, Detail: map[string]any{"username": u.Username, "roles": u.Roles}})
+	})
+	return u, err
+}
+
+// Registration is a public user's self-registration (natural or legal person).
+type Registration struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Password    string `json:"password"`
+	PersonKind  string `json:"person_kind"` // natural | legal
+	IDNumber    string `json:"id_number"`   // natural persons (optional, validated when given)
+	CreditCode  string `json:"credit_code"` // legal persons (required)
+	OrgName     string `json:"org_name"`    // legal persons
+	RegionCode  string `json:"region_code"`
+	Email       string `json:"email"`
+	Phone       string `json:"phone"`
+}
+
+// Register creates a public user; a legal person also gets an enterprise organization keyed by
+// its unified social credit code.
+func (s *Service) Register(ctx context.Context, in Registration, clientIP string) (User, error) {
+	nu := NewUser{Username: in.Username, DisplayName: in.DisplayName, Password: in.Password, Roles: []authz.Role{authz.PublicUser},
+		Email: in.Email, Phone: in.Phone, PersonKind: in.PersonKind}
+	fe := checkNewUser(&nu)
+	switch in.PersonKind {
+	case "natural":
+		if in.IDNumber != "" {
+			if err := validate.CitizenID(in.IDNumber); err != nil {
+				fe = append(fe, apperr.Field("id_number", "公民身份号码无效："+zh(err), "invalid citizen ID number: "+en(err)))
+			}
+			nu.IDNumber = strings.ToUpper(in.IDNumber)
+		}
+	case "legal":
+		in.CreditCode = strings.ToUpper(strings.TrimSpace(in.CreditCode))
+		if in.CreditCode == "" {
+			fe = append(fe, apperr.Field("credit_code", "法人须填写统一社会信用代码", "legal persons must give their unified social credit code"))
+		} else if err := validate.CreditCode(in.CreditCode); err != nil {
+			fe = append(fe, apperr.Field("credit_code", "统一社会信用代码无效："+zh(err), "invalid unified social credit code: "+en(err)))
+		}
+		if strings.TrimSpace(in.OrgName) == "" {
+			fe = append(fe, apperr.Field("org_name", "法人须填写单位名称", "legal persons must give the organization name"))
+		}
+		nu.CreditCode = in.CreditCode
+	default:
+		fe = append(fe, apperr.Field("person_kind", "请选择自然人或法人", "choose natural or legal person"))
+	}
+	if in.Phone != "" {
+		if err := validate.Phone(in.Phone); err != nil {
+			fe = append(fe, apperr.Field("phone", "电话号码格式不正确", "invalid phone number"))
+		}
+	}
+	var region string
+	if in.PersonKind == "legal" {
+		region = in.RegionCode
+		if region == "" && len(in.CreditCode) == 18 {
+			region = in.CreditCode[2:8]
+		}
+		if _, err := s.Region(ctx, region); err != nil {
+			// fall back to the top region on this node
+			s.DB.QueryRowContext(ctx, "SELECT code FROM regions ORDER BY level, code LIMIT 1").Scan(&region)
+		}
+	}
+	if err := apperr.Validation(fe); err != nil {
+		return User{}, err
+	}
+	var u User
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if in.PersonKind == "legal" {
+			var existing string
+			err := tx.QueryRowContext(ctx, "SELECT id FROM orgs WHERE credit_code = $1", in.CreditCode).Scan(&existing)
+			if err == nil {
+				nu.OrgID = existing
+			} else {
+				o := &Org{Name: in.OrgName, Kind: authz.KindEnterprise, RegionCode: region, CreditCode: in.CreditCode}
+				if err := s.CreateOrg(ctx, tx, o); err != nil {
+					return err
+				}
+				nu.OrgID = o.ID
+			}
+		}
+		var err error
+		if u, err = s.CreateUser(ctx, tx, nu); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorName: u.Username, OrgID: u.OrgID, ClientIP: clientIP,
+			Action: "identity.user.register", ObjectType: "user", ObjectID: u.ID, Detail: map[string]any{"person_kind": in.PersonKind}})
+	})
+	return u, err
+}
+
+func zh(err error) string {
+	if ve, ok := err.(*validate.Error); ok {
+		return ve.ZH
+	}
+	return err.Error()
+}
+
+func en(err error) string {
+	if ve, ok := err.(*validate.Error); ok {
+		return ve.EN
+	}
+	return err.Error()
+}
+
+const userCols = "id, username, display_name, COALESCE(org_id,''), person_kind, id_number, credit_code, email, phone, disabled, created_at"
+
+func (s *Service) scanUser(ctx context.Context, row *sql.Row) (User, string, error) {
+	var u User
+	var disabled int
+	var created int64
+	var hash string
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.PersonKind, &u.IDNumber, &u.CreditCode, &u.Email, &u.Phone, &disabled, &created, &hash)
+	if db.IsNoRows(err) {
+		return u, "", apperr.NotFound
+	}
+	if err != nil {
+		return u, "", err
+	}
+	u.Disabled = disabled != 0
+	u.CreatedAt = db.FromMillis(created)
+	u.Roles, err = s.roles(ctx, u.ID)
+	return u, hash, err
+}
+
+func (s *Service) roles(ctx context.Context, userID string) ([]authz.Role, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []authz.Role
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, authz.Role(r))
+	}
+	return out, rows.Err()
+}
+
+// User returns one user.
+func (s *Service) User(ctx context.Context, id string) (User, error) {
+	u, _, err := s.scanUser(ctx, s.DB.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE id = $1", id))
+	return u, err
+}
+
+// UserByName returns one user by username.
+func (s *Service) UserByName(ctx context.Context, name string) (User, error) {
+	u, _, err := s.scanUser(ctx, s.DB.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE username = $1", name))
+	return u, err
+}
+
+// Users lists users of an organization ("" = all).
+func (s *Service) Users(ctx context.Context, orgID string) ([]User, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT id FROM users WHERE ($1 = '' OR org_id = $1) ORDER BY username", orgID)
+	if err != nil {
+		return nil, err
+	}
+	var idsList []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		idsList = append(idsList, id)
+	}
+	rows.Close()
+	out := make([]User, 0, len(idsList))
+	for _, id := range idsList {
+		u, err := s.User(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// Principal builds the principal of a user.
+func (s *Service) Principal(ctx context.Context, u User) (*authz.Principal, error) {
+	p := &authz.Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, OrgID: u.OrgID, Roles: u.Roles}
+	if u.OrgID != "" {
+		o, err := s.Org(ctx, u.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		p.OrgName, p.OrgKind, p.RegionCode = o.Name, o.Kind, o.RegionCode
+	}
+	return p, nil
+}
+
+func (s *Service) throttled(ctx context.Context, key string) bool {
+	var until int64
+	err := s.DB.QueryRowContext(ctx, "SELECT locked_until FROM login_attempts WHERE key = $1", key).Scan(&until)
+	return err == nil && until > db.Millis(s.Now())
+}
+
+func (s *Service) fail(ctx context.Context, key string) {
+	now := db.Millis(s.Now())
+	s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var failures int
+		err := tx.QueryRowContext(ctx, "SELECT failures FROM login_attempts WHERE key = $1"+s.DB.ForUpdate(), key).Scan(&failures)
+		if db.IsNoRows(err) {
+			_, err = tx.ExecContext(ctx, "INSERT INTO login_attempts (key, failures, locked_until, updated_at) VALUES ($1, 1, 0, $2)", key, now)
+			return err
+		}
+		failures++
+		var until int64
+		if failures >= s.MaxFailures {
+			until = now + s.LockFor.Milliseconds()
+			failures = 0
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE login_attempts SET failures = $1, locked_until = $2, updated_at = $3 WHERE key = $4", failures, until, now, key)
+		return err
+	})
+}
+
+// Login checks a username and password and opens a session. After MaxFailures failures for the
+// same username, or from the same address, further attempts are refused for LockFor.
+func (s *Service) Login(ctx context.Context, username, password, clientIP string) (sessionToken, csrf string, u User, err error) {
+	ukey, ikey := "u:"+strings.ToLower(username), "ip:"+clientIP
+	if s.throttled(ctx, ukey) || (clientIP != "" && s.throttled(ctx, ikey)) {
+		s.Audit.Log(ctx, audit.Event{ActorName: username, ClientIP: clientIP, Action: "identity.login", Result: audit.Denied, Detail: map[string]any{"reason": "locked"}})
+		return "", "", User{}, errLocked
+	}
+	u, hash, err := s.scanUser(ctx, s.DB.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE username = $1", username))
+	if err != nil || u.Disabled || !CheckPassword(hash, password) {
+		if err != nil && err != apperr.NotFound {
+			return "", "", User{}, err
+		}
+		s.fail(ctx, ukey)
+		if clientIP != "" {
+			s.fail(ctx, ikey)
+		}
+		s.Audit.Log(ctx, audit.Event{ActorID: u.ID, ActorName: username, ClientIP: clientIP, Action: "identity.login", Result: audit.Denied})
+		return "", "", User{}, errLoginFailed
+	}
+	s.DB.ExecContext(ctx, "DELETE FROM login_attempts WHERE key = $1", ukey)
+	sessionToken, csrf = ids.Token(32), ids.Token(20)
+	now := s.Now()
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)",
+			HashSecret(sessionToken), u.ID, csrf, db.Millis(now), db.Millis(now.Add(s.SessionTTL))); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorName: u.Username, OrgID: u.OrgID, ClientIP: clientIP, Action: "identity.login"})
+	})
+	return sessionToken, csrf, u, err
+}
+
+// HashSecret is the stored form of a session id or API token (they are random, so a fast hash
+// is enough; passwords use argon2id).
+func HashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// Session resolves a session cookie to its principal and CSRF token.
+func (s *Service) Session(ctx context.Context, token string) (*authz.Principal, string, error) {
+	var userID, csrf string
+	var expires int64
+	err := s.DB.QueryRowContext(ctx, "SELECT user_id, csrf, expires_at FROM sessions WHERE id_hash = $1", HashSecret(token)).Scan(&userID, &csrf, &expires)
+	if err != nil || expires < db.Millis(s.Now()) {
+		return nil, "", apperr.Unauthenticated
+	}
+	u, err := s.User(ctx, userID)
+	if err != nil || u.Disabled {
+		return nil, "", apperr.Unauthenticated
+	}
+	p, err := s.Principal(ctx, u)
+	return p, csrf, err
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	_, err := s.DB.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = $1", HashSecret(token))
+	return err
+}
+
+// Token is an API token's public description (the secret is shown once, at creation).
+type Token struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	Name      string    `json:"name"`
+	Prefix    string    `json:"prefix"`
+	Scopes    []string  `json:"scopes"`
+	Subject   string    `json:"subject,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	RevokedAt time.Time `json:"revoked_at,omitempty"`
+	LastUsed  time.Time `json:"last_used_at,omitempty"`
+}
+
+// Scopes API tokens may carry.
+var Scopes = []string{"read", "write", "ingest", "gateway", "*"}
+
+// CreateToken mints a token for p's user; the returned secret is never stored.
+func (s *Service) CreateToken(ctx context.Context, q db.Q, p *authz.Principal, name string, scopes []string, subject string, ttl time.Duration) (string, Token, error) {
+	var fe []apperr.FieldError
+	if strings.TrimSpace(name) == "" {
+		fe = append(fe, apperr.Field("name", "令牌名称不能为空", "token name is required"))
+	}
+	if len(scopes) == 0 {
+		fe = append(fe, apperr.Field("scopes", "至少选择一个权限范围", "choose at least one scope"))
+	}
+	for _, sc := range scopes {
+		if !slices.Contains(Scopes, sc) {
+			fe = append(fe, apperr.Field("scopes", "未知权限范围："+sc, "unknown scope: "+sc))
+		}
+	}
+	if ttl <= 0 || ttl > 366*24*time.Hour {
+		fe = append(fe, apperr.Field("ttl_days", "有效期应为 1–366 天", "validity must be 1–366 days"))
+	}
+	if err := apperr.Validation(fe); err != nil {
+		return "", Token{}, err
+	}
+	prefix := ids.Token(5)[:8]
+	secret := "pd_" + prefix + "_" + ids.Token(24)
+	now := s.Now()
+	t := Token{ID: ids.New(), UserID: p.UserID, Name: name, Prefix: prefix, Scopes: scopes, Subject: subject, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	_, err := q.ExecContext(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, scopes, subject, created_at, expires_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, t.ID, t.UserID, t.Name, HashSecret(secret), prefix, strings.Join(scopes, ","), subject, db.Millis(now), db.Millis(t.ExpiresAt))
+	if err != nil {
+		return "", Token{}, err
+	}
+	err = s.Audit.Record(ctx, q, audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "identity.token.create",
+		ObjectType: "api_token", ObjectID: t.ID, Detail: map[string]any{"name": name, "scopes": scopes, "subject": subject}})
+	return secret, t, err
+}
+
+// IssueToken mints a token in its own transaction after the authorization check.
+func (s *Service) IssueToken(ctx context.Context, p *authz.Principal, name string, scopes []string, ttl time.Duration) (string, Token, error) {
+	if err := authz.Tokens(p, authz.Create, p.UserID); err != nil {
+		return "", Token{}, err
+	}
+	var secret string
+	var t Token
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		secret, t, err = s.CreateToken(ctx, tx, p, name, scopes, "", ttl)
+		return err
+	})
+	return secret, t, err
+}
+
+// Tokens lists a user's tokens.
+func (s *Service) Tokens(ctx context.Context, userID string) ([]Token, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, user_id, name, prefix, scopes, subject, created_at, expires_at, revoked_at, last_used_at
+		FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		var scopes string
+		var c, e, r, l int64
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &scopes, &t.Subject, &c, &e, &r, &l); err != nil {
+			return nil, err
+		}
+		t.Scopes = strings.Split(scopes, ",")
+		t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsed = db.FromMillis(c), db.FromMillis(e), db.FromMillis(r), db.FromMillis(l)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken revokes a token of p's (or, for authority admins, anyone's).
+func (s *Service) RevokeToken(ctx context.Context, p *authz.Principal, id string) error {
+	var owner string
+	if err := s.DB.QueryRowContext(ctx, "SELECT user_id FROM api_tokens WHERE id = $1", id).Scan(&owner); err != nil {
+		return apperr.NotFound
+	}
+	if err := authz.Tokens(p, authz.Delete, owner); err != nil {
+		return err
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at = 0", db.Millis(s.Now()), id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "identity.token.revoke", ObjectType: "api_token", ObjectID: id})
+	})
+}
+
+var errTokenExpired = apperr.New(http.StatusUnauthorized, "token_expired", "访问令牌已过期或已撤销", "the access token has expired or was revoked")
+
+// TokenPrincipal resolves an API token to its principal (with the token's scopes).
+func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*authz.Principal, error) {
+	var id, userID, scopes, subject string
+	var expires, revoked int64
+	err := s.DB.QueryRowContext(ctx, "SELECT id, user_id, scopes, subject, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1", HashSecret(secret)).
+		Scan(&id, &userID, &scopes, &subject, &expires, &revoked)
+	if err != nil {
+		return nil, apperr.Unauthenticated
+	}
+	if revoked != 0 || expires < db.Millis(s.Now()) {
+		return nil, errTokenExpired
+	}
+	u, err := s.User(ctx, userID)
+	if err != nil || u.Disabled {
+		return nil, apperr.Unauthenticated
+	}
+	p, err := s.Principal(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	p.TokenID, p.Scopes, p.Subject = id, strings.Split(scopes, ","), subject
+	return p, nil
+}
+
+// MarkTokenUsed records a token's last use (best effort, at most once a minute).
+func (s *Service) MarkTokenUsed(ctx context.Context, id string) {
+	now := db.Millis(s.Now())
+	s.DB.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND last_used_at < $3", now, id, now-60000)
+}
+
+// String helps logs.
+func (u User) String() string { return fmt.Sprintf("%s(%s)", u.Username, u.ID) }

@@ -1,0 +1,189 @@
+// Package notify is the in-app inbox (站内消息) of every user and organization, with optional
+// webhook delivery. Reminders, escalations and flags of later capabilities arrive through it.
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
+	"pubdata/internal/db"
+	"pubdata/internal/ids"
+)
+
+// Message is one inbox item, addressed to a user, an organization, or both.
+type Message struct {
+	ID         string    `json:"id"`
+	UserID     string    `json:"user_id,omitempty"`
+	OrgID      string    `json:"org_id,omitempty"`
+	Kind       string    `json:"kind"` // reminder | escalation | flag | info
+	TitleZH    string    `json:"title"`
+	TitleEN    string    `json:"title_en"`
+	BodyZH     string    `json:"body"`
+	BodyEN     string    `json:"body_en"`
+	Link       string    `json:"link,omitempty"`
+	ObjectType string    `json:"object_type,omitempty"`
+	ObjectID   string    `json:"object_id,omitempty"`
+	// DedupKey, when set, makes Send idempotent: a second message with the same key is dropped
+	// (so a job that reminds once per deadline can run on every node and every tick).
+	DedupKey  string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	Read      bool      `json:"read"`
+}
+
+// Service stores and delivers messages.
+type Service struct {
+	DB     *db.DB
+	Now    func() time.Time
+	Client *http.Client
+}
+
+// New makes a service.
+func New(d *db.DB) *Service {
+	return &Service{DB: d, Now: time.Now, Client: &http.Client{Timeout: 5 * time.Second}}
+}
+
+// Send stores a message inside q. It returns false when the DedupKey was already used.
+func (s *Service) Send(ctx context.Context, q db.Q, m Message) (bool, error) {
+	if m.ID == "" {
+		m.ID = ids.New()
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = s.Now()
+	}
+	var dedup any
+	if m.DedupKey != "" {
+		dedup = m.DedupKey
+		var n int
+		q.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE dedup_key = $1", m.DedupKey).Scan(&n)
+		if n > 0 {
+			return false, nil
+		}
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO notifications (id, user_id, org_id, kind, title_zh, title_en, body_zh, body_en, link, object_type, object_id, dedup_key, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, m.ID, m.UserID, m.OrgID, m.Kind, m.TitleZH, m.TitleEN, m.BodyZH, m.BodyEN,
+		m.Link, m.ObjectType, m.ObjectID, dedup, db.Millis(m.CreatedAt))
+	if db.IsUniqueViolation(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if m.OrgID != "" {
+		go s.deliver(m)
+	}
+	return true, nil
+}
+
+// deliver posts the message to the organization's active webhooks, signed with HMAC-SHA256
+// in the X-Pubdata-Signature header. Best effort: failures are logged.
+func (s *Service) deliver(m Message) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rows, err := s.DB.QueryContext(ctx, "SELECT url, secret FROM webhooks WHERE org_id = $1 AND active = 1", m.OrgID)
+	if err != nil {
+		return
+	}
+	type hook struct{ url, secret string }
+	var hooks []hook
+	for rows.Next() {
+		var h hook
+		rows.Scan(&h.url, &h.secret)
+		hooks = append(hooks, h)
+	}
+	rows.Close()
+	body, _ := json.Marshal(m)
+	for _, h := range hooks {
+		mac := hmac.New(sha256.New, []byte(h.secret))
+		mac.Write(body)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url, bytes.NewReader(body))
+		if err != nil {
+			continue
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Pubdata-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+		resp, err := s.Client.Do(req)
+		if err != nil {
+			slog.Warn("webhook delivery failed", "url", h.url, "err", err)
+			continue
+		}
+		resp.Body.Close()
+	}
+}
+
+// Inbox lists the messages of a principal: its own and its organization's, newest first.
+func (s *Service) Inbox(ctx context.Context, p *authz.Principal, unreadOnly bool, limit, offset int) ([]Message, int, error) {
+	if !p.Authenticated() {
+		return nil, 0, apperr.Unauthenticated
+	}
+	cond := "(user_id = $1 OR (org_id <> '' AND org_id = $2 AND user_id = ''))"
+	if unreadOnly {
+		cond += " AND read_at = 0"
+	}
+	var total int
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE "+cond, p.UserID, p.OrgID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, user_id, org_id, kind, title_zh, title_en, body_zh, body_en, link, object_type, object_id, created_at, read_at
+		FROM notifications WHERE `+cond+` ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`, p.UserID, p.OrgID, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var c, r int64
+		if err := rows.Scan(&m.ID, &m.UserID, &m.OrgID, &m.Kind, &m.TitleZH, &m.TitleEN, &m.BodyZH, &m.BodyEN, &m.Link, &m.ObjectType, &m.ObjectID, &c, &r); err != nil {
+			return nil, 0, err
+		}
+		m.CreatedAt, m.Read = db.FromMillis(c), r != 0
+		out = append(out, m)
+	}
+	return out, total, rows.Err()
+}
+
+// MarkRead marks a message read, if it belongs to p.
+func (s *Service) MarkRead(ctx context.Context, p *authz.Principal, id string) error {
+	var userID, orgID string
+	if err := s.DB.QueryRowContext(ctx, "SELECT user_id, org_id FROM notifications WHERE id = $1", id).Scan(&userID, &orgID); err != nil {
+		return apperr.NotFound
+	}
+	if err := authz.Notifications(p, authz.Update, userID, orgID); err != nil {
+		return err
+	}
+	_, err := s.DB.ExecContext(ctx, "UPDATE notifications SET read_at = $1 WHERE id = $2 AND read_at = 0", db.Millis(s.Now()), id)
+	return err
+}
+
+// Webhook is an organization's delivery endpoint.
+type Webhook struct {
+	ID     string `json:"id"`
+	OrgID  string `json:"org_id"`
+	URL    string `json:"url"`
+	Secret string `json:"secret,omitempty"`
+}
+
+// AddWebhook registers a webhook for p's organization.
+func (s *Service) AddWebhook(ctx context.Context, p *authz.Principal, url string) (Webhook, error) {
+	if !p.Authenticated() || p.OrgID == "" || !p.Has(authz.AuthorityAdmin, authz.DataOfficer, authz.SecurityOfficer) {
+		return Webhook{}, apperr.Forbidden
+	}
+	if len(url) < 8 || (url[:7] != "http://" && url[:8] != "https://") {
+		return Webhook{}, apperr.Invalid.With(apperr.Field("url", "地址须以 http:// 或 https:// 开头", "URL must start with http:// or https://"))
+	}
+	w := Webhook{ID: ids.New(), OrgID: p.OrgID, URL: url, Secret: ids.Token(20)}
+	_, err := s.DB.ExecContext(ctx, "INSERT INTO webhooks (id, org_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5)", w.ID, w.OrgID, w.URL, w.Secret, db.Millis(s.Now()))
+	return w, err
+}

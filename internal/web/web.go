@@ -1,0 +1,307 @@
+// Package web is the server-rendered UI (html/template, no front-end build step): Chinese first
+// with an English switch, role-aware navigation, keyboard-usable, with a large-text mode (JM 18).
+// Handlers are thin: they call the same domain services as the API.
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/app"
+	"pubdata/internal/authz"
+	"pubdata/internal/httpapi"
+	"pubdata/internal/workday"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// NavItem is one entry of the top navigation; Roles empty means every logged-in user, Public
+// means visitors too.
+type NavItem struct {
+	Key    string
+	Href   string
+	Roles  []authz.Role
+	Public bool
+	Order  int
+}
+
+var (
+	navMu sync.Mutex
+	nav   = []NavItem{
+		{Key: "nav.home", Href: "/", Public: true, Order: 0},
+		{Key: "nav.inbox", Href: "/inbox", Order: 90},
+		{Key: "nav.audit", Href: "/audit", Roles: []authz.Role{authz.Auditor, authz.Oversight, authz.AuthorityAdmin, authz.SecurityOfficer, authz.DataOfficer}, Order: 91},
+		{Key: "nav.calendar", Href: "/calendar", Order: 92},
+		{Key: "nav.directory", Href: "/directory", Order: 93},
+		{Key: "nav.tokens", Href: "/tokens", Order: 94},
+		{Key: "nav.jobs", Href: "/jobs", Roles: []authz.Role{authz.AuthorityAdmin}, Order: 95},
+	}
+)
+
+// AddNav adds navigation entries (each capability adds its own).
+func AddNav(items ...NavItem) {
+	navMu.Lock()
+	nav = append(nav, items...)
+	navMu.Unlock()
+}
+
+// View is what every page template receives.
+type View struct {
+	P      *authz.Principal
+	Lang   string
+	Large  bool
+	CSRF   string
+	Title  string
+	Nav    []NavItem
+	Path   string
+	Flash  string
+	Errors []apperr.FieldError
+	Error  *apperr.Error
+	Data   any
+	Query  url.Values
+}
+
+// Web serves the UI.
+type Web struct {
+	App    *app.App
+	Secure bool
+	pages  map[string]*template.Template
+}
+
+// pageHooks register domain pages, each from its own file.
+var pageHooks []func(w *Web, mux *http.ServeMux)
+
+// New parses the templates and registers every page on mux.
+func New(a *app.App, mux *http.ServeMux, secure bool) (*Web, error) {
+	w := &Web{App: a, Secure: secure, pages: map[string]*template.Template{}}
+	layout, err := templateFS.ReadFile("templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		body, _ := templateFS.ReadFile(e)
+		t := template.New("layout").Funcs(funcs)
+		if _, err := t.Parse(string(layout)); err != nil {
+			return nil, fmt.Errorf("layout: %w", err)
+		}
+		if _, err := t.Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		w.pages[name] = t
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
+	w.foundationPages(mux)
+	for _, h := range pageHooks {
+		h(w, mux)
+	}
+	return w, nil
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(rw, r)
+	})
+}
+
+var funcs = template.FuncMap{
+	"t": func(v *View, key string, args ...any) string {
+		s := T(v.Lang, key)
+		if len(args) > 0 {
+			return fmt.Sprintf(s, args...)
+		}
+		return s
+	},
+	"time": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(workday.Location).Format("2006-01-02 15:04")
+	},
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return workday.Format(t)
+	},
+	"role": func(v *View, r authz.Role) string {
+		n := authz.RoleNames[r]
+		if v.Lang == "en" {
+			return n[1]
+		}
+		return n[0]
+	},
+	"orgkind": func(v *View, k authz.OrgKind) string {
+		n := authz.OrgKinds[k]
+		if v.Lang == "en" {
+			return n[1]
+		}
+		return n[0]
+	},
+	"bi": func(v *View, zh, en string) string {
+		if v.Lang == "en" && en != "" {
+			return en
+		}
+		return zh
+	},
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+	"sub":  func(a, b int) int { return a - b },
+	"has": func(v *View, roles ...string) bool {
+		for _, r := range roles {
+			if v.P.Has(authz.Role(r)) {
+				return true
+			}
+		}
+		return false
+	},
+	"qs": func(q url.Values, key, val string) string {
+		c := url.Values{}
+		for k, vs := range q {
+			c[k] = append([]string(nil), vs...)
+		}
+		c.Set(key, val)
+		return c.Encode()
+	},
+}
+
+// NewView prepares the data common to every page.
+func (w *Web) NewView(rw http.ResponseWriter, r *http.Request, titleKey string) *View {
+	p := httpapi.PrincipalOf(r)
+	v := &View{P: p, Lang: Lang(r), Path: r.URL.Path, Query: r.URL.Query()}
+	if c, err := r.Cookie(httpapi.LargeCookie); err == nil && c.Value == "1" {
+		v.Large = true
+	}
+	v.Title = T(v.Lang, titleKey)
+	if f := r.URL.Query().Get("flash"); f != "" && Known(f) {
+		v.Flash = T(v.Lang, f)
+	}
+	if p.Authenticated() {
+		v.CSRF = httpapi.CSRFOf(r)
+	} else {
+		v.CSRF = httpapi.PreCSRF(rw, r, w.Secure)
+	}
+	navMu.Lock()
+	items := append([]NavItem(nil), nav...)
+	navMu.Unlock()
+	for i := 1; i < len(items); i++ {
+		for j := i; j > 0 && items[j].Order < items[j-1].Order; j-- {
+			items[j], items[j-1] = items[j-1], items[j]
+		}
+	}
+	for _, it := range items {
+		switch {
+		case it.Public:
+		case !p.Authenticated():
+			continue
+		case len(it.Roles) > 0 && !p.Has(it.Roles...):
+			continue
+		}
+		v.Nav = append(v.Nav, it)
+	}
+	return v
+}
+
+// Render writes a page.
+func (w *Web) Render(rw http.ResponseWriter, status int, page string, v *View) {
+	t, ok := w.pages[page]
+	if !ok {
+		slog.Error("missing template", "page", page)
+		http.Error(rw, "template missing", http.StatusInternalServerError)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.WriteHeader(status)
+	if err := t.ExecuteTemplate(rw, "layout", v); err != nil {
+		slog.Error("render", "page", page, "err", err)
+	}
+}
+
+// Fail renders an error page in the user's language with the error's status.
+func (w *Web) Fail(rw http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.As(err)
+	if e.Status >= 500 || e.Status == 0 {
+		slog.Error("page failed", "path", r.URL.Path, "err", err)
+		if e.Status == 0 {
+			e.Status = 500
+		}
+	}
+	if e.Code == apperr.Unauthenticated.Code && r.Method == http.MethodGet {
+		http.Redirect(rw, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	v := w.NewView(rw, r, "common.error")
+	v.Error = e
+	v.Errors = e.Fields
+	w.Render(rw, e.Status, "error", v)
+}
+
+// PageFunc handles a page for a caller.
+type PageFunc func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error
+
+// Page registers a page that requires login; errors render the error page.
+func (w *Web) Page(mux *http.ServeMux, pattern string, h PageFunc) {
+	mux.HandleFunc(pattern, func(rw http.ResponseWriter, r *http.Request) {
+		p := httpapi.PrincipalOf(r)
+		if !p.Authenticated() {
+			w.Fail(rw, r, apperr.Unauthenticated)
+			return
+		}
+		if err := h(rw, r, p); err != nil {
+			w.Fail(rw, r, err)
+		}
+	})
+}
+
+// PublicPage registers a page open to visitors.
+func (w *Web) PublicPage(mux *http.ServeMux, pattern string, h PageFunc) {
+	mux.HandleFunc(pattern, func(rw http.ResponseWriter, r *http.Request) {
+		if err := h(rw, r, httpapi.PrincipalOf(r)); err != nil {
+			w.Fail(rw, r, err)
+		}
+	})
+}
+
+// Redirect answers a form post with a redirect (303) to target, with an optional flash message
+// carried in the query.
+func Redirect(rw http.ResponseWriter, r *http.Request, target, flash string) {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(target, "?") {
+			sep = "&"
+		}
+		target += sep + "flash=" + url.QueryEscape(flash)
+	}
+	http.Redirect(rw, r, target, http.StatusSeeOther)
+}
+
+// SafeNext keeps a post-login redirect on this site.
+func SafeNext(s string) string {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return "/"
+	}
+	return s
+}
