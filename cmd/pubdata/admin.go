@@ -97,10 +97,16 @@ func calendarCmd() *cobra.Command {
 				return fmt.Errorf("--workdays 不能为负数 / must not be negative")
 			}
 			cal := workday.Default()
-			// Use the database's table when one exists, so imported years count.
-			if a, err := openApp(cmd.Context()); err == nil {
-				cal = a.Calendar
+			// Use the database's table when there is one (named by --db / PUBDATA_DB, or a
+			// pubdata.db already in --data), so imported years count; never create one just
+			// to compute a date.
+			if hasDatabase() {
+				a, err := openApp(cmd.Context())
+				if err != nil {
+					return err
+				}
 				defer a.Close()
+				cal = a.Calendar
 			}
 			fmt.Println(workday.Format(cal.AddWorkdays(t, n)))
 			return nil

@@ -17,8 +17,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"pubdata/internal/apperr"
 	"pubdata/internal/app"
+	"pubdata/internal/apperr"
 )
 
 // global flags
@@ -29,6 +29,9 @@ var (
 )
 
 func openApp(ctx context.Context) (*app.App, error) {
+	if flagAuditAlgo != "sha256" && flagAuditAlgo != "sm3" {
+		return nil, fmt.Errorf("--audit-algo 只能是 sha256 或 sm3 / --audit-algo must be sha256 or sm3, not %q", flagAuditAlgo)
+	}
 	dsn := flagDB
 	if dsn == "" {
 		dsn = os.Getenv("PUBDATA_DB")

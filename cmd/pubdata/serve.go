@@ -29,6 +29,16 @@ func serveCmd() *cobra.Command {
 			slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			// Check the TLS pair before anything else, so a bad file is a clear start-up error
+			// rather than a failure after "running at" was printed.
+			if (certFile == "") != (keyFile == "") {
+				return fmt.Errorf("--tls-cert 与 --tls-key 须同时给出 / give both --tls-cert and --tls-key")
+			}
+			if certFile != "" {
+				if _, err := tls.LoadX509KeyPair(certFile, keyFile); err != nil {
+					return fmt.Errorf("无法读取 TLS 证书或私钥 / cannot load the TLS certificate or key: %w", err)
+				}
+			}
 			// Take the port first so a busy port fails fast, before any database work.
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {

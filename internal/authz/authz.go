@@ -75,7 +75,9 @@ var OrgKinds = map[OrgKind][2]string{
 }
 
 // IsDataHolder tells whether an organization kind holds public data (can be a provider).
-func (k OrgKind) IsDataHolder() bool { return k == KindAgency || k == KindUtility || k == KindAuthority }
+func (k OrgKind) IsDataHolder() bool {
+	return k == KindAgency || k == KindUtility || k == KindAuthority
+}
 
 // Principal is who is acting: a logged-in user, an API token, or nobody.
 type Principal struct {

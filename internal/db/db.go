@@ -10,6 +10,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"net/url"
 	"os"
@@ -19,6 +20,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite", pure Go (cgo-free cross builds)
 )
 
@@ -138,18 +140,50 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return d.MigrateFS(ctx, sub)
+}
+
+// MigrateFS applies the goose migrations in fsys (NNNNN_name.sql at its root) the way Migrate
+// applies the embedded ones; tests use it to check that a broken migration changes nothing.
+func (d *DB) MigrateFS(ctx context.Context, fsys fs.FS) error {
 	gd := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	if d.Dialect == Postgres {
 		gd = goose.DialectPostgres
+		// Several nodes may start at once on one database: an advisory lock (one per schema)
+		// lets one migrate while the others wait, instead of all racing to create the same
+		// tables. (SQLite has no such lock; a concurrent migrator is handled by the retry below.)
+		var schema string
+		if err := d.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			return fmt.Errorf("数据库迁移失败 / migration failed: %w", err)
+		}
+		h := fnv.New64a()
+		h.Write([]byte("pubdata-migrate:" + schema))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 600))
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(gd, d.DB, sub, goose.WithAllowOutofOrder(true))
+	p, err := goose.NewProvider(gd, d.DB, fsys, opts...)
 	if err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
+	for attempt := 0; ; attempt++ {
+		before, _ := p.GetDBVersion(ctx)
+		_, err := p.Up(ctx)
+		if err == nil {
+			return nil
+		}
+		// Another process migrating the same SQLite file (a CLI command while the server
+		// starts) makes our copy of a migration fail with "already exists" after its copy
+		// committed. Each failed migration rolled back, so when the version moved on under us,
+		// simply go on from there.
+		if after, verr := p.GetDBVersion(ctx); verr == nil && after > before && attempt < 50 {
+			continue
+		}
 		return fmt.Errorf("数据库迁移失败 / migration failed: %w", err)
 	}
-	return nil
 }
 
 // Tx runs fn inside a transaction, committing if fn returns nil and rolling back otherwise.

@@ -138,7 +138,22 @@ func Load(ctx context.Context, a *app.App) error {
 	if Loaded(ctx, a) {
 		return nil
 	}
-	err := a.DB.Tx(ctx, func(tx *sql.Tx) error {
+	if err := LoadDirectory(ctx, a); err != nil {
+		return err
+	}
+	for _, h := range Hooks {
+		if err := h(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadDirectory loads only the regions, organizations and accounts of the demo region, without
+// any capability's demo data (Hooks): for tests of the foundation that need the demo accounts
+// but not a catalog, loads or share requests.
+func LoadDirectory(ctx context.Context, a *app.App) error {
+	return a.DB.Tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range regions {
 			if err := a.Identity.CreateRegion(ctx, tx, r); err != nil {
 				return fmt.Errorf("region %s: %w", r.Code, err)
@@ -170,13 +185,4 @@ func Load(ctx context.Context, a *app.App) error {
 		}
 		return a.Audit.RecordAction(ctx, tx, "system", "system", "", "demo.load", "region", RegionProvince, map[string]any{"orgs": len(orgs), "users": len(Accounts)})
 	})
-	if err != nil {
-		return err
-	}
-	for _, h := range Hooks {
-		if err := h(ctx, a); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -48,7 +48,9 @@ func New(a *app.App, mux *http.ServeMux) *API {
 		f(api)
 	}
 	api.Handle(Route{Method: "GET", Path: "/api/v1/openapi.json", Summary: "OpenAPI 文档 / OpenAPI document", Tag: "meta", Public: true},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) { return api.OpenAPI(), nil })
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			return api.OpenAPI(), nil
+		})
 	return api
 }
 

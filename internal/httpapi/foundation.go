@@ -183,13 +183,26 @@ func (api *API) foundationRoutes() {
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			org := r.URL.Query().Get("org")
 			if org == "" && !p.Has(authz.AuthorityAdmin, authz.Auditor, authz.Oversight, authz.AuthorityReviewer) {
-				org = p.OrgID
+				// Others see their own organization's users only; a user without an
+				// organization (a natural person) sees none rather than everyone.
+				if org = p.OrgID; org == "" {
+					return nil, apperr.Forbidden
+				}
 			}
-			if err := authz.Directory(p, authz.Read, orgOrAll(org)); err != nil {
+			if err := authz.Directory(p, authz.Read, org); err != nil {
+				return nil, err
+			}
+			pg, err := PageOf(r)
+			if err != nil {
 				return nil, err
 			}
 			us, err := a.Identity.Users(r.Context(), org)
-			return map[string]any{"items": nonNil(us)}, err
+			if err != nil {
+				return nil, err
+			}
+			total := len(us)
+			us = us[min(pg.Offset, total):min(pg.Offset+pg.Size, total)]
+			return NewPaged(us, pg, total), nil
 		})
 	api.Handle(Route{Method: "POST", Path: "/api/v1/users", Summary: "创建用户 / Create a user", Tag: "directory", Body: true},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
@@ -233,6 +246,10 @@ func (api *API) foundationRoutes() {
 			if err != nil {
 				return nil, err
 			}
+			if err := a.Audit.Log(r.Context(), audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "notify.webhook.create",
+				ObjectType: "webhook", ObjectID: wh.ID, ClientIP: ClientIP(r), Detail: map[string]any{"url": wh.URL}}); err != nil {
+				return nil, err
+			}
 			return Created{wh}, nil
 		})
 
@@ -250,12 +267,13 @@ func (api *API) foundationRoutes() {
 			if err := authz.Jobs(p, authz.Manage); err != nil {
 				return nil, err
 			}
+			if !a.Jobs.Has(r.PathValue("name")) {
+				return nil, apperr.NotFound
+			}
 			ran, err := a.Jobs.RunNow(r.Context(), r.PathValue("name"), true)
 			return map[string]any{"ran": ran}, err
 		})
 }
-
-func orgOrAll(org string) string { return org }
 
 func nonNil[T any](s []T) []T {
 	if s == nil {

@@ -13,8 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
-	"pubdata/internal/apperr"
 	"pubdata/internal/app"
+	"pubdata/internal/apperr"
 	"pubdata/internal/ids"
 )
 
@@ -124,8 +124,14 @@ func Middleware(a *app.App, secure bool, next http.Handler) http.Handler {
 	})
 }
 
+// isForm tells whether a request could have been sent cross-site without a CORS preflight (an
+// HTML form, or a script posting a body with no or a "simple" content type), so that an
+// anonymous one must pass the double-submit CSRF check.
 func isForm(r *http.Request) bool {
 	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return r.ContentLength != 0
+	}
 	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data") || strings.HasPrefix(ct, "text/plain")
 }
 

@@ -8,10 +8,12 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -81,6 +83,7 @@ var (
 	errLoginFailed = apperr.New(http.StatusUnauthorized, "login_failed", "用户名或密码错误", "wrong username or password")
 	errLocked      = apperr.New(http.StatusTooManyRequests, "login_locked", "登录失败次数过多，账户已暂时锁定，请稍后再试", "too many failed logins; the account is locked for a while")
 	errUsername    = apperr.New(http.StatusConflict, "username_taken", "用户名已被使用", "that username is taken")
+	errCreditTaken = apperr.New(http.StatusConflict, "credit_code_taken", "该统一社会信用代码已有注册单位，请由该单位的管理员为您开设账户", "an organization with this unified social credit code is already registered; ask its administrator for an account")
 	usernameRe     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_.-]{2,39}$`)
 )
 
@@ -140,7 +143,7 @@ func (s *Service) CreateOrg(ctx context.Context, q db.Q, o *Org) error {
 	}
 	if o.CreditCode != "" {
 		if err := validate.CreditCode(o.CreditCode); err != nil {
-			fe = append(fe, apperr.Field("credit_code", "统一社会信用代码无效："+err.Error(), "invalid unified social credit code: "+err.Error()))
+			fe = append(fe, apperr.Field("credit_code", "统一社会信用代码无效："+zh(err), "invalid unified social credit code: "+en(err)))
 		}
 	}
 	if err := apperr.Validation(fe); err != nil {
@@ -337,17 +340,21 @@ func (s *Service) Register(ctx context.Context, in Registration, clientIP string
 	var u User
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if in.PersonKind == "legal" {
+			// Joining an existing organization by naming its credit code would hand a stranger
+			// that organization's inbox and directory (the code is public), so a code that is
+			// already registered is refused.
 			var existing string
 			err := tx.QueryRowContext(ctx, "SELECT id FROM orgs WHERE credit_code = $1", in.CreditCode).Scan(&existing)
 			if err == nil {
-				nu.OrgID = existing
-			} else {
-				o := &Org{Name: in.OrgName, Kind: authz.KindEnterprise, RegionCode: region, CreditCode: in.CreditCode}
-				if err := s.CreateOrg(ctx, tx, o); err != nil {
-					return err
-				}
-				nu.OrgID = o.ID
+				return errCreditTaken.With(apperr.Field("credit_code", "该统一社会信用代码已注册", "this credit code is already registered"))
+			} else if !db.IsNoRows(err) {
+				return err
 			}
+			o := &Org{Name: in.OrgName, Kind: authz.KindEnterprise, RegionCode: region, CreditCode: in.CreditCode}
+			if err := s.CreateOrg(ctx, tx, o); err != nil {
+				return err
+			}
+			nu.OrgID = o.ID
 		}
 		var err error
 		if u, err = s.CreateUser(ctx, tx, nu); err != nil {
@@ -465,14 +472,23 @@ func (s *Service) throttled(ctx context.Context, key string) bool {
 	return err == nil && until > db.Millis(s.Now())
 }
 
+// fail counts one failed login for key. Failures older than LockFor are forgotten, so a few
+// typos spread over weeks do not lock an account; MaxFailures within that window lock it.
 func (s *Service) fail(ctx context.Context, key string) {
 	now := db.Millis(s.Now())
-	s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var failures int
-		err := tx.QueryRowContext(ctx, "SELECT failures FROM login_attempts WHERE key = $1"+s.DB.ForUpdate(), key).Scan(&failures)
-		if db.IsNoRows(err) {
-			_, err = tx.ExecContext(ctx, "INSERT INTO login_attempts (key, failures, locked_until, updated_at) VALUES ($1, 1, 0, $2)", key, now)
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// Create the row first so that concurrent failures serialize on its lock (PostgreSQL)
+		// instead of racing to insert it.
+		if _, err := tx.ExecContext(ctx, "INSERT INTO login_attempts (key, failures, locked_until, updated_at) VALUES ($1, 0, 0, $2) ON CONFLICT (key) DO NOTHING", key, now); err != nil {
 			return err
+		}
+		var failures int
+		var updated int64
+		if err := tx.QueryRowContext(ctx, "SELECT failures, updated_at FROM login_attempts WHERE key = $1"+s.DB.ForUpdate(), key).Scan(&failures, &updated); err != nil {
+			return err
+		}
+		if now-updated > s.LockFor.Milliseconds() {
+			failures = 0
 		}
 		failures++
 		var until int64
@@ -480,10 +496,17 @@ func (s *Service) fail(ctx context.Context, key string) {
 			until = now + s.LockFor.Milliseconds()
 			failures = 0
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE login_attempts SET failures = $1, locked_until = $2, updated_at = $3 WHERE key = $4", failures, until, now, key)
+		_, err := tx.ExecContext(ctx, "UPDATE login_attempts SET failures = $1, locked_until = $2, updated_at = $3 WHERE key = $4", failures, until, now, key)
 		return err
 	})
+	if err != nil {
+		slog.Warn("login throttle update failed", "err", err)
+	}
 }
+
+// dummyHash is checked against when the username is unknown, so that a wrong username costs
+// as long as a wrong password and response times do not reveal which usernames exist.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("pubdata-no-such-user") })
 
 // Login checks a username and password and opens a session. After MaxFailures failures for the
 // same username, or from the same address, further attempts are refused for LockFor.
@@ -494,10 +517,13 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 		return "", "", User{}, errLocked
 	}
 	u, hash, err := s.scanUser(ctx, s.DB.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE username = $1", username))
-	if err != nil || u.Disabled || !CheckPassword(hash, password) {
-		if err != nil && err != apperr.NotFound {
-			return "", "", User{}, err
-		}
+	if err != nil && err != apperr.NotFound {
+		return "", "", User{}, err
+	}
+	if err == apperr.NotFound {
+		hash = dummyHash()
+	}
+	if !CheckPassword(hash, password) || err != nil || u.Disabled {
 		s.fail(ctx, ukey)
 		if clientIP != "" {
 			s.fail(ctx, ikey)

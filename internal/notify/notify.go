@@ -21,17 +21,17 @@ import (
 
 // Message is one inbox item, addressed to a user, an organization, or both.
 type Message struct {
-	ID         string    `json:"id"`
-	UserID     string    `json:"user_id,omitempty"`
-	OrgID      string    `json:"org_id,omitempty"`
-	Kind       string    `json:"kind"` // reminder | escalation | flag | info
-	TitleZH    string    `json:"title"`
-	TitleEN    string    `json:"title_en"`
-	BodyZH     string    `json:"body"`
-	BodyEN     string    `json:"body_en"`
-	Link       string    `json:"link,omitempty"`
-	ObjectType string    `json:"object_type,omitempty"`
-	ObjectID   string    `json:"object_id,omitempty"`
+	ID         string `json:"id"`
+	UserID     string `json:"user_id,omitempty"`
+	OrgID      string `json:"org_id,omitempty"`
+	Kind       string `json:"kind"` // reminder | escalation | flag | info
+	TitleZH    string `json:"title"`
+	TitleEN    string `json:"title_en"`
+	BodyZH     string `json:"body"`
+	BodyEN     string `json:"body_en"`
+	Link       string `json:"link,omitempty"`
+	ObjectType string `json:"object_type,omitempty"`
+	ObjectID   string `json:"object_id,omitempty"`
 	// DedupKey, when set, makes Send idempotent: a second message with the same key is dropped
 	// (so a job that reminds once per deadline can run on every node and every tick).
 	DedupKey  string    `json:"-"`
@@ -62,20 +62,17 @@ func (s *Service) Send(ctx context.Context, q db.Q, m Message) (bool, error) {
 	var dedup any
 	if m.DedupKey != "" {
 		dedup = m.DedupKey
-		var n int
-		q.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE dedup_key = $1", m.DedupKey).Scan(&n)
-		if n > 0 {
-			return false, nil
-		}
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO notifications (id, user_id, org_id, kind, title_zh, title_en, body_zh, body_en, link, object_type, object_id, dedup_key, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, m.ID, m.UserID, m.OrgID, m.Kind, m.TitleZH, m.TitleEN, m.BodyZH, m.BodyEN,
+	// ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL a
+	// violation would abort the caller's whole transaction.
+	res, err := q.ExecContext(ctx, `INSERT INTO notifications (id, user_id, org_id, kind, title_zh, title_en, body_zh, body_en, link, object_type, object_id, dedup_key, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (dedup_key) DO NOTHING`, m.ID, m.UserID, m.OrgID, m.Kind, m.TitleZH, m.TitleEN, m.BodyZH, m.BodyEN,
 		m.Link, m.ObjectType, m.ObjectID, dedup, db.Millis(m.CreatedAt))
-	if db.IsUniqueViolation(err) {
-		return false, nil
-	}
 	if err != nil {
 		return false, err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return false, nil
 	}
 	if m.OrgID != "" {
 		go s.deliver(m)
@@ -83,11 +80,29 @@ func (s *Service) Send(ctx context.Context, q db.Q, m Message) (bool, error) {
 	return true, nil
 }
 
+// DeliveryWait is how long delivery waits for the transaction that stored a message to
+// commit; a message whose transaction rolled back is never delivered.
+var DeliveryWait = 30 * time.Second
+
 // deliver posts the message to the organization's active webhooks, signed with HMAC-SHA256
-// in the X-Pubdata-Signature header. Best effort: failures are logged.
+// in the X-Pubdata-Signature header. Best effort: failures are logged. It first waits until the
+// message is visible to other connections, i.e. until the caller's transaction committed.
 func (s *Service) deliver(m Message) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), DeliveryWait+10*time.Second)
 	defer cancel()
+	for deadline := time.Now().Add(DeliveryWait); ; {
+		var n int
+		if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE id = $1", m.ID).Scan(&n); err != nil {
+			return
+		}
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return // rolled back (or never committed): nothing to deliver
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	rows, err := s.DB.QueryContext(ctx, "SELECT url, secret FROM webhooks WHERE org_id = $1 AND active = 1", m.OrgID)
 	if err != nil {
 		return

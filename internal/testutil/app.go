@@ -59,3 +59,15 @@ func DemoApp(t testing.TB, d *db.DB, clock *Clock) *app.App {
 	}
 	return a
 }
+
+// DirectoryApp builds the platform over d with only the demo region's regions, organizations and
+// accounts (demo.LoadDirectory): the demo logins without any capability's demo data. It is much
+// faster than DemoApp for tests of the foundation.
+func DirectoryApp(t testing.TB, d *db.DB, clock *Clock) *app.App {
+	t.Helper()
+	a := NewApp(t, d, clock)
+	if err := demo.LoadDirectory(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

@@ -1,8 +1,21 @@
 // Package testutil gives tests both database backends, the demo region and a browser harness.
 //
-// Every test that touches storage calls Backends (or ForEachDB) and so runs on SQLite and, when
+// Every test that touches storage calls ForEachDB and so runs on SQLite and, when
 // PUBDATA_TEST_PG names a PostgreSQL server (CI sets it), on PostgreSQL in a fresh schema.
-// With PUBDATA_REQUIRE_SERVICES=1 (CI), a missing service fails the test instead of skipping it.
+//
+// The environment contract (CI's .ci/run sets these; docs/install-and-operate.md repeats it):
+//
+//	PUBDATA_TEST_PG           PostgreSQL DSN. Unset: the PostgreSQL subtests skip with a message
+//	                          (the plain `go test ./...` is the SQLite suite). Set: they run, in a
+//	                          fresh schema per test.
+//	PUBDATA_TEST_MYSQL        MySQL/MariaDB DSN (go-sql-driver form) for tests that read an
+//	                          agency's source database. Unset: those tests skip.
+//	PUBDATA_CHROME            Path of the Chromium/Chrome binary for browser tests (else found
+//	                          on PATH: chromium, chromium-browser, google-chrome).
+//	PUBDATA_REQUIRE_SERVICES  "1": a service that is expected but missing FAILS the test instead
+//	                          of skipping it — Chromium not found, or a DSN that is set but does
+//	                          not answer. An unset DSN is a choice, not a missing service, so
+//	                          the SQLite pass of CI can run with PUBDATA_REQUIRE_SERVICES=1.
 package testutil
 
 import (
@@ -11,7 +24,9 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"pubdata/internal/db"
@@ -31,17 +46,51 @@ func SkipOrFail(t testing.TB, format string, args ...any) {
 	t.Skip(msg)
 }
 
-// SQLite opens a migrated SQLite database in a temporary directory.
-func SQLite(t testing.TB) *db.DB {
+// dsns remembers the DSN each test database was opened with, so a test can open a second
+// connection pool (a second "node") or hand the database to the CLI.
+var dsns sync.Map // *db.DB → string
+
+// DSN returns what `pubdata --db` needs to reach a database made by SQLite or Postgres: the
+// SQLite file path, or the PostgreSQL DSN with its search_path set to the test schema.
+func DSN(d *db.DB) string {
+	if s, ok := dsns.Load(d); ok {
+		return s.(string)
+	}
+	return d.Where
+}
+
+// Reopen opens a second, independent connection pool to the same database, as a second
+// platform node would. It is closed when the test ends.
+func Reopen(t testing.TB, d *db.DB) *db.DB {
 	t.Helper()
-	d, err := db.Open(context.Background(), "", t.TempDir())
+	d2, err := db.Open(context.Background(), DSN(d), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
+	dsns.Store(d2, DSN(d))
+	t.Cleanup(func() { d2.Close() })
+	return d2
+}
+
+// SQLite opens a migrated SQLite database in a temporary directory.
+func SQLite(t testing.TB) *db.DB {
+	t.Helper()
+	d := rawSQLite(t)
 	if err := d.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+func rawSQLite(t testing.TB) *db.DB {
+	t.Helper()
+	dir := t.TempDir()
+	d, err := db.Open(context.Background(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsns.Store(d, filepath.Join(dir, "pubdata.db"))
+	t.Cleanup(func() { d.Close() })
 	return d
 }
 
@@ -49,12 +98,22 @@ func SQLite(t testing.TB) *db.DB {
 func PGDSN() string { return os.Getenv("PUBDATA_TEST_PG") }
 
 // Postgres opens a migrated PostgreSQL database in a fresh schema that is dropped afterwards.
-// Without PUBDATA_TEST_PG it skips (or fails under PUBDATA_REQUIRE_SERVICES=1).
+// Without PUBDATA_TEST_PG it skips; with it set but unreachable it skips, or fails under
+// PUBDATA_REQUIRE_SERVICES=1.
 func Postgres(t testing.TB) *db.DB {
+	t.Helper()
+	d := rawPostgres(t)
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func rawPostgres(t testing.TB) *db.DB {
 	t.Helper()
 	base := PGDSN()
 	if base == "" {
-		SkipOrFail(t, "PostgreSQL tests skipped: set PUBDATA_TEST_PG=postgres://… to run them")
+		t.Skip("PostgreSQL tests skipped: set PUBDATA_TEST_PG=postgres://… to run them (see README)")
 	}
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", base)
@@ -78,6 +137,7 @@ func Postgres(t testing.TB) *db.DB {
 		t.Fatal(err)
 	}
 	d.SetMaxOpenConns(8)
+	dsns.Store(d, u.String())
 	t.Cleanup(func() {
 		d.Close()
 		if a, err := sql.Open("pgx", base); err == nil {
@@ -85,9 +145,6 @@ func Postgres(t testing.TB) *db.DB {
 			a.Close()
 		}
 	})
-	if err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return d
 }
 
@@ -96,4 +153,11 @@ func ForEachDB(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// ForEachRawDB is ForEachDB over empty databases: nothing is migrated (for migration tests).
+func ForEachRawDB(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, rawSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, rawPostgres(t)) })
 }

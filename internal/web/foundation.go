@@ -137,7 +137,7 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 		q := r.URL.Query()
 		year, err := strconv.Atoi(q.Get("year"))
 		if err != nil {
-			year = time.Now().In(workday.Location).Year()
+			year = a.Now().In(workday.Location).Year()
 		}
 		data := map[string]any{"Year": year, "Days": a.Calendar.Days(year), "CanEdit": authz.Calendar(p, authz.Update) == nil,
 			"From": q.Get("from"), "Workdays": q.Get("workdays")}
@@ -279,6 +279,9 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 		if err := authz.Jobs(p, authz.Manage); err != nil {
 			return err
 		}
+		if !a.Jobs.Has(r.PathValue("name")) {
+			return apperr.NotFound
+		}
 		if _, err := a.Jobs.RunNow(r.Context(), r.PathValue("name"), true); err != nil {
 			return err
 		}
@@ -298,4 +301,6 @@ type HomeCard struct {
 var homeHooks []func(r *http.Request, p *authz.Principal) []HomeCard
 
 // AddHomeCards registers a dashboard contributor.
-func AddHomeCards(f func(r *http.Request, p *authz.Principal) []HomeCard) { homeHooks = append(homeHooks, f) }
+func AddHomeCards(f func(r *http.Request, p *authz.Principal) []HomeCard) {
+	homeHooks = append(homeHooks, f)
+}

@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
-	"pubdata/internal/apperr"
 	"pubdata/internal/app"
+	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/httpapi"
 	"pubdata/internal/workday"

@@ -45,7 +45,10 @@ func (s *Store) EnsureShipped(ctx context.Context) error {
 
 func insertDays(ctx context.Context, tx db.Q, days []Day) error {
 	for _, d := range days {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO calendar_days (day, kind, name) VALUES ($1,$2,$3)", d.Date, string(d.Kind), d.Name); err != nil {
+		// Upsert: two nodes starting at once both insert the shipped tables, and a file may list
+		// a day twice (the last line wins).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (day, kind, name) VALUES ($1,$2,$3)
+			ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name`, d.Date, string(d.Kind), d.Name); err != nil {
 			return fmt.Errorf("%s: %w", d.Date, err)
 		}
 	}
