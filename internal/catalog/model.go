@@ -69,8 +69,8 @@ type Field struct {
 	Type        FieldType `json:"type"`
 	Kind        FieldKind `json:"kind"`
 	Required    bool      `json:"required"`
-	IsKey       bool      `json:"is_key"`              // part of the entry's record key
-	Sensitivity int       `json:"sensitivity"`         // 1..4 within general data (L1 not sensitive … L4 sensitive)
+	IsKey       bool      `json:"is_key"`      // part of the entry's record key
+	Sensitivity int       `json:"sensitivity"` // 1..4 within general data (L1 not sensitive … L4 sensitive)
 	EnumValues  []string  `json:"enum_values,omitempty"`
 	MinValue    *float64  `json:"min_value,omitempty"`
 	MaxValue    *float64  `json:"max_value,omitempty"`
@@ -79,6 +79,11 @@ type Field struct {
 	OpenType   OpenType  `json:"open_type,omitempty"`
 	LegalBasis string    `json:"legal_basis,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
+	// Added: conditions of a conditional field, the not-open reason (trade_secret | privacy |
+	// legal_bar) and the field's own source agency when it is taken from another agency (CAT-8).
+	Condition   string `json:"condition,omitempty"`
+	OpenReason  string `json:"open_reason,omitempty"`
+	SourceOrgID string `json:"source_org_id,omitempty"`
 }
 
 // Grade is the national data level (GB/T 43697-2024): core, important, general; general data
@@ -147,10 +152,14 @@ type Entry struct {
 	Tags           []string  `json:"tags,omitempty"`
 	LegalBasis     string    `json:"legal_basis,omitempty"`
 	Status         Status    `json:"status"`
-	Version        int       `json:"version"` // published version number (0 before first publication)
+	Version        int       `json:"version"`                // published version number (0 before first publication)
 	PublishedAt    int64     `json:"published_at,omitempty"` // Unix ms
 	UpdatedAt      int64     `json:"updated_at"`
 	CreatedAt      int64     `json:"created_at"`
+	// Added: read-side extras (not part of a version's content).
+	ProviderName string    `json:"provider_name,omitempty"`
+	Review       *Review   `json:"review,omitempty"`
+	Warnings     []Warning `json:"warnings,omitempty"`
 }
 
 // KeyFields returns the names of the entry's key fields (IsKey), in order.
@@ -172,4 +181,45 @@ func (e *Entry) Field(name string) (Field, bool) {
 		}
 	}
 	return Field{}, false
+}
+
+// Additions below extend the model without changing the definitions above.
+
+// StatusWithdrawing marks a published entry whose withdrawal (下线申请) awaits the authority.
+const StatusWithdrawing Status = "withdrawing" // 下线待审核
+
+// Resource attributes (资源属性, CAT-2).
+const (
+	AttrBase       = "base"       // 基础信息资源
+	AttrSubject    = "subject"    // 主题信息资源
+	AttrDepartment = "department" // 部门信息资源
+)
+
+// Open reasons allowed for "not open" (CAT-4).
+const (
+	ReasonTradeSecret = "trade_secret" // 商业秘密
+	ReasonPrivacy     = "privacy"      // 个人隐私
+	ReasonLegalBar    = "legal_bar"    // 法律法规禁止
+)
+
+// Warning is advice shown while drafting (not a refusal), e.g. a field already published by
+// another agency (一数一源, no duplicate collection, CAT-8).
+type Warning struct {
+	Code  string `json:"code"`
+	Field string `json:"field,omitempty"`
+	ZH    string `json:"message"`
+	EN    string `json:"message_en"`
+}
+
+// Review is the workflow bookkeeping of an entry: deadlines and the last decision.
+type Review struct {
+	SubmittedAt     int64  `json:"submitted_at,omitempty"`    // Unix ms
+	ReviewDue       string `json:"review_due,omitempty"`      // YYYY-MM-DD, 5 working days after submission
+	ReturnReasons   string `json:"return_reasons,omitempty"`  // last return
+	LegalChangeAt   int64  `json:"legal_change_at,omitempty"` // when the agency recorded a change of legal basis or duties
+	LegalChangeNote string `json:"legal_change_note,omitempty"`
+	UpdateDue       string `json:"update_due,omitempty"` // YYYY-MM-DD, 15 working days after the legal change
+	WithdrawReason  string `json:"withdraw_reason,omitempty"`
+	AssessedAt      int64  `json:"assessed_at,omitempty"` // last re-assessment (CAT-7)
+	Live            bool   `json:"live"`                  // a published version is in force
 }

@@ -1,0 +1,101 @@
+package authz
+
+import "strings"
+
+// Catalog actions beyond the common ones.
+const (
+	Submit   Action = "submit"   // 提交审核
+	Withdraw Action = "withdraw" // 申请下线
+)
+
+// CatalogAttrs are the attributes of a catalog entry (目录条目) that decide access to it.
+type CatalogAttrs struct {
+	ProviderOrgID string
+	RegionCode    string
+	Live          bool // a published version is in force
+}
+
+// RegionCovers tells whether region parent is child or one of its ancestors in the GB/T 2260
+// hierarchy: XX0000 covers its cities and counties, XXXX00 its counties (CAT-1 roll-up).
+func RegionCovers(parent, child string) bool {
+	if parent == "" || child == "" {
+		return false
+	}
+	if parent == child {
+		return true
+	}
+	if len(parent) != 6 || len(child) != 6 {
+		return false
+	}
+	switch {
+	case strings.HasSuffix(parent, "0000"):
+		return child[:2] == parent[:2]
+	case strings.HasSuffix(parent, "00"):
+		return child[:4] == parent[:4]
+	}
+	return false
+}
+
+// ReadsAllCatalogs tells whether p may read every catalog object in its region, drafts included:
+// authority staff (in their region and below), auditors and oversight bodies.
+func ReadsAllCatalogs(p *Principal, region string) bool {
+	if p.Has(Auditor, Oversight) {
+		return true
+	}
+	return p.IsAuthority() && RegionCovers(p.RegionCode, region)
+}
+
+// CatalogEntry decides access to a catalog entry:
+//   - read: a published entry (live) is readable by everyone, visitors included (the catalog is
+//     public); drafts, submitted, returned and withdrawn entries only by the provider agency's
+//     staff, by authority staff whose region covers the entry, and by auditors and oversight;
+//   - create, update, submit, withdraw: the provider agency's data officer (an agency approver
+//     may also submit and request withdrawal); tokens need the "catalog" scope;
+//   - review (approve, return, decide withdrawal): authority reviewers and administrators whose
+//     region covers the entry's region (county → city → province, CAT-1);
+//   - manage (import for any agency, taxonomy, source registry): authority administrators of a
+//     covering region.
+func CatalogEntry(p *Principal, act Action, e CatalogAttrs) error {
+	if act != Read && !p.Scoped("catalog") {
+		return deny(p)
+	}
+	own := p.Authenticated() && p.OrgID != "" && p.OrgID == e.ProviderOrgID && p.OrgKind.IsDataHolder()
+	switch act {
+	case Read:
+		if e.Live {
+			return nil
+		}
+		return allow(own || ReadsAllCatalogs(p, e.RegionCode), p)
+	case Create, Update:
+		return allow(own && p.Has(DataOfficer), p)
+	case Submit, Withdraw:
+		return allow(own && p.Has(DataOfficer, AgencyApprover), p)
+	case Review:
+		return allow(p.IsAuthority() && RegionCovers(p.RegionCode, e.RegionCode), p)
+	case Manage:
+		return allow(p.IsAuthority() && p.Has(AuthorityAdmin) && RegionCovers(p.RegionCode, e.RegionCode), p)
+	}
+	return deny(p)
+}
+
+// CatalogRegistry decides access to an agency's registry records (information systems and
+// their documents, purchased data, re-assessments) of organization orgID in region:
+// the agency's data officer writes; its staff, covering authority staff, auditors and oversight
+// read; covering authority staff review (approve purchases).
+func CatalogRegistry(p *Principal, act Action, orgID, region string) error {
+	if act != Read && !p.Scoped("catalog") {
+		return deny(p)
+	}
+	own := p.Authenticated() && p.OrgID != "" && p.OrgID == orgID
+	switch act {
+	case Read:
+		return allow(own || ReadsAllCatalogs(p, region), p)
+	case Create, Update, Delete:
+		return allow(own && p.Has(DataOfficer, AgencyApprover), p)
+	case Review:
+		return allow(p.IsAuthority() && RegionCovers(p.RegionCode, region), p)
+	case Manage:
+		return allow(p.IsAuthority() && p.Has(AuthorityAdmin) && RegionCovers(p.RegionCode, region), p)
+	}
+	return deny(p)
+}
