@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"time"
+
+	"pubdata/internal/catalog"
+	"pubdata/internal/ingest"
+	"pubdata/internal/jobs"
+)
+
+// Aggregation (AGG-1 … AGG-6): file, push and table-pull loads into versioned per-entry
+// tables, quality reports, base databases, freshness tracking and returns between levels.
+// Quality plugs its rules and hooks into a.Ingest from its own hook (25).
+func init() {
+	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
+		s := ingest.New(a.DB, a.Audit, a.Notify, nil)
+		if a.Catalog != nil {
+			s.Catalog = a.Catalog
+			s.ListPublished = func(ctx context.Context) ([]catalog.Entry, error) {
+				rows, err := a.DB.QueryContext(ctx, "SELECT id FROM catalog_entries WHERE live = 1 AND version > 0 ORDER BY id")
+				if err != nil {
+					return nil, err
+				}
+				var idl []string
+				for rows.Next() {
+					var id string
+					if err := rows.Scan(&id); err != nil {
+						rows.Close()
+						return nil, err
+					}
+					idl = append(idl, id)
+				}
+				rows.Close()
+				out := make([]catalog.Entry, 0, len(idl))
+				for _, id := range idl {
+					if e, err := a.Catalog.Published(ctx, id); err == nil {
+						out = append(out, e)
+					}
+				}
+				return out, nil
+			}
+		}
+		s.Identity = a.Identity
+		s.Now = a.Now
+		s.SecretKey = a.Cfg.SecretKey
+		if v, err := strconv.ParseInt(os.Getenv("PUBDATA_MAX_UPLOAD"), 10, 64); err == nil && v > 0 {
+			s.MaxUpload = v
+		}
+		a.Ingest = s
+		a.Jobs.Add(jobs.Job{Name: "ingest.pull", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
+			return s.PullDue(ctx, now)
+		}})
+		a.Jobs.Add(jobs.Job{Name: "ingest.freshness", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			_, err := s.CheckFreshness(ctx, now)
+			return err
+		}})
+		return nil
+	})
+}

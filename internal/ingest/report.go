@@ -1,0 +1,227 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"sort"
+	"time"
+
+	"pubdata/internal/authz"
+	"pubdata/internal/catalog"
+	"pubdata/internal/db"
+	"pubdata/internal/mask"
+)
+
+// Report is the quality report of one load (质量报告, QUA-2): per dimension how many checks ran
+// and failed, per rule the failing count with masked samples, and the problem rows with their
+// line numbers.
+type Report struct {
+	LoadID        string           `json:"load_id"`
+	EntryID       string           `json:"entry_id"`
+	EntryName     string           `json:"entry_name"`
+	Status        string           `json:"status"`
+	Channel       Channel          `json:"channel"`
+	Mode          Mode             `json:"mode"`
+	Partial       bool             `json:"partial"`
+	Format        string           `json:"format,omitempty"`
+	Encoding      string           `json:"encoding,omitempty"`
+	FileName      string           `json:"file_name,omitempty"`
+	Version       int64            `json:"version,omitempty"`
+	RowsRead      int64            `json:"rows_read"`
+	RowsValid     int64            `json:"rows_valid"`
+	RowsInvalid   int64            `json:"rows_invalid"`
+	RowsLoaded    int64            `json:"rows_loaded"`
+	RowsUnchanged int64            `json:"rows_unchanged,omitempty"`
+	RowsDeleted   int64            `json:"rows_deleted,omitempty"`
+	Score         float64          `json:"score"`
+	Dimensions    []DimensionScore `json:"dimensions"`
+	Rules         []RuleResult     `json:"rules"`
+	Problems      []Problem        `json:"problems"` // the first ReportProblems problems, keys masked
+	ProblemsTotal int64            `json:"problems_total"`
+	Timeliness    Timeliness       `json:"timeliness"`
+	Seconds       float64          `json:"seconds"`
+	CreatedAt     time.Time        `json:"created_at"`
+}
+
+// DimensionScore is one quality dimension of a report.
+type DimensionScore struct {
+	Name    string  `json:"name"`
+	Checked int64   `json:"checked"`
+	Failed  int64   `json:"failed"`
+	Score   float64 `json:"score"` // 0–100
+}
+
+// RuleResult is one rule's outcome on one field.
+type RuleResult struct {
+	Rule      string   `json:"rule"`
+	Field     string   `json:"field,omitempty"`
+	Dimension string   `json:"dimension"`
+	ZH        string   `json:"message"`
+	EN        string   `json:"message_en"`
+	Failing   int64    `json:"failing"`
+	Advisory  bool     `json:"advisory,omitempty"`
+	Samples   []Sample `json:"samples"`
+}
+
+// Sample is one failing row of a rule, masked.
+type Sample struct {
+	Line  int    `json:"line"`
+	Key   string `json:"key,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+// Timeliness says whether the load came when the entry's update frequency expected it.
+type Timeliness struct {
+	Frequency  string    `json:"frequency"`
+	PreviousAt time.Time `json:"previous_at,omitempty"`
+	DueAt      time.Time `json:"due_at,omitempty"`
+	Late       bool      `json:"late"`
+	DaysLate   int       `json:"days_late,omitempty"`
+}
+
+// ReportProblems is how many problem rows a stored report lists (counts stay exact).
+const ReportProblems = 1000
+
+const samplesPerRule = 5
+
+type dimCount struct{ checked, failed int64 }
+
+type ruleKey struct{ rule, field string }
+
+type reportBuilder struct {
+	dims     map[string]*dimCount
+	rules    map[ruleKey]*RuleResult
+	order    []ruleKey
+	problems []Problem
+	total    int64
+	max      int
+	keyKind  catalog.FieldKind
+	masks    mask.Rules
+}
+
+func newReportBuilder(e *catalog.Entry, max int) *reportBuilder {
+	rb := &reportBuilder{dims: map[string]*dimCount{}, rules: map[ruleKey]*RuleResult{}, max: max, masks: mask.DefaultRules()}
+	for _, d := range []string{DimCompleteness, DimAccuracy, DimConsistency, DimTimeliness} {
+		rb.dims[d] = &dimCount{}
+	}
+	if ks := keyIndexes(e); len(ks) > 0 {
+		rb.keyKind = e.Fields[ks[0]].Kind
+	}
+	return rb
+}
+
+func (rb *reportBuilder) maskKey(k string) string {
+	if k == "" {
+		return ""
+	}
+	if _, ok := rb.masks[rb.keyKind]; ok {
+		return rb.masks.Value(rb.keyKind, k)
+	}
+	return clip(k, 40)
+}
+
+// add records one problem.
+func (rb *reportBuilder) add(p Problem, key string, advisory bool) {
+	if p.Key == "" {
+		p.Key = key
+	}
+	rb.total++
+	if len(rb.problems) < rb.max {
+		rb.problems = append(rb.problems, p)
+	}
+	k := ruleKey{p.Rule, p.Field}
+	r := rb.rules[k]
+	if r == nil {
+		r = &RuleResult{Rule: p.Rule, Field: p.Field, Dimension: p.Dimension, ZH: p.ZH, EN: p.EN, Advisory: advisory, Samples: []Sample{}}
+		rb.rules[k] = r
+		rb.order = append(rb.order, k)
+	}
+	r.Failing++
+	if len(r.Samples) < samplesPerRule {
+		r.Samples = append(r.Samples, Sample{Line: p.Line, Key: rb.maskKey(p.Key), Value: p.Value})
+	}
+}
+
+// finish fills the report's computed parts.
+func (rb *reportBuilder) finish(r *Report) {
+	var sum float64
+	var n int
+	r.Dimensions = nil
+	for _, name := range []string{DimCompleteness, DimAccuracy, DimConsistency, DimTimeliness} {
+		d := rb.dims[name]
+		ds := DimensionScore{Name: name, Checked: d.checked, Failed: d.failed, Score: 100}
+		if d.checked > 0 {
+			ds.Score = round1(100 * float64(d.checked-min(d.failed, d.checked)) / float64(d.checked))
+			sum += ds.Score
+			n++
+		}
+		r.Dimensions = append(r.Dimensions, ds)
+	}
+	if n > 0 {
+		r.Score = round1(sum / float64(n))
+	}
+	r.Rules = make([]RuleResult, 0, len(rb.order))
+	for _, k := range rb.order {
+		r.Rules = append(r.Rules, *rb.rules[k])
+	}
+	sort.SliceStable(r.Rules, func(i, j int) bool { return r.Rules[i].Failing > r.Rules[j].Failing })
+	r.ProblemsTotal = rb.total
+	limit := min(len(rb.problems), ReportProblems)
+	r.Problems = make([]Problem, limit)
+	for i := 0; i < limit; i++ {
+		p := rb.problems[i]
+		p.Key = rb.maskKey(p.Key)
+		r.Problems[i] = p
+	}
+}
+
+func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// timeliness scores the load against the entry's declared frequency and the previous load.
+func (rb *reportBuilder) timeliness(freq catalog.Frequency, prev, now time.Time) Timeliness {
+	t := Timeliness{Frequency: string(freq), PreviousAt: prev}
+	d := rb.dims[DimTimeliness]
+	period := FrequencyPeriod(freq)
+	if prev.IsZero() || period == 0 {
+		return t
+	}
+	d.checked++
+	t.DueAt = prev.Add(period + grace(period))
+	if now.After(t.DueAt) {
+		t.Late = true
+		t.DaysLate = int(now.Sub(t.DueAt).Hours()/24) + 1
+		d.failed++
+		rb.add(Problem{Line: 0, Rule: RuleTimeliness, Dimension: DimTimeliness,
+			ZH: "本次归集晚于更新周期要求", EN: "this load came later than the declared update frequency requires"}, "", true)
+	}
+	return t
+}
+
+// Report returns the quality report of a load.
+func (s *Service) Report(ctx context.Context, p *authz.Principal, loadID string) (*Report, error) {
+	l, err := s.loadByID(ctx, loadID)
+	if err != nil {
+		return nil, err
+	}
+	if err := authz.Ingest(p, authz.Read, s.attrsOfTable(ctx, l.EntryID, l.OrgID)); err != nil {
+		return nil, err
+	}
+	return s.reportOf(ctx, loadID)
+}
+
+func (s *Service) reportOf(ctx context.Context, loadID string) (*Report, error) {
+	var js string
+	err := s.DB.QueryRowContext(ctx, "SELECT report FROM ingest_reports WHERE load_id = $1", loadID).Scan(&js)
+	if db.IsNoRows(err) {
+		return nil, ErrNoLoad
+	}
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
