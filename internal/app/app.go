@@ -9,10 +9,14 @@ import (
 	"time"
 
 	"pubdata/internal/audit"
+	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/identity"
+	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
 	"pubdata/internal/notify"
+	"pubdata/internal/quality"
+	"pubdata/internal/share"
 	"pubdata/internal/workday"
 )
 
@@ -37,6 +41,10 @@ type App struct {
 	CalStore *workday.Store
 	Notify   *notify.Service
 	Jobs     *jobs.Scheduler
+	Catalog  *catalog.Service
+	Share    *share.Service
+	Quality  *quality.Service
+	Ingest   *ingest.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

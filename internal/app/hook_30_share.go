@@ -1,0 +1,29 @@
+package app
+
+import (
+	"context"
+
+	"pubdata/internal/share"
+)
+
+// Sharing between agencies (SHR): requests, grants, the gateway, demand lists. It reads entries
+// from the catalog and data from aggregation (ingest), and registers its deadline, expiry and
+// usage-push jobs.
+func init() {
+	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
+		s := share.New(a.DB, a.Audit, a.Identity, a.Notify, a.Calendar, a.Catalog, nil)
+		if a.Ingest != nil {
+			s.Data = a.Ingest
+		}
+		s.Now = a.Now
+		a.Share = s
+		if a.Quality != nil {
+			// Objections (QUA-3) are announced to the agencies that received the data.
+			a.Quality.Receivers = s.Receivers
+		}
+		for _, j := range a.Share.Jobs() {
+			a.Jobs.Add(j)
+		}
+		return nil
+	})
+}

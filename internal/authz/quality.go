@@ -1,0 +1,143 @@
+package authz
+
+import "strings"
+
+// QualityAttrs describes what a quality rule, correction task or score is about: the entry's
+// provider and source agencies (for a task: the agency it is assigned to) and its region.
+type QualityAttrs struct {
+	ProviderOrgID string
+	SourceOrgID   string
+	RegionCode    string
+}
+
+// qualityRegion tells whether region lies inside (or is) the principal's region: a province
+// authority (150000) covers every 15xxxx code, a city authority (150200) every 1502xx code.
+func qualityRegion(p *Principal, region string) bool {
+	if p == nil || p.RegionCode == "" {
+		return false
+	}
+	own := p.RegionCode
+	for strings.HasSuffix(own, "00") && len(own) > 2 {
+		own = own[:len(own)-2]
+	}
+	return region == "" || strings.HasPrefix(region, own)
+}
+
+// qualityScope checks an API token's scope for an action: reads need "read", changes "write".
+func qualityScope(p *Principal, act Action) bool {
+	if act == Read {
+		return p.Scoped("read") || p.Scoped("write")
+	}
+	return p.Scoped("write")
+}
+
+// owns tells whether the principal is data staff (data officer, approver, security officer) of
+// the provider or source agency.
+func (q QualityAttrs) owns(p *Principal) bool {
+	return p.Authenticated() && p.OrgID != "" && (p.OrgID == q.ProviderOrgID || p.OrgID == q.SourceOrgID) &&
+		p.Has(DataOfficer, AgencyApprover, SecurityOfficer)
+}
+
+// QualityRule decides access to an entry's configurable quality rules (质量规则, QUA-1): the
+// region's authority, auditors, oversight bodies and the provider's or source agency's data
+// staff read them; the authority (administrators, reviewers) and the provider's or source agency's
+// data officer create, change and delete them.
+func QualityRule(p *Principal, act Action, q QualityAttrs) error {
+	if !qualityScope(p, act) {
+		return deny(p)
+	}
+	authority := p.IsAuthority() && qualityRegion(p, q.RegionCode)
+	switch act {
+	case Read:
+		return allow(authority || p.Has(Auditor, Oversight) || q.owns(p), p)
+	case Create, Update, Delete:
+		return allow(authority || (q.owns(p) && p.Has(DataOfficer)), p)
+	}
+	return deny(p)
+}
+
+// CorrectionTask decides access to a correction task (整改任务, QUA-2) assigned to the agency
+// q.ProviderOrgID: its data staff, the region's authority, auditors and oversight bodies read it; the
+// agency's data officer or approver acknowledges it and adds progress notes (Update); the
+// authority adds notes too, and extends or waives it (Manage).
+func CorrectionTask(p *Principal, act Action, q QualityAttrs) error {
+	if !qualityScope(p, act) {
+		return deny(p)
+	}
+	authority := p.IsAuthority() && qualityRegion(p, q.RegionCode)
+	assignee := p.Authenticated() && p.OrgID != "" && p.OrgID == q.ProviderOrgID
+	switch act {
+	case Read:
+		return allow(authority || p.Has(Auditor, Oversight) || (assignee && p.Has(DataOfficer, AgencyApprover, SecurityOfficer)), p)
+	case Update:
+		return allow(authority || (assignee && p.Has(DataOfficer, AgencyApprover)), p)
+	case Manage:
+		return allow(authority, p)
+	}
+	return deny(p)
+}
+
+// QualityScores decides who sees quality scores and trends of an entry or agency: the
+// authority, auditors, oversight bodies and experts, and the data staff of any data-holding
+// agency (scores are a shared governance yardstick, not data). Public users, enterprises,
+// operators and application units do not.
+func QualityScores(p *Principal, act Action, q QualityAttrs) error {
+	if act != Read || !qualityScope(p, act) {
+		return deny(p)
+	}
+	return allow(p.IsAuthority() || p.Has(Auditor, Oversight, Expert) || q.owns(p) ||
+		(p.Authenticated() && p.OrgID != "" && p.OrgKind.IsDataHolder() && p.Has(DataOfficer, AgencyApprover, SecurityOfficer)), p)
+}
+
+// QualitySettings decides who reads and changes the quality deadlines: everyone logged in
+// reads; authority administrators change.
+func QualitySettings(p *Principal, act Action) error {
+	if act == Read {
+		return allow(p.Authenticated(), p)
+	}
+	return allow(p.Has(AuthorityAdmin) && p.OrgKind == KindAuthority && qualityScope(p, act), p)
+}
+
+// ObjectionAttrs describes an objection (异议, QUA-3) for authorization.
+type ObjectionAttrs struct {
+	ProviderOrgID  string // the agency that answers it
+	RegionCode     string // the entry's region
+	ObjectorUserID string // who raised it ("" while it is being raised)
+	// AboutCaller is set by the service when the record is about the caller: it carries the
+	// caller's own citizen ID number (users.id_number) or the credit code of the caller's
+	// organization (orgs.credit_code).
+	AboutCaller bool
+}
+
+// Objection decides who raises, reads, answers and withdraws objections:
+//   - Create: a data subject for a record about itself (a person for its own ID number, an
+//     organization's user for its credit code), or a data user: the staff of another agency or
+//     of the authorized operator (数据利用主体). Nobody objects to its own agency's data.
+//   - Read: the objector, the provider's staff, the region's authority, auditors, oversight.
+//   - Review (verify, correct, reject, note): the provider's data officer or approver.
+//   - Delete (withdraw): the objector.
+func Objection(p *Principal, act Action, o ObjectionAttrs) error {
+	if !p.Authenticated() || !qualityScope(p, act) {
+		return deny(p)
+	}
+	provider := p.OrgID != "" && p.OrgID == o.ProviderOrgID
+	switch act {
+	case Create:
+		if provider {
+			return deny(p)
+		}
+		if o.AboutCaller {
+			return nil
+		}
+		consumer := p.OrgID != "" && ((p.OrgKind.IsDataHolder() && p.Has(DataOfficer, AgencyApprover)) || p.Has(OperatorStaff))
+		return allow(consumer, p)
+	case Read:
+		return allow(p.UserID == o.ObjectorUserID || (provider && p.Has(DataOfficer, AgencyApprover, SecurityOfficer)) ||
+			(p.IsAuthority() && qualityRegion(p, o.RegionCode)) || p.Has(Auditor, Oversight), p)
+	case Review:
+		return allow(provider && p.Has(DataOfficer, AgencyApprover), p)
+	case Delete:
+		return allow(o.ObjectorUserID != "" && p.UserID == o.ObjectorUserID, p)
+	}
+	return deny(p)
+}

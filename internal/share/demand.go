@@ -1,0 +1,543 @@
+package share
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
+	"pubdata/internal/db"
+	"pubdata/internal/ids"
+	"pubdata/internal/workday"
+)
+
+// Demand-list states (需求清单 → 责任清单, SHR-7).
+const (
+	DemandSubmitted State = "submitted" // 待主管部门审核
+	DemandAssigned  State = "assigned"  // 已列入责任清单，待数源部门答复
+	DemandAccepted  State = "accepted"  // 已答复，办理中
+	DemandCompleted State = "completed" // 已完成
+	DemandRefused   State = "refused"   // 数源部门拒绝（理由 + 依据）
+	DemandRejected  State = "rejected"  // 主管部门审核不通过
+	DemandWithdrawn State = "withdrawn" // 已撤回
+)
+
+// DemandStateNames gives each demand state's Chinese and English name.
+var DemandStateNames = map[State][2]string{
+	DemandSubmitted: {"待主管部门审核", "Awaiting review"},
+	DemandAssigned:  {"待数源部门答复", "Awaiting the source agency's answer"},
+	DemandAccepted:  {"办理中", "In progress"},
+	DemandCompleted: {"已完成", "Completed"},
+	DemandRefused:   {"数源部门拒绝", "Refused by the source agency"},
+	DemandRejected:  {"审核未通过", "Rejected at review"},
+	DemandWithdrawn: {"已撤回", "Withdrawn"},
+}
+
+// Demand events.
+const (
+	EvAssign   Ev = "assign"   // authority reviews and assigns a source agency (列入责任清单)
+	EvReject   Ev = "reject"   // authority rejects at review
+	EvAccept   Ev = "accept"   // source agency answers yes (optionally naming a date)
+	EvReturn   Ev = "return"   // source agency says it is not the source; back to review
+	EvComplete Ev = "complete" // source agency completes (cataloged and shared)
+)
+
+func init() {
+	for k, v := range map[string][2]string{
+		string(EvAssign): {"审核并指定数源部门", "Assigned to a source agency"}, string(EvReject): {"审核不通过", "Rejected at review"},
+		string(EvAccept): {"数源部门答复受理", "Accepted by the source agency"}, string(EvReturn): {"退回主管部门", "Returned to the authority"},
+		string(EvComplete): {"办理完成", "Completed"},
+	} {
+		EventNames[k] = v
+	}
+}
+
+// demandMachine is the demand/responsibility-list workflow: (state, event) → state with guards.
+var demandMachine = []transition{
+	{StateNew, EvFile, always, DemandSubmitted, authz.Create},
+	{DemandSubmitted, EvAssign, always, DemandAssigned, authz.Review},
+	{DemandSubmitted, EvReject, reasoned, DemandRejected, authz.Review},
+	{DemandSubmitted, EvWithdraw, always, DemandWithdrawn, authz.ShareWithdraw},
+	{DemandAssigned, EvAccept, always, DemandAccepted, authz.ShareDecide},
+	{DemandAssigned, EvRefuse, reasoned, DemandRefused, authz.ShareDecide},
+	{DemandAssigned, EvReturn, always, DemandSubmitted, authz.ShareDecide},
+	{DemandAssigned, EvWithdraw, always, DemandWithdrawn, authz.ShareWithdraw},
+	{DemandAccepted, EvComplete, always, DemandCompleted, authz.ShareDecide},
+}
+
+func nextDemand(from State, ev Ev, f facts) (transition, bool) {
+	for _, t := range demandMachine {
+		if t.From == from && t.Event == ev && t.Guard(f) {
+			return t, true
+		}
+	}
+	return transition{}, false
+}
+
+// Demand is an item of the demand list (需求清单): data an agency needs that is not cataloged.
+// Once the authority assigns a source agency it is on that agency's responsibility list (责任清单)
+// with its deadlines: answer in 5 working days; complete within 7 working days of the answer or
+// by a date the agency names when processing is needed; or refuse with reason and legal basis.
+type Demand struct {
+	ID             string    `json:"id"`
+	RequesterOrgID string    `json:"requester_org_id"`
+	RequesterOrg   string    `json:"requester_org,omitempty"`
+	RequesterID    string    `json:"requester_id"`
+	RequesterName  string    `json:"requester_name"`
+	Region         string    `json:"region_code"`
+	Title          string    `json:"title"`
+	Description    string    `json:"description"`
+	Fields         []string  `json:"fields"` // data items wanted (free names: not cataloged yet)
+	Scenario       string    `json:"scenario"`
+	Purpose        string    `json:"purpose"`
+	LegalBasis     string    `json:"legal_basis"`
+	SuggestedOrgID string    `json:"suggested_org_id,omitempty"`
+	State          State     `json:"state"`
+	AssignedOrgID  string    `json:"assigned_org_id,omitempty"`
+	AssignedOrg    string    `json:"assigned_org,omitempty"`
+	DueDate        string    `json:"due_date,omitempty"`
+	DueKind        string    `json:"due_kind,omitempty"` // review | answer | complete
+	ReviewNote     string    `json:"review_note,omitempty"`
+	AnswerDue      string    `json:"answer_due,omitempty"`
+	CompleteDue    string    `json:"complete_due,omitempty"`
+	NamedDate      bool      `json:"named_date"` // CompleteDue was named by the agency (processing needed)
+	AnswerNote     string    `json:"answer_note,omitempty"`
+	RefuseReason   string    `json:"refuse_reason,omitempty"`
+	RefuseBasis    string    `json:"refuse_legal_basis,omitempty"`
+	ResultEntry    string    `json:"result_entry,omitempty"` // catalog code of the entry that now holds the data
+	ResultNote     string    `json:"result_note,omitempty"`
+	EscalatedAt    time.Time `json:"escalated_at,omitempty"`
+	SubmittedAt    time.Time `json:"submitted_at"`
+	AssignedAt     time.Time `json:"assigned_at,omitempty"`
+	AnsweredAt     time.Time `json:"answered_at,omitempty"`
+	CompletedAt    time.Time `json:"completed_at,omitempty"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	Remaining      int       `json:"remaining_workdays"`
+	Overdue        bool      `json:"overdue"`
+}
+
+func (d *Demand) attrs() authz.DemandAttrs {
+	return authz.DemandAttrs{RequesterOrgID: d.RequesterOrgID, AssignedOrgID: d.AssignedOrgID, Region: d.Region}
+}
+
+// NewDemand is what a requesting agency files.
+type NewDemand struct {
+	Title          string   `json:"title"`
+	Description    string   `json:"description"`
+	Fields         []string `json:"fields"`
+	Scenario       string   `json:"scenario"`
+	Purpose        string   `json:"purpose"`
+	LegalBasis     string   `json:"legal_basis"`
+	SuggestedOrgID string   `json:"suggested_org_id"`
+}
+
+// DemandAnswer is the source agency's answer: accept (optionally naming a completion date when
+// processing is needed), or refuse with reason and legal basis.
+type DemandAnswer struct {
+	Note       string `json:"note"`
+	NamedDate  string `json:"named_date"` // YYYY-MM-DD, when processing needs longer than 7 working days
+	Reason     string `json:"reason"`
+	LegalBasis string `json:"legal_basis"`
+}
+
+const demandCols = `d.id, d.requester_org_id, COALESCE(ro.name,''), d.requester_id, d.requester_name, d.region_code, d.title, d.description,
+	d.fields, d.scenario, d.purpose, d.legal_basis, d.suggested_org_id, d.state, d.assigned_org_id, COALESCE(ao.name,''), d.due_date,
+	d.due_kind, d.review_note, d.answer_due, d.complete_due, d.named_date, d.answer_note, d.refuse_reason, d.refuse_basis,
+	d.result_entry, d.result_note, d.escalated_at, d.submitted_at, d.assigned_at, d.answered_at, d.completed_at, d.updated_at`
+
+const demandFrom = ` FROM share_demands d LEFT JOIN orgs ro ON ro.id = d.requester_org_id LEFT JOIN orgs ao ON ao.id = d.assigned_org_id`
+
+func (s *Service) scanDemand(sc scanner) (Demand, error) {
+	var d Demand
+	var fields, state string
+	var named, esc, sub, asg, ans, cmp, upd int64
+	err := sc.Scan(&d.ID, &d.RequesterOrgID, &d.RequesterOrg, &d.RequesterID, &d.RequesterName, &d.Region, &d.Title, &d.Description,
+		&fields, &d.Scenario, &d.Purpose, &d.LegalBasis, &d.SuggestedOrgID, &state, &d.AssignedOrgID, &d.AssignedOrg, &d.DueDate,
+		&d.DueKind, &d.ReviewNote, &d.AnswerDue, &d.CompleteDue, &named, &d.AnswerNote, &d.RefuseReason, &d.RefuseBasis,
+		&d.ResultEntry, &d.ResultNote, &esc, &sub, &asg, &ans, &cmp, &upd)
+	if err != nil {
+		return d, err
+	}
+	d.Fields, d.State, d.NamedDate = parseList(fields), State(state), named != 0
+	d.EscalatedAt, d.SubmittedAt, d.AssignedAt, d.AnsweredAt, d.CompletedAt, d.UpdatedAt =
+		db.FromMillis(esc), db.FromMillis(sub), db.FromMillis(asg), db.FromMillis(ans), db.FromMillis(cmp), db.FromMillis(upd)
+	if d.DueDate != "" {
+		d.Remaining, d.Overdue = s.remaining(d.DueDate)
+	}
+	return d, nil
+}
+
+func (s *Service) saveDemand(ctx context.Context, q db.Q, d *Demand, insert bool) error {
+	named := 0
+	if d.NamedDate {
+		named = 1
+	}
+	args := []any{d.ID, d.RequesterOrgID, d.RequesterID, d.RequesterName, d.Region, d.Title, d.Description, jsonList(d.Fields), d.Scenario,
+		d.Purpose, d.LegalBasis, d.SuggestedOrgID, string(d.State), d.AssignedOrgID, d.DueDate, d.DueKind, d.ReviewNote, d.AnswerDue,
+		d.CompleteDue, named, d.AnswerNote, d.RefuseReason, d.RefuseBasis, d.ResultEntry, d.ResultNote, db.Millis(d.EscalatedAt),
+		db.Millis(d.SubmittedAt), db.Millis(d.AssignedAt), db.Millis(d.AnsweredAt), db.Millis(d.CompletedAt), db.Millis(d.UpdatedAt)}
+	if insert {
+		_, err := q.ExecContext(ctx, `INSERT INTO share_demands (id, requester_org_id, requester_id, requester_name, region_code, title,
+			description, fields, scenario, purpose, legal_basis, suggested_org_id, state, assigned_org_id, due_date, due_kind, review_note,
+			answer_due, complete_due, named_date, answer_note, refuse_reason, refuse_basis, result_entry, result_note, escalated_at,
+			submitted_at, assigned_at, answered_at, completed_at, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31)`, args...)
+		return err
+	}
+	_, err := q.ExecContext(ctx, `UPDATE share_demands SET requester_org_id=$2, requester_id=$3, requester_name=$4, region_code=$5,
+		title=$6, description=$7, fields=$8, scenario=$9, purpose=$10, legal_basis=$11, suggested_org_id=$12, state=$13,
+		assigned_org_id=$14, due_date=$15, due_kind=$16, review_note=$17, answer_due=$18, complete_due=$19, named_date=$20,
+		answer_note=$21, refuse_reason=$22, refuse_basis=$23, result_entry=$24, result_note=$25, escalated_at=$26, submitted_at=$27,
+		assigned_at=$28, answered_at=$29, completed_at=$30, updated_at=$31 WHERE id=$1`, args...)
+	return err
+}
+
+func (s *Service) loadDemand(ctx context.Context, q db.Q, id string, lock bool) (Demand, error) {
+	if lock && s.DB.IsPG() {
+		var x string
+		if err := q.QueryRowContext(ctx, "SELECT id FROM share_demands WHERE id = $1 FOR UPDATE", id).Scan(&x); err != nil {
+			if db.IsNoRows(err) {
+				return Demand{}, apperr.NotFound
+			}
+			return Demand{}, err
+		}
+	}
+	d, err := s.scanDemand(q.QueryRowContext(ctx, "SELECT "+demandCols+demandFrom+" WHERE d.id = $1", id))
+	if db.IsNoRows(err) {
+		return d, apperr.NotFound
+	}
+	return d, err
+}
+
+// demandStep takes one transition of the demand machine for p, audited, with the history and
+// the inbox of whoever acts next.
+func (s *Service) demandStep(ctx context.Context, tx *sql.Tx, p *authz.Principal, d *Demand, ev Ev, f facts, note string, detail map[string]any) error {
+	t, ok := nextDemand(d.State, ev, f)
+	if !ok {
+		return ErrState
+	}
+	if t.Act == "" {
+		if p != authz.System {
+			return apperr.Forbidden
+		}
+	} else if err := authz.ShareDemand(p, t.Act, d.attrs()); err != nil {
+		return err
+	}
+	from, now := d.State, s.Now()
+	d.State, d.UpdatedAt = t.To, now
+	if from != t.To {
+		d.DueKind, d.DueDate, d.EscalatedAt = "", "", time.Time{}
+		switch t.To {
+		case DemandSubmitted:
+			d.DueKind, d.DueDate = "review", s.addWorkdays(now, s.DemandReviewDays)
+		case DemandAssigned:
+			d.AnswerDue = s.addWorkdays(now, s.DemandAnswerDays)
+			d.DueKind, d.DueDate = "answer", d.AnswerDue
+		case DemandAccepted:
+			if d.CompleteDue == "" {
+				d.CompleteDue = s.addWorkdays(now, s.DemandCompleteDays)
+			}
+			d.DueKind, d.DueDate = "complete", d.CompleteDue
+		}
+	}
+	if err := s.saveDemand(ctx, tx, d, from == StateNew); err != nil {
+		return err
+	}
+	if err := s.history(ctx, tx, p, "share_demand", d.ID, string(ev), string(from), string(t.To), note); err != nil {
+		return err
+	}
+	det := map[string]any{"from": string(from), "to": string(t.To), "title": d.Title}
+	if d.DueDate != "" {
+		det["due"] = d.DueDate
+	}
+	if note != "" {
+		det["note"] = note
+	}
+	for k, v := range detail {
+		det[k] = v
+	}
+	if err := s.Audit.Record(ctx, tx, auditEvent(p, "share.demand."+string(ev), "share_demand", d.ID, det)); err != nil {
+		return err
+	}
+	link := "/share/demands/" + d.ID
+	switch d.State {
+	case DemandSubmitted:
+		return s.sendOrg(ctx, tx, authorityOrg(ctx, tx, d.Region), "info", "数据需求待审核："+d.Title, "Data demand to review: "+d.Title,
+			"请在 "+d.DueDate+" 前审核并指定数源部门。", "Review it and assign a source agency by "+d.DueDate+".", link, "share_demand", d.ID, "")
+	case DemandAssigned:
+		return s.sendOrg(ctx, tx, d.AssignedOrgID, "info", "列入责任清单，请答复："+d.Title, "On your responsibility list, answer: "+d.Title,
+			"请在 "+d.DueDate+" 前答复（5 个工作日）。", "Answer by "+d.DueDate+" (5 working days).", link, "share_demand", d.ID, "")
+	case DemandAccepted, DemandCompleted, DemandRefused, DemandRejected:
+		return s.sendOrg(ctx, tx, d.RequesterOrgID, "info", "数据需求进展："+d.Title+"（"+DemandStateNames[d.State][0]+"）",
+			"Data demand update: "+d.Title+" ("+DemandStateNames[d.State][1]+")", note, note, link, "share_demand", d.ID, "")
+	}
+	return nil
+}
+
+// demandTx runs fn on a locked demand and returns the demand as it is after fn (even when the
+// step took it out of the actor's sight, as a return to the authority does).
+func (s *Service) demandTx(ctx context.Context, p *authz.Principal, id string, fn func(tx *sql.Tx, d *Demand) error) (Demand, error) {
+	var out Demand
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		d, err := s.loadDemand(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := authz.ShareDemand(p, authz.Read, d.attrs()); err != nil {
+			if p.Authenticated() {
+				return apperr.NotFound
+			}
+			return err
+		}
+		if err := fn(tx, &d); err != nil {
+			return err
+		}
+		out, err = s.loadDemand(ctx, tx, id, false)
+		return err
+	})
+	return out, err
+}
+
+// FileDemand files a demand for data that is not cataloged (SHR-7); it goes to the authority of
+// the requester's region.
+func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in NewDemand) (Demand, error) {
+	if err := authz.ShareDemand(p, authz.Create, authz.DemandAttrs{RequesterOrgID: p.OrgID, Region: p.RegionCode}); err != nil {
+		return Demand{}, err
+	}
+	in.Title, in.Description, in.Scenario, in.Purpose, in.LegalBasis = clean(in.Title), clean(in.Description), clean(in.Scenario), clean(in.Purpose), clean(in.LegalBasis)
+	in.Fields = normList(in.Fields)
+	var fe []apperr.FieldError
+	if in.Title == "" {
+		fe = append(fe, apperr.Field("title", "请填写所需数据名称", "name the data needed"))
+	}
+	if len(in.Fields) == 0 {
+		fe = append(fe, apperr.Field("fields", "请列出所需信息项", "list the data items needed"))
+	}
+	if in.Scenario == "" {
+		fe = append(fe, apperr.Field("scenario", "请填写应用场景", "the application scenario is required"))
+	}
+	if in.LegalBasis == "" {
+		fe = append(fe, apperr.Field("legal_basis", "请填写申请依据", "the legal basis is required"))
+	}
+	if in.SuggestedOrgID != "" && orgName(ctx, s.DB, in.SuggestedOrgID) == "" {
+		fe = append(fe, apperr.Field("suggested_org_id", "建议的数源部门不存在", "the suggested source agency does not exist"))
+	}
+	if err := apperr.Validation(fe); err != nil {
+		return Demand{}, err
+	}
+	d := Demand{ID: ids.New(), RequesterOrgID: p.OrgID, RequesterID: p.UserID, RequesterName: actorName(p), Region: p.RegionCode,
+		Title: in.Title, Description: in.Description, Fields: in.Fields, Scenario: in.Scenario, Purpose: in.Purpose, LegalBasis: in.LegalBasis,
+		SuggestedOrgID: in.SuggestedOrgID, State: StateNew, SubmittedAt: s.Now()}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		return s.demandStep(ctx, tx, p, &d, EvFile, facts{}, "", nil)
+	})
+	if err != nil {
+		return Demand{}, err
+	}
+	return s.GetDemand(ctx, p, d.ID)
+}
+
+// AssignDemand reviews a demand and puts it on a source agency's responsibility list.
+func (s *Service) AssignDemand(ctx context.Context, p *authz.Principal, id, orgID, note string) (Demand, error) {
+	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+		var kind string
+		tx.QueryRowContext(ctx, "SELECT kind FROM orgs WHERE id = $1", orgID).Scan(&kind)
+		if !authz.OrgKind(kind).IsDataHolder() || kind == string(authz.KindAuthority) {
+			return apperr.Invalid.With(apperr.Field("org_id", "请选择作为数源部门的机构", "choose the agency that is the data's source"))
+		}
+		if orgID == d.RequesterOrgID {
+			return apperr.Invalid.With(apperr.Field("org_id", "数源部门不能是需求部门本身", "the source agency cannot be the requesting agency"))
+		}
+		d.AssignedOrgID, d.AssignedAt, d.ReviewNote = orgID, s.Now(), clean(note)
+		d.CompleteDue, d.NamedDate = "", false
+		return s.demandStep(ctx, tx, p, d, EvAssign, facts{}, d.ReviewNote, map[string]any{"assigned_org": orgID})
+	})
+}
+
+// RejectDemand ends a demand at review, with reasons.
+func (s *Service) RejectDemand(ctx context.Context, p *authz.Principal, id, reason string) (Demand, error) {
+	reason = clean(reason)
+	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+		if d.State != DemandSubmitted {
+			return ErrState
+		}
+		if reason == "" {
+			return apperr.Invalid.With(apperr.Field("reason", "请说明审核不通过的理由", "give the reason"))
+		}
+		d.ReviewNote = reason
+		return s.demandStep(ctx, tx, p, d, EvReject, facts{refusal: true}, reason, nil)
+	})
+}
+
+// AnswerDemand is the source agency's answer within 5 working days: accept (complete within 7
+// working days of the answer, or by a named date when processing is needed) or refuse (reason
+// and legal basis required).
+func (s *Service) AnswerDemand(ctx context.Context, p *authz.Principal, id string, accept bool, a DemandAnswer) (Demand, error) {
+	a.Note, a.NamedDate, a.Reason, a.LegalBasis = clean(a.Note), clean(a.NamedDate), clean(a.Reason), clean(a.LegalBasis)
+	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+		if d.State != DemandAssigned {
+			return ErrState
+		}
+		now := s.Now()
+		if !accept {
+			var fe []apperr.FieldError
+			if a.Reason == "" {
+				fe = append(fe, apperr.Field("reason", "拒绝须说明理由", "a refusal needs a reason"))
+			}
+			if a.LegalBasis == "" {
+				fe = append(fe, apperr.Field("legal_basis", "拒绝须说明法律依据", "a refusal needs a legal basis"))
+			}
+			if err := apperr.Validation(fe); err != nil {
+				return err
+			}
+			d.RefuseReason, d.RefuseBasis, d.AnsweredAt = a.Reason, a.LegalBasis, now
+			return s.demandStep(ctx, tx, p, d, EvRefuse, facts{refusal: true}, a.Reason, map[string]any{"legal_basis": a.LegalBasis})
+		}
+		d.CompleteDue, d.NamedDate = "", false
+		if a.NamedDate != "" {
+			if _, err := workday.Parse(a.NamedDate); err != nil {
+				return apperr.Invalid.With(apperr.Field("named_date", "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD"))
+			}
+			if a.NamedDate <= s.today() {
+				return apperr.Invalid.With(apperr.Field("named_date", "办理完成日期须晚于今天", "the completion date must be after today"))
+			}
+			if a.Note == "" {
+				return apperr.Invalid.With(apperr.Field("note", "另行约定完成日期时须说明需要加工处理的原因", "say what processing needs the later date"))
+			}
+			d.CompleteDue, d.NamedDate = a.NamedDate, true
+		}
+		d.AnswerNote, d.AnsweredAt = a.Note, now
+		return s.demandStep(ctx, tx, p, d, EvAccept, facts{}, a.Note, map[string]any{"complete_due": d.CompleteDue, "named_date": d.NamedDate})
+	})
+}
+
+// ReturnDemand sends a demand back to the authority (the agency is not the data's source).
+func (s *Service) ReturnDemand(ctx context.Context, p *authz.Principal, id, reason string) (Demand, error) {
+	reason = clean(reason)
+	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+		if reason == "" {
+			return apperr.Invalid.With(apperr.Field("reason", "请说明退回理由", "give the reason"))
+		}
+		if d.State != DemandAssigned {
+			return ErrState
+		}
+		if err := s.demandStep(ctx, tx, p, d, EvReturn, facts{}, reason, map[string]any{"returned_by": p.OrgID}); err != nil {
+			return err
+		}
+		d.AssignedOrgID = ""
+		return s.saveDemand(ctx, tx, d, false)
+	})
+}
+
+// CompleteDemand records that the data is now available (e.g. the catalog code of its entry).
+func (s *Service) CompleteDemand(ctx context.Context, p *authz.Principal, id, entryCode, note string) (Demand, error) {
+	entryCode, note = strings.ToUpper(clean(entryCode)), clean(note)
+	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+		if entryCode == "" && note == "" {
+			return apperr.Invalid.With(apperr.Field("result_entry", "请填写已编目资源代码或办理结果说明", "give the catalog code of the entry or describe the result"))
+		}
+		d.ResultEntry, d.ResultNote, d.CompletedAt = entryCode, note, s.Now()
+		return s.demandStep(ctx, tx, p, d, EvComplete, facts{}, note, map[string]any{"result_entry": entryCode})
+	})
+}
+
+// WithdrawDemand takes a demand back before it is answered.
+func (s *Service) WithdrawDemand(ctx context.Context, p *authz.Principal, id string) (Demand, error) {
+	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+		return s.demandStep(ctx, tx, p, d, EvWithdraw, facts{}, "", nil)
+	})
+}
+
+// GetDemand returns a demand to those who may see it.
+func (s *Service) GetDemand(ctx context.Context, p *authz.Principal, id string) (Demand, error) {
+	d, err := s.loadDemand(ctx, s.DB, id, false)
+	if err != nil {
+		return d, err
+	}
+	if err := authz.ShareDemand(p, authz.Read, d.attrs()); err != nil {
+		if p.Authenticated() {
+			return Demand{}, apperr.NotFound
+		}
+		return Demand{}, err
+	}
+	return d, nil
+}
+
+// DemandHistory returns a demand's steps, oldest first.
+func (s *Service) DemandHistory(ctx context.Context, p *authz.Principal, id string) ([]Event, error) {
+	if _, err := s.GetDemand(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.events(ctx, "share_demand", id)
+}
+
+// DemandBoxes are the demand lists a principal can open.
+func DemandBoxes(p *authz.Principal) []string {
+	var out []string
+	if p.TokenID != "" {
+		return nil
+	}
+	if p.OrgID != "" && p.Has(authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer) {
+		out = append(out, "mine", "duty")
+	}
+	if p.IsAuthority() {
+		out = append(out, "region")
+	}
+	if p.Has(authz.Auditor, authz.Oversight) {
+		out = append(out, "all")
+	}
+	return out
+}
+
+// ListDemands returns a demand list: "mine" (filed by p's agency), "duty" (p's responsibility
+// list, by deadline), "region" (the authority's), "all" (auditors).
+func (s *Service) ListDemands(ctx context.Context, p *authz.Principal, box string, limit, offset int) ([]Demand, int, error) {
+	if !p.Authenticated() {
+		return nil, 0, apperr.Unauthenticated
+	}
+	boxes := DemandBoxes(p)
+	if box == "" && len(boxes) > 0 {
+		box = boxes[0]
+	}
+	if !slices.Contains(boxes, box) {
+		return nil, 0, apperr.Forbidden
+	}
+	var cond string
+	var args []any
+	order := "d.submitted_at DESC, d.id DESC"
+	switch box {
+	case "mine":
+		cond, args = " WHERE d.requester_org_id = $1", []any{p.OrgID}
+	case "duty":
+		cond, args = " WHERE d.assigned_org_id = $1", []any{p.OrgID}
+		order = "CASE WHEN d.due_date = '' THEN 1 ELSE 0 END, d.due_date, d.submitted_at"
+	case "region":
+		cond, args = " WHERE d.region_code LIKE $1", []any{regionPrefix(p.RegionCode)}
+		order = "CASE WHEN d.due_date = '' THEN 1 ELSE 0 END, d.due_date, d.submitted_at"
+	}
+	var total int
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM share_demands d"+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s%s%s ORDER BY %s LIMIT %d OFFSET %d", demandCols, demandFrom, cond, order, limit, max(offset, 0)), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Demand
+	for rows.Next() {
+		d, err := s.scanDemand(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, d)
+	}
+	return out, total, rows.Err()
+}

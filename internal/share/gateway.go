@@ -1,0 +1,743 @@
+package share
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/audit"
+	"pubdata/internal/authz"
+	"pubdata/internal/catalog"
+	"pubdata/internal/db"
+	"pubdata/internal/ids"
+	"pubdata/internal/mask"
+)
+
+// The gateway (共享网关, SHR-10, SEC-2) serves an entry's current data through one grant only.
+// Every call: the grant row is read (so suspension, revocation and expiry take effect on the
+// next call on every node), the caller is checked against it, only granted fields leave, masked
+// unless the grant allows clear values, disputed records are flagged, and the call is written to
+// the audit log durably before any data is returned. Per-grant statistics are counted in memory
+// and added to the database at most a second later.
+
+// Out is one record as the gateway returns it.
+type Out struct {
+	Values   map[string]string `json:"values"`
+	Masked   []string          `json:"masked,omitempty"` // fields whose values are desensitized
+	Disputed bool              `json:"disputed"`         // the record is under objection (异议, QUA-3)
+	Version  int64             `json:"version"`
+}
+
+type outField struct {
+	name string
+	kind catalog.FieldKind
+	mask bool
+}
+
+// plan is what a grant lets out of its entry, computed once per grant revision.
+type plan struct {
+	rev      int64
+	loaded   time.Time
+	grant    Grant
+	out      []outField
+	masked   []string
+	filter   map[string]bool              // fields a query may filter on (clear or key fields)
+	compare  map[string]catalog.FieldKind // fields a verification may compare
+	upperKey bool                         // the key is an ID number or credit code (case-folded)
+}
+
+type statKey struct{ grant, day string }
+
+type statDelta struct {
+	org                    string
+	calls, records, denied int64
+	last                   int64
+}
+
+type gateway struct {
+	mu    sync.RWMutex
+	plans map[string]*plan
+	stmt  *sql.Stmt
+
+	smu      sync.Mutex
+	stats    map[statKey]*statDelta
+	flushed  time.Time
+	flushing bool
+}
+
+func newGateway() *gateway {
+	return &gateway{plans: map[string]*plan{}, stats: map[statKey]*statDelta{}, flushed: time.Now()}
+}
+
+func (g *gateway) get(id string) *plan {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.plans[id]
+}
+
+func (g *gateway) put(id string, p *plan) {
+	g.mu.Lock()
+	g.plans[id] = p
+	g.mu.Unlock()
+}
+
+func (g *gateway) forget(id string) {
+	g.mu.Lock()
+	delete(g.plans, id)
+	g.mu.Unlock()
+}
+
+// buildPlan decides, field by field, what a grant delivers from the entry as published now.
+// A field the catalog has since put on the negative list is no longer delivered by data grants.
+func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
+	pl := &plan{rev: g.Rev, loaded: time.Now(), grant: *g, filter: map[string]bool{}, compare: map[string]catalog.FieldKind{}}
+	for i := range e.Fields {
+		f := &e.Fields[i]
+		if !slices.Contains(g.Fields, f.Name) {
+			continue
+		}
+		pl.compare[f.Name] = f.Kind
+		if g.Kind == KindData && fieldShareType(e, f) == catalog.ShareNone {
+			continue
+		}
+		m := !slices.Contains(g.ClearFields, f.Name) && NeedsMask(e, f, s.Rules)
+		pl.out = append(pl.out, outField{name: f.Name, kind: f.Kind, mask: m})
+		if m {
+			pl.masked = append(pl.masked, f.Name)
+		}
+		if !m || f.IsKey {
+			pl.filter[f.Name] = true
+		}
+	}
+	keys := e.KeyFields()
+	pl.upperKey = len(keys) > 0
+	for _, k := range keys {
+		f, _ := e.Field(k)
+		if f.Kind != catalog.KindCitizenID && f.Kind != catalog.KindCreditCode {
+			pl.upperKey = false
+		}
+	}
+	return pl
+}
+
+func (pl *plan) render(rules mask.Rules, rec Record) Out {
+	vals := make(map[string]string, len(pl.out))
+	for _, f := range pl.out {
+		v := rec.Values[f.name]
+		if f.mask {
+			v = rules.Value(f.kind, v)
+		}
+		vals[f.name] = v
+	}
+	return Out{Values: vals, Masked: pl.masked, Disputed: rec.Disputed, Version: rec.Version}
+}
+
+// authorize checks a gateway caller against its grant and returns the grant's plan.
+func (s *Service) authorize(ctx context.Context, p *authz.Principal) (*plan, error) {
+	if p == nil || p.TokenID == "" || p.Subject == "" {
+		return nil, ErrNeedGrant
+	}
+	if s.Data == nil {
+		return nil, ErrEntryGone
+	}
+	var status, end, consumer, reqID string
+	var rev int64
+	err := s.grantRow(ctx, p.Subject).Scan(&status, &end, &rev, &consumer, &reqID)
+	if db.IsNoRows(err) {
+		return nil, ErrNeedGrant
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := authz.Share(p, authz.ShareUse, authz.ShareAttrs{ConsumerOrgID: consumer, GrantID: p.Subject}); err != nil {
+		return nil, err
+	}
+	switch GrantStatus(status) {
+	case GrantActive:
+	case GrantSuspended:
+		return nil, ErrGrantSusp
+	case GrantRevoked:
+		return nil, ErrGrantRevoked
+	case GrantExpired:
+		return nil, ErrGrantExpired
+	default:
+		return nil, ErrGrantPending
+	}
+	if end < s.today() {
+		_ = s.expire(ctx, reqID)
+		return nil, ErrGrantExpired
+	}
+	if pl := s.gw.get(p.Subject); pl != nil && pl.rev == rev && time.Since(pl.loaded) < s.PlanTTL {
+		return pl, nil
+	}
+	g, err := s.loadGrant(ctx, s.DB, p.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if g.Status != GrantActive {
+		return nil, ErrGrantSusp
+	}
+	e, err := s.Catalog.Published(ctx, g.EntryID)
+	if err != nil {
+		return nil, ErrEntryGone.Wrap(err)
+	}
+	pl := s.buildPlan(&g, &e)
+	s.gw.put(g.ID, pl)
+	return pl, nil
+}
+
+const grantRowSQL = "SELECT status, end_date, rev, consumer_org_id, request_id FROM share_grants WHERE id = $1"
+
+// grantRow reads the few columns every gateway call checks, through a prepared statement (the
+// statement is parsed once per connection, not once per call).
+func (s *Service) grantRow(ctx context.Context, id string) *sql.Row {
+	g := s.gw
+	g.mu.RLock()
+	st := g.stmt
+	g.mu.RUnlock()
+	if st == nil {
+		g.mu.Lock()
+		if g.stmt == nil {
+			if prepared, err := s.DB.PrepareContext(ctx, grantRowSQL); err == nil {
+				g.stmt = prepared
+			}
+		}
+		st = g.stmt
+		g.mu.Unlock()
+	}
+	if st == nil {
+		return s.DB.QueryRowContext(ctx, grantRowSQL, id)
+	}
+	return st.QueryRowContext(ctx, id)
+}
+
+// callEvent is the audit record of one gateway call.
+func callEvent(p *authz.Principal, ip, action string, pl *plan, detail map[string]any) audit.Event {
+	ev := audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "share.gateway." + action,
+		ObjectType: "catalog_entry", ClientIP: ip, GrantID: p.Subject, Detail: detail}
+	if pl != nil {
+		ev.ObjectID, ev.Purpose = pl.grant.EntryID, pl.grant.Scenario
+	}
+	return ev
+}
+
+// refuse audits and counts a refused call, then returns its error.
+func (s *Service) refuse(ctx context.Context, p *authz.Principal, ip, action string, pl *plan, cause error) error {
+	e := apperr.As(cause)
+	ev := callEvent(p, ip, action, pl, map[string]any{"code": e.Code})
+	ev.Result = audit.Denied
+	if e.Status >= 500 {
+		ev.Result = audit.Failed
+	}
+	if p != nil && p.Subject != "" {
+		s.count(p.Subject, p.OrgID, 0, 0, 1)
+	}
+	if err := s.Audit.Log(ctx, ev); err != nil {
+		return err
+	}
+	return cause
+}
+
+// keyRef is how a looked-up key is kept in the audit log: masked for reading, hashed for
+// tracing a data subject's accesses (a subject's own key hashes to the same value).
+func keyRef(key string) map[string]any {
+	r := []rune(key)
+	shown := key
+	if len(r) > 6 {
+		shown = string(r[:3]) + strings.Repeat("*", len(r)-5) + string(r[len(r)-2:])
+	} else {
+		shown = strings.Repeat("*", len(r))
+	}
+	return map[string]any{"key": shown, "key_sha256": mask.Hash(key)}
+}
+
+// dataErr passes the data source's own user-facing errors (e.g. an entry without a key cannot
+// be looked up by key) and hides anything else behind "internal".
+func dataErr(err error) error {
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Status > 0 && ae.Status < 500 {
+		return ae
+	}
+	return apperr.Internal.Wrap(err)
+}
+
+func isNotFound(err error) bool {
+	if errors.Is(err, sql.ErrNoRows) {
+		return true
+	}
+	var ae *apperr.Error
+	return errors.As(err, &ae) && ae.Status == 404
+}
+
+// GatewayGrant describes the caller's own grant: what it may read and until when.
+type GrantView struct {
+	GrantID    string   `json:"grant_id"`
+	Entry      string   `json:"entry_code"`
+	EntryName  string   `json:"entry_name"`
+	Kind       Kind     `json:"kind"`
+	Mode       Mode     `json:"mode"`
+	Fields     []string `json:"fields"`
+	Masked     []string `json:"masked"`
+	Filterable []string `json:"filterable"`
+	Scenario   string   `json:"scenario"`
+	EndDate    string   `json:"end_date"`
+	Status     string   `json:"status"`
+}
+
+// GatewayInfo returns the caller's grant as the gateway applies it.
+func (s *Service) GatewayInfo(ctx context.Context, p *authz.Principal, ip string) (GrantView, error) {
+	pl, err := s.authorize(ctx, p)
+	if err != nil {
+		return GrantView{}, s.refuse(ctx, p, ip, "info", pl, err)
+	}
+	v := GrantView{GrantID: pl.grant.ID, Entry: pl.grant.EntryCode, EntryName: pl.grant.EntryName, Kind: pl.grant.Kind, Mode: pl.grant.Mode,
+		Scenario: pl.grant.Scenario, EndDate: pl.grant.EndDate, Status: string(GrantActive), Masked: append([]string{}, pl.masked...), Fields: []string{}, Filterable: []string{}}
+	for _, f := range pl.out {
+		v.Fields = append(v.Fields, f.name)
+		if pl.filter[f.name] {
+			v.Filterable = append(v.Filterable, f.name)
+		}
+	}
+	if pl.grant.Kind == KindVerify {
+		v.Fields = v.Fields[:0]
+		for n := range pl.compare {
+			v.Fields = append(v.Fields, n)
+		}
+		slices.Sort(v.Fields)
+		v.Masked, v.Filterable = []string{}, []string{}
+	}
+	if err := s.Audit.Log(ctx, callEvent(p, ip, "info", pl, nil)); err != nil {
+		return GrantView{}, err
+	}
+	return v, nil
+}
+
+// Lookup returns one record by its key (ID number, credit code or the entry's key). A key that is
+// not in the entry is a plain not found, the same whatever exists elsewhere.
+func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string) (Out, error) {
+	pl, err := s.authorize(ctx, p)
+	if err == nil && pl.grant.Kind == KindVerify {
+		err = ErrVerifyOnly
+	}
+	key = strings.TrimSpace(key)
+	if err == nil && (key == "" || len(key) > 200) {
+		err = apperr.Invalid.With(apperr.Field("key", "请提供查询键值", "give the key to look up"))
+	}
+	if err != nil {
+		return Out{}, s.refuse(ctx, p, ip, "lookup", pl, err)
+	}
+	if pl.upperKey {
+		key = strings.ToUpper(key)
+	}
+	rec, err := s.Data.Lookup(ctx, pl.grant.EntryID, key)
+	found := err == nil
+	if err != nil && !isNotFound(err) {
+		return Out{}, s.refuse(ctx, p, ip, "lookup", pl, dataErr(err))
+	}
+	d := keyRef(key)
+	d["found"] = found
+	if err := s.Audit.Log(ctx, callEvent(p, ip, "lookup", pl, d)); err != nil {
+		return Out{}, err
+	}
+	if !found {
+		s.count(pl.grant.ID, p.OrgID, 1, 0, 0)
+		return Out{}, apperr.NotFound
+	}
+	s.count(pl.grant.ID, p.OrgID, 1, 1, 0)
+	return pl.render(s.Rules, rec), nil
+}
+
+// Query returns a filtered page of records. Filters may name only fields the grant delivers in
+// clear (or key fields): filtering on a masked value would reveal it.
+func (s *Service) Query(ctx context.Context, p *authz.Principal, ip string, filter map[string]string, limit, offset int) ([]Out, int, error) {
+	pl, err := s.authorize(ctx, p)
+	if err == nil && pl.grant.Kind == KindVerify {
+		err = ErrVerifyOnly
+	}
+	if err == nil {
+		var fe []apperr.FieldError
+		for k := range filter {
+			if !pl.filter[k] {
+				fe = append(fe, apperr.Field("filter."+k, "不能按未授权或已脱敏的信息项筛选", "cannot filter on a field that is not granted or is masked"))
+			}
+		}
+		if limit < 1 || limit > s.Limits.MaxPage {
+			fe = append(fe, apperr.Field("page_size", "每页条数超出限制", "page size out of range"))
+		}
+		if offset < 0 {
+			fe = append(fe, apperr.Field("page", "页码无效", "invalid page"))
+		}
+		err = apperr.Validation(fe)
+	}
+	if err != nil {
+		return nil, 0, s.refuse(ctx, p, ip, "query", pl, err)
+	}
+	recs, total, err := s.Data.Query(ctx, pl.grant.EntryID, filter, limit, offset)
+	if err != nil {
+		return nil, 0, s.refuse(ctx, p, ip, "query", pl, dataErr(err))
+	}
+	fk := make([]string, 0, len(filter))
+	for k := range filter {
+		fk = append(fk, k)
+	}
+	slices.Sort(fk)
+	if err := s.Audit.Log(ctx, callEvent(p, ip, "query", pl, map[string]any{"filter_fields": fk, "returned": len(recs), "offset": offset})); err != nil {
+		return nil, 0, err
+	}
+	s.count(pl.grant.ID, p.OrgID, 1, int64(len(recs)), 0)
+	out := make([]Out, len(recs))
+	for i, r := range recs {
+		out[i] = pl.render(s.Rules, r)
+	}
+	return out, total, nil
+}
+
+// Export is a bulk delivery in progress (table or file mode).
+type Export struct {
+	s      *Service
+	pl     *plan
+	p      *authz.Principal
+	ip     string
+	Format string // csv | json
+}
+
+// BeginExport checks a bulk delivery (批量交付) and records its start; Write streams it.
+func (s *Service) BeginExport(ctx context.Context, p *authz.Principal, ip, format string) (*Export, error) {
+	pl, err := s.authorize(ctx, p)
+	switch {
+	case err != nil:
+	case pl.grant.Kind == KindVerify:
+		err = ErrVerifyOnly
+	case pl.grant.Mode != ModeTable && pl.grant.Mode != ModeFile:
+		err = ErrModeBulk
+	case format != "csv" && format != "json":
+		err = apperr.Invalid.With(apperr.Field("format", "格式应为 csv 或 json", "format must be csv or json"))
+	}
+	if err != nil {
+		return nil, s.refuse(ctx, p, ip, "export", pl, err)
+	}
+	if err := s.Audit.Log(ctx, callEvent(p, ip, "export", pl, map[string]any{"format": format})); err != nil {
+		return nil, err
+	}
+	return &Export{s: s, pl: pl, p: p, ip: ip, Format: format}, nil
+}
+
+// ContentType is the MIME type of the export.
+func (x *Export) ContentType() string {
+	if x.Format == "csv" {
+		return "text/csv; charset=utf-8"
+	}
+	return "application/json; charset=utf-8"
+}
+
+// FileName is a download name for the export.
+func (x *Export) FileName() string {
+	return "share-" + x.pl.grant.EntryCode + "-" + x.s.today() + "." + x.Format
+}
+
+// csvSafe defuses spreadsheet formulas in exported cells (CSV injection).
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// Write streams every record of the grant's entry (filtered and masked) and records the delivery.
+func (x *Export) Write(ctx context.Context, w io.Writer) (int64, error) {
+	var n int64
+	var err error
+	if x.Format == "csv" {
+		cw := csv.NewWriter(w)
+		head := make([]string, 0, len(x.pl.out)+1)
+		for _, f := range x.pl.out {
+			head = append(head, f.name)
+		}
+		cw.Write(append(head, "disputed"))
+		err = x.s.Data.Stream(ctx, x.pl.grant.EntryID, func(r Record) error {
+			o := x.pl.render(x.s.Rules, r)
+			row := make([]string, 0, len(head)+1)
+			for _, f := range x.pl.out {
+				row = append(row, csvSafe(o.Values[f.name]))
+			}
+			disputed := "0"
+			if o.Disputed {
+				disputed = "1"
+			}
+			n++
+			return cw.Write(append(row, disputed))
+		})
+		cw.Flush()
+		if err == nil {
+			err = cw.Error()
+		}
+	} else {
+		io.WriteString(w, "[")
+		enc := json.NewEncoder(w)
+		err = x.s.Data.Stream(ctx, x.pl.grant.EntryID, func(r Record) error {
+			if n > 0 {
+				io.WriteString(w, ",")
+			}
+			n++
+			return enc.Encode(x.pl.render(x.s.Rules, r))
+		})
+		io.WriteString(w, "]\n")
+	}
+	x.s.count(x.pl.grant.ID, x.p.OrgID, 1, n, 0)
+	result := audit.OK
+	if err != nil {
+		result = audit.Failed
+	}
+	derr := x.s.DB.Tx(context.WithoutCancel(ctx), func(tx *sql.Tx) error {
+		d := Delivery{ID: ids.New(), RequestID: x.pl.grant.RequestID, GrantID: x.pl.grant.ID, Channel: "download", Items: x.Format + " " + strings.Join(fieldNames(x.pl), ","),
+			Records: n, HandedByID: x.p.UserID, HandedBy: "共享网关 / gateway", ReceivedBy: actorName(x.p), DeliveredAt: x.s.Now()}
+		if err != nil {
+			d.Note = "incomplete"
+		}
+		if err := x.s.insertDelivery(ctx, tx, &d); err != nil {
+			return err
+		}
+		ev := callEvent(x.p, x.ip, "export.done", x.pl, map[string]any{"records": n, "format": x.Format})
+		ev.Result = result
+		return x.s.Audit.Record(ctx, tx, ev)
+	})
+	if err == nil {
+		err = derr
+	}
+	return n, err
+}
+
+func fieldNames(pl *plan) []string {
+	out := make([]string, len(pl.out))
+	for i, f := range pl.out {
+		out[i] = f.name
+	}
+	return out
+}
+
+// VerifyItem is one value set to check: a key and optionally field values to compare.
+type VerifyItem struct {
+	Key    string            `json:"key"`
+	Values map[string]string `json:"values,omitempty"`
+}
+
+// VerifyResult answers one item: whether a record with that key exists and, per submitted
+// field, match or mismatch — never a stored value (SHR-6).
+type VerifyResult struct {
+	Exists bool              `json:"exists"`
+	Match  bool              `json:"match"` // exists and every submitted field matches
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// Verify answers yes/no and match/mismatch for values the consumer submits (核验/比对). Batch
+// size, per-minute and per-day volumes are limited per grant, counted in the database so the
+// limits hold across nodes; the submitted values are not written to the audit log.
+func (s *Service) Verify(ctx context.Context, p *authz.Principal, ip string, items []VerifyItem) ([]VerifyResult, error) {
+	pl, err := s.authorize(ctx, p)
+	if err == nil {
+		var fe []apperr.FieldError
+		if len(items) == 0 || len(items) > s.Limits.MaxBatch {
+			fe = append(fe, apperr.Field("items", "每次核验 1–"+itoa(s.Limits.MaxBatch)+" 条", "verify 1–"+itoa(s.Limits.MaxBatch)+" items per call"))
+		}
+		for i, it := range items {
+			if strings.TrimSpace(it.Key) == "" {
+				fe = append(fe, apperr.Field("items["+itoa(i)+"].key", "请提供核验键值", "the key is required"))
+			}
+			for k := range it.Values {
+				if _, ok := pl.compare[k]; !ok {
+					fe = append(fe, apperr.Field("items["+itoa(i)+"].values."+k, "该信息项不在授权范围内，不能比对", "this field is not in the grant; it cannot be compared"))
+				}
+			}
+			if len(fe) > 20 {
+				break
+			}
+		}
+		err = apperr.Validation(fe)
+	}
+	if err == nil {
+		err = s.take(ctx, pl.grant.ID, len(items))
+	}
+	if err != nil {
+		return nil, s.refuse(ctx, p, ip, "verify", pl, err)
+	}
+	out := make([]VerifyResult, len(items))
+	exists, matched := 0, 0
+	for i, it := range items {
+		key := strings.TrimSpace(it.Key)
+		if pl.upperKey {
+			key = strings.ToUpper(key)
+		}
+		rec, err := s.Data.Lookup(ctx, pl.grant.EntryID, key)
+		if err != nil && !isNotFound(err) {
+			return nil, s.refuse(ctx, p, ip, "verify", pl, dataErr(err))
+		}
+		res := VerifyResult{Exists: err == nil, Fields: map[string]string{}}
+		res.Match = res.Exists
+		for k, v := range it.Values {
+			ok := res.Exists && sameValue(pl.compare[k], rec.Values[k], v)
+			if ok {
+				res.Fields[k] = "match"
+			} else {
+				res.Fields[k] = "mismatch"
+				res.Match = false
+			}
+		}
+		if len(res.Fields) == 0 {
+			res.Fields = nil
+		}
+		if res.Exists {
+			exists++
+		}
+		if res.Match {
+			matched++
+		}
+		out[i] = res
+	}
+	if err := s.Audit.Log(ctx, callEvent(p, ip, "verify", pl, map[string]any{"items": len(items), "exists": exists, "matched": matched})); err != nil {
+		return nil, err
+	}
+	s.count(pl.grant.ID, p.OrgID, 1, int64(len(items)), 0)
+	return out, nil
+}
+
+// sameValue compares a stored and a submitted value: trimmed, and case-insensitive for ID
+// numbers and credit codes (a trailing x is an X).
+func sameValue(kind catalog.FieldKind, stored, given string) bool {
+	stored, given = strings.TrimSpace(stored), strings.TrimSpace(given)
+	if stored == "" {
+		return false
+	}
+	if kind == catalog.KindCitizenID || kind == catalog.KindCreditCode || kind == catalog.KindEmail {
+		return strings.EqualFold(stored, given)
+	}
+	return stored == given
+}
+
+func itoa(n int) string {
+	b := []byte{}
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
+}
+
+// take counts n verification values against the grant's per-minute and per-day windows in the
+// database and refuses when a window is full.
+func (s *Service) take(ctx context.Context, grantID string, n int) error {
+	now := s.Now()
+	ms := db.Millis(now)
+	wins := []struct {
+		win   string
+		limit int
+		until int64
+	}{
+		{"m" + now.UTC().Format("200601021504"), s.Limits.PerMinute, ms + 2*60*1000},
+		{"d" + s.today(), s.Limits.PerDay, ms + 3*24*3600*1000},
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		for _, w := range wins {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO share_rate (grant_id, win, n, expires) VALUES ($1,$2,$3,$4)
+				ON CONFLICT (grant_id, win) DO UPDATE SET n = share_rate.n + excluded.n`, grantID, w.win, n, w.until); err != nil {
+				return err
+			}
+			var total int
+			if err := tx.QueryRowContext(ctx, "SELECT n FROM share_rate WHERE grant_id = $1 AND win = $2", grantID, w.win).Scan(&total); err != nil {
+				return err
+			}
+			if total > w.limit {
+				return ErrTooMany
+			}
+		}
+		return nil
+	})
+}
+
+// count adds to a grant's statistics and flushes them when the last flush is a second old.
+func (s *Service) count(grant, org string, calls, records, denied int64) {
+	g := s.gw
+	k := statKey{grant, s.today()}
+	g.smu.Lock()
+	d := g.stats[k]
+	if d == nil {
+		d = &statDelta{org: org}
+		g.stats[k] = d
+	}
+	d.calls += calls
+	d.records += records
+	d.denied += denied
+	d.last = db.Millis(s.Now())
+	due := !g.flushing && time.Since(g.flushed) > time.Second
+	if due {
+		g.flushing = true
+	}
+	g.smu.Unlock()
+	if due {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			s.flush(ctx)
+		}()
+	}
+}
+
+// FlushStats writes the statistics counted on this node to the database now.
+func (s *Service) FlushStats(ctx context.Context) error {
+	g := s.gw
+	g.smu.Lock()
+	g.flushing = true
+	g.smu.Unlock()
+	return s.flush(ctx)
+}
+
+func (s *Service) flush(ctx context.Context) error {
+	g := s.gw
+	g.smu.Lock()
+	batch := g.stats
+	g.stats = map[statKey]*statDelta{}
+	g.smu.Unlock()
+	var err error
+	if len(batch) > 0 {
+		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			for k, d := range batch {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO share_stats (grant_id, day, org_id, calls, records, denied, last_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+					ON CONFLICT (grant_id, day) DO UPDATE SET calls = share_stats.calls + excluded.calls, records = share_stats.records + excluded.records,
+					denied = share_stats.denied + excluded.denied, last_at = excluded.last_at`, k.grant, k.day, d.org, d.calls, d.records, d.denied, d.last); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	g.smu.Lock()
+	if err != nil { // keep the counts for the next flush
+		for k, d := range batch {
+			if e := g.stats[k]; e != nil {
+				e.calls, e.records, e.denied = e.calls+d.calls, e.records+d.records, e.denied+d.denied
+			} else {
+				g.stats[k] = d
+			}
+		}
+	}
+	g.flushed, g.flushing = time.Now(), false
+	g.smu.Unlock()
+	return err
+}

@@ -1,0 +1,506 @@
+package share_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"pubdata/internal/app"
+	"pubdata/internal/apperr"
+	"pubdata/internal/audit"
+	"pubdata/internal/authz"
+	"pubdata/internal/catalog"
+	"pubdata/internal/db"
+	"pubdata/internal/demo"
+	"pubdata/internal/ingest"
+	"pubdata/internal/mask"
+	"pubdata/internal/quality"
+	"pubdata/internal/share"
+	"pubdata/internal/testutil"
+	"pubdata/internal/validate"
+)
+
+// person is the i-th synthetic resident of the population entry.
+func person(i int) []string {
+	regions := []string{"150102", "150105", "150202", "150203"}
+	region := regions[i%len(regions)]
+	b := time.Date(1950+i%60, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC)
+	seq := (i / 4) % 1000
+	sex := "女"
+	if seq%2 == 1 {
+		sex = "男"
+	}
+	names := []string{"张伟", "王芳", "欧阳娜娜", "李强", "刘洋"}
+	return []string{validate.MakeCitizenID(region, b, seq), fmt.Sprintf("%s%d", names[i%len(names)], i), sex, b.Format("2006-01-02"),
+		fmt.Sprintf("内蒙古自治区包头市昆都仑区钢铁大街%d号", i), fmt.Sprintf("139%08d", i), region}
+}
+
+const persons = 40
+
+// loadPopulation loads persons residents into the demo population entry as its source agency.
+func loadPopulation(t testing.TB, a *app.App) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("citizen_id,name,sex,birth_date,address,phone,region_code\n")
+	for i := 0; i < persons; i++ {
+		b.WriteString(strings.Join(person(i), ",") + "\n")
+	}
+	_, err := a.Ingest.Load(ctx, who(t, a, "officer"), ingest.LoadRequest{EntryID: demo.EntryPopulation, Mode: ingest.ModeReplace,
+		Channel: ingest.ChannelFile, Format: ingest.FormatCSV, FileName: "pop.csv", Body: strings.NewReader(b.String())})
+	must(t, err)
+}
+
+// grantFor files a population request for civil affairs and has 公安厅 approve it as given;
+// it returns the request and the principal of a fresh gateway credential.
+func grantFor(t testing.TB, a *app.App, scenario string, kind share.Kind, fields, clear []string, mode share.Mode) (share.Request, *authz.Principal, string) {
+	t.Helper()
+	civil := who(t, a, "civil")
+	in := popRequest(scenario)
+	in.Kind, in.Fields, in.ClearFields, in.Mode = kind, fields, clear, mode
+	r, err := a.Share.File(ctx, civil, in)
+	must(t, err)
+	if r.State == share.StatePending {
+		r, err = a.Share.Approve(ctx, who(t, a, "approver"), r.ID, share.Approval{Fields: fields, ClearFields: clear})
+		must(t, err)
+	}
+	secret, _, err := a.Share.IssueCredential(ctx, civil, r.GrantID)
+	must(t, err)
+	p, err := a.Identity.TokenPrincipal(ctx, secret)
+	must(t, err)
+	return r, p, secret
+}
+
+func TestGatewayLookupFieldsAndMasking(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		loadPopulation(t, a)
+		r, gp, _ := grantFor(t, a, "低保户籍核对", share.KindData, []string{"citizen_id", "name", "phone", "birth_date"}, []string{"name"}, share.ModeAPI)
+		p0 := person(2)
+		out, err := a.Share.Lookup(ctx, gp, "127.0.0.1", p0[0])
+		must(t, err)
+		want := map[string]string{
+			"citizen_id": mask.DefaultRules().Value(catalog.KindCitizenID, p0[0]), // masked: not granted in clear
+			"name":       p0[1],                                                   // granted in clear
+			"phone":      mask.DefaultRules().Value(catalog.KindPhone, p0[5]),
+			"birth_date": p0[3], // a date has no masking rule
+		}
+		if fmt.Sprint(out.Values) != fmt.Sprint(want) {
+			t.Fatalf("lookup values %v\nwant %v", out.Values, want)
+		}
+		if out.Values["citizen_id"] == p0[0] || !strings.HasPrefix(out.Values["citizen_id"], p0[0][:6]) || out.Values["phone"] != "139****"+p0[5][7:] {
+			t.Fatalf("masking: %v", out.Values)
+		}
+		if !slices.Equal(out.Masked, []string{"citizen_id", "phone"}) || out.Disputed || out.Version == 0 {
+			t.Fatalf("masked %v disputed %v version %d", out.Masked, out.Disputed, out.Version)
+		}
+		// A lower-case x in an ID number is the same key.
+		// An unknown key — even one that exists in other entries — is a plain not found.
+		_, err = a.Share.Lookup(ctx, gp, "127.0.0.1", validate.MakeCitizenID("150102", time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), 998))
+		if !errors.Is(err, apperr.NotFound) || apperr.As(err).Code != "not_found" || len(apperr.As(err).Fields) != 0 {
+			t.Fatalf("unknown key: %v", err)
+		}
+		// Query: filters only on clear or key fields; granted fields only.
+		items, total, err := a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"birth_date": p0[3]}, 10, 0)
+		must(t, err)
+		if total < 1 || len(items) < 1 || items[0].Values["birth_date"] != p0[3] || len(items[0].Values) != 4 {
+			t.Fatalf("query: total %d items %v", total, items)
+		}
+		_, _, err = a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"phone": p0[5]}, 10, 0)
+		wantFields(t, err, "filter.phone")
+		_, _, err = a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"address": "x"}, 10, 0)
+		wantFields(t, err, "filter.address")
+		// Every call is audited with the grant and scenario; the key is not stored in clear.
+		recs, _, err := a.Audit.Search(ctx, audit.Filter{GrantID: r.GrantID, Action: "share.gateway."})
+		must(t, err)
+		if len(recs) != 5 {
+			t.Fatalf("%d gateway calls audited; want 5", len(recs))
+		}
+		for _, rec := range recs {
+			if rec.Purpose != r.Scenario || rec.ObjectID != demo.EntryPopulation || rec.OrgID != demo.OrgCivil {
+				t.Fatalf("audit record %+v", rec)
+			}
+			if strings.Contains(rec.DetailJSON, p0[0]) || strings.Contains(rec.DetailJSON, p0[5]) {
+				t.Fatalf("audit detail holds a clear key: %s", rec.DetailJSON)
+			}
+		}
+		// Per-grant statistics.
+		st, err := a.Share.Stats(ctx, who(t, a, "civil"), r.GrantID)
+		must(t, err)
+		if len(st) != 1 || st[0].Calls != 3 || st[0].Denied != 2 || st[0].Day != "2026-09-30" {
+			t.Fatalf("stats %+v; want 3 calls, 2 denied today", st)
+		}
+		// A record under objection (异议) is served flagged as disputed, and the agencies holding
+		// grants on the entry are told of the objection.
+		p5 := person(5)
+		_, err = a.Quality.Raise(ctx, who(t, a, "civil"), quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: p5[0], Kind: quality.ObjWrong,
+			Fields: []string{"address"}, Description: "住址已变更"}, "")
+		must(t, err)
+		out5, err := a.Share.Lookup(ctx, gp, "", p5[0])
+		must(t, err)
+		if !out5.Disputed {
+			t.Fatal("a record under objection is not flagged as disputed")
+		}
+		if out, err := a.Share.Lookup(ctx, gp, "", p0[0]); err != nil || out.Disputed {
+			t.Fatalf("an undisputed record: %+v %v", out, err)
+		}
+		// A logged-in user (not a grant credential) cannot call the gateway.
+		_, err = a.Share.Lookup(ctx, who(t, a, "civil"), "", p0[0])
+		wantCode(t, err, "share.grant_required")
+	})
+}
+
+// Suspension, revocation and expiry take effect on the very next call — also on another node
+// that has the grant cached.
+func TestGatewayRefusalsTakeEffectOnNextCall(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		clock := testutil.NewClock("2026-09-30 10:00")
+		a := testutil.DemoApp(t, d, clock)
+		loadPopulation(t, a)
+		r, gp, _ := grantFor(t, a, "救助核对", share.KindData, []string{"citizen_id", "name"}, nil, share.ModeAPI)
+		node2 := share.New(a.DB, a.Audit, a.Identity, a.Notify, a.Calendar, a.Catalog, a.Ingest)
+		node2.Now = a.Now
+		node2.PlanTTL = time.Hour // caches as long as it likes
+		key := person(1)[0]
+		for _, s := range []*share.Service{a.Share, node2} {
+			if _, err := s.Lookup(ctx, gp, "", key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		approver := who(t, a, "approver")
+		_, err := a.Share.Suspend(ctx, approver, r.GrantID, "")
+		wantFields(t, err, "reason")
+		_, err = a.Share.Suspend(ctx, approver, r.GrantID, "超范围使用，责令整改")
+		must(t, err)
+		for _, s := range []*share.Service{a.Share, node2} {
+			_, err := s.Lookup(ctx, gp, "", key)
+			wantCode(t, err, "share.grant_suspended")
+		}
+		_, err = a.Share.Resume(ctx, approver, r.GrantID, "已整改")
+		must(t, err)
+		if _, err := node2.Lookup(ctx, gp, "", key); err != nil {
+			t.Fatalf("after resume: %v", err)
+		}
+		// The consumer's approver gives the grant up; the provider's data officer may not revoke.
+		if _, err := a.Share.Revoke(ctx, who(t, a, "officer"), r.GrantID, "x"); !errors.Is(err, apperr.Forbidden) {
+			t.Fatalf("provider data officer revoking: %v", err)
+		}
+		_, err = a.Share.Revoke(ctx, approver, r.GrantID, "场景已结束")
+		must(t, err)
+		for _, s := range []*share.Service{a.Share, node2} {
+			_, err := s.Lookup(ctx, gp, "", key)
+			wantCode(t, err, "share.grant_revoked")
+		}
+		// Expiry: valid through the whole end date, refused from the next day, also on node 2.
+		r2, gp2, _ := grantFor(t, a, "到期测试", share.KindData, []string{"citizen_id"}, nil, share.ModeAPI)
+		if _, err := node2.Lookup(ctx, gp2, "", key); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set("2027-06-30 23:59")
+		if _, err := node2.Lookup(ctx, gp2, "", key); err != nil {
+			t.Fatalf("on the end date: %v", err)
+		}
+		clock.Set("2027-07-01 00:01")
+		_, err = node2.Lookup(ctx, gp2, "", key)
+		wantCode(t, err, "share.grant_expired")
+		got, err := a.Share.Get(ctx, who(t, a, "civil"), r2.ID)
+		must(t, err)
+		if got.State != share.StateExpired {
+			t.Fatalf("request after expiry: %s", got.State)
+		}
+		// Refused calls are audited as denied.
+		recs, _, err := a.Audit.Search(ctx, audit.Filter{GrantID: r.GrantID, Action: "share.gateway.lookup"})
+		must(t, err)
+		denied := 0
+		for _, rec := range recs {
+			if rec.Result == audit.Denied {
+				denied++
+			}
+		}
+		if denied != 4 {
+			t.Fatalf("%d denied calls audited; want 4", denied)
+		}
+	})
+}
+
+// For random grants, the gateway never returns a field outside the grant, and every field the
+// grant does not allow in clear comes back exactly as the masking rules make it.
+func TestGatewayNeverLeaksProperty(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		loadPopulation(t, a)
+		e, err := a.Catalog.Published(ctx, demo.EntryPopulation)
+		must(t, err)
+		var names []string
+		for _, f := range e.Fields {
+			names = append(names, f.Name)
+		}
+		rules := mask.DefaultRules()
+		civil, approver := who(t, a, "civil"), who(t, a, "approver")
+		n := 0
+		rapid.Check(t, func(rt *rapid.T) {
+			n++
+			fields := rapid.SliceOfNDistinct(rapid.SampledFrom(names), 1, len(names), rapid.ID[string]).Draw(rt, "fields")
+			var clear []string
+			for _, f := range fields {
+				if rapid.Bool().Draw(rt, "clear_"+f) {
+					clear = append(clear, f)
+				}
+			}
+			approveClear := clear
+			if len(clear) > 0 && rapid.Bool().Draw(rt, "narrow") {
+				approveClear = clear[:len(clear)/2]
+			}
+			in := popRequest(fmt.Sprintf("性质测试 %d", n))
+			in.Fields, in.ClearFields = fields, clear
+			r, err := a.Share.File(ctx, civil, in)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			if r.State == share.StatePending {
+				if r, err = a.Share.Approve(ctx, approver, r.ID, share.Approval{Fields: fields, ClearFields: approveClear}); err != nil {
+					rt.Fatal(err)
+				}
+			} else {
+				approveClear = clear
+			}
+			secret, _, err := a.Share.IssueCredential(ctx, civil, r.GrantID)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			gp, err := a.Identity.TokenPrincipal(ctx, secret)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			check := func(out share.Out) {
+				stored, err := a.Ingest.Lookup(ctx, demo.EntryPopulation, storedKey(rt, out))
+				if err != nil {
+					rt.Fatal(err)
+				}
+				for k, v := range out.Values {
+					if !slices.Contains(fields, k) {
+						rt.Fatalf("field %s outside the grant %v returned", k, fields)
+					}
+					f, _ := e.Field(k)
+					want := stored.Values[k]
+					if !slices.Contains(approveClear, k) && share.NeedsMask(&e, &f, rules) {
+						want = rules.Value(f.Kind, want)
+						if want == stored.Values[k] && want != "" {
+							rt.Fatalf("masking left %s unchanged", k)
+						}
+					}
+					if v != want {
+						rt.Fatalf("field %s: got %q, want %q (clear %v)", k, v, want, approveClear)
+					}
+				}
+			}
+			i := rapid.IntRange(0, persons-1).Draw(rt, "person")
+			out, err := a.Share.Lookup(ctx, gp, "", person(i)[0])
+			if err != nil {
+				rt.Fatal(err)
+			}
+			check(out)
+			items, _, err := a.Share.Query(ctx, gp, "", nil, 5, rapid.IntRange(0, persons-5).Draw(rt, "offset"))
+			if err != nil {
+				rt.Fatal(err)
+			}
+			for _, it := range items {
+				check(it)
+			}
+		})
+	})
+}
+
+// storedKey finds the key of the record a gateway result came from, by matching each value in
+// clear or masked form against every loaded resident (the gateway returns no raw key).
+func storedKey(t *rapid.T, out share.Out) string {
+	rules := mask.DefaultRules()
+	for i := 0; i < persons; i++ {
+		p := person(i)
+		cols := map[string]string{"citizen_id": p[0], "name": p[1], "sex": p[2], "birth_date": p[3], "address": p[4], "phone": p[5], "region_code": p[6]}
+		kinds := map[string]catalog.FieldKind{"citizen_id": catalog.KindCitizenID, "name": catalog.KindName, "address": catalog.KindAddress, "phone": catalog.KindPhone}
+		ok := true
+		for k, v := range out.Values {
+			if v != cols[k] && v != rules.Value(kinds[k], cols[k]) {
+				ok = false
+				break
+			}
+		}
+		if ok && len(out.Values) > 0 {
+			return p[0]
+		}
+	}
+	t.Fatalf("no stored record matches %v", out.Values)
+	return ""
+}
+
+func TestVerificationNeverRevealsStoredValues(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		loadPopulation(t, a)
+		r, gp, _ := grantFor(t, a, "身份核验", share.KindVerify, []string{"citizen_id", "name"}, nil, share.ModeAPI)
+		p0, p1 := person(0), person(1)
+		unknown := validate.MakeCitizenID("150203", time.Date(1999, 9, 9, 0, 0, 0, 0, time.UTC), 997)
+		items := []share.VerifyItem{
+			{Key: p0[0], Values: map[string]string{"name": p0[1]}},
+			{Key: strings.ToLower(p1[0]), Values: map[string]string{"name": "冒名顶替"}},
+			{Key: unknown, Values: map[string]string{"name": "无此人"}},
+			{Key: p0[0]},
+		}
+		res, err := a.Share.Verify(ctx, gp, "", items)
+		must(t, err)
+		if !res[0].Exists || !res[0].Match || res[0].Fields["name"] != "match" {
+			t.Fatalf("true pair: %+v", res[0])
+		}
+		if !res[1].Exists || res[1].Match || res[1].Fields["name"] != "mismatch" {
+			t.Fatalf("wrong name: %+v", res[1])
+		}
+		if res[2].Exists || res[2].Match || res[2].Fields["name"] != "mismatch" {
+			t.Fatalf("unknown key: %+v", res[2])
+		}
+		if !res[3].Exists || !res[3].Match {
+			t.Fatalf("existence only: %+v", res[3])
+		}
+		b, _ := json.Marshal(res)
+		for i := 0; i < persons; i++ {
+			for _, v := range person(i)[1:] {
+				if bytes.Contains(b, []byte(v)) {
+					t.Fatalf("verification answer %s contains a stored value %q", b, v)
+				}
+			}
+		}
+		recs, _, err := a.Audit.Search(ctx, audit.Filter{GrantID: r.GrantID, Action: "share.gateway.verify"})
+		must(t, err)
+		if len(recs) != 1 || strings.Contains(recs[0].DetailJSON, p0[0]) || strings.Contains(recs[0].DetailJSON, "冒名顶替") {
+			t.Fatalf("verification audit %+v", recs)
+		}
+		// A verification grant returns no data.
+		_, err = a.Share.Lookup(ctx, gp, "", p0[0])
+		wantCode(t, err, "share.verify_only")
+		// Fields outside the grant cannot be compared.
+		_, err = a.Share.Verify(ctx, gp, "", []share.VerifyItem{{Key: p0[0], Values: map[string]string{"phone": p0[5]}}})
+		wantFields(t, err, "items[0].values.phone")
+		// Batch and rate limits, counted in the database: a second node shares the window.
+		big := make([]share.VerifyItem, a.Share.Limits.MaxBatch+1)
+		for i := range big {
+			big[i] = share.VerifyItem{Key: p0[0]}
+		}
+		_, err = a.Share.Verify(ctx, gp, "", big)
+		wantFields(t, err, "items")
+		node2 := share.New(a.DB, a.Audit, a.Identity, a.Notify, a.Calendar, a.Catalog, a.Ingest)
+		node2.Now = a.Now
+		a.Share.Limits.PerMinute, node2.Limits.PerMinute = 10, 10 // 4 already used this minute
+		_, err = a.Share.Verify(ctx, gp, "", items[:3])
+		must(t, err) // 7
+		_, err = node2.Verify(ctx, gp, "", items[:3])
+		must(t, err) // 10
+		_, err = node2.Verify(ctx, gp, "", items[:1])
+		wantCode(t, err, "share.rate_limited")
+		_, err = a.Share.Verify(ctx, gp, "", items[:1])
+		wantCode(t, err, "share.rate_limited")
+	})
+}
+
+func TestBulkDeliveryAndUsageLog(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		clock := testutil.NewClock("2026-09-30 10:00")
+		a := testutil.DemoApp(t, d, clock)
+		// 民政厅 loads its minimum-living-allowance entry; 公安厅 asks for it as a table.
+		var b strings.Builder
+		b.WriteString("citizen_id,name,area_type,allowance,approve_date\n")
+		for i := 0; i < 12; i++ {
+			p := person(i)
+			fmt.Fprintf(&b, "%s,%s,城市,%d.00,2026-0%d-15\n", p[0], p[1], 600+i, 1+i%9)
+		}
+		_, err := a.Ingest.Load(ctx, who(t, a, "civil"), ingest.LoadRequest{EntryID: demo.EntryDibao, Channel: ingest.ChannelFile, Format: ingest.FormatCSV, FileName: "dibao.csv", Body: strings.NewReader(b.String())})
+		must(t, err)
+		officer := who(t, a, "officer")
+		r, err := a.Share.File(ctx, officer, share.NewRequest{EntryID: demo.EntryDibao, Fields: []string{"citizen_id", "name", "allowance"}, Scenario: "户籍迁移低保关系转移核对",
+			Purpose: "核对", LegalBasis: "《社会救助暂行办法》", Mode: share.ModeTable, EndDate: "2026-12-31", Authenticity: true, Compliance: true, Security: true})
+		must(t, err)
+		r, err = a.Share.Approve(ctx, who(t, a, "civil_approver"), r.ID, share.Approval{})
+		must(t, err)
+		secret, _, err := a.Share.IssueCredential(ctx, officer, r.GrantID)
+		must(t, err)
+		gp, err := a.Identity.TokenPrincipal(ctx, secret)
+		must(t, err)
+		x, err := a.Share.BeginExport(ctx, gp, "10.0.0.9", "csv")
+		must(t, err)
+		var out bytes.Buffer
+		n, err := x.Write(ctx, &out)
+		must(t, err)
+		rows, err := csv.NewReader(&out).ReadAll()
+		must(t, err)
+		if n != 12 || len(rows) != 13 || strings.Join(rows[0], ",") != "citizen_id,name,allowance,disputed" {
+			t.Fatalf("export: n %d rows %d header %v", n, len(rows), rows[0])
+		}
+		for _, row := range rows[1:] {
+			if !strings.Contains(row[0], "*") || !strings.Contains(row[1], "*") || row[3] != "0" {
+				t.Fatalf("exported row not masked: %v", row)
+			}
+		}
+		dls, err := a.Share.Deliveries(ctx, officer, r.ID)
+		must(t, err)
+		if len(dls) != 1 || dls[0].Channel != "download" || dls[0].Records != 12 {
+			t.Fatalf("bulk delivery recorded as %+v", dls)
+		}
+		// An API-mode grant has no bulk delivery.
+		loadPopulation(t, a)
+		_, apiP, _ := grantFor(t, a, "接口方式", share.KindData, []string{"citizen_id"}, nil, share.ModeAPI)
+		_, err = a.Share.BeginExport(ctx, apiP, "", "csv")
+		wantCode(t, err, "share.mode_not_bulk")
+
+		// Usage log: the consumer reads and exports it; an unrelated agency cannot see it.
+		_, err = a.Share.Lookup(ctx, gp, "10.0.0.9", person(3)[0])
+		must(t, err)
+		log, total, err := a.Share.UsageLog(ctx, officer, r.GrantID, 50, 0)
+		must(t, err)
+		if total != 3 || len(log) != 3 || log[0].Action != "share.gateway.lookup" || log[0].ClientIP != "10.0.0.9" {
+			t.Fatalf("usage log: %d %+v", total, log)
+		}
+		if _, _, err := a.Share.UsageLog(ctx, who(t, a, "market"), r.GrantID, 50, 0); !errors.Is(err, apperr.NotFound) {
+			t.Fatalf("unrelated agency reading the usage log: %v", err)
+		}
+		var exp bytes.Buffer
+		k, err := a.Share.ExportUsage(ctx, officer, "", r.GrantID, &exp)
+		must(t, err)
+		lines, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(exp.Bytes(), []byte("\uFEFF")))).ReadAll()
+		must(t, err)
+		if k != 3 || len(lines) != 4 || lines[1][4] != "share.gateway.lookup" || lines[1][6] != r.Scenario {
+			t.Fatalf("usage export (%d): %v", k, lines)
+		}
+		// The next day the consumer agency gets yesterday's usage pushed to its inbox, once.
+		clock.Set("2026-10-01 08:00")
+		must(t, a.Share.PushUsage(ctx))
+		must(t, a.Share.PushUsage(ctx))
+		n2 := 0
+		for _, m := range inbox(t, a, officer) {
+			if m.ObjectType == "share_usage" && strings.Contains(m.BodyZH, "2026-09-30") {
+				n2++
+			}
+		}
+		if n2 != 1 {
+			t.Fatalf("usage pushed %d times; want 1", n2)
+		}
+		// Use-and-effect report: the provider sees it.
+		_, err = a.Share.FileReport(ctx, officer, r.GrantID, share.NewReport{PeriodFrom: "2026-09-01", PeriodTo: "2026-09-30"})
+		wantFields(t, err, "use", "effect")
+		rep, err := a.Share.FileReport(ctx, officer, r.GrantID, share.NewReport{PeriodFrom: "2026-09-01", PeriodTo: "2026-09-30", Use: "迁移核对 12 人", Effect: "避免重复发放"})
+		must(t, err)
+		if rep.Calls != 2 { // the export and the lookup (the usage log also holds the export's completion)
+			t.Fatalf("report counts %d calls; want 2", rep.Calls)
+		}
+		reps, err := a.Share.Reports(ctx, who(t, a, "civil_approver"), r.GrantID)
+		must(t, err)
+		if len(reps) != 1 {
+			t.Fatalf("provider sees %d reports", len(reps))
+		}
+	})
+}

@@ -1,0 +1,172 @@
+package share
+
+import (
+	"pubdata/internal/authz"
+)
+
+// State is where a share request stands (办理状态). The request carries its grant's life too, so
+// the whole story — filing, routing, decision, delivery, use, suspension, end — is one machine.
+type State string
+
+const (
+	StateNew       State = ""          // not filed yet
+	StateRouting   State = "routing"   // 待转报: cross-level/region, waiting for the authority (SHR-8)
+	StatePending   State = "pending"   // 待审批: waiting for the source agency's decision (SHR-4)
+	StateApproved  State = "approved"  // 已同意待交付: approved, offline delivery outstanding
+	StateActive    State = "active"    // 共享中: grant in force
+	StateSuspended State = "suspended" // 已暂停 (SUP-1)
+	StateRefused   State = "refused"   // 已拒绝 (reason + legal basis)
+	StateWithdrawn State = "withdrawn" // 已撤回
+	StateRevoked   State = "revoked"   // 已撤销
+	StateExpired   State = "expired"   // 已到期 (SHR-10)
+)
+
+// StateNames gives each state's Chinese and English name.
+var StateNames = map[State][2]string{
+	StateRouting:   {"待主管部门转报", "Awaiting routing"},
+	StatePending:   {"待审批", "Awaiting decision"},
+	StateApproved:  {"已同意待交付", "Approved, delivery pending"},
+	StateActive:    {"共享中", "Active"},
+	StateSuspended: {"已暂停", "Suspended"},
+	StateRefused:   {"已拒绝", "Refused"},
+	StateWithdrawn: {"已撤回", "Withdrawn"},
+	StateRevoked:   {"已撤销", "Revoked"},
+	StateExpired:   {"已到期", "Expired"},
+}
+
+// Live tells whether a request still counts as the consumer's use of the entry (for the
+// one-request-per-use rule).
+func (s State) Live() bool {
+	return s == StateRouting || s == StatePending || s == StateApproved || s == StateActive || s == StateSuspended
+}
+
+// Ev is something that happens to a request.
+type Ev string
+
+const (
+	EvFile     Ev = "file"     // 提交
+	EvForward  Ev = "forward"  // 转报 (authority)
+	EvApprove  Ev = "approve"  // 同意 (source agency)
+	EvRefuse   Ev = "refuse"   // 拒绝 (source agency, or the authority when routing)
+	EvWithdraw Ev = "withdraw" // 撤回 (consumer)
+	EvDeliver  Ev = "deliver"  // 交付 (provider records an offline hand-over)
+	EvSuspend  Ev = "suspend"  // 暂停
+	EvResume   Ev = "resume"   // 恢复
+	EvRevoke   Ev = "revoke"   // 撤销
+	EvExpire   Ev = "expire"   // 到期 (system)
+)
+
+// EventNames gives each event's Chinese and English name (for the history).
+var EventNames = map[string][2]string{
+	string(EvFile): {"提交申请", "Filed"}, string(EvForward): {"主管部门转报", "Routed by the authority"},
+	string(EvApprove): {"同意共享", "Approved"}, string(EvRefuse): {"拒绝共享", "Refused"},
+	string(EvWithdraw): {"撤回申请", "Withdrawn"}, string(EvDeliver): {"完成交付", "Delivered"},
+	string(EvSuspend): {"暂停授权", "Suspended"}, string(EvResume): {"恢复授权", "Resumed"},
+	string(EvRevoke): {"撤销授权", "Revoked"}, string(EvExpire): {"授权到期", "Expired"},
+	"remind": {"期限提醒", "Reminder"}, "escalate": {"逾期督办", "Escalated (overdue)"},
+}
+
+// facts feed the guards.
+type facts struct {
+	cross    bool // consumer and entry are in different regions and the request has not been routed yet
+	decision bool // the entry, a requested field or a clear-value wish needs the source agency's decision
+	offline  bool // offline delivery (the provider must record the hand-over)
+	refusal  bool // a reason and a legal basis were given
+}
+
+// transition is one row of the machine: in state From, event Event leads to To when Guard holds;
+// Act is the authorization action the actor needs ("" = the platform itself).
+type transition struct {
+	From  State
+	Event Ev
+	Guard func(facts) bool
+	To    State
+	Act   authz.Action
+}
+
+func always(facts) bool        { return true }
+func crossRegion(f facts) bool { return f.cross }
+func needsDecision(f facts) bool {
+	return !f.cross && f.decision
+}
+func atOnceOnline(f facts) bool  { return !f.cross && !f.decision && !f.offline }
+func atOnceOffline(f facts) bool { return !f.cross && !f.decision && f.offline }
+func online(f facts) bool        { return !f.offline }
+func offline(f facts) bool       { return f.offline }
+func reasoned(f facts) bool      { return f.refusal }
+
+// machine is the share workflow, read top to bottom: the first row whose state, event and
+// guard match decides. Deadlines start on entering a state (see dueFor).
+var machine = []transition{
+	// Filing (SHR-2): cross-region requests go to the authority first (SHR-8); conditional ones
+	// to the source agency (SHR-4); unconditional ones are granted at once (SHR-3).
+	{StateNew, EvFile, crossRegion, StateRouting, authz.Create},
+	{StateNew, EvFile, needsDecision, StatePending, authz.Create},
+	{StateNew, EvFile, atOnceOnline, StateActive, authz.Create},
+	{StateNew, EvFile, atOnceOffline, StateApproved, authz.Create},
+
+	{StateRouting, EvForward, needsDecision, StatePending, authz.ShareForward},
+	{StateRouting, EvForward, atOnceOnline, StateActive, authz.ShareForward},
+	{StateRouting, EvForward, atOnceOffline, StateApproved, authz.ShareForward},
+	{StateRouting, EvRefuse, reasoned, StateRefused, authz.ShareForward},
+	{StateRouting, EvWithdraw, always, StateWithdrawn, authz.ShareWithdraw},
+
+	{StatePending, EvApprove, online, StateActive, authz.ShareDecide},
+	{StatePending, EvApprove, offline, StateApproved, authz.ShareDecide},
+	{StatePending, EvRefuse, reasoned, StateRefused, authz.ShareDecide},
+	{StatePending, EvWithdraw, always, StateWithdrawn, authz.ShareWithdraw},
+
+	{StateApproved, EvDeliver, always, StateActive, authz.ShareDeliver},
+	{StateApproved, EvRevoke, always, StateRevoked, authz.ShareRevoke},
+	{StateApproved, EvExpire, always, StateExpired, ""},
+
+	{StateActive, EvDeliver, always, StateActive, authz.ShareDeliver}, // further offline hand-overs
+	{StateActive, EvSuspend, always, StateSuspended, authz.ShareSuspend},
+	{StateActive, EvRevoke, always, StateRevoked, authz.ShareRevoke},
+	{StateActive, EvExpire, always, StateExpired, ""},
+
+	{StateSuspended, EvResume, always, StateActive, authz.ShareSuspend},
+	{StateSuspended, EvRevoke, always, StateRevoked, authz.ShareRevoke},
+	{StateSuspended, EvExpire, always, StateExpired, ""},
+}
+
+// next finds the transition for an event in a state.
+func next(from State, ev Ev, f facts) (transition, bool) {
+	for _, t := range machine {
+		if t.From == from && t.Event == ev && t.Guard(f) {
+			return t, true
+		}
+	}
+	return transition{}, false
+}
+
+// dueFor names the deadline that runs while a request is in a state, and how many working days
+// it gives.
+func (s *Service) dueFor(st State) (string, int) {
+	switch st {
+	case StateRouting:
+		return "forward", s.ForwardDays
+	case StatePending:
+		return "decide", s.DecideDays
+	case StateApproved:
+		return "deliver", s.DeliverDays
+	}
+	return "", 0
+}
+
+// grantStatus is the gateway-facing status of a grant whose request is in st.
+func grantStatus(st State) GrantStatus {
+	switch st {
+	case StateApproved:
+		return GrantPending
+	case StateActive:
+		return GrantActive
+	case StateSuspended:
+		return GrantSuspended
+	case StateRevoked, StateWithdrawn, StateRefused:
+		return GrantRevoked
+	case StateExpired:
+		return GrantExpired
+	}
+	return GrantPending
+}

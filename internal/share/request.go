@@ -1,0 +1,795 @@
+package share
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
+	"pubdata/internal/catalog"
+	"pubdata/internal/db"
+	"pubdata/internal/ids"
+	"pubdata/internal/mask"
+	"pubdata/internal/notify"
+	"pubdata/internal/workday"
+)
+
+// maxYears bounds an end date: a grant is renewed by a new request, not granted open-ended.
+const maxYears = 3
+
+// entryFor reads the published entry a request names, as a field error when it is not there.
+func (s *Service) entryFor(ctx context.Context, id string) (catalog.Entry, *apperr.FieldError) {
+	if strings.TrimSpace(id) == "" {
+		fe := apperr.Field("entry_id", "请选择要申请的数据资源", "choose the catalog entry to request")
+		return catalog.Entry{}, &fe
+	}
+	e, err := s.Catalog.Published(ctx, id)
+	if err != nil {
+		var ae *apperr.Error
+		if errors.As(err, &ae) && ae.Status < 500 {
+			fe := apperr.Field("entry_id", "该数据资源不存在或未发布，不能申请共享", "the catalog entry does not exist or is not published; it cannot be requested")
+			return e, &fe
+		}
+		fe := apperr.Field("entry_id", "暂时无法读取该数据资源", "the catalog entry cannot be read at the moment")
+		return e, &fe
+	}
+	if e.Status != "" && e.Status != catalog.StatusPublished && e.Version == 0 {
+		fe := apperr.Field("entry_id", "该数据资源未发布，不能申请共享", "the catalog entry is not published; it cannot be requested")
+		return e, &fe
+	}
+	return e, nil
+}
+
+// providerOrgs are the agencies entitled to decide on an entry: its source agency (数源部门)
+// first, then the provider.
+func providerOrgs(e *catalog.Entry) []string {
+	var out []string
+	if e.SourceOrgID != "" {
+		out = append(out, e.SourceOrgID)
+	}
+	if e.ProviderOrgID != "" && e.ProviderOrgID != e.SourceOrgID {
+		out = append(out, e.ProviderOrgID)
+	}
+	return out
+}
+
+// NeedsMask tells whether a field is desensitized when shared (SEC-2): its kind has a masking
+// rule and the data is above the lowest sensitivity — the entry is core or important data, or
+// the field's level (its own, else the entry's) is not L1. An unknown level masks (fail closed).
+func NeedsMask(e *catalog.Entry, f *catalog.Field, rules mask.Rules) bool {
+	if _, ok := rules[f.Kind]; !ok {
+		return false
+	}
+	if e.Grade == catalog.GradeCore || e.Grade == catalog.GradeImportant {
+		return true
+	}
+	level := f.Sensitivity
+	if level == 0 {
+		level = e.Level
+	}
+	return level != 1
+}
+
+// fieldShareType is the stricter of the entry's and the field's share type.
+func fieldShareType(e *catalog.Entry, f *catalog.Field) catalog.ShareType {
+	rank := map[catalog.ShareType]int{catalog.ShareUnconditional: 0, "": 0, catalog.ShareConditional: 1, catalog.ShareNone: 2}
+	t := e.ShareType
+	if rank[f.ShareType] > rank[t] {
+		t = f.ShareType
+	}
+	return t
+}
+
+// checkFields validates a field selection against an entry: every field exists, none repeats,
+// data requests take no not-shared field (负面清单), clear values only for selected fields.
+func checkFields(e *catalog.Entry, kind Kind, fields, clear []string, key string) []apperr.FieldError {
+	var fe []apperr.FieldError
+	if len(fields) == 0 {
+		fe = append(fe, apperr.Field(key, "至少选择一个信息项（按最小够用原则）", "choose at least one field (only what the use needs)"))
+	}
+	seen := map[string]bool{}
+	for _, name := range fields {
+		f, ok := e.Field(name)
+		switch {
+		case !ok:
+			fe = append(fe, apperr.Field(key, fmt.Sprintf("信息项 %q 不存在于该数据资源", name), fmt.Sprintf("field %q does not exist in this entry", name)))
+		case seen[name]:
+			fe = append(fe, apperr.Field(key, fmt.Sprintf("信息项 %q 重复", name), fmt.Sprintf("field %q is listed twice", name)))
+		case kind == KindData && fieldShareType(e, &f) == catalog.ShareNone:
+			fe = append(fe, apperr.Field(key, fmt.Sprintf("信息项 %q 不予共享（负面清单），只能申请核验比对", name), fmt.Sprintf("field %q is not shared (negative list); only verification can be requested", name)))
+		}
+		seen[name] = true
+	}
+	for _, name := range clear {
+		if !slices.Contains(fields, name) {
+			fe = append(fe, apperr.Field("clear_fields", fmt.Sprintf("明文信息项 %q 不在所选信息项中", name), fmt.Sprintf("clear-value field %q is not among the chosen fields", name)))
+		}
+	}
+	return fe
+}
+
+// needsDecision tells whether filing must wait for the source agency: the entry or a chosen
+// field is conditional or not shared (verification), or clear values are wanted for a field
+// that is otherwise masked — clear values are only ever decided by a person (SEC-2).
+func (s *Service) needsDecision(e *catalog.Entry, kind Kind, fields, clear []string) bool {
+	if e.ShareType != catalog.ShareUnconditional {
+		return true
+	}
+	for _, name := range fields {
+		f, _ := e.Field(name)
+		if fieldShareType(e, &f) != catalog.ShareUnconditional {
+			return true
+		}
+	}
+	if kind == KindData {
+		for _, name := range clear {
+			f, _ := e.Field(name)
+			if NeedsMask(e, &f, s.Rules) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Service) checkEndDate(key, end string, latest string) []apperr.FieldError {
+	if end == "" {
+		return []apperr.FieldError{apperr.Field(key, "请填写使用截止日期", "the end date is required")}
+	}
+	t, err := workday.Parse(end)
+	if err != nil {
+		return []apperr.FieldError{apperr.Field(key, "截止日期格式应为 YYYY-MM-DD", "the end date must be YYYY-MM-DD")}
+	}
+	switch {
+	case end < s.today():
+		return []apperr.FieldError{apperr.Field(key, "截止日期不能早于今天", "the end date is in the past")}
+	case t.After(workday.Date(s.Now()).AddDate(maxYears, 0, 0)):
+		return []apperr.FieldError{apperr.Field(key, fmt.Sprintf("截止日期不能超过 %d 年，到期后可重新申请", maxYears), fmt.Sprintf("the end date may be at most %d years ahead; renew by a new request", maxYears))}
+	case latest != "" && end > latest:
+		return []apperr.FieldError{apperr.Field(key, "批准的截止日期不能晚于申请的截止日期", "the approved end date cannot be later than the requested one")}
+	}
+	return nil
+}
+
+func normList(v []string) []string {
+	var out []string
+	for _, x := range v {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// File files a share request for p's agency (SHR-2). Unconditional requests are granted at once
+// (SHR-3); conditional ones go to the source agency with a 5-working-day deadline (SHR-4);
+// requests across regions go through the authority first (SHR-8). Bad input is refused with the
+// error shape naming every problem.
+func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (Request, error) {
+	if err := authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}); err != nil {
+		return Request{}, err
+	}
+	in.Scenario, in.Purpose, in.LegalBasis, in.EndDate = clean(in.Scenario), clean(in.Purpose), clean(in.LegalBasis), clean(in.EndDate)
+	in.Fields, in.ClearFields = normList(in.Fields), normList(in.ClearFields)
+	if in.Kind == "" {
+		in.Kind = KindData
+	}
+	if in.Mode == "" && in.Kind == KindVerify {
+		in.Mode = ModeAPI
+	}
+	var fe []apperr.FieldError
+	e, efe := s.entryFor(ctx, in.EntryID)
+	if efe != nil {
+		fe = append(fe, *efe)
+	}
+	if in.Kind != KindData && in.Kind != KindVerify {
+		fe = append(fe, apperr.Field("kind", "申请类型应为数据共享（data）或核验比对（verify）", "kind must be data or verify"))
+	}
+	if in.Scenario == "" {
+		fe = append(fe, apperr.Field("scenario", "请填写应用场景", "the application scenario is required"))
+	}
+	if in.Purpose == "" {
+		fe = append(fe, apperr.Field("purpose", "请填写数据用途", "the purpose is required"))
+	}
+	if in.LegalBasis == "" {
+		fe = append(fe, apperr.Field("legal_basis", "请填写申请依据（法律法规或职责依据）", "the legal basis (law or duty) is required"))
+	}
+	switch {
+	case !slices.Contains(Modes, in.Mode):
+		fe = append(fe, apperr.Field("mode", "共享方式应为接口、库表、文件或线下之一", "mode must be api, table, file or offline"))
+	case in.Kind == KindVerify && in.Mode != ModeAPI:
+		fe = append(fe, apperr.Field("mode", "核验比对只通过接口方式进行", "verification is done through the API only"))
+	case efe == nil && in.Kind == KindData && len(e.ShareModes) > 0 && !slices.Contains(e.ShareModes, string(in.Mode)):
+		fe = append(fe, apperr.Field("mode", "该数据资源不提供所选共享方式（可选："+strings.Join(e.ShareModes, "、")+"）", "the entry is not shared in this mode (offered: "+strings.Join(e.ShareModes, ", ")+")"))
+	}
+	fe = append(fe, s.checkEndDate("end_date", in.EndDate, "")...)
+	if !in.Authenticity {
+		fe = append(fe, apperr.Field("commit_authenticity", "须承诺申请材料真实", "you must commit to the truthfulness of the request"))
+	}
+	if !in.Compliance {
+		fe = append(fe, apperr.Field("commit_compliance", "须承诺合规使用、不向第三方提供", "you must commit to compliant use, not passing data to third parties"))
+	}
+	if !in.Security {
+		fe = append(fe, apperr.Field("commit_security", "须承诺落实安全保护措施", "you must commit to keeping the data secure"))
+	}
+	if efe == nil {
+		if in.Kind == KindData && e.ShareType == catalog.ShareNone {
+			fe = append(fe, apperr.Field("kind", "该数据资源不予共享，只能申请核验比对", "this entry is not shared; only verification can be requested"))
+		}
+		fe = append(fe, checkFields(&e, in.Kind, in.Fields, in.ClearFields, "fields")...)
+		if in.Kind == KindVerify && len(in.ClearFields) > 0 {
+			fe = append(fe, apperr.Field("clear_fields", "核验比对不返回数据，无需明文信息项", "verification returns no data; clear values do not apply"))
+		}
+	} else if len(in.Fields) == 0 {
+		fe = append(fe, apperr.Field("fields", "至少选择一个信息项（按最小够用原则）", "choose at least one field (only what the use needs)"))
+	}
+	if err := apperr.Validation(fe); err != nil {
+		return Request{}, err
+	}
+	provs := providerOrgs(&e)
+	if slices.Contains(provs, p.OrgID) {
+		return Request{}, ErrOwnData
+	}
+	now := s.Now()
+	r := Request{ID: ids.New(), Kind: in.Kind, ConsumerOrgID: p.OrgID, ConsumerRegion: p.RegionCode, RequesterID: p.UserID,
+		RequesterName: actorName(p), EntryID: e.ID, EntryCode: e.Code, EntryName: e.Name, EntryRegion: e.RegionCode,
+		ProviderOrgID: provs[0], ProviderOrgs: provs, Fields: in.Fields, ClearFields: in.ClearFields, Scenario: in.Scenario,
+		Purpose: in.Purpose, LegalBasis: in.LegalBasis, Mode: in.Mode, EndDate: in.EndDate, State: StateNew, SubmittedAt: now,
+		Commitment: Commitment{Authenticity: true, Compliance: true, Security: true, Text: CommitmentText, SignedBy: p.UserID, SignedName: actorName(p), SignedAt: now}}
+	r.Path = PathAtOnce
+	if s.needsDecision(&e, in.Kind, in.Fields, in.ClearFields) {
+		r.Path = PathDecision
+	}
+	r.CrossRegion = p.RegionCode != e.RegionCode
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM share_requests WHERE consumer_org_id = $1 AND entry_id = $2 AND kind = $3
+			AND scenario = $4 AND state IN ('routing','pending','approved','active','suspended')`, r.ConsumerOrgID, r.EntryID, string(r.Kind), r.Scenario).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrDuplicate
+		}
+		if r.CrossRegion {
+			r.RoutedVia = authorityOrg(ctx, tx, r.ConsumerRegion)
+		}
+		f := s.factsOf(&r)
+		var g *Grant
+		if !f.cross && !f.decision {
+			g = s.prepGrant(&r, r.Fields, r.ClearFields, r.Mode, r.EndDate)
+			s.markDelivered(&r, f)
+		}
+		if err := s.step(ctx, tx, p, &r, EvFile, f, "", nil); err != nil {
+			return err
+		}
+		return s.insertGrant(ctx, tx, g, &r)
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.Get(ctx, p, r.ID)
+}
+
+// factsOf derives the guard facts of a request as it stands.
+func (s *Service) factsOf(r *Request) facts {
+	return facts{cross: r.State == StateNew && r.CrossRegion, decision: r.Path == PathDecision, offline: r.Mode == ModeOffline}
+}
+
+// step takes one transition of the machine for p: it checks the table and p's right to the
+// step, moves the request (starting the deadline of the new state), keeps the grant in line,
+// and records the step in the history, the audit log and the inboxes — all inside tx.
+func (s *Service) step(ctx context.Context, tx *sql.Tx, p *authz.Principal, r *Request, ev Ev, f facts, note string, detail map[string]any) error {
+	t, ok := next(r.State, ev, f)
+	if !ok {
+		return ErrState
+	}
+	if t.Act == "" {
+		if p != authz.System {
+			return apperr.Forbidden
+		}
+	} else {
+		a := r.attrs()
+		if ev == EvFile {
+			a.consumer = p.OrgID
+		}
+		if err := authz.Share(p, t.Act, a.authz()); err != nil {
+			return err
+		}
+	}
+	from := r.State
+	now := s.Now()
+	r.State = t.To
+	if from != t.To {
+		kind, days := s.dueFor(t.To)
+		r.DueKind, r.DueDate = kind, ""
+		if kind != "" {
+			r.DueDate = s.addWorkdays(now, days)
+		}
+		switch kind {
+		case "decide":
+			r.DecideDue = r.DueDate
+		case "deliver":
+			r.DeliverDue = r.DueDate
+		}
+		r.EscalatedAt = time.Time{}
+	}
+	r.UpdatedAt = now
+	if err := s.saveRequest(ctx, tx, r, from == StateNew); err != nil {
+		return err
+	}
+	if r.GrantID != "" {
+		q := "UPDATE share_grants SET status = $1, rev = rev + 1, updated_at = $2 WHERE id = $3"
+		args := []any{string(grantStatus(r.State)), db.Millis(now), r.GrantID}
+		switch ev {
+		case EvSuspend, EvRevoke, EvResume, EvWithdraw:
+			q = "UPDATE share_grants SET status = $1, rev = rev + 1, updated_at = $2, status_reason = $4 WHERE id = $3"
+			args = append(args, note)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	if err := s.history(ctx, tx, p, "share_request", r.ID, string(ev), string(from), string(t.To), note); err != nil {
+		return err
+	}
+	d := map[string]any{"from": string(from), "to": string(t.To), "entry": r.EntryCode, "consumer": r.ConsumerOrgID}
+	if r.DueDate != "" {
+		d["due"] = r.DueDate
+	}
+	if note != "" {
+		d["note"] = note
+	}
+	for k, v := range detail {
+		d[k] = v
+	}
+	ae := auditEvent(p, "share.request."+string(ev), "share_request", r.ID, d)
+	ae.GrantID, ae.Purpose = r.GrantID, r.Scenario
+	if err := s.Audit.Record(ctx, tx, ae); err != nil {
+		return err
+	}
+	return s.announce(ctx, tx, r, ev)
+}
+
+// announce tells the side that has to act (or to know) about a step.
+func (s *Service) announce(ctx context.Context, tx *sql.Tx, r *Request, ev Ev) error {
+	link := "/share/requests/" + r.ID
+	title := r.EntryName
+	var m notify.Message
+	switch r.State {
+	case StateRouting:
+		m = notify.Message{OrgID: r.RoutedVia, Kind: "info", TitleZH: "跨层级共享申请待转报：" + title, TitleEN: "Cross-region share request to route: " + title,
+			BodyZH: "请在 " + r.DueDate + " 前转报或说明理由退回。", BodyEN: "Route it or send it back with reasons by " + r.DueDate + "."}
+	case StatePending:
+		m = notify.Message{OrgID: r.ProviderOrgID, Kind: "info", TitleZH: "共享申请待审批：" + title, TitleEN: "Share request awaiting your decision: " + title,
+			BodyZH: "申请单位：" + orgName(ctx, tx, r.ConsumerOrgID) + "；应用场景：" + r.Scenario + "；请在 " + r.DueDate + " 前答复（5 个工作日）。",
+			BodyEN: "Scenario: " + r.Scenario + ". Please decide by " + r.DueDate + " (5 working days)."}
+	case StateApproved:
+		if ev == EvFile || ev == EvApprove || ev == EvForward {
+			m = notify.Message{OrgID: r.ProviderOrgID, Kind: "info", TitleZH: "共享已同意，请线下交付：" + title, TitleEN: "Share approved; deliver offline: " + title,
+				BodyZH: "请在 " + r.DueDate + " 前完成交付并登记。", BodyEN: "Complete and record the delivery by " + r.DueDate + "."}
+			if _, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: r.ConsumerOrgID, Kind: "info", TitleZH: "共享申请已同意：" + title, TitleEN: "Share request approved: " + title,
+				Link: link, ObjectType: "share_request", ObjectID: r.ID}); err != nil {
+				return err
+			}
+		}
+	case StateActive:
+		switch ev {
+		case EvFile, EvApprove, EvForward, EvDeliver:
+			m = notify.Message{OrgID: r.ConsumerOrgID, Kind: "info", TitleZH: "共享已开通：" + title, TitleEN: "Sharing is active: " + title,
+				BodyZH: "可在授权页面生成调用凭证，使用截止 " + r.EndDate + "。", BodyEN: "Issue a credential on the grant page; valid until " + r.EndDate + "."}
+			link = "/share/grants/" + r.GrantID
+		case EvResume:
+			m = notify.Message{OrgID: r.ConsumerOrgID, Kind: "info", TitleZH: "共享授权已恢复：" + title, TitleEN: "Grant resumed: " + title}
+		}
+	case StateRefused:
+		m = notify.Message{OrgID: r.ConsumerOrgID, Kind: "info", TitleZH: "共享申请未获同意：" + title, TitleEN: "Share request refused: " + title,
+			BodyZH: "理由：" + r.RefuseReason + "；依据：" + r.RefuseBasis, BodyEN: "Reason: " + r.RefuseReason + "; legal basis: " + r.RefuseBasis}
+	case StateWithdrawn:
+		m = notify.Message{OrgID: r.ProviderOrgID, Kind: "info", TitleZH: "共享申请已撤回：" + title, TitleEN: "Share request withdrawn: " + title}
+	case StateSuspended:
+		m = notify.Message{OrgID: r.ConsumerOrgID, Kind: "flag", TitleZH: "共享授权已暂停：" + title, TitleEN: "Grant suspended: " + title}
+	case StateRevoked:
+		m = notify.Message{OrgID: r.ConsumerOrgID, Kind: "flag", TitleZH: "共享授权已撤销：" + title, TitleEN: "Grant revoked: " + title}
+	case StateExpired:
+		m = notify.Message{OrgID: r.ConsumerOrgID, Kind: "info", TitleZH: "共享授权已到期：" + title, TitleEN: "Grant expired: " + title,
+			BodyZH: "如需继续使用，请重新提交申请。", BodyEN: "File a new request to continue."}
+	}
+	if m.OrgID == "" {
+		return nil
+	}
+	if m.Link == "" {
+		m.Link = link
+	}
+	m.ObjectType, m.ObjectID = "share_request", r.ID
+	_, err := s.Notify.Send(ctx, tx, m)
+	return err
+}
+
+// saveRequest writes a request row (insert for a new one).
+func (s *Service) saveRequest(ctx context.Context, q db.Q, r *Request, insert bool) error {
+	commit, _ := json.Marshal(r.Commitment)
+	cross := 0
+	if r.CrossRegion {
+		cross = 1
+	}
+	args := []any{r.ID, string(r.Kind), r.ConsumerOrgID, r.ConsumerRegion, r.RequesterID, r.RequesterName, r.EntryID, r.EntryCode,
+		r.EntryName, r.EntryRegion, r.ProviderOrgID, jsonList(r.ProviderOrgs), string(r.Path), jsonList(r.Fields), jsonList(r.ClearFields),
+		r.Scenario, r.Purpose, r.LegalBasis, string(r.Mode), r.EndDate, string(commit), string(r.State), r.DueDate, r.DueKind, cross,
+		r.RoutedVia, db.Millis(r.SubmittedAt), r.DecideDue, db.Millis(r.DecidedAt), r.DecidedBy, r.DecisionNote, r.DeliverDue,
+		db.Millis(r.DeliveredAt), r.RefuseReason, r.RefuseBasis, db.Millis(r.EscalatedAt), r.GrantID, db.Millis(r.UpdatedAt)}
+	if insert {
+		_, err := q.ExecContext(ctx, `INSERT INTO share_requests (id, kind, consumer_org_id, consumer_region, requester_id, requester_name,
+			entry_id, entry_code, entry_name, entry_region, provider_org_id, provider_orgs, path, fields, clear_fields, scenario, purpose,
+			legal_basis, mode, end_date, commitment, state, due_date, due_kind, cross_region, routed_via, submitted_at, decide_due,
+			decided_at, decided_by, decision_note, deliver_due, delivered_at, refuse_reason, refuse_basis, escalated_at, grant_id, updated_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,
+			$31,$32,$33,$34,$35,$36,$37,$38)`, args...)
+		return err
+	}
+	_, err := q.ExecContext(ctx, `UPDATE share_requests SET kind=$2, consumer_org_id=$3, consumer_region=$4, requester_id=$5,
+		requester_name=$6, entry_id=$7, entry_code=$8, entry_name=$9, entry_region=$10, provider_org_id=$11, provider_orgs=$12, path=$13,
+		fields=$14, clear_fields=$15, scenario=$16, purpose=$17, legal_basis=$18, mode=$19, end_date=$20, commitment=$21, state=$22,
+		due_date=$23, due_kind=$24, cross_region=$25, routed_via=$26, submitted_at=$27, decide_due=$28, decided_at=$29, decided_by=$30,
+		decision_note=$31, deliver_due=$32, delivered_at=$33, refuse_reason=$34, refuse_basis=$35, escalated_at=$36, grant_id=$37,
+		updated_at=$38 WHERE id=$1`, args...)
+	return err
+}
+
+// transact loads a request under lock and runs fn on it inside one transaction.
+func (s *Service) transact(ctx context.Context, id string, fn func(tx *sql.Tx, r *Request) error) (Request, error) {
+	var r Request
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if r, err = s.loadRequest(ctx, tx, id, true); err != nil {
+			return err
+		}
+		return fn(tx, &r)
+	})
+	return r, err
+}
+
+// visible turns "exists but you may not see it" into not found for p, so ids do not leak.
+func (s *Service) visible(p *authz.Principal, r *Request) error {
+	if err := authz.Share(p, authz.Read, r.attrs().authz()); err != nil {
+		if p.Authenticated() {
+			return apperr.NotFound
+		}
+		return err
+	}
+	return nil
+}
+
+// Forward routes a cross-level or cross-region request on to the holding region's source agency
+// (转报, SHR-8); the decision deadline starts then. Unconditional ones are granted on forwarding.
+func (s *Service) Forward(ctx context.Context, p *authz.Principal, id, note string) (Request, error) {
+	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+		if err := s.visible(p, r); err != nil {
+			return err
+		}
+		if r.RoutedVia == "" {
+			r.RoutedVia = p.OrgID
+		}
+		f := s.factsOf(r)
+		f.cross = false
+		var g *Grant
+		if r.Path == PathAtOnce {
+			g = s.prepGrant(r, r.Fields, r.ClearFields, r.Mode, r.EndDate)
+			s.markDelivered(r, f)
+		}
+		if err := s.step(ctx, tx, p, r, EvForward, f, clean(note), map[string]any{"routed_via": p.OrgID}); err != nil {
+			return err
+		}
+		return s.insertGrant(ctx, tx, g, r)
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.Get(ctx, p, id)
+}
+
+// markDelivered notes that online delivery is complete at once (the gateway serves the grant).
+func (s *Service) markDelivered(r *Request, f facts) {
+	if !f.offline {
+		r.DeliveredAt = s.Now()
+	}
+}
+
+// Approve decides yes on a conditional request (SHR-4). The approver may narrow fields, clear
+// values, mode and end date; the grant is the approved minimum. Online grants are usable at once;
+// offline ones must be delivered within 5 working days of the decision.
+func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a Approval) (Request, error) {
+	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+		if err := s.visible(p, r); err != nil {
+			return err
+		}
+		if r.State != StatePending {
+			return ErrState
+		}
+		fields, clear := normList(a.Fields), normList(a.ClearFields)
+		if len(a.Fields) == 0 {
+			fields = r.Fields
+			if a.ClearFields == nil {
+				clear = r.ClearFields
+			}
+		}
+		mode, end := a.Mode, clean(a.EndDate)
+		if mode == "" {
+			mode = r.Mode
+		}
+		if end == "" {
+			end = r.EndDate
+		}
+		var fe []apperr.FieldError
+		for _, f := range fields {
+			if !slices.Contains(r.Fields, f) {
+				fe = append(fe, apperr.Field("fields", fmt.Sprintf("信息项 %q 超出申请范围", f), fmt.Sprintf("field %q was not requested", f)))
+			}
+		}
+		for _, f := range clear {
+			if !slices.Contains(r.ClearFields, f) {
+				fe = append(fe, apperr.Field("clear_fields", fmt.Sprintf("信息项 %q 未申请明文，不能批准明文", f), fmt.Sprintf("clear values of %q were not requested", f)))
+			}
+		}
+		switch {
+		case !slices.Contains(Modes, mode):
+			fe = append(fe, apperr.Field("mode", "共享方式应为接口、库表、文件或线下之一", "mode must be api, table, file or offline"))
+		case r.Kind == KindVerify && mode != ModeAPI:
+			fe = append(fe, apperr.Field("mode", "核验比对只通过接口方式进行", "verification is done through the API only"))
+		}
+		fe = append(fe, s.checkEndDate("end_date", end, r.EndDate)...)
+		e, efe := s.entryFor(ctx, r.EntryID)
+		if efe != nil {
+			fe = append(fe, *efe)
+		} else {
+			fe = append(fe, checkFields(&e, r.Kind, fields, clear, "fields")...)
+		}
+		if err := apperr.Validation(fe); err != nil {
+			return err
+		}
+		now := s.Now()
+		r.DecidedAt, r.DecidedBy, r.DecisionNote = now, actorName(p), clean(a.Note)
+		f := facts{offline: mode == ModeOffline}
+		g := s.prepGrant(r, fields, clear, mode, end)
+		s.markDelivered(r, f)
+		narrowed := len(fields) < len(r.Fields) || len(clear) < len(r.ClearFields) || mode != r.Mode || end != r.EndDate
+		if err := s.step(ctx, tx, p, r, EvApprove, f, r.DecisionNote, map[string]any{"fields": fields, "clear_fields": clear, "mode": mode, "end_date": end, "narrowed": narrowed}); err != nil {
+			return err
+		}
+		return s.insertGrant(ctx, tx, g, r)
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.Get(ctx, p, id)
+}
+
+// Refuse decides no (SHR-4) — or, for the authority at routing, declines to forward. A refusal
+// needs both a reason and a legal basis.
+func (s *Service) Refuse(ctx context.Context, p *authz.Principal, id string, rf Refusal) (Request, error) {
+	rf.Reason, rf.LegalBasis = clean(rf.Reason), clean(rf.LegalBasis)
+	var fe []apperr.FieldError
+	if rf.Reason == "" {
+		fe = append(fe, apperr.Field("reason", "拒绝须说明理由", "a refusal needs a reason"))
+	}
+	if rf.LegalBasis == "" {
+		fe = append(fe, apperr.Field("legal_basis", "拒绝须说明法律依据", "a refusal needs a legal basis"))
+	}
+	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+		if err := s.visible(p, r); err != nil {
+			return err
+		}
+		if r.State != StatePending && r.State != StateRouting {
+			return ErrState
+		}
+		if err := apperr.Validation(fe); err != nil {
+			return err
+		}
+		r.RefuseReason, r.RefuseBasis = rf.Reason, rf.LegalBasis
+		r.DecidedAt, r.DecidedBy = s.Now(), actorName(p)
+		return s.step(ctx, tx, p, r, EvRefuse, facts{refusal: true}, rf.Reason, map[string]any{"legal_basis": rf.LegalBasis})
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.Get(ctx, p, id)
+}
+
+// Withdraw takes back a request not yet decided.
+func (s *Service) Withdraw(ctx context.Context, p *authz.Principal, id, note string) (Request, error) {
+	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+		if err := s.visible(p, r); err != nil {
+			return err
+		}
+		return s.step(ctx, tx, p, r, EvWithdraw, facts{}, clean(note), nil)
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.Get(ctx, p, id)
+}
+
+// Suspend pauses a grant (e.g. a sanction, SUP-1); the next gateway call is refused.
+func (s *Service) Suspend(ctx context.Context, p *authz.Principal, id, reason string) (Request, error) {
+	return s.grantStep(ctx, p, id, EvSuspend, reason, true)
+}
+
+// Resume lifts a suspension.
+func (s *Service) Resume(ctx context.Context, p *authz.Principal, id, note string) (Request, error) {
+	return s.grantStep(ctx, p, id, EvResume, note, false)
+}
+
+// Revoke ends a grant before its end date; the next gateway call is refused.
+func (s *Service) Revoke(ctx context.Context, p *authz.Principal, id, reason string) (Request, error) {
+	return s.grantStep(ctx, p, id, EvRevoke, reason, true)
+}
+
+func (s *Service) grantStep(ctx context.Context, p *authz.Principal, id string, ev Ev, note string, needReason bool) (Request, error) {
+	note = clean(note)
+	r, err := s.transact(ctx, s.requestOf(ctx, id), func(tx *sql.Tx, r *Request) error {
+		if err := s.visible(p, r); err != nil {
+			return err
+		}
+		if needReason && note == "" {
+			return apperr.Invalid.With(apperr.Field("reason", "请说明理由", "a reason is required"))
+		}
+		return s.step(ctx, tx, p, r, ev, facts{}, note, nil)
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	s.gw.forget(r.GrantID)
+	return s.Get(ctx, p, r.ID)
+}
+
+// requestOf accepts a request id or a grant id and returns the request id.
+func (s *Service) requestOf(ctx context.Context, id string) string {
+	var rid string
+	if err := s.DB.QueryRowContext(ctx, "SELECT request_id FROM share_grants WHERE id = $1", id).Scan(&rid); err == nil {
+		return rid
+	}
+	return id
+}
+
+// expire ends a grant whose end date has passed (platform step).
+func (s *Service) expire(ctx context.Context, id string) error {
+	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+		if r.EndDate >= s.today() {
+			return nil // renewed or already handled meanwhile
+		}
+		return s.step(ctx, tx, authz.System, r, EvExpire, facts{}, "", map[string]any{"end_date": r.EndDate})
+	})
+	if errors.Is(err, ErrState) {
+		return nil
+	}
+	return err
+}
+
+// Get returns one request with its remaining working days, for those who may see it.
+func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (Request, error) {
+	r, err := s.loadRequest(ctx, s.DB, id, false)
+	if err != nil {
+		return r, err
+	}
+	if err := s.visible(p, &r); err != nil {
+		return Request{}, err
+	}
+	return r, nil
+}
+
+// History returns a request's steps (办理进度), oldest first.
+func (s *Service) History(ctx context.Context, p *authz.Principal, id string) ([]Event, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.events(ctx, "share_request", id)
+}
+
+// ListFilter selects requests.
+type ListFilter struct {
+	Box    string // mine (consumer) | queue (provider, by deadline) | routing (authority) | region (authority) | all (auditors)
+	State  State
+	Limit  int
+	Offset int
+}
+
+// Boxes are the request lists a principal can open.
+func Boxes(p *authz.Principal) []string {
+	var out []string
+	if p.TokenID != "" {
+		return nil // API tokens only call the gateway (authz.Share)
+	}
+	if p.OrgID != "" && p.Has(authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer) {
+		out = append(out, "mine", "queue")
+	}
+	if p.IsAuthority() {
+		out = append(out, "routing", "region")
+	}
+	if p.Has(authz.Auditor, authz.Oversight) {
+		out = append(out, "all")
+	}
+	return out
+}
+
+// regionPrefix is the LIKE pattern of the regions an authority of region r covers.
+func regionPrefix(r string) string {
+	switch {
+	case len(r) != 6:
+		return r
+	case r[2:] == "0000":
+		return r[:2] + "%"
+	case r[4:] == "00":
+		return r[:4] + "%"
+	}
+	return r
+}
+
+// List returns a box of requests and the total. The provider's queue is ordered by deadline,
+// soonest (or most overdue) first; other boxes newest first.
+func (s *Service) List(ctx context.Context, p *authz.Principal, f ListFilter) ([]Request, int, error) {
+	if !p.Authenticated() {
+		return nil, 0, apperr.Unauthenticated
+	}
+	if f.Box == "" {
+		f.Box = "mine"
+	}
+	if !slices.Contains(Boxes(p), f.Box) {
+		return nil, 0, apperr.Forbidden
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	order := "r.submitted_at DESC, r.id DESC"
+	switch f.Box {
+	case "mine":
+		where = append(where, "r.consumer_org_id = "+arg(p.OrgID))
+	case "queue":
+		where = append(where, "(r.provider_org_id = "+arg(p.OrgID)+" OR r.provider_orgs LIKE "+arg(`%"`+p.OrgID+`"%`)+")")
+		if f.State == "" {
+			where = append(where, "r.state IN ('pending','approved')")
+		}
+		order = "CASE WHEN r.due_date = '' THEN 1 ELSE 0 END, r.due_date, r.submitted_at"
+	case "routing":
+		where = append(where, "r.state = 'routing'", "r.consumer_region LIKE "+arg(regionPrefix(p.RegionCode)))
+		order = "r.due_date, r.submitted_at"
+	case "region":
+		pre := regionPrefix(p.RegionCode)
+		where = append(where, "(r.entry_region LIKE "+arg(pre)+" OR r.consumer_region LIKE "+arg(pre)+")")
+	}
+	if f.State != "" {
+		where = append(where, "r.state = "+arg(string(f.State)))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM share_requests r"+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s%s%s ORDER BY %s LIMIT %d OFFSET %d", reqCols, reqFrom, cond, order, f.Limit, max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Request
+	for rows.Next() {
+		r, err := s.scanRequest(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}

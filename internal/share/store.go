@@ -1,0 +1,183 @@
+package share
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/audit"
+	"pubdata/internal/authz"
+	"pubdata/internal/db"
+	"pubdata/internal/ids"
+	"pubdata/internal/notify"
+)
+
+func jsonList(v []string) string {
+	if v == nil {
+		v = []string{}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func parseList(s string) []string {
+	var out []string
+	_ = json.Unmarshal([]byte(s), &out)
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+const reqCols = `r.id, r.kind, r.consumer_org_id, COALESCE(co.name,''), r.consumer_region, r.requester_id, r.requester_name,
+	r.entry_id, r.entry_code, r.entry_name, r.entry_region, r.provider_org_id, COALESCE(po.name,''), r.provider_orgs, r.path,
+	r.fields, r.clear_fields, r.scenario, r.purpose, r.legal_basis, r.mode, r.end_date, r.commitment, r.state, r.due_date,
+	r.due_kind, r.cross_region, r.routed_via, r.submitted_at, r.decide_due, r.decided_at, r.decided_by, r.decision_note,
+	r.deliver_due, r.delivered_at, r.refuse_reason, r.refuse_basis, r.escalated_at, r.grant_id, r.updated_at, COALESCE(rv.name,'')`
+
+const reqFrom = ` FROM share_requests r LEFT JOIN orgs co ON co.id = r.consumer_org_id LEFT JOIN orgs po ON po.id = r.provider_org_id
+	LEFT JOIN orgs rv ON rv.id = r.routed_via`
+
+type scanner interface{ Scan(...any) error }
+
+func (s *Service) scanRequest(sc scanner) (Request, error) {
+	var r Request
+	var kind, path, mode, state, provs, fields, clear, commit string
+	var cross int
+	var sub, dec, del, esc, upd int64
+	err := sc.Scan(&r.ID, &kind, &r.ConsumerOrgID, &r.ConsumerName, &r.ConsumerRegion, &r.RequesterID, &r.RequesterName,
+		&r.EntryID, &r.EntryCode, &r.EntryName, &r.EntryRegion, &r.ProviderOrgID, &r.ProviderName, &provs, &path,
+		&fields, &clear, &r.Scenario, &r.Purpose, &r.LegalBasis, &mode, &r.EndDate, &commit, &state, &r.DueDate,
+		&r.DueKind, &cross, &r.RoutedVia, &sub, &r.DecideDue, &dec, &r.DecidedBy, &r.DecisionNote,
+		&r.DeliverDue, &del, &r.RefuseReason, &r.RefuseBasis, &esc, &r.GrantID, &upd, &r.RoutedViaName)
+	if err != nil {
+		return r, err
+	}
+	r.Kind, r.Path, r.Mode, r.State = Kind(kind), Path(path), Mode(mode), State(state)
+	r.ProviderOrgs, r.Fields, r.ClearFields = parseList(provs), parseList(fields), parseList(clear)
+	_ = json.Unmarshal([]byte(commit), &r.Commitment)
+	r.CrossRegion = cross != 0
+	r.SubmittedAt, r.DecidedAt, r.DeliveredAt, r.EscalatedAt, r.UpdatedAt = db.FromMillis(sub), db.FromMillis(dec), db.FromMillis(del), db.FromMillis(esc), db.FromMillis(upd)
+	if r.State == StateRouting || r.State == StatePending || r.State == StateApproved {
+		r.Remaining, r.Overdue = s.remaining(r.DueDate)
+	}
+	return r, nil
+}
+
+// loadRequest reads one request; lock takes the row lock for a state change.
+func (s *Service) loadRequest(ctx context.Context, q db.Q, id string, lock bool) (Request, error) {
+	query := "SELECT " + reqCols + reqFrom + " WHERE r.id = $1"
+	if lock && s.DB.IsPG() {
+		// FOR UPDATE cannot lock the nullable side of an outer join; lock the request row first.
+		var x string
+		if err := q.QueryRowContext(ctx, "SELECT id FROM share_requests WHERE id = $1 FOR UPDATE", id).Scan(&x); err != nil {
+			if db.IsNoRows(err) {
+				return Request{}, apperr.NotFound
+			}
+			return Request{}, err
+		}
+	}
+	r, err := s.scanRequest(q.QueryRowContext(ctx, query, id))
+	if db.IsNoRows(err) {
+		return r, apperr.NotFound
+	}
+	return r, err
+}
+
+// Authz returns the request's facts for authorization decisions (e.g. which actions a page offers).
+func (r *Request) Authz() authz.ShareAttrs { return r.attrs().authz() }
+
+// Authz returns the grant's facts for authorization decisions.
+func (g *Grant) Authz() authz.ShareAttrs { return g.attrs().authz() }
+
+// Authz returns the demand's facts for authorization decisions.
+func (d *Demand) Authz() authz.DemandAttrs { return d.attrs() }
+
+func (r *Request) attrs() attrs {
+	return attrs{consumer: r.ConsumerOrgID, providers: r.ProviderOrgs, entryRegion: r.EntryRegion, consumerRegion: r.ConsumerRegion, grant: r.GrantID}
+}
+
+// attrs are the authorization facts of a request or grant.
+type attrs struct {
+	consumer, entryRegion, consumerRegion, grant string
+	providers                                    []string
+}
+
+func (a attrs) authz() authz.ShareAttrs {
+	return authz.ShareAttrs{ConsumerOrgID: a.consumer, ProviderOrgIDs: a.providers, EntryRegion: a.entryRegion, ConsumerRegion: a.consumerRegion, GrantID: a.grant}
+}
+
+// history appends one step to an object's visible history.
+func (s *Service) history(ctx context.Context, q db.Q, p *authz.Principal, objType, objID, ev, from, to, note string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO share_events (id, object_type, object_id, at, actor_id, actor_name, org_id, event, from_state, to_state, note)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, ids.New(), objType, objID, db.Millis(s.Now()), p.UserID, actorName(p), p.OrgID, ev, from, to, note)
+	return err
+}
+
+func actorName(p *authz.Principal) string {
+	if p.DisplayName != "" {
+		return p.DisplayName
+	}
+	return p.Username
+}
+
+// events returns the steps of a request or demand, oldest first.
+func (s *Service) events(ctx context.Context, objType, objID string) ([]Event, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT at, actor_name, org_id, event, from_state, to_state, note FROM share_events
+		WHERE object_type = $1 AND object_id = $2 ORDER BY at, id`, objType, objID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at int64
+		if err := rows.Scan(&at, &e.ActorName, &e.OrgID, &e.Event, &e.From, &e.To, &e.Note); err != nil {
+			return nil, err
+		}
+		e.At = db.FromMillis(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// auditEvent is the audit record of a step taken by p.
+func auditEvent(p *authz.Principal, action, objType, objID string, detail map[string]any) audit.Event {
+	return audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: action, ObjectType: objType, ObjectID: objID, Detail: detail}
+}
+
+// authorityOrg finds the data authority supervising a region: the authority of the region itself,
+// else of its city, else of its province ("" when none is registered).
+func authorityOrg(ctx context.Context, q db.Q, region string) string {
+	if len(region) != 6 {
+		return ""
+	}
+	for _, r := range []string{region, region[:4] + "00", region[:2] + "0000"} {
+		var id string
+		err := q.QueryRowContext(ctx, "SELECT id FROM orgs WHERE kind = 'authority' AND region_code = $1 ORDER BY id LIMIT 1", r).Scan(&id)
+		if err == nil {
+			return id
+		}
+	}
+	return ""
+}
+
+func orgName(ctx context.Context, q db.Q, id string) string {
+	var n string
+	q.QueryRowContext(ctx, "SELECT name FROM orgs WHERE id = $1", id).Scan(&n)
+	return n
+}
+
+// sendOrg puts a message in an organization's inbox (dedup makes it idempotent when set).
+func (s *Service) sendOrg(ctx context.Context, q db.Q, org, kind, titleZH, titleEN, bodyZH, bodyEN, link, objType, objID, dedup string) error {
+	if org == "" {
+		return nil
+	}
+	_, err := s.Notify.Send(ctx, q, notify.Message{OrgID: org, Kind: kind, TitleZH: titleZH, TitleEN: titleEN, BodyZH: bodyZH, BodyEN: bodyEN,
+		Link: link, ObjectType: objType, ObjectID: objID, DedupKey: dedup})
+	return err
+}
+
+func clean(s string) string { return strings.TrimSpace(s) }

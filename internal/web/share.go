@@ -1,0 +1,589 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
+	"pubdata/internal/catalog"
+	"pubdata/internal/httpapi"
+	"pubdata/internal/share"
+	"pubdata/internal/workday"
+)
+
+// Sharing pages (共享): the request form with field picker, the provider's approval queue ordered
+// by deadline with a countdown in working days, the request page with its progress and the
+// actions the caller may take, the authority's overdue board, the grant page with credentials
+// (shown once) and usage, and the demand / responsibility lists.
+func init() {
+	Register(map[string][2]string{
+		"share.title":          {"数据共享", "Data sharing"},
+		"share.new":            {"申请共享数据", "Request shared data"},
+		"share.request":        {"共享申请", "Share request"},
+		"share.grants":         {"共享授权", "Share grants"},
+		"share.grant":          {"共享授权详情", "Share grant"},
+		"share.overdue":        {"共享逾期督办", "Overdue sharing items"},
+		"share.demands":        {"需求清单与责任清单", "Demand and responsibility lists"},
+		"share.demand":         {"数据需求", "Data demand"},
+		"share.demand_new":     {"提交数据需求", "File a data demand"},
+		"nav.share":            {"数据共享", "Sharing"},
+		"nav.share_overdue":    {"共享督办", "Sharing oversight"},
+		"flash.share_filed":    {"共享申请已提交", "Share request filed"},
+		"flash.share_done":     {"已办理", "Done"},
+		"flash.share_reported": {"使用评价已提交", "Report filed"},
+		"flash.demand_filed":   {"数据需求已提交", "Demand filed"},
+	})
+	AddNav(NavItem{Key: "nav.share", Href: "/share", Roles: []authz.Role{authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer,
+		authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 30},
+		NavItem{Key: "nav.share_overdue", Href: "/share/overdue", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Oversight}, Order: 31})
+	AddHomeCards(shareCards)
+	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.sharePages(mux) })
+}
+
+// homeApp is set by sharePages so the dashboard tiles can reach the service.
+var shareWeb *Web
+
+func shareCards(r *http.Request, p *authz.Principal) []HomeCard {
+	if shareWeb == nil || shareWeb.App.Share == nil {
+		return nil
+	}
+	s := shareWeb.App.Share
+	var out []HomeCard
+	if p.Has(authz.AgencyApprover, authz.DataOfficer) && p.OrgID != "" {
+		items, total, err := s.List(r.Context(), p, share.ListFilter{Box: "queue", Limit: 100})
+		if err == nil {
+			urgent := false
+			for _, it := range items {
+				if it.Overdue || (it.DueDate != "" && it.Remaining <= 1) {
+					urgent = true
+				}
+			}
+			out = append(out, HomeCard{TitleZH: "待办共享申请", TitleEN: "Share requests to handle", Value: strconv.Itoa(total), Href: "/share?box=queue", Urgent: urgent})
+		}
+	}
+	if p.IsAuthority() || p.Has(authz.Oversight) {
+		if items, err := s.Overdue(r.Context(), p); err == nil {
+			out = append(out, HomeCard{TitleZH: "共享逾期督办", TitleEN: "Overdue sharing items", Value: strconv.Itoa(len(items)), Href: "/share/overdue", Urgent: len(items) > 0})
+		}
+	}
+	return out
+}
+
+// reqRow is a request as lists show it: state and deadline in words.
+type reqRow struct {
+	share.Request
+	StateZH, StateEN string
+	DueZH, DueEN     string
+	Urgent           bool
+}
+
+func rowOf(r share.Request) reqRow {
+	n := share.StateNames[r.State]
+	row := reqRow{Request: r, StateZH: n[0], StateEN: n[1]}
+	row.DueZH, row.DueEN, row.Urgent = countdown(r.DueDate, r.Remaining, r.Overdue)
+	return row
+}
+
+// countdown says how many working days are left (剩余) or overdue (逾期).
+func countdown(due string, rem int, overdue bool) (zh, en string, urgent bool) {
+	switch {
+	case due == "":
+		return "—", "—", false
+	case overdue:
+		return fmt.Sprintf("%s（已逾期 %d 个工作日）", due, -rem), fmt.Sprintf("%s (overdue by %d working days)", due, -rem), true
+	case rem == 0:
+		return due + "（今日到期）", due + " (due today)", true
+	default:
+		return fmt.Sprintf("%s（剩余 %d 个工作日）", due, rem), fmt.Sprintf("%s (%d working days left)", due, rem), rem <= 1
+	}
+}
+
+// fieldRow is one data item in the field picker.
+type fieldRow struct {
+	catalog.Field
+	Shared    bool // may be requested as data
+	Masked    bool // delivered masked unless clear values are approved
+	ShareType catalog.ShareType
+	Checked   bool
+	Clear     bool
+}
+
+func fieldRows(a *share.Service, e *catalog.Entry, checked, clear []string) []fieldRow {
+	var out []fieldRow
+	for _, f := range e.Fields {
+		st := e.ShareType
+		if f.ShareType == catalog.ShareNone || (f.ShareType == catalog.ShareConditional && st == catalog.ShareUnconditional) {
+			st = f.ShareType
+		}
+		out = append(out, fieldRow{Field: f, ShareType: st, Shared: st != catalog.ShareNone, Masked: share.NeedsMask(e, &f, a.Rules),
+			Checked: slices.Contains(checked, f.Name), Clear: slices.Contains(clear, f.Name)})
+	}
+	return out
+}
+
+func (w *Web) sharePages(mux *http.ServeMux) {
+	shareWeb = w
+	a := w.App
+	s := a.Share
+	render := func(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
+		v := w.NewView(rw, r, title)
+		status := 200
+		if ferr != nil {
+			v.Error = apperr.As(ferr)
+			v.Errors = v.Error.Fields
+			status = v.Error.Status
+		}
+		data["States"] = share.StateNames
+		data["DemandStates"] = share.DemandStateNames
+		data["Modes"] = share.ModeNames
+		modeStr := map[string][2]string{}
+		for k, v := range share.ModeNames {
+			modeStr[string(k)] = v
+		}
+		data["ModeStr"] = modeStr
+		data["Events"] = share.EventNames
+		data["Channels"] = share.Channels
+		data["GrantStates"] = share.GrantStatusNames
+		v.Data = data
+		w.Render(rw, status, page, v)
+	}
+	can := func(p *authz.Principal, act authz.Action, at authz.ShareAttrs) bool {
+		return authz.Share(p, act, at) == nil
+	}
+
+	// Lists of requests: mine, the provider's queue (by deadline), routing, region, all.
+	w.Page(mux, "GET /share", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		boxes := share.Boxes(p)
+		if len(boxes) == 0 {
+			return apperr.Forbidden
+		}
+		box := r.URL.Query().Get("box")
+		if box == "" {
+			box = boxes[0]
+		}
+		pg, err := httpapi.PageOf(r)
+		if err != nil {
+			return err
+		}
+		items, total, err := s.List(r.Context(), p, share.ListFilter{Box: box, State: share.State(r.URL.Query().Get("state")), Limit: pg.Size, Offset: pg.Offset})
+		if err != nil {
+			return err
+		}
+		rows := make([]reqRow, len(items))
+		for i, it := range items {
+			rows[i] = rowOf(it)
+		}
+		render(rw, r, "share.title", "share_list", map[string]any{"Box": box, "Boxes": boxes, "Rows": rows, "Total": total, "Page": pg,
+			"HasNext": pg.Offset+len(items) < total, "CanFile": p.OrgKind.IsDataHolder() && p.Has(authz.DataOfficer, authz.AgencyApprover)}, nil)
+		return nil
+	})
+
+	// The request form: step 1 finds a published entry, step 2 picks fields and scenario.
+	newForm := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
+		data := map[string]any{"In": in, "Text": share.CommitmentText}
+		q := strings.TrimSpace(r.URL.Query().Get("q"))
+		if in.EntryID != "" {
+			e, err := a.Catalog.Published(r.Context(), in.EntryID)
+			if err != nil {
+				return apperr.Invalid.With(apperr.Field("entry_id", "该数据资源不存在或未发布，不能申请共享", "the catalog entry does not exist or is not published"))
+			}
+			modes := e.ShareModes
+			if len(modes) == 0 {
+				for _, m := range share.Modes {
+					modes = append(modes, string(m))
+				}
+			}
+			data["Entry"], data["Fields"], data["EntryModes"] = e, fieldRows(s, &e, in.Fields, in.ClearFields), modes
+			data["NotShared"] = e.ShareType == catalog.ShareNone
+		} else if q != "" {
+			res, err := a.Catalog.Search(r.Context(), p, catalog.SearchQuery{Q: q, Status: string(catalog.StatusPublished), PageSize: 20})
+			if err != nil {
+				return err
+			}
+			data["Hits"] = res.Hits
+		}
+		data["Q"] = q
+		render(rw, r, "share.new", "share_new", data, ferr)
+		return nil
+	}
+	w.Page(mux, "GET /share/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if err := authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}); err != nil {
+			return err
+		}
+		in := share.NewRequest{EntryID: r.URL.Query().Get("entry"), Mode: share.ModeAPI}
+		if in.EntryID != "" {
+			if e, err := a.Catalog.Published(r.Context(), in.EntryID); err == nil && e.ShareType == catalog.ShareNone {
+				in.Kind = share.KindVerify
+			}
+		}
+		return newForm(rw, r, p, in, nil)
+	})
+	w.Page(mux, "POST /share/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		r.ParseForm()
+		f := r.PostForm
+		in := share.NewRequest{Kind: share.Kind(f.Get("kind")), EntryID: f.Get("entry_id"), Fields: f["fields"], ClearFields: f["clear_fields"],
+			Scenario: f.Get("scenario"), Purpose: f.Get("purpose"), LegalBasis: f.Get("legal_basis"), Mode: share.Mode(f.Get("mode")),
+			EndDate: f.Get("end_date"), Authenticity: f.Get("commit_authenticity") == "1", Compliance: f.Get("commit_compliance") == "1", Security: f.Get("commit_security") == "1"}
+		req, err := s.File(r.Context(), p, in)
+		if err != nil {
+			if ae := apperr.As(err); ae.Status >= 500 || in.EntryID == "" {
+				return err
+			}
+			return newForm(rw, r, p, in, err)
+		}
+		Redirect(rw, r, "/share/requests/"+req.ID, "flash.share_filed")
+		return nil
+	})
+
+	// One request: details, deadline, progress, and the forms for the caller's next steps.
+	reqPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
+		req, err := s.Get(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		hist, err := s.History(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		dls, err := s.Deliveries(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		at := req.Authz()
+		data := map[string]any{"R": rowOf(req), "History": hist, "Deliveries": dls}
+		if req.GrantID != "" {
+			if g, err := s.GetGrant(r.Context(), p, req.GrantID); err == nil {
+				data["Grant"] = g
+			}
+		}
+		switch req.State {
+		case share.StatePending:
+			data["CanDecide"] = can(p, authz.ShareDecide, at)
+			data["CanWithdraw"] = can(p, authz.ShareWithdraw, at)
+			if e, err := a.Catalog.Published(r.Context(), req.EntryID); err == nil {
+				data["Fields"] = fieldRows(s, &e, req.Fields, req.ClearFields)
+			}
+		case share.StateRouting:
+			data["CanForward"] = can(p, authz.ShareForward, at)
+			data["CanWithdraw"] = can(p, authz.ShareWithdraw, at)
+		case share.StateApproved, share.StateActive:
+			if g, ok := data["Grant"].(share.Grant); ok && g.Mode == share.ModeOffline {
+				data["CanDeliver"] = can(p, authz.ShareDeliver, at)
+			}
+		}
+		render(rw, r, "share.request", "share_request", data, ferr)
+		return nil
+	}
+	w.Page(mux, "GET /share/requests/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		return reqPage(rw, r, p, r.PathValue("id"), nil)
+	})
+	step := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
+		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+			r.ParseForm()
+			id := r.PathValue("id")
+			if err := do(r, p, id); err != nil {
+				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+					return reqPage(rw, r, p, id, err)
+				}
+				return err
+			}
+			Redirect(rw, r, "/share/requests/"+id, "flash.share_done")
+			return nil
+		})
+	}
+	step("POST /share/requests/{id}/approve", func(r *http.Request, p *authz.Principal, id string) error {
+		f := r.PostForm
+		ap := share.Approval{Fields: f["fields"], ClearFields: f["clear_fields"], Mode: share.Mode(f.Get("mode")), EndDate: f.Get("end_date"), Note: f.Get("note")}
+		if ap.ClearFields == nil {
+			ap.ClearFields = []string{}
+		}
+		if len(ap.Fields) == 0 {
+			return apperr.Invalid.With(apperr.Field("fields", "至少保留一个信息项", "keep at least one field"))
+		}
+		_, err := s.Approve(r.Context(), p, id, ap)
+		return err
+	})
+	step("POST /share/requests/{id}/refuse", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.Refuse(r.Context(), p, id, share.Refusal{Reason: r.PostFormValue("reason"), LegalBasis: r.PostFormValue("legal_basis")})
+		return err
+	})
+	step("POST /share/requests/{id}/forward", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.Forward(r.Context(), p, id, r.PostFormValue("note"))
+		return err
+	})
+	step("POST /share/requests/{id}/withdraw", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.Withdraw(r.Context(), p, id, r.PostFormValue("note"))
+		return err
+	})
+	step("POST /share/requests/{id}/deliver", func(r *http.Request, p *authz.Principal, id string) error {
+		n, _ := strconv.ParseInt(r.PostFormValue("records"), 10, 64)
+		_, err := s.Deliver(r.Context(), p, id, share.NewDelivery{Channel: r.PostFormValue("channel"), Items: r.PostFormValue("items"), Records: n,
+			ReceivedBy: r.PostFormValue("received_by"), DeliveredOn: r.PostFormValue("delivered_on"), Note: r.PostFormValue("note")})
+		return err
+	})
+
+	// The authority's overdue board (督办).
+	w.Page(mux, "GET /share/overdue", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		items, err := s.Overdue(r.Context(), p)
+		if err != nil {
+			return err
+		}
+		render(rw, r, "share.overdue", "share_overdue", map[string]any{"Items": items, "DueNames": dueNamesWeb}, nil)
+		return nil
+	})
+
+	// Grants.
+	w.Page(mux, "GET /share/grants", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		box := r.URL.Query().Get("box")
+		var boxes []string
+		if p.OrgID != "" && p.Has(authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer) {
+			boxes = append(boxes, "mine", "provided")
+		}
+		if p.IsAuthority() {
+			boxes = append(boxes, "region")
+		}
+		if p.Has(authz.Auditor, authz.Oversight) {
+			boxes = append(boxes, "all")
+		}
+		if len(boxes) == 0 {
+			return apperr.Forbidden
+		}
+		if box == "" {
+			box = boxes[0]
+		}
+		pg, err := httpapi.PageOf(r)
+		if err != nil {
+			return err
+		}
+		items, total, err := s.ListGrants(r.Context(), p, box, pg.Size, pg.Offset)
+		if err != nil {
+			return err
+		}
+		render(rw, r, "share.grants", "share_grants", map[string]any{"Box": box, "Boxes": boxes, "Grants": items, "Total": total, "Page": pg, "HasNext": pg.Offset+len(items) < total}, nil)
+		return nil
+	})
+	grantPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id, secret string, ferr error) error {
+		g, err := s.GetGrant(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		creds, err := s.Credentials(r.Context(), p, g.ID)
+		if err != nil {
+			return err
+		}
+		stats, err := s.Stats(r.Context(), p, g.ID)
+		if err != nil {
+			return err
+		}
+		usage, total, err := s.UsageLog(r.Context(), p, g.ID, 20, 0)
+		if err != nil {
+			return err
+		}
+		reps, err := s.Reports(r.Context(), p, g.ID)
+		if err != nil {
+			return err
+		}
+		at := g.Authz()
+		data := map[string]any{"G": g, "Creds": creds, "Stats": stats, "Usage": usage, "UsageTotal": total, "Reports": reps, "Secret": secret,
+			"CanIssue":  can(p, authz.ShareIssue, at) && g.Status == share.GrantActive && g.Mode != share.ModeOffline,
+			"CanReport": can(p, authz.ShareReport, at), "CanSuspend": can(p, authz.ShareSuspend, at), "CanRevoke": can(p, authz.ShareRevoke, at),
+			"Today": workdayToday(s)}
+		if e, err := a.Catalog.Published(r.Context(), g.EntryID); err == nil {
+			data["Fields"] = fieldRows(s, &e, g.Fields, g.ClearFields)
+		}
+		render(rw, r, "share.grant", "share_grant", data, ferr)
+		return nil
+	}
+	w.Page(mux, "GET /share/grants/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		return grantPage(rw, r, p, r.PathValue("id"), "", nil)
+	})
+	w.Page(mux, "POST /share/grants/{id}/credentials", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		secret, _, err := s.IssueCredential(r.Context(), p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return grantPage(rw, r, p, r.PathValue("id"), secret, nil)
+	})
+	grantStep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
+		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+			r.ParseForm()
+			id := r.PathValue("id")
+			if err := do(r, p, id); err != nil {
+				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+					return grantPage(rw, r, p, id, "", err)
+				}
+				return err
+			}
+			Redirect(rw, r, "/share/grants/"+id, "flash.share_done")
+			return nil
+		})
+	}
+	grantStep("POST /share/grants/{id}/suspend", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.Suspend(r.Context(), p, id, r.PostFormValue("reason"))
+		return err
+	})
+	grantStep("POST /share/grants/{id}/resume", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.Resume(r.Context(), p, id, r.PostFormValue("reason"))
+		return err
+	})
+	grantStep("POST /share/grants/{id}/revoke", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.Revoke(r.Context(), p, id, r.PostFormValue("reason"))
+		return err
+	})
+	grantStep("POST /share/grants/{id}/reports", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.FileReport(r.Context(), p, id, share.NewReport{PeriodFrom: r.PostFormValue("period_from"), PeriodTo: r.PostFormValue("period_to"),
+			Use: r.PostFormValue("use"), Effect: r.PostFormValue("effect"), Problems: r.PostFormValue("problems")})
+		return err
+	})
+	w.Page(mux, "GET /share/grants/{id}/usage.csv", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if _, err := s.GetGrant(r.Context(), p, r.PathValue("id")); err != nil {
+			return err
+		}
+		rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		rw.Header().Set("Content-Disposition", `attachment; filename="usage-`+r.PathValue("id")+`.csv"`)
+		rw.Header().Set("Cache-Control", "no-store")
+		_, err := s.ExportUsage(r.Context(), p, httpapi.ClientIP(r), r.PathValue("id"), rw)
+		return err
+	})
+
+	// Demand list and responsibility list (SHR-7).
+	w.Page(mux, "GET /share/demands", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		boxes := share.DemandBoxes(p)
+		if len(boxes) == 0 {
+			return apperr.Forbidden
+		}
+		box := r.URL.Query().Get("box")
+		if box == "" {
+			box = boxes[0]
+		}
+		items, total, err := s.ListDemands(r.Context(), p, box, 100, 0)
+		if err != nil {
+			return err
+		}
+		type drow struct {
+			share.Demand
+			DueZH, DueEN string
+			Urgent       bool
+		}
+		rows := make([]drow, len(items))
+		for i, d := range items {
+			rows[i].Demand = d
+			rows[i].DueZH, rows[i].DueEN, rows[i].Urgent = countdown(d.DueDate, d.Remaining, d.Overdue)
+		}
+		render(rw, r, "share.demands", "share_demands", map[string]any{"Box": box, "Boxes": boxes, "Rows": rows, "Total": total,
+			"CanFile": authz.ShareDemand(p, authz.Create, authz.DemandAttrs{RequesterOrgID: p.OrgID, Region: p.RegionCode}) == nil}, nil)
+		return nil
+	})
+	w.Page(mux, "GET /share/demands/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if err := authz.ShareDemand(p, authz.Create, authz.DemandAttrs{RequesterOrgID: p.OrgID, Region: p.RegionCode}); err != nil {
+			return err
+		}
+		render(rw, r, "share.demand_new", "share_demand_new", map[string]any{"In": share.NewDemand{}, "FieldsText": ""}, nil)
+		return nil
+	})
+	w.Page(mux, "POST /share/demands/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		r.ParseForm()
+		in := share.NewDemand{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), Scenario: r.PostFormValue("scenario"),
+			Purpose: r.PostFormValue("purpose"), LegalBasis: r.PostFormValue("legal_basis")}
+		text := r.PostFormValue("fields")
+		in.Fields = strings.FieldsFunc(text, func(c rune) bool { return c == '\n' || c == ',' || c == '，' || c == '、' || c == '\r' })
+		d, err := s.FileDemand(r.Context(), p, in)
+		if err != nil {
+			if apperr.As(err).Status >= 500 {
+				return err
+			}
+			render(rw, r, "share.demand_new", "share_demand_new", map[string]any{"In": in, "FieldsText": text}, err)
+			return nil
+		}
+		Redirect(rw, r, "/share/demands/"+d.ID, "flash.demand_filed")
+		return nil
+	})
+	demandPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
+		d, err := s.GetDemand(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		hist, err := s.DemandHistory(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		at := d.Authz()
+		dueZH, dueEN, urgent := countdown(d.DueDate, d.Remaining, d.Overdue)
+		data := map[string]any{"D": d, "History": hist, "DueZH": dueZH, "DueEN": dueEN, "Urgent": urgent,
+			"CanReview":   d.State == share.DemandSubmitted && authz.ShareDemand(p, authz.Review, at) == nil,
+			"CanAnswer":   d.State == share.DemandAssigned && authz.ShareDemand(p, authz.ShareDecide, at) == nil,
+			"CanComplete": d.State == share.DemandAccepted && authz.ShareDemand(p, authz.ShareDecide, at) == nil,
+			"CanWithdraw": (d.State == share.DemandSubmitted || d.State == share.DemandAssigned) && authz.ShareDemand(p, authz.ShareWithdraw, at) == nil}
+		if data["CanReview"] == true {
+			var orgs []map[string]string
+			for _, k := range []authz.OrgKind{authz.KindAgency, authz.KindUtility} {
+				os, err := a.Identity.Orgs(r.Context(), k, "")
+				if err != nil {
+					return err
+				}
+				for _, o := range os {
+					if o.ID != d.RequesterOrgID {
+						orgs = append(orgs, map[string]string{"ID": o.ID, "Name": o.Name})
+					}
+				}
+			}
+			data["Orgs"] = orgs
+		}
+		render(rw, r, "share.demand", "share_demand", data, ferr)
+		return nil
+	}
+	w.Page(mux, "GET /share/demands/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		return demandPage(rw, r, p, r.PathValue("id"), nil)
+	})
+	dstep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) (share.Demand, error)) {
+		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+			r.ParseForm()
+			id := r.PathValue("id")
+			d, err := do(r, p, id)
+			if err != nil {
+				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+					return demandPage(rw, r, p, id, err)
+				}
+				return err
+			}
+			if authz.ShareDemand(p, authz.Read, d.Authz()) != nil {
+				Redirect(rw, r, "/share/demands", "flash.share_done")
+				return nil
+			}
+			Redirect(rw, r, "/share/demands/"+id, "flash.share_done")
+			return nil
+		})
+	}
+	dstep("POST /share/demands/{id}/assign", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+		return s.AssignDemand(r.Context(), p, id, r.PostFormValue("org_id"), r.PostFormValue("note"))
+	})
+	dstep("POST /share/demands/{id}/reject", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+		return s.RejectDemand(r.Context(), p, id, r.PostFormValue("reason"))
+	})
+	dstep("POST /share/demands/{id}/accept", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+		return s.AnswerDemand(r.Context(), p, id, true, share.DemandAnswer{Note: r.PostFormValue("note"), NamedDate: r.PostFormValue("named_date")})
+	})
+	dstep("POST /share/demands/{id}/refuse", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+		return s.AnswerDemand(r.Context(), p, id, false, share.DemandAnswer{Reason: r.PostFormValue("reason"), LegalBasis: r.PostFormValue("legal_basis")})
+	})
+	dstep("POST /share/demands/{id}/return", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+		return s.ReturnDemand(r.Context(), p, id, r.PostFormValue("reason"))
+	})
+	dstep("POST /share/demands/{id}/complete", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+		return s.CompleteDemand(r.Context(), p, id, r.PostFormValue("result_entry"), r.PostFormValue("note"))
+	})
+	dstep("POST /share/demands/{id}/withdraw", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+		return s.WithdrawDemand(r.Context(), p, id)
+	})
+}
+
+var dueNamesWeb = map[string][2]string{
+	"forward": {"转报", "Routing"}, "decide": {"审批答复", "Decision"}, "deliver": {"完成交付", "Delivery"},
+	"review": {"需求审核", "Review"}, "answer": {"责任清单答复", "Answer"}, "complete": {"办理完成", "Completion"},
+}
+
+func workdayToday(s *share.Service) string { return workday.Format(s.Now()) }
