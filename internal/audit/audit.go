@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,7 +129,7 @@ func (s *Service) normalize(ev *Event) string {
 func (s *Service) Record(ctx context.Context, tx db.Q, evs ...Event) error {
 	var seq int64
 	var prev string
-	if err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+s.DB.ForUpdate()).Scan(&seq, &prev); err != nil {
+	if err := s.query(ctx, tx, "SELECT seq, hash FROM audit_head WHERE id = 1"+s.DB.ForUpdate()).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	for i := range evs {
@@ -136,17 +137,39 @@ func (s *Service) Record(ctx context.Context, tx db.Q, evs ...Event) error {
 		seq++
 		r := Record{Seq: seq, Event: evs[i], DetailJSON: detail, Algo: s.Algo, PrevHash: prev}
 		r.Hash = chainHash(&r)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, org_id, action,
-			object_type, object_id, purpose, grant_id, result, client_ip, detail, retention, algo, prev_hash, hash)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+		if _, err := s.exec(ctx, tx, insertSQL,
 			r.Seq, r.At.UnixMilli(), r.ActorID, r.ActorName, r.OrgID, r.Action, r.ObjectType, r.ObjectID,
 			r.Purpose, r.GrantID, r.Result, r.ClientIP, r.DetailJSON, r.Retention, r.Algo, r.PrevHash, r.Hash); err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}
 		prev = r.Hash
 	}
-	_, err := tx.ExecContext(ctx, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", seq, prev)
+	_, err := s.exec(ctx, tx, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", seq, prev)
 	return err
+}
+
+const insertSQL = `INSERT INTO audit_log (seq, at, actor_id, actor_name, org_id, action,
+	object_type, object_id, purpose, grant_id, result, client_ip, detail, retention, algo, prev_hash, hash)
+	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`
+
+// exec runs a statement inside tx through a cached prepared statement when tx is a real
+// transaction (no SQL is parsed per event: the gateway audits every call).
+func (s *Service) exec(ctx context.Context, tx db.Q, query string, args ...any) (sql.Result, error) {
+	if t, ok := tx.(*sql.Tx); ok {
+		if st, err := s.DB.Prepared(ctx, query); err == nil {
+			return t.StmtContext(ctx, st).ExecContext(ctx, args...)
+		}
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+func (s *Service) query(ctx context.Context, tx db.Q, query string, args ...any) *sql.Row {
+	if t, ok := tx.(*sql.Tx); ok {
+		if st, err := s.DB.Prepared(ctx, query); err == nil {
+			return t.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+		}
+	}
+	return tx.QueryRowContext(ctx, query, args...)
 }
 
 // Log appends one event in its own transaction and returns once it is durable. Concurrent calls
@@ -174,6 +197,9 @@ func (s *Service) writer() {
 	const maxBatch = 512
 	for first := range s.queue {
 		batch := []*pending{first}
+		// Let the callers that are about to log run first: one commit then carries them all
+		// (a commit costs several times a row), at the price of a scheduler turn.
+		runtime.Gosched()
 	fill:
 		for len(batch) < maxBatch {
 			select {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -46,6 +47,8 @@ type DB struct {
 	Dialect Dialect
 	// Where is a printable location (file path or DSN without password).
 	Where string
+
+	stmts sync.Map // SQL text → *sql.Stmt, for hot paths (see Prepared)
 }
 
 //go:embed migrations
@@ -97,12 +100,21 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "synchronous(FULL)")
+	// Statement journals and temporary b-trees in memory, and the database file mapped into
+	// memory: readers then reach pages without a system call each, which matters because every
+	// commit (the audit log commits constantly) resets other connections' page caches.
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "mmap_size(268435456)")
 	q.Set("_txlock", "immediate")
 	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
 	sqldb.SetMaxOpenConns(8)
+	// Keep every connection: closing idle ones throws away their prepared statements and page
+	// cache, and reopening costs far more than holding a handful of SQLite connections.
+	sqldb.SetMaxIdleConns(8)
+	sqldb.SetConnMaxIdleTime(0)
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("无法打开 SQLite 数据库 / cannot open SQLite database %s: %w", path, err)
@@ -256,4 +268,40 @@ func FromMillis(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms)
+}
+
+// Prepared returns a prepared statement for query, cached by its text for the life of the
+// database handle. Hot read paths (token resolution, gateway lookups) use it so a call does not
+// pay for parsing SQL every time; database/sql re-prepares it per connection as needed.
+func (d *DB) Prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if v, ok := d.stmts.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := d.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := d.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// QueryRowFast is QueryRowContext through a cached prepared statement.
+func (d *DB) QueryRowFast(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := d.Prepared(ctx, query)
+	if err != nil {
+		return d.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// QueryFast is QueryContext through a cached prepared statement.
+func (d *DB) QueryFast(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := d.Prepared(ctx, query)
+	if err != nil {
+		return d.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
 }

@@ -401,7 +401,7 @@ func (s *Service) scanUser(ctx context.Context, row *sql.Row) (User, string, err
 }
 
 func (s *Service) roles(ctx context.Context, userID string) ([]authz.Role, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", userID)
+	rows, err := s.DB.QueryFast(ctx, "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", userID)
 	if err != nil {
 		return nil, err
 	}
@@ -671,7 +671,9 @@ func (s *Service) RevokeToken(ctx context.Context, p *authz.Principal, id string
 	if err := authz.Tokens(p, authz.Delete, owner); err != nil {
 		return err
 	}
+	defer forgetToken(id) // after the commit too, so no call re-cached it in between
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		forgetToken(id)
 		if _, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at = 0", db.Millis(s.Now()), id); err != nil {
 			return err
 		}
@@ -683,33 +685,97 @@ var errTokenExpired = apperr.New(http.StatusUnauthorized, "token_expired", "访�
 
 // TokenPrincipal resolves an API token to its principal (with the token's scopes).
 func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*authz.Principal, error) {
-	var id, userID, scopes, subject string
-	var expires, revoked int64
-	err := s.DB.QueryRowContext(ctx, "SELECT id, user_id, scopes, subject, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1", HashSecret(secret)).
-		Scan(&id, &userID, &scopes, &subject, &expires, &revoked)
-	if err != nil {
-		return nil, apperr.Unauthenticated
+	h := HashSecret(secret)
+	now := s.Now()
+	if v, ok := tokenCache.Load(h); ok {
+		c := v.(cachedToken)
+		if time.Since(c.at) < tokenCacheTTL && db.Millis(now) <= c.expires {
+			p := *c.p
+			return &p, nil
+		}
+		tokenCache.Delete(h)
 	}
-	if revoked != 0 || expires < db.Millis(s.Now()) {
-		return nil, errTokenExpired
-	}
-	u, err := s.User(ctx, userID)
-	if err != nil || u.Disabled {
-		return nil, apperr.Unauthenticated
-	}
-	p, err := s.Principal(ctx, u)
+	p, expires, err := s.tokenPrincipal(ctx, h, now)
 	if err != nil {
 		return nil, err
 	}
-	p.TokenID, p.Scopes, p.Subject = id, strings.Split(scopes, ","), subject
-	return p, nil
+	tokenCache.Store(h, cachedToken{p: p, expires: expires, at: time.Now()})
+	cp := *p
+	return &cp, nil
 }
 
-// MarkTokenUsed records a token's last use (best effort, at most once a minute).
+// tokenCacheTTL bounds how long a resolved token is reused on this node. Revocation on this
+// node clears it at once; on other nodes it takes effect within the TTL. Share grants are
+// checked on every call regardless (their suspension and revocation are immediate everywhere).
+const tokenCacheTTL = 2 * time.Second
+
+type cachedToken struct {
+	p       *authz.Principal
+	expires int64
+	at      time.Time
+}
+
+var tokenCache sync.Map // token hash → cachedToken
+
+func (s *Service) tokenPrincipal(ctx context.Context, hash string, now time.Time) (*authz.Principal, int64, error) {
+	// One query for the token, its user and the user's organization; roles follow. The gateway
+	// resolves a token on every call, so this path is kept short.
+	var (
+		id, userID, scopes, subject, username, display, orgID string
+		orgName, orgKind, region                              string
+		expires, revoked                                      int64
+		disabled                                              int
+	)
+	err := s.DB.QueryRowFast(ctx, `SELECT t.id, t.user_id, t.scopes, t.subject, t.expires_at, t.revoked_at,
+		u.username, u.display_name, COALESCE(u.org_id, ''), u.disabled,
+		COALESCE(o.name, ''), COALESCE(o.kind, ''), COALESCE(o.region_code, '')
+		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN orgs o ON o.id = u.org_id
+		WHERE t.token_hash = $1`, hash).
+		Scan(&id, &userID, &scopes, &subject, &expires, &revoked, &username, &display, &orgID, &disabled, &orgName, &orgKind, &region)
+	if err != nil {
+		if !db.IsNoRows(err) {
+			return nil, 0, err
+		}
+		return nil, 0, apperr.Unauthenticated
+	}
+	if revoked != 0 || expires < db.Millis(now) {
+		return nil, 0, errTokenExpired
+	}
+	if disabled != 0 {
+		return nil, 0, apperr.Unauthenticated
+	}
+	roles, err := s.roles(ctx, userID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &authz.Principal{UserID: userID, Username: username, DisplayName: display, OrgID: orgID, OrgName: orgName,
+		OrgKind: authz.OrgKind(orgKind), RegionCode: region, Roles: roles,
+		TokenID: id, Scopes: strings.Split(scopes, ","), Subject: subject}, expires, nil
+}
+
+// tokenMarks remembers, per node, when each token's last use was written, so a busy token
+// (a gateway credential) costs one write a minute rather than one per call.
+var tokenMarks sync.Map // token id → int64 (Unix ms of the last write)
+
+// MarkTokenUsed records a token's last use (best effort, at most once a minute per node).
 func (s *Service) MarkTokenUsed(ctx context.Context, id string) {
 	now := db.Millis(s.Now())
+	if v, ok := tokenMarks.Load(id); ok && now-v.(int64) < 60000 {
+		return
+	}
+	tokenMarks.Store(id, now)
 	s.DB.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND last_used_at < $3", now, id, now-60000)
 }
 
 // String helps logs.
 func (u User) String() string { return fmt.Sprintf("%s(%s)", u.Username, u.ID) }
+
+// forgetToken drops a token from this node's cache (on revocation).
+func forgetToken(id string) {
+	tokenCache.Range(func(k, v any) bool {
+		if v.(cachedToken).p.TokenID == id {
+			tokenCache.Delete(k)
+		}
+		return true
+	})
+}

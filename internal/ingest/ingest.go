@@ -46,6 +46,8 @@ type Catalog interface {
 
 // Service loads, versions, checks and serves the aggregated data.
 type Service struct {
+	schemas sync.Map // entry id → cachedTable (schemaOf)
+
 	DB      *db.DB
 	Audit   *audit.Service
 	Notify  *notify.Service

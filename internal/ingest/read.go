@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
@@ -69,7 +70,7 @@ func (rs *recordScanner) scan(sc interface{ Scan(...any) error }) (Record, error
 // Lookup returns the current record with this key (Record.Key: the key fields joined by "|").
 // The caller authorizes and audits the access.
 func (s *Service) Lookup(ctx context.Context, entryID, key string) (Record, error) {
-	t, err := s.tableOf(ctx, s.DB, entryID, false)
+	t, err := s.schemaOf(ctx, entryID)
 	if err != nil {
 		return Record{}, err
 	}
@@ -77,7 +78,7 @@ func (s *Service) Lookup(ctx context.Context, entryID, key string) (Record, erro
 		return Record{}, ErrNoKey
 	}
 	rs := newRecordScanner(t)
-	r, err := rs.scan(s.DB.QueryRowContext(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE %s = $1 AND _to = 0",
+	r, err := rs.scan(s.DB.QueryRowFast(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE %s = $1 AND _to = 0",
 		t.selectList(), quote(t.Name), quote(t.KeyColumn)), strings.TrimSpace(key)))
 	if db.IsNoRows(err) {
 		return Record{}, ErrNoRecord
@@ -437,4 +438,26 @@ func maskFor(p *authz.Principal, e *catalog.Entry, recs []Record) {
 			}
 		}
 	}
+}
+
+// cachedTable is an entry's table bookkeeping as read at a moment.
+type cachedTable struct {
+	t  *table
+	at time.Time
+}
+
+// schemaOf returns the bookkeeping a keyed read needs (physical table, columns, key column),
+// kept for up to a second: the gateway reads one record per call, and these change only when the
+// entry's schema does (cleared on this node at once, on other nodes within the second). Version
+// data is read from the rows themselves, so a new load is visible as soon as it commits.
+func (s *Service) schemaOf(ctx context.Context, entryID string) (*table, error) {
+	if v, ok := s.schemas.Load(entryID); ok && time.Since(v.(cachedTable).at) < time.Second {
+		return v.(cachedTable).t, nil
+	}
+	t, err := s.tableOf(ctx, s.DB, entryID, false)
+	if err != nil {
+		return nil, err
+	}
+	s.schemas.Store(entryID, cachedTable{t: t, at: time.Now()})
+	return t, nil
 }

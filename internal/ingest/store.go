@@ -78,7 +78,13 @@ func (s *Service) tableOf(ctx context.Context, q db.Q, entryID string, lock bool
 	if lock {
 		sfx = s.DB.ForUpdate()
 	}
-	t, err := scanTable(q.QueryRowContext(ctx, "SELECT "+tableCols+" FROM ingest_tables WHERE entry_id = $1"+sfx, entryID))
+	var row *sql.Row
+	if d, ok := q.(*db.DB); ok && !lock {
+		row = d.QueryRowFast(ctx, "SELECT "+tableCols+" FROM ingest_tables WHERE entry_id = $1", entryID)
+	} else {
+		row = q.QueryRowContext(ctx, "SELECT "+tableCols+" FROM ingest_tables WHERE entry_id = $1"+sfx, entryID)
+	}
+	t, err := scanTable(row)
 	if db.IsNoRows(err) {
 		return nil, ErrNoData
 	}
@@ -213,6 +219,7 @@ func (s *Service) ensureTable(ctx context.Context, e *catalog.Entry) (*table, er
 		out, err = s.tableOf(ctx, tx, e.ID, false)
 		return err
 	})
+	s.schemas.Delete(e.ID) // the schema may have changed: keyed reads re-read it
 	return out, err
 }
 

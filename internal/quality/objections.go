@@ -432,6 +432,7 @@ func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInp
 		}
 		return nil
 	})
+	s.disputed.Clear() // objections changed: served records re-read their flag
 	if err != nil {
 		return Objection{}, err
 	}
@@ -632,6 +633,7 @@ func (s *Service) ActOnObjection(ctx context.Context, p *authz.Principal, id str
 		}
 		return nil
 	})
+	s.disputed.Clear() // objections changed: served records re-read their flag
 	if err != nil {
 		return Objection{}, err
 	}
@@ -672,6 +674,14 @@ func (s *Service) notifyAnswer(ctx context.Context, tx *sql.Tx, o *Objection, de
 	return nil
 }
 
+// disputedSet is an entry's open-objection keys as read at a moment. The gateway asks on every
+// call, so the set is kept for up to a second; this node clears it whenever an objection
+// changes, other nodes see the change within the second.
+type disputedSet struct {
+	keys []string
+	at   time.Time
+}
+
 // IsDisputed tells which of the keys of an entry carry an open objection (the loader's
 // IsDisputed hook: served records are marked disputed, 标注为有异议).
 func (s *Service) IsDisputed(ctx context.Context, entryID string, keys []string) (map[string]bool, error) {
@@ -679,10 +689,28 @@ func (s *Service) IsDisputed(ctx context.Context, entryID string, keys []string)
 	if len(keys) == 0 {
 		return out, nil
 	}
-	disputed, err := queryStrings(ctx, s.DB, "SELECT DISTINCT record_key FROM quality_objections WHERE entry_id = $1 AND state IN ($2, $3, $4)",
-		entryID, ObjOpen, ObjVerifying, ObjOverdue)
-	if err != nil {
-		return nil, err
+	var disputed []string
+	if v, ok := s.disputed.Load(entryID); ok && time.Since(v.(disputedSet).at) < time.Second {
+		disputed = v.(disputedSet).keys
+	} else {
+		rows, err := s.DB.QueryFast(ctx, "SELECT DISTINCT record_key FROM quality_objections WHERE entry_id = $1 AND state IN ($2, $3, $4)",
+			entryID, ObjOpen, ObjVerifying, ObjOverdue)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			disputed = append(disputed, k)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		s.disputed.Store(entryID, disputedSet{keys: disputed, at: time.Now()})
 	}
 	if len(disputed) == 0 {
 		return out, nil
@@ -768,6 +796,7 @@ func (s *Service) objectionDeadlines(ctx context.Context, now time.Time) error {
 				Link: "/objections/" + o.ID, ObjectType: "quality_objection", ObjectID: o.ID, DedupKey: "quality.objection.overdue:" + o.ID})
 			return err
 		})
+		s.disputed.Clear() // objections changed: served records re-read their flag
 		if err != nil {
 			return err
 		}

@@ -28,6 +28,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"pubdata/internal/apperr"
@@ -130,6 +131,8 @@ type Service struct {
 	// MaxRowsPerTask caps the rows listed (and tracked) in one correction task; further problems
 	// of the load are counted as untracked and come back in the next load's task.
 	MaxRowsPerTask int
+
+	disputed sync.Map // entry id → disputedSet (IsDisputed)
 }
 
 // New makes a service; Entry and Lookup must be set before use.

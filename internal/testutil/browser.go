@@ -247,7 +247,9 @@ func (b *Browser) Has(selector string) bool {
 // HTML returns the current page's HTML.
 func (b *Browser) HTML() string {
 	b.t.Helper()
-	return BrowserRun(b, "read HTML", chromedp.OuterHTML(chromedp.CSS("html")))
+	// Evaluated in the page rather than through a DOM node id, which a just-finished
+	// navigation can invalidate ("No node with given id found").
+	return BrowserRun(b, "read HTML", chromedp.Evaluate[string]("document.documentElement.outerHTML"))
 }
 
 // Path returns the current page's path and query (e.g. "/audit?page=2").
