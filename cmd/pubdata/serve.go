@@ -62,6 +62,11 @@ func serveCmd() *cobra.Command {
 				ln.Close()
 				return err
 			}
+			go func() {
+				if err := a.Catalog.Warm(ctx); err != nil && ctx.Err() == nil {
+					slog.Warn("catalog search index warm-up failed", "err", err)
+				}
+			}()
 			if !noJobs {
 				a.Jobs.Start(ctx, 30*time.Second)
 			}

@@ -791,3 +791,10 @@ outer:
 	}
 	return n
 }
+
+// Warm builds this node's search index now (serve calls it in the background at start), so
+// the first search after a start does not pay for reading the whole catalog.
+func (s *Service) Warm(ctx context.Context) error {
+	_, err := s.searchIndex(ctx)
+	return err
+}

@@ -305,3 +305,22 @@ func (d *DB) QueryFast(ctx context.Context, query string, args ...any) (*sql.Row
 	}
 	return st.QueryContext(ctx, args...)
 }
+
+// ScanAll reads every row with scan and closes rows: the loop every list query repeats. scan
+// takes the rows as any row-scanner interface the calling package uses (S).
+func ScanAll[T any, S interface{ Scan(...any) error }](rows *sql.Rows, err error, scan func(S) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	sc := any(rows).(S)
+	var out []T
+	for rows.Next() {
+		v, err := scan(sc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -616,19 +616,8 @@ func (s *Service) Tasks(ctx context.Context, p *authz.Principal, f TaskFilter) (
 	}
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+taskCols+" FROM quality_tasks WHERE "+cond+
 		fmt.Sprintf(" ORDER BY created_at DESC, id DESC LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []Task
-	for rows.Next() {
-		t, err := s.scanTask(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, t)
-	}
-	return out, total, rows.Err()
+	out, err := db.ScanAll(rows, err, s.scanTask)
+	return out, total, err
 }
 
 // Task returns one task with its rows and history.

@@ -527,17 +527,6 @@ func (s *Service) ListDemands(ctx context.Context, p *authz.Principal, box strin
 		limit = 50
 	}
 	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s%s%s ORDER BY %s LIMIT %d OFFSET %d", demandCols, demandFrom, cond, order, limit, max(offset, 0)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []Demand
-	for rows.Next() {
-		d, err := s.scanDemand(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, d)
-	}
-	return out, total, rows.Err()
+	out, err := db.ScanAll(rows, err, s.scanDemand)
+	return out, total, err
 }

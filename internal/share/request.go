@@ -779,17 +779,6 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, f ListFilter) ([
 		f.Limit = 50
 	}
 	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s%s%s ORDER BY %s LIMIT %d OFFSET %d", reqCols, reqFrom, cond, order, f.Limit, max(f.Offset, 0)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []Request
-	for rows.Next() {
-		r, err := s.scanRequest(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	out, err := db.ScanAll(rows, err, s.scanRequest)
+	return out, total, err
 }
