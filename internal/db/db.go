@@ -288,8 +288,12 @@ func (d *DB) Prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// QueryRowFast is QueryRowContext through a cached prepared statement.
+// QueryRowFast is QueryRowContext through a cached prepared statement, for short indexed
+// reads: it does not let the request's cancellation interrupt the statement (the SQLite driver
+// starts a watcher goroutine per statement for a cancellable context, which costs more than
+// such a read).
 func (d *DB) QueryRowFast(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	st, err := d.Prepared(ctx, query)
 	if err != nil {
 		return d.QueryRowContext(ctx, query, args...)
@@ -297,8 +301,10 @@ func (d *DB) QueryRowFast(ctx context.Context, query string, args ...any) *sql.R
 	return st.QueryRowContext(ctx, args...)
 }
 
-// QueryFast is QueryContext through a cached prepared statement.
+// QueryFast is QueryContext through a cached prepared statement, for short indexed reads
+// (not interrupted by the request's cancellation, like QueryRowFast).
 func (d *DB) QueryFast(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	st, err := d.Prepared(ctx, query)
 	if err != nil {
 		return d.QueryContext(ctx, query, args...)
