@@ -69,6 +69,11 @@ func TestPagination(t *testing.T) {
 			}
 			errorShape(t, r)
 		}
+		// A catalog search with no match lists no items: an empty list, not null.
+		r = e.do(req{method: "GET", path: "/api/v1/catalog/entries?q=zzqqxxnomatch"})
+		if r.Code != 200 || !strings.Contains(r.body, `"items":[]`) {
+			t.Fatalf("empty catalog search: %d %s", r.Code, r.body)
+		}
 		// The inbox uses the same shape.
 		r = e.do(req{method: "GET", path: "/api/v1/notifications?page_size=7", bearer: e.token("citizen", "read")})
 		json.Unmarshal([]byte(r.body), &raw)

@@ -93,6 +93,7 @@ func catalogRoutes(api *API) {
 				return nil, err
 			}
 			c().LabelFacets(r.Context(), &res)
+			res.Hits = nonNil(res.Hits)
 			return res, nil
 		})
 	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries", Summary: "起草目录条目 / Draft a catalog entry", Tag: tag, Body: true},
@@ -288,7 +289,9 @@ func catalogRoutes(api *API) {
 		})
 	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/source-report", Summary: "一数一源：重复数源与重复采集 / Duplicate sources and collection", Tag: tag},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			return c().SourceReport(r.Context(), p, r.URL.Query().Get("region"))
+			rep, err := c().SourceReport(r.Context(), p, r.URL.Query().Get("region"))
+			rep.Duplicates, rep.Issues = nonNil(rep.Duplicates), nonNil(rep.Issues)
+			return rep, err
 		})
 	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/config", Summary: "分级方案、主题分类与期限 / Grading, topics and deadlines", Tag: tag, Public: true},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {

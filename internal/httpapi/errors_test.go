@@ -2,10 +2,12 @@ package httpapi_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
+	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/httpapi"
@@ -44,6 +46,20 @@ func TestMalformedRequestsGetTheErrorShape(t *testing.T) {
 					t.Fatalf("fields %q, want %q", er.fieldNames(), c.field)
 				}
 			})
+		}
+		// A body over the limit is 413 too_large, whether or not its length was declared.
+		big := `{"username":"` + strings.Repeat("a", httpapi.MaxBody) + `","password":"x"}`
+		r0 := e.do(req{method: "POST", path: "/api/v1/auth/login", body: big})
+		if er := errorShape(t, r0); r0.Code != 413 || er.Code != "too_large" || er.fieldNames() != "body" {
+			t.Fatalf("oversized body: %d %.300s", r0.Code, r0.body)
+		}
+		hr := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(big))
+		hr.Header.Set("Content-Type", "application/json")
+		hr.ContentLength = -1
+		if err := httpapi.Decode(hr, &struct {
+			Username, Password string
+		}{}); apperr.As(err).Status != 413 {
+			t.Fatalf("oversized body of unknown length: %v", err)
 		}
 		// An empty body names the body.
 		r := e.do(req{method: "POST", path: "/api/v1/auth/register", body: " ", contentType: "application/json"})

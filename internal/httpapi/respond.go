@@ -92,9 +92,17 @@ func Decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return apperr.New(http.StatusUnsupportedMediaType, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）", "the body must be JSON (Content-Type: application/json)")
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, MaxBody+1))
+	tooBig := apperr.TooLarge.With(apperr.Field("body", "请求体超过 "+strconv.Itoa(MaxBody>>20)+" MiB 的上限", "the body exceeds the "+strconv.Itoa(MaxBody>>20)+" MiB limit"))
+	if r.ContentLength > MaxBody {
+		return tooBig
+	}
+	lr := &io.LimitedReader{R: r.Body, N: MaxBody + 1}
+	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if lr.N <= 0 {
+			return tooBig
+		}
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {

@@ -18,6 +18,7 @@ import (
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/ids"
+	"pubdata/internal/ingest"
 	"pubdata/internal/mask"
 )
 
@@ -52,6 +53,11 @@ type plan struct {
 	filter   map[string]bool              // fields a query may filter on (clear or key fields)
 	compare  map[string]catalog.FieldKind // fields a verification may compare
 	upperKey bool                         // the key is an ID number or credit code (case-folded)
+	// idFields are granted ID-number and credit-code fields other than a sole key: a
+	// verification may name a person or organization by them when the entry is keyed otherwise
+	// (a marriage record keyed by certificate number: "does this ID number hold a marriage
+	// record?"; a social-insurance record keyed by ID number and insurance type).
+	idFields []string
 }
 
 type statKey struct{ grant, day string }
@@ -104,6 +110,9 @@ func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
 			continue
 		}
 		pl.compare[f.Name] = f.Kind
+		if f.Kind == catalog.KindCitizenID || f.Kind == catalog.KindCreditCode {
+			pl.idFields = append(pl.idFields, f.Name)
+		}
 		if g.Kind == KindData && fieldShareType(e, f) == catalog.ShareNone {
 			continue
 		}
@@ -117,6 +126,9 @@ func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
 		}
 	}
 	keys := e.KeyFields()
+	if len(keys) == 1 { // the sole key is looked up directly; no second query on it
+		pl.idFields = slices.DeleteFunc(pl.idFields, func(n string) bool { return n == keys[0] })
+	}
 	pl.upperKey = len(keys) > 0
 	for _, k := range keys {
 		f, _ := e.Field(k)
@@ -553,25 +565,11 @@ func (s *Service) Verify(ctx context.Context, p *authz.Principal, ip string, ite
 	out := make([]VerifyResult, len(items))
 	exists, matched := 0, 0
 	for i, it := range items {
-		key := strings.TrimSpace(it.Key)
-		if pl.upperKey {
-			key = strings.ToUpper(key)
-		}
-		rec, err := s.Data.Lookup(ctx, pl.grant.EntryID, key)
-		if err != nil && !isNotFound(err) {
+		recs, err := s.verifyCandidates(ctx, pl, it.Key)
+		if err != nil {
 			return nil, s.refuse(ctx, p, ip, "verify", pl, dataErr(err))
 		}
-		res := VerifyResult{Exists: err == nil, Fields: map[string]string{}}
-		res.Match = res.Exists
-		for k, v := range it.Values {
-			ok := res.Exists && sameValue(pl.compare[k], rec.Values[k], v)
-			if ok {
-				res.Fields[k] = "match"
-			} else {
-				res.Fields[k] = "mismatch"
-				res.Match = false
-			}
-		}
+		res := compareRecords(pl, recs, it.Values)
 		if len(res.Fields) == 0 {
 			res.Fields = nil
 		}
@@ -588,6 +586,69 @@ func (s *Service) Verify(ctx context.Context, p *authz.Principal, ip string, ite
 	}
 	s.count(pl.grant.ID, p.OrgID, 1, int64(len(items)), 0)
 	return out, nil
+}
+
+// maxVerifyCandidates bounds the records one ID number may name in a verification.
+const maxVerifyCandidates = 50
+
+// verifyCandidates finds the records a verification key names: the record with that entry key
+// or, when there is none, the records whose granted ID-number or credit-code fields hold it.
+func (s *Service) verifyCandidates(ctx context.Context, pl *plan, raw string) ([]Record, error) {
+	key := strings.TrimSpace(raw)
+	if pl.upperKey {
+		key = strings.ToUpper(key)
+	}
+	rec, err := s.Data.Lookup(ctx, pl.grant.EntryID, key)
+	if err == nil {
+		return []Record{rec}, nil
+	}
+	if !isNotFound(err) && !errors.Is(err, ingest.ErrNoKey) {
+		return nil, err
+	}
+	var out []Record
+	seen := map[string]bool{}
+	for _, f := range pl.idFields {
+		recs, _, err := s.Data.Query(ctx, pl.grant.EntryID, map[string]string{f: strings.ToUpper(strings.TrimSpace(raw))}, maxVerifyCandidates, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if r.Key == "" || !seen[r.Key] {
+				seen[r.Key] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+// compareRecords answers one verification item against its candidate records: it exists when
+// there is one, and each submitted field is compared with the candidate that matches most of
+// them. Only match or mismatch comes back, never a stored value.
+func compareRecords(pl *plan, recs []Record, values map[string]string) VerifyResult {
+	res := VerifyResult{Exists: len(recs) > 0, Fields: map[string]string{}}
+	best, bestN := -1, -1
+	for i, r := range recs {
+		n := 0
+		for k, v := range values {
+			if sameValue(pl.compare[k], r.Values[k], v) {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = i, n
+		}
+	}
+	res.Match = res.Exists
+	for k, v := range values {
+		if best >= 0 && sameValue(pl.compare[k], recs[best].Values[k], v) {
+			res.Fields[k] = "match"
+		} else {
+			res.Fields[k] = "mismatch"
+			res.Match = false
+		}
+	}
+	return res
 }
 
 // sameValue compares a stored and a submitted value: trimmed, and case-insensitive for ID

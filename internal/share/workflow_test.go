@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
@@ -11,6 +12,7 @@ import (
 	"pubdata/internal/demo"
 	"pubdata/internal/share"
 	"pubdata/internal/testutil"
+	"pubdata/internal/validate"
 )
 
 // popRequest is a request of the civil affairs department for the population entry
@@ -215,6 +217,38 @@ func TestNotSharedAllowsVerificationOnly(t *testing.T) {
 		must(t, err)
 		if g.Kind != share.KindVerify || g.Status != share.GrantActive {
 			t.Fatalf("grant %+v", g)
+		}
+		// "Does this ID number hold a marriage record?" The entry is keyed by certificate
+		// number; the consumer names the person by the granted ID-number field and gets
+		// match/mismatch only.
+		recs, _, err := a.Ingest.Query(ctx, demo.EntryMarriage, nil, 1, 0)
+		must(t, err)
+		if len(recs) == 0 {
+			t.Fatal("demo marriage records missing")
+		}
+		m := recs[0].Values
+		secret, _, err := a.Share.IssueCredential(ctx, hr, r.GrantID)
+		must(t, err)
+		gp, err := a.Identity.TokenPrincipal(ctx, secret)
+		must(t, err)
+		res, err := a.Share.Verify(ctx, gp, "", []share.VerifyItem{
+			{Key: m["citizen_id"], Values: map[string]string{"name": m["name"], "reg_type": m["reg_type"]}},
+			{Key: m["citizen_id"], Values: map[string]string{"name": "冒名顶替"}},
+			{Key: recs[0].Key, Values: map[string]string{"name": m["name"]}},
+			{Key: validate.MakeCitizenID("150203", time.Date(1999, 9, 9, 0, 0, 0, 0, time.UTC), 997)},
+		})
+		must(t, err)
+		if !res[0].Exists || !res[0].Match || res[0].Fields["name"] != "match" || res[0].Fields["reg_type"] != "match" {
+			t.Fatalf("verification by ID number: %+v", res[0])
+		}
+		if !res[1].Exists || res[1].Match || res[1].Fields["name"] != "mismatch" {
+			t.Fatalf("wrong name by ID number: %+v", res[1])
+		}
+		if !res[2].Exists || !res[2].Match {
+			t.Fatalf("verification by the entry key: %+v", res[2])
+		}
+		if res[3].Exists || res[3].Match {
+			t.Fatalf("unknown ID number: %+v", res[3])
 		}
 		// A not-shared field of a shared entry cannot be requested as data (negative list).
 		_, err = a.Share.File(ctx, who(t, a, "civil"), share.NewRequest{EntryID: demo.EntrySocialInsurance, Fields: []string{"citizen_id", "pay_base"},
