@@ -56,7 +56,7 @@ func ReadsAllCatalogs(p *Principal, region string) bool {
 //   - manage (import for any agency, taxonomy, source registry): authority administrators of a
 //     covering region.
 func CatalogEntry(p *Principal, act Action, e CatalogAttrs) error {
-	if act != Read && !p.Scoped("catalog") {
+	if act != Read && !p.Scoped("write") {
 		return deny(p)
 	}
 	own := p.Authenticated() && p.OrgID != "" && p.OrgID == e.ProviderOrgID && p.OrgKind.IsDataHolder()
@@ -83,7 +83,7 @@ func CatalogEntry(p *Principal, act Action, e CatalogAttrs) error {
 // the agency's data officer writes; its staff, covering authority staff, auditors and oversight
 // read; covering authority staff review (approve purchases).
 func CatalogRegistry(p *Principal, act Action, orgID, region string) error {
-	if act != Read && !p.Scoped("catalog") {
+	if act != Read && !p.Scoped("write") {
 		return deny(p)
 	}
 	own := p.Authenticated() && p.OrgID != "" && p.OrgID == orgID

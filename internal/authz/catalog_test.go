@@ -25,7 +25,7 @@ func TestCatalogEntryMatrix(t *testing.T) {
 	token := prov("ps", DataOfficer)
 	token.TokenID, token.Scopes = "t1", []string{"gateway"}
 	tokenOK := prov("ps", DataOfficer)
-	tokenOK.TokenID, tokenOK.Scopes = "t2", []string{"catalog"}
+	tokenOK.TokenID, tokenOK.Scopes = "t2", []string{"write"}
 	operatorAsOfficer := &Principal{UserID: "op", OrgID: "ps", OrgKind: KindOperator, RegionCode: "150000", Roles: []Role{DataOfficer}}
 
 	draft := CatalogAttrs{ProviderOrgID: "ps", RegionCode: "150000"}

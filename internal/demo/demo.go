@@ -70,6 +70,7 @@ var Accounts = []Account{
 	{"health", "陈专员（卫健委数据专员）", OrgHealth, authz.DataOfficer},
 	{"hrss", "褚专员（人社厅数据专员）", OrgHRSS, authz.DataOfficer},
 	{"water", "卫专员（供水公司数据专员）", OrgWater, authz.DataOfficer},
+	{"water_approver", "蒋经理（供水公司审批人）", OrgWater, authz.AgencyApprover},
 	{"bt_admin", "蒋主任（包头市数据局管理员）", OrgAuthorityB, authz.AuthorityAdmin},
 	{"auditor", "沈审计（审计员）", OrgAuthority, authz.Auditor},
 	{"oversight", "韩监督（网信办）", OrgCyberspace, authz.Oversight},

@@ -35,6 +35,9 @@ type Out struct {
 	Masked   []string          `json:"masked,omitempty"` // fields whose values are desensitized
 	Disputed bool              `json:"disputed"`         // the record is under objection (异议, QUA-3)
 	Version  int64             `json:"version"`
+	// More holds the other records a lookup by ID number or credit code found, when the entry
+	// is keyed by something else (a household with several water accounts).
+	More []Out `json:"more,omitempty"`
 }
 
 type outField struct {
@@ -331,22 +334,30 @@ func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string
 	if pl.upperKey {
 		key = strings.ToUpper(key)
 	}
-	rec, err := s.Data.Lookup(ctx, pl.grant.EntryID, key)
-	found := err == nil
-	if err != nil && !isNotFound(err) {
+	// The entry's own key first; for an entry keyed by something else (account or certificate
+	// number), an ID number or credit code finds the records whose granted identifier fields hold it.
+	recs, err := s.verifyCandidates(ctx, pl, key)
+	if err != nil {
 		return Out{}, s.refuse(ctx, p, ip, "lookup", pl, dataErr(err))
 	}
 	d := keyRef(key)
-	d["found"] = found
+	d["found"] = len(recs) > 0
+	if len(recs) > 1 {
+		d["records"] = len(recs)
+	}
 	if err := s.Audit.Log(ctx, callEvent(p, ip, "lookup", pl, d)); err != nil {
 		return Out{}, err
 	}
-	if !found {
+	if len(recs) == 0 {
 		s.count(pl.grant.ID, p.OrgID, 1, 0, 0)
 		return Out{}, apperr.NotFound
 	}
-	s.count(pl.grant.ID, p.OrgID, 1, 1, 0)
-	return pl.render(s.Rules, rec), nil
+	s.count(pl.grant.ID, p.OrgID, 1, int64(len(recs)), 0)
+	out := pl.render(s.Rules, recs[0])
+	for _, r := range recs[1:] {
+		out.More = append(out.More, pl.render(s.Rules, r))
+	}
+	return out, nil
 }
 
 // Query returns a filtered page of records. Filters may name only fields the grant delivers in

@@ -504,3 +504,71 @@ func TestBulkDeliveryAndUsageLog(t *testing.T) {
 		}
 	})
 }
+
+// An entry keyed by an account number is looked up through the gateway by the ID number its
+// granted identifier field holds (SHR-10: "lookup by key — ID number, credit code, or the
+// entry's key"); every record of that person comes back, masked as the grant says.
+func TestGatewayLookupByIdentifierOnOtherKey(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		water, err := a.Catalog.Published(ctx, demo.EntryWater)
+		must(t, err)
+		var households []ingest.Record
+		must(t, a.Ingest.Stream(ctx, demo.EntryWater, func(r ingest.Record) error {
+			if len(households) < 1 && r.Values["citizen_id"] != "" {
+				households = append(households, r)
+			}
+			return nil
+		}))
+		if len(households) == 0 {
+			t.Fatal("the demo water entry holds no household with an ID number")
+		}
+		id := households[0].Values["citizen_id"]
+		civil := who(t, a, "civil")
+		r, err := a.Share.File(ctx, civil, share.NewRequest{EntryID: water.ID, Fields: []string{"account_no", "citizen_id", "address"},
+			Scenario: "低保家庭用水核对", Purpose: "核对低保申请家庭的供水户", LegalBasis: "《社会救助暂行办法》第十一条", Mode: share.ModeAPI,
+			EndDate: "2027-06-30", Authenticity: true, Compliance: true, Security: true})
+		must(t, err)
+		if r.State == share.StateRouting { // a province agency asking a Baotou utility: routed by its authority
+			r, err = a.Share.Forward(ctx, who(t, a, "admin"), r.ID, "转包头市供水公司办理")
+			must(t, err)
+		}
+		if r.State == share.StatePending {
+			r, err = a.Share.Approve(ctx, who(t, a, "water_approver"), r.ID, share.Approval{Fields: []string{"account_no", "citizen_id", "address"}})
+			must(t, err)
+		}
+		secret, _, err := a.Share.IssueCredential(ctx, civil, r.GrantID)
+		must(t, err)
+		gp, err := a.Identity.TokenPrincipal(ctx, secret)
+		must(t, err)
+
+		out, err := a.Share.Lookup(ctx, gp, "127.0.0.1", id)
+		must(t, err)
+		all := append([]share.Out{out}, out.More...)
+		want := 0
+		must(t, a.Ingest.Stream(ctx, demo.EntryWater, func(r ingest.Record) error {
+			if r.Values["citizen_id"] == id {
+				want++
+			}
+			return nil
+		}))
+		if len(all) != want {
+			t.Fatalf("lookup by ID number returned %d records; the entry holds %d for that person", len(all), want)
+		}
+		for _, o := range all {
+			if len(o.Values) != 3 || o.Values["citizen_id"] == id || !strings.HasPrefix(o.Values["citizen_id"], id[:6]) || o.Values["account_no"] == "" {
+				t.Fatalf("record %v: want the three granted fields with the ID number masked", o.Values)
+			}
+		}
+		// The entry's own key still works, and an unknown ID number is a plain not found.
+		byKey, err := a.Share.Lookup(ctx, gp, "127.0.0.1", out.Values["account_no"])
+		must(t, err)
+		if byKey.Values["account_no"] != out.Values["account_no"] || len(byKey.More) != 0 {
+			t.Fatalf("lookup by account number: %v", byKey)
+		}
+		_, err = a.Share.Lookup(ctx, gp, "127.0.0.1", validate.MakeCitizenID("150102", time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), 997))
+		if !errors.Is(err, apperr.NotFound) {
+			t.Fatalf("unknown ID number: %v", err)
+		}
+	})
+}
