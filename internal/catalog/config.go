@@ -104,7 +104,7 @@ func (s *Service) Config(ctx context.Context) Config {
 
 // SetConfig replaces the configuration (authority administrators of the province).
 func (s *Service) SetConfig(ctx context.Context, p *authz.Principal, c Config) error {
-	if err := authz.CatalogEntry(p, authz.Manage, authz.CatalogAttrs{RegionCode: p.RegionCode}); err != nil {
+	if err := authz.CatalogEntry(p, authz.Manage, authz.CatalogAttrs{RegionCode: s.platformRegion(ctx)}); err != nil {
 		return err
 	}
 	var fe []apperr.FieldError
@@ -160,4 +160,15 @@ func (c Config) topic(code string) (Topic, bool) {
 		}
 	}
 	return Topic{}, false
+}
+
+// platformRegion is the top region of this platform node (the one without a parent). The
+// grading scheme, topics and source registry are platform-wide, so only the authority covering
+// it (the province's, not a city's) changes them.
+func (s *Service) platformRegion(ctx context.Context) string {
+	var code string
+	if err := s.DB.QueryRowContext(ctx, "SELECT code FROM regions WHERE parent_code IS NULL ORDER BY level, code LIMIT 1").Scan(&code); err != nil {
+		return "-" // no region yet: nobody covers it
+	}
+	return code
 }

@@ -1,6 +1,8 @@
 package catalog_test
 
 import (
+	"context"
+	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -151,3 +153,28 @@ func TestCodesAndConfig(t *testing.T) {
 }
 
 func mustErr(_ catalog.Entry, err error) error { return err }
+
+// The platform-wide catalog configuration and source registry are the province authority's:
+// a city authority's administrator may not change them.
+func TestPlatformSettingsBelongToTheTopAuthority(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		cfg := a.Catalog.Config(context.Background())
+		city, err := a.Identity.UserByName(context.Background(), "bt_admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := a.Identity.Principal(context.Background(), city)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Catalog.SetConfig(context.Background(), cp, cfg); !errors.Is(err, apperr.Forbidden) {
+			t.Fatalf("a city administrator changed the platform configuration: %v", err)
+		}
+		prov, _ := a.Identity.UserByName(context.Background(), "admin")
+		pp, _ := a.Identity.Principal(context.Background(), prov)
+		if err := a.Catalog.SetConfig(context.Background(), pp, cfg); err != nil {
+			t.Fatalf("the province administrator could not save the configuration: %v", err)
+		}
+	})
+}

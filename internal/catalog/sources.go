@@ -106,7 +106,7 @@ func (s *Service) Sources(ctx context.Context) ([]Source, error) {
 
 // PutSource adds or changes a registry row (authority administrators).
 func (s *Service) PutSource(ctx context.Context, p *authz.Principal, src Source) (Source, error) {
-	if err := authz.CatalogEntry(p, authz.Manage, authz.CatalogAttrs{RegionCode: p.RegionCode}); err != nil {
+	if err := authz.CatalogEntry(p, authz.Manage, authz.CatalogAttrs{RegionCode: s.platformRegion(ctx)}); err != nil {
 		return Source{}, err
 	}
 	var fe []apperr.FieldError
