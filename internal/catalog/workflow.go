@@ -199,18 +199,7 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, e Entry) (Entr
 // update after a legal change.
 func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) error {
 	cfg := s.Config(ctx)
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.load(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := authz.CatalogEntry(p, authz.Submit, attrsOf(r)); err != nil {
-			return err
-		}
-		to, err := Next(r.Status, EvSubmit)
-		if err != nil {
-			return err
-		}
+	return s.step(ctx, p, id, authz.Submit, EvSubmit, func(tx *sql.Tx, r *row, to Status) error {
 		if fe := Validate(&r.Entry, cfg); len(fe) > 0 {
 			return apperr.Validation(fe)
 		}
@@ -218,13 +207,13 @@ func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) err
 		due := workday.Format(s.Cal.AddWorkdays(now, cfg.ReviewDays))
 		r.Status, r.UpdatedAt = to, now.UnixMilli()
 		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.ReturnReasons, r.rv.UpdateDue = now.UnixMilli(), due, "", ""
-		if err := s.save(ctx, tx, &r, false); err != nil {
+		if err := s.save(ctx, tx, r, false); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, p, id, EvSubmit, from, to, "", map[string]any{"review_due": due}); err != nil {
 			return err
 		}
-		return s.notifyAuthority(ctx, tx, r, "info", "目录待审核："+r.Name, "Catalog entry to review: "+r.Name,
+		return s.notifyAuthority(ctx, tx, *r, "info", "目录待审核："+r.Name, "Catalog entry to review: "+r.Name,
 			fmt.Sprintf("%s 提交了目录“%s”，请于 %s 前完成审核。", s.orgName(ctx, r.ProviderOrgID), r.Name, due),
 			fmt.Sprintf("%s submitted “%s”; review it by %s.", s.orgName(ctx, r.ProviderOrgID), r.Name, due), "")
 	})
@@ -232,21 +221,10 @@ func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) err
 
 // Recall takes a submitted entry back to draft before the authority decides.
 func (s *Service) Recall(ctx context.Context, p *authz.Principal, id string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.load(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := authz.CatalogEntry(p, authz.Submit, attrsOf(r)); err != nil {
-			return err
-		}
-		to, err := Next(r.Status, EvRecall)
-		if err != nil {
-			return err
-		}
+	return s.step(ctx, p, id, authz.Submit, EvRecall, func(tx *sql.Tx, r *row, to Status) error {
 		from := r.Status
 		r.Status, r.UpdatedAt, r.rv.SubmittedAt, r.rv.ReviewDue = to, s.Now().UnixMilli(), 0, ""
-		if err := s.save(ctx, tx, &r, false); err != nil {
+		if err := s.save(ctx, tx, r, false); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, p, id, EvRecall, from, to, "", nil)
@@ -256,18 +234,7 @@ func (s *Service) Recall(ctx context.Context, p *authz.Principal, id string) err
 // Approve is the authority's positive decision: a submitted entry is published as the next
 // version (every version is kept); a withdrawal request takes the entry off the catalog (下线).
 func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, note string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.load(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := authz.CatalogEntry(p, authz.Review, attrsOf(r)); err != nil {
-			return err
-		}
-		to, err := Next(r.Status, EvApprove)
-		if err != nil {
-			return err
-		}
+	return s.step(ctx, p, id, authz.Review, EvApprove, func(tx *sql.Tx, r *row, to Status) error {
 		from, now := r.Status, s.Now()
 		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.ReturnReasons = 0, "", ""
 		r.Status, r.UpdatedAt = to, now.UnixMilli()
@@ -287,7 +254,7 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, no
 				return err
 			}
 		}
-		if err := s.save(ctx, tx, &r, false); err != nil {
+		if err := s.save(ctx, tx, r, false); err != nil {
 			return err
 		}
 		if err := s.refreshDerived(ctx, tx, r.Entry, r.rv.Live); err != nil {
@@ -296,7 +263,7 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, no
 		if err := s.event(ctx, tx, p, id, ev, from, to, note, map[string]any{"version": r.Version}); err != nil {
 			return err
 		}
-		_, err = s.Notify.Send(ctx, tx, notify.Message{OrgID: r.ProviderOrgID, Kind: "info", TitleZH: title, TitleEN: titleEN,
+		_, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: r.ProviderOrgID, Kind: "info", TitleZH: title, TitleEN: titleEN,
 			BodyZH: note, BodyEN: note, Link: entryLink(id), ObjectType: "catalog_entry", ObjectID: id})
 		return err
 	})
@@ -308,18 +275,7 @@ func (s *Service) Return(ctx context.Context, p *authz.Principal, id, reasons st
 	if blank(reasons) {
 		return apperr.Invalid.With(apperr.Field("reasons", "退回须说明理由", "returning needs reasons"))
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.load(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := authz.CatalogEntry(p, authz.Review, attrsOf(r)); err != nil {
-			return err
-		}
-		to, err := Next(r.Status, EvReturn)
-		if err != nil {
-			return err
-		}
+	return s.step(ctx, p, id, authz.Review, EvReturn, func(tx *sql.Tx, r *row, to Status) error {
 		from := r.Status
 		r.Status, r.UpdatedAt, r.rv.SubmittedAt, r.rv.ReviewDue = to, s.Now().UnixMilli(), 0, ""
 		ev := EvReturn
@@ -328,13 +284,13 @@ func (s *Service) Return(ctx context.Context, p *authz.Principal, id, reasons st
 		} else {
 			r.rv.ReturnReasons = reasons
 		}
-		if err := s.save(ctx, tx, &r, false); err != nil {
+		if err := s.save(ctx, tx, r, false); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, p, id, ev, from, to, reasons, nil); err != nil {
 			return err
 		}
-		_, err = s.Notify.Send(ctx, tx, notify.Message{OrgID: r.ProviderOrgID, Kind: "info", TitleZH: "目录被退回：" + r.Name,
+		_, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: r.ProviderOrgID, Kind: "info", TitleZH: "目录被退回：" + r.Name,
 			TitleEN: "Catalog entry returned: " + r.Name, BodyZH: reasons, BodyEN: reasons, Link: entryLink(id), ObjectType: "catalog_entry", ObjectID: id})
 		return err
 	})
@@ -346,29 +302,18 @@ func (s *Service) RequestWithdrawal(ctx context.Context, p *authz.Principal, id,
 		return apperr.Invalid.With(apperr.Field("reason", "申请下线须说明理由", "a withdrawal needs a reason"))
 	}
 	cfg := s.Config(ctx)
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.load(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := authz.CatalogEntry(p, authz.Withdraw, attrsOf(r)); err != nil {
-			return err
-		}
-		to, err := Next(r.Status, EvWithdraw)
-		if err != nil {
-			return err
-		}
+	return s.step(ctx, p, id, authz.Withdraw, EvWithdraw, func(tx *sql.Tx, r *row, to Status) error {
 		from, now := r.Status, s.Now()
 		due := workday.Format(s.Cal.AddWorkdays(now, cfg.ReviewDays))
 		r.Status, r.UpdatedAt = to, now.UnixMilli()
 		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.WithdrawReason = now.UnixMilli(), due, reason
-		if err := s.save(ctx, tx, &r, false); err != nil {
+		if err := s.save(ctx, tx, r, false); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, p, id, EvWithdraw, from, to, reason, map[string]any{"review_due": due}); err != nil {
 			return err
 		}
-		return s.notifyAuthority(ctx, tx, r, "info", "目录下线申请："+r.Name, "Withdrawal request: "+r.Name,
+		return s.notifyAuthority(ctx, tx, *r, "info", "目录下线申请："+r.Name, "Withdrawal request: "+r.Name,
 			reason+"（请于 "+due+" 前审核）", reason+" (decide by "+due+")", "")
 	})
 }
@@ -473,4 +418,24 @@ func (s *Service) Check(ctx context.Context, p *authz.Principal, e Entry) ([]app
 		fe = apperr.As(err).Fields
 	}
 	return fe, s.DuplicateWarnings(ctx, e), nil
+}
+
+// step is one transition of the review workflow: it loads the entry for update, checks that
+// the caller may do act on it, finds where event ev leads from its state (the table in Next),
+// and runs fn in the same transaction.
+func (s *Service) step(ctx context.Context, p *authz.Principal, id string, act authz.Action, ev string, fn func(tx *sql.Tx, r *row, to Status) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.load(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := authz.CatalogEntry(p, act, attrsOf(r)); err != nil {
+			return err
+		}
+		to, err := Next(r.Status, ev)
+		if err != nil {
+			return err
+		}
+		return fn(tx, &r, to)
+	})
 }
