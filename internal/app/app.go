@@ -88,6 +88,10 @@ func New(ctx context.Context, d *db.DB, cfg Config) (*App, error) {
 	a.Jobs.Add(jobs.Job{Name: "calendar.reload", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 		return a.CalStore.Load(ctx)
 	}})
+	a.Jobs.Add(jobs.Job{Name: "identity.purge", Every: 24 * time.Hour, Run: func(ctx context.Context, _ time.Time) error {
+		_, err := a.Identity.PurgeExpired(ctx)
+		return err
+	}})
 	for _, hook := range domainHooks {
 		if err := hook(ctx, a); err != nil {
 			return nil, err

@@ -494,3 +494,45 @@ func TestDirectory(t *testing.T) {
 		}
 	})
 }
+
+// Expired sessions and stale login-failure counters are purged; a live session survives.
+func TestPurgeExpired(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		s := f.a.Identity
+		old, _, _, err := s.Login(f.ctx, "zhangsan", pw, "10.1.1.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(13 * time.Hour) // the first session (12 h) has expired
+		live, _, _, err := s.Login(f.ctx, "zhangsan", pw, "10.1.1.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.PurgeExpired(f.ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("purged %d rows, err %v; want the one expired session", n, err)
+		}
+		var sessions int
+		d.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM sessions").Scan(&sessions)
+		if sessions != 1 {
+			t.Fatalf("%d sessions left; want only the live one", sessions)
+		}
+		if _, _, err := s.Session(f.ctx, live); err != nil {
+			t.Fatalf("the live session was purged: %v", err)
+		}
+		if _, _, err := s.Session(f.ctx, old); err == nil {
+			t.Fatal("the expired session still works")
+		}
+		// A failure counter is kept for a day, then purged.
+		s.Login(f.ctx, "zhangsan", "wrong-password", "10.9.9.9")
+		f.clock.Advance(25 * time.Hour)
+		live2, _, _, _ := s.Login(f.ctx, "zhangsan", pw, "10.1.1.1")
+		n, err = s.PurgeExpired(f.ctx)
+		var counters int
+		d.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM login_attempts WHERE key = 'ip:10.9.9.9'").Scan(&counters)
+		if err != nil || counters != 0 || live2 == "" {
+			t.Fatalf("stale failure counter kept (%d left, err %v)", counters, err)
+		}
+	})
+}
