@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"pubdata/internal/audit"
 	"sort"
 	"time"
 
@@ -205,6 +206,11 @@ func (s *Service) Report(ctx context.Context, p *authz.Principal, loadID string)
 		return nil, err
 	}
 	if err := authz.Ingest(p, authz.Read, s.attrsOfTable(ctx, l.EntryID, l.OrgID)); err != nil {
+		return nil, err
+	}
+	// The report carries (masked) sample values of problem rows: reading it is a data access.
+	if err := s.Audit.Log(ctx, audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID,
+		Action: "ingest.report.read", ObjectType: "ingest_load", ObjectID: loadID, Detail: map[string]any{"entry_id": l.EntryID}}); err != nil {
 		return nil, err
 	}
 	return s.reportOf(ctx, loadID)
