@@ -583,8 +583,8 @@ type Token struct {
 	Subject   string    `json:"subject,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
-	RevokedAt time.Time `json:"revoked_at,omitempty"`
-	LastUsed  time.Time `json:"last_used_at,omitempty"`
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
+	LastUsed  time.Time `json:"last_used_at,omitzero"`
 }
 
 // Scopes API tokens may carry.

@@ -136,7 +136,7 @@ type BaseMember struct {
 	SourceOrgID string    `json:"source_org_id"`
 	Rows        int64     `json:"rows"`
 	Version     int64     `json:"version"`
-	LastLoadAt  time.Time `json:"last_load_at,omitempty"`
+	LastLoadAt  time.Time `json:"last_load_at,omitzero"`
 	Status      string    `json:"freshness"`
 }
 

@@ -35,7 +35,7 @@ type DataReturn struct {
 	EndDate       string    `json:"end_date,omitempty"` // YYYY-MM-DD
 	Status        string    `json:"status"`
 	DecidedBy     string    `json:"decided_by,omitempty"`
-	DecidedAt     time.Time `json:"decided_at,omitempty"`
+	DecidedAt     time.Time `json:"decided_at,omitzero"`
 	Reason        string    `json:"reason,omitempty"`
 	LoadID        string    `json:"load_id,omitempty"`
 	Version       int64     `json:"version,omitempty"`

@@ -58,8 +58,8 @@ type FreshnessRow struct {
 	Frequency  string    `json:"frequency"`
 	Version    int64     `json:"version"`
 	Rows       int64     `json:"rows"`
-	LastLoadAt time.Time `json:"last_load_at,omitempty"`
-	DueAt      time.Time `json:"due_at,omitempty"`
+	LastLoadAt time.Time `json:"last_load_at,omitzero"`
+	DueAt      time.Time `json:"due_at,omitzero"`
 	Status     string    `json:"status"`
 	DaysLate   int       `json:"days_late,omitempty"`
 }
@@ -223,7 +223,7 @@ type LateFlag struct {
 	OrgID      string    `json:"org_id"`
 	RegionCode string    `json:"region_code"`
 	FlaggedAt  time.Time `json:"flagged_at"`
-	ResolvedAt time.Time `json:"resolved_at,omitempty"`
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 }
 
 // LateFlags lists the flags raised for an organization ("" = every one p may read), newest

@@ -42,9 +42,9 @@ type Source struct {
 	Active        bool          `json:"active"`
 	Failures      int64         `json:"failures"`
 	LastError     string        `json:"last_error,omitempty"`
-	LastPullAt    time.Time     `json:"last_pull_at,omitempty"`
-	LastOKAt      time.Time     `json:"last_ok_at,omitempty"`
-	NextAttemptAt time.Time     `json:"next_attempt_at,omitempty"`
+	LastPullAt    time.Time     `json:"last_pull_at,omitzero"`
+	LastOKAt      time.Time     `json:"last_ok_at,omitzero"`
+	NextAttemptAt time.Time     `json:"next_attempt_at,omitzero"`
 	CreatedBy     string        `json:"created_by"`
 	CreatedAt     time.Time     `json:"created_at"`
 }

@@ -75,8 +75,8 @@ type Sample struct {
 // Timeliness says whether the load came when the entry's update frequency expected it.
 type Timeliness struct {
 	Frequency  string    `json:"frequency"`
-	PreviousAt time.Time `json:"previous_at,omitempty"`
-	DueAt      time.Time `json:"due_at,omitempty"`
+	PreviousAt time.Time `json:"previous_at,omitzero"`
+	DueAt      time.Time `json:"due_at,omitzero"`
 	Late       bool      `json:"late"`
 	DaysLate   int       `json:"days_late,omitempty"`
 }

@@ -158,7 +158,7 @@ type Objection struct {
 	Decision      string    `json:"decision,omitempty"`
 	Answer        string    `json:"answer,omitempty"`
 	AnsweredBy    string    `json:"answered_by,omitempty"`
-	AnsweredAt    time.Time `json:"answered_at,omitempty"`
+	AnsweredAt    time.Time `json:"answered_at,omitzero"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 	History       []Event   `json:"history,omitempty"`

@@ -128,7 +128,7 @@ type Task struct {
 	Untracked  int       `json:"untracked"` // problems not listed: rows without a key, or beyond MaxRowsPerTask
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
-	ClosedAt   time.Time `json:"closed_at,omitempty"`
+	ClosedAt   time.Time `json:"closed_at,omitzero"`
 	Rows       []TaskRow `json:"rows,omitempty"`
 	History    []Event   `json:"history,omitempty"`
 	Actions    []string  `json:"actions,omitempty"` // events the caller may fire now
@@ -149,7 +149,7 @@ type TaskRow struct {
 	Status          string    `json:"status"`
 	Fails           int       `json:"fails"` // loads in which the row failed
 	ResolvedVersion int64     `json:"resolved_version,omitempty"`
-	ResolvedAt      time.Time `json:"resolved_at,omitempty"`
+	ResolvedAt      time.Time `json:"resolved_at,omitzero"`
 }
 
 const taskCols = `id, entry_id, entry_name, org_id, region_code, version, state, due, rows_total, rows_open, untracked, created_at, updated_at, closed_at`

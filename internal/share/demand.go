@@ -110,11 +110,11 @@ type Demand struct {
 	RefuseBasis    string    `json:"refuse_legal_basis,omitempty"`
 	ResultEntry    string    `json:"result_entry,omitempty"` // catalog code of the entry that now holds the data
 	ResultNote     string    `json:"result_note,omitempty"`
-	EscalatedAt    time.Time `json:"escalated_at,omitempty"`
+	EscalatedAt    time.Time `json:"escalated_at,omitzero"`
 	SubmittedAt    time.Time `json:"submitted_at"`
-	AssignedAt     time.Time `json:"assigned_at,omitempty"`
-	AnsweredAt     time.Time `json:"answered_at,omitempty"`
-	CompletedAt    time.Time `json:"completed_at,omitempty"`
+	AssignedAt     time.Time `json:"assigned_at,omitzero"`
+	AnsweredAt     time.Time `json:"answered_at,omitzero"`
+	CompletedAt    time.Time `json:"completed_at,omitzero"`
 	UpdatedAt      time.Time `json:"updated_at"`
 	Remaining      int       `json:"remaining_workdays"`
 	Overdue        bool      `json:"overdue"`

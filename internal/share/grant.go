@@ -145,8 +145,8 @@ type Credential struct {
 	IssuedBy  string    `json:"issued_by"`
 	IssuedAt  time.Time `json:"issued_at"`
 	ExpiresAt time.Time `json:"expires_at"`
-	RevokedAt time.Time `json:"revoked_at,omitempty"`
-	LastUsed  time.Time `json:"last_used_at,omitempty"`
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
+	LastUsed  time.Time `json:"last_used_at,omitzero"`
 }
 
 // credentialGrace keeps a credential valid a little past its grant's end date, so a late caller

@@ -235,7 +235,7 @@ type BoardItem struct {
 	DueKind        string    `json:"due_kind"`
 	DueDate        string    `json:"due_date"`
 	WorkdaysLate   int       `json:"workdays_overdue"`
-	EscalatedAt    time.Time `json:"escalated_at,omitempty"`
+	EscalatedAt    time.Time `json:"escalated_at,omitzero"`
 	Link           string    `json:"link"`
 }
 

@@ -93,15 +93,15 @@ type Request struct {
 	RoutedVia      string     `json:"routed_via,omitempty"` // authority org that routes it (SHR-8)
 	RoutedViaName  string     `json:"routed_via_name,omitempty"`
 	SubmittedAt    time.Time  `json:"submitted_at"`
-	DecidedAt      time.Time  `json:"decided_at,omitempty"`
+	DecidedAt      time.Time  `json:"decided_at,omitzero"`
 	DecidedBy      string     `json:"decided_by,omitempty"`
 	DecisionNote   string     `json:"decision_note,omitempty"`
 	DecideDue      string     `json:"decide_due,omitempty"`
 	DeliverDue     string     `json:"deliver_due,omitempty"`
-	DeliveredAt    time.Time  `json:"delivered_at,omitempty"`
+	DeliveredAt    time.Time  `json:"delivered_at,omitzero"`
 	RefuseReason   string     `json:"refuse_reason,omitempty"`
 	RefuseBasis    string     `json:"refuse_legal_basis,omitempty"`
-	EscalatedAt    time.Time  `json:"escalated_at,omitempty"`
+	EscalatedAt    time.Time  `json:"escalated_at,omitzero"`
 	GrantID        string     `json:"grant_id,omitempty"`
 	UpdatedAt      time.Time  `json:"updated_at"`
 	// Remaining is the working days left before DueDate (negative when overdue); Overdue says the
