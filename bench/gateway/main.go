@@ -46,13 +46,14 @@ var (
 	keys     = flag.Int("keys", 1000, "distinct keys looked up")
 	pg       = flag.String("pg", os.Getenv("PUBDATA_TEST_PG"), "PostgreSQL DSN (empty: embedded SQLite in a temporary directory)")
 	cpuprof  = flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	memprof  = flag.String("memprofile", "", "write an allocation profile of the measured runs to this file")
 	accesslg = flag.Bool("accesslog", false, "keep the server's per-request access log (to stderr); off by default so the terminal is not the bottleneck")
 )
 
 func main() {
 	flag.Parse()
 	if !*accesslg {
-		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+		slog.SetDefault(slog.New(slog.DiscardHandler))
 	}
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "pubdata-bench-gateway-")
@@ -133,10 +134,17 @@ func main() {
 	if *cpuprof != "" {
 		pprof.StopCPUProfile()
 	}
+	if *memprof != "" {
+		f, err := os.Create(*memprof)
+		check(err)
+		check(pprof.Lookup("allocs").WriteTo(f, 0))
+		f.Close()
+	}
 	base.finish()
 	our.finish()
 
 	var calls int
+	check(a.Audit.Flush(ctx))
 	a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE grant_id = $1 AND action = 'share.gateway.lookup'", r.GrantID).Scan(&calls)
 	fmt.Printf("share gateway keyed lookup — %s, %d clients × %d requests in %d alternating rounds, %d keys, GOMAXPROCS %d\n",
 		a.DB.Dialect, *clients, *requests, *rounds, len(ks), runtime.GOMAXPROCS(0))

@@ -25,6 +25,9 @@ type Config struct {
 	DSN       string // postgres://… or empty / a SQLite path
 	DataDir   string // where the SQLite file and uploaded files live
 	AuditAlgo string // sha256 (default) or sm3
+	// NoAuditSpool makes the embedded backend write access records straight into the database
+	// (one transaction per group commit) instead of through the write-ahead spool.
+	NoAuditSpool bool
 	// SecretKey encrypts stored secrets (source DSNs, …); derived from the data dir when empty.
 	SecretKey []byte
 	Now       func() time.Time
@@ -74,6 +77,13 @@ func New(ctx context.Context, d *db.DB, cfg Config) (*App, error) {
 	a := &App{Cfg: cfg, DB: d, Now: now}
 	a.Audit = audit.New(d, cfg.AuditAlgo)
 	a.Audit.Now = now
+	if d.Dialect == db.SQLite && !cfg.NoAuditSpool {
+		// The embedded database's access records go through a write-ahead spool beside the
+		// file (see audit/spool.go); PostgreSQL nodes are stateless and write directly.
+		if err := a.Audit.EnableSpool(ctx, d.Where+"-audit-spool"); err != nil {
+			return nil, err
+		}
+	}
 	a.Identity = identity.New(d, a.Audit)
 	a.Identity.Now = now
 	a.Calendar = workday.New(nil)
@@ -104,5 +114,11 @@ func New(ctx context.Context, d *db.DB, cfg Config) (*App, error) {
 // this package, so that adding a capability adds a file rather than editing this one.
 var domainHooks []func(ctx context.Context, a *App) error
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close inserts the spooled audit records and closes the database.
+func (a *App) Close() error {
+	err := a.Audit.Close()
+	if cerr := a.DB.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -11,12 +11,15 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
+	"log/slog"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emmansun/gmsm/sm3"
@@ -72,11 +75,13 @@ type Service struct {
 
 	once  sync.Once
 	queue chan *pending
+	sp    atomic.Pointer[spool] // the write-ahead spool, when enabled (embedded backend)
 }
 
 type pending struct {
-	ev   Event
-	done chan error
+	rec   prepared
+	frame []byte // the spooled form, encoded by the caller
+	done  chan error
 }
 
 // New makes a service.
@@ -106,6 +111,12 @@ func chainHash(r *Record) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// prepare completes an event (time, result, retention) and encodes its detail.
+func (s *Service) prepare(ev Event) prepared {
+	d := s.normalize(&ev)
+	return prepared{ev: ev, detail: d}
+}
+
 func (s *Service) normalize(ev *Event) string {
 	if ev.At.IsZero() {
 		ev.At = s.Now()
@@ -127,30 +138,88 @@ func (s *Service) normalize(ev *Event) string {
 // Record appends events inside the caller's transaction tx, so the audit row commits or rolls
 // back with the change it describes.
 func (s *Service) Record(ctx context.Context, tx db.Q, evs ...Event) error {
+	ps := make([]prepared, len(evs))
+	for i, ev := range evs {
+		ps[i] = s.prepare(ev)
+	}
+	return s.appendRecords(ctx, tx, ps, nil)
+}
+
+// appendRecords chains and inserts prepared events inside tx; pos, when given, is how far the
+// spool is consumed once tx commits.
+func (s *Service) appendRecords(ctx context.Context, tx db.Q, ps []prepared, pos *spoolPos) error {
 	var seq int64
 	var prev string
 	if err := s.query(ctx, tx, "SELECT seq, hash FROM audit_head WHERE id = 1"+s.DB.ForUpdate()).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
-	for i := range evs {
-		detail := s.normalize(&evs[i])
+	rows := make([]any, 0, len(ps)*insertCols)
+	for i := range ps {
 		seq++
-		r := Record{Seq: seq, Event: evs[i], DetailJSON: detail, Algo: s.Algo, PrevHash: prev}
+		r := Record{Seq: seq, Event: ps[i].ev, DetailJSON: ps[i].detail, Algo: s.Algo, PrevHash: prev}
 		r.Hash = chainHash(&r)
-		if _, err := s.exec(ctx, tx, insertSQL,
-			r.Seq, r.At.UnixMilli(), r.ActorID, r.ActorName, r.OrgID, r.Action, r.ObjectType, r.ObjectID,
-			r.Purpose, r.GrantID, r.Result, r.ClientIP, r.DetailJSON, r.Retention, r.Algo, r.PrevHash, r.Hash); err != nil {
+		rows = append(rows, r.Seq, r.At.UnixMilli(), r.ActorID, r.ActorName, r.OrgID, r.Action, r.ObjectType, r.ObjectID,
+			r.Purpose, r.GrantID, r.Result, r.ClientIP, r.DetailJSON, r.Retention, r.Algo, r.PrevHash, r.Hash)
+		prev = r.Hash
+	}
+	// Many rows per statement where there are many (the spool's inserter): each statement
+	// costs far more than a row.
+	for len(rows) > 0 {
+		n := 1
+		if len(rows) >= rowsPerInsert*insertCols {
+			n = rowsPerInsert
+		}
+		if _, err := s.exec(ctx, tx, s.insertSQL(n), rows[:n*insertCols]...); err != nil {
 			return fmt.Errorf("audit insert: %w", err)
 		}
-		prev = r.Hash
+		rows = rows[n*insertCols:]
+	}
+	if pos != nil {
+		_, err := s.exec(ctx, tx, "UPDATE audit_head SET seq = $1, hash = $2, spool_seg = $3, spool_off = $4 WHERE id = 1", seq, prev, pos.seg, pos.off)
+		return err
 	}
 	_, err := s.exec(ctx, tx, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", seq, prev)
 	return err
 }
 
-const insertSQL = `INSERT INTO audit_log (seq, at, actor_id, actor_name, org_id, action,
-	object_type, object_id, purpose, grant_id, result, client_ip, detail, retention, algo, prev_hash, hash)
-	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`
+const (
+	insertCols    = 17
+	rowsPerInsert = 16
+	insertHead    = `INSERT INTO audit_log (seq, at, actor_id, actor_name, org_id, action,
+	object_type, object_id, purpose, grant_id, result, client_ip, detail, retention, algo, prev_hash, hash) VALUES `
+)
+
+var insertSQLs sync.Map // "dialect/rows" → statement
+
+// insertSQL is the INSERT of n rows: numbered placeholders on PostgreSQL, plain ones on SQLite
+// (whose driver resolves numbered ones slowly in long statements).
+func (s *Service) insertSQL(n int) string {
+	key := string(s.DB.Dialect) + "/" + strconv.Itoa(n)
+	if q, ok := insertSQLs.Load(key); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString(insertHead)
+	for r := 0; r < n; r++ {
+		if r > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("(")
+		for c := 0; c < insertCols; c++ {
+			if c > 0 {
+				b.WriteString(",")
+			}
+			if s.DB.IsPG() {
+				b.WriteString("$" + strconv.Itoa(r*insertCols+c+1))
+			} else {
+				b.WriteString("?")
+			}
+		}
+		b.WriteString(")")
+	}
+	insertSQLs.Store(key, b.String())
+	return b.String()
+}
 
 // exec runs a statement inside tx through a cached prepared statement when tx is a real
 // transaction (no SQL is parsed per event: the gateway audits every call).
@@ -172,14 +241,18 @@ func (s *Service) query(ctx context.Context, tx db.Q, query string, args ...any)
 	return tx.QueryRowContext(ctx, query, args...)
 }
 
-// Log appends one event in its own transaction and returns once it is durable. Concurrent calls
-// are group-committed: one transaction carries every event waiting at that moment.
+// Log appends one event and returns once it is durable. Concurrent calls are group-committed:
+// one append (to the spool, when enabled, else one database transaction) carries every event
+// waiting at that moment.
 func (s *Service) Log(ctx context.Context, ev Event) error {
 	s.once.Do(func() {
 		s.queue = make(chan *pending, 4096)
 		go s.writer()
 	})
-	p := &pending{ev: ev, done: make(chan error, 1)}
+	p := &pending{rec: s.prepare(ev), done: make(chan error, 1)}
+	if s.sp.Load() != nil {
+		p.frame = encodeFrame(p.rec) // here, on the caller's core, not in the single writer
+	}
 	select {
 	case s.queue <- p:
 	case <-ctx.Done():
@@ -192,6 +265,13 @@ func (s *Service) Log(ctx context.Context, ev Event) error {
 		return ctx.Err()
 	}
 }
+
+// Group commit of Log: after the first waiting event, the writer keeps collecting while more
+// arrive no more than groupGap apart, for at most groupWait.
+const (
+	groupGap  = 200 * time.Microsecond
+	groupWait = time.Millisecond
+)
 
 func (s *Service) writer() {
 	const maxBatch = 512
@@ -209,13 +289,40 @@ func (s *Service) writer() {
 				break fill
 			}
 		}
-		evs := make([]Event, len(batch))
-		for i, p := range batch {
-			evs[i] = p.ev
+		if len(batch) > 1 {
+			// Others are logging too: while more keep arriving, wait for them (a pause of
+			// groupGap without one ends the wait, and groupWait bounds it), since every fsync
+			// costs the machine far more than a record. A lone caller is never delayed.
+			deadline := time.Now().Add(groupWait)
+			gap := time.NewTimer(groupGap)
+		more:
+			for len(batch) < maxBatch {
+				select {
+				case p := <-s.queue:
+					batch = append(batch, p)
+					if !gap.Stop() {
+						<-gap.C
+					}
+					gap.Reset(min(groupGap, time.Until(deadline)))
+				case <-gap.C:
+					break more
+				}
+			}
+			gap.Stop()
 		}
-		err := s.DB.Tx(context.Background(), func(tx *sql.Tx) error {
-			return s.Record(context.Background(), tx, evs...)
-		})
+		var err error = errSpoolClosed
+		if sp := s.sp.Load(); sp != nil {
+			err = s.logSpooled(sp, batch)
+		}
+		if errors.Is(err, errSpoolClosed) {
+			recs := make([]prepared, len(batch))
+			for i, p := range batch {
+				recs[i] = p.rec
+			}
+			err = s.DB.Tx(context.Background(), func(tx *sql.Tx) error {
+				return s.appendRecords(context.Background(), tx, recs, nil)
+			})
+		}
 		for _, p := range batch {
 			p.done <- err
 		}
@@ -238,6 +345,7 @@ type Filter struct {
 
 // Search returns matching records, newest first, and the total count.
 func (s *Service) Search(ctx context.Context, f Filter) ([]Record, int, error) {
+	s.flushForRead(ctx)
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -302,6 +410,14 @@ func (s *Service) Search(ctx context.Context, f Filter) ([]Record, int, error) {
 	return out, total, rows.Err()
 }
 
+// flushForRead lets a reader see every acknowledged record. If inserting is failing, the reader
+// sees what the table holds (the rest is safe in the spool) and the failure is logged.
+func (s *Service) flushForRead(ctx context.Context) {
+	if err := s.Flush(ctx); err != nil && ctx.Err() == nil {
+		slog.Warn("审计日志查询时仍有记录未写入数据库 / audit records still spooled while reading the log", "err", err)
+	}
+}
+
 func scan(rows *sql.Rows) (Record, error) {
 	var r Record
 	var at int64
@@ -325,6 +441,7 @@ type VerifyResult struct {
 // Verify walks the whole chain in order and reports the first position that was altered,
 // removed or reordered.
 func (s *Service) Verify(ctx context.Context) (VerifyResult, error) {
+	s.flushForRead(ctx)
 	rows, err := s.DB.QueryContext(ctx, `SELECT seq, at, actor_id, actor_name, org_id, action, object_type, object_id, purpose,
 		grant_id, result, client_ip, detail, retention, algo, prev_hash, hash FROM audit_log ORDER BY seq`)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"pubdata/internal/apperr"
@@ -34,7 +35,7 @@ type recordScanner struct {
 	t    *table
 	vals []sql.NullString
 	key  sql.NullString
-	from int64
+	from sql.NullInt64 // NULL only when the record side of LookupAlongside's join is empty
 	ptrs []any
 }
 
@@ -54,7 +55,7 @@ func (rs *recordScanner) scan(sc interface{ Scan(...any) error }) (Record, error
 	if err := sc.Scan(rs.ptrs...); err != nil {
 		return Record{}, err
 	}
-	r := Record{Values: make(map[string]string, len(rs.vals)), Version: rs.from}
+	r := Record{Values: make(map[string]string, len(rs.vals)), Version: rs.from.Int64}
 	for i, f := range rs.t.Fields {
 		r.Values[f] = rs.vals[i].String
 	}
@@ -91,6 +92,60 @@ func (s *Service) Lookup(ctx context.Context, entryID, key string) (Record, erro
 		return Record{}, err
 	}
 	return out[0], nil
+}
+
+// Alongside is one row of another table read in the same statement as a record lookup. The
+// share gateway re-reads its grant on every call (so that revocation takes effect at once on
+// every node) and then reads the record: on the embedded backend each statement costs more than
+// the row it reads, so the two are one statement.
+type Alongside struct {
+	Table   string   // table name (a trusted identifier, not input)
+	Columns []string // its columns to read (trusted identifiers)
+	ID      string   // the value of its id column
+	Dest    []any    // one scan destination per column
+}
+
+// LookupAlongside is Lookup reading a's row in the same statement. It returns sql.ErrNoRows
+// when a's row does not exist, and found = false when the record does not.
+func (s *Service) LookupAlongside(ctx context.Context, entryID, key string, a Alongside) (rec Record, found bool, err error) {
+	c, err := s.cachedSchema(ctx, entryID)
+	if err != nil {
+		return Record{}, false, err
+	}
+	t := c.t
+	if t.KeyColumn == "" {
+		return Record{}, false, ErrNoKey
+	}
+	ck := a.Table + "\x00" + strings.Join(a.Columns, ",")
+	q, ok := c.sql.Load(ck)
+	if !ok {
+		var b strings.Builder
+		b.WriteString("SELECT ")
+		for _, col := range a.Columns {
+			b.WriteString("a." + quote(col) + ", ")
+		}
+		for i, col := range strings.Split(t.selectList(), ", ") {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("d." + col)
+		}
+		fmt.Fprintf(&b, " FROM %s a LEFT JOIN %s d ON d.%s = $2 AND d._to = 0 WHERE a.id = $1",
+			quote(a.Table), quote(t.Name), quote(t.KeyColumn))
+		q = b.String()
+		c.sql.Store(ck, q)
+	}
+	rs := newRecordScanner(t)
+	rs.ptrs = append(append(make([]any, 0, len(a.Dest)+len(rs.ptrs)), a.Dest...), rs.ptrs...)
+	r, err := rs.scan(s.DB.QueryRowFast(ctx, q.(string), a.ID, strings.TrimSpace(key)))
+	if err != nil || !rs.from.Valid {
+		return Record{}, false, err
+	}
+	out := []Record{r}
+	if err := s.markDisputed(ctx, entryID, out); err != nil {
+		return Record{}, false, err
+	}
+	return out[0], true, nil
 }
 
 // Query returns current records matching every equality filter (field name → value), ordered by
@@ -442,8 +497,9 @@ func maskFor(p *authz.Principal, e *catalog.Entry, recs []Record) {
 
 // cachedTable is an entry's table bookkeeping as read at a moment.
 type cachedTable struct {
-	t  *table
-	at time.Time
+	t   *table
+	at  time.Time
+	sql sync.Map // statement texts built for this table (LookupAlongside)
 }
 
 // schemaOf returns the bookkeeping a keyed read needs (physical table, columns, key column),
@@ -451,13 +507,22 @@ type cachedTable struct {
 // entry's schema does (cleared on this node at once, on other nodes within the second). Version
 // data is read from the rows themselves, so a new load is visible as soon as it commits.
 func (s *Service) schemaOf(ctx context.Context, entryID string) (*table, error) {
-	if v, ok := s.schemas.Load(entryID); ok && time.Since(v.(cachedTable).at) < time.Second {
-		return v.(cachedTable).t, nil
+	c, err := s.cachedSchema(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	return c.t, nil
+}
+
+func (s *Service) cachedSchema(ctx context.Context, entryID string) (*cachedTable, error) {
+	if v, ok := s.schemas.Load(entryID); ok && time.Since(v.(*cachedTable).at) < time.Second {
+		return v.(*cachedTable), nil
 	}
 	t, err := s.tableOf(ctx, s.DB, entryID, false)
 	if err != nil {
 		return nil, err
 	}
-	s.schemas.Store(entryID, cachedTable{t: t, at: time.Now()})
-	return t, nil
+	c := &cachedTable{t: t, at: time.Now()}
+	s.schemas.Store(entryID, c)
+	return c, nil
 }

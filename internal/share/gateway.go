@@ -154,6 +154,20 @@ func (pl *plan) render(rules mask.Rules, rec Record) Out {
 	return Out{Values: vals, Masked: pl.masked, Disputed: rec.Disputed, Version: rec.Version}
 }
 
+// grantState is what every gateway call re-reads of its grant.
+type grantState struct {
+	status, end, consumer, reqID string
+	rev                          int64
+}
+
+var grantStateColumns = []string{"status", "end_date", "rev", "consumer_org_id", "request_id"}
+
+func (g *grantState) dest() []any {
+	return []any{&g.status, &g.end, &g.rev, &g.consumer, &g.reqID}
+}
+
+const grantRowSQL = "SELECT status, end_date, rev, consumer_org_id, request_id FROM share_grants WHERE id = $1"
+
 // authorize checks a gateway caller against its grant and returns the grant's plan.
 func (s *Service) authorize(ctx context.Context, p *authz.Principal) (*plan, error) {
 	if p == nil || p.TokenID == "" || p.Subject == "" {
@@ -162,19 +176,25 @@ func (s *Service) authorize(ctx context.Context, p *authz.Principal) (*plan, err
 	if s.Data == nil {
 		return nil, ErrEntryGone
 	}
-	var status, end, consumer, reqID string
-	var rev int64
-	err := s.grantRow(ctx, p.Subject).Scan(&status, &end, &rev, &consumer, &reqID)
-	if db.IsNoRows(err) {
+	var g grantState
+	// A cached prepared statement: parsed once per connection, not once per call.
+	err := s.DB.QueryRowFast(ctx, grantRowSQL, p.Subject).Scan(g.dest()...)
+	return s.checkGrant(ctx, p, g, err)
+}
+
+// checkGrant decides on the grant state just read (readErr: how reading it went) and returns the
+// grant's plan, rebuilt when the grant has changed since it was cached.
+func (s *Service) checkGrant(ctx context.Context, p *authz.Principal, gs grantState, readErr error) (*plan, error) {
+	if db.IsNoRows(readErr) {
 		return nil, ErrNeedGrant
 	}
-	if err != nil {
+	if readErr != nil {
+		return nil, readErr
+	}
+	if err := authz.Share(p, authz.ShareUse, authz.ShareAttrs{ConsumerOrgID: gs.consumer, GrantID: p.Subject}); err != nil {
 		return nil, err
 	}
-	if err := authz.Share(p, authz.ShareUse, authz.ShareAttrs{ConsumerOrgID: consumer, GrantID: p.Subject}); err != nil {
-		return nil, err
-	}
-	switch GrantStatus(status) {
+	switch GrantStatus(gs.status) {
 	case GrantActive:
 	case GrantSuspended:
 		return nil, ErrGrantSusp
@@ -185,11 +205,11 @@ func (s *Service) authorize(ctx context.Context, p *authz.Principal) (*plan, err
 	default:
 		return nil, ErrGrantPending
 	}
-	if end < s.today() {
-		_ = s.expire(ctx, reqID)
+	if gs.end < s.today() {
+		_ = s.expire(ctx, gs.reqID)
 		return nil, ErrGrantExpired
 	}
-	if pl := s.gw.get(p.Subject); pl != nil && pl.rev == rev && time.Since(pl.loaded) < s.PlanTTL {
+	if pl := s.cachedPlan(p.Subject); pl != nil && pl.rev == gs.rev {
 		return pl, nil
 	}
 	g, err := s.loadGrant(ctx, s.DB, p.Subject)
@@ -208,12 +228,12 @@ func (s *Service) authorize(ctx context.Context, p *authz.Principal) (*plan, err
 	return pl, nil
 }
 
-const grantRowSQL = "SELECT status, end_date, rev, consumer_org_id, request_id FROM share_grants WHERE id = $1"
-
-// grantRow reads the few columns every gateway call checks, through a cached prepared
-// statement (parsed once per connection, not once per call).
-func (s *Service) grantRow(ctx context.Context, id string) *sql.Row {
-	return s.DB.QueryRowFast(ctx, grantRowSQL, id)
+// cachedPlan is the plan cached for a grant, if it is younger than PlanTTL.
+func (s *Service) cachedPlan(grantID string) *plan {
+	if pl := s.gw.get(grantID); pl != nil && time.Since(pl.loaded) < s.PlanTTL {
+		return pl
+	}
+	return nil
 }
 
 // callEvent is the audit record of one gateway call.
@@ -320,11 +340,15 @@ func (s *Service) GatewayInfo(ctx context.Context, p *authz.Principal, ip string
 // Lookup returns one record by its key (ID number, credit code or the entry's key). A key that is
 // not in the entry is a plain not found, the same whatever exists elsewhere.
 func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string) (Out, error) {
-	pl, err := s.authorize(ctx, p)
+	key = strings.TrimSpace(key)
+	var recs []Record
+	pl, read, err := s.lookupWithGrant(ctx, p, key)
+	if pl == nil && err == nil {
+		pl, err = s.authorize(ctx, p)
+	}
 	if err == nil && pl.grant.Kind == KindVerify {
 		err = ErrVerifyOnly
 	}
-	key = strings.TrimSpace(key)
 	if err == nil && (key == "" || len(key) > 200) {
 		err = apperr.Invalid.With(apperr.Field("key", "请提供查询键值", "give the key to look up"))
 	}
@@ -336,7 +360,11 @@ func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string
 	}
 	// The entry's own key first; for an entry keyed by something else (account or certificate
 	// number), an ID number or credit code finds the records whose granted identifier fields hold it.
-	recs, err := s.verifyCandidates(ctx, pl, key)
+	if read.found {
+		recs = []Record{read.rec}
+	} else if !read.ok || len(pl.idFields) > 0 {
+		recs, err = s.verifyCandidates(ctx, pl, key)
+	}
 	if err != nil {
 		return Out{}, s.refuse(ctx, p, ip, "lookup", pl, dataErr(err))
 	}
@@ -358,6 +386,43 @@ func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string
 		out.More = append(out.More, pl.render(s.Rules, r))
 	}
 	return out, nil
+}
+
+// keyRead is a record read together with its grant.
+type keyRead struct {
+	ok    bool // the record was looked up by the entry's key
+	found bool
+	rec   Record
+}
+
+// lookupWithGrant is a lookup's fast path: when the grant's plan is cached, the grant's state and
+// the record are read in one statement, and checked exactly as authorize checks them. It returns
+// no plan and no error when the caller must authorize the usual way (no cached plan, a
+// verification grant, an entry without a key, a key that is not plausible), and read.ok = false
+// when the record must still be read (the grant changed and has a new plan).
+func (s *Service) lookupWithGrant(ctx context.Context, p *authz.Principal, key string) (pl *plan, read keyRead, err error) {
+	if p == nil || p.TokenID == "" || p.Subject == "" || s.Data == nil || key == "" || len(key) > 200 {
+		return nil, read, nil
+	}
+	cached := s.cachedPlan(p.Subject)
+	if cached == nil || cached.grant.Kind == KindVerify {
+		return nil, read, nil
+	}
+	k := key
+	if cached.upperKey {
+		k = strings.ToUpper(k)
+	}
+	var gs grantState
+	rec, found, lerr := s.Data.LookupAlongside(ctx, cached.grant.EntryID, k, ingest.Alongside{
+		Table: "share_grants", Columns: grantStateColumns, ID: p.Subject, Dest: gs.dest()})
+	if lerr != nil && !db.IsNoRows(lerr) {
+		return nil, read, nil // e.g. the entry has no key now: the usual path answers
+	}
+	pl, err = s.checkGrant(ctx, p, gs, lerr)
+	if err != nil || pl != cached {
+		return pl, keyRead{}, err // refused, or a new plan: the record is read again under it
+	}
+	return pl, keyRead{ok: true, found: found, rec: rec}, nil
 }
 
 // Query returns a filtered page of records. Filters may name only fields the grant delivers in

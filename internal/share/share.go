@@ -37,6 +37,9 @@ type Record = ingest.Record
 // the entry's current version, keyed lookups, filtered pages and a full stream.
 type DataSource interface {
 	Lookup(ctx context.Context, entryID, key string) (Record, error)
+	// LookupAlongside is Lookup reading another table's row in the same statement (the gateway's
+	// grant check): sql.ErrNoRows when that row is missing, found = false when the record is.
+	LookupAlongside(ctx context.Context, entryID, key string, a ingest.Alongside) (rec Record, found bool, err error)
 	Query(ctx context.Context, entryID string, filter map[string]string, limit, offset int) ([]Record, int, error)
 	Stream(ctx context.Context, entryID string, fn func(Record) error) error
 }

@@ -47,6 +47,12 @@ func NewApp(t testing.TB, d *db.DB, clock *Clock) *app.App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Before the database closes (cleanups run last-in first-out): insert what is spooled.
+	t.Cleanup(func() {
+		if err := a.Audit.Close(); err != nil {
+			t.Errorf("audit spool: %v", err)
+		}
+	})
 	return a
 }
 
