@@ -41,8 +41,8 @@ import (
 
 var (
 	clients  = flag.Int("clients", 32, "concurrent clients")
-	requests = flag.Int("requests", 500, "requests per client (per side)")
-	rounds   = flag.Int("rounds", 5, "alternating rounds (baseline, ours, baseline, …) the requests are split into")
+	requests = flag.Int("requests", 1000, "requests per client (per side)")
+	rounds   = flag.Int("rounds", 20, "alternating rounds (baseline, ours, baseline, …) the requests are split into; many short rounds let a shared machine's drifting speed fall on both sides alike")
 	keys     = flag.Int("keys", 1000, "distinct keys looked up")
 	pg       = flag.String("pg", os.Getenv("PUBDATA_TEST_PG"), "PostgreSQL DSN (empty: embedded SQLite in a temporary directory)")
 	cpuprof  = flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")

@@ -76,7 +76,15 @@ type Service struct {
 	once  sync.Once
 	queue chan *pending
 	sp    atomic.Pointer[spool] // the write-ahead spool, when enabled (embedded backend)
+	busy  atomic.Int64          // requests in progress (Enter/Leave)
 }
+
+// Enter marks the start of work that may log an access (an HTTP request) and Leave its end; the
+// group commit waits for such work only while some of it is in progress and has not logged.
+func (s *Service) Enter() { s.busy.Add(1) }
+
+// Leave marks the end of work begun with Enter.
+func (s *Service) Leave() { s.busy.Add(-1) }
 
 type pending struct {
 	rec   prepared
@@ -266,8 +274,9 @@ func (s *Service) Log(ctx context.Context, ev Event) error {
 	}
 }
 
-// Group commit of Log: after the first waiting event, the writer keeps collecting while more
-// arrive no more than groupGap apart, for at most groupWait.
+// Group commit of Log: after the first waiting event, while requests are in progress (Enter) that
+// have not logged yet, the writer keeps collecting as long as more arrive no more than groupGap
+// apart, for at most groupWait.
 const (
 	groupGap  = 200 * time.Microsecond
 	groupWait = time.Millisecond
@@ -289,14 +298,15 @@ func (s *Service) writer() {
 				break fill
 			}
 		}
-		if len(batch) > 1 {
-			// Others are logging too: while more keep arriving, wait for them (a pause of
-			// groupGap without one ends the wait, and groupWait bounds it), since every fsync
-			// costs the machine far more than a record. A lone caller is never delayed.
+		if s.busy.Load() > int64(len(batch)) {
+			// Requests that may log are still in progress: wait for them while they keep
+			// arriving (a pause of groupGap ends the wait, groupWait bounds it, and it ends as
+			// soon as every request in progress is waiting here), since each fsync costs the
+			// machine far more than a record. A lone request is never delayed.
 			deadline := time.Now().Add(groupWait)
 			gap := time.NewTimer(groupGap)
 		more:
-			for len(batch) < maxBatch {
+			for len(batch) < maxBatch && s.busy.Load() > int64(len(batch)) {
 				select {
 				case p := <-s.queue:
 					batch = append(batch, p)

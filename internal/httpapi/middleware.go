@@ -68,6 +68,8 @@ func Middleware(a *app.App, secure bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
+		a.Audit.Enter() // lets the audit group commit wait for this request's record
+		defer a.Audit.Leave()
 		defer func() {
 			if rec := recover(); rec != nil {
 				slog.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
