@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -302,7 +303,11 @@ func (s *Service) EnableSpool(ctx context.Context, dir string) error {
 	}
 	sp := &spool{dir: dir, lock: lock, ins: make(chan spoolBatch, 256), kick: make(chan struct{}, 1),
 		stop: make(chan struct{}), gone: make(chan struct{}), wait: make(chan struct{})}
-	next, err := s.replay(ctx, sp)
+	err = s.claimSpool(ctx, sp)
+	var next int64
+	if err == nil {
+		next, err = s.replay(ctx, sp)
+	}
 	if err == nil {
 		err = sp.openSegment(next, segmentSize)
 	}
@@ -314,6 +319,48 @@ func (s *Service) EnableSpool(ctx context.Context, dir string) error {
 	s.sp.Store(sp)
 	go s.inserter(sp)
 	return nil
+}
+
+// claimSpool makes sure the spool directory belongs to this database: both carry the same
+// random identity (audit_head.spool_id and the directory's DB-ID file). Segments left by another
+// database (the database file was replaced, the directory copied from elsewhere) are never
+// inserted into this chain: they are moved aside to orphaned-<time>/ for an administrator.
+func (s *Service) claimSpool(ctx context.Context, sp *spool) error {
+	var dbID string
+	if err := s.DB.QueryRowContext(ctx, "SELECT spool_id FROM audit_head WHERE id = 1").Scan(&dbID); err != nil {
+		return err
+	}
+	if dbID == "" {
+		dbID = fmt.Sprintf("%016x%016x", rand.Uint64(), rand.Uint64())
+		if _, err := s.DB.ExecContext(ctx, "UPDATE audit_head SET spool_id = $1 WHERE id = 1", dbID); err != nil {
+			return err
+		}
+	}
+	idFile := filepath.Join(sp.dir, "DB-ID")
+	b, err := os.ReadFile(idFile)
+	switch {
+	case err == nil && strings.TrimSpace(string(b)) == dbID:
+		return nil
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return err
+	}
+	if segs, _ := sp.segments(); len(segs) > 0 {
+		aside := filepath.Join(sp.dir, "orphaned-"+time.Now().Format("20060102-150405"))
+		if err := os.MkdirAll(aside, 0o750); err != nil {
+			return err
+		}
+		for _, seg := range segs {
+			if err := os.Rename(sp.segPath(seg), filepath.Join(aside, filepath.Base(sp.segPath(seg)))); err != nil {
+				return err
+			}
+		}
+		slog.Warn("审计预写日志目录属于另一个数据库，其中的记录未写入本数据库，已移至一旁 / the audit spool directory belongs to another database; its records were not inserted here and were moved aside",
+			"dir", aside, "segments", len(segs))
+	}
+	if err := os.WriteFile(idFile, []byte(dbID+"\n"), 0o600); err != nil {
+		return err
+	}
+	return syncDir(sp.dir)
 }
 
 // replay inserts what earlier runs spooled but did not insert, removes their segments and

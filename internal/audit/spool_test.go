@@ -227,3 +227,32 @@ func TestFrameRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+func TestSpoolOfAnotherDatabaseIsNotInserted(t *testing.T) {
+	d1 := testutil.SQLite(t)
+	s1 := spooled(t, d1)
+	audit.HoldInserts(s1)
+	logMany(t, s1, 24, "elsewhere")
+	audit.Crash(s1)
+
+	// The directory turns up beside a different database (the database file was replaced).
+	d2 := testutil.SQLite(t)
+	if err := os.CopyFS(spoolDir(t, d2), os.DirFS(spoolDir(t, d1))); err != nil {
+		t.Fatal(err)
+	}
+	s2 := spooled(t, d2)
+	defer s2.Close()
+	if n := countRows(t, d2); n != 0 {
+		t.Fatalf("records of another database were inserted: %d", n)
+	}
+	aside, _ := filepath.Glob(filepath.Join(spoolDir(t, d2), "orphaned-*", "*.spool"))
+	if len(aside) == 0 {
+		t.Fatal("the foreign segments were not kept aside")
+	}
+	// The original database still gets its own records back.
+	s3 := spooled(t, d1)
+	defer s3.Close()
+	if n := countRows(t, d1); n != 24 {
+		t.Fatalf("the spool's own database got %d of its 24 records", n)
+	}
+}
