@@ -76,7 +76,7 @@ type Load struct {
 	ActorName     string    `json:"actor_name"`
 	OrgID         string    `json:"org_id"`
 	StartedAt     time.Time `json:"started_at"`
-	FinishedAt    time.Time `json:"finished_at"`
+	FinishedAt    time.Time `json:"finished_at,omitzero"` // unset while the load runs
 	Error         string    `json:"error,omitempty"`
 	Pinned        bool      `json:"pinned,omitempty"`
 }

@@ -197,7 +197,7 @@ func (s *Scheduler) Start(ctx context.Context, tick time.Duration) {
 type Status struct {
 	Name      string    `json:"name"`
 	LastStart time.Time `json:"last_start"`
-	LastEnd   time.Time `json:"last_end"`
+	LastEnd   time.Time `json:"last_end,omitzero"` // unset while the first run is under way
 	LastError string    `json:"last_error,omitempty"`
 	Holder    string    `json:"last_holder"`
 	Runs      int64     `json:"runs"`

@@ -9,8 +9,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
 	"time"
 
 	"pubdata/internal/apperr"
@@ -44,11 +49,70 @@ type Service struct {
 	DB     *db.DB
 	Now    func() time.Time
 	Client *http.Client
+	// AllowLoopbackWebhooks lets webhooks reach this host (tests, a one-machine trial); off in
+	// service, so that a registered URL cannot be used to reach the platform's own database or
+	// admin ports.
+	AllowLoopbackWebhooks bool
 }
 
 // New makes a service.
 func New(d *db.DB) *Service {
-	return &Service{DB: d, Now: time.Now, Client: &http.Client{Timeout: 5 * time.Second}}
+	s := &Service{DB: d, Now: time.Now}
+	s.Client = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		Proxy:             nil,  // direct: the dial check must see the real destination
+		DisableKeepAlives: true, // and sees every delivery (webhooks are occasional)
+		DialContext:       (&net.Dialer{Timeout: 5 * time.Second, Control: s.checkDial}).DialContext,
+	}}
+	return s
+}
+
+// errForbiddenAddress refuses a webhook address inside the platform's own host or a cloud
+// metadata range.
+var errForbiddenAddress = apperr.Invalid.With(apperr.Field("url",
+	"回调地址不能指向本机、链路本地或组播地址", "the URL may not point at this host, a link-local or a multicast address"))
+
+// forbiddenIP tells whether a webhook may not reach ip: loopback (the platform's own services,
+// its database), link-local (cloud metadata endpoints), unspecified and multicast addresses.
+// Private intranet ranges stay allowed: agencies' systems live there.
+func (s *Service) forbiddenIP(ip net.IP) bool {
+	if ip.IsLoopback() {
+		return !s.AllowLoopbackWebhooks
+	}
+	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() ||
+		ip.IsMulticast() || ip.IsUnspecified()
+}
+
+// checkDial is the webhook client's dial check: it judges the address actually connected to, so
+// neither a DNS answer nor a redirect can lead a delivery to a forbidden address.
+func (s *Service) checkDial(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || s.forbiddenIP(ip) {
+		return fmt.Errorf("webhook address %s refused", address)
+	}
+	return nil
+}
+
+// checkWebhookURL validates a webhook URL at registration: http or https, a host, no
+// credentials in it, and not a forbidden literal address or localhost.
+func (s *Service) checkWebhookURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
+		return apperr.Invalid.With(apperr.Field("url", "地址须以 http:// 或 https:// 开头并包含主机名", "URL must start with http:// or https:// and name a host"))
+	}
+	if u.User != nil {
+		return apperr.Invalid.With(apperr.Field("url", "地址中不能包含用户名或密码", "the URL may not carry a user name or password"))
+	}
+	host := strings.ToLower(u.Hostname())
+	if ip := net.ParseIP(host); ip != nil && s.forbiddenIP(ip) {
+		return errForbiddenAddress
+	}
+	if (host == "localhost" || strings.HasSuffix(host, ".localhost")) && !s.AllowLoopbackWebhooks {
+		return errForbiddenAddress
+	}
+	return nil
 }
 
 // Send stores a message inside q. It returns false when the DedupKey was already used.
@@ -195,8 +259,8 @@ func (s *Service) AddWebhook(ctx context.Context, p *authz.Principal, url string
 	if !p.Authenticated() || p.OrgID == "" || !p.Has(authz.AuthorityAdmin, authz.DataOfficer, authz.SecurityOfficer) {
 		return Webhook{}, apperr.Forbidden
 	}
-	if len(url) < 8 || (url[:7] != "http://" && url[:8] != "https://") {
-		return Webhook{}, apperr.Invalid.With(apperr.Field("url", "地址须以 http:// 或 https:// 开头", "URL must start with http:// or https://"))
+	if err := s.checkWebhookURL(url); err != nil {
+		return Webhook{}, err
 	}
 	w := Webhook{ID: ids.New(), OrgID: p.OrgID, URL: url, Secret: ids.Token(20)}
 	_, err := s.DB.ExecContext(ctx, "INSERT INTO webhooks (id, org_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5)", w.ID, w.OrgID, w.URL, w.Secret, db.Millis(s.Now()))

@@ -240,6 +240,19 @@ func TestWebhookDeliverySigned(t *testing.T) {
 		if _, err := a.Notify.AddWebhook(ctx, principal(t, a, "officer"), "ftp://example.org/x"); apperr.As(err).Code != "invalid" {
 			t.Fatalf("ftp webhook: %v", err)
 		}
+		// In service a webhook may not reach this host or a metadata endpoint (the platform's
+		// own database and admin ports are on loopback); intranet addresses are fine.
+		for _, bad := range []string{srv.URL, "http://localhost:5432/", "http://[::1]/x", "http://169.254.169.254/latest/meta-data/",
+			"http://0.0.0.0:8080/", "https://user:secret@example.org/hook", "http:///nohost"} {
+			if _, err := a.Notify.AddWebhook(ctx, principal(t, a, "officer"), bad); apperr.As(err).Code != "invalid" {
+				t.Fatalf("webhook %s accepted: %v", bad, err)
+			}
+		}
+		if _, err := a.Notify.AddWebhook(ctx, principal(t, a, "officer"), "https://10.20.30.40/hooks/pubdata"); err != nil {
+			t.Fatalf("an intranet webhook was refused: %v", err)
+		}
+		d.ExecContext(ctx, "DELETE FROM webhooks") // (never delivered to: nothing listens there)
+		a.Notify.AllowLoopbackWebhooks = true      // this test's receiver is on loopback
 		wh, err := a.Notify.AddWebhook(ctx, principal(t, a, "officer"), srv.URL)
 		if err != nil || wh.Secret == "" || wh.OrgID != orgPS {
 			t.Fatalf("webhook: %+v %v", wh, err)
@@ -276,6 +289,16 @@ func TestWebhookDeliverySigned(t *testing.T) {
 		select {
 		case dl := <-got:
 			t.Fatalf("unexpected delivery: %s", dl.body)
+		case <-time.After(notify.DeliveryWait + 500*time.Millisecond):
+		}
+
+		// The check is made on the address actually dialled: a webhook stored earlier (or a name
+		// that resolves to this host) is not delivered once loopback is off.
+		a.Notify.AllowLoopbackWebhooks = false
+		a.Notify.Send(ctx, d, notify.Message{OrgID: orgPS, Kind: "info", TitleZH: "不应送达"})
+		select {
+		case dl := <-got:
+			t.Fatalf("delivered to a loopback address in service: %s", dl.body)
 		case <-time.After(notify.DeliveryWait + 500*time.Millisecond):
 		}
 	})
