@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 
 func serveCmd() *cobra.Command {
 	var addr, certFile, keyFile string
-	var withDemo, noJobs bool
+	var withDemo, noJobs, behindTLS bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "启动平台 / start the platform",
@@ -57,7 +58,9 @@ func serveCmd() *cobra.Command {
 				}
 			}
 			secure := certFile != ""
-			h, _, err := server.Handler(a, secure)
+			// Behind a TLS-terminating proxy pubdata speaks plain HTTP to the proxy, but its
+			// users are on HTTPS: cookies must be Secure and HSTS sent all the same.
+			h, _, err := server.Handler(a, secure || behindTLS || envTrue("PUBDATA_BEHIND_TLS"))
 			if err != nil {
 				ln.Close()
 				return err
@@ -107,6 +110,7 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "加载演示区域 / load the demo region")
 	cmd.Flags().StringVar(&certFile, "tls-cert", "", "TLS 证书文件 / TLS certificate file")
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", "TLS 私钥文件 / TLS key file")
+	cmd.Flags().BoolVar(&behindTLS, "behind-tls", false, "由终止 TLS 的反向代理对外提供 HTTPS：Cookie 带 Secure 并发送 HSTS（或 PUBDATA_BEHIND_TLS=1）/ a TLS-terminating proxy serves users over HTTPS: Secure cookies and HSTS (or PUBDATA_BEHIND_TLS=1)")
 	cmd.Flags().BoolVar(&noJobs, "no-jobs", false, "不在本节点运行定时任务 / do not run background jobs on this node")
 	return cmd
 }
@@ -116,4 +120,13 @@ func printAccounts() {
 	for _, acc := range demo.Accounts {
 		fmt.Printf("  %-16s %s\n", acc.Username, acc.Name)
 	}
+}
+
+// envTrue tells whether an environment switch is on (1, true, yes).
+func envTrue(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(name))) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
 }

@@ -236,24 +236,7 @@ func TestServeTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	writeSelfSigned(t, certFile, keyFile)
-	cmd := exec.Command(binary, "serve", "--demo", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--tls-cert", certFile, "--tls-key", keyFile, "--no-jobs")
-	cmd.Env = append(os.Environ(), "PUBDATA_DB=")
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
-	base := ""
-	sc := bufio.NewScanner(stdout)
-	for base == "" && sc.Scan() {
-		if m := regexp.MustCompile(`running at (https://127\.0\.0\.1:\d+)`).FindStringSubmatch(sc.Text()); m != nil {
-			base = m[1]
-		}
-	}
-	go io.Copy(io.Discard, stdout)
-	if base == "" {
-		t.Fatal("serve did not report an https address")
-	}
+	base := startServe(t, "https", "--demo", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data"), "--tls-cert", certFile, "--tls-key", keyFile, "--no-jobs")
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"Demo@2026pass"}`))
@@ -283,6 +266,59 @@ func TestServeTLS(t *testing.T) {
 		if strings.Contains(string(b), `"ok"`) {
 			t.Fatal("the TLS port answered plain HTTP")
 		}
+	}
+}
+
+// startServe runs the binary's serve command until the test ends and returns the address it
+// reports (scheme http or https).
+func startServe(t *testing.T, scheme string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
+	cmd.Env = append(os.Environ(), "PUBDATA_DB=")
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() })
+	base := ""
+	sc := bufio.NewScanner(stdout)
+	re := regexp.MustCompile(`running at (` + scheme + `://127\.0\.0\.1:\d+)`)
+	for base == "" && sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if base == "" {
+		t.Fatalf("serve did not report an %s address", scheme)
+	}
+	return base
+}
+
+// Behind a TLS-terminating proxy (--behind-tls) pubdata speaks plain HTTP to the proxy, and still
+// marks its session cookie Secure and sends HSTS, since its users are on HTTPS.
+func TestServeBehindTLSProxy(t *testing.T) {
+	base := startServe(t, "http", "--demo", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"), "--behind-tls", "--no-jobs")
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"username":"admin","password":"Demo@2026pass"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("login through the proxy's plain HTTP: %d", resp.StatusCode)
+	}
+	if hsts := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
+		t.Fatalf("no HSTS behind the proxy: %v", resp.Header)
+	}
+	secure := false
+	for _, c := range resp.Cookies() {
+		if c.Name == "pd_session" {
+			secure = c.Secure && c.HttpOnly
+		}
+	}
+	if !secure {
+		t.Fatalf("session cookie not Secure+HttpOnly behind a TLS proxy: %v", resp.Header["Set-Cookie"])
 	}
 }
 
