@@ -245,10 +245,10 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// append writes frames after the last ones and makes them durable. After a failed write or
-// fsync the spool closes (what the file holds is then uncertain) and the service writes to the
-// database directly; the caller's batch goes there too.
-func (sp *spool) append(frames []byte) (spoolPos, error) {
+// append writes frames (carrying the given number of records) after the last ones and makes
+// them durable. After a failed write or fsync the spool closes (what the file holds is then
+// uncertain) and the service writes to the database directly; the caller's batch goes there too.
+func (sp *spool) append(frames []byte, records int) (spoolPos, error) {
 	sp.wmu.Lock()
 	defer sp.wmu.Unlock()
 	if sp.closed {
@@ -268,6 +268,11 @@ func (sp *spool) append(frames []byte) (spoolPos, error) {
 		return spoolPos{}, sp.fail(err)
 	}
 	sp.off += int64(len(frames))
+	// Counted while appends are excluded, so that Close, which excludes them first, waits for
+	// every record acknowledged before it.
+	sp.mu.Lock()
+	sp.acked += int64(records)
+	sp.mu.Unlock()
 	return spoolPos{sp.seg, sp.off}, nil
 }
 
@@ -427,14 +432,14 @@ func (s *Service) logSpooled(sp *spool, batch []*pending) error {
 		buf = append(buf, p.frame...)
 		recs[i] = p.rec
 	}
-	end, err := sp.append(buf)
+	end, err := sp.append(buf, len(recs))
 	if err != nil {
 		return err
 	}
-	sp.mu.Lock()
-	sp.acked += int64(len(recs))
-	sp.mu.Unlock()
-	sp.ins <- spoolBatch{recs: recs, end: end}
+	select {
+	case sp.ins <- spoolBatch{recs: recs, end: end}:
+	case <-sp.gone: // closing: the records wait in the spool for the next start
+	}
 	return nil
 }
 
