@@ -349,8 +349,11 @@ type Filter struct {
 	ObjectID   string
 	GrantID    string
 	From, To   time.Time
-	Limit      int
-	Offset     int
+	// BeforeSeq, when set, keeps records older than this position: a reader paging through a
+	// log that keeps growing passes the last seq it saw (offsets would shift under it).
+	BeforeSeq int64
+	Limit     int
+	Offset    int
 }
 
 // Search returns matching records, newest first, and the total count.
@@ -389,6 +392,9 @@ func (s *Service) Search(ctx context.Context, f Filter) ([]Record, int, error) {
 	}
 	if !f.To.IsZero() {
 		add("at < ?", f.To.UnixMilli())
+	}
+	if f.BeforeSeq > 0 {
+		add("seq < ?", f.BeforeSeq)
 	}
 	cond := ""
 	if len(where) > 0 {

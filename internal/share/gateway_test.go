@@ -2,10 +2,12 @@ package share_test
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -571,4 +573,70 @@ func TestGatewayLookupByIdentifierOnOtherKey(t *testing.T) {
 			t.Fatalf("unknown ID number: %v", err)
 		}
 	})
+}
+
+// A long usage log exports every call once, in pages by position: calls made while the export
+// runs cannot shift a page and repeat rows (offsets would).
+func TestUsageExportPagesByPosition(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, nil)
+		r, gp, _ := grantFor(t, a, "长日志导出", share.KindData, []string{"citizen_id", "name"}, nil, share.ModeAPI)
+		_, err := a.Share.Lookup(ctx, gp, "10.0.0.1", person(1)[0])
+		if err != nil && !errors.Is(err, apperr.NotFound) {
+			t.Fatal(err)
+		}
+		// 1,204 more calls on record (written directly: the gateway's own path is tested above).
+		evs := make([]audit.Event, 1204)
+		for i := range evs {
+			evs[i] = audit.Event{ActorID: gp.UserID, OrgID: gp.OrgID, Action: "share.gateway.lookup", ObjectType: "catalog_entry",
+				GrantID: r.GrantID, Purpose: r.Scenario, Detail: map[string]any{"n": i}}
+		}
+		must(t, d.Tx(ctx, func(tx *sql.Tx) error { return a.Audit.Record(ctx, tx, evs...) }))
+		// While the first page is being written, 50 more calls arrive.
+		var exp bytes.Buffer
+		w := &hookWriter{w: &exp, first: func() {
+			must(t, d.Tx(ctx, func(tx *sql.Tx) error { return a.Audit.Record(ctx, tx, evs[:50]...) }))
+		}}
+		n, err := a.Share.ExportUsage(ctx, who(t, a, "civil"), "", r.GrantID, w)
+		must(t, err)
+		if !w.done {
+			t.Fatal("the export wrote nothing")
+		}
+		lines, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(exp.Bytes(), []byte("\uFEFF")))).ReadAll()
+		must(t, err)
+		if n != 1205 || len(lines) != 1206 {
+			t.Fatalf("exported %d calls in %d lines; want 1205", n, len(lines))
+		}
+		seen := map[string]bool{}
+		for _, l := range lines[1:] {
+			if seen[l[0]] {
+				t.Fatalf("call %s exported twice", l[0])
+			}
+			seen[l[0]] = true
+		}
+		// Paging by position, as the export does: older than the last one seen.
+		recs, _, err := a.Audit.Search(ctx, audit.Filter{GrantID: r.GrantID, Action: "share.gateway.", Limit: 10})
+		must(t, err)
+		older, _, err := a.Audit.Search(ctx, audit.Filter{GrantID: r.GrantID, Action: "share.gateway.", Limit: 10, BeforeSeq: recs[9].Seq})
+		must(t, err)
+		if len(older) != 10 || older[0].Seq >= recs[9].Seq {
+			t.Fatalf("BeforeSeq page starts at %d after %d", older[0].Seq, recs[9].Seq)
+		}
+	})
+}
+
+// hookWriter calls first before its first write of rows (the byte-order mark comes before).
+type hookWriter struct {
+	w      io.Writer
+	first  func()
+	writes int
+	done   bool
+}
+
+func (h *hookWriter) Write(b []byte) (int, error) {
+	if h.writes++; h.writes == 2 {
+		h.done = true
+		h.first()
+	}
+	return h.w.Write(b)
 }

@@ -335,12 +335,16 @@ func (s *Service) ExportUsage(ctx context.Context, p *authz.Principal, ip, grant
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"序号 seq", "时间 time", "调用人 actor", "单位 org", "操作 action", "结果 result", "场景 scenario", "地址 ip", "详情 detail"})
 	n := 0
-	for offset := 0; ; offset += 1000 {
-		recs, _, err := s.Audit.Search(ctx, audit.Filter{GrantID: g.ID, Action: "share.gateway.", Limit: 1000, Offset: offset})
+	// Paged by position, not offset: calls made while the export runs (newer positions) would
+	// otherwise shift the pages and repeat rows.
+	var before int64
+	for {
+		recs, _, err := s.Audit.Search(ctx, audit.Filter{GrantID: g.ID, Action: "share.gateway.", Limit: 1000, BeforeSeq: before})
 		if err != nil {
 			return n, err
 		}
 		for _, r := range recs {
+			before = r.Seq
 			cw.Write([]string{strconv.FormatInt(r.Seq, 10), r.At.In(workday.Location).Format("2006-01-02 15:04:05"), csvSafe(r.ActorName), r.OrgID,
 				r.Action, r.Result, csvSafe(r.Purpose), r.ClientIP, csvSafe(r.DetailJSON)})
 			n++
