@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,6 +104,15 @@ type Alongside struct {
 	Columns []string // its columns to read (trusted identifiers)
 	ID      string   // the value of its id column
 	Dest    []any    // one scan destination per column
+	// Fields, when given, are the only fields of the record read (the key is always read):
+	// what a grant does not deliver is not even fetched.
+	Fields []string
+}
+
+// alongsideQuery is a LookupAlongside statement and the table view it reads.
+type alongsideQuery struct {
+	sql string
+	t   *table
 }
 
 // LookupAlongside is Lookup reading a's row in the same statement. It returns sql.ErrNoRows
@@ -116,15 +126,26 @@ func (s *Service) LookupAlongside(ctx context.Context, entryID, key string, a Al
 	if t.KeyColumn == "" {
 		return Record{}, false, ErrNoKey
 	}
-	ck := a.Table + "\x00" + strings.Join(a.Columns, ",")
-	q, ok := c.sql.Load(ck)
+	ck := a.Table + "\x00" + strings.Join(a.Columns, ",") + "\x00" + strings.Join(a.Fields, ",")
+	v, ok := c.sql.Load(ck)
 	if !ok {
+		view := t
+		if len(a.Fields) > 0 {
+			cp := *t
+			cp.Fields = nil
+			for _, f := range t.Fields {
+				if f == t.KeyColumn || slices.Contains(a.Fields, f) {
+					cp.Fields = append(cp.Fields, f)
+				}
+			}
+			view = &cp
+		}
 		var b strings.Builder
 		b.WriteString("SELECT ")
 		for _, col := range a.Columns {
 			b.WriteString("a." + quote(col) + ", ")
 		}
-		for i, col := range strings.Split(t.selectList(), ", ") {
+		for i, col := range strings.Split(view.selectList(), ", ") {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -132,12 +153,13 @@ func (s *Service) LookupAlongside(ctx context.Context, entryID, key string, a Al
 		}
 		fmt.Fprintf(&b, " FROM %s a LEFT JOIN %s d ON d.%s = $2 AND d._to = 0 WHERE a.id = $1",
 			quote(a.Table), quote(t.Name), quote(t.KeyColumn))
-		q = b.String()
-		c.sql.Store(ck, q)
+		v = alongsideQuery{sql: b.String(), t: view}
+		c.sql.Store(ck, v)
 	}
-	rs := newRecordScanner(t)
+	q := v.(alongsideQuery)
+	rs := newRecordScanner(q.t)
 	rs.ptrs = append(append(make([]any, 0, len(a.Dest)+len(rs.ptrs)), a.Dest...), rs.ptrs...)
-	r, err := rs.scan(s.DB.QueryRowFast(ctx, q.(string), a.ID, strings.TrimSpace(key)))
+	r, err := rs.scan(s.DB.QueryRowFast(ctx, q.sql, a.ID, strings.TrimSpace(key)))
 	if err != nil || !rs.from.Valid {
 		return Record{}, false, err
 	}

@@ -61,6 +61,7 @@ type plan struct {
 	// (a marriage record keyed by certificate number: "does this ID number hold a marriage
 	// record?"; a social-insurance record keyed by ID number and insurance type).
 	idFields []string
+	read     []string // the fields a lookup reads from the database: those delivered
 }
 
 type statKey struct{ grant, day string }
@@ -121,6 +122,7 @@ func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
 		}
 		m := !slices.Contains(g.ClearFields, f.Name) && NeedsMask(e, f, s.Rules)
 		pl.out = append(pl.out, outField{name: f.Name, kind: f.Kind, mask: m})
+		pl.read = append(pl.read, f.Name)
 		if m {
 			pl.masked = append(pl.masked, f.Name)
 		}
@@ -414,7 +416,7 @@ func (s *Service) lookupWithGrant(ctx context.Context, p *authz.Principal, key s
 	}
 	var gs grantState
 	rec, found, lerr := s.Data.LookupAlongside(ctx, cached.grant.EntryID, k, ingest.Alongside{
-		Table: "share_grants", Columns: grantStateColumns, ID: p.Subject, Dest: gs.dest()})
+		Table: "share_grants", Columns: grantStateColumns, ID: p.Subject, Dest: gs.dest(), Fields: cached.read})
 	if lerr != nil && !db.IsNoRows(lerr) {
 		return nil, read, nil // e.g. the entry has no key now: the usual path answers
 	}
