@@ -247,6 +247,12 @@ func catalogRoutes(api *API) {
 			if err != nil {
 				return nil, err
 			}
+			if sq := CatalogQuery(r); sq.Q != "" || sq.Attr != "" || sq.Topic != "" || sq.Grade != "" || sq.Share != "" || sq.Open != "" || sq.Freq != "" || sq.Status != "" {
+				// The export of a search holds what the search lists (every page of it).
+				if entries, err = exportMatches(r, c(), p, sq, entries); err != nil {
+					return nil, err
+				}
+			}
 			if err := WriteCatalogFile(w, f, "catalog", entries); err != nil {
 				return nil, err
 			}
@@ -427,4 +433,30 @@ func catalogRoutes(api *API) {
 			}
 			return nil, c().RecordReassessment(r.Context(), p, id(r), in.Outcome, in.Note)
 		})
+}
+
+// exportMatches keeps the entries that the catalog search sq finds, reading the search in pages
+// of 500 up to the search's own bound.
+func exportMatches(r *http.Request, svc *catalog.Service, p *authz.Principal, sq catalog.SearchQuery, entries []catalog.Entry) ([]catalog.Entry, error) {
+	hit := map[string]bool{}
+	sq.PageSize = 500
+	for sq.Page = 1; sq.Page <= 200; sq.Page++ {
+		res, err := svc.Search(r.Context(), p, sq)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			hit[h.ID] = true
+		}
+		if sq.Page*sq.PageSize >= res.Total {
+			break
+		}
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if hit[e.ID] {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }

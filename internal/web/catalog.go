@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -61,6 +63,8 @@ var catalogMessages = map[string][2]string{
 	"cat.no_results":      {"没有符合条件的目录条目", "No matching entries"},
 	"cat.clear":           {"清除筛选", "Clear filters"},
 	"cat.export":          {"导出", "Export"},
+	"cat.export_filtered": {"导出当前检索结果", "Export these results"},
+	"cat.remove_filter":   {"取消此筛选", "Remove this filter"},
 	"cat.export_working":  {"导出工作稿（含草稿）", "Export working copies"},
 	"cat.working":         {"工作稿", "Working copy"},
 	"cat.facet.agency":    {"提供部门", "Agency"},
@@ -389,7 +393,7 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 		}
 		v.Data = map[string]any{"Res": res, "Facets": facets, "Page": map[string]int{"Page": res.Page}, "HasNext": res.Page*res.PageSize < res.Total,
 			"CanCreate": p.Has(authz.DataOfficer) && p.OrgKind.IsDataHolder(), "Staff": p.Has(authz.DataOfficer, authz.AgencyApprover, authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight),
-			"Authority": p.IsAuthority(), "Filtered": r.URL.RawQuery != ""}
+			"Authority": p.IsAuthority(), "Filtered": r.URL.RawQuery != "", "ExportQuery": exportQuery(r.URL.Query())}
 		w.Render(rw, 200, "catalog_list", v)
 		return nil
 	})
@@ -821,4 +825,16 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 		importPage(rw, r, p, &res, status, ferr)
 		return nil
 	})
+}
+
+// exportQuery is the current search (without paging) for the export links, so that an export
+// holds what the page lists.
+func exportQuery(q url.Values) template.URL {
+	c := url.Values{}
+	for _, k := range []string{"q", "agency", "resource_attr", "topic", "grade", "share_type", "open_type", "update_frequency", "region", "status"} {
+		if v := q.Get(k); v != "" {
+			c.Set(k, v)
+		}
+	}
+	return template.URL(c.Encode())
 }

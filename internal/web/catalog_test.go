@@ -111,3 +111,51 @@ func TestCatalogPages(t *testing.T) {
 		mustContain(t, "english entry", s.get("/catalog/entries/"+demo.EntryPopulation, en), 200, "Conditional share", "Data items")
 	})
 }
+
+// The catalog export honours the current search: exporting a facet holds exactly the entries
+// the search finds, and the page's export links carry the search.
+func TestCatalogExportHonoursSearch(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, nil)
+		h, _, err := server.Handler(a, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := site{t, h}
+		count := func(path string) int {
+			t.Helper()
+			w := s.get(path)
+			if w.Code != 200 {
+				t.Fatalf("%s: %d %.300s", path, w.Code, w.Body)
+			}
+			var rows []map[string]any
+			if err := json.Unmarshal(w.Body.Bytes(), &rows); err != nil {
+				var wrap struct {
+					Entries []map[string]any `json:"entries"`
+				}
+				if err2 := json.Unmarshal(w.Body.Bytes(), &wrap); err2 != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
+				rows = wrap.Entries
+			}
+			for _, r := range rows {
+				if st, ok := r["share_type"]; ok && strings.Contains(path, "share_type=conditional") && st != "conditional" {
+					t.Fatalf("%s: exported a %v entry", path, st)
+				}
+			}
+			return len(rows)
+		}
+		all := count("/api/v1/catalog/export?format=json")
+		some := count("/api/v1/catalog/export?format=json&share_type=conditional")
+		var res struct {
+			Total int `json:"total"`
+		}
+		w := s.get("/api/v1/catalog/entries?share_type=conditional")
+		json.Unmarshal(w.Body.Bytes(), &res)
+		if some == 0 || some >= all || some != res.Total {
+			t.Fatalf("export of share_type=conditional holds %d of %d entries; the search finds %d", some, all, res.Total)
+		}
+		page := s.get("/catalog?share_type=conditional&page=2")
+		mustContain(t, "catalog page", page, 200, `href="/api/v1/catalog/export?format=csv&amp;share_type=conditional"`)
+	})
+}

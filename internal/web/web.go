@@ -177,13 +177,25 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"qs": func(q url.Values, key, val string) string {
+	// qs is the current query with key set to val (removed when val is empty), for links
+	// such as facets and pages; it is a template.URL so that "=" and "&" stay as they are.
+	"qs": func(q url.Values, key, val string) template.URL {
 		c := url.Values{}
 		for k, vs := range q {
+			if k == "flash" {
+				continue
+			}
 			c[k] = append([]string(nil), vs...)
 		}
-		c.Set(key, val)
-		return c.Encode()
+		if val == "" {
+			c.Del(key)
+		} else {
+			c.Set(key, val)
+		}
+		if key != "page" {
+			c.Del("page") // another filter starts again at page 1
+		}
+		return template.URL(c.Encode())
 	},
 }
 
