@@ -33,11 +33,6 @@ func TestCatalogEntryMatrix(t *testing.T) {
 	cityDraft := CatalogAttrs{ProviderOrgID: "water", RegionCode: "150202"}
 
 	// Allowed cells; everything else must be denied.
-	type cell struct {
-		p   *Principal
-		act Action
-		e   CatalogAttrs
-	}
 	allowed := map[string]bool{}
 	key := func(name string, act Action, obj string) string { return fmt.Sprintf("%s/%s/%s", name, act, obj) }
 	for _, k := range []string{

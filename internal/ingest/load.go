@@ -115,8 +115,7 @@ func (s *Service) logDenied(ctx context.Context, act Actor, action, entryID stri
 type batch struct {
 	rows [][]string
 	keys []string
-	args []any               // the rows as statement arguments, when the writer packs them
-	nv   []driver.NamedValue // … or as driver values (SQLite bulk writer)
+	nv   []driver.NamedValue // the rows as driver values (SQLite bulk writer)
 }
 
 // checkResult is what the checking goroutine reports.

@@ -494,9 +494,8 @@ func scrub(s string) string { return pwRE.ReplaceAllString(s, "***") }
 // peekParser reads the first row ahead so an empty result is known before a load starts.
 type peekParser struct {
 	parser
-	first   *rawRow
-	empty   bool
-	started bool
+	first *rawRow
+	empty bool
 }
 
 func (p *peekParser) peek() error {

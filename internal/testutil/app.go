@@ -39,6 +39,7 @@ func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 // NewApp builds the platform over d with the given clock (nil = real time).
 func NewApp(t testing.TB, d *db.DB, clock *Clock) *app.App {
 	t.Helper()
+	Logs(t)
 	cfg := app.Config{DataDir: t.TempDir()}
 	if clock != nil {
 		cfg.Now = clock.Now

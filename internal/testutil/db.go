@@ -84,6 +84,7 @@ func SQLite(t testing.TB) *db.DB {
 
 func rawSQLite(t testing.TB) *db.DB {
 	t.Helper()
+	Logs(t)
 	dir := t.TempDir()
 	d, err := db.Open(context.Background(), "", dir)
 	if err != nil {
@@ -111,6 +112,7 @@ func Postgres(t testing.TB) *db.DB {
 
 func rawPostgres(t testing.TB) *db.DB {
 	t.Helper()
+	Logs(t)
 	base := PGDSN()
 	if base == "" {
 		t.Skip("PostgreSQL tests skipped: set PUBDATA_TEST_PG=postgres://… to run them (see README)")

@@ -291,10 +291,7 @@ func (w *Web) ingestPages(mux *http.ServeMux) {
 		if e, err := a.Catalog.GetByCode(r.Context(), r.PostFormValue("region"), entry); err == nil {
 			entry = e.ID
 		}
-		var fields []string
-		for _, f := range strings.FieldsFunc(r.PostFormValue("fields"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
-			fields = append(fields, f)
-		}
+		fields := strings.FieldsFunc(r.PostFormValue("fields"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' })
 		if _, err := s.RequestReturn(r.Context(), p, ingest.ReturnInput{EntryID: entry, Purpose: r.PostFormValue("purpose"), LegalBasis: r.PostFormValue("legal_basis"),
 			Fields: fields, EndDate: r.PostFormValue("end_date")}, httpapi.ClientIP(r)); err != nil {
 			return err
