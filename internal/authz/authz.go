@@ -46,7 +46,7 @@ var RoleNames = map[Role][2]string{
 	PublicUser:        {"社会公众", "Public user"},
 }
 
-// OrgKind is the kind of an organization (SPEC §0).
+// OrgKind is the kind of an organization (docs/requirements.md §0).
 type OrgKind string
 
 const (

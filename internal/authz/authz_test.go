@@ -213,7 +213,7 @@ func TestEveryRoleAndKindIsNamed(t *testing.T) {
 			t.Errorf("org kind %s lacks a name: %q", k, n)
 		}
 	}
-	// SPEC §0 kinds that the directory must offer.
+	// docs/requirements.md §0 kinds that the directory must offer.
 	for _, k := range []authz.OrgKind{authz.KindAuthority, authz.KindAgency, authz.KindUtility, authz.KindOperator, authz.KindAppUnit,
 		authz.KindEnterprise, authz.KindOversight, authz.KindExpertCommittee, authz.KindPlatformService} {
 		if _, ok := authz.OrgKinds[k]; !ok {

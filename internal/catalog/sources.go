@@ -30,7 +30,7 @@ type Source struct {
 	Note       string   `json:"note,omitempty"`
 }
 
-// SeedSources is the registry of SPEC CAT-9 (NM 13, NM 14, NM 15).
+// SeedSources is the registry of CAT-9 (docs/requirements.md) (NM 13, NM 14, NM 15).
 var SeedSources = []Source{
 	{Category: "户籍登记", CategoryEN: "Household registration", Sectors: []string{"public_security"}, Keywords: []string{"户籍", "户口", "常住人口", "暂住", "居住证"}, Basis: "NM 13"},
 	{Category: "婚姻登记", CategoryEN: "Marriage registration", Sectors: []string{"civil_affairs"}, Keywords: []string{"婚姻", "结婚", "离婚"}, Basis: "NM 13"},

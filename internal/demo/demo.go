@@ -1,5 +1,5 @@
 // Package demo loads a believable demo region (演示区域): an autonomous region with two cities
-// and their counties, data authorities at each level, the agencies and utilities of SPEC §0, an
+// and their counties, data authorities at each level, the agencies and utilities of docs/requirements.md §0, an
 // operator, an application unit, oversight bodies, and one user for every role. Each capability
 // adds its own demo data (catalog, loaded data, share requests …) from its own file here.
 package demo

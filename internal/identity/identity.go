@@ -34,7 +34,7 @@ type Region struct {
 	ParentCode string `json:"parent_code,omitempty"`
 }
 
-// Org is an organization of any kind in SPEC §0.
+// Org is an organization of any kind in docs/requirements.md §0.
 type Org struct {
 	ID         string        `json:"id"`
 	Name       string        `json:"name"`

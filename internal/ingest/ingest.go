@@ -1,4 +1,4 @@
-// Package ingest is data aggregation (数据归集/汇聚, SPEC AGG-1 … AGG-6): agencies load the data of
+// Package ingest is data aggregation (数据归集/汇聚, docs/requirements.md AGG-1 … AGG-6): agencies load the data of
 // their catalog entries into the platform by file upload (CSV in UTF-8 or GB18030, XLSX, JSON
 // Lines), by API push (batches idempotent by batch id) or by table pull from a registered source
 // database. Every load is checked field by field (format, check digits, required, enumerations,

@@ -1,4 +1,4 @@
-// Package share is inter-agency data sharing (政务数据共享, SPEC §3 SHR-1 … SHR-12, SEC-2, SEC-4):
+// Package share is inter-agency data sharing (政务数据共享, docs/requirements.md §3, SHR-1 … SHR-12, SEC-2, SEC-4):
 // share requests with their legal deadlines on the working-day calendar, decisions by share
 // type, minimum grants with credentials, the gateway that serves an entry's data through a grant
 // only (field filter, masking, audit, statistics), verification/comparison without revealing

@@ -1,5 +1,5 @@
 -- +goose Up
--- Resource catalog (公共数据资源目录, SPEC CAT-1 … CAT-11).
+-- Resource catalog (公共数据资源目录, docs/requirements.md CAT-1 … CAT-11).
 CREATE TABLE catalog_entries (
     id              TEXT PRIMARY KEY,
     region_code     TEXT NOT NULL,

@@ -1,5 +1,5 @@
 -- +goose Up
--- Aggregation (数据归集, SPEC AGG-1 … AGG-6). Each catalog entry's data lives in its own table
+-- Aggregation (数据归集, docs/requirements.md AGG-1 … AGG-6). Each catalog entry's data lives in its own table
 -- ing_<entry id without hyphens> (one TEXT column per field plus _from/_to version bounds),
 -- created by the ingest service; the tables below hold the bookkeeping.
 
