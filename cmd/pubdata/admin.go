@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -8,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/demo"
 	"pubdata/internal/identity"
@@ -57,15 +62,55 @@ func demoCmd() *cobra.Command {
 
 func auditCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "审计日志 / audit log"}
-	cmd.AddCommand(&cobra.Command{
+	var cpFile, keyFile string
+	verify := &cobra.Command{
 		Use:   "verify",
-		Short: "校验审计日志哈希链 / verify the audit hash chain",
+		Short: "校验审计日志哈希链（--checkpoint：并证明日志仍含签名检查点所覆盖的记录）/ verify the audit hash chain (--checkpoint: and prove the log still holds a signed checkpoint's records)",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var cp audit.Checkpoint
+			var trusted []string
+			if cpFile != "" {
+				// Read the auditor's files before touching the database: a bad file changes nothing.
+				b, err := os.ReadFile(cpFile)
+				if err != nil {
+					return err
+				}
+				if err := json.Unmarshal(b, &cp); err != nil || cp.Size < 1 || cp.Signature == "" {
+					return fmt.Errorf("%s 不是审计检查点文件 / %s is not an audit checkpoint file", cpFile, cpFile)
+				}
+				if keyFile != "" {
+					k, err := readPublicKey(keyFile)
+					if err != nil {
+						return err
+					}
+					trusted = []string{k}
+				}
+			}
 			a, err := openApp(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer a.Close()
+			if cpFile != "" {
+				res, err := a.Audit.VerifyCheckpoint(cmd.Context(), cp, trusted)
+				if errors.Is(err, audit.ErrCheckpointSignature) {
+					return errors.Join(err, exitCode(2)) // a forged checkpoint fails the check
+				}
+				if err != nil {
+					return err
+				}
+				if !res.Prefix {
+					fmt.Printf("审计日志与签名检查点（%d 条记录）不符，第一个异常位置 / the log does not hold the signed checkpoint of %d records; first bad position %d: %s\n", cp.Size, cp.Size, res.BadSeq, res.Reason)
+					return exitCode(2)
+				}
+				fmt.Printf("签名检查点已证实：日志仍含其全部 %d 条记录 / signed checkpoint proven: the log still holds its %d records\n", cp.Size, cp.Size)
+				if !res.Log.OK {
+					fmt.Printf("但检查点之后的记录有异常，位置 / but the records after it are broken at position %d: %s\n", res.BadSeq, res.Reason)
+					return exitCode(2)
+				}
+				fmt.Printf("审计日志完整 / audit chain intact: %d records\n", res.Log.Count)
+				return nil
+			}
 			res, err := a.Audit.Verify(cmd.Context())
 			if err != nil {
 				return err
@@ -77,8 +122,63 @@ func auditCmd() *cobra.Command {
 			fmt.Printf("审计日志完整 / audit chain intact: %d records\n", res.Count)
 			return nil
 		},
-	})
+	}
+	verify.Flags().StringVar(&cpFile, "checkpoint", "", "签名检查点文件（JSON）/ a signed checkpoint file (JSON)")
+	verify.Flags().StringVar(&keyFile, "key", "", "只信任此公钥（PEM 或 base64 DER，默认为平台公布的公钥）/ trust only this public key (PEM or base64 DER; default: the platform's published keys)")
+	cmd.AddCommand(verify)
+
+	var out string
+	checkpoint := &cobra.Command{
+		Use:   "checkpoint",
+		Short: "签发（日志有新增时）并导出最新的签名检查点 / sign a checkpoint (when the log grew) and export the latest one",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := openApp(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			cp, _, err := a.Audit.MakeCheckpoint(cmd.Context())
+			if errors.Is(err, audit.ErrLogRewritten) {
+				return exitCode(2) // MakeCheckpoint logged why; a rewritten log is never signed
+			}
+			if err != nil {
+				return err
+			}
+			if cp.Size == 0 {
+				return audit.ErrNoCheckpoint
+			}
+			b, _ := json.MarshalIndent(cp, "", "  ")
+			b = append(b, '\n')
+			if out == "" || out == "-" {
+				_, err = os.Stdout.Write(b)
+				return err
+			}
+			if err := os.WriteFile(out, b, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "已导出 %d 条记录的签名检查点 / exported the signed checkpoint of %d records: %s\n", cp.Size, cp.Size, out)
+			return nil
+		},
+	}
+	checkpoint.Flags().StringVarP(&out, "output", "o", "", "写入此文件（默认标准输出）/ write to this file (default: standard output)")
+	cmd.AddCommand(checkpoint)
 	return cmd
+}
+
+// readPublicKey reads a public key file: PEM, or the base64 DER the API publishes.
+func readPublicKey(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	if blk, _ := pem.Decode(b); blk != nil {
+		return base64.StdEncoding.EncodeToString(blk.Bytes), nil
+	}
+	s := strings.TrimSpace(string(b))
+	if _, err := base64.StdEncoding.DecodeString(s); err != nil || s == "" {
+		return "", fmt.Errorf("%s 不是公钥文件（PEM 或 base64）/ %s is not a public key file (PEM or base64)", path, path)
+	}
+	return s, nil
 }
 
 func calendarCmd() *cobra.Command {

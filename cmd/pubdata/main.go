@@ -3,7 +3,8 @@
 //	pubdata serve --demo            start on http://127.0.0.1:8080 with an embedded SQLite database
 //	pubdata migrate                 apply database migrations
 //	pubdata demo                    load the demo region
-//	pubdata audit verify            check the audit log's hash chain
+//	pubdata audit verify [--checkpoint FILE]  check the audit log (against a signed checkpoint)
+//	pubdata audit checkpoint -o FILE          sign and export a checkpoint of the audit log
 //	pubdata calendar add|import|list
 //	pubdata user create|list
 //	pubdata validate id-number|credit-code VALUE…

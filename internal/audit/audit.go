@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"hash"
 	"log/slog"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -72,11 +73,17 @@ type Service struct {
 	DB   *db.DB
 	Algo string // "sha256" (default) or "sm3"
 	Now  func() time.Time
+	// SecretKey is the platform secret (app.Config.SecretKey) from which the keys of audit
+	// pseudonyms and the seal of the checkpoint signing key are derived; when empty, a generated
+	// secret is kept in the settings table.
+	SecretKey []byte
 
+	sec   secrets
 	once  sync.Once
 	queue chan *pending
-	sp    atomic.Pointer[spool] // the write-ahead spool, when enabled (embedded backend)
-	busy  atomic.Int64          // requests in progress (Enter/Leave)
+	sp    atomic.Pointer[spool]                // the write-ahead spool, when enabled (embedded backend)
+	fsync atomic.Pointer[func(*os.File) error] // replaces the spool's fdatasync (SetSpoolSync)
+	busy  atomic.Int64                         // requests in progress (Enter/Leave)
 }
 
 // Enter marks the start of work that may log an access (an HTTP request) and Leave its end; the

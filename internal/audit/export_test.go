@@ -34,3 +34,18 @@ func FrameRoundTrip(ev Event, detail string) (Event, string, error) {
 	p, err := decodeFrame(b[frameHeader:])
 	return p.ev, p.detail, err
 }
+
+// ChainHash is the hash a record must carry (for tests that re-hash a tampered chain, as an
+// attacker with write access to the table would).
+func ChainHash(r *Record) string { return chainHash(r) }
+
+// SpoolOpen tells whether the service's spool still takes appends.
+func SpoolOpen(s *Service) bool {
+	sp := s.sp.Load()
+	if sp == nil {
+		return false
+	}
+	sp.wmu.Lock()
+	defer sp.wmu.Unlock()
+	return !sp.closed
+}

@@ -248,7 +248,7 @@ func syncDir(dir string) error {
 // append writes frames (carrying the given number of records) after the last ones and makes
 // them durable. After a failed write or fsync the spool closes (what the file holds is then
 // uncertain) and the service writes to the database directly; the caller's batch goes there too.
-func (sp *spool) append(frames []byte, records int) (spoolPos, error) {
+func (sp *spool) append(frames []byte, records int, sync func(*os.File) error) (spoolPos, error) {
 	sp.wmu.Lock()
 	defer sp.wmu.Unlock()
 	if sp.closed {
@@ -264,7 +264,7 @@ func (sp *spool) append(frames []byte, records int) (spoolPos, error) {
 	if _, err := sp.f.WriteAt(frames, sp.off); err != nil {
 		return spoolPos{}, sp.fail(err)
 	}
-	if err := datasync(sp.f); err != nil {
+	if err := sync(sp.f); err != nil {
 		return spoolPos{}, sp.fail(err)
 	}
 	sp.off += int64(len(frames))
@@ -417,6 +417,18 @@ func (s *Service) replay(ctx context.Context, sp *spool) (int64, error) {
 	return next, nil
 }
 
+// SetSpoolSync replaces the fsync (fdatasync) that makes each spool append durable before Log
+// answers; nil restores it. It is a seam for tests: one that makes the fsync fail (Log must then
+// answer only once the record is in the database, or fail), and one that skips it (which a
+// durability test must catch). Production code never calls it.
+func (s *Service) SetSpoolSync(fn func(f *os.File) error) {
+	if fn == nil {
+		s.fsync.Store(nil)
+		return
+	}
+	s.fsync.Store(&fn)
+}
+
 // logSpooled is the writer's path for one batch when the spool is on.
 func (s *Service) logSpooled(sp *spool, batch []*pending) error {
 	var n int
@@ -432,7 +444,11 @@ func (s *Service) logSpooled(sp *spool, batch []*pending) error {
 		buf = append(buf, p.frame...)
 		recs[i] = p.rec
 	}
-	end, err := sp.append(buf, len(recs))
+	sync := datasync
+	if f := s.fsync.Load(); f != nil {
+		sync = *f
+	}
+	end, err := sp.append(buf, len(recs), sync)
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,25 @@ func (s *statusWriter) Flush() {
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// LogPath is a request path as the logs keep it: the record key of /records/{key} and
+// /lookup/{key} (an ID number, a credit code) is masked, keeping its first 3 and last 2
+// characters, so that access logs never carry a full ID number (SEC-4).
+func LogPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i := 1; i < len(segs); i++ {
+		if segs[i-1] != "records" && segs[i-1] != "lookup" {
+			continue
+		}
+		r := []rune(segs[i])
+		if len(r) > 6 {
+			segs[i] = string(r[:3]) + strings.Repeat("*", len(r)-5) + string(r[len(r)-2:])
+		} else {
+			segs[i] = strings.Repeat("*", len(r))
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
 // Middleware wraps the whole server: panic recovery (the error shape, never a stack trace to the
 // client), structured access logs, metrics, security headers, caller resolution (session cookie
 // or bearer token) and the CSRF check on every state-changing request made with a cookie.
@@ -72,7 +91,7 @@ func Middleware(a *app.App, secure bool, next http.Handler) http.Handler {
 		defer a.Audit.Leave()
 		defer func() {
 			if rec := recover(); rec != nil {
-				slog.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
+				slog.Error("panic", "path", LogPath(r.URL.Path), "panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
 				if !sw.wrote {
 					Fail(sw, r, apperr.Internal)
 				}
@@ -84,7 +103,7 @@ func Middleware(a *app.App, secure bool, next http.Handler) http.Handler {
 			reqTotal.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 			reqDur.WithLabelValues(route).Observe(time.Since(start).Seconds())
 			if !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
-				slog.Info("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds(), "ip", ClientIP(r))
+				slog.Info("http", "method", r.Method, "path", LogPath(r.URL.Path), "status", sw.status, "ms", time.Since(start).Milliseconds(), "ip", ClientIP(r))
 			}
 		}()
 		h := sw.Header()

@@ -79,7 +79,7 @@ func Fail(w http.ResponseWriter, r *http.Request, err error) {
 		e.Status = http.StatusInternalServerError
 	}
 	if e.Status >= 500 {
-		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		slog.Error("request failed", "method", r.Method, "path", LogPath(r.URL.Path), "err", err)
 	}
 	JSON(w, e.Status, ErrorBody{Error: e})
 }

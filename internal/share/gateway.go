@@ -265,9 +265,11 @@ func (s *Service) refuse(ctx context.Context, p *authz.Principal, ip, action str
 	return cause
 }
 
-// keyRef is how a looked-up key is kept in the audit log: masked for reading, hashed for
-// tracing a data subject's accesses (a subject's own key hashes to the same value).
-func keyRef(key string) map[string]any {
+// keyRef is how a looked-up key is kept in the audit log: masked for reading, and as a keyed
+// hash (audit pseudonym, HMAC under the platform secret) for tracing a data subject's accesses —
+// a subject's own key maps to the same value, and unlike a plain hash it cannot be reversed by
+// trying every ID number.
+func (s *Service) keyRef(ctx context.Context, key string) (map[string]any, error) {
 	r := []rune(key)
 	shown := key
 	if len(r) > 6 {
@@ -275,7 +277,8 @@ func keyRef(key string) map[string]any {
 	} else {
 		shown = strings.Repeat("*", len(r))
 	}
-	return map[string]any{"key": shown, "key_sha256": mask.Hash(key)}
+	ref, err := s.Audit.Pseudonym(ctx, key)
+	return map[string]any{"key": shown, "key_hmac": ref}, err
 }
 
 // dataErr passes the data source's own user-facing errors (e.g. an entry without a key cannot
@@ -370,7 +373,10 @@ func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string
 	if err != nil {
 		return Out{}, s.refuse(ctx, p, ip, "lookup", pl, dataErr(err))
 	}
-	d := keyRef(key)
+	d, err := s.keyRef(ctx, key)
+	if err != nil {
+		return Out{}, err
+	}
 	d["found"] = len(recs) > 0
 	if len(recs) > 1 {
 		d["records"] = len(recs)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -132,6 +133,22 @@ func TestGatewayLookupFieldsAndMasking(t *testing.T) {
 			if strings.Contains(rec.DetailJSON, p0[0]) || strings.Contains(rec.DetailJSON, p0[5]) {
 				t.Fatalf("audit detail holds a clear key: %s", rec.DetailJSON)
 			}
+		}
+		// The key is kept as the platform's keyed hash (HMAC), which the plain SHA-256 of a
+		// guessed ID number does not find (SEC-4).
+		ref, err := a.Audit.Pseudonym(ctx, p0[0])
+		must(t, err)
+		traced := 0
+		for _, rec := range recs {
+			if strings.Contains(rec.DetailJSON, mask.Hash(p0[0])) || strings.Contains(rec.DetailJSON, "key_sha256") {
+				t.Fatalf("audit detail holds a plain hash of the key: %s", rec.DetailJSON)
+			}
+			if rec.Detail["key_hmac"] == ref {
+				traced++
+			}
+		}
+		if traced == 0 {
+			t.Fatal("the looked-up key's pseudonym is not in the audit detail")
 		}
 		// Per-grant statistics.
 		st, err := a.Share.Stats(ctx, who(t, a, "civil"), r.GrantID)
@@ -639,4 +656,37 @@ func (h *hookWriter) Write(b []byte) (int, error) {
 		h.first()
 	}
 	return h.w.Write(b)
+}
+
+// An answer never precedes a durable record (SEC-4): with the audit spool's fsync failing, a
+// lookup answers only once its record is committed to the database, and when that fails too the
+// caller gets an error and no data. The spool exists on the embedded backend only.
+func TestGatewayAnswersOnlyAfterDurableAudit(t *testing.T) {
+	d := testutil.SQLite(t)
+	a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+	loadPopulation(t, a)
+	_, gp, _ := grantFor(t, a, "低保户籍核对", share.KindData, []string{"citizen_id", "name"}, nil, share.ModeAPI)
+	must(t, a.Audit.Flush(ctx))
+	rows := func() int {
+		var n int
+		must(t, d.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'share.gateway.lookup'").Scan(&n))
+		return n
+	}
+	a.Audit.SetSpoolSync(func(*os.File) error { return errors.New("injected: fsync failed") })
+	defer a.Audit.SetSpoolSync(nil)
+	before := rows()
+	out, err := a.Share.Lookup(ctx, gp, "127.0.0.1", person(2)[0])
+	must(t, err)
+	if len(out.Values) == 0 || rows() != before+1 { // read at once: no flush, no wait
+		t.Fatalf("answered with %d lookup records in the table, want %d", rows(), before+1)
+	}
+	// The database refuses the record too: no answer, no data.
+	_, err = d.ExecContext(ctx, "ALTER TABLE audit_log RENAME TO audit_log_away")
+	must(t, err)
+	out, err = a.Share.Lookup(ctx, gp, "127.0.0.1", person(3)[0])
+	_, rerr := d.ExecContext(ctx, "ALTER TABLE audit_log_away RENAME TO audit_log")
+	must(t, rerr)
+	if err == nil || len(out.Values) != 0 {
+		t.Fatalf("a lookup whose audit record is not durable answered: %v %v", out.Values, err)
+	}
 }
