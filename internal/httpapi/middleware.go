@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
@@ -63,21 +64,75 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // LogPath is a request path as the logs keep it: the record key of /records/{key} and
 // /lookup/{key} (an ID number, a credit code) is masked, keeping its first 3 and last 2
-// characters, so that access logs never carry a full ID number (SEC-4).
+// characters, so that access logs never carry a full ID number (SEC-4). Other paths are
+// returned as they are, without a copy; a masked one costs one allocation (every gateway call).
 func LogPath(p string) string {
-	segs := strings.Split(p, "/")
-	for i := 1; i < len(segs); i++ {
-		if segs[i-1] != "records" && segs[i-1] != "lookup" {
+	var b strings.Builder
+	last := 0 // p[:last] is in b
+	for i := 0; i < len(p); {
+		k := strings.IndexByte(p[i:], '/')
+		if k < 0 {
+			break
+		}
+		start := i + k + 1 // a segment starts here
+		seg := p[i : i+k]
+		i = start
+		if seg != "records" && seg != "lookup" {
 			continue
 		}
-		r := []rune(segs[i])
-		if len(r) > 6 {
-			segs[i] = string(r[:3]) + strings.Repeat("*", len(r)-5) + string(r[len(r)-2:])
+		end := strings.IndexByte(p[start:], '/')
+		if end < 0 {
+			end = len(p)
 		} else {
-			segs[i] = strings.Repeat("*", len(r))
+			end += start
 		}
+		if b.Len() == 0 {
+			b.Grow(len(p))
+		}
+		b.WriteString(p[last:start])
+		n := utf8.RuneCountInString(p[start:end])
+		if n > 6 {
+			head := firstRunesEnd(p[start:end], 3)
+			tail := lastRunesStart(p[start:end], 2)
+			b.WriteString(p[start : start+head])
+			stars(&b, n-5)
+			b.WriteString(p[start+tail : end])
+		} else {
+			stars(&b, n)
+		}
+		last, i = end, end
 	}
-	return strings.Join(segs, "/")
+	if last == 0 {
+		return p
+	}
+	b.WriteString(p[last:])
+	return b.String()
+}
+
+func stars(b *strings.Builder, n int) {
+	for ; n > 0; n-- {
+		b.WriteByte('*')
+	}
+}
+
+// firstRunesEnd returns the byte offset where the first n runes of s end.
+func firstRunesEnd(s string, n int) int {
+	w := 0
+	for c := 0; c < n && w < len(s); c++ {
+		_, sz := utf8.DecodeRuneInString(s[w:])
+		w += sz
+	}
+	return w
+}
+
+// lastRunesStart returns the byte offset where the last n runes of s begin.
+func lastRunesStart(s string, n int) int {
+	w := len(s)
+	for c := 0; c < n && w > 0; c++ {
+		_, sz := utf8.DecodeLastRuneInString(s[:w])
+		w -= sz
+	}
+	return w
 }
 
 // Middleware wraps the whole server: panic recovery (the error shape, never a stack trace to the
