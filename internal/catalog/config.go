@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
+	"pubdata/internal/vocab"
 )
 
 // GradeDef is one grade of the region's grading scheme (分级方案). Levels lists the sensitivity
@@ -44,11 +45,7 @@ type Config struct {
 // GB/T 43697-2024), the base-resource and common subject topics, 5 and 15 working days.
 func DefaultConfig() Config {
 	return Config{
-		Grades: []GradeDef{
-			{Code: GradeCore, Name: "核心数据", NameEN: "Core data"},
-			{Code: GradeImportant, Name: "重要数据", NameEN: "Important data"},
-			{Code: GradeGeneral, Name: "一般数据", NameEN: "General data", Levels: []int{1, 2, 3, 4}},
-		},
+		Grades: defaultGrades(),
 		Topics: []Topic{
 			{"01", AttrBase, "人口基础信息", "Population"},
 			{"02", AttrBase, "法人单位基础信息", "Legal entities"},
@@ -68,6 +65,15 @@ func DefaultConfig() Config {
 		},
 		ReviewDays: 5, UpdateDays: 15, RemindBefore: 2, ReassessMonths: 12,
 	}
+}
+
+// defaultGrades is the national grade table (vocab.Grades) as a grading scheme.
+func defaultGrades() []GradeDef {
+	out := make([]GradeDef, 0, len(vocab.Grades))
+	for _, g := range vocab.Grades {
+		out = append(out, GradeDef{Code: g.Code, Name: g.ZH, NameEN: g.EN, Levels: slices.Clone(g.Levels)})
+	}
+	return out
 }
 
 const configKey = "catalog.config"

@@ -3,6 +3,8 @@
 // Every later capability (aggregation, sharing, opening, products) hangs on an Entry.
 package catalog
 
+import "pubdata/internal/vocab"
+
 // DataForm is how a resource is held: 库表 table, 接口 API or 文件 file (CAT-2).
 type DataForm string
 
@@ -12,41 +14,42 @@ const (
 	FormFile  DataForm = "file"
 )
 
-// ShareType is the share attribute (共享属性, CAT-3).
-type ShareType string
+// ShareType is the share attribute (共享属性, CAT-3); the codes and labels live in vocab.
+type ShareType = vocab.ShareType
 
 const (
-	ShareUnconditional ShareType = "unconditional" // 无条件共享
-	ShareConditional   ShareType = "conditional"   // 有条件共享
-	ShareNone          ShareType = "none"          // 不予共享
+	ShareUnconditional = vocab.ShareUnconditional // 无条件共享
+	ShareConditional   = vocab.ShareConditional   // 有条件共享
+	ShareNone          = vocab.ShareNone          // 不予共享
 )
 
-// OpenType is the open attribute (开放属性, CAT-4).
-type OpenType string
+// OpenType is the open attribute (开放属性, CAT-4); the codes and labels live in vocab.
+type OpenType = vocab.OpenType
 
 const (
-	OpenUnconditional OpenType = "unconditional" // 无条件开放
-	OpenConditional   OpenType = "conditional"   // 有条件开放
-	OpenNone          OpenType = "none"          // 不予开放
+	OpenUnconditional = vocab.OpenUnconditional // 无条件开放
+	OpenConditional   = vocab.OpenConditional   // 有条件开放
+	OpenNone          = vocab.OpenNone          // 不予开放
 )
 
-// FieldKind tells validation, quality rules and masking what a data item holds.
-type FieldKind string
+// FieldKind tells validation, quality rules and masking what a data item holds. The kinds,
+// their labels and every rule keyed by them are one table: vocab.Kinds.
+type FieldKind = vocab.Kind
 
 const (
-	KindCitizenID  FieldKind = "citizen_id"  // 公民身份号码 GB 11643
-	KindCreditCode FieldKind = "credit_code" // 统一社会信用代码 GB 32100
-	KindPhone      FieldKind = "phone"
-	KindName       FieldKind = "name"
-	KindAddress    FieldKind = "address"
-	KindDate       FieldKind = "date"
-	KindRegionCode FieldKind = "region_code" // GB/T 2260
-	KindEnum       FieldKind = "enum"
-	KindBankCard   FieldKind = "bank_card"
-	KindEmail      FieldKind = "email"
-	KindText       FieldKind = "text" // free text
-	KindNumber     FieldKind = "number"
-	KindOther      FieldKind = "other"
+	KindCitizenID  = vocab.KindCitizenID  // 公民身份号码 GB 11643
+	KindCreditCode = vocab.KindCreditCode // 统一社会信用代码 GB 32100
+	KindPhone      = vocab.KindPhone
+	KindName       = vocab.KindName
+	KindAddress    = vocab.KindAddress
+	KindDate       = vocab.KindDate
+	KindRegionCode = vocab.KindRegionCode // GB/T 2260
+	KindEnum       = vocab.KindEnum
+	KindBankCard   = vocab.KindBankCard
+	KindEmail      = vocab.KindEmail
+	KindText       = vocab.KindText // free text
+	KindNumber     = vocab.KindNumber
+	KindOther      = vocab.KindOther
 )
 
 // FieldType is the storage type of a data item.
@@ -87,13 +90,14 @@ type Field struct {
 }
 
 // Grade is the national data level (GB/T 43697-2024): core, important, general; general data
-// has a finer sensitivity Level 1–4 (L1 not sensitive … L4 sensitive). Configurable per region.
-type Grade string
+// has a finer sensitivity Level 1–4 (L1 not sensitive … L4 sensitive). Configurable per region;
+// the national codes and labels live in vocab.
+type Grade = vocab.Grade
 
 const (
-	GradeCore      Grade = "core"      // 核心数据
-	GradeImportant Grade = "important" // 重要数据
-	GradeGeneral   Grade = "general"   // 一般数据
+	GradeCore      = vocab.GradeCore      // 核心数据
+	GradeImportant = vocab.GradeImportant // 重要数据
+	GradeGeneral   = vocab.GradeGeneral   // 一般数据
 )
 
 // Frequency is the declared update frequency (更新周期).

@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/vocab"
 )
 
 // Search (CAT-11) runs on an in-memory inverted index kept by each node and brought up to date
@@ -740,20 +742,38 @@ func (s *Service) FacetLabel(ctx context.Context, cfg Config, key, val string) (
 // EnumNames gives the Chinese and English names of the catalog's enumerations, by field key.
 var EnumNames = map[string]map[string][2]string{
 	"resource_attr": {AttrBase: {"基础信息资源", "Base resources"}, AttrSubject: {"主题信息资源", "Subject resources"}, AttrDepartment: {"部门信息资源", "Departmental resources"}},
-	"share_type":    {string(ShareUnconditional): {"无条件共享", "Unconditional share"}, string(ShareConditional): {"有条件共享", "Conditional share"}, string(ShareNone): {"不予共享", "Not shared"}},
-	"open_type":     {string(OpenUnconditional): {"无条件开放", "Open"}, string(OpenConditional): {"有条件开放", "Conditionally open"}, string(OpenNone): {"不予开放", "Not open"}},
 	"update_frequency": {string(FreqRealtime): {"实时", "Real-time"}, string(FreqDaily): {"每日", "Daily"}, string(FreqWeekly): {"每周", "Weekly"},
 		string(FreqMonthly): {"每月", "Monthly"}, string(FreqQuarterly): {"每季度", "Quarterly"}, string(FreqYearly): {"每年", "Yearly"}, string(FreqIrregular): {"不定期", "Irregular"}},
 	"data_form":   {string(FormTable): {"库表", "Table"}, string(FormAPI): {"接口", "API"}, string(FormFile): {"文件", "File"}},
 	"open_reason": {ReasonTradeSecret: {"商业秘密", "Trade secret"}, ReasonPrivacy: {"个人隐私", "Personal privacy"}, ReasonLegalBar: {"法律法规禁止", "Legal bar"}},
-	"kind": {string(KindCitizenID): {"公民身份号码", "Citizen ID"}, string(KindCreditCode): {"统一社会信用代码", "Credit code"}, string(KindPhone): {"电话号码", "Phone"},
-		string(KindName): {"姓名", "Person name"}, string(KindAddress): {"地址", "Address"}, string(KindDate): {"日期", "Date"}, string(KindRegionCode): {"行政区划代码", "Region code"},
-		string(KindEnum): {"枚举", "Enumeration"}, string(KindBankCard): {"银行卡号", "Bank card"}, string(KindEmail): {"电子邮箱", "Email"}, string(KindText): {"文本", "Text"},
-		string(KindNumber): {"数值", "Number"}, string(KindOther): {"其他", "Other"}},
 	"type": {string(TypeString): {"字符串", "String"}, string(TypeInteger): {"整数", "Integer"}, string(TypeDecimal): {"小数", "Decimal"}, string(TypeDate): {"日期", "Date"},
 		string(TypeTime): {"日期时间", "Date-time"}, string(TypeBool): {"布尔", "Boolean"}},
 	"status": {string(StatusDraft): {"草稿", "Draft"}, string(StatusSubmitted): {"待审核", "Submitted"}, string(StatusPublished): {"已发布", "Published"},
 		string(StatusReturned): {"已退回", "Returned"}, string(StatusWithdrawn): {"已下线", "Withdrawn"}, string(StatusWithdrawing): {"下线待审核", "Withdrawal pending"}},
+}
+
+// The share type, open type, kind and grade names come from their vocab tables.
+func init() {
+	EnumNames["share_type"] = map[string][2]string{}
+	for _, d := range vocab.ShareTypes {
+		EnumNames["share_type"][string(d.Code)] = [2]string{d.ZH, d.EN}
+	}
+	EnumNames["open_type"] = map[string][2]string{}
+	for _, d := range vocab.OpenTypes {
+		EnumNames["open_type"][string(d.Code)] = [2]string{d.ZH, d.EN}
+	}
+	EnumNames["kind"] = map[string][2]string{}
+	for _, d := range vocab.Kinds {
+		EnumNames["kind"][string(d.Code)] = [2]string{d.ZH, d.EN}
+	}
+	EnumNames["grade"] = map[string][2]string{} // the national grades; a region's scheme may add more
+	for _, d := range vocab.Grades {
+		EnumNames["grade"][string(d.Code)] = [2]string{d.ZH, d.EN}
+	}
+	EnumNames["level"] = map[string][2]string{}
+	for _, d := range vocab.Levels {
+		EnumNames["level"][strconv.Itoa(d.Level)] = [2]string{d.ZH, d.EN}
+	}
 }
 
 // RawIndexCount is the benchmark baseline (bench/catalog): the posting-list intersection of a

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"pubdata/internal/apperr"
+	"pubdata/internal/vocab"
 )
 
 var (
@@ -17,11 +18,11 @@ var (
 
 var (
 	allForms     = []DataForm{FormTable, FormAPI, FormFile}
-	allShare     = []ShareType{ShareUnconditional, ShareConditional, ShareNone}
-	allOpen      = []OpenType{OpenUnconditional, OpenConditional, OpenNone}
+	allShare     = vocab.ShareTypeCodes()
+	allOpen      = vocab.OpenTypeCodes()
 	allFreq      = []Frequency{FreqRealtime, FreqDaily, FreqWeekly, FreqMonthly, FreqQuarterly, FreqYearly, FreqIrregular}
 	allAttrs     = []string{AttrBase, AttrSubject, AttrDepartment}
-	allKinds     = []FieldKind{KindCitizenID, KindCreditCode, KindPhone, KindName, KindAddress, KindDate, KindRegionCode, KindEnum, KindBankCard, KindEmail, KindText, KindNumber, KindOther}
+	allKinds     = vocab.KindCodes()
 	allTypes     = []FieldType{TypeString, TypeInteger, TypeDecimal, TypeDate, TypeTime, TypeBool}
 	allModes     = []string{"api", "table", "file", "offline"}
 	openReasons  = []string{ReasonTradeSecret, ReasonPrivacy, ReasonLegalBar}
@@ -104,11 +105,7 @@ func safeToOpen(e *Entry) bool {
 		return false
 	}
 	for _, f := range e.Fields {
-		if f.Sensitivity >= 3 {
-			return false
-		}
-		switch f.Kind {
-		case KindCitizenID, KindPhone, KindBankCard, KindName, KindAddress, KindEmail:
+		if f.Sensitivity >= 3 || !f.Kind.OpenSafe() {
 			return false
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"pubdata/internal/catalog"
 	"pubdata/internal/mask"
 	"pubdata/internal/validate"
+	"pubdata/internal/vocab"
 )
 
 // Built-in rule names (stable: they appear in reports, the API and correction tasks).
@@ -87,11 +88,9 @@ func newChecker(e *catalog.Entry, regions map[string]bool, extra []RowRule, rep 
 		fc.isBool = f.Type == catalog.TypeBool
 		fc.isRegion = f.Kind == catalog.KindRegionCode
 		fc.birth = fc.isDate && (strings.Contains(f.Name, "birth") || strings.Contains(f.Label, "出生"))
-		switch f.Kind {
-		case catalog.KindCitizenID, catalog.KindCreditCode, catalog.KindPhone, catalog.KindRegionCode,
-			catalog.KindBankCard, catalog.KindEmail, catalog.KindNumber:
-			fc.fmtKind = true
-		}
+		// The kind's load-time check (vocab.Kinds); dates are parsed by the date path below.
+		chk := f.Kind.CheckRule()
+		fc.fmtKind = chk != vocab.CheckNone && chk != vocab.CheckDate
 		c.fields = append(c.fields, fc)
 	}
 	return c

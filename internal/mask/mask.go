@@ -15,7 +15,7 @@ import (
 	"encoding/hex"
 	"strings"
 
-	"pubdata/internal/catalog"
+	"pubdata/internal/vocab"
 )
 
 // Masking methods for Rule.Method.
@@ -35,7 +35,7 @@ const DefaultMaskChar = '*'
 // Rule says how to desensitize values of one field kind (脱敏规则). An unknown Method redacts
 // (fail closed).
 type Rule struct {
-	Kind     catalog.FieldKind
+	Kind     vocab.Kind
 	Method   string
 	KeepHead int  // partial: runes kept at the start; tail: fallback head when no division is recognized; email: runes of the local part kept
 	KeepTail int  // partial: runes kept at the end
@@ -43,33 +43,43 @@ type Rule struct {
 }
 
 // Rules maps field kinds to their rule; kinds without a rule are left unchanged.
-type Rules map[catalog.FieldKind]Rule
+type Rules map[vocab.Kind]Rule
 
-// DefaultRules returns the common national practice: citizen ID keeps the first 6 and last 4
-// characters, mobile 3+4, name the surname, bank card the last 4 digits, address down to the
-// district or county, credit code the first 8 and the check character, e-mail the first character
-// and the domain, and free text is fully redacted. Other kinds are unchanged. The result is a new
-// map the caller may edit (per region or grade).
+// ByID implements the masking rule ids the kind table (vocab.Kinds) names: the common national
+// practice — citizen ID keeps the first 6 and last 4 characters, mobile 3+4, name the surname,
+// bank card the last 4 digits, address down to the district or county, credit code the first 8
+// and the check character, e-mail the first character and the domain, free text fully redacted.
+// A new rule id in the table needs its entry here (TestEveryKindHasItsRule).
+var ByID = map[string]Rule{
+	vocab.MaskID64:       {Method: MethodPartial, KeepHead: 6, KeepTail: 4},
+	vocab.MaskCredit81:   {Method: MethodPartial, KeepHead: 8, KeepTail: 1},
+	vocab.MaskPhone34:    {Method: MethodPartial, KeepHead: 3, KeepTail: 4},
+	vocab.MaskSurname:    {Method: MethodSurname},
+	vocab.MaskAddress:    {Method: MethodTail, KeepHead: 6},
+	vocab.MaskCardTail4:  {Method: MethodPartial, KeepTail: 4},
+	vocab.MaskEmailLocal: {Method: MethodEmail, KeepHead: 1},
+	vocab.MaskRedact:     {Method: MethodRedact},
+}
+
+// DefaultRules returns each kind's default rule as the kind table names it (ByID); kinds with
+// vocab.MaskNone are left unchanged. The result is a new map the caller may edit (per region or
+// grade).
 func DefaultRules() Rules {
 	rs := Rules{}
-	for _, r := range []Rule{
-		{Kind: catalog.KindCitizenID, Method: MethodPartial, KeepHead: 6, KeepTail: 4},
-		{Kind: catalog.KindPhone, Method: MethodPartial, KeepHead: 3, KeepTail: 4},
-		{Kind: catalog.KindName, Method: MethodSurname},
-		{Kind: catalog.KindBankCard, Method: MethodPartial, KeepTail: 4},
-		{Kind: catalog.KindAddress, Method: MethodTail, KeepHead: 6},
-		{Kind: catalog.KindCreditCode, Method: MethodPartial, KeepHead: 8, KeepTail: 1},
-		{Kind: catalog.KindEmail, Method: MethodEmail, KeepHead: 1},
-		{Kind: catalog.KindText, Method: MethodRedact},
-	} {
+	for _, d := range vocab.Kinds {
+		r, ok := ByID[d.Mask]
+		if !ok {
+			continue // vocab.MaskNone (an unknown id fails TestEveryKindHasItsRule)
+		}
+		r.Kind = d.Code
 		r.MaskChar = DefaultMaskChar
-		rs[r.Kind] = r
+		rs[d.Code] = r
 	}
 	return rs
 }
 
 // Value masks v with the rule for kind, or returns v unchanged if there is none.
-func (rs Rules) Value(kind catalog.FieldKind, v string) string {
+func (rs Rules) Value(kind vocab.Kind, v string) string {
 	r, ok := rs[kind]
 	if !ok {
 		return v

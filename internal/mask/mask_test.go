@@ -5,64 +5,64 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"pubdata/internal/catalog"
+	"pubdata/internal/vocab"
 )
 
 func TestDefaultRules(t *testing.T) {
 	rs := DefaultRules()
 	tests := []struct {
-		kind     catalog.FieldKind
+		kind     vocab.Kind
 		in, want string
 	}{
-		{catalog.KindCitizenID, "15010219850607123X", "150102********123X"},
-		{catalog.KindCitizenID, "11010519491231002x", "110105********002x"},
-		{catalog.KindCitizenID, "12345", "*****"},
-		{catalog.KindCitizenID, "1234567890", "**********"}, // 6+4 keeps everything: mask all
-		{catalog.KindPhone, "13812345678", "138****5678"},
-		{catalog.KindPhone, "0471-1234567", "047*****4567"},
-		{catalog.KindPhone, "1234567", "*******"},
-		{catalog.KindName, "张三", "张*"},
-		{catalog.KindName, "张三丰", "张**"},
-		{catalog.KindName, "欧阳娜娜", "欧阳**"},
-		{catalog.KindName, "欧阳修", "欧阳*"},
-		{catalog.KindName, "诸葛亮", "诸葛*"},
-		{catalog.KindName, "欧阳", "欧*"}, // surname alone: keep one rune only
-		{catalog.KindName, "张", "*"},
-		{catalog.KindName, "阿卜杜拉·买买提", "阿*******"},
-		{catalog.KindName, "John Smith", "J*********"},
-		{catalog.KindBankCard, "6222020200000000006", "***************0006"},
-		{catalog.KindBankCard, "0006", "****"},
-		{catalog.KindCreditCode, "91350100M000100Y43", "91350100*********3"},
-		{catalog.KindEmail, "zhangsan@example.com", "z*******@example.com"},
-		{catalog.KindEmail, "a@b.cn", "*@b.cn"},
-		{catalog.KindEmail, "@b.cn", "*****"},
-		{catalog.KindEmail, "not-an-email", "n***********"},
-		{catalog.KindText, "患者主诉头痛三天", "***"},
-		{catalog.KindText, "x", "***"},
-		{catalog.KindAddress, "北京市朝阳区建国路88号", "北京市朝阳区******"},
-		{catalog.KindAddress, "内蒙古自治区呼和浩特市新城区锡林郭勒北路12号", "内蒙古自治区呼和浩特市新城区*********"},
-		{catalog.KindAddress, "浙江省杭州市西湖区文三路90号", "浙江省杭州市西湖区******"},
-		{catalog.KindAddress, "河北省石家庄市正定县正定镇常山路1号", "河北省石家庄市正定县********"},
-		{catalog.KindAddress, "广东省东莞市南城街道鸿福路1号", "广东省东莞市*********"},
-		{catalog.KindAddress, "浙江省金华市义乌市稠城街道1号", "浙江省金华市义乌市******"},
-		{catalog.KindAddress, "内蒙古自治区锡林郭勒盟正蓝旗上都镇", "内蒙古自治区锡林郭勒盟正蓝旗***"},
-		{catalog.KindAddress, "吉林省延边朝鲜族自治州延吉市河南街", "吉林省延边朝鲜族自治州延吉市***"},
-		{catalog.KindAddress, "山东省济南市市中区经十路", "山东省济南市市中区***"},
-		{catalog.KindAddress, "吉林省长春市红旗街1号", "吉林省长春市*****"},
-		{catalog.KindAddress, "杭州市西湖区某某小区3幢", "杭州市西湖区******"},
-		{catalog.KindAddress, "杭州市某某小区3幢", "杭州市******"},
-		{catalog.KindAddress, "香港特别行政区中西区皇后大道中1号", "香港特别行政区中西区*******"},
-		{catalog.KindAddress, "北京市朝阳区", "北京市***"},                 // divisions only: the last one is hidden too
-		{catalog.KindAddress, "北京市", "北**"},                       // fallback: half
-		{catalog.KindAddress, "建国路88号院", "建国路****"},               // no division: keep min(6, half)
-		{catalog.KindAddress, "某某某某某某某某某某某某某某", "某某某某某某********"}, // no division: keep 6
-		{catalog.KindAddress, "路", "*"},
-		{catalog.KindDate, "1985-06-07", "1985-06-07"},
-		{catalog.KindRegionCode, "150102", "150102"},
-		{catalog.KindNumber, "42", "42"},
-		{catalog.KindOther, "x", "x"},
-		{catalog.KindCitizenID, "", ""},
-		{catalog.KindText, "", ""},
+		{vocab.KindCitizenID, "15010219850607123X", "150102********123X"},
+		{vocab.KindCitizenID, "11010519491231002x", "110105********002x"},
+		{vocab.KindCitizenID, "12345", "*****"},
+		{vocab.KindCitizenID, "1234567890", "**********"}, // 6+4 keeps everything: mask all
+		{vocab.KindPhone, "13812345678", "138****5678"},
+		{vocab.KindPhone, "0471-1234567", "047*****4567"},
+		{vocab.KindPhone, "1234567", "*******"},
+		{vocab.KindName, "张三", "张*"},
+		{vocab.KindName, "张三丰", "张**"},
+		{vocab.KindName, "欧阳娜娜", "欧阳**"},
+		{vocab.KindName, "欧阳修", "欧阳*"},
+		{vocab.KindName, "诸葛亮", "诸葛*"},
+		{vocab.KindName, "欧阳", "欧*"}, // surname alone: keep one rune only
+		{vocab.KindName, "张", "*"},
+		{vocab.KindName, "阿卜杜拉·买买提", "阿*******"},
+		{vocab.KindName, "John Smith", "J*********"},
+		{vocab.KindBankCard, "6222020200000000006", "***************0006"},
+		{vocab.KindBankCard, "0006", "****"},
+		{vocab.KindCreditCode, "91350100M000100Y43", "91350100*********3"},
+		{vocab.KindEmail, "zhangsan@example.com", "z*******@example.com"},
+		{vocab.KindEmail, "a@b.cn", "*@b.cn"},
+		{vocab.KindEmail, "@b.cn", "*****"},
+		{vocab.KindEmail, "not-an-email", "n***********"},
+		{vocab.KindText, "患者主诉头痛三天", "***"},
+		{vocab.KindText, "x", "***"},
+		{vocab.KindAddress, "北京市朝阳区建国路88号", "北京市朝阳区******"},
+		{vocab.KindAddress, "内蒙古自治区呼和浩特市新城区锡林郭勒北路12号", "内蒙古自治区呼和浩特市新城区*********"},
+		{vocab.KindAddress, "浙江省杭州市西湖区文三路90号", "浙江省杭州市西湖区******"},
+		{vocab.KindAddress, "河北省石家庄市正定县正定镇常山路1号", "河北省石家庄市正定县********"},
+		{vocab.KindAddress, "广东省东莞市南城街道鸿福路1号", "广东省东莞市*********"},
+		{vocab.KindAddress, "浙江省金华市义乌市稠城街道1号", "浙江省金华市义乌市******"},
+		{vocab.KindAddress, "内蒙古自治区锡林郭勒盟正蓝旗上都镇", "内蒙古自治区锡林郭勒盟正蓝旗***"},
+		{vocab.KindAddress, "吉林省延边朝鲜族自治州延吉市河南街", "吉林省延边朝鲜族自治州延吉市***"},
+		{vocab.KindAddress, "山东省济南市市中区经十路", "山东省济南市市中区***"},
+		{vocab.KindAddress, "吉林省长春市红旗街1号", "吉林省长春市*****"},
+		{vocab.KindAddress, "杭州市西湖区某某小区3幢", "杭州市西湖区******"},
+		{vocab.KindAddress, "杭州市某某小区3幢", "杭州市******"},
+		{vocab.KindAddress, "香港特别行政区中西区皇后大道中1号", "香港特别行政区中西区*******"},
+		{vocab.KindAddress, "北京市朝阳区", "北京市***"},                 // divisions only: the last one is hidden too
+		{vocab.KindAddress, "北京市", "北**"},                       // fallback: half
+		{vocab.KindAddress, "建国路88号院", "建国路****"},               // no division: keep min(6, half)
+		{vocab.KindAddress, "某某某某某某某某某某某某某某", "某某某某某某********"}, // no division: keep 6
+		{vocab.KindAddress, "路", "*"},
+		{vocab.KindDate, "1985-06-07", "1985-06-07"},
+		{vocab.KindRegionCode, "150102", "150102"},
+		{vocab.KindNumber, "42", "42"},
+		{vocab.KindOther, "x", "x"},
+		{vocab.KindCitizenID, "", ""},
+		{vocab.KindText, "", ""},
 	}
 	for _, tt := range tests {
 		if got := rs.Value(tt.kind, tt.in); got != tt.want {
@@ -73,8 +73,8 @@ func TestDefaultRules(t *testing.T) {
 
 func TestDefaultRulesIsACopy(t *testing.T) {
 	a := DefaultRules()
-	a[catalog.KindPhone] = Rule{Kind: catalog.KindPhone, Method: MethodKeep}
-	if DefaultRules()[catalog.KindPhone].Method != MethodPartial {
+	a[vocab.KindPhone] = Rule{Kind: vocab.KindPhone, Method: MethodKeep}
+	if DefaultRules()[vocab.KindPhone].Method != MethodPartial {
 		t.Error("editing one DefaultRules result changed another")
 	}
 }
@@ -128,7 +128,27 @@ func TestRuneSafe(t *testing.T) {
 			}
 		}
 	}
-	if got := DefaultRules().Value(catalog.KindPhone, strings.Repeat("电", 11)); got != "电电电****电电电电" {
+	if got := DefaultRules().Value(vocab.KindPhone, strings.Repeat("电", 11)); got != "电电电****电电电电" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// Every row of the kind table names a masking rule this package implements (or none), so a kind
+// added to vocab without its rule fails here.
+func TestEveryKindHasItsRule(t *testing.T) {
+	rs := DefaultRules()
+	for _, d := range vocab.Kinds {
+		if d.Mask == vocab.MaskNone {
+			if _, ok := rs[d.Code]; ok {
+				t.Errorf("kind %s: no masking rule expected", d.Code)
+			}
+			continue
+		}
+		if _, ok := ByID[d.Mask]; !ok {
+			t.Errorf("kind %s names masking rule %q, which package mask does not implement", d.Code, d.Mask)
+		}
+		if got := rs.Value(d.Code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"); got == "ABCDEFGHIJKLMNOPQRSTUVWXYZ" {
+			t.Errorf("kind %s: rule %q leaves a value unchanged", d.Code, d.Mask)
+		}
 	}
 }

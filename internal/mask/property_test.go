@@ -8,38 +8,38 @@ import (
 
 	"pgregory.net/rapid"
 
-	"pubdata/internal/catalog"
 	"pubdata/internal/validate"
+	"pubdata/internal/vocab"
 )
 
 // genValue draws a value for kind: usually a realistic one, sometimes any string.
-func genValue(t *rapid.T, kind catalog.FieldKind) string {
+func genValue(t *rapid.T, kind vocab.Kind) string {
 	if rapid.IntRange(0, 3).Draw(t, "arbitrary") == 0 {
 		return rapid.String().Draw(t, "any")
 	}
 	switch kind {
-	case catalog.KindCitizenID:
+	case vocab.KindCitizenID:
 		birth := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rapid.IntRange(0, 45000).Draw(t, "days"))
 		return validate.MakeCitizenID(rapid.StringMatching(`[1-6][1-5][0-9]{4}`).Draw(t, "region"), birth,
 			rapid.IntRange(0, 999).Draw(t, "seq"))
-	case catalog.KindPhone:
+	case vocab.KindPhone:
 		return rapid.StringMatching(`1[3-9][0-9]{9}|0[1-9][0-9]{2}-[1-9][0-9]{6}`).Draw(t, "phone")
-	case catalog.KindName:
+	case vocab.KindName:
 		return rapid.StringMatching(`(欧阳|诸葛|[张王李赵刘陈])[一-龥]{0,3}`).Draw(t, "name")
-	case catalog.KindAddress:
+	case vocab.KindAddress:
 		return rapid.StringMatching(`([一-龥]{2,4}(省|自治区|市))?([一-龥]{2,5}(市|自治州|盟|地区))?([一-龥]{1,4}(区|县|旗|市))?([一-龥]{1,6}(路|街|小区|巷)[0-9]{1,3}号)?`).Draw(t, "address")
-	case catalog.KindBankCard:
+	case vocab.KindBankCard:
 		return rapid.StringMatching(`[0-9]{12,19}`).Draw(t, "card")
-	case catalog.KindCreditCode:
+	case vocab.KindCreditCode:
 		return rapid.StringMatching(`[0-9A-HJ-NPQRTUWXY]{18}`).Draw(t, "credit")
-	case catalog.KindEmail:
+	case vocab.KindEmail:
 		return rapid.StringMatching(`[a-z0-9._]{1,12}@[a-z0-9]{1,8}\.(cn|com|gov\.cn)`).Draw(t, "email")
 	}
 	return rapid.String().Draw(t, "text")
 }
 
-func sensitiveKinds() []catalog.FieldKind {
-	var ks []catalog.FieldKind
+func sensitiveKinds() []vocab.Kind {
+	var ks []vocab.Kind
 	for k, r := range DefaultRules() {
 		if r.Method != MethodKeep {
 			ks = append(ks, k)

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"pubdata/internal/catalog"
+	"pubdata/internal/vocab"
 )
 
 func TestPhone(t *testing.T) {
@@ -103,38 +103,56 @@ func TestNumber(t *testing.T) {
 
 func TestValue(t *testing.T) {
 	tests := []struct {
-		kind  catalog.FieldKind
+		kind  vocab.Kind
 		value string
 		code  string
 	}{
-		{catalog.KindCitizenID, "11010519491231002X", ""},
-		{catalog.KindCitizenID, "110105194912310021", CodeIDChecksum},
-		{catalog.KindCreditCode, "91350100M000100Y43", ""},
-		{catalog.KindCreditCode, "91350100M000100Y44", CodeCreditChecksum},
-		{catalog.KindPhone, "13812345678", ""},
-		{catalog.KindPhone, "12345", CodePhoneFormat},
-		{catalog.KindDate, "2024-02-29", ""},
-		{catalog.KindDate, "2023-02-29", CodeDateFormat},
-		{catalog.KindRegionCode, "150102", ""},
-		{catalog.KindRegionCode, "15010", CodeRegionFormat},
-		{catalog.KindBankCard, "4111111111111111", ""},
-		{catalog.KindBankCard, "4111111111111112", CodeBankChecksum},
-		{catalog.KindEmail, "a@b.cn", ""},
-		{catalog.KindEmail, "a@b", CodeEmailFormat},
-		{catalog.KindNumber, "3.14", ""},
-		{catalog.KindNumber, "三", CodeNumberFormat},
-		{catalog.KindName, "!!", ""},
-		{catalog.KindAddress, "x", ""},
-		{catalog.KindEnum, "anything", ""},
-		{catalog.KindText, "任意文本", ""},
-		{catalog.KindOther, "x", ""},
-		{catalog.FieldKind("unknown"), "x", ""},
-		{catalog.KindCitizenID, "", ""}, // presence is the Required flag's business
-		{catalog.KindPhone, " ", CodePhoneFormat},
+		{vocab.KindCitizenID, "11010519491231002X", ""},
+		{vocab.KindCitizenID, "110105194912310021", CodeIDChecksum},
+		{vocab.KindCreditCode, "91350100M000100Y43", ""},
+		{vocab.KindCreditCode, "91350100M000100Y44", CodeCreditChecksum},
+		{vocab.KindPhone, "13812345678", ""},
+		{vocab.KindPhone, "12345", CodePhoneFormat},
+		{vocab.KindDate, "2024-02-29", ""},
+		{vocab.KindDate, "2023-02-29", CodeDateFormat},
+		{vocab.KindRegionCode, "150102", ""},
+		{vocab.KindRegionCode, "15010", CodeRegionFormat},
+		{vocab.KindBankCard, "4111111111111111", ""},
+		{vocab.KindBankCard, "4111111111111112", CodeBankChecksum},
+		{vocab.KindEmail, "a@b.cn", ""},
+		{vocab.KindEmail, "a@b", CodeEmailFormat},
+		{vocab.KindNumber, "3.14", ""},
+		{vocab.KindNumber, "三", CodeNumberFormat},
+		{vocab.KindName, "!!", ""},
+		{vocab.KindAddress, "x", ""},
+		{vocab.KindEnum, "anything", ""},
+		{vocab.KindText, "任意文本", ""},
+		{vocab.KindOther, "x", ""},
+		{vocab.Kind("unknown"), "x", ""},
+		{vocab.KindCitizenID, "", ""}, // presence is the Required flag's business
+		{vocab.KindPhone, " ", CodePhoneFormat},
 	}
 	for _, tt := range tests {
 		if err := Value(tt.kind, tt.value); errCode(err) != tt.code {
 			t.Errorf("Value(%s, %q) = %v, want code %q", tt.kind, tt.value, err, tt.code)
+		}
+	}
+}
+
+// Every row of the kind table names a load-time check this package implements (or none), so a
+// kind added to vocab without its check fails here.
+func TestEveryKindHasItsCheck(t *testing.T) {
+	for _, d := range vocab.Kinds {
+		check, ok := ByCheck[d.Check]
+		if !ok {
+			t.Errorf("kind %s names load-time check %q, which package validate does not implement", d.Code, d.Check)
+			continue
+		}
+		if (check == nil) != (d.Check == vocab.CheckNone) {
+			t.Errorf("kind %s: check %q has no function", d.Code, d.Check)
+		}
+		if d.Check != vocab.CheckNone && Value(d.Code, "\x00not a value\x00") == nil {
+			t.Errorf("kind %s: check %q accepts garbage", d.Code, d.Check)
 		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"regexp"
 	"strings"
 
-	"pubdata/internal/catalog"
+	"pubdata/internal/vocab"
 )
 
 // Stable error codes. They are part of the API (HTTP responses, quality reports) and must not change.
@@ -76,37 +76,34 @@ func newError(code, zh, en string, args ...any) *Error {
 	return &Error{Code: code, ZH: zh, EN: en}
 }
 
-// Value checks s against the format rule of a field kind. Kinds without a format rule (name,
-// address, enum, text, other) always pass; enum membership and numeric ranges need the field
-// definition and are checked by the caller.
+// Value checks s against the load-time check the kind table (vocab.Kinds) names for kind. Kinds
+// whose check is vocab.CheckNone (name, address, enum, text, other) always pass; enum membership
+// and numeric ranges need the field definition and are checked by the caller.
 //
 // An empty string passes: whether a value must be present is the field's Required flag
 // (completeness, 完整性), a separate quality dimension from format (规范性).
-func Value(kind catalog.FieldKind, s string) error {
+func Value(kind vocab.Kind, s string) error {
 	if s == "" {
 		return nil
 	}
-	switch kind {
-	case catalog.KindCitizenID:
-		return CitizenID(s)
-	case catalog.KindCreditCode:
-		return CreditCode(s)
-	case catalog.KindPhone:
-		return Phone(s)
-	case catalog.KindDate:
-		_, err := Date(s)
-		return err
-	case catalog.KindRegionCode:
-		_, err := RegionCode(s)
-		return err
-	case catalog.KindBankCard:
-		return BankCard(s)
-	case catalog.KindEmail:
-		return Email(s)
-	case catalog.KindNumber:
-		return Number(s)
+	if check := ByCheck[kind.CheckRule()]; check != nil {
+		return check(s)
 	}
 	return nil
+}
+
+// ByCheck implements the load-time check ids of the kind table; a new check id there needs its
+// function here (TestEveryKindHasItsCheck).
+var ByCheck = map[string]func(string) error{
+	vocab.CheckNone:       nil,
+	vocab.CheckCitizenID:  CitizenID,
+	vocab.CheckCreditCode: CreditCode,
+	vocab.CheckPhone:      Phone,
+	vocab.CheckDate:       func(s string) error { _, err := Date(s); return err },
+	vocab.CheckRegionCode: func(s string) error { _, err := RegionCode(s); return err },
+	vocab.CheckBankCard:   BankCard,
+	vocab.CheckEmail:      Email,
+	vocab.CheckNumber:     Number,
 }
 
 var numberRE = regexp.MustCompile(`^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$`)
