@@ -208,7 +208,12 @@ func calendarCmd() *cobra.Command {
 				defer a.Close()
 				cal = a.Calendar
 			}
-			fmt.Println(workday.Format(cal.AddWorkdays(t, n)))
+			dl := cal.Deadline(t, n)
+			fmt.Println(workday.Format(dl.Due))
+			for _, y := range dl.Missing {
+				// stderr, so scripts reading the date on stdout still get just the date.
+				fmt.Fprintf(cmd.ErrOrStderr(), "警告：%d 年节假日表尚未导入，%d 年按周一至周五计算，此日期为暂定 / warning: no %d holiday table is imported; %d counts Monday–Friday, so this date is provisional\n", y, y, y, y)
+			}
 			return nil
 		},
 	}

@@ -180,6 +180,14 @@ func TestCalendarCommands(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "pubdata-data")); err == nil {
 		t.Fatal("calendar add created a database in the working directory")
 	}
+	// Into a year without a table: the date on stdout, a warning naming the year on stderr.
+	r = pubdata(t, dir, "calendar", "add", "--from", "2026-12-30", "--workdays", "2")
+	if r.code != 0 || r.stdout != "2027-01-01\n" || !strings.Contains(r.stderr, "no 2027 holiday table") || !strings.Contains(r.stderr, "2027 年节假日表尚未导入") {
+		t.Fatalf("calendar add into 2027 without its table:\n%v", r)
+	}
+	if r.stderr != "" && strings.Contains(pubdata(t, dir, "calendar", "add", "--from", "2026-09-30", "--workdays", "5").stderr, "warning") {
+		t.Fatal("a deadline inside published years was warned about")
+	}
 	for _, args := range [][]string{
 		{"calendar", "add", "--from", "2026-9-30", "--workdays", "5"},
 		{"calendar", "add", "--from", "2026-09-30", "--workdays", "-1"},
@@ -207,6 +215,11 @@ func TestCalendarCommands(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Fatalf("API calendar for 2027 lacks %s: %s", want, body)
 			}
+		}
+		// With the 2027 table imported the same date is final: no warning, New Year's Day skipped.
+		r = pubdata(t, "", append(dbArgs(d), "calendar", "add", "--from", "2026-12-30", "--workdays", "2")...)
+		if r.code != 0 || r.stdout != "2027-01-04\n" || r.stderr != "" {
+			t.Fatalf("calendar add into 2027 after its import:\n%v", r)
 		}
 		// The CLI counts the imported make-up day when it can see the database.
 		r = pubdata(t, "", append(dbArgs(d), "calendar", "add", "--from", "2027-02-19", "--workdays", "1")...)

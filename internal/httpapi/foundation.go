@@ -138,7 +138,12 @@ func (api *API) foundationRoutes() {
 			if err != nil || n < 0 || n > 1000 {
 				return nil, apperr.Invalid.With(apperr.Field("workdays", "工作日数须为 0–1000 的整数", "workdays must be an integer 0–1000"))
 			}
-			return map[string]any{"from": workday.Format(from), "workdays": n, "due": workday.Format(a.Calendar.AddWorkdays(from, n))}, nil
+			dl := a.Calendar.Deadline(from, n)
+			out := map[string]any{"from": workday.Format(from), "workdays": n, "due": workday.Format(dl.Due), "deadline_provisional": dl.Provisional()}
+			if dl.Provisional() {
+				out["missing_years"] = dl.Missing
+			}
+			return out, nil
 		})
 	api.Handle(Route{Method: "POST", Path: "/api/v1/calendar/import", Summary: "导入年度节假日表（CSV 或 JSON）/ Import a year's holiday table", Tag: "calendar", Body: true},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {

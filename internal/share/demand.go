@@ -118,6 +118,9 @@ type Demand struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 	Remaining      int       `json:"remaining_workdays"`
 	Overdue        bool      `json:"overdue"`
+	// DeadlineProvisional: DueDate runs into a year without a holiday table (see Request).
+	DeadlineProvisional bool  `json:"deadline_provisional,omitempty"`
+	MissingYears        []int `json:"deadline_missing_years,omitempty"`
 }
 
 func (d *Demand) attrs() authz.DemandAttrs {
@@ -167,6 +170,8 @@ func (s *Service) scanDemand(sc scanner) (Demand, error) {
 		db.FromMillis(esc), db.FromMillis(sub), db.FromMillis(asg), db.FromMillis(ans), db.FromMillis(cmp), db.FromMillis(upd)
 	if d.DueDate != "" {
 		d.Remaining, d.Overdue = s.remaining(d.DueDate)
+		d.MissingYears = s.Calendar.ProvisionalDue(d.DueDate, s.Now())
+		d.DeadlineProvisional = len(d.MissingYears) > 0
 	}
 	return d, nil
 }

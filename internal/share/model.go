@@ -108,6 +108,10 @@ type Request struct {
 	// due day has passed. Both are computed when read.
 	Remaining int  `json:"remaining_workdays"`
 	Overdue   bool `json:"overdue"`
+	// DeadlineProvisional says DueDate runs into a year whose holiday table is not imported yet
+	// (暂定期限, MissingYears names them); it is recomputed when the table is imported.
+	DeadlineProvisional bool  `json:"deadline_provisional,omitempty"`
+	MissingYears        []int `json:"deadline_missing_years,omitempty"`
 }
 
 // NewRequest is what a consumer files.

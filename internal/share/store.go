@@ -61,6 +61,8 @@ func (s *Service) scanRequest(sc scanner) (Request, error) {
 	r.SubmittedAt, r.DecidedAt, r.DeliveredAt, r.EscalatedAt, r.UpdatedAt = db.FromMillis(sub), db.FromMillis(dec), db.FromMillis(del), db.FromMillis(esc), db.FromMillis(upd)
 	if r.State == StateRouting || r.State == StatePending || r.State == StateApproved {
 		r.Remaining, r.Overdue = s.remaining(r.DueDate)
+		r.MissingYears = s.Calendar.ProvisionalDue(r.DueDate, s.Now())
+		r.DeadlineProvisional = len(r.MissingYears) > 0
 	}
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"pubdata/internal/db"
 )
@@ -13,6 +14,21 @@ import (
 type Store struct {
 	DB  *db.DB
 	Cal *Calendar
+	// Deadlines are the stored due dates that an import recomputes (each capability adds its
+	// own when the app is built).
+	Deadlines []DeadlineColumn
+}
+
+// DeadlineColumn names a stored due date (YYYY-MM-DD) of running items, so that importing a
+// year's table recomputes the ones it changes (they were provisional). All names are constants
+// of the capability that owns the table, never user input.
+type DeadlineColumn struct {
+	Table      string   // e.g. share_requests (key column id)
+	ObjectType string   // audit object type of a row
+	Due        string   // the due-date column
+	Mirrors    []string // columns holding the same date while this deadline runs (updated alike)
+	Since      string   // Unix-ms column: when the running deadline started
+	Running    string   // SQL condition selecting the items whose deadline still runs
 }
 
 // EnsureShipped inserts the shipped 2025/2026 tables for years the database does not list yet,
@@ -97,15 +113,99 @@ type Recorder interface {
 
 // Import replaces the tables of the years the days cover, as the authority asked, audited, and
 // reloads the calendar. Authorization is the caller's (authz.Calendar).
+//
+// In the same transaction it recomputes the stored deadlines of running items that the new
+// tables change — deadlines that were provisional because they ran into a year without a
+// table — each change audited (calendar.recompute) with the old and new date.
 func (s *Store) Import(ctx context.Context, rec Recorder, actorID, actorName, orgID string, days []Day) error {
+	_, err := s.ImportCount(ctx, rec, actorID, actorName, orgID, days)
+	return err
+}
+
+// ImportCount is Import that also returns how many stored deadlines it recomputed.
+func (s *Store) ImportCount(ctx context.Context, rec Recorder, actorID, actorName, orgID string, days []Day) (int, error) {
+	years := Years(days)
+	next := s.Cal.Merged(days)
+	changed := 0
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		changed = 0
 		if err := s.ReplaceYears(ctx, tx, days); err != nil {
 			return err
 		}
-		return rec.RecordAction(ctx, tx, actorID, actorName, orgID, "calendar.import", "calendar", fmt.Sprint(Years(days)), map[string]any{"days": len(days)})
+		for _, dc := range s.Deadlines {
+			n, err := s.recompute(ctx, tx, rec, actorID, actorName, orgID, dc, next, years)
+			if err != nil {
+				return fmt.Errorf("%s.%s: %w", dc.Table, dc.Due, err)
+			}
+			changed += n
+		}
+		return rec.RecordAction(ctx, tx, actorID, actorName, orgID, "calendar.import", "calendar", fmt.Sprint(years),
+			map[string]any{"days": len(days), "deadlines_recomputed": changed})
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.Load(ctx)
+	return changed, s.Load(ctx)
+}
+
+// recompute moves the running deadlines of one column that fall in or after the first imported
+// year to what the new calendar gives.
+func (s *Store) recompute(ctx context.Context, tx *sql.Tx, rec Recorder, actorID, actorName, orgID string, dc DeadlineColumn, next *Calendar, years []int) (int, error) {
+	if len(years) == 0 {
+		return 0, nil
+	}
+	first := years[0]
+	for _, y := range years {
+		first = min(first, y)
+	}
+	type item struct {
+		id, due string
+		since   int64
+	}
+	var items []item
+	rows, err := tx.QueryContext(ctx, "SELECT id, "+dc.Due+", "+dc.Since+" FROM "+dc.Table+
+		" WHERE "+dc.Due+" >= $1 AND ("+dc.Running+")", fmt.Sprintf("%04d-01-01", first))
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var it item
+		if err := rows.Scan(&it.id, &it.due, &it.since); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, it := range items {
+		old, err := Parse(it.due)
+		if err != nil {
+			continue
+		}
+		var since time.Time
+		if it.since > 0 {
+			since = time.UnixMilli(it.since)
+		}
+		nd := Format(Recount(s.Cal, next, since, old, years))
+		if nd == it.due {
+			continue
+		}
+		set := dc.Due + " = $1"
+		for _, m := range dc.Mirrors {
+			set += ", " + m + " = CASE WHEN " + m + " = $2 THEN $1 ELSE " + m + " END"
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE "+dc.Table+" SET "+set+" WHERE id = $3", nd, it.due, it.id); err != nil {
+			return 0, err
+		}
+		if err := rec.RecordAction(ctx, tx, actorID, actorName, orgID, "calendar.recompute", dc.ObjectType, it.id,
+			map[string]any{"column": dc.Due, "from": it.due, "to": nd, "years": years}); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
 }

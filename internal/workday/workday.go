@@ -39,8 +39,9 @@ func mustLoad(name string) *time.Location {
 
 // Calendar answers working-day questions. It is safe for concurrent use.
 type Calendar struct {
-	mu   sync.RWMutex
-	days map[string]Day
+	mu    sync.RWMutex
+	days  map[string]Day
+	years map[int]bool // the years that have a table
 }
 
 // New makes a calendar from a list of exception days.
@@ -56,11 +57,15 @@ func Default() *Calendar { return New(Shipped()) }
 // Set replaces all exception days.
 func (c *Calendar) Set(days []Day) {
 	m := make(map[string]Day, len(days))
+	ys := map[int]bool{}
 	for _, d := range days {
 		m[d.Date] = d
+		var y int
+		fmt.Sscanf(d.Date, "%d-", &y)
+		ys[y] = true
 	}
 	c.mu.Lock()
-	c.days = m
+	c.days, c.years = m, ys
 	c.mu.Unlock()
 }
 
