@@ -194,11 +194,15 @@ func (s *Store) recompute(ctx context.Context, tx *sql.Tx, rec Recorder, actorID
 		if nd == it.due {
 			continue
 		}
-		set := dc.Due + " = $1"
-		for _, m := range dc.Mirrors {
-			set += ", " + m + " = CASE WHEN " + m + " = $2 THEN $1 ELSE " + m + " END"
+		set, args := dc.Due+" = $1", []any{nd, it.id}
+		if len(dc.Mirrors) > 0 {
+			// A mirror moves only while it holds the same date ($3: the old due date).
+			args = append(args, it.due)
+			for _, m := range dc.Mirrors {
+				set += ", " + m + " = CASE WHEN " + m + " = $3 THEN $1 ELSE " + m + " END"
+			}
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE "+dc.Table+" SET "+set+" WHERE id = $3", nd, it.due, it.id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE "+dc.Table+" SET "+set+" WHERE id = $2", args...); err != nil {
 			return 0, err
 		}
 		if err := rec.RecordAction(ctx, tx, actorID, actorName, orgID, "calendar.recompute", dc.ObjectType, it.id,
