@@ -74,6 +74,9 @@ var (
 	TooLarge        = New(http.StatusRequestEntityTooLarge, "too_large", "上传内容超过大小限制", "the upload exceeds the size limit")
 	CSRF            = New(http.StatusForbidden, "csrf", "表单已失效，请刷新页面后重试", "the form has expired; reload the page and try again")
 	Internal        = New(http.StatusInternalServerError, "internal", "服务器内部错误，已记录", "internal error; it has been logged")
+	// Hidden answers a request for one record that does not exist or that the caller may not
+	// see, alike, so that the answer does not tell which (no existence oracle).
+	Hidden = New(http.StatusNotFound, "not_found", "未找到所请求的对象，或您无权访问", "the requested object was not found, or you may not access it")
 )
 
 // Field makes one field error.

@@ -95,6 +95,9 @@ type Principal struct {
 	Scopes  []string `json:"scopes,omitempty"`
 	// Subject binds a token to one object (e.g. a share grant or an ingest entry).
 	Subject string `json:"subject,omitempty"`
+	// Verified tells whether the user's real-name identity (实名) is verified, by the authority
+	// or an identity provider's claim.
+	Verified bool `json:"verified,omitempty"`
 }
 
 // System is the principal of the platform's own jobs.
@@ -148,9 +151,14 @@ func deny(p *Principal) error {
 	return apperr.Forbidden
 }
 
-func allow(ok bool, p *Principal) error {
+// allow answers nil when ok, else the denial for p — or, when given, the specific refusal
+// (e.g. separation of duties) for a caller who would otherwise be allowed.
+func allow(ok bool, p *Principal, refusal ...error) error {
 	if ok {
 		return nil
+	}
+	if len(refusal) > 0 && p.Authenticated() {
+		return refusal[0]
 	}
 	return deny(p)
 }
@@ -177,18 +185,26 @@ func Calendar(p *Principal, act Action) error {
 	return allow(p.Has(AuthorityAdmin), p)
 }
 
-// Directory decides access to regions, organizations and users. Everyone logged in reads
-// regions and organizations; users are read by their own organization's staff and the
-// authority; only authority administrators create and change them.
-func Directory(p *Principal, act Action, orgID string) error {
+// Directory decides directory and account decisions (目录与账户管理): regions, organizations,
+// users, their roles, other people's tokens and real-name verification. region is the region of
+// the organization or user acted on (identity works it out).
+//   - Read with orgID and region empty (regions, organizations): everyone logged in.
+//   - Read of an organization's users: its own staff; authority administrators and reviewers
+//     whose region covers the organization's; auditors and oversight bodies.
+//   - Create, Update, Delete, Manage: authority administrators of a data authority whose region
+//     covers region (their own and the regions below it): a city administrator never creates a
+//     province administrator or acts on a province agency's accounts.
+func Directory(p *Principal, act Action, orgID, region string) error {
+	admin := p.IsAuthority() && p.Has(AuthorityAdmin) && RegionCovers(p.RegionCode, region)
 	switch act {
 	case Read:
-		if orgID == "" {
+		if orgID == "" && region == "" {
 			return allow(p.Authenticated(), p)
 		}
-		return allow(p.Has(AuthorityAdmin, AuthorityReviewer, Auditor, Oversight) || (p.Authenticated() && p.OrgID == orgID), p)
+		return allow((p.IsAuthority() && RegionCovers(p.RegionCode, region)) || p.Has(Auditor, Oversight) ||
+			(p.Authenticated() && orgID != "" && p.OrgID == orgID), p)
 	default:
-		return allow(p.Has(AuthorityAdmin), p)
+		return allow(admin, p)
 	}
 }
 
@@ -197,12 +213,42 @@ func Notifications(p *Principal, act Action, userID, orgID string) error {
 	return allow(p.Authenticated() && (userID == p.UserID || (orgID != "" && orgID == p.OrgID)), p)
 }
 
-// Tokens decides who manages API tokens: each user its own; authority admins anyone's.
-func Tokens(p *Principal, act Action, ownerID string) error {
+// Tokens decides who manages API tokens: each user its own; an authority administrator also
+// revokes (Delete) the tokens of users in its region and below (ownerRegion).
+func Tokens(p *Principal, act Action, ownerID, ownerRegion string) error {
 	if p.TokenID != "" {
 		return deny(p) // a token may not mint or revoke tokens
 	}
-	return allow(p.Authenticated() && (ownerID == p.UserID || p.Has(AuthorityAdmin)), p)
+	if p.Authenticated() && ownerID == p.UserID {
+		return nil
+	}
+	return allow(act == Delete && p.IsAuthority() && p.Has(AuthorityAdmin) && RegionCovers(p.RegionCode, ownerRegion), p)
+}
+
+// WebhookAttrs are the facts about a webhook (消息推送地址) that decide access to it.
+type WebhookAttrs struct {
+	OwnerID     string // the user who registered it
+	OwnerRegion string // the region of the owner's organization
+}
+
+// Webhooks decides who registers, lists and removes webhooks. A webhook belongs to the user who
+// registered it and receives only that user's inbox: authority administrators, data officers and
+// security officers of an organization register their own; the owner lists and removes them; an
+// authority administrator whose region covers the owner's also removes them.
+func Webhooks(p *Principal, act Action, w WebhookAttrs) error {
+	if !p.Authenticated() {
+		return deny(p)
+	}
+	own := w.OwnerID != "" && w.OwnerID == p.UserID
+	switch act {
+	case Create:
+		return allow(own && p.OrgID != "" && p.Has(AuthorityAdmin, DataOfficer, SecurityOfficer), p)
+	case Read:
+		return allow(own, p)
+	case Delete:
+		return allow(own || (p.IsAuthority() && p.Has(AuthorityAdmin) && RegionCovers(p.RegionCode, w.OwnerRegion)), p)
+	}
+	return deny(p)
 }
 
 // Jobs decides who sees and triggers scheduled jobs.

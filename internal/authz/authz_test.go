@@ -107,17 +107,53 @@ func TestCalendarMatrix(t *testing.T) {
 }
 
 func TestDirectoryMatrix(t *testing.T) {
-	// Regions and organizations (orgID ""), and a user's own organization: every logged-in
-	// user reads; only authority administrators change anything.
+	// Regions and organizations (no target): every logged-in user reads; changes always name
+	// the region acted in. A user's own organization: every logged-in user reads; only authority
+	// administrators (of the province, covering it) change anything.
 	everyoneReads := allRoles("R")
-	everyoneReads[authz.AuthorityAdmin] = "RCUDVM"
-	// Another organization's users: the authority, auditors and oversight bodies read.
+	ownOrg := allRoles("R")
+	ownOrg[authz.AuthorityAdmin] = "RCUDVM"
+	// Another organization's users in a city below: the authority, auditors and oversight read.
 	other := map[authz.Role]string{authz.AuthorityAdmin: "RCUDVM", authz.AuthorityReviewer: "R", authz.Auditor: "R", authz.Oversight: "R"}
+	// An organization of another province: no authority here reads or changes it.
+	foreign := map[authz.Role]string{authz.Auditor: "R", authz.Oversight: "R"}
 	checkMatrix(t, []matrixCase{
-		{"regions and organizations", func(p *authz.Principal, act authz.Action) error { return authz.Directory(p, act, "") }, everyoneReads},
-		{"own organization", func(p *authz.Principal, act authz.Action) error { return authz.Directory(p, act, p.OrgID) }, everyoneReads},
-		{"another organization", func(p *authz.Principal, act authz.Action) error { return authz.Directory(p, act, otherOrg) }, other},
+		{"regions and organizations", func(p *authz.Principal, act authz.Action) error { return authz.Directory(p, act, "", "") }, everyoneReads},
+		{"own organization", func(p *authz.Principal, act authz.Action) error {
+			return authz.Directory(p, act, p.OrgID, p.RegionCode)
+		}, ownOrg},
+		{"another organization below", func(p *authz.Principal, act authz.Action) error { return authz.Directory(p, act, otherOrg, "150200") }, other},
+		{"another province's organization", func(p *authz.Principal, act authz.Action) error { return authz.Directory(p, act, otherOrg, "110000") }, foreign},
 	})
+}
+
+// Administrators act within their region (issue #9 item 6): a city administrator manages
+// accounts of its city and its counties, never of the province above it or of a sibling city —
+// so it cannot create a province administrator or a province agency's approver.
+func TestDirectoryRegionScope(t *testing.T) {
+	city := &authz.Principal{UserID: "u-bt-admin", OrgID: "org-bt-auth", OrgKind: authz.KindAuthority, RegionCode: "150200", Roles: []authz.Role{authz.AuthorityAdmin}}
+	for _, c := range []struct {
+		region string
+		ok     bool
+	}{{"150200", true}, {"150203", true}, {"150000", false}, {"150100", false}, {"150102", false}, {"", false}} {
+		for _, act := range []authz.Action{authz.Create, authz.Update, authz.Delete, authz.Manage} {
+			err := authz.Directory(city, act, "org-x", c.region)
+			if (err == nil) != c.ok {
+				t.Errorf("city admin %s in region %q: %v, want allowed=%v", act, c.region, err, c.ok)
+			}
+		}
+		if err := authz.Tokens(city, authz.Delete, "u-other", c.region); (err == nil) != c.ok {
+			t.Errorf("city admin revokes a token of a user in %q: %v, want allowed=%v", c.region, err, c.ok)
+		}
+		if err := authz.Webhooks(city, authz.Delete, authz.WebhookAttrs{OwnerID: "u-other", OwnerRegion: c.region}); (err == nil) != c.ok {
+			t.Errorf("city admin removes a webhook of a user in %q: %v, want allowed=%v", c.region, err, c.ok)
+		}
+	}
+	// An administrator of an agency (not an authority) manages nobody, not even in its region.
+	agencyAdmin := &authz.Principal{UserID: "u-x", OrgID: "org-a", OrgKind: authz.KindAgency, RegionCode: "150000", Roles: []authz.Role{authz.AuthorityAdmin}}
+	if authz.Directory(agencyAdmin, authz.Create, "org-a", "150000") == nil {
+		t.Error("an authority_admin role outside a data authority creates users")
+	}
 }
 
 func TestNotificationsMatrix(t *testing.T) {
@@ -136,10 +172,15 @@ func TestNotificationsMatrix(t *testing.T) {
 }
 
 func TestTokensMatrix(t *testing.T) {
-	others := map[authz.Role]string{authz.AuthorityAdmin: "RCUDVM"}
+	// Someone else's tokens: an authority administrator of a covering region revokes them (and
+	// nothing else); outside its region, nobody.
+	others := map[authz.Role]string{authz.AuthorityAdmin: "D"}
 	checkMatrix(t, []matrixCase{
-		{"own tokens", func(p *authz.Principal, act authz.Action) error { return authz.Tokens(p, act, p.UserID) }, allRoles("RCUDVM")},
-		{"someone else's tokens", func(p *authz.Principal, act authz.Action) error { return authz.Tokens(p, act, "u-stranger") }, others},
+		{"own tokens", func(p *authz.Principal, act authz.Action) error { return authz.Tokens(p, act, p.UserID, p.RegionCode) }, allRoles("RCUDVM")},
+		{"someone else's tokens", func(p *authz.Principal, act authz.Action) error { return authz.Tokens(p, act, "u-stranger", "150200") }, others},
+		{"someone else's tokens in another province", func(p *authz.Principal, act authz.Action) error {
+			return authz.Tokens(p, act, "u-stranger", "110000")
+		}, map[authz.Role]string{}},
 	})
 	// A caller authenticated by an API token may not mint, list or revoke tokens, even its own
 	// and even with every scope: a leaked token cannot make itself new ones.
@@ -147,7 +188,7 @@ func TestTokensMatrix(t *testing.T) {
 		p := principal(r)
 		p.TokenID, p.Scopes = "tok-1", []string{"*"}
 		for _, a := range actions {
-			if err := authz.Tokens(p, a.act, p.UserID); !errors.Is(err, apperr.Forbidden) {
+			if err := authz.Tokens(p, a.act, p.UserID, p.RegionCode); !errors.Is(err, apperr.Forbidden) {
 				t.Errorf("token caller %s %s own tokens: got %v, want forbidden", r, a.act, err)
 			}
 		}
@@ -218,6 +259,66 @@ func TestEveryRoleAndKindIsNamed(t *testing.T) {
 		authz.KindEnterprise, authz.KindOversight, authz.KindExpertCommittee, authz.KindPlatformService} {
 		if _, ok := authz.OrgKinds[k]; !ok {
 			t.Errorf("org kind %s missing", k)
+		}
+	}
+}
+
+// Webhooks belong to the user who registered them: authority administrators, data officers and
+// security officers register their own; only the owner lists them; the owner and a covering
+// authority administrator remove them.
+func TestWebhooksMatrix(t *testing.T) {
+	registrars := map[authz.Role]string{authz.AuthorityAdmin: "C", authz.DataOfficer: "C", authz.SecurityOfficer: "C"}
+	own := allRoles("RD")
+	for r := range registrars {
+		own[r] = "RCD"
+	}
+	checkMatrix(t, []matrixCase{
+		{"own webhooks", func(p *authz.Principal, act authz.Action) error {
+			return authz.Webhooks(p, act, authz.WebhookAttrs{OwnerID: p.UserID, OwnerRegion: p.RegionCode})
+		}, own},
+		{"someone else's webhook below", func(p *authz.Principal, act authz.Action) error {
+			return authz.Webhooks(p, act, authz.WebhookAttrs{OwnerID: "u-stranger", OwnerRegion: "150200"})
+		}, map[authz.Role]string{authz.AuthorityAdmin: "D"}},
+		{"someone else's webhook in another province", func(p *authz.Principal, act authz.Action) error {
+			return authz.Webhooks(p, act, authz.WebhookAttrs{OwnerID: "u-stranger", OwnerRegion: "110000"})
+		}, map[authz.Role]string{}},
+	})
+}
+
+// Token scopes (SEC-3), every role × every scope a route may need × every scope a token may
+// carry: a session passes (its roles decide later); a token passes only with the route's scope
+// (or "*"), never a session-only route, always a public or "any" route.
+func TestRouteScopeMatrix(t *testing.T) {
+	needs := append(append([]string{}, authz.TokenScopes[:len(authz.TokenScopes)-1]...), authz.ScopePublic, authz.ScopeAny, authz.ScopeSession, "read|ingest")
+	for _, r := range authz.AllRoles {
+		for _, need := range needs {
+			if !authz.ValidRouteScope(need) {
+				t.Fatalf("%q is not a valid route scope", need)
+			}
+			if err := authz.RouteScope(principal(r), need); err != nil {
+				t.Errorf("%s session on a %q route: %v", r, need, err)
+			}
+			if err := authz.RouteScope(&authz.Principal{}, need); (need == authz.ScopePublic) != (err == nil) {
+				t.Errorf("anonymous on a %q route: %v", need, err)
+			}
+			for _, has := range authz.TokenScopes {
+				p := principal(r)
+				p.TokenID, p.Scopes = "tok", []string{has}
+				want := need == authz.ScopePublic || need == authz.ScopeAny ||
+					(need != authz.ScopeSession && (has == authz.ScopeAll || strings.Contains("|"+need+"|", "|"+has+"|")))
+				err := authz.RouteScope(p, need)
+				if want != (err == nil) {
+					t.Errorf("%s token %q on a %q route: %v, want allowed=%v", r, has, need, err, want)
+				}
+				if err != nil && apperr.As(err).Code != "insufficient_scope" {
+					t.Errorf("%s token %q on a %q route: %v, want insufficient_scope", r, has, need, err)
+				}
+			}
+		}
+	}
+	for _, bad := range []string{"", "*", "root", "read|*", "read|root"} {
+		if authz.ValidRouteScope(bad) {
+			t.Errorf("%q accepted as a route scope", bad)
 		}
 	}
 }

@@ -1,6 +1,12 @@
 package authz
 
-import "strings"
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"pubdata/internal/apperr"
+)
 
 // Catalog actions beyond the common ones.
 const (
@@ -13,6 +19,9 @@ type CatalogAttrs struct {
 	ProviderOrgID string
 	RegionCode    string
 	Live          bool // a published version is in force
+	// Authors are the users who drafted, edited, submitted or asked to withdraw the entry
+	// (filled in for Review): separation of duties (职责分离) keeps them from deciding it.
+	Authors []string
 }
 
 // RegionCovers tells whether region parent is child or one of its ancestors in the GB/T 2260
@@ -52,7 +61,8 @@ func ReadsAllCatalogs(p *Principal, region string) bool {
 //   - create, update, submit, withdraw: the provider agency's data officer (an agency approver
 //     may also submit and request withdrawal); tokens need the "catalog" scope;
 //   - review (approve, return, decide withdrawal): authority reviewers and administrators whose
-//     region covers the entry's region (county → city → province, CAT-1);
+//     region covers the entry's region (county → city → province, CAT-1) — never one of the
+//     entry's Authors, whatever roles they hold (separation of duties);
 //   - manage (import for any agency, taxonomy, source registry): authority administrators of a
 //     covering region.
 func CatalogEntry(p *Principal, act Action, e CatalogAttrs) error {
@@ -71,12 +81,22 @@ func CatalogEntry(p *Principal, act Action, e CatalogAttrs) error {
 	case Submit, Withdraw:
 		return allow(own && p.Has(DataOfficer, AgencyApprover), p)
 	case Review:
-		return allow(p.IsAuthority() && RegionCovers(p.RegionCode, e.RegionCode), p)
+		if !p.IsAuthority() || !RegionCovers(p.RegionCode, e.RegionCode) {
+			return deny(p)
+		}
+		return allow(!slices.Contains(e.Authors, p.UserID), p, errOwnWork)
 	case Manage:
 		return allow(p.IsAuthority() && p.Has(AuthorityAdmin) && RegionCovers(p.RegionCode, e.RegionCode), p)
 	}
 	return deny(p)
 }
+
+// errOwnWork refuses a decision on one's own work (separation of duties, 职责分离), whatever
+// roles the person holds.
+var errOwnWork = apperr.New(http.StatusForbidden, "separation_of_duties", "不能审核或决定本人起草、提交的事项，或本单位提出的申请", "you may not decide something you drafted or submitted, or a request your own agency filed")
+
+// ErrOwnWork is the separation-of-duties refusal, for callers that check it themselves.
+var ErrOwnWork = errOwnWork
 
 // CatalogRegistry decides access to an agency's registry records (information systems and
 // their documents, purchased data, re-assessments) of organization orgID in region:

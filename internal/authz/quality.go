@@ -1,6 +1,11 @@
 package authz
 
-import "strings"
+import (
+	"net/http"
+	"strings"
+
+	"pubdata/internal/apperr"
+)
 
 // QualityAttrs describes what a quality rule, correction task or score is about: the entry's
 // provider and source agencies (for a task: the agency it is assigned to) and its region.
@@ -103,16 +108,34 @@ type ObjectionAttrs struct {
 	ProviderOrgID  string // the agency that answers it
 	RegionCode     string // the entry's region
 	ObjectorUserID string // who raised it ("" while it is being raised)
+	// Record is set when the objection is about one record (a key), not the entry as a whole.
+	Record bool
+	// Verified is set when the caller's real-name identity is verified (users.verified_at).
+	Verified bool
 	// AboutCaller is set by the service when the record is about the caller: it carries the
 	// caller's own citizen ID number (users.id_number) or the credit code of the caller's
 	// organization (orgs.credit_code).
 	AboutCaller bool
 }
 
+// ErrUnverified refuses a record-level objection from a data subject whose real-name identity is
+// not verified yet, and says how to get verified.
+var ErrUnverified = apperr.New(http.StatusForbidden, "quality.identity_unverified",
+	"完成实名核验后，才能对与您本人有关的具体记录提出异议。请携带身份证件（法人携带营业执照）到数据主管部门办理实名核验，或通过统一身份认证平台完成认证；在此之前，您可以对目录条目整体提出异议（不填写记录标识）。",
+	"You can object to a record about yourself once your real-name identity is verified: have the data authority verify it (bring your ID card, or a business licence for an organization), or verify through the identity provider. Until then you can object to the catalog entry as a whole (leave the record key empty).")
+
+// ObjectionDataUser tells whether p objects as a data user (数据利用主体): the data officer or
+// approver of a data-holding agency, or the authorized operator's staff. Data users may dispute
+// any record of another agency's entry.
+func ObjectionDataUser(p *Principal) bool {
+	return p.Authenticated() && p.OrgID != "" && ((p.OrgKind.IsDataHolder() && p.Has(DataOfficer, AgencyApprover)) || p.Has(OperatorStaff))
+}
+
 // Objection decides who raises, reads, answers and withdraws objections:
-//   - Create: a data subject for a record about itself (a person for its own ID number, an
-//     organization's user for its credit code), or a data user: the staff of another agency or
-//     of the authorized operator (数据利用主体). Nobody objects to its own agency's data.
+//   - Create: nobody objects to its own agency's data. About an entry as a whole: anyone logged
+//     in. About one record: a data user (ObjectionDataUser), or a data subject for a record about
+//     itself (its own ID number, its organization's credit code) once its real-name identity is
+//     verified — before that, ErrUnverified. The service decides this before it looks the record up.
 //   - Read: the objector, the provider's staff, the region's authority, auditors, oversight.
 //   - Review (verify, correct, reject, note): the provider's data officer or approver.
 //   - Delete (withdraw): the objector.
@@ -123,14 +146,15 @@ func Objection(p *Principal, act Action, o ObjectionAttrs) error {
 	provider := p.OrgID != "" && p.OrgID == o.ProviderOrgID
 	switch act {
 	case Create:
-		if provider {
+		switch {
+		case provider:
 			return deny(p)
-		}
-		if o.AboutCaller {
+		case ObjectionDataUser(p) || !o.Record:
 			return nil
+		case !o.Verified:
+			return ErrUnverified
 		}
-		consumer := p.OrgID != "" && ((p.OrgKind.IsDataHolder() && p.Has(DataOfficer, AgencyApprover)) || p.Has(OperatorStaff))
-		return allow(consumer, p)
+		return allow(o.AboutCaller, p)
 	case Read:
 		return allow(p.UserID == o.ObjectorUserID || (provider && p.Has(DataOfficer, AgencyApprover, SecurityOfficer)) ||
 			(p.IsAuthority() && qualityRegion(p, o.RegionCode)) || p.Has(Auditor, Oversight), p)

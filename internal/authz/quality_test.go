@@ -2,6 +2,7 @@ package authz_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"pubdata/internal/apperr"
@@ -80,13 +81,19 @@ func TestObjectionMatrix(t *testing.T) {
 			if act != authz.Create {
 				return createOnly(p)
 			}
-			return authz.Objection(p, act, authz.ObjectionAttrs{ProviderOrgID: otherOrg, RegionCode: "150200"})
+			return authz.Objection(p, act, authz.ObjectionAttrs{ProviderOrgID: otherOrg, RegionCode: "150200", Record: true, Verified: true})
 		}, consumers},
-		{"raise about oneself", func(p *authz.Principal, act authz.Action) error {
+		{"raise about one's own record, verified", func(p *authz.Principal, act authz.Action) error {
 			if act != authz.Create {
 				return createOnly(p)
 			}
-			return authz.Objection(p, act, authz.ObjectionAttrs{ProviderOrgID: otherOrg, RegionCode: "150200", AboutCaller: true})
+			return authz.Objection(p, act, authz.ObjectionAttrs{ProviderOrgID: otherOrg, RegionCode: "150200", Record: true, Verified: true, AboutCaller: true})
+		}, subjects},
+		{"raise about the entry as a whole", func(p *authz.Principal, act authz.Action) error {
+			if act != authz.Create {
+				return createOnly(p)
+			}
+			return authz.Objection(p, act, authz.ObjectionAttrs{ProviderOrgID: otherOrg, RegionCode: "150200"})
 		}, subjects},
 		{"someone else's objection", func(p *authz.Principal, act authz.Action) error {
 			if act == authz.Create {
@@ -113,13 +120,27 @@ func TestObjectionMatrix(t *testing.T) {
 			t.Errorf("%s of the provider may object to its own agency's data", r)
 		}
 	}
-	// A citizen without an organization: only about itself.
+	// A citizen without an organization: records only about itself, and only once its real name
+	// is verified (before that, a refusal that says how to get verified); the entry as a whole,
+	// always.
 	citizen := &authz.Principal{UserID: "u-citizen", Roles: []authz.Role{authz.PublicUser}}
-	if authz.Objection(citizen, authz.Create, authz.ObjectionAttrs{ProviderOrgID: otherOrg}) == nil {
+	if authz.Objection(citizen, authz.Create, authz.ObjectionAttrs{ProviderOrgID: otherOrg, Record: true, Verified: true}) == nil {
 		t.Error("a citizen may object to another person's record")
 	}
-	if err := authz.Objection(citizen, authz.Create, authz.ObjectionAttrs{ProviderOrgID: otherOrg, AboutCaller: true}); err != nil {
-		t.Errorf("a citizen may not object to its own record: %v", err)
+	if err := authz.Objection(citizen, authz.Create, authz.ObjectionAttrs{ProviderOrgID: otherOrg, Record: true, Verified: true, AboutCaller: true}); err != nil {
+		t.Errorf("a verified citizen may not object to its own record: %v", err)
+	}
+	err := authz.Objection(citizen, authz.Create, authz.ObjectionAttrs{ProviderOrgID: otherOrg, Record: true, AboutCaller: true})
+	if e := apperr.As(err); e.Code != "quality.identity_unverified" || e.Status != 403 || !strings.Contains(e.ZH, "实名核验") || !strings.Contains(e.EN, "verified") {
+		t.Errorf("an unverified citizen objects to a record about itself: %v", err)
+	}
+	if err := authz.Objection(citizen, authz.Create, authz.ObjectionAttrs{ProviderOrgID: otherOrg}); err != nil {
+		t.Errorf("an unverified citizen may not object to an entry: %v", err)
+	}
+	// Data users object to records without verification (they are agencies' staff).
+	officer := principal(authz.DataOfficer)
+	if err := authz.Objection(officer, authz.Create, authz.ObjectionAttrs{ProviderOrgID: otherOrg, Record: true}); err != nil {
+		t.Errorf("a data user may not object to a record: %v", err)
 	}
 }
 

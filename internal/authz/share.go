@@ -49,7 +49,7 @@ func CoversRegion(auth, r string) bool {
 // credential and report on use; the provider's approver decides, suspends and revokes; its data
 // officer records deliveries; the authority of the consumer's region routes cross-region requests,
 // supervises overdue items and may suspend or revoke (sanctions, SUP-1); auditors and oversight
-// bodies read. An API token may do nothing here except call the gateway under the one grant it
+// bodies read. Nobody decides a request its own agency filed, whatever roles it holds. An API token may do nothing here except call the gateway under the one grant it
 // is bound to (scope "gateway", subject = grant id) — and a gateway call needs such a token.
 func Share(p *Principal, act Action, s ShareAttrs) error {
 	if !p.Authenticated() {
@@ -74,7 +74,10 @@ func Share(p *Principal, act Action, s ShareAttrs) error {
 	case ShareWithdraw, ShareIssue, ShareReport:
 		return allow(consumer && p.Has(DataOfficer, AgencyApprover), p)
 	case ShareDecide:
-		return allow(provider && p.Has(AgencyApprover), p)
+		if !provider || !p.Has(AgencyApprover) {
+			return deny(p)
+		}
+		return allow(!consumer, p, errOwnWork) // nobody decides a request its own agency filed (职责分离)
 	case ShareForward:
 		return allow(p.IsAuthority() && CoversRegion(p.RegionCode, s.ConsumerRegion), p)
 	case ShareDeliver:
@@ -117,7 +120,10 @@ func ShareDemand(p *Principal, act Action, d DemandAttrs) error {
 	case Review:
 		return allow(authority, p)
 	case ShareDecide:
-		return allow(assigned && p.Has(DataOfficer, AgencyApprover), p)
+		if !assigned || !p.Has(DataOfficer, AgencyApprover) {
+			return deny(p)
+		}
+		return allow(!requester, p, errOwnWork) // an agency does not answer its own demand (职责分离)
 	}
 	return deny(p)
 }

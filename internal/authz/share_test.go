@@ -216,3 +216,25 @@ func TestCoversRegion(t *testing.T) {
 		}
 	}
 }
+
+// Separation of duties (职责分离, issue #9 item 6): nobody decides a share request its own agency
+// filed, whatever roles it holds — not even the approver of an agency that is both the consumer
+// and the entry's provider or source. The refusal says why.
+func TestShareSeparationOfDuties(t *testing.T) {
+	p := &authz.Principal{UserID: "u-a", OrgID: "org-a", OrgKind: authz.KindAgency, RegionCode: "150000",
+		Roles: []authz.Role{authz.AgencyApprover, authz.DataOfficer, authz.AuthorityAdmin}}
+	own := authz.ShareAttrs{ConsumerOrgID: "org-a", ProviderOrgIDs: []string{"org-b", "org-a"}, EntryRegion: "150000", ConsumerRegion: "150000"}
+	if err := authz.Share(p, authz.ShareDecide, own); apperr.As(err).Code != "separation_of_duties" {
+		t.Errorf("an approver decides its own agency's request: %v", err)
+	}
+	other := own
+	other.ConsumerOrgID = "org-c"
+	if err := authz.Share(p, authz.ShareDecide, other); err != nil {
+		t.Errorf("the provider's approver may not decide another agency's request: %v", err)
+	}
+	// The same for the demand list: the requester never answers its own demand.
+	d := authz.DemandAttrs{RequesterOrgID: "org-a", AssignedOrgID: "org-a", Region: "150000"}
+	if err := authz.ShareDemand(p, authz.ShareDecide, d); apperr.As(err).Code != "separation_of_duties" {
+		t.Errorf("an agency answers its own demand: %v", err)
+	}
+}

@@ -429,7 +429,13 @@ func (s *Service) step(ctx context.Context, p *authz.Principal, id string, act a
 		if err != nil {
 			return err
 		}
-		if err := authz.CatalogEntry(p, act, attrsOf(r)); err != nil {
+		at := attrsOf(r)
+		if act == authz.Review {
+			if at.Authors, err = s.authors(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		if err := authz.CatalogEntry(p, act, at); err != nil {
 			return err
 		}
 		to, err := Next(r.Status, ev)
@@ -438,4 +444,30 @@ func (s *Service) step(ctx context.Context, p *authz.Principal, id string, act a
 		}
 		return fn(tx, &r, to)
 	})
+}
+
+// authorEvents are the workflow events whose actors authored an entry: drafting, editing,
+// importing, submitting and asking to withdraw it. Separation of duties (职责分离) keeps those
+// people from reviewing it, whatever roles they also hold.
+var authorEvents = []string{"create", EvUpdate, "import", EvSubmit, EvWithdraw, "legal_change"}
+
+// authors lists the users who authored entry id (at most a bounded number of events are read).
+func (s *Service) authors(ctx context.Context, q db.Q, id string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT actor_id FROM catalog_events WHERE entry_id = $1 AND actor_id <> ''
+		AND event IN ($2, $3, $4, $5, $6, $7) LIMIT 1000`, id, authorEvents[0], authorEvents[1], authorEvents[2], authorEvents[3], authorEvents[4], authorEvents[5])
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		if a != authz.System.UserID {
+			out = append(out, a)
+		}
+	}
+	return out, rows.Err()
 }

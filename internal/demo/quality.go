@@ -113,6 +113,15 @@ func loadQuality(ctx context.Context, a *app.App) error {
 	if _, err := a.DB.ExecContext(ctx, "UPDATE users SET id_number = $1 WHERE id = $2", me.Key, citizen.UserID); err != nil {
 		return err
 	}
+	// The authority verified their real name (实名核验) at its service hall, so they may object to
+	// a record about themselves.
+	admin, err := who("admin")
+	if err != nil {
+		return err
+	}
+	if _, err := a.Identity.SetVerified(ctx, admin, citizen.UserID, true, "演示：已在政务服务大厅查验居民身份证原件 / demo: ID card checked in person"); err != nil {
+		return fmt.Errorf("demo verification: %w", err)
+	}
 	if _, err := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: EntryPopulation, Key: me.Key, Kind: quality.ObjWrong, Fields: []string{"address"},
 		Description: "我已于今年 6 月迁居，常住人口信息中的住址仍是旧址，请核实更正。", Proposed: "内蒙古自治区呼和浩特市赛罕区昭乌达路 88 号"}, ""); err != nil {
 		return fmt.Errorf("demo objection: %w", err)

@@ -4,12 +4,14 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
 
 	"pubdata/internal/app"
+	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 )
 
@@ -21,6 +23,9 @@ type Route struct {
 	Tag     string
 	Public  bool // reachable without authentication
 	Body    bool // takes a JSON (or upload) body
+	// Scope is the API-token scope the route needs, filled in from RouteScopes at registration
+	// (the one table; only routes registered by tests name it inline).
+	Scope string
 }
 
 // HandlerFunc answers an API call for an authenticated (or, on public routes, anonymous) caller
@@ -58,16 +63,30 @@ func New(a *app.App, mux *http.ServeMux) *API {
 var routeHooks []func(api *API)
 
 // Handle registers one operation.
+//
+// Before the handler runs it checks the route's token scope (RouteScopes): a token without it
+// gets 403 insufficient_scope, except on public routes, where it is served as a visitor. On a
+// record-addressed read ({id}, {key}) "forbidden" and "not found" get one answer (apperr.Hidden),
+// so that nobody learns whether a record they may not see exists.
 func (api *API) Handle(rt Route, h HandlerFunc) {
+	rt.Scope = scopeOf(rt)
 	api.Routes = append(api.Routes, rt)
+	hide := recordAddressed(rt.Method, rt.Path)
 	api.Mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
 		p := PrincipalOf(r)
-		if !rt.Public && !p.Authenticated() {
-			Fail(w, r, errUnauth)
+		if rt.Public {
+			if p.TokenID != "" && authz.RouteScope(p, rt.Scope) != nil {
+				p = &authz.Principal{}
+			}
+		} else if err := authz.RouteScope(p, rt.Scope); err != nil {
+			Fail(w, r, err)
 			return
 		}
 		v, err := h(w, r, p)
 		if err != nil {
+			if hide && (errors.Is(err, apperr.Forbidden) || errors.Is(err, apperr.NotFound) || errors.Is(err, apperr.Unauthenticated)) {
+				err = apperr.Hidden
+			}
 			Fail(w, r, err)
 			return
 		}
@@ -90,9 +109,10 @@ func (api *API) OpenAPI() map[string]any {
 	paths := map[string]map[string]any{}
 	for _, rt := range api.Routes {
 		op := map[string]any{
-			"summary":     rt.Summary,
-			"operationId": operationID(rt),
-			"tags":        []string{rt.Tag},
+			"summary":       rt.Summary,
+			"operationId":   operationID(rt),
+			"tags":          []string{rt.Tag},
+			"x-token-scope": rt.Scope,
 			"responses": map[string]any{
 				"200":     map[string]any{"description": "成功 / OK", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}},
 				"default": map[string]any{"description": "错误 / error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}},

@@ -63,7 +63,7 @@ func (api *API) foundationRoutes() {
 	// API tokens
 	api.Handle(Route{Method: "GET", Path: "/api/v1/tokens", Summary: "我的 API 令牌 / My API tokens", Tag: "auth"},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			if err := authz.Tokens(p, authz.Read, p.UserID); err != nil {
+			if err := authz.Tokens(p, authz.Read, p.UserID, p.RegionCode); err != nil {
 				return nil, err
 			}
 			ts, err := a.Identity.Tokens(r.Context(), p.UserID)
@@ -163,7 +163,7 @@ func (api *API) foundationRoutes() {
 	// Directory
 	api.Handle(Route{Method: "GET", Path: "/api/v1/regions", Summary: "行政区划 / Regions", Tag: "directory"},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			if err := authz.Directory(p, authz.Read, ""); err != nil {
+			if err := authz.Directory(p, authz.Read, "", ""); err != nil {
 				return nil, err
 			}
 			rs, err := a.Identity.Regions(r.Context())
@@ -171,7 +171,7 @@ func (api *API) foundationRoutes() {
 		})
 	api.Handle(Route{Method: "GET", Path: "/api/v1/orgs", Summary: "机构 / Organizations", Tag: "directory"},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			if err := authz.Directory(p, authz.Read, ""); err != nil {
+			if err := authz.Directory(p, authz.Read, "", ""); err != nil {
 				return nil, err
 			}
 			os, err := a.Identity.Orgs(r.Context(), authz.OrgKind(r.URL.Query().Get("kind")), r.URL.Query().Get("region"))
@@ -179,29 +179,21 @@ func (api *API) foundationRoutes() {
 		})
 	api.Handle(Route{Method: "GET", Path: "/api/v1/orgs/{id}", Summary: "机构详情 / Organization", Tag: "directory"},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			if err := authz.Directory(p, authz.Read, ""); err != nil {
+			if err := authz.Directory(p, authz.Read, "", ""); err != nil {
 				return nil, err
 			}
 			return a.Identity.Org(r.Context(), r.PathValue("id"))
 		})
 	api.Handle(Route{Method: "GET", Path: "/api/v1/users", Summary: "用户 / Users", Tag: "directory"},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			org := r.URL.Query().Get("org")
-			if org == "" && !p.Has(authz.AuthorityAdmin, authz.Auditor, authz.Oversight, authz.AuthorityReviewer) {
-				// Others see their own organization's users only; a user without an
-				// organization (a natural person) sees none rather than everyone.
-				if org = p.OrgID; org == "" {
-					return nil, apperr.Forbidden
-				}
-			}
-			if err := authz.Directory(p, authz.Read, org); err != nil {
-				return nil, err
-			}
+			// Authority staff see their region and below, auditors and oversight everyone,
+			// others their own organization; a user without an organization (a natural
+			// person) sees none rather than everyone.
 			pg, err := PageOf(r)
 			if err != nil {
 				return nil, err
 			}
-			us, err := a.Identity.Users(r.Context(), org)
+			us, err := a.Identity.VisibleUsers(r.Context(), p, r.URL.Query().Get("org"))
 			if err != nil {
 				return nil, err
 			}
@@ -220,6 +212,29 @@ func (api *API) foundationRoutes() {
 				return nil, err
 			}
 			return Created{u}, nil
+		})
+
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/users/{id}/verification", Summary: "实名核验（主管部门登记或撤销）/ Record or withdraw real-name verification", Tag: "directory", Body: true},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			var in struct {
+				Verified bool   `json:"verified"`
+				Note     string `json:"note"`
+			}
+			if err := Decode(r, &in); err != nil {
+				return nil, err
+			}
+			return a.Identity.SetVerified(r.Context(), p, r.PathValue("id"), in.Verified, in.Note)
+		})
+	api.Handle(Route{Method: "POST", Path: "/api/v1/me/verification", Summary: "以身份认证平台的认证结果完成实名核验 / Verify my real name with an identity provider", Tag: "auth", Body: true},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			var in struct {
+				Provider  string `json:"provider"`
+				Assertion string `json:"assertion"`
+			}
+			if err := Decode(r, &in); err != nil {
+				return nil, err
+			}
+			return a.Identity.VerifyByClaim(r.Context(), p, in.Provider, in.Assertion)
 		})
 
 	// Inbox
@@ -256,6 +271,20 @@ func (api *API) foundationRoutes() {
 				return nil, err
 			}
 			return Created{wh}, nil
+		})
+	api.Handle(Route{Method: "GET", Path: "/api/v1/webhooks", Summary: "我的消息推送地址 / My webhooks", Tag: "inbox"},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			hs, err := a.Notify.Webhooks(r.Context(), p)
+			return map[string]any{"items": nonNil(hs)}, err
+		})
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/webhooks/{id}", Summary: "删除消息推送地址 / Remove a webhook", Tag: "inbox"},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			wh, err := a.Notify.RemoveWebhook(r.Context(), p, r.PathValue("id"))
+			if err != nil {
+				return nil, err
+			}
+			return nil, a.Audit.Log(r.Context(), audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "notify.webhook.delete",
+				ObjectType: "webhook", ObjectID: wh.ID, ClientIP: ClientIP(r), Detail: map[string]any{"url": wh.URL, "owner": wh.UserID}})
 		})
 
 	// Jobs

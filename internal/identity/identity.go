@@ -60,6 +60,11 @@ type User struct {
 	Disabled    bool         `json:"disabled"`
 	Roles       []authz.Role `json:"roles"`
 	CreatedAt   time.Time    `json:"created_at"`
+	// Verified is set once the user's real-name identity (实名) is verified: by the data
+	// authority (VerifiedVia "authority") or by an identity provider's claim ("idp:<name>").
+	Verified    bool      `json:"verified"`
+	VerifiedAt  time.Time `json:"verified_at,omitzero"`
+	VerifiedVia string    `json:"verified_via,omitempty"`
 }
 
 // Service manages identities.
@@ -72,6 +77,9 @@ type Service struct {
 	// MaxFailures failed logins lock the account (and the client address) for LockFor.
 	MaxFailures int
 	LockFor     time.Duration
+
+	mu        sync.Mutex
+	providers map[string]IdentityProvider // real-name identity providers (AddProvider)
 }
 
 // New makes a service.
@@ -260,12 +268,25 @@ func (s *Service) CreateUser(ctx context.Context, q db.Q, in NewUser) (User, err
 }
 
 // AddUser creates a user as p, audited, in its own transaction.
+//
+// The administrator acts within its region (authz.Directory): the new user's organization must lie
+// in its region or below, and authority roles go only to staff of a data authority.
 func (s *Service) AddUser(ctx context.Context, p *authz.Principal, in NewUser) (User, error) {
-	if err := authz.Directory(p, authz.Create, in.OrgID); err != nil {
+	region, kind, err := s.placeOf(ctx, in.OrgID, in.IDNumber)
+	if err != nil {
 		return User{}, err
 	}
+	if err := authz.Directory(p, authz.Create, in.OrgID, region); err != nil {
+		return User{}, err
+	}
+	for _, r := range in.Roles {
+		if (r == authz.AuthorityAdmin || r == authz.AuthorityReviewer) && kind != authz.KindAuthority {
+			return User{}, apperr.Invalid.With(apperr.Field("roles", "主管部门角色只能授予数据主管部门的人员："+string(r),
+				"authority roles go only to staff of a data authority: "+string(r)))
+		}
+	}
 	var u User
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if u, err = s.CreateUser(ctx, tx, in); err != nil {
 			return err
@@ -380,14 +401,15 @@ func en(err error) string {
 	return err.Error()
 }
 
-const userCols = "id, username, display_name, COALESCE(org_id,''), person_kind, id_number, credit_code, email, phone, disabled, created_at"
+const userCols = "id, username, display_name, COALESCE(org_id,''), person_kind, id_number, credit_code, email, phone, disabled, created_at, verified_at, verified_via"
 
 func (s *Service) scanUser(ctx context.Context, row *sql.Row) (User, string, error) {
 	var u User
 	var disabled int
-	var created int64
+	var created, verified int64
 	var hash string
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.PersonKind, &u.IDNumber, &u.CreditCode, &u.Email, &u.Phone, &disabled, &created, &hash)
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.OrgID, &u.PersonKind, &u.IDNumber, &u.CreditCode, &u.Email, &u.Phone, &disabled, &created,
+		&verified, &u.VerifiedVia, &hash)
 	if db.IsNoRows(err) {
 		return u, "", apperr.NotFound
 	}
@@ -396,6 +418,7 @@ func (s *Service) scanUser(ctx context.Context, row *sql.Row) (User, string, err
 	}
 	u.Disabled = disabled != 0
 	u.CreatedAt = db.FromMillis(created)
+	u.Verified, u.VerifiedAt = verified != 0, db.FromMillis(verified)
 	u.Roles, err = s.roles(ctx, u.ID)
 	return u, hash, err
 }
@@ -455,7 +478,7 @@ func (s *Service) Users(ctx context.Context, orgID string) ([]User, error) {
 
 // Principal builds the principal of a user.
 func (s *Service) Principal(ctx context.Context, u User) (*authz.Principal, error) {
-	p := &authz.Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, OrgID: u.OrgID, Roles: u.Roles}
+	p := &authz.Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, OrgID: u.OrgID, Roles: u.Roles, Verified: u.Verified}
 	if u.OrgID != "" {
 		o, err := s.Org(ctx, u.OrgID)
 		if err != nil {
@@ -587,8 +610,8 @@ type Token struct {
 	LastUsed  time.Time `json:"last_used_at,omitzero"`
 }
 
-// Scopes API tokens may carry.
-var Scopes = []string{"read", "write", "ingest", "gateway", "*"}
+// Scopes API tokens may carry (authz.TokenScopes; each route names the one it needs).
+var Scopes = authz.TokenScopes
 
 // CreateToken mints a token for p's user; the returned secret is never stored.
 func (s *Service) CreateToken(ctx context.Context, q db.Q, p *authz.Principal, name string, scopes []string, subject string, ttl time.Duration) (string, Token, error) {
@@ -626,7 +649,7 @@ func (s *Service) CreateToken(ctx context.Context, q db.Q, p *authz.Principal, n
 
 // IssueToken mints a token in its own transaction after the authorization check.
 func (s *Service) IssueToken(ctx context.Context, p *authz.Principal, name string, scopes []string, ttl time.Duration) (string, Token, error) {
-	if err := authz.Tokens(p, authz.Create, p.UserID); err != nil {
+	if err := authz.Tokens(p, authz.Create, p.UserID, p.RegionCode); err != nil {
 		return "", Token{}, err
 	}
 	var secret string
@@ -668,8 +691,18 @@ func (s *Service) RevokeToken(ctx context.Context, p *authz.Principal, id string
 	if err := s.DB.QueryRowContext(ctx, "SELECT user_id FROM api_tokens WHERE id = $1", id).Scan(&owner); err != nil {
 		return apperr.NotFound
 	}
-	if err := authz.Tokens(p, authz.Delete, owner); err != nil {
-		return err
+	var region string
+	if owner != p.UserID {
+		u, err := s.User(ctx, owner)
+		if err != nil {
+			return err
+		}
+		if region, _, err = s.placeOf(ctx, u.OrgID, u.IDNumber); err != nil {
+			return err
+		}
+	}
+	if err := authz.Tokens(p, authz.Delete, owner, region); err != nil {
+		return apperr.NotFound // someone else's token: as if it did not exist
 	}
 	defer forgetToken(id) // after the commit too, so no call re-cached it in between
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -723,15 +756,15 @@ func (s *Service) tokenPrincipal(ctx context.Context, hash string, now time.Time
 	var (
 		id, userID, scopes, subject, username, display, orgID string
 		orgName, orgKind, region                              string
-		expires, revoked                                      int64
+		expires, revoked, verified                            int64
 		disabled                                              int
 	)
 	err := s.DB.QueryRowFast(ctx, `SELECT t.id, t.user_id, t.scopes, t.subject, t.expires_at, t.revoked_at,
-		u.username, u.display_name, COALESCE(u.org_id, ''), u.disabled,
+		u.username, u.display_name, COALESCE(u.org_id, ''), u.disabled, u.verified_at,
 		COALESCE(o.name, ''), COALESCE(o.kind, ''), COALESCE(o.region_code, '')
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN orgs o ON o.id = u.org_id
 		WHERE t.token_hash = $1`, hash).
-		Scan(&id, &userID, &scopes, &subject, &expires, &revoked, &username, &display, &orgID, &disabled, &orgName, &orgKind, &region)
+		Scan(&id, &userID, &scopes, &subject, &expires, &revoked, &username, &display, &orgID, &disabled, &verified, &orgName, &orgKind, &region)
 	if err != nil {
 		if !db.IsNoRows(err) {
 			return nil, 0, err
@@ -749,7 +782,7 @@ func (s *Service) tokenPrincipal(ctx context.Context, hash string, now time.Time
 		return nil, 0, err
 	}
 	return &authz.Principal{UserID: userID, Username: username, DisplayName: display, OrgID: orgID, OrgName: orgName,
-		OrgKind: authz.OrgKind(orgKind), RegionCode: region, Roles: roles,
+		OrgKind: authz.OrgKind(orgKind), RegionCode: region, Roles: roles, Verified: verified != 0,
 		TokenID: id, Scopes: strings.Split(scopes, ","), Subject: subject}, expires, nil
 }
 

@@ -138,9 +138,7 @@ func (s *Service) Send(ctx context.Context, q db.Q, m Message) (bool, error) {
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return false, nil
 	}
-	if m.OrgID != "" {
-		go s.deliver(m)
-	}
+	go s.deliver(m)
 	return true, nil
 }
 
@@ -148,12 +146,32 @@ func (s *Service) Send(ctx context.Context, q db.Q, m Message) (bool, error) {
 // commit; a message whose transaction rolled back is never delivered.
 var DeliveryWait = 30 * time.Second
 
-// deliver posts the message to the organization's active webhooks, signed with HMAC-SHA256
+// deliver posts the message to the active webhooks of the users it is addressed to, signed with HMAC-SHA256
 // in the X-Pubdata-Signature header. Best effort: failures are logged. It first waits until the
 // message is visible to other connections, i.e. until the caller's transaction committed.
 func (s *Service) deliver(m Message) {
 	ctx, cancel := context.WithTimeout(context.Background(), DeliveryWait+10*time.Second)
 	defer cancel()
+	// Only the hooks of the users whose inbox shows the message: its addressee, or for a message
+	// to an organization as a whole, that organization's members (Inbox's rule). Disabled users'
+	// hooks stay silent.
+	rows, err := s.DB.QueryContext(ctx, `SELECT w.url, w.secret FROM webhooks w JOIN users u ON u.id = w.user_id
+		WHERE w.active = 1 AND u.disabled = 0 AND (w.user_id = $1 OR ($1 = '' AND $2 <> '' AND u.org_id = $2))
+		ORDER BY w.created_at, w.id LIMIT 100`, m.UserID, m.OrgID)
+	if err != nil {
+		return
+	}
+	type hook struct{ url, secret string }
+	var hooks []hook
+	for rows.Next() {
+		var h hook
+		rows.Scan(&h.url, &h.secret)
+		hooks = append(hooks, h)
+	}
+	rows.Close()
+	if len(hooks) == 0 {
+		return
+	}
 	for deadline := time.Now().Add(DeliveryWait); ; {
 		var n int
 		if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE id = $1", m.ID).Scan(&n); err != nil {
@@ -167,18 +185,6 @@ func (s *Service) deliver(m Message) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	rows, err := s.DB.QueryContext(ctx, "SELECT url, secret FROM webhooks WHERE org_id = $1 AND active = 1", m.OrgID)
-	if err != nil {
-		return
-	}
-	type hook struct{ url, secret string }
-	var hooks []hook
-	for rows.Next() {
-		var h hook
-		rows.Scan(&h.url, &h.secret)
-		hooks = append(hooks, h)
-	}
-	rows.Close()
 	body, _ := json.Marshal(m)
 	for _, h := range hooks {
 		mac := hmac.New(sha256.New, []byte(h.secret))
@@ -246,23 +252,84 @@ func (s *Service) MarkRead(ctx context.Context, p *authz.Principal, id string) e
 	return err
 }
 
-// Webhook is an organization's delivery endpoint.
+// Webhook is a user's delivery endpoint (消息推送地址): it receives the messages of its owner's
+// inbox.
 type Webhook struct {
-	ID     string `json:"id"`
-	OrgID  string `json:"org_id"`
-	URL    string `json:"url"`
-	Secret string `json:"secret,omitempty"`
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	OrgID     string    `json:"org_id"`
+	URL       string    `json:"url"`
+	Secret    string    `json:"secret,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
-// AddWebhook registers a webhook for p's organization.
+// MaxWebhooks bounds how many webhooks one user keeps.
+const MaxWebhooks = 20
+
+var errTooManyWebhooks = apperr.New(http.StatusConflict, "notify.too_many_webhooks", "每个用户最多登记 20 个推送地址，请先删除不用的", "a user may register at most 20 webhooks; remove unused ones first")
+
+// AddWebhook registers a webhook for p itself (authz.Webhooks decides who may).
 func (s *Service) AddWebhook(ctx context.Context, p *authz.Principal, url string) (Webhook, error) {
-	if !p.Authenticated() || p.OrgID == "" || !p.Has(authz.AuthorityAdmin, authz.DataOfficer, authz.SecurityOfficer) {
-		return Webhook{}, apperr.Forbidden
+	if err := authz.Webhooks(p, authz.Create, authz.WebhookAttrs{OwnerID: p.UserID, OwnerRegion: p.RegionCode}); err != nil {
+		return Webhook{}, err
 	}
 	if err := s.checkWebhookURL(url); err != nil {
 		return Webhook{}, err
 	}
-	w := Webhook{ID: ids.New(), OrgID: p.OrgID, URL: url, Secret: ids.Token(20)}
-	_, err := s.DB.ExecContext(ctx, "INSERT INTO webhooks (id, org_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5)", w.ID, w.OrgID, w.URL, w.Secret, db.Millis(s.Now()))
+	var n int
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM webhooks WHERE user_id = $1 AND active = 1", p.UserID).Scan(&n); err != nil {
+		return Webhook{}, err
+	}
+	if n >= MaxWebhooks {
+		return Webhook{}, errTooManyWebhooks
+	}
+	w := Webhook{ID: ids.New(), UserID: p.UserID, OrgID: p.OrgID, URL: url, Secret: ids.Token(20), CreatedAt: s.Now()}
+	_, err := s.DB.ExecContext(ctx, "INSERT INTO webhooks (id, org_id, user_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
+		w.ID, w.OrgID, w.UserID, w.URL, w.Secret, db.Millis(w.CreatedAt))
+	return w, err
+}
+
+// Webhooks lists p's own active webhooks (never their secrets), oldest first.
+func (s *Service) Webhooks(ctx context.Context, p *authz.Principal) ([]Webhook, error) {
+	if err := authz.Webhooks(p, authz.Read, authz.WebhookAttrs{OwnerID: p.UserID, OwnerRegion: p.RegionCode}); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, user_id, org_id, url, created_at FROM webhooks WHERE user_id = $1 AND active = 1 ORDER BY created_at, id LIMIT $2",
+		p.UserID, MaxWebhooks)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Webhook{}
+	for rows.Next() {
+		var w Webhook
+		var c int64
+		if err := rows.Scan(&w.ID, &w.UserID, &w.OrgID, &w.URL, &c); err != nil {
+			return nil, err
+		}
+		w.CreatedAt = db.FromMillis(c)
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// RemoveWebhook removes a webhook: its owner, or an authority administrator whose region covers
+// the owner's organization. A hook the caller may not remove is answered as not found.
+func (s *Service) RemoveWebhook(ctx context.Context, p *authz.Principal, id string) (Webhook, error) {
+	var w Webhook
+	var region string
+	err := s.DB.QueryRowContext(ctx, `SELECT w.id, w.user_id, w.org_id, w.url, COALESCE(o.region_code, '') FROM webhooks w
+		LEFT JOIN users u ON u.id = w.user_id LEFT JOIN orgs o ON o.id = u.org_id WHERE w.id = $1 AND w.active = 1`, id).
+		Scan(&w.ID, &w.UserID, &w.OrgID, &w.URL, &region)
+	if db.IsNoRows(err) {
+		return w, apperr.NotFound
+	}
+	if err != nil {
+		return w, err
+	}
+	if err := authz.Webhooks(p, authz.Delete, authz.WebhookAttrs{OwnerID: w.UserID, OwnerRegion: region}); err != nil {
+		return w, apperr.NotFound
+	}
+	_, err = s.DB.ExecContext(ctx, "UPDATE webhooks SET active = 0 WHERE id = $1", id)
 	return w, err
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -278,10 +279,23 @@ func TestWebhookDeliverySigned(t *testing.T) {
 			t.Fatalf("delivered %s (%v)", dl.body, err)
 		}
 
-		// Messages to other organizations, or to a user, do not go to this webhook; nor does a
-		// message whose transaction rolled back.
+		// A message to its owner personally is posted too.
+		a.Notify.Send(ctx, d, notify.Message{UserID: principal(t, a, "officer").UserID, Kind: "info", TitleZH: "给本人"})
+		select {
+		case dl = <-got:
+			if !strings.Contains(string(dl.body), "给本人") {
+				t.Fatalf("delivered %s", dl.body)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a message to the webhook's owner was not delivered")
+		}
+
+		// Messages to other organizations, or to another user — even a colleague — do not go to
+		// this webhook (it receives only its owner's inbox); nor does a message whose
+		// transaction rolled back.
 		a.Notify.Send(ctx, d, notify.Message{OrgID: orgCivil, Kind: "info", TitleZH: "给民政厅"})
-		a.Notify.Send(ctx, d, notify.Message{UserID: principal(t, a, "officer").UserID, Kind: "info", TitleZH: "给个人"})
+		a.Notify.Send(ctx, d, notify.Message{UserID: principal(t, a, "approver").UserID, OrgID: orgPS, Kind: "info", TitleZH: "给同事"})
+		a.Notify.Send(ctx, d, notify.Message{UserID: principal(t, a, "civil").UserID, Kind: "info", TitleZH: "给个人"})
 		d.Tx(ctx, func(tx *sql.Tx) error {
 			a.Notify.Send(ctx, tx, notify.Message{OrgID: orgPS, Kind: "info", TitleZH: "回滚的消息"})
 			return errors.New("roll back")
@@ -300,6 +314,50 @@ func TestWebhookDeliverySigned(t *testing.T) {
 		case dl := <-got:
 			t.Fatalf("delivered to a loopback address in service: %s", dl.body)
 		case <-time.After(notify.DeliveryWait + 500*time.Millisecond):
+		}
+	})
+}
+
+// A webhook belongs to the user who registered it: only that user lists it; the owner or an
+// authority administrator of a region covering the owner's removes it (a city administrator
+// cannot remove a province agency officer's); anybody else is answered as if it did not exist.
+func TestWebhookOwnership(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := testutil.DirectoryApp(t, d, nil)
+		officer, security, admin, btAdmin := principal(t, a, "officer"), principal(t, a, "security"), principal(t, a, "admin"), principal(t, a, "bt_admin")
+		w1, err := a.Notify.AddWebhook(ctx, officer, "https://10.0.0.1/a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w2, err := a.Notify.AddWebhook(ctx, security, "https://10.0.0.1/b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine, err := a.Notify.Webhooks(ctx, officer)
+		if err != nil || len(mine) != 1 || mine[0].ID != w1.ID || mine[0].Secret != "" || mine[0].UserID != officer.UserID {
+			t.Fatalf("officer's list: %+v %v", mine, err)
+		}
+		if l, _ := a.Notify.Webhooks(ctx, admin); len(l) != 0 {
+			t.Fatalf("admin lists others' webhooks: %+v", l)
+		}
+		// A colleague, a city administrator: as if it did not exist.
+		for _, p := range []*authz.Principal{security, btAdmin} {
+			if _, err := a.Notify.RemoveWebhook(ctx, p, w1.ID); !errors.Is(err, apperr.NotFound) {
+				t.Fatalf("%s removed another's webhook: %v", p.Username, err)
+			}
+		}
+		if _, err := a.Notify.RemoveWebhook(ctx, officer, w1.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Notify.RemoveWebhook(ctx, officer, w1.ID); !errors.Is(err, apperr.NotFound) {
+			t.Fatalf("removed twice: %v", err)
+		}
+		if _, err := a.Notify.RemoveWebhook(ctx, admin, w2.ID); err != nil {
+			t.Fatalf("the province administrator cannot remove a webhook in its region: %v", err)
+		}
+		if l, _ := a.Notify.Webhooks(ctx, security); len(l) != 0 {
+			t.Fatalf("removed webhook still listed: %+v", l)
 		}
 	})
 }

@@ -38,15 +38,20 @@ func TestObjectionFlow(t *testing.T) {
 
 		in := quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: me.id, Kind: quality.ObjWrong, Fields: []string{"name"},
 			Description: "姓名登记错误，应为“居民乙”", Proposed: "居民乙"}
-		// Not about them: refused. Bad input: every field named.
-		if _, err := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: other.id, Kind: quality.ObjWrong, Description: "x"}, ""); !errors.Is(err, apperr.Forbidden) {
-			t.Fatalf("a citizen objected to someone else's record: %v", err)
+		// Not about them: refused — with the same answer as for a record that does not exist, so
+		// the refusal tells nothing about other people's records. Bad input: every field named.
+		_, errOther := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: other.id, Kind: quality.ObjWrong, Description: "x"}, "")
+		_, errNone := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: person("150102", "1999-01-01", 5), Kind: quality.ObjWrong, Description: "x"}, "")
+		if !errors.Is(errOther, apperr.NotFound) || errOther.Error() != errNone.Error() {
+			t.Fatalf("someone else's record: %v; a record that does not exist: %v", errOther, errNone)
 		}
-		_, err := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: demo.EntryPopulation, Kind: "bogus"}, "")
+		// (The key may be empty: an objection about the entry as a whole; an over-long one is named.)
+		_, err := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: strings.Repeat("1", 201), Kind: "bogus"}, "")
 		if ae := apperr.As(err); ae.Code != apperr.Invalid.Code || len(ae.Fields) != 3 {
 			t.Fatalf("bad input: %+v", ae)
 		}
-		if _, err := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: person("150102", "1999-01-01", 5), Kind: quality.ObjWrong, Description: "x"}, ""); apperr.As(err).Code != "quality.record_not_found" {
+		// A data user (another agency's staff) is told plainly that a record does not exist.
+		if _, err := a.Quality.Raise(ctx, civil, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: person("150102", "1999-01-01", 5), Kind: quality.ObjWrong, Description: "x"}, ""); apperr.As(err).Code != "quality.record_not_found" {
 			t.Fatalf("objection to a record that does not exist: %v", err)
 		}
 
@@ -82,7 +87,8 @@ func TestObjectionFlow(t *testing.T) {
 		}
 
 		// Only the provider handles it; only the objector withdraws.
-		if _, err := a.Quality.ActOnObjection(ctx, civil, o.ID, quality.ObjectionAction{Event: "verify"}, ""); !errors.Is(err, apperr.Forbidden) {
+		// (Those who may not even read it are answered as if it did not exist.)
+		if _, err := a.Quality.ActOnObjection(ctx, civil, o.ID, quality.ObjectionAction{Event: "verify"}, ""); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("another agency verified: %v", err)
 		}
 		if _, err := a.Quality.ActOnObjection(ctx, citizen, o.ID, quality.ObjectionAction{Event: "correct", Answer: "ok"}, ""); !errors.Is(err, apperr.Forbidden) {
@@ -91,7 +97,8 @@ func TestObjectionFlow(t *testing.T) {
 		if _, err := a.Quality.ActOnObjection(ctx, officer, o.ID, quality.ObjectionAction{Event: "withdraw"}, ""); !errors.Is(err, apperr.Forbidden) {
 			t.Errorf("the provider withdrew the objection: %v", err)
 		}
-		if _, err := a.Quality.Objection(ctx, as(t, a, "health"), o.ID); !errors.Is(err, apperr.Forbidden) {
+		_, errMissing := a.Quality.Objection(ctx, as(t, a, "health"), "no-such-objection")
+		if _, err := a.Quality.Objection(ctx, as(t, a, "health"), o.ID); !errors.Is(err, apperr.NotFound) || err.Error() != errMissing.Error() {
 			t.Errorf("an unrelated agency reads the objection: %v", err)
 		}
 		v, err := a.Quality.ActOnObjection(ctx, officer, o.ID, quality.ObjectionAction{Event: "verify"}, "")
@@ -185,8 +192,8 @@ func TestObjectionOverdueAndWithdraw(t *testing.T) {
 		if o.ObjectorKind != quality.ObjectorUser {
 			t.Errorf("objector kind %s", o.ObjectorKind)
 		}
-		// A citizen may not dispute someone else's record.
-		if _, err := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: rs[0].id, Kind: quality.ObjWrong, Description: "x"}, ""); !errors.Is(err, apperr.Forbidden) {
+		// A citizen may not dispute someone else's record (answered as not found).
+		if _, err := a.Quality.Raise(ctx, citizen, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: rs[0].id, Kind: quality.ObjWrong, Description: "x"}, ""); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("citizen without a matching ID number: %v", err)
 		}
 		clock.Set("2026-10-14 09:00")
@@ -223,8 +230,19 @@ func TestObjectionByOrganization(t *testing.T) {
 			t.Fatal(err)
 		}
 		appunit := as(t, a, "appunit") // 应用单位 user: its organization's credit code
-		o, err := a.Quality.Raise(ctx, appunit, quality.ObjectionInput{EntryID: demo.EntryEnterprise, Key: strings.ToLower(credit), Kind: quality.ObjMissing,
-			Description: "本单位的市场主体登记信息未归集"}, "")
+		in := quality.ObjectionInput{EntryID: demo.EntryEnterprise, Key: strings.ToLower(credit), Kind: quality.ObjMissing, Description: "本单位的市场主体登记信息未归集"}
+		// Not verified yet: refused, with how to get verified; the entry as a whole is fine.
+		if _, err := a.Quality.Raise(ctx, appunit, in, ""); apperr.As(err).Code != "quality.identity_unverified" || !strings.Contains(apperr.As(err).ZH, "实名核验") {
+			t.Fatalf("an unverified organization user disputed a record: %v", err)
+		}
+		whole, err := a.Quality.Raise(ctx, appunit, quality.ObjectionInput{EntryID: demo.EntryEnterprise, Kind: quality.ObjWrong, Description: "目录中的经营范围字段定义不清"}, "")
+		if err != nil || whole.Key != "" || whole.ObjectorKind != quality.ObjectorUser {
+			t.Fatalf("an objection about the entry: %+v %v", whole, err)
+		}
+		if _, err := a.Identity.SetVerified(ctx, as(t, a, "admin"), appunit.UserID, true, "查验营业执照原件"); err != nil {
+			t.Fatal(err)
+		}
+		o, err := a.Quality.Raise(ctx, appunit, in, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -233,7 +251,7 @@ func TestObjectionByOrganization(t *testing.T) {
 		}
 		// Someone else's credit code: refused.
 		other := strings.Replace(credit, credit[10:11], map[bool]string{true: "1", false: "2"}[credit[10] != '1'], 1)
-		if _, err := a.Quality.Raise(ctx, appunit, quality.ObjectionInput{EntryID: demo.EntryEnterprise, Key: other, Kind: quality.ObjMissing, Description: "x"}, ""); !errors.Is(err, apperr.Forbidden) {
+		if _, err := a.Quality.Raise(ctx, appunit, quality.ObjectionInput{EntryID: demo.EntryEnterprise, Key: other, Kind: quality.ObjMissing, Description: "x"}, ""); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("an organization disputed another's record: %v", err)
 		}
 		dis, err := a.Quality.IsDisputed(ctx, demo.EntryEnterprise, []string{credit, other})

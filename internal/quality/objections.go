@@ -205,24 +205,31 @@ var (
 	errNoRecord = apperr.New(422, "quality.record_not_found", "该目录中没有此记录；如为数据遗漏，请选择“数据遗漏”", "there is no such record in the entry; choose \"missing\" if the data is missing").
 			With(apperr.Field("key", "找不到该记录", "no such record"))
 	errDuplicate = apperr.New(409, "quality.objection_exists", "您对该记录已有未办结的异议", "you already have an open objection to this record")
+	// errNotYours answers a data subject's objection to a record that is not about it — or does
+	// not exist: alike, so that the answer reveals nothing about other people's records.
+	errNotYours = apperr.Hidden.With(apperr.Field("key", "找不到与您本人有关的该记录", "no record about you with this key"))
 )
 
 // callerSubjects are the identifiers the caller is the data subject of: its own citizen ID
 // number (users.id_number) and its organization's credit code (orgs.credit_code).
-func (s *Service) callerSubjects(ctx context.Context, p *authz.Principal) (idNumber, creditCode string, err error) {
+//
+// verified tells whether the caller's real-name identity is verified (users.verified_at), read
+// from the database on every call so that a withdrawal takes effect at once.
+func (s *Service) callerSubjects(ctx context.Context, p *authz.Principal) (idNumber, creditCode string, verified bool, err error) {
 	if !p.Authenticated() {
-		return "", "", apperr.Unauthenticated
+		return "", "", false, apperr.Unauthenticated
 	}
-	err = s.DB.QueryRowContext(ctx, "SELECT id_number FROM users WHERE id = $1", p.UserID).Scan(&idNumber)
+	var at int64
+	err = s.DB.QueryRowContext(ctx, "SELECT id_number, verified_at FROM users WHERE id = $1", p.UserID).Scan(&idNumber, &at)
 	if err != nil && !db.IsNoRows(err) {
-		return "", "", err
+		return "", "", false, err
 	}
 	if p.OrgID != "" {
 		if err := s.DB.QueryRowContext(ctx, "SELECT credit_code FROM orgs WHERE id = $1", p.OrgID).Scan(&creditCode); err != nil && !db.IsNoRows(err) {
-			return "", "", err
+			return "", "", false, err
 		}
 	}
-	return validate.NormalizeCitizenID(idNumber), validate.NormalizeCreditCode(creditCode), nil
+	return validate.NormalizeCitizenID(idNumber), validate.NormalizeCreditCode(creditCode), at != 0, nil
 }
 
 // recordSubjects are the persons and organizations a record is about: the values of its
@@ -256,7 +263,14 @@ func recordSubjects(e *catalog.Entry, key string, values map[string]string, foun
 // MySubjects returns the caller's own citizen ID number and its organization's credit code
 // (either may be empty), to prefill the objection form.
 func (s *Service) MySubjects(ctx context.Context, p *authz.Principal) (idNumber, creditCode string, err error) {
-	return s.callerSubjects(ctx, p)
+	idNumber, creditCode, _, err = s.callerSubjects(ctx, p)
+	return
+}
+
+// CallerVerified tells whether p's real-name identity is verified (the objection form says so).
+func (s *Service) CallerVerified(ctx context.Context, p *authz.Principal) bool {
+	_, _, v, err := s.callerSubjects(ctx, p)
+	return err == nil && v
 }
 
 // ObjectionEntries lists the published entries a record can be disputed in, by name: those
@@ -323,8 +337,8 @@ func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInp
 	if strings.TrimSpace(in.EntryID) == "" {
 		add("entry_id", "请选择目录条目", "choose a catalog entry")
 	}
-	if k := strings.TrimSpace(in.Key); k == "" || utf8.RuneCountInString(k) > 200 {
-		add("key", "请填写记录标识（如公民身份号码），不超过 200 个字符", "enter the record's key (e.g. the citizen ID number), at most 200 characters")
+	if k := strings.TrimSpace(in.Key); utf8.RuneCountInString(k) > 200 {
+		add("key", "记录标识（如公民身份号码）不超过 200 个字符", "the record's key (e.g. the citizen ID number) has at most 200 characters")
 	}
 	if _, ok := ObjKindNames[in.Kind]; !ok {
 		add("kind", "异议类型须为数据错误、数据遗漏或侵犯商业秘密/个人隐私", "kind must be wrong, missing or infringing")
@@ -351,38 +365,47 @@ func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInp
 			return Objection{}, apperr.Invalid.With(apperr.Field("fields", "目录条目中没有该信息项："+f, "the entry has no data item "+f))
 		}
 	}
-	key := canonicalKey(e, in.Key)
-	rec, found, err := s.lookup(ctx, e.ID, key)
+	// Authorize before looking the record up (no existence oracle): a data user may dispute any
+	// record; a data subject only records about itself and only once verified; anyone the entry
+	// as a whole (empty key).
+	idNum, credit, verified, err := s.callerSubjects(ctx, p)
 	if err != nil {
 		return Objection{}, err
 	}
-	if found && rec.Key != "" {
-		key = rec.Key
-	}
-	if !found && in.Kind != ObjMissing {
-		return Objection{}, errNoRecord
-	}
-	idNum, credit, err := s.callerSubjects(ctx, p)
-	if err != nil {
-		return Objection{}, err
-	}
-	persons, orgs := recordSubjects(e, key, rec.Values, found)
-	kind := ObjectorUser
-	switch {
-	case idNum != "" && slices.Contains(persons, idNum):
-		kind = ObjectorPerson
-	case credit != "" && slices.Contains(orgs, credit):
-		kind = ObjectorOrg
-	}
-	o := Objection{ID: ids.New(), EntryID: e.ID, EntryName: e.Name, Key: key, Kind: in.Kind, Fields: in.Fields, Description: in.Description,
-		Proposed: in.Proposed, ObjectorKind: kind, ObjectorID: p.UserID, ObjectorName: orOr(p.DisplayName, p.Username), ObjectorOrgID: p.OrgID,
-		ProviderOrgID: providerOf(e), RegionCode: e.RegionCode, State: ObjOpen}
-	at := o.attrs()
-	at.ObjectorUserID = ""
-	at.AboutCaller = kind != ObjectorUser
+	provider := providerOf(e)
+	at := authz.ObjectionAttrs{ProviderOrgID: provider, RegionCode: e.RegionCode, Record: strings.TrimSpace(in.Key) != "", Verified: verified, AboutCaller: true}
 	if err := authz.Objection(p, authz.Create, at); err != nil {
 		return Objection{}, err
 	}
+	kind, key := ObjectorUser, ""
+	if at.Record {
+		key = canonicalKey(e, in.Key)
+		rec, found, err := s.lookup(ctx, e.ID, key)
+		if err != nil {
+			return Objection{}, err
+		}
+		if found && rec.Key != "" {
+			key = rec.Key
+		}
+		persons, orgs := recordSubjects(e, key, rec.Values, found)
+		switch {
+		case idNum != "" && slices.Contains(persons, idNum):
+			kind = ObjectorPerson
+		case credit != "" && slices.Contains(orgs, credit):
+			kind = ObjectorOrg
+		}
+		at.AboutCaller = kind != ObjectorUser
+		if err := authz.Objection(p, authz.Create, at); err != nil {
+			// Not about the caller: the same answer whether or not the record exists.
+			return Objection{}, errNotYours
+		}
+		if !found && in.Kind != ObjMissing {
+			return Objection{}, errNoRecord
+		}
+	}
+	o := Objection{ID: ids.New(), EntryID: e.ID, EntryName: e.Name, Key: key, Kind: in.Kind, Fields: in.Fields, Description: in.Description,
+		Proposed: in.Proposed, ObjectorKind: kind, ObjectorID: p.UserID, ObjectorName: orOr(p.DisplayName, p.Username), ObjectorOrgID: p.OrgID,
+		ProviderOrgID: provider, RegionCode: e.RegionCode, State: ObjOpen}
 	var receivers []string
 	if s.Receivers != nil {
 		if receivers, err = s.Receivers(ctx, e.ID, key); err != nil {
@@ -414,8 +437,8 @@ func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInp
 		kindZH, kindEN := ObjKindNames[o.Kind][0], ObjKindNames[o.Kind][1]
 		if _, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: o.ProviderOrgID, Kind: "flag",
 			TitleZH: "数据异议待核实：《" + e.Name + "》", TitleEN: "Objection to verify: " + orEN(e),
-			BodyZH: "有一条记录被提出异议（" + kindZH + "），已标注为“有异议”。请于 " + o.Due + " 前核实、处理并答复。",
-			BodyEN: "A record was disputed (" + kindEN + ") and is marked disputed. Verify, handle and answer by " + o.Due + ".",
+			BodyZH: bodyZH(o.Key == "", "目录条目整体被提出异议（"+kindZH+"）。", "有一条记录被提出异议（"+kindZH+"），已标注为“有异议”。") + "请于 " + o.Due + " 前核实、处理并答复。",
+			BodyEN: bodyZH(o.Key == "", "The catalog entry as a whole was disputed ("+kindEN+"). ", "A record was disputed ("+kindEN+") and is marked disputed. ") + "Verify, handle and answer by " + o.Due + ".",
 			Link:   "/objections/" + o.ID, ObjectType: "quality_objection", ObjectID: o.ID, DedupKey: "quality.objection.raise:" + o.ID}); err != nil {
 			return err
 		}
@@ -439,6 +462,14 @@ func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInp
 	return s.Objection(ctx, p, o.ID)
 }
 
+// bodyZH picks the entry-level or the record-level wording of a message.
+func bodyZH(entryLevel bool, entry, record string) string {
+	if entryLevel {
+		return entry
+	}
+	return record
+}
+
 func orOr(a, b string) string {
 	if a != "" {
 		return a
@@ -458,13 +489,13 @@ func nonNilStrings(v []string) []string {
 func (s *Service) Objection(ctx context.Context, p *authz.Principal, id string) (Objection, error) {
 	o, err := s.scanObjection(s.DB.QueryRowContext(ctx, "SELECT "+objCols+" FROM quality_objections WHERE id = $1", id))
 	if db.IsNoRows(err) {
-		return o, apperr.NotFound
+		return Objection{}, apperr.Hidden
 	}
 	if err != nil {
 		return o, err
 	}
 	if err := authz.Objection(p, authz.Read, o.attrs()); err != nil {
-		return o, err
+		return Objection{}, apperr.Hidden // as if it did not exist
 	}
 	if o.History, err = s.history(ctx, "quality_objection", id); err != nil {
 		return o, err
@@ -582,13 +613,13 @@ func (s *Service) ActOnObjection(ctx context.Context, p *authz.Principal, id str
 		var err error
 		o, err = s.scanObjection(tx.QueryRowContext(ctx, "SELECT "+objCols+" FROM quality_objections WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
-			return apperr.NotFound
+			return apperr.Hidden
 		}
 		if err != nil {
 			return err
 		}
 		if err := authz.Objection(p, authz.Read, o.attrs()); err != nil {
-			return err
+			return apperr.Hidden // as if it did not exist
 		}
 		to, err := objMachine.next(o.State, in.Event, objCall{p: p, attrs: o.attrs(), text: in.Answer})
 		if err != nil {

@@ -237,7 +237,7 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 		return nil
 	})
 	w.Page(mux, "GET /directory", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := authz.Directory(p, authz.Read, ""); err != nil {
+		if err := authz.Directory(p, authz.Read, "", ""); err != nil {
 			return err
 		}
 		regions, err := a.Identity.Regions(r.Context())
@@ -248,13 +248,9 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 		if err != nil {
 			return err
 		}
-		userOrg := p.OrgID
-		if p.Has(authz.AuthorityAdmin, authz.Auditor, authz.Oversight, authz.AuthorityReviewer) {
-			userOrg = ""
-		}
 		var users []identity.User
-		if userOrg != "" || p.Has(authz.AuthorityAdmin, authz.Auditor, authz.Oversight, authz.AuthorityReviewer) {
-			users, err = a.Identity.Users(r.Context(), userOrg)
+		if p.OrgID != "" || p.Has(authz.AuthorityAdmin, authz.Auditor, authz.Oversight, authz.AuthorityReviewer) {
+			users, err = a.Identity.VisibleUsers(r.Context(), p, "")
 			if err != nil {
 				return err
 			}

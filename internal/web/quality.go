@@ -394,7 +394,8 @@ func (w *Web) qualityPages(mux *http.ServeMux) {
 			rows[i] = qObj(o)
 		}
 		idn, credit, _ := q.MySubjects(r.Context(), p)
-		if in.Key == "" {
+		verified, dataUser := q.CallerVerified(r.Context(), p), authz.ObjectionDataUser(p)
+		if in.Key == "" && verified {
 			in.Key = idn
 			if in.Key == "" {
 				in.Key = credit
@@ -404,7 +405,7 @@ func (w *Web) qualityPages(mux *http.ServeMux) {
 		canQueue := p.OrgID != "" && p.Has(authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer)
 		render(rw, r, "quality.objections", "quality_objections", map[string]any{"Box": box, "Rows": rows, "Total": total, "Page": pg,
 			"HasNext": pg.Offset+len(objs) < total, "In": in, "Entries": entries, "Kinds": quality.ObjKindNames, "HasID": idn != "", "HasCredit": credit != "",
-			"CanQueue": canQueue}, ferr)
+			"CanQueue": canQueue, "Verified": verified, "DataUser": dataUser}, ferr)
 		return nil
 	}
 	w.Page(mux, "GET /objections", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {

@@ -282,6 +282,11 @@ func (w *Web) Page(mux *http.ServeMux, pattern string, h PageFunc) {
 			w.Fail(rw, r, apperr.Unauthenticated)
 			return
 		}
+		if p.TokenID != "" {
+			// Pages are for people in sessions; API tokens use the API, within their scopes.
+			w.Fail(rw, r, authz.ErrScope)
+			return
+		}
 		if err := h(rw, r, p); err != nil {
 			w.Fail(rw, r, err)
 		}
@@ -291,7 +296,11 @@ func (w *Web) Page(mux *http.ServeMux, pattern string, h PageFunc) {
 // PublicPage registers a page open to visitors.
 func (w *Web) PublicPage(mux *http.ServeMux, pattern string, h PageFunc) {
 	mux.HandleFunc(pattern, func(rw http.ResponseWriter, r *http.Request) {
-		if err := h(rw, r, httpapi.PrincipalOf(r)); err != nil {
+		p := httpapi.PrincipalOf(r)
+		if p.TokenID != "" {
+			p = &authz.Principal{} // a token on a page counts for nothing: served as a visitor
+		}
+		if err := h(rw, r, p); err != nil {
 			w.Fail(rw, r, err)
 		}
 	})

@@ -1,0 +1,269 @@
+package httpapi
+
+import (
+	"fmt"
+	"strings"
+
+	"pubdata/internal/authz"
+)
+
+// RouteScopes is the one route→scope table (接口权限范围表, SEC-3): every API operation, keyed
+// "METHOD path", names the API-token scope it needs (authz.TokenScopes) or a pseudo-scope
+// (public, any, session). Handle enforces it before the handler runs — so before any record is
+// looked up — and refuses to register a route that is not in it; docs/api.md renders it
+// (RenderRouteTable, kept in sync by TestDocsRouteTableInSync). A route added elsewhere is added
+// here too. "read|ingest" means either scope will do (the domain decision narrows a push token to
+// its own entry).
+var RouteScopes = map[string]string{
+	// Authentication and tokens
+	"POST /api/v1/auth/login":      authz.ScopePublic,
+	"POST /api/v1/auth/logout":     authz.ScopeSession,
+	"POST /api/v1/auth/register":   authz.ScopePublic,
+	"GET /api/v1/me":               authz.ScopeAny,
+	"POST /api/v1/me/verification": authz.ScopeSession,
+	"GET /api/v1/tokens":           authz.ScopeSession,
+	"POST /api/v1/tokens":          authz.ScopeSession,
+	"DELETE /api/v1/tokens/{id}":   authz.ScopeSession,
+
+	// Audit
+	"GET /api/v1/audit":        authz.ScopeAudit,
+	"GET /api/v1/audit/verify": authz.ScopeAudit,
+
+	// Calendar
+	"GET /api/v1/calendar":         authz.ScopeRead,
+	"GET /api/v1/calendar/add":     authz.ScopeRead,
+	"POST /api/v1/calendar/import": authz.ScopeAdmin,
+
+	// Directory
+	"GET /api/v1/regions":                 authz.ScopeRead,
+	"GET /api/v1/orgs":                    authz.ScopeRead,
+	"GET /api/v1/orgs/{id}":               authz.ScopeRead,
+	"GET /api/v1/users":                   authz.ScopeDirectory,
+	"POST /api/v1/users":                  authz.ScopeDirectory,
+	"PUT /api/v1/users/{id}/verification": authz.ScopeDirectory,
+
+	// Inbox and webhooks
+	"GET /api/v1/notifications":            authz.ScopeInbox,
+	"POST /api/v1/notifications/{id}/read": authz.ScopeInbox,
+	"GET /api/v1/webhooks":                 authz.ScopeInbox,
+	"POST /api/v1/webhooks":                authz.ScopeInbox,
+	"DELETE /api/v1/webhooks/{id}":         authz.ScopeInbox,
+
+	// Jobs
+	"GET /api/v1/jobs":             authz.ScopeAdmin,
+	"POST /api/v1/jobs/{name}/run": authz.ScopeAdmin,
+
+	// Meta
+	"GET /api/v1/openapi.json": authz.ScopePublic,
+
+	// Catalog
+	"GET /api/v1/catalog/entries":                         authz.ScopeRead,
+	"POST /api/v1/catalog/entries":                        authz.ScopeWrite,
+	"POST /api/v1/catalog/check":                          authz.ScopeWrite,
+	"GET /api/v1/catalog/entries/{id}":                    authz.ScopeRead,
+	"PUT /api/v1/catalog/entries/{id}":                    authz.ScopeWrite,
+	"POST /api/v1/catalog/entries/{id}/submit":            authz.ScopeWrite,
+	"POST /api/v1/catalog/entries/{id}/recall":            authz.ScopeWrite,
+	"POST /api/v1/catalog/entries/{id}/approve":           authz.ScopeWrite,
+	"POST /api/v1/catalog/entries/{id}/return":            authz.ScopeWrite,
+	"POST /api/v1/catalog/entries/{id}/withdraw":          authz.ScopeWrite,
+	"POST /api/v1/catalog/entries/{id}/legal-change":      authz.ScopeWrite,
+	"GET /api/v1/catalog/entries/{id}/versions":           authz.ScopeRead,
+	"GET /api/v1/catalog/entries/{id}/versions/{version}": authz.ScopeRead,
+	"GET /api/v1/catalog/entries/{id}/diff":               authz.ScopeRead,
+	"GET /api/v1/catalog/entries/{id}/history":            authz.ScopeRead,
+	"GET /api/v1/catalog/review-queue":                    authz.ScopeRead,
+	"GET /api/v1/catalog/negative-list":                   authz.ScopeRead,
+	"GET /api/v1/catalog/export":                          authz.ScopeRead,
+	"POST /api/v1/catalog/import":                         authz.ScopeWrite,
+	"GET /api/v1/catalog/rollup":                          authz.ScopeRead,
+	"GET /api/v1/catalog/sources":                         authz.ScopeRead,
+	"POST /api/v1/catalog/sources":                        authz.ScopeWrite,
+	"GET /api/v1/catalog/source-report":                   authz.ScopeRead,
+	"GET /api/v1/catalog/config":                          authz.ScopeRead,
+	"PUT /api/v1/catalog/config":                          authz.ScopeWrite,
+	"GET /api/v1/catalog/systems":                         authz.ScopeRead,
+	"POST /api/v1/catalog/systems":                        authz.ScopeWrite,
+	"GET /api/v1/catalog/systems/{id}":                    authz.ScopeRead,
+	"PUT /api/v1/catalog/systems/{id}":                    authz.ScopeWrite,
+	"POST /api/v1/catalog/systems/{id}/documents":         authz.ScopeWrite,
+	"GET /api/v1/catalog/documents/{id}":                  authz.ScopeRead,
+	"GET /api/v1/catalog/purchases":                       authz.ScopeRead,
+	"POST /api/v1/catalog/purchases":                      authz.ScopeWrite,
+	"POST /api/v1/catalog/purchases/{id}/decide":          authz.ScopeWrite,
+	"POST /api/v1/catalog/purchases/{id}/link":            authz.ScopeWrite,
+	"GET /api/v1/catalog/reassessments":                   authz.ScopeRead,
+	"POST /api/v1/catalog/reassessments/{id}":             authz.ScopeWrite,
+
+	// Aggregation
+	"POST /api/v1/ingest/entries/{id}/uploads":      authz.ScopeIngest,
+	"POST /api/v1/ingest/entries/{id}/batches":      authz.ScopeIngest,
+	"POST /api/v1/ingest/entries/{id}/tokens":       authz.ScopeSession,
+	"GET /api/v1/ingest/entries/{id}/current":       authz.ScopeRead + "|" + authz.ScopeIngest,
+	"GET /api/v1/ingest/entries/{id}/versions":      authz.ScopeRead + "|" + authz.ScopeIngest,
+	"GET /api/v1/ingest/entries/{id}/loads":         authz.ScopeRead + "|" + authz.ScopeIngest,
+	"PUT /api/v1/ingest/entries/{id}/retention":     authz.ScopeSession,
+	"GET /api/v1/ingest/entries/{id}/records":       authz.ScopeRead,
+	"GET /api/v1/ingest/entries/{id}/records/{key}": authz.ScopeRead,
+	"GET /api/v1/ingest/loads":                      authz.ScopeRead,
+	"GET /api/v1/ingest/loads/{id}":                 authz.ScopeRead + "|" + authz.ScopeIngest,
+	"GET /api/v1/ingest/entries/{id}/sources":       authz.ScopeRead,
+	"POST /api/v1/ingest/entries/{id}/sources":      authz.ScopeSession,
+	"POST /api/v1/ingest/sources/{id}/pull":         authz.ScopeSession,
+	"GET /api/v1/ingest/freshness":                  authz.ScopeRead,
+	"GET /api/v1/ingest/late":                       authz.ScopeRead,
+	"GET /api/v1/ingest/bases":                      authz.ScopeRead,
+	"GET /api/v1/ingest/bases/{base}/members":       authz.ScopeRead,
+	"GET /api/v1/ingest/bases/{base}/lookup/{key}":  authz.ScopeRead,
+	"GET /api/v1/ingest/returns":                    authz.ScopeSession,
+	"POST /api/v1/ingest/returns":                   authz.ScopeSession,
+	"POST /api/v1/ingest/returns/{id}/events":       authz.ScopeSession,
+	"GET /api/v1/ingest/returns/{id}/data":          authz.ScopeSession,
+
+	// Quality
+	"GET /api/v1/quality/rule-kinds":              authz.ScopeRead,
+	"GET /api/v1/quality/entries/{id}/rules":      authz.ScopeRead,
+	"POST /api/v1/quality/entries/{id}/rules":     authz.ScopeWrite,
+	"POST /api/v1/quality/entries/{id}/rules/try": authz.ScopeWrite,
+	"GET /api/v1/quality/rules/{id}":              authz.ScopeRead,
+	"PUT /api/v1/quality/rules/{id}":              authz.ScopeWrite,
+	"DELETE /api/v1/quality/rules/{id}":           authz.ScopeWrite,
+	"GET /api/v1/quality/tasks":                   authz.ScopeRead,
+	"GET /api/v1/quality/tasks/{id}":              authz.ScopeRead,
+	"POST /api/v1/quality/tasks/{id}/events":      authz.ScopeWrite,
+	"GET /api/v1/quality/entries/{id}/scores":     authz.ScopeRead,
+	"GET /api/v1/quality/entries/{id}/trend.svg":  authz.ScopeRead,
+	"GET /api/v1/quality/orgs/{id}/scores":        authz.ScopeRead,
+	"GET /api/v1/quality/orgs/{id}/trend.svg":     authz.ScopeRead,
+	"GET /api/v1/quality/summary":                 authz.ScopeRead,
+	"GET /api/v1/quality/settings":                authz.ScopeRead,
+	"PUT /api/v1/quality/settings":                authz.ScopeWrite,
+	"POST /api/v1/quality/objections":             authz.ScopeWrite,
+	"GET /api/v1/quality/objections":              authz.ScopeRead,
+	"GET /api/v1/quality/objections/{id}":         authz.ScopeRead,
+	"POST /api/v1/quality/objections/{id}/events": authz.ScopeWrite,
+
+	// Sharing: the workflow is for people in sessions.
+	"POST /api/v1/share/requests":                 authz.ScopeSession,
+	"GET /api/v1/share/requests":                  authz.ScopeSession,
+	"GET /api/v1/share/requests/{id}":             authz.ScopeSession,
+	"POST /api/v1/share/requests/{id}/forward":    authz.ScopeSession,
+	"POST /api/v1/share/requests/{id}/approve":    authz.ScopeSession,
+	"POST /api/v1/share/requests/{id}/refuse":     authz.ScopeSession,
+	"POST /api/v1/share/requests/{id}/withdraw":   authz.ScopeSession,
+	"POST /api/v1/share/requests/{id}/deliveries": authz.ScopeSession,
+	"GET /api/v1/share/overdue":                   authz.ScopeSession,
+	"GET /api/v1/share/grants":                    authz.ScopeSession,
+	"GET /api/v1/share/grants/{id}":               authz.ScopeSession,
+	"POST /api/v1/share/grants/{id}/credentials":  authz.ScopeSession,
+	"POST /api/v1/share/grants/{id}/suspend":      authz.ScopeSession,
+	"POST /api/v1/share/grants/{id}/resume":       authz.ScopeSession,
+	"POST /api/v1/share/grants/{id}/revoke":       authz.ScopeSession,
+	"GET /api/v1/share/grants/{id}/usage":         authz.ScopeSession,
+	"GET /api/v1/share/grants/{id}/reports":       authz.ScopeSession,
+	"POST /api/v1/share/grants/{id}/reports":      authz.ScopeSession,
+	"POST /api/v1/share/demands":                  authz.ScopeSession,
+	"GET /api/v1/share/demands":                   authz.ScopeSession,
+	"GET /api/v1/share/demands/{id}":              authz.ScopeSession,
+	"POST /api/v1/share/demands/{id}/assign":      authz.ScopeSession,
+	"POST /api/v1/share/demands/{id}/reject":      authz.ScopeSession,
+	"POST /api/v1/share/demands/{id}/accept":      authz.ScopeSession,
+	"POST /api/v1/share/demands/{id}/refuse":      authz.ScopeSession,
+	"POST /api/v1/share/demands/{id}/return":      authz.ScopeSession,
+	"POST /api/v1/share/demands/{id}/complete":    authz.ScopeSession,
+	"POST /api/v1/share/demands/{id}/withdraw":    authz.ScopeSession,
+
+	// Share gateway: a credential bound to one grant.
+	"GET /api/v1/gateway/grant":         authz.ScopeGateway,
+	"GET /api/v1/gateway/records/{key}": authz.ScopeGateway,
+	"GET /api/v1/gateway/records":       authz.ScopeGateway,
+	"GET /api/v1/gateway/export":        authz.ScopeGateway,
+	"POST /api/v1/gateway/verify":       authz.ScopeGateway,
+}
+
+// scopeOf returns the scope a route needs from the table; it panics for a route missing from it,
+// so that no route can be registered without naming one.
+func scopeOf(rt Route) string {
+	s, ok := RouteScopes[rt.Method+" "+rt.Path]
+	if rt.Scope != "" && !ok {
+		s, ok = rt.Scope, true // routes registered by tests name their scope inline
+	}
+	if !ok || !authz.ValidRouteScope(s) {
+		panic(fmt.Sprintf("httpapi: route %s %s has no valid scope in RouteScopes", rt.Method, rt.Path))
+	}
+	return s
+}
+
+// recordAddressed tells whether a read route names one record in its path ({id}, {key}): such
+// routes answer alike (apperr.Hidden) for a record that does not exist and for one the caller may
+// not see, so that they cannot be used to learn what exists (no existence oracle). Organizations
+// are public directory entries, not records. Changes go through services that answer alike
+// themselves where the caller may not even read the record (objections, tokens, webhooks).
+func recordAddressed(method, path string) bool {
+	return method == "GET" && (strings.Contains(path, "{id}") || strings.Contains(path, "{key}")) && !strings.Contains(path, "/orgs/{id}")
+}
+
+// routeGroups are the route list's sections in docs/api.md, by route tag: title and a pointer
+// to the page that explains the capability. A tag not listed here gets a section of its own.
+var routeGroups = []struct{ tag, title, see string }{
+	{"auth", "认证与 API 令牌 / Authentication and API tokens", ""},
+	{"audit", "审计 / Audit", ""},
+	{"calendar", "工作日历 / Working-day calendar", "[install-and-operate.md](install-and-operate.md#工作日历--working-day-calendar)"},
+	{"directory", "行政区划、机构与用户 / Directory", ""},
+	{"inbox", "消息与推送 / Inbox and webhooks", ""},
+	{"jobs", "定时任务 / Scheduled jobs", "[install-and-operate.md](install-and-operate.md#定时任务--background-jobs)"},
+	{"catalog", "资源目录 / Catalog", "[catalog.md](catalog.md)"},
+	{"ingest", "数据汇聚 / Aggregation", "[aggregation-and-quality.md](aggregation-and-quality.md)"},
+	{"quality", "数据治理 / Quality", "[aggregation-and-quality.md](aggregation-and-quality.md#质量规则--quality-rules-qua-1)"},
+	{"share", "数据共享 / Sharing", "[sharing.md](sharing.md)"},
+	{"gateway", "共享网关 / Share gateway", "[sharing.md](sharing.md#共享网关--the-share-gateway)"},
+	{"meta", "接口文档 / Meta", ""},
+}
+
+// RenderRouteTable renders the route list of docs/api.md (between its route-table markers) from
+// the registry: every route with the token scope it needs, by capability in registration order.
+func (api *API) RenderRouteTable() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "共 %d 个接口。/ %d operations.\n", len(api.Routes), len(api.Routes))
+	byTag := map[string][]Route{}
+	var tags []string
+	for _, rt := range api.Routes {
+		if byTag[rt.Tag] == nil {
+			tags = append(tags, rt.Tag)
+		}
+		byTag[rt.Tag] = append(byTag[rt.Tag], rt)
+	}
+	groups := routeGroups
+	for _, t := range tags {
+		known := false
+		for _, g := range routeGroups {
+			known = known || g.tag == t
+		}
+		if !known {
+			groups = append(groups, struct{ tag, title, see string }{t, t, ""})
+		}
+	}
+	for _, g := range groups {
+		rs := byTag[g.tag]
+		if len(rs) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### %s (%d)\n\n", g.title, len(rs))
+		if g.see != "" {
+			fmt.Fprintf(&b, "详见 / see %s。\n\n", g.see)
+		}
+		b.WriteString("| 方法 / method | 路径 / path | 令牌范围 / token scope | 说明 / summary |\n|---|---|---|---|\n")
+		for _, rt := range rs {
+			var sc []string
+			for _, x := range strings.Split(rt.Scope, "|") {
+				sc = append(sc, "`"+x+"`")
+			}
+			sum := strings.ReplaceAll(rt.Summary, "|", "\\|")
+			if rt.Public {
+				sum += " （无需登录 / public）"
+			}
+			fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s |\n", rt.Method, rt.Path, strings.Join(sc, " / "), sum)
+		}
+	}
+	return b.String()
+}
