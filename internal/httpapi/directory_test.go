@@ -40,13 +40,7 @@ func TestAdministratorsActWithinTheirRegion(t *testing.T) {
 			t.Errorf("authority role for an agency's staff: %d %s", r.Code, r.body)
 		}
 		// The city administrator lists its city's users only; the province administrator all.
-		var list struct {
-			Items []struct {
-				Username string `json:"username"`
-				OrgID    string `json:"org_id"`
-			} `json:"items"`
-		}
-		list = decode[struct {
+		list := decode[struct {
 			Items []struct {
 				Username string `json:"username"`
 				OrgID    string `json:"org_id"`

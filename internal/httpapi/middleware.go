@@ -27,8 +27,6 @@ const (
 	LargeCookie   = "pd_large"
 )
 
-var errUnauth = apperr.Unauthenticated
-
 var (
 	reqTotal = promauto.NewCounterVec(prometheus.CounterOpts{Name: "pubdata_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "code"})
 	reqDur   = promauto.NewHistogramVec(prometheus.HistogramOpts{Name: "pubdata_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
