@@ -24,7 +24,7 @@ func TestAuditCheckpointAPI(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if r := e.do(req{method: "GET", path: "/api/v1/audit/checkpoints/latest", bearer: e.token("oversight", "read")}); r.Code != 404 {
+		if r := e.do(req{method: "GET", path: "/api/v1/audit/checkpoints/latest", bearer: e.token("oversight", "audit")}); r.Code != 404 {
 			t.Fatalf("latest before any checkpoint: %d %s", r.Code, r.body)
 		}
 		// The scheduled job signs one.
@@ -32,7 +32,7 @@ func TestAuditCheckpointAPI(t *testing.T) {
 			t.Fatalf("checkpoint job: %v %v", ran, err)
 		}
 		for _, who := range []string{"oversight", "auditor"} {
-			tok := e.token(who, "read")
+			tok := e.token(who, "audit")
 			cp := decode[audit.Checkpoint](t, e.do(req{method: "GET", path: "/api/v1/audit/checkpoints/latest", bearer: tok}))
 			keys := decode[struct{ Items []audit.PublicKey }](t, e.do(req{method: "GET", path: "/api/v1/audit/checkpoint-keys", bearer: tok}))
 			list := decode[struct{ Items []audit.Checkpoint }](t, e.do(req{method: "GET", path: "/api/v1/audit/checkpoints?limit=5", bearer: tok}))
@@ -55,7 +55,7 @@ func TestAuditCheckpointAPI(t *testing.T) {
 				t.Fatal("altered record verified")
 			}
 		}
-		if r := e.do(req{method: "GET", path: "/api/v1/audit/proof?seq=x", bearer: e.token("auditor", "read")}); r.Code != 422 || !strings.Contains(r.body, `"seq"`) {
+		if r := e.do(req{method: "GET", path: "/api/v1/audit/proof?seq=x", bearer: e.token("auditor", "audit")}); r.Code != 422 || !strings.Contains(r.body, `"seq"`) {
 			t.Fatalf("bad seq: %d %s", r.Code, r.body)
 		}
 		// Fetching a proof is itself audited.
@@ -65,7 +65,7 @@ func TestAuditCheckpointAPI(t *testing.T) {
 		}
 		for _, who := range []string{"officer", "citizen"} {
 			for _, path := range []string{"/api/v1/audit/checkpoints", "/api/v1/audit/checkpoints/latest", "/api/v1/audit/checkpoint-keys", "/api/v1/audit/proof?seq=1"} {
-				if r := e.do(req{method: "GET", path: path, bearer: e.token(who, "read")}); r.Code != 403 {
+				if r := e.do(req{method: "GET", path: path, bearer: e.token(who, "audit")}); r.Code != 403 {
 					t.Fatalf("%s GET %s: %d", who, path, r.Code)
 				}
 			}

@@ -26,8 +26,12 @@ var RouteScopes = map[string]string{
 	"DELETE /api/v1/tokens/{id}":   authz.ScopeSession,
 
 	// Audit
-	"GET /api/v1/audit":        authz.ScopeAudit,
-	"GET /api/v1/audit/verify": authz.ScopeAudit,
+	"GET /api/v1/audit":                    authz.ScopeAudit,
+	"GET /api/v1/audit/verify":             authz.ScopeAudit,
+	"GET /api/v1/audit/checkpoints":        authz.ScopeAudit,
+	"GET /api/v1/audit/checkpoints/latest": authz.ScopeAudit,
+	"GET /api/v1/audit/checkpoint-keys":    authz.ScopeAudit,
+	"GET /api/v1/audit/proof":              authz.ScopeAudit,
 
 	// Calendar
 	"GET /api/v1/calendar":         authz.ScopeRead,
