@@ -138,31 +138,34 @@ var objMachine = machine[objCall]{
 
 // Objection is a dispute about one record (异议).
 type Objection struct {
-	ID            string    `json:"id"`
-	EntryID       string    `json:"entry_id"`
-	EntryName     string    `json:"entry_name"`
-	Key           string    `json:"key"`
-	Kind          string    `json:"kind"`
-	Fields        []string  `json:"fields,omitempty"`
-	Description   string    `json:"description"`
-	Proposed      string    `json:"proposed,omitempty"`
-	ObjectorKind  string    `json:"objector_kind"`
-	ObjectorID    string    `json:"objector_user_id"`
-	ObjectorName  string    `json:"objector_name"`
-	ObjectorOrgID string    `json:"objector_org_id,omitempty"`
-	ProviderOrgID string    `json:"provider_org_id"`
-	RegionCode    string    `json:"region_code"`
-	State         string    `json:"state"`
-	Due           string    `json:"due"`
-	DaysLeft      int       `json:"days_left"`
-	Decision      string    `json:"decision,omitempty"`
-	Answer        string    `json:"answer,omitempty"`
-	AnsweredBy    string    `json:"answered_by,omitempty"`
-	AnsweredAt    time.Time `json:"answered_at,omitzero"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	History       []Event   `json:"history,omitempty"`
-	Actions       []string  `json:"actions,omitempty"`
+	ID            string   `json:"id"`
+	EntryID       string   `json:"entry_id"`
+	EntryName     string   `json:"entry_name"`
+	Key           string   `json:"key"`
+	Kind          string   `json:"kind"`
+	Fields        []string `json:"fields,omitempty"`
+	Description   string   `json:"description"`
+	Proposed      string   `json:"proposed,omitempty"`
+	ObjectorKind  string   `json:"objector_kind"`
+	ObjectorID    string   `json:"objector_user_id"`
+	ObjectorName  string   `json:"objector_name"`
+	ObjectorOrgID string   `json:"objector_org_id,omitempty"`
+	ProviderOrgID string   `json:"provider_org_id"`
+	RegionCode    string   `json:"region_code"`
+	State         string   `json:"state"`
+	Due           string   `json:"due"`
+	DaysLeft      int      `json:"days_left"`
+	// DeadlineProvisional: Due runs into a year without a holiday table (see Task).
+	DeadlineProvisional bool      `json:"deadline_provisional,omitempty"`
+	MissingYears        []int     `json:"deadline_missing_years,omitempty"`
+	Decision            string    `json:"decision,omitempty"`
+	Answer              string    `json:"answer,omitempty"`
+	AnsweredBy          string    `json:"answered_by,omitempty"`
+	AnsweredAt          time.Time `json:"answered_at,omitzero"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+	History             []Event   `json:"history,omitempty"`
+	Actions             []string  `json:"actions,omitempty"`
 }
 
 // Disputed tells whether the record is marked disputed by this objection.
@@ -187,6 +190,8 @@ func (s *Service) scanObjection(sc interface{ Scan(...any) error }) (Objection, 
 	o.AnsweredAt, o.CreatedAt, o.UpdatedAt = db.FromMillis(aa), db.FromMillis(c), db.FromMillis(u)
 	if due, err := workday.Parse(o.Due); err == nil && o.Disputed() {
 		o.DaysLeft = s.Cal.Remaining(due, s.Now())
+		o.MissingYears = s.Cal.ProvisionalYears(due, s.Now())
+		o.DeadlineProvisional = len(o.MissingYears) > 0
 	}
 	return o, nil
 }

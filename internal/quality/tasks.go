@@ -114,24 +114,28 @@ var taskMachine = machine[taskCall]{
 // Task is a correction task (整改任务): the problem rows of one load, dispatched to the agency
 // that produced them, with a deadline in working days.
 type Task struct {
-	ID         string    `json:"id"`
-	EntryID    string    `json:"entry_id"`
-	EntryName  string    `json:"entry_name"`
-	OrgID      string    `json:"org_id"`
-	RegionCode string    `json:"region_code"`
-	Version    int64     `json:"version"` // the load that found the problems
-	State      string    `json:"state"`
-	Due        string    `json:"due"` // YYYY-MM-DD, the whole day counts
-	DaysLeft   int       `json:"days_left"`
-	RowsTotal  int       `json:"rows_total"`
-	RowsOpen   int       `json:"rows_open"`
-	Untracked  int       `json:"untracked"` // problems not listed: rows without a key, or beyond MaxRowsPerTask
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	ClosedAt   time.Time `json:"closed_at,omitzero"`
-	Rows       []TaskRow `json:"rows,omitempty"`
-	History    []Event   `json:"history,omitempty"`
-	Actions    []string  `json:"actions,omitempty"` // events the caller may fire now
+	ID         string `json:"id"`
+	EntryID    string `json:"entry_id"`
+	EntryName  string `json:"entry_name"`
+	OrgID      string `json:"org_id"`
+	RegionCode string `json:"region_code"`
+	Version    int64  `json:"version"` // the load that found the problems
+	State      string `json:"state"`
+	Due        string `json:"due"` // YYYY-MM-DD, the whole day counts
+	DaysLeft   int    `json:"days_left"`
+	// DeadlineProvisional: Due runs into a year whose holiday table is not imported yet
+	// (暂定, MissingYears names them); it is recomputed on import.
+	DeadlineProvisional bool      `json:"deadline_provisional,omitempty"`
+	MissingYears        []int     `json:"deadline_missing_years,omitempty"`
+	RowsTotal           int       `json:"rows_total"`
+	RowsOpen            int       `json:"rows_open"`
+	Untracked           int       `json:"untracked"` // problems not listed: rows without a key, or beyond MaxRowsPerTask
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+	ClosedAt            time.Time `json:"closed_at,omitzero"`
+	Rows                []TaskRow `json:"rows,omitempty"`
+	History             []Event   `json:"history,omitempty"`
+	Actions             []string  `json:"actions,omitempty"` // events the caller may fire now
 }
 
 // TaskRow is one problem row of a task. The value is masked; the key is shown so the agency
@@ -164,6 +168,8 @@ func (s *Service) scanTask(sc interface{ Scan(...any) error }) (Task, error) {
 	t.CreatedAt, t.UpdatedAt, t.ClosedAt = db.FromMillis(c), db.FromMillis(u), db.FromMillis(cl)
 	if due, err := workday.Parse(t.Due); err == nil && !taskMachine.isFinal(t.State) {
 		t.DaysLeft = s.Cal.Remaining(due, s.Now())
+		t.MissingYears = s.Cal.ProvisionalYears(due, s.Now())
+		t.DeadlineProvisional = len(t.MissingYears) > 0
 	}
 	return t, nil
 }
