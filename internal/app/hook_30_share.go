@@ -21,6 +21,11 @@ func init() {
 			// Objections (QUA-3) are announced to the agencies that received the data.
 			a.Quality.Receivers = s.Receivers
 		}
+		if a.Catalog != nil {
+			// Catalog changes reach grants: a withdrawn or no-longer-shared entry, a field put on
+			// the negative list, suspend the grants they affect in the same transaction.
+			a.Catalog.OnChange = append(a.Catalog.OnChange, s.CatalogChanged)
+		}
 		for _, j := range a.Share.Jobs() {
 			a.Jobs.Add(j)
 		}

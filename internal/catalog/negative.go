@@ -15,10 +15,16 @@ import (
 )
 
 // refreshDerived rewrites what is derived from an entry's published version: its source claims
-// (CAT-8) and its negative-list rows (CAT-6). Called when a version is published or withdrawn.
+// (CAT-8) and its negative-list rows (CAT-6), and lets OnChange hooks follow the change. Called
+// when a version is published or withdrawn.
 func (s *Service) refreshDerived(ctx context.Context, tx db.Q, e Entry, live bool) error {
 	if err := s.refreshClaims(ctx, tx, e, live); err != nil {
 		return err
+	}
+	for _, fn := range s.OnChange {
+		if err := fn(ctx, tx, e, live); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM catalog_negative WHERE entry_id = $1", e.ID); err != nil {
 		return err

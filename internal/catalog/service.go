@@ -39,6 +39,11 @@ type Service struct {
 	// before acceptance (CAT-10); the aggregation capability adds "its data is aggregated".
 	AcceptanceChecks []AcceptanceCheck
 
+	// OnChange runs inside the transaction that publishes a version of an entry or withdraws it
+	// (live = false), after the negative list is rewritten: sharing suspends the grants the
+	// change no longer admits (目录变更同步). An error rolls the change back.
+	OnChange []func(ctx context.Context, q db.Q, e Entry, live bool) error
+
 	idxOnce sync.Once
 	idx     *index
 }

@@ -347,6 +347,9 @@ func shareModes(s spec) []string {
 	if s.share == catalog.ShareNone {
 		return nil
 	}
+	if s.id == EntryDibao { // the allowance list also goes out quarterly on encrypted media (SHR-9)
+		return []string{"table", "api", "offline"}
+	}
 	switch s.form {
 	case catalog.FormAPI:
 		return []string{"api"}

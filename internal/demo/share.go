@@ -115,17 +115,19 @@ func loadShare(ctx context.Context, a *app.App) error {
 		"供水开户实名核验", "新开户用户实名核验", "《城市供水条例》；《包头市城市供水管理办法》", share.ModeAPI, endIn(12))); err != nil {
 		return fail("routing request", err)
 	}
-	// 7. Approved for offline delivery, delivery outstanding: 公安厅 gets the allowance list on media.
+	// 7. Approved for offline delivery, delivery outstanding: 公安厅 asked for the allowance list on
+	// media (an approval never widens a request: table would not become offline).
 	off, err := at(workdaysAgo(a, now, 4)).File(ctx, users["officer"], req(EntryDibao, []string{"citizen_id", "name", "area_type"}, nil,
-		"户籍迁移人员低保关系核对", "户籍迁移时核对低保关系", "《社会救助暂行办法》第六十三条", share.ModeTable, endIn(6)))
+		"户籍迁移人员低保关系核对", "户籍迁移时核对低保关系", "《社会救助暂行办法》第六十三条", share.ModeOffline, endIn(6)))
 	if err != nil {
 		return fail("offline request", err)
 	}
-	if _, err := at(workdaysAgo(a, now, 3)).Approve(ctx, users["civil_approver"], off.ID, share.Approval{Mode: share.ModeOffline, Note: "按季度以加密介质交付"}); err != nil {
+	if _, err := at(workdaysAgo(a, now, 3)).Approve(ctx, users["civil_approver"], off.ID, share.Approval{Note: "按季度以加密介质交付"}); err != nil {
 		return fail("approve offline", err)
 	}
-	// 8. Verification only (not-shared entry): 公安厅 checks marriage registrations.
-	ver := req(EntryMarriage, []string{"citizen_id", "name", "reg_type"}, nil, "户口登记婚姻状况变更核验", "核验婚姻登记状态，不获取婚姻登记数据",
+	// 8. Verification only (not-shared entry): 公安厅 checks whether a person holds a marriage
+	// registration — by certificate number or ID number; no field of a not-shared entry is compared.
+	ver := req(EntryMarriage, []string{"citizen_id"}, nil, "户口登记婚姻状况变更核验", "核验婚姻登记状态，不获取婚姻登记数据",
 		"《中华人民共和国户口登记条例》第十九条", share.ModeAPI, endIn(12))
 	ver.Kind = share.KindVerify
 	vr, err := at(workdaysAgo(a, now, 9)).File(ctx, users["officer"], ver)

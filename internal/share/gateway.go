@@ -62,6 +62,9 @@ type plan struct {
 	// record?"; a social-insurance record keyed by ID number and insurance type).
 	idFields []string
 	read     []string // the fields a lookup reads from the database: those delivered
+	// dateField is the entry's first date field: among a subject's records, the current one is
+	// the one with the latest date in it (see currentRecord).
+	dateField string
 }
 
 type statKey struct{ grant, day string }
@@ -113,7 +116,9 @@ func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
 		if !slices.Contains(g.Fields, f.Name) {
 			continue
 		}
-		pl.compare[f.Name] = f.Kind
+		if s.comparable(e, f) { // never a masked field or one on the negative list (SHR-6)
+			pl.compare[f.Name] = f.Kind
+		}
 		if f.Kind == catalog.KindCitizenID || f.Kind == catalog.KindCreditCode {
 			pl.idFields = append(pl.idFields, f.Name)
 		}
@@ -133,6 +138,12 @@ func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
 	keys := e.KeyFields()
 	if len(keys) == 1 { // the sole key is looked up directly; no second query on it
 		pl.idFields = slices.DeleteFunc(pl.idFields, func(n string) bool { return n == keys[0] })
+	}
+	for i := range e.Fields {
+		if e.Fields[i].Type == catalog.TypeDate {
+			pl.dateField = e.Fields[i].Name
+			break
+		}
 	}
 	pl.upperKey = len(keys) > 0
 	for _, k := range keys {
@@ -158,17 +169,17 @@ func (pl *plan) render(rules mask.Rules, rec Record) Out {
 
 // grantState is what every gateway call re-reads of its grant.
 type grantState struct {
-	status, end, consumer, reqID string
-	rev                          int64
+	status, end, consumer, reqID, cause string
+	rev                                 int64
 }
 
-var grantStateColumns = []string{"status", "end_date", "rev", "consumer_org_id", "request_id"}
+var grantStateColumns = []string{"status", "end_date", "rev", "consumer_org_id", "request_id", "suspend_cause"}
 
 func (g *grantState) dest() []any {
-	return []any{&g.status, &g.end, &g.rev, &g.consumer, &g.reqID}
+	return []any{&g.status, &g.end, &g.rev, &g.consumer, &g.reqID, &g.cause}
 }
 
-const grantRowSQL = "SELECT status, end_date, rev, consumer_org_id, request_id FROM share_grants WHERE id = $1"
+const grantRowSQL = "SELECT status, end_date, rev, consumer_org_id, request_id, suspend_cause FROM share_grants WHERE id = $1"
 
 // authorize checks a gateway caller against its grant and returns the grant's plan.
 func (s *Service) authorize(ctx context.Context, p *authz.Principal) (*plan, error) {
@@ -199,7 +210,7 @@ func (s *Service) checkGrant(ctx context.Context, p *authz.Principal, gs grantSt
 	switch GrantStatus(gs.status) {
 	case GrantActive:
 	case GrantSuspended:
-		return nil, ErrGrantSusp
+		return nil, causeErr(gs.cause) // share.grant_suspended, or the catalog change's own code
 	case GrantRevoked:
 		return nil, ErrGrantRevoked
 	case GrantExpired:
@@ -222,8 +233,19 @@ func (s *Service) checkGrant(ctx context.Context, p *authz.Principal, gs grantSt
 		return nil, ErrGrantSusp
 	}
 	e, err := s.Catalog.Published(ctx, g.EntryID)
+	ep := &e
 	if err != nil {
-		return nil, ErrEntryGone.Wrap(err)
+		if apperr.As(err).Status >= 500 {
+			return nil, ErrEntryGone.Wrap(err)
+		}
+		ep = nil // withdrawn: the rule says so below
+	}
+	// The grant must still fit its entry as published now (rule.go); a change the catalog hook
+	// did not see suspends it here, with the same cause and code.
+	if cause := s.grantCause(ep, &g); cause != "" {
+		s.suspendNow(ctx, g.RequestID, cause)
+		s.gw.forget(g.ID)
+		return nil, causeErr(cause)
 	}
 	pl := s.buildPlan(&g, &e)
 	s.gw.put(g.ID, pl)
@@ -620,6 +642,9 @@ type VerifyResult struct {
 // limits hold across nodes; the submitted values are not written to the audit log.
 func (s *Service) Verify(ctx context.Context, p *authz.Principal, ip string, items []VerifyItem) ([]VerifyResult, error) {
 	pl, err := s.authorize(ctx, p)
+	if err == nil && pl.grant.Kind != KindVerify {
+		err = ErrVerifyGrant // verification is its own grant kind (SHR-6)
+	}
 	if err == nil {
 		var fe []apperr.FieldError
 		if len(items) == 0 || len(items) > s.Limits.MaxBatch {
@@ -631,7 +656,8 @@ func (s *Service) Verify(ctx context.Context, p *authz.Principal, ip string, ite
 			}
 			for k := range it.Values {
 				if _, ok := pl.compare[k]; !ok {
-					fe = append(fe, apperr.Field("items["+itoa(i)+"].values."+k, "该信息项不在授权范围内，不能比对", "this field is not in the grant; it cannot be compared"))
+					fe = append(fe, apperr.Field("items["+itoa(i)+"].values."+k, "该信息项不在授权的比对范围内（未授权、需脱敏或列入负面清单），不能比对",
+						"this field cannot be compared: not in the grant, masked, or on the negative list"))
 				}
 			}
 			if len(fe) > 20 {
@@ -707,22 +733,12 @@ func (s *Service) verifyCandidates(ctx context.Context, pl *plan, raw string) ([
 }
 
 // compareRecords answers one verification item against its candidate records: it exists when
-// there is one, and each submitted field is compared with the candidate that matches most of
-// them. Only match or mismatch comes back, never a stored value.
+// there is one, and each submitted field is compared with the subject's current record only
+// (currentRecord) — never with whichever historical record happens to match. Only match or
+// mismatch comes back, never a stored value.
 func compareRecords(pl *plan, recs []Record, values map[string]string) VerifyResult {
 	res := VerifyResult{Exists: len(recs) > 0, Fields: map[string]string{}}
-	best, bestN := -1, -1
-	for i, r := range recs {
-		n := 0
-		for k, v := range values {
-			if sameValue(pl.compare[k], r.Values[k], v) {
-				n++
-			}
-		}
-		if n > bestN {
-			best, bestN = i, n
-		}
-	}
+	best := currentRecord(pl, recs)
 	res.Match = res.Exists
 	for k, v := range values {
 		if best >= 0 && sameValue(pl.compare[k], recs[best].Values[k], v) {
@@ -733,6 +749,35 @@ func compareRecords(pl *plan, recs []Record, values map[string]string) VerifyRes
 		}
 	}
 	return res
+}
+
+// currentRecord picks the subject's current record among the records a key names (-1: none):
+// the one with the latest date in the entry's first date field (a divorce registered after the
+// marriage), then the most recently loaded, then the greatest key — a rule fixed in advance,
+// whatever the submitted values are.
+func currentRecord(pl *plan, recs []Record) int {
+	best := -1
+	for i, r := range recs {
+		if best < 0 {
+			best = i
+			continue
+		}
+		b := recs[best]
+		d, bd := r.Values[pl.dateField], b.Values[pl.dateField]
+		switch {
+		case d != bd:
+			if d > bd {
+				best = i
+			}
+		case r.Version != b.Version:
+			if r.Version > b.Version {
+				best = i
+			}
+		case r.Key > b.Key:
+			best = i
+		}
+	}
+	return best
 }
 
 // sameValue compares a stored and a submitted value: trimmed, and case-insensitive for ID

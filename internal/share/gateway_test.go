@@ -364,24 +364,24 @@ func TestVerificationNeverRevealsStoredValues(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
 		loadPopulation(t, a)
-		r, gp, _ := grantFor(t, a, "身份核验", share.KindVerify, []string{"citizen_id", "name"}, nil, share.ModeAPI)
+		r, gp, _ := grantFor(t, a, "身份核验", share.KindVerify, []string{"citizen_id", "birth_date", "sex"}, nil, share.ModeAPI)
 		p0, p1 := person(0), person(1)
 		unknown := validate.MakeCitizenID("150203", time.Date(1999, 9, 9, 0, 0, 0, 0, time.UTC), 997)
 		items := []share.VerifyItem{
-			{Key: p0[0], Values: map[string]string{"name": p0[1]}},
-			{Key: strings.ToLower(p1[0]), Values: map[string]string{"name": "冒名顶替"}},
-			{Key: unknown, Values: map[string]string{"name": "无此人"}},
+			{Key: p0[0], Values: map[string]string{"birth_date": p0[3]}},
+			{Key: strings.ToLower(p1[0]), Values: map[string]string{"birth_date": "1899-01-01"}},
+			{Key: unknown, Values: map[string]string{"birth_date": "1999-09-09"}},
 			{Key: p0[0]},
 		}
 		res, err := a.Share.Verify(ctx, gp, "", items)
 		must(t, err)
-		if !res[0].Exists || !res[0].Match || res[0].Fields["name"] != "match" {
+		if !res[0].Exists || !res[0].Match || res[0].Fields["birth_date"] != "match" {
 			t.Fatalf("true pair: %+v", res[0])
 		}
-		if !res[1].Exists || res[1].Match || res[1].Fields["name"] != "mismatch" {
+		if !res[1].Exists || res[1].Match || res[1].Fields["birth_date"] != "mismatch" {
 			t.Fatalf("wrong name: %+v", res[1])
 		}
-		if res[2].Exists || res[2].Match || res[2].Fields["name"] != "mismatch" {
+		if res[2].Exists || res[2].Match || res[2].Fields["birth_date"] != "mismatch" {
 			t.Fatalf("unknown key: %+v", res[2])
 		}
 		if !res[3].Exists || !res[3].Match {
@@ -397,15 +397,21 @@ func TestVerificationNeverRevealsStoredValues(t *testing.T) {
 		}
 		recs, _, err := a.Audit.Search(ctx, audit.Filter{GrantID: r.GrantID, Action: "share.gateway.verify"})
 		must(t, err)
-		if len(recs) != 1 || strings.Contains(recs[0].DetailJSON, p0[0]) || strings.Contains(recs[0].DetailJSON, "冒名顶替") {
+		if len(recs) != 1 || strings.Contains(recs[0].DetailJSON, p0[0]) || strings.Contains(recs[0].DetailJSON, "1899-01-01") {
 			t.Fatalf("verification audit %+v", recs)
 		}
 		// A verification grant returns no data.
 		_, err = a.Share.Lookup(ctx, gp, "", p0[0])
 		wantCode(t, err, "share.verify_only")
-		// Fields outside the grant cannot be compared.
-		_, err = a.Share.Verify(ctx, gp, "", []share.VerifyItem{{Key: p0[0], Values: map[string]string{"phone": p0[5]}}})
-		wantFields(t, err, "items[0].values.phone")
+		// Fields outside the grant cannot be compared, nor a granted field that is masked (the ID
+		// number names the person; comparing it would reveal it guess by guess).
+		_, err = a.Share.Verify(ctx, gp, "", []share.VerifyItem{{Key: p0[0], Values: map[string]string{"phone": p0[5], "citizen_id": p0[0]}}})
+		wantFields(t, err, "items[0].values.phone", "items[0].values.citizen_id")
+		// A masked field cannot be asked for in a verification request at all.
+		in := popRequest("姓名核验")
+		in.Kind, in.Fields, in.ClearFields = share.KindVerify, []string{"citizen_id", "name"}, nil
+		_, err = a.Share.File(ctx, who(t, a, "civil"), in)
+		wantFields(t, err, "fields")
 		// Batch and rate limits, counted in the database: a second node shares the window.
 		big := make([]share.VerifyItem, a.Share.Limits.MaxBatch+1)
 		for i := range big {

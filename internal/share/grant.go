@@ -43,7 +43,7 @@ func (s *Service) insertGrant(ctx context.Context, q db.Q, g *Grant, r *Request)
 
 const grantCols = `g.id, g.request_id, g.kind, g.consumer_org_id, COALESCE(co.name,''), g.consumer_region, g.provider_org_id,
 	COALESCE(po.name,''), g.provider_orgs, g.entry_id, g.entry_code, g.entry_name, g.entry_region, g.fields, g.clear_fields,
-	g.scenario, g.purpose, g.mode, g.end_date, g.status, g.status_reason, g.rev, g.created_at, g.updated_at`
+	g.scenario, g.purpose, g.mode, g.end_date, g.status, g.status_reason, g.rev, g.created_at, g.updated_at, g.suspend_cause`
 
 const grantFrom = ` FROM share_grants g LEFT JOIN orgs co ON co.id = g.consumer_org_id LEFT JOIN orgs po ON po.id = g.provider_org_id`
 
@@ -53,7 +53,7 @@ func scanGrant(sc scanner) (Grant, error) {
 	var c, u int64
 	err := sc.Scan(&g.ID, &g.RequestID, &kind, &g.ConsumerOrgID, &g.ConsumerName, &g.ConsumerRegion, &g.ProviderOrgID,
 		&g.ProviderName, &provs, &g.EntryID, &g.EntryCode, &g.EntryName, &g.EntryRegion, &fields, &clear,
-		&g.Scenario, &g.Purpose, &mode, &g.EndDate, &status, &g.StatusReason, &g.Rev, &c, &u)
+		&g.Scenario, &g.Purpose, &mode, &g.EndDate, &status, &g.StatusReason, &g.Rev, &c, &u, &g.SuspendCause)
 	g.Kind, g.Mode, g.Status = Kind(kind), Mode(mode), GrantStatus(status)
 	g.ProviderOrgs, g.Fields, g.ClearFields = parseList(provs), parseList(fields), parseList(clear)
 	g.CreatedAt, g.UpdatedAt = db.FromMillis(c), db.FromMillis(u)
@@ -149,11 +149,6 @@ type Credential struct {
 	LastUsed  time.Time `json:"last_used_at,omitzero"`
 }
 
-// credentialGrace keeps a credential valid a little past its grant's end date, so a late caller
-// is told plainly that the grant expired (share.grant_expired) instead of getting a generic
-// token error; the gateway refuses every call after the end date either way.
-const credentialGrace = 30 * 24 * time.Hour
-
 // IssueCredential mints an API token bound to the grant (scope "gateway", subject = grant id)
 // for p, a member of the consumer agency. The secret is returned once and never stored.
 func (s *Service) IssueCredential(ctx context.Context, p *authz.Principal, grantID string) (string, Credential, error) {
@@ -167,7 +162,7 @@ func (s *Service) IssueCredential(ctx context.Context, p *authz.Principal, grant
 	switch g.Status {
 	case GrantActive:
 	case GrantSuspended:
-		return "", Credential{}, ErrGrantSusp
+		return "", Credential{}, causeErr(g.SuspendCause)
 	case GrantRevoked:
 		return "", Credential{}, ErrGrantRevoked
 	case GrantExpired:
@@ -182,8 +177,11 @@ func (s *Service) IssueCredential(ctx context.Context, p *authz.Principal, grant
 	if err != nil {
 		return "", Credential{}, err
 	}
+	// A credential never outlives its grant: it ends with the grant's end date (midnight at its
+	// close, Beijing time), earlier at most a year after issue; revoking or expiring the grant
+	// revokes it too (step).
 	now := s.Now()
-	ttl := end.AddDate(0, 0, 1).Sub(now) + credentialGrace
+	ttl := end.AddDate(0, 0, 1).Sub(now)
 	if ttl > 366*24*time.Hour {
 		ttl = 366 * 24 * time.Hour
 	}

@@ -54,6 +54,10 @@ const (
 	EvResume   Ev = "resume"   // 恢复
 	EvRevoke   Ev = "revoke"   // 撤销
 	EvExpire   Ev = "expire"   // 到期 (system)
+	// EvCatalog is a catalog change the grant no longer fits (目录变更: entry withdrawn or not
+	// shared, a granted field on the negative list, the mode no longer offered): the platform
+	// suspends the grant at once, with the cause.
+	EvCatalog Ev = "catalog"
 )
 
 // EventNames gives each event's Chinese and English name (for the history).
@@ -63,7 +67,8 @@ var EventNames = map[string][2]string{
 	string(EvWithdraw): {"撤回申请", "Withdrawn"}, string(EvDeliver): {"完成交付", "Delivered"},
 	string(EvSuspend): {"暂停授权", "Suspended"}, string(EvResume): {"恢复授权", "Resumed"},
 	string(EvRevoke): {"撤销授权", "Revoked"}, string(EvExpire): {"授权到期", "Expired"},
-	"remind": {"期限提醒", "Reminder"}, "escalate": {"逾期督办", "Escalated (overdue)"},
+	string(EvCatalog): {"目录变更，授权暂停", "Suspended by a catalog change"},
+	"remind":          {"期限提醒", "Reminder"}, "escalate": {"逾期督办", "Escalated (overdue)"},
 }
 
 // facts feed the guards.
@@ -72,6 +77,8 @@ type facts struct {
 	decision bool // the entry, a requested field or a clear-value wish needs the source agency's decision
 	offline  bool // offline delivery (the provider must record the hand-over)
 	refusal  bool // a reason and a legal basis were given
+	// undelivered: an approved offline grant not handed over yet (resuming it returns to delivery)
+	undelivered bool
 }
 
 // transition is one row of the machine: in state From, event Event leads to To when Guard holds;
@@ -94,6 +101,7 @@ func atOnceOffline(f facts) bool { return !f.cross && !f.decision && f.offline }
 func online(f facts) bool        { return !f.offline }
 func offline(f facts) bool       { return f.offline }
 func reasoned(f facts) bool      { return f.refusal }
+func undelivered(f facts) bool   { return f.undelivered }
 
 // machine is the share workflow, read top to bottom: the first row whose state, event and
 // guard match decides. Deadlines start on entering a state (see dueFor).
@@ -119,15 +127,19 @@ var machine = []transition{
 	{StateApproved, EvDeliver, always, StateActive, authz.ShareDeliver},
 	{StateApproved, EvRevoke, always, StateRevoked, authz.ShareRevoke},
 	{StateApproved, EvExpire, always, StateExpired, ""},
+	{StateApproved, EvCatalog, always, StateSuspended, ""},
 
 	{StateActive, EvDeliver, always, StateActive, authz.ShareDeliver}, // further offline hand-overs
 	{StateActive, EvSuspend, always, StateSuspended, authz.ShareSuspend},
 	{StateActive, EvRevoke, always, StateRevoked, authz.ShareRevoke},
 	{StateActive, EvExpire, always, StateExpired, ""},
+	{StateActive, EvCatalog, always, StateSuspended, ""},
 
+	{StateSuspended, EvResume, undelivered, StateApproved, authz.ShareSuspend},
 	{StateSuspended, EvResume, always, StateActive, authz.ShareSuspend},
 	{StateSuspended, EvRevoke, always, StateRevoked, authz.ShareRevoke},
 	{StateSuspended, EvExpire, always, StateExpired, ""},
+	{StateSuspended, EvCatalog, always, StateSuspended, ""}, // a further change: the cause is updated
 }
 
 // next finds the transition for an event in a state.

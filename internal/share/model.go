@@ -192,10 +192,13 @@ type Grant struct {
 	EndDate        string      `json:"end_date"`
 	Status         GrantStatus `json:"status"`
 	StatusReason   string      `json:"status_reason,omitempty"`
-	Rev            int64       `json:"rev"`
-	CreatedAt      time.Time   `json:"created_at"`
-	UpdatedAt      time.Time   `json:"updated_at"`
-	ProviderOrgs   []string    `json:"-"`
+	// SuspendCause names the catalog change that suspended the grant (entry_withdrawn,
+	// entry_not_shared, field_not_shared, mode_not_offered); empty for a manual suspension.
+	SuspendCause string    `json:"suspend_cause,omitempty"`
+	Rev          int64     `json:"rev"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	ProviderOrgs []string  `json:"-"`
 }
 
 // Attrs returns the grant's facts for authorization.

@@ -203,14 +203,6 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (
 	if in.LegalBasis == "" {
 		fe = append(fe, apperr.Field("legal_basis", "请填写申请依据（法律法规或职责依据）", "the legal basis (law or duty) is required"))
 	}
-	switch {
-	case !slices.Contains(Modes, in.Mode):
-		fe = append(fe, apperr.Field("mode", "共享方式应为接口、库表、文件或线下之一", "mode must be api, table, file or offline"))
-	case in.Kind == KindVerify && in.Mode != ModeAPI:
-		fe = append(fe, apperr.Field("mode", "核验比对只通过接口方式进行", "verification is done through the API only"))
-	case efe == nil && in.Kind == KindData && len(e.ShareModes) > 0 && !slices.Contains(e.ShareModes, string(in.Mode)):
-		fe = append(fe, apperr.Field("mode", "该数据资源不提供所选共享方式（可选："+strings.Join(e.ShareModes, "、")+"）", "the entry is not shared in this mode (offered: "+strings.Join(e.ShareModes, ", ")+")"))
-	}
 	fe = append(fe, s.checkEndDate("end_date", in.EndDate, "")...)
 	if !in.Authenticity {
 		fe = append(fe, apperr.Field("commit_authenticity", "须承诺申请材料真实", "you must commit to the truthfulness of the request"))
@@ -221,16 +213,17 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (
 	if !in.Security {
 		fe = append(fe, apperr.Field("commit_security", "须承诺落实安全保护措施", "you must commit to keeping the data secure"))
 	}
-	if efe == nil {
-		if in.Kind == KindData && e.ShareType == catalog.ShareNone {
-			fe = append(fe, apperr.Field("kind", "该数据资源不予共享，只能申请核验比对", "this entry is not shared; only verification can be requested"))
+	if efe == nil && (in.Kind == KindData || in.Kind == KindVerify) {
+		// What is asked must itself be a grant the entry admits (rule.go).
+		sc := Scope{Kind: in.Kind, Fields: in.Fields, ClearFields: in.ClearFields, Mode: in.Mode, EndDate: in.EndDate}
+		fe = append(fe, s.checkScope(&e, sc, sc, "fields")...)
+	} else {
+		if !slices.Contains(Modes, in.Mode) {
+			fe = append(fe, apperr.Field("mode", "共享方式应为接口、库表、文件或线下之一", "mode must be api, table, file or offline"))
 		}
-		fe = append(fe, checkFields(&e, in.Kind, in.Fields, in.ClearFields, "fields")...)
-		if in.Kind == KindVerify && len(in.ClearFields) > 0 {
-			fe = append(fe, apperr.Field("clear_fields", "核验比对不返回数据，无需明文信息项", "verification returns no data; clear values do not apply"))
+		if len(in.Fields) == 0 {
+			fe = append(fe, apperr.Field("fields", "至少选择一个信息项（按最小够用原则）", "choose at least one field (only what the use needs)"))
 		}
-	} else if len(in.Fields) == 0 {
-		fe = append(fe, apperr.Field("fields", "至少选择一个信息项（按最小够用原则）", "choose at least one field (only what the use needs)"))
 	}
 	if err := apperr.Validation(fe); err != nil {
 		return Request{}, err
@@ -287,7 +280,7 @@ func (s *Service) factsOf(r *Request) facts {
 // step takes one transition of the machine for p: it checks the table and p's right to the
 // step, moves the request (starting the deadline of the new state), keeps the grant in line,
 // and records the step in the history, the audit log and the inboxes — all inside tx.
-func (s *Service) step(ctx context.Context, tx *sql.Tx, p *authz.Principal, r *Request, ev Ev, f facts, note string, detail map[string]any) error {
+func (s *Service) step(ctx context.Context, tx db.Q, p *authz.Principal, r *Request, ev Ev, f facts, note string, detail map[string]any) error {
 	t, ok := next(r.State, ev, f)
 	if !ok {
 		return ErrState
@@ -331,11 +324,22 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, p *authz.Principal, r *R
 		args := []any{string(grantStatus(r.State)), db.Millis(now), r.GrantID}
 		switch ev {
 		case EvSuspend, EvRevoke, EvResume, EvWithdraw:
-			q = "UPDATE share_grants SET status = $1, rev = rev + 1, updated_at = $2, status_reason = $4 WHERE id = $3"
+			q = "UPDATE share_grants SET status = $1, rev = rev + 1, updated_at = $2, status_reason = $4, suspend_cause = '' WHERE id = $3"
 			args = append(args, note)
+		case EvCatalog: // the cause travels in detail (see SuspendForCatalog)
+			cause, _ := detail["cause"].(string)
+			q = "UPDATE share_grants SET status = $1, rev = rev + 1, updated_at = $2, status_reason = $4, suspend_cause = $5 WHERE id = $3"
+			args = append(args, note, cause)
 		}
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
+		}
+		// A credential never outlives its grant: ending the grant ends its credentials.
+		if t.To == StateRevoked || t.To == StateExpired {
+			if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE revoked_at = 0
+				AND id IN (SELECT token_id FROM share_credentials WHERE grant_id = $2)`, db.Millis(now), r.GrantID); err != nil {
+				return err
+			}
 		}
 	}
 	if err := s.history(ctx, tx, p, "share_request", r.ID, string(ev), string(from), string(t.To), note); err != nil {
@@ -360,7 +364,7 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, p *authz.Principal, r *R
 }
 
 // announce tells the side that has to act (or to know) about a step.
-func (s *Service) announce(ctx context.Context, tx *sql.Tx, r *Request, ev Ev) error {
+func (s *Service) announce(ctx context.Context, tx db.Q, r *Request, ev Ev) error {
 	link := "/share/requests/" + r.ID
 	title := r.EntryName
 	var m notify.Message
@@ -397,6 +401,9 @@ func (s *Service) announce(ctx context.Context, tx *sql.Tx, r *Request, ev Ev) e
 		m = notify.Message{OrgID: r.ProviderOrgID, Kind: "info", TitleZH: "共享申请已撤回：" + title, TitleEN: "Share request withdrawn: " + title}
 	case StateSuspended:
 		m = notify.Message{OrgID: r.ConsumerOrgID, Kind: "flag", TitleZH: "共享授权已暂停：" + title, TitleEN: "Grant suspended: " + title}
+		if ev == EvCatalog {
+			return s.announceCatalog(ctx, tx, r)
+		}
 	case StateRevoked:
 		m = notify.Message{OrgID: r.ConsumerOrgID, Kind: "flag", TitleZH: "共享授权已撤销：" + title, TitleEN: "Grant revoked: " + title}
 	case StateExpired:
@@ -478,6 +485,19 @@ func (s *Service) Forward(ctx context.Context, p *authz.Principal, id, note stri
 		if r.RoutedVia == "" {
 			r.RoutedVia = p.OrgID
 		}
+		if r.State == StateRouting { // the entry may have changed since filing: the rule again, and the path anew
+			e, efe := s.entryFor(ctx, r.EntryID)
+			if efe != nil {
+				return apperr.Invalid.With(*efe)
+			}
+			if err := apperr.Validation(s.checkScope(&e, r.scope(), r.scope(), "fields")); err != nil {
+				return err
+			}
+			r.Path = PathAtOnce
+			if s.needsDecision(&e, r.Kind, r.Fields, r.ClearFields) {
+				r.Path = PathDecision
+			}
+		}
 		f := s.factsOf(r)
 		f.cross = false
 		var g *Grant
@@ -528,29 +548,18 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 		if end == "" {
 			end = r.EndDate
 		}
-		var fe []apperr.FieldError
-		for _, f := range fields {
-			if !slices.Contains(r.Fields, f) {
-				fe = append(fe, apperr.Field("fields", fmt.Sprintf("信息项 %q 超出申请范围", f), fmt.Sprintf("field %q was not requested", f)))
-			}
+		// Approval only narrows (SHR-4): the rule (rule.go) measures the grant against the request
+		// on every axis and against the entry as published now.
+		fe := s.checkEndDate("end_date", end, "")
+		scopeEnd := end
+		if len(fe) > 0 {
+			scopeEnd = r.EndDate // already named as malformed or out of range
 		}
-		for _, f := range clear {
-			if !slices.Contains(r.ClearFields, f) {
-				fe = append(fe, apperr.Field("clear_fields", fmt.Sprintf("信息项 %q 未申请明文，不能批准明文", f), fmt.Sprintf("clear values of %q were not requested", f)))
-			}
-		}
-		switch {
-		case !slices.Contains(Modes, mode):
-			fe = append(fe, apperr.Field("mode", "共享方式应为接口、库表、文件或线下之一", "mode must be api, table, file or offline"))
-		case r.Kind == KindVerify && mode != ModeAPI:
-			fe = append(fe, apperr.Field("mode", "核验比对只通过接口方式进行", "verification is done through the API only"))
-		}
-		fe = append(fe, s.checkEndDate("end_date", end, r.EndDate)...)
 		e, efe := s.entryFor(ctx, r.EntryID)
 		if efe != nil {
 			fe = append(fe, *efe)
 		} else {
-			fe = append(fe, checkFields(&e, r.Kind, fields, clear, "fields")...)
+			fe = append(fe, s.checkScope(&e, r.scope(), Scope{Kind: r.Kind, Fields: fields, ClearFields: clear, Mode: mode, EndDate: scopeEnd}, "fields")...)
 		}
 		if err := apperr.Validation(fe); err != nil {
 			return err
@@ -641,7 +650,28 @@ func (s *Service) grantStep(ctx context.Context, p *authz.Principal, id string, 
 		if needReason && note == "" {
 			return apperr.Invalid.With(apperr.Field("reason", "请说明理由", "a reason is required"))
 		}
-		return s.step(ctx, tx, p, r, ev, facts{}, note, nil)
+		if ev == EvResume && r.State == StateSuspended {
+			// A grant is resumed only as far as the rule admits it on the entry as published now.
+			if err := authz.Share(p, authz.ShareSuspend, r.attrs().authz()); err != nil {
+				return err
+			}
+			g, err := s.loadGrant(ctx, tx, r.GrantID)
+			if err != nil {
+				return err
+			}
+			e, err := s.Catalog.Published(ctx, r.EntryID)
+			ep := &e
+			if err != nil {
+				if apperr.As(err).Status >= 500 {
+					return ErrEntryGone.Wrap(err)
+				}
+				ep = nil
+			}
+			if cause := s.grantCause(ep, &g); cause != "" {
+				return causeErr(cause)
+			}
+		}
+		return s.step(ctx, tx, p, r, ev, facts{undelivered: r.DeliveredAt.IsZero()}, note, nil)
 	})
 	if err != nil {
 		return Request{}, err

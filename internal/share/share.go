@@ -134,8 +134,15 @@ var (
 	ErrNeedGrant    = apperr.New(403, "share.grant_required", "共享网关须使用绑定共享授权的访问凭证调用", "the gateway must be called with a credential bound to a share grant")
 	ErrModeBulk     = apperr.New(403, "share.mode_not_bulk", "本授权的共享方式不含批量交付（仅库表或文件方式可批量下载）", "this grant's mode does not include bulk delivery (table or file mode only)")
 	ErrVerifyOnly   = apperr.New(403, "share.verify_only", "本授权仅可核验比对，不返回数据", "this grant allows verification only; it returns no data")
-	ErrEntryGone    = apperr.New(503, "share.entry_unavailable", "数据资源当前未发布，暂不可调用", "the catalog entry is not published at the moment")
-	ErrTooMany      = apperr.New(429, "share.rate_limited", "核验比对请求超过频率或数量限制，请稍后再试", "verification exceeds the rate or volume limit; try again later")
+	ErrEntryGone    = apperr.New(503, "share.entry_unavailable", "数据资源暂时无法读取，请稍后再试", "the catalog entry cannot be read at the moment; try again later")
+	ErrVerifyGrant  = apperr.New(403, "share.verify_grant_required", "核验比对须使用核验比对授权；数据共享授权请按键值查询", "verification needs a verification grant; a data grant looks records up instead")
+	// A catalog change suspended the grant (see rule.go): the entry was withdrawn, is no longer
+	// shared, a granted field went on the negative list, or the mode is no longer offered.
+	ErrEntryWithdrawn = apperr.New(403, "share.entry_withdrawn", "数据资源已下线，共享授权已暂停", "the catalog entry was withdrawn; the grant is suspended")
+	ErrEntryNotShared = apperr.New(403, "share.entry_not_shared", "数据资源已调整为不予共享，共享授权已暂停；可改为申请核验比对", "the catalog entry is no longer shared; the grant is suspended — request verification instead")
+	ErrFieldNotShared = apperr.New(403, "share.field_not_shared", "授权的信息项已列入负面清单或不再提供，共享授权已暂停；可重新申请或改为申请核验比对", "a granted field is on the negative list or no longer offered; the grant is suspended — file a new request or request verification")
+	ErrModeNotOffered = apperr.New(403, "share.mode_not_offered", "数据资源不再提供该共享方式，共享授权已暂停，请重新申请", "the entry no longer offers this share mode; the grant is suspended — file a new request")
+	ErrTooMany        = apperr.New(429, "share.rate_limited", "核验比对请求超过频率或数量限制，请稍后再试", "verification exceeds the rate or volume limit; try again later")
 )
 
 // today is the calendar date of now (Asia/Shanghai).

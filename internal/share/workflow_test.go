@@ -77,11 +77,15 @@ func TestConditionalDecisionAndDeliveryDeadlines(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		clock := testutil.NewClock("2026-09-30 10:00")
 		a := testutil.DemoApp(t, d, clock)
-		civil, approver := who(t, a, "civil"), who(t, a, "approver")
-		r, err := a.Share.File(ctx, civil, popRequest("低保申请户籍核对"))
+		// 公安厅 asks 民政厅 for the allowance list on media (offline, which the entry offers);
+		// "civil" here is the consumer's account, "approver" the provider's approver.
+		civil, approver, providerOfficer := who(t, a, "officer"), who(t, a, "civil_approver"), who(t, a, "civil")
+		in := popRequest("迁入人员低保关系核对")
+		in.EntryID, in.Fields, in.ClearFields, in.Mode = demo.EntryDibao, []string{"citizen_id", "name", "area_type"}, []string{"name"}, share.ModeOffline
+		r, err := a.Share.File(ctx, civil, in)
 		must(t, err)
-		if r.State != share.StatePending || r.DueDate != "2026-10-13" || r.DueKind != "decide" || r.ProviderOrgID != demo.OrgPublicSec {
-			t.Fatalf("filed: state %s due %s (%s) provider %s; want pending, decide by 2026-10-13 at 公安厅", r.State, r.DueDate, r.DueKind, r.ProviderOrgID)
+		if r.State != share.StatePending || r.DueDate != "2026-10-13" || r.DueKind != "decide" || r.ProviderOrgID != demo.OrgCivil {
+			t.Fatalf("filed: state %s due %s (%s) provider %s; want pending, decide by 2026-10-13 at 民政厅", r.State, r.DueDate, r.DueKind, r.ProviderOrgID)
 		}
 		if r.Remaining != 5 || r.Overdue {
 			t.Fatalf("remaining %d overdue %v; want 5 working days", r.Remaining, r.Overdue)
@@ -97,7 +101,7 @@ func TestConditionalDecisionAndDeliveryDeadlines(t *testing.T) {
 		if _, err := a.Share.Approve(ctx, civil, r.ID, share.Approval{}); !errors.Is(err, apperr.Forbidden) {
 			t.Fatalf("consumer approving: %v", err)
 		}
-		if _, err := a.Share.Approve(ctx, who(t, a, "officer"), r.ID, share.Approval{}); !errors.Is(err, apperr.Forbidden) {
+		if _, err := a.Share.Approve(ctx, providerOfficer, r.ID, share.Approval{}); !errors.Is(err, apperr.Forbidden) {
 			t.Fatalf("provider data officer approving: %v", err)
 		}
 		// Narrowing cannot widen: a field not asked for, clear values not asked for, a later end date.
@@ -119,7 +123,7 @@ func TestConditionalDecisionAndDeliveryDeadlines(t *testing.T) {
 				t.Fatalf("queue order: %s (due %s) before %s (due %s)", x.ID, x.DueDate, r.ID, r.DueDate)
 			}
 		}
-		r, err = a.Share.Approve(ctx, approver, r.ID, share.Approval{Fields: []string{"citizen_id", "name"}, ClearFields: []string{}, Mode: share.ModeOffline, EndDate: "2027-03-31", Note: "地址非必需"})
+		r, err = a.Share.Approve(ctx, approver, r.ID, share.Approval{Fields: []string{"citizen_id", "name"}, ClearFields: []string{}, EndDate: "2027-03-31", Note: "城乡类别非必需"})
 		must(t, err)
 		if r.State != share.StateApproved || r.DueKind != "deliver" || r.DueDate != "2026-10-20" || r.DecideDue != "2026-10-13" {
 			t.Fatalf("approved offline: state %s due %s (%s); want approved, deliver by 2026-10-20", r.State, r.DueDate, r.DueKind)
@@ -136,7 +140,7 @@ func TestConditionalDecisionAndDeliveryDeadlines(t *testing.T) {
 			t.Fatalf("consumer recording a delivery: %v", err)
 		}
 		clock.Set("2026-10-19 09:00")
-		dl, err := a.Share.Deliver(ctx, who(t, a, "officer"), r.ID, share.NewDelivery{Channel: "media", Items: "加密U盘一枚：citizen_id,name 共 1200 条", Records: 1200, ReceivedBy: "吴专员"})
+		dl, err := a.Share.Deliver(ctx, providerOfficer, r.ID, share.NewDelivery{Channel: "media", Items: "加密U盘一枚：citizen_id,name 共 1200 条", Records: 1200, ReceivedBy: "吴专员"})
 		must(t, err)
 		r, err = a.Share.Get(ctx, civil, r.ID)
 		must(t, err)
@@ -205,7 +209,12 @@ func TestNotSharedAllowsVerificationOnly(t *testing.T) {
 			Purpose: "核验婚姻状况", LegalBasis: "《户口登记条例》", Mode: share.ModeAPI, EndDate: "2027-01-31", Authenticity: true, Compliance: true, Security: true}
 		_, err := a.Share.File(ctx, hr, in)
 		wantFields(t, err, "kind")
+		// Verification never compares a masked field or an item on the negative list: every field
+		// of a not-shared entry is on it, so only identifiers (to name the person) can be asked for.
 		in.Kind = share.KindVerify
+		_, err = a.Share.File(ctx, hr, in)
+		wantFields(t, err, "fields")
+		in.Fields = []string{"citizen_id"}
 		r, err := a.Share.File(ctx, hr, in)
 		must(t, err)
 		if r.State != share.StatePending || r.Kind != share.KindVerify || r.ProviderOrgID != demo.OrgCivil {
@@ -220,7 +229,7 @@ func TestNotSharedAllowsVerificationOnly(t *testing.T) {
 		}
 		// "Does this ID number hold a marriage record?" The entry is keyed by certificate
 		// number; the consumer names the person by the granted ID-number field and gets
-		// match/mismatch only.
+		// yes/no only.
 		recs, _, err := a.Ingest.Query(ctx, demo.EntryMarriage, nil, 1, 0)
 		must(t, err)
 		if len(recs) == 0 {
@@ -232,24 +241,23 @@ func TestNotSharedAllowsVerificationOnly(t *testing.T) {
 		gp, err := a.Identity.TokenPrincipal(ctx, secret)
 		must(t, err)
 		res, err := a.Share.Verify(ctx, gp, "", []share.VerifyItem{
-			{Key: m["citizen_id"], Values: map[string]string{"name": m["name"], "reg_type": m["reg_type"]}},
-			{Key: m["citizen_id"], Values: map[string]string{"name": "冒名顶替"}},
-			{Key: recs[0].Key, Values: map[string]string{"name": m["name"]}},
+			{Key: m["citizen_id"]},
+			{Key: recs[0].Key},
 			{Key: validate.MakeCitizenID("150203", time.Date(1999, 9, 9, 0, 0, 0, 0, time.UTC), 997)},
 		})
 		must(t, err)
-		if !res[0].Exists || !res[0].Match || res[0].Fields["name"] != "match" || res[0].Fields["reg_type"] != "match" {
+		if !res[0].Exists || !res[0].Match || res[0].Fields != nil {
 			t.Fatalf("verification by ID number: %+v", res[0])
 		}
-		if !res[1].Exists || res[1].Match || res[1].Fields["name"] != "mismatch" {
-			t.Fatalf("wrong name by ID number: %+v", res[1])
+		if !res[1].Exists || !res[1].Match {
+			t.Fatalf("verification by the entry key: %+v", res[1])
 		}
-		if !res[2].Exists || !res[2].Match {
-			t.Fatalf("verification by the entry key: %+v", res[2])
+		if res[2].Exists || res[2].Match {
+			t.Fatalf("unknown ID number: %+v", res[2])
 		}
-		if res[3].Exists || res[3].Match {
-			t.Fatalf("unknown ID number: %+v", res[3])
-		}
+		// Comparing a masked field (name) or a not-shared one (reg_type) is refused, naming each.
+		_, err = a.Share.Verify(ctx, gp, "", []share.VerifyItem{{Key: m["citizen_id"], Values: map[string]string{"name": m["name"], "reg_type": m["reg_type"], "citizen_id": m["citizen_id"]}}})
+		wantFields(t, err, "items[0].values.name", "items[0].values.reg_type", "items[0].values.citizen_id")
 		// A not-shared field of a shared entry cannot be requested as data (negative list).
 		_, err = a.Share.File(ctx, who(t, a, "civil"), share.NewRequest{EntryID: demo.EntrySocialInsurance, Fields: []string{"citizen_id", "pay_base"},
 			Scenario: "低保收入核对", Purpose: "核对", LegalBasis: "《社会救助暂行办法》", Mode: share.ModeAPI, EndDate: "2027-01-31", Authenticity: true, Compliance: true, Security: true})

@@ -215,6 +215,9 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 			return err
 		}
 		in := share.NewRequest{EntryID: r.URL.Query().Get("entry"), Mode: share.ModeAPI}
+		if r.URL.Query().Get("kind") == string(share.KindVerify) { // e.g. after a catalog change suspended a data grant
+			in.Kind = share.KindVerify
+		}
 		if in.EntryID != "" {
 			if e, err := a.Catalog.Published(r.Context(), in.EntryID); err == nil && e.ShareType == catalog.ShareNone {
 				in.Kind = share.KindVerify
@@ -266,6 +269,14 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 			data["CanWithdraw"] = can(p, authz.ShareWithdraw, at)
 			if e, err := a.Catalog.Published(r.Context(), req.EntryID); err == nil {
 				data["Fields"] = fieldRows(s, &e, req.Fields, req.ClearFields)
+				// Only the modes an approval may choose: the one asked, or a narrower one offered.
+				var ms []share.Mode
+				for _, m := range share.Modes {
+					if share.ModeWithin(m, req.Mode, e.ShareModes) && (req.Kind == share.KindData || m == share.ModeAPI) {
+						ms = append(ms, m)
+					}
+				}
+				data["ApproveModes"] = ms
 			}
 		case share.StateRouting:
 			data["CanForward"] = can(p, authz.ShareForward, at)
