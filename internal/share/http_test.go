@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/demo"
 	"pubdata/internal/server"
@@ -240,6 +241,77 @@ func TestSharingOverHTTP(t *testing.T) {
 		}
 		if n < 30 || m != n {
 			t.Fatalf("%d share/gateway routes, %d in the OpenAPI document", n, m)
+		}
+	})
+}
+
+// Over HTTP: the approval form offers only the modes an approval may choose, a wider mode is
+// refused naming it, and after the entry is made not shared the gateway answers a 4xx with a
+// stable code and the grant page offers a verification request instead.
+func TestNarrowingAndCatalogChangeOverHTTP(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		loadPopulation(t, a)
+		h, _, err := server.Handler(a, false)
+		must(t, err)
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		civil, approver := login(t, srv.URL, "civil"), login(t, srv.URL, "approver")
+		var req struct {
+			ID      string `json:"id"`
+			State   string `json:"state"`
+			GrantID string `json:"grant_id"`
+		}
+		if st := civil.do("POST", "/api/v1/share/requests", popRequest("HTTP 缩小测试"), &req); st != 201 {
+			t.Fatalf("file: HTTP %d", st)
+		}
+		st, body := approver.page("/share/requests/" + req.ID)
+		i := strings.Index(body, `id="ap-mode"`)
+		if st != 200 || i < 0 {
+			t.Fatalf("request page: HTTP %d", st)
+		}
+		sel := body[i : i+strings.Index(body[i:], "</select>")]
+		if !strings.Contains(sel, `value="api"`) || strings.Contains(sel, `value="table"`) || strings.Contains(sel, `value="offline"`) {
+			t.Fatalf("approval modes offered: %s", sel)
+		}
+		var e apiErr
+		if st := approver.do("POST", "/api/v1/share/requests/"+req.ID+"/approve", map[string]any{"mode": "table"}, &e); st != 422 || len(e.Error.Fields) != 1 || e.Error.Fields[0].Field != "mode" {
+			t.Fatalf("approving wider: HTTP %d %+v", st, e)
+		}
+		if st := approver.do("POST", "/api/v1/share/requests/"+req.ID+"/approve", map[string]any{}, &req); st != 200 || req.State != "active" {
+			t.Fatalf("approve: HTTP %d %+v", st, req)
+		}
+		var cred struct {
+			Token string `json:"token"`
+		}
+		if st := civil.do("POST", "/api/v1/share/grants/"+req.GrantID+"/credentials", nil, &cred); st != 201 {
+			t.Fatalf("credential: HTTP %d", st)
+		}
+		gw := bearer(t, srv.URL, cred.Token)
+		if st := gw.do("POST", "/api/v1/gateway/verify", map[string]any{"items": []map[string]string{{"key": person(0)[0]}}}, &e); st != 403 || e.Error.Code != "share.verify_grant_required" {
+			t.Fatalf("verify with a data grant: HTTP %d %+v", st, e)
+		}
+		reviseEntry(t, a, demo.EntryPopulation, func(e *catalog.Entry) {
+			e.ShareType, e.ShareCondition, e.ShareReason = catalog.ShareNone, "", "依法不再共享原始数据"
+			e.ShareBasis, e.ShareModes = "《中华人民共和国个人信息保护法》第十三条", nil
+		})
+		var ge struct {
+			Error struct {
+				Code      string `json:"code"`
+				Message   string `json:"message"`
+				MessageEN string `json:"message_en"`
+			} `json:"error"`
+		}
+		if st := gw.do("GET", "/api/v1/gateway/records/"+person(0)[0], nil, &ge); st != 403 || ge.Error.Code != "share.entry_not_shared" || !strings.Contains(ge.Error.Message, "核验比对") {
+			t.Fatalf("after the entry is made not shared: HTTP %d %+v", st, ge)
+		}
+		st, body = civil.page("/share/grants/" + req.GrantID)
+		if st != 200 || !strings.Contains(body, `/share/new?entry=`+demo.EntryPopulation+`&amp;kind=verify`) {
+			t.Fatalf("grant page after suspension: HTTP %d", st)
+		}
+		st, body = civil.page("/share/new?entry=" + demo.EntryPopulation + "&kind=verify")
+		if st != 200 || !strings.Contains(body, `value="verify" checked`) {
+			t.Fatalf("verification form: HTTP %d", st)
 		}
 	})
 }
