@@ -3,7 +3,10 @@
 // Every later capability (aggregation, sharing, opening, products) hangs on an Entry.
 package catalog
 
-import "pubdata/internal/vocab"
+import (
+	"pubdata/internal/mask"
+	"pubdata/internal/vocab"
+)
 
 // DataForm is how a resource is held: 库表 table, 接口 API or 文件 file (CAT-2).
 type DataForm string
@@ -73,10 +76,13 @@ type Field struct {
 	Kind        FieldKind `json:"kind"`
 	Required    bool      `json:"required"`
 	IsKey       bool      `json:"is_key"`      // part of the entry's record key
-	Sensitivity int       `json:"sensitivity"` // 1..4 within general data (L1 not sensitive … L4 sensitive)
-	EnumValues  []string  `json:"enum_values,omitempty"`
-	MinValue    *float64  `json:"min_value,omitempty"`
-	MaxValue    *float64  `json:"max_value,omitempty"`
+	Sensitivity int       `json:"sensitivity"` // 1..4 within general data (L1 not sensitive … L4 sensitive); default: the kind's (vocab.Kinds)
+	// SensitivityReason says why the level is below the kind's default (降低敏感级别的理由);
+	// without it the lower level is refused, and ignored where it was stored before (SEC-1).
+	SensitivityReason string   `json:"sensitivity_reason,omitempty"`
+	EnumValues        []string `json:"enum_values,omitempty"`
+	MinValue          *float64 `json:"min_value,omitempty"`
+	MaxValue          *float64 `json:"max_value,omitempty"`
 	// Field-level restriction, stricter than the entry's (CAT-3 per field).
 	ShareType  ShareType `json:"share_type,omitempty"`
 	OpenType   OpenType  `json:"open_type,omitempty"`
@@ -155,15 +161,23 @@ type Entry struct {
 	Frequency      Frequency `json:"update_frequency"`
 	Tags           []string  `json:"tags,omitempty"`
 	LegalBasis     string    `json:"legal_basis,omitempty"`
-	Status         Status    `json:"status"`
-	Version        int       `json:"version"`                // published version number (0 before first publication)
-	PublishedAt    int64     `json:"published_at,omitempty"` // Unix ms
-	UpdatedAt      int64     `json:"updated_at"`
-	CreatedAt      int64     `json:"created_at"`
+	// MaskRules are the provider's own masking rules for this entry's kinds (脱敏规则), each no
+	// looser than the region's (SEC-2); kinds without one follow the region.
+	MaskRules   []mask.Rule `json:"mask_rules,omitempty"`
+	Status      Status      `json:"status"`
+	Version     int         `json:"version"`                // published version number (0 before first publication)
+	PublishedAt int64       `json:"published_at,omitempty"` // Unix ms
+	UpdatedAt   int64       `json:"updated_at"`
+	CreatedAt   int64       `json:"created_at"`
 	// Added: read-side extras (not part of a version's content).
 	ProviderName string    `json:"provider_name,omitempty"`
 	Review       *Review   `json:"review,omitempty"`
 	Warnings     []Warning `json:"warnings,omitempty"`
+	// Masking is what the entry's values leave the platform with: the region's rules tightened
+	// by the entry's own, for the kinds it holds (published reads). Overrides are the
+	// authority's recorded grading exceptions.
+	Masking   []mask.Rule `json:"masking,omitempty"`
+	Overrides []Override  `json:"overrides,omitempty"`
 }
 
 // KeyFields returns the names of the entry's key fields (IsKey), in order.

@@ -97,7 +97,7 @@ func (s *Service) load(ctx context.Context, q db.Q, id string, lock bool) (row, 
 
 // content is the JSON stored for an entry: the entry without its read-side extras.
 func content(e Entry) string {
-	e.Review, e.Warnings, e.ProviderName = nil, nil, ""
+	e.Review, e.Warnings, e.ProviderName, e.Masking, e.Overrides = nil, nil, "", nil, nil
 	b, _ := json.Marshal(e)
 	return string(b)
 }
@@ -211,6 +211,11 @@ func (s *Service) Get(ctx context.Context, id string) (Entry, error) {
 		return Entry{}, err
 	}
 	s.fillNames(ctx, &r.Entry)
+	ov, err := s.Overrides(ctx, s.DB, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	r.Entry.Overrides = ov
 	return r.Entry, nil
 }
 
@@ -242,7 +247,11 @@ func (s *Service) Published(ctx context.Context, id string) (Entry, error) {
 	if live == 0 || version == 0 {
 		return Entry{}, ErrNotPublished
 	}
-	return s.Version(ctx, id, version)
+	e, err := s.Version(ctx, id, version)
+	if err != nil {
+		return Entry{}, err
+	}
+	return e, s.fillMasking(ctx, &e) // what sharing, opening and products mask with (SEC-2)
 }
 
 // Version returns one published version's snapshot.

@@ -56,6 +56,21 @@ func Normalize(e *Entry) {
 	e.Name = strings.TrimSpace(e.Name)
 	e.Summary = strings.TrimSpace(e.Summary)
 	e.Code = strings.ToUpper(strings.TrimSpace(e.Code))
+	for i := range e.Fields {
+		f := &e.Fields[i]
+		f.Name = strings.TrimSpace(f.Name)
+		f.Label = strings.TrimSpace(f.Label)
+		if f.Type == "" {
+			f.Type = TypeString
+		}
+		if f.Kind == "" {
+			f.Kind = KindText
+		}
+		if f.Sensitivity == 0 {
+			f.Sensitivity = f.Kind.DefaultSensitivity() // personal kinds: a masked level (SEC-1)
+		}
+		f.SensitivityReason = strings.TrimSpace(f.SensitivityReason)
+	}
 	if e.SourceOrgID == "" {
 		e.SourceOrgID = e.ProviderOrgID
 	}
@@ -82,20 +97,8 @@ func Normalize(e *Entry) {
 	}
 	e.Tags = tags
 	for i := range e.Fields {
-		f := &e.Fields[i]
-		f.Name = strings.TrimSpace(f.Name)
-		f.Label = strings.TrimSpace(f.Label)
-		if f.Type == "" {
-			f.Type = TypeString
-		}
-		if f.Kind == "" {
-			f.Kind = KindText
-		}
-		if f.Sensitivity == 0 {
-			f.Sensitivity = 1
-		}
-		if f.SourceOrgID == e.SourceOrgID {
-			f.SourceOrgID = ""
+		if e.Fields[i].SourceOrgID == e.SourceOrgID {
+			e.Fields[i].SourceOrgID = ""
 		}
 	}
 }
@@ -219,8 +222,13 @@ func Validate(e *Entry, cfg Config) []apperr.FieldError {
 		if f.Kind == KindEnum && len(f.EnumValues) == 0 {
 			add(p("enum_values"), "枚举类信息项须列出取值", "an enum field needs its values")
 		}
-		if f.Sensitivity < 1 || f.Sensitivity > 4 {
+		if f.Sensitivity < 1 || f.Sensitivity > vocab.TopLevel {
 			add(p("sensitivity"), "敏感级别须为 1–4", "sensitivity must be 1–4")
+		} else if d := f.Kind.DefaultSensitivity(); f.Sensitivity < d && blank(f.SensitivityReason) && slices.Contains(allKinds, f.Kind) {
+			// SEC-1: personal kinds default to a masked level; lowering it is a recorded decision.
+			add(p("sensitivity_reason"),
+				fmt.Sprintf("信息项“%s”（%s）是%s，默认敏感级别为 L%d（共享时脱敏）；降为 L%d 须说明理由", f.Label, f.Name, f.Kind.Label("zh"), d, f.Sensitivity),
+				fmt.Sprintf("item %s is a %s, sensitivity L%d by default (masked when shared); lowering it to L%d needs a reason", f.Name, strings.ToLower(f.Kind.Label("en")), d, f.Sensitivity))
 		}
 		if f.MinValue != nil && f.MaxValue != nil && *f.MinValue > *f.MaxValue {
 			add(p("min_value"), "最小值大于最大值", "min_value is greater than max_value")
@@ -256,5 +264,6 @@ func Validate(e *Entry, cfg Config) []apperr.FieldError {
 			}
 		}
 	}
+	fe = append(fe, checkMaskRules("mask_rules", e.MaskRules)...)
 	return fe
 }

@@ -91,7 +91,11 @@ func (s *Service) prepare(ctx context.Context, e *Entry, cfg Config) error {
 	for i, f := range e.Fields {
 		check(fieldPath("fields", i, "source_org_id"), f.SourceOrgID)
 	}
-	return apperr.Validation(fe)
+	pe, err := s.protection(ctx, s.DB, e)
+	if err != nil {
+		return err
+	}
+	return apperr.Validation(append(fe, pe...))
 }
 
 // providerOf resolves the provider agency and fixes the entry's region to the provider's.
@@ -200,7 +204,12 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, e Entry) (Entr
 func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) error {
 	cfg := s.Config(ctx)
 	return s.step(ctx, p, id, authz.Submit, EvSubmit, func(tx *sql.Tx, r *row, to Status) error {
-		if fe := Validate(&r.Entry, cfg); len(fe) > 0 {
+		fe := Validate(&r.Entry, cfg)
+		pe, err := s.protection(ctx, tx, &r.Entry)
+		if err != nil {
+			return err
+		}
+		if fe = append(fe, pe...); len(fe) > 0 {
 			return apperr.Validation(fe)
 		}
 		from, now := r.Status, s.Now()
@@ -235,6 +244,15 @@ func (s *Service) Recall(ctx context.Context, p *authz.Principal, id string) err
 // version (every version is kept); a withdrawal request takes the entry off the catalog (下线).
 func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, note string) error {
 	return s.step(ctx, p, id, authz.Review, EvApprove, func(tx *sql.Tx, r *row, to Status) error {
+		if to == StatusPublished { // an override revoked since submission, or a region rule tightened
+			pe, err := s.protection(ctx, tx, &r.Entry)
+			if err != nil {
+				return err
+			}
+			if err := apperr.Validation(pe); err != nil {
+				return err
+			}
+		}
 		from, now := r.Status, s.Now()
 		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.ReturnReasons = 0, "", ""
 		r.Status, r.UpdatedAt = to, now.UnixMilli()

@@ -7,6 +7,7 @@ import (
 	"pubdata/internal/app"
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
+	"pubdata/internal/mask"
 	"pubdata/internal/workday"
 )
 
@@ -55,9 +56,11 @@ const (
 
 func init() { Hooks = append(Hooks, loadCatalog) }
 
-// Field helpers: each returns one data item of a common kind.
+// Field helpers: each returns one data item of a common kind. Personal kinds (ID number, name,
+// phone, address) state no sensitivity: they take their kind's masked default (vocab.Kinds), the
+// safe default every agency gets (SEC-1).
 func fCID(name, label string, key bool) catalog.Field {
-	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindCitizenID, Required: key, IsKey: key, Sensitivity: 3}
+	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindCitizenID, Required: key, IsKey: key}
 }
 func fUSCC(name, label string, key bool) catalog.Field {
 	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindCreditCode, Required: key, IsKey: key, Sensitivity: 1}
@@ -66,13 +69,13 @@ func fKey(name, label string) catalog.Field {
 	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindOther, Required: true, IsKey: true, Sensitivity: 1}
 }
 func fName(name, label string) catalog.Field {
-	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindName, Required: true, Sensitivity: 2}
+	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindName, Required: true}
 }
 func fPhone(name, label string) catalog.Field {
-	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindPhone, Sensitivity: 3}
+	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindPhone}
 }
 func fAddr(name, label string) catalog.Field {
-	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindAddress, Sensitivity: 2}
+	return catalog.Field{Name: name, Label: label, Type: catalog.TypeString, Kind: catalog.KindAddress}
 }
 func fDate(name, label string) catalog.Field {
 	return catalog.Field{Name: name, Label: label, Type: catalog.TypeDate, Kind: catalog.KindDate, Sensitivity: 1}
@@ -95,6 +98,13 @@ func from(f catalog.Field, org string) catalog.Field { f.SourceOrgID = org; retu
 
 // sens sets a field's sensitivity level.
 func sens(f catalog.Field, level int) catalog.Field { f.Sensitivity = level; return f }
+
+// lowered sets a field below its kind's default level with the reason the catalog requires
+// (SEC-1), e.g. an institution's published service phone.
+func lowered(f catalog.Field, level int, reason string) catalog.Field {
+	f.Sensitivity, f.SensitivityReason = level, reason
+	return f
+}
 
 // req marks a field required.
 func req(f catalog.Field) catalog.Field { f.Required = true; return f }
@@ -192,7 +202,7 @@ func demoEntries() []spec {
 		spec{"cat-funeral", "殡葬服务信息", "Funeral services", "遗体火化和殡葬服务记录。", civ, sub, "19", g, 2, "", "", "", "", "", "", "", "", D, T,
 			[]string{"殡葬", "火化", "死亡"}, []catalog.Field{fCID("citizen_id", "逝者公民身份号码", true), fDate("cremation_date", "火化日期"), fText("funeral_home", "殡仪馆")}}.personal("涉及逝者个人信息", "《殡葬管理条例》"),
 		spec{"cat-elderly-homes", "养老机构信息", "Elderly care institutions", "养老机构备案、床位和服务信息。", civ, sub, "19", g, 1, "", "", "", "", "", "", "", "", M, F,
-			[]string{"养老", "机构", "床位"}, []catalog.Field{fUSCC("credit_code", "统一社会信用代码", true), fText("home_name", "养老机构名称"), fNum("beds", "床位数", catalog.TypeInteger), fAddr("home_address", "机构地址"), fPhone("service_phone", "服务电话")}}.public(),
+			[]string{"养老", "机构", "床位"}, []catalog.Field{fUSCC("credit_code", "统一社会信用代码", true), fText("home_name", "养老机构名称"), fNum("beds", "床位数", catalog.TypeInteger), fAddr("home_address", "机构地址"), lowered(fPhone("service_phone", "服务电话"), 1, "养老机构对外公布的服务电话，不是个人信息")}}.public(),
 		// 卫生健康委 health
 		spec{EntryBirth, "出生医学证明信息", "Birth medical certificates", "医疗机构签发的出生医学证明信息。", hl, b, "01", g, 3, "", "", "", "", "", "", "", "", D, A,
 			[]string{"出生", "医学证明", "新生儿"}, []catalog.Field{fKey("cert_no", "出生医学证明编号"), fText("baby_name", "新生儿姓名"), fEnum("sex", "新生儿性别", "男", "女"), req(fDate("birth_date", "出生时间")),
@@ -297,7 +307,7 @@ func demoEntries() []spec {
 		spec{"cat-bt-dogs", "包头市犬只登记信息", "Baotou dog registration", "养犬登记和年检信息。", OrgPublicSecB, dep, "31", g, 2, "", "", "", "", "", "", "", "", M, T,
 			[]string{"养犬", "犬只"}, []catalog.Field{fKey("dog_tag", "犬牌号"), fCID("owner_id", "犬主身份号码", false), fText("breed", "犬种"), fDate("reg_date", "登记日期")}}.personal("涉及犬主个人信息", "《包头市养犬管理条例》"),
 		spec{"cat-bt-communities", "包头市社区（村）基本信息", "Baotou communities and villages", "社区居委会、村委会名称、地址和服务电话。", OrgCivilB, sub, "19", g, 1, "", "", "", "", "", "", "", "", Y, F,
-			[]string{"社区", "村", "基层"}, []catalog.Field{fKey("community_code", "社区代码"), fText("community_name", "社区（村）名称"), fAddr("office_address", "办公地址"), fPhone("office_phone", "社区服务电话")}}.public(),
+			[]string{"社区", "村", "基层"}, []catalog.Field{fKey("community_code", "社区代码"), fText("community_name", "社区（村）名称"), fAddr("office_address", "办公地址"), lowered(fPhone("office_phone", "社区服务电话"), 1, "社区对外公布的服务电话，不是个人信息")}}.public(),
 		spec{"cat-bt-relief", "包头市临时救助信息", "Baotou temporary relief", "临时救助申请和发放信息。", OrgCivilB, sub, "19", g, 3, "", "", "", "", "", "", "", "", M, T,
 			[]string{"救助", "社会救助"}, []catalog.Field{fCID("citizen_id", "公民身份号码", true), fNum("relief_amount", "救助金额", catalog.TypeDecimal), fDate("relief_date", "救助日期")}}.personal("涉及困难群众个人信息", "《社会救助暂行办法》第六十五条"),
 		spec{"cat-bt-placenames", "包头市标准地名信息", "Baotou standard place names", "经批准的标准地名及其罗马字母拼写。", OrgCivilB, b, "03", g, 1, "", "", "", "", "", "", "", "", I, F,
@@ -374,6 +384,16 @@ func loadCatalog(ctx context.Context, a *app.App) error {
 	if _, err := a.Catalog.Import(ctx, authz.System, rows, catalog.ImportOptions{Publish: true, Note: "演示目录 / demo catalog"}); err != nil {
 		return err
 	}
+	// 包头市数据局 keeps less of an ID number than the national default (first 6 and last 2
+	// instead of last 4): Baotou's entries are shared with it, and an entry's own rule may only
+	// be stricter (SEC-2).
+	bt, err := sharePrincipal(ctx, a, "bt_admin")
+	if err != nil {
+		return err
+	}
+	if err := a.Catalog.SetMaskRules(ctx, bt, RegionCityB, []mask.Rule{{Kind: catalog.KindCitizenID, Method: mask.MethodPartial, KeepHead: 6, KeepTail: 2}}); err != nil {
+		return err
+	}
 	draft, submitted, overdue := demoDrafts()
 	if _, err := a.Catalog.Import(ctx, authz.System, []catalog.ImportRow{{Line: 1, Entry: draft.entry()}}, catalog.ImportOptions{}); err != nil {
 		return err
@@ -391,6 +411,6 @@ func loadCatalog(ctx context.Context, a *app.App) error {
 		}
 	}
 	at := back.Add(10 * time.Hour)
-	_, err := a.Catalog.Import(ctx, authz.System, []catalog.ImportRow{{Line: 1, Entry: overdue.entry()}}, catalog.ImportOptions{Submit: true, SubmittedAt: at})
+	_, err = a.Catalog.Import(ctx, authz.System, []catalog.ImportRow{{Line: 1, Entry: overdue.entry()}}, catalog.ImportOptions{Submit: true, SubmittedAt: at})
 	return err
 }

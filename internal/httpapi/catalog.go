@@ -10,6 +10,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
+	"pubdata/internal/mask"
 )
 
 func init() { routeHooks = append(routeHooks, catalogRoutes) }
@@ -313,6 +314,47 @@ func catalogRoutes(api *API) {
 				return nil, err
 			}
 			return c().Config(r.Context()), nil
+		})
+
+	// Grading drives protection (SEC-1, SEC-2): the authority's overrides and masking rules.
+	type overrideBody struct {
+		Scope  string `json:"scope"`
+		Reason string `json:"reason"`
+	}
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/overrides", Summary: "登记分级保护例外（核心、重要或最高敏感级别数据无条件共享或开放）/ Record a grading override", Tag: tag, Body: true},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			var in overrideBody
+			if err := Decode(r, &in); err != nil {
+				return nil, err
+			}
+			return c().RecordOverride(r.Context(), p, id(r), in.Scope, in.Reason)
+		})
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/catalog/entries/{id}/overrides/{scope}", Summary: "撤销分级保护例外 / Revoke a grading override", Tag: tag},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			if err := c().RevokeOverride(r.Context(), p, id(r), r.PathValue("scope")); err != nil {
+				return nil, err
+			}
+			return c().View(r.Context(), p, id(r))
+		})
+	maskRules := func(r *http.Request) (any, error) {
+		region := r.URL.Query().Get("region")
+		stored, inForce, err := c().MaskRules(r.Context(), region)
+		return map[string]any{"region": region, "rules": nonNil(stored), "in_force": nonNil(inForce)}, err
+	}
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/mask-rules", Summary: "地区脱敏规则 / A region's masking rules", Tag: tag, Public: true},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) { return maskRules(r) })
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/mask-rules", Summary: "修改地区脱敏规则（不得宽于上级）/ Set a region's masking rules", Tag: tag, Body: true},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			var in struct {
+				Rules []mask.Rule `json:"rules"`
+			}
+			if err := Decode(r, &in); err != nil {
+				return nil, err
+			}
+			if err := c().SetMaskRules(r.Context(), p, r.URL.Query().Get("region"), in.Rules); err != nil {
+				return nil, err
+			}
+			return maskRules(r)
 		})
 
 	// Information systems (CAT-10)

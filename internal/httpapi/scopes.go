@@ -99,6 +99,12 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/catalog/reassessments":                   authz.ScopeRead,
 	"POST /api/v1/catalog/reassessments/{id}":             authz.ScopeWrite,
 
+	// Grading drives protection (SEC-1, SEC-2): the authority's overrides and masking rules
+	"POST /api/v1/catalog/entries/{id}/overrides":           authz.ScopeWrite,
+	"DELETE /api/v1/catalog/entries/{id}/overrides/{scope}": authz.ScopeWrite,
+	"GET /api/v1/catalog/mask-rules":                        authz.ScopeRead,
+	"PUT /api/v1/catalog/mask-rules":                        authz.ScopeWrite,
+
 	// Aggregation
 	"POST /api/v1/ingest/entries/{id}/uploads":      authz.ScopeIngest,
 	"POST /api/v1/ingest/entries/{id}/batches":      authz.ScopeIngest,

@@ -35,11 +35,11 @@ const DefaultMaskChar = '*'
 // Rule says how to desensitize values of one field kind (脱敏规则). An unknown Method redacts
 // (fail closed).
 type Rule struct {
-	Kind     vocab.Kind
-	Method   string
-	KeepHead int  // partial: runes kept at the start; tail: fallback head when no division is recognized; email: runes of the local part kept
-	KeepTail int  // partial: runes kept at the end
-	MaskChar rune // 0 means DefaultMaskChar
+	Kind     vocab.Kind `json:"kind"`
+	Method   string     `json:"method"`
+	KeepHead int        `json:"keep_head,omitempty"` // partial: runes kept at the start; tail: fallback head when no division is recognized; email: runes of the local part kept
+	KeepTail int        `json:"keep_tail,omitempty"` // partial: runes kept at the end
+	MaskChar rune       `json:"-"`                   // 0 means DefaultMaskChar
 }
 
 // Rules maps field kinds to their rule; kinds without a rule are left unchanged.

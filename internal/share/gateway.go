@@ -56,6 +56,7 @@ type plan struct {
 	filter   map[string]bool              // fields a query may filter on (clear or key fields)
 	compare  map[string]catalog.FieldKind // fields a verification may compare
 	upperKey bool                         // the key is an ID number or credit code (case-folded)
+	rules    mask.Rules                   // the entry's masking rules in force (region's, tightened by the entry's)
 	// idFields are granted ID-number and credit-code fields other than a sole key: a
 	// verification may name a person or organization by them when the entry is keyed otherwise
 	// (a marriage record keyed by certificate number: "does this ID number hold a marriage
@@ -110,7 +111,10 @@ func (g *gateway) forget(id string) {
 // buildPlan decides, field by field, what a grant delivers from the entry as published now.
 // A field the catalog has since put on the negative list is no longer delivered by data grants.
 func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
-	pl := &plan{rev: g.Rev, loaded: time.Now(), grant: *g, filter: map[string]bool{}, compare: map[string]catalog.FieldKind{}}
+	pl := &plan{rev: g.Rev, loaded: time.Now(), grant: *g, filter: map[string]bool{}, compare: map[string]catalog.FieldKind{}, rules: e.MaskingRules()}
+	if pl.rules == nil { // an entry read without its masking resolved: the service's rules
+		pl.rules = s.Rules
+	}
 	for i := range e.Fields {
 		f := &e.Fields[i]
 		if !slices.Contains(g.Fields, f.Name) {
@@ -125,7 +129,7 @@ func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
 		if g.Kind == KindData && fieldShareType(e, f) == catalog.ShareNone {
 			continue
 		}
-		m := !slices.Contains(g.ClearFields, f.Name) && NeedsMask(e, f, s.Rules)
+		m := !slices.Contains(g.ClearFields, f.Name) && NeedsMask(e, f, pl.rules)
 		pl.out = append(pl.out, outField{name: f.Name, kind: f.Kind, mask: m})
 		pl.read = append(pl.read, f.Name)
 		if m {
@@ -411,9 +415,9 @@ func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string
 		return Out{}, apperr.NotFound
 	}
 	s.count(pl.grant.ID, p.OrgID, 1, int64(len(recs)), 0)
-	out := pl.render(s.Rules, recs[0])
+	out := pl.render(pl.rules, recs[0])
 	for _, r := range recs[1:] {
-		out.More = append(out.More, pl.render(s.Rules, r))
+		out.More = append(out.More, pl.render(pl.rules, r))
 	}
 	return out, nil
 }
@@ -495,7 +499,7 @@ func (s *Service) Query(ctx context.Context, p *authz.Principal, ip string, filt
 	s.count(pl.grant.ID, p.OrgID, 1, int64(len(recs)), 0)
 	out := make([]Out, len(recs))
 	for i, r := range recs {
-		out[i] = pl.render(s.Rules, r)
+		out[i] = pl.render(pl.rules, r)
 	}
 	return out, total, nil
 }
@@ -563,7 +567,7 @@ func (x *Export) Write(ctx context.Context, w io.Writer) (int64, error) {
 		}
 		cw.Write(append(head, "disputed"))
 		err = x.s.Data.Stream(ctx, x.pl.grant.EntryID, func(r Record) error {
-			o := x.pl.render(x.s.Rules, r)
+			o := x.pl.render(x.pl.rules, r)
 			row := make([]string, 0, len(head)+1)
 			for _, f := range x.pl.out {
 				row = append(row, csvSafe(o.Values[f.name]))
@@ -587,7 +591,7 @@ func (x *Export) Write(ctx context.Context, w io.Writer) (int64, error) {
 				io.WriteString(w, ",")
 			}
 			n++
-			return enc.Encode(x.pl.render(x.s.Rules, r))
+			return enc.Encode(x.pl.render(x.pl.rules, r))
 		})
 		io.WriteString(w, "]\n")
 	}

@@ -60,20 +60,13 @@ func providerOrgs(e *catalog.Entry) []string {
 }
 
 // NeedsMask tells whether a field is desensitized when shared (SEC-2): its kind has a masking
-// rule and the data is above the lowest sensitivity — the entry is core or important data, or
-// the field's level (its own, else the entry's) is not L1. An unknown level masks (fail closed).
+// rule and the catalog's grading policy masks it (catalog.Masked: core or important data, or a
+// field above L1, where a personal kind's level counts below its default only with a reason).
 func NeedsMask(e *catalog.Entry, f *catalog.Field, rules mask.Rules) bool {
 	if _, ok := rules[f.Kind]; !ok {
 		return false
 	}
-	if e.Grade == catalog.GradeCore || e.Grade == catalog.GradeImportant {
-		return true
-	}
-	level := f.Sensitivity
-	if level == 0 {
-		level = e.Level
-	}
-	return level != 1
+	return catalog.Masked(e, f)
 }
 
 // fieldShareType is the stricter of the entry's and the field's share type.

@@ -47,8 +47,12 @@ func (g Grade) Label(lang string) string {
 	return string(g)
 }
 
-// Protected reports whether g is core or important data (an unknown grade is, fail closed).
+// Protected reports whether g is core or important data. A grade outside the national table
+// (a region's own) is protected, fail closed; the empty grade is the default, general data.
 func (g Grade) Protected() bool {
+	if g == "" {
+		return false
+	}
 	d, ok := LookupGrade(g)
 	return !ok || d.Protected
 }

@@ -108,6 +108,14 @@ var catalogMessages = map[string][2]string{
 	"cat.f.type":          {"数据类型", "Type"},
 	"cat.f.kind":          {"数据项类别", "Kind"},
 	"cat.f.sens":          {"敏感级别", "Sensitivity"},
+	"cat.f.sens_default":  {"按类别默认（个人信息为脱敏级别）", "Kind default (masked for personal data)"},
+	"cat.f.sens_reason":   {"降低级别的理由", "Reason for a lower level"},
+	"cat.overrides":       {"分级保护例外", "Grading overrides"},
+	"cat.override.share":  {"准予无条件共享", "May be unconditionally shared"},
+	"cat.override.open":   {"准予无条件开放", "May be unconditionally opened"},
+	"cat.override_record": {"登记分级保护例外（核心、重要或 L4 数据）", "Record a grading override (core, important or L4 data)"},
+	"cat.override_reason": {"例外理由", "Reason"},
+	"cat.masking":         {"共享时的脱敏规则", "Masking when shared"},
 	"cat.f.key":           {"主键", "Key"},
 	"cat.f.required":      {"必填", "Required"},
 	"cat.f.enum":          {"枚举值（以 | 分隔）", "Enum values (|)"},
@@ -224,6 +232,7 @@ var catalogMessages = map[string][2]string{
 	"flash.cat_approved":  {"审核已通过", "Approved"},
 	"flash.cat_returned":  {"已退回", "Returned"},
 	"flash.cat_withdraw":  {"下线申请已提交", "Withdrawal requested"},
+	"flash.cat_override":  {"已登记分级保护例外", "Override recorded"},
 	"flash.cat_legal":     {"已登记，须在 15 个工作日内更新目录", "Recorded: update the entry within 15 working days"},
 	"flash.cat_system":    {"信息系统已保存", "System saved"},
 	"flash.cat_doc":       {"文档已上传", "Document uploaded"},
@@ -322,6 +331,8 @@ func entryFromForm(r *http.Request) catalog.Entry {
 			fl.Kind = catalog.FieldKind(v)
 		case "sensitivity":
 			fl.Sensitivity, _ = strconv.Atoi(v)
+		case "sensitivity_reason":
+			fl.SensitivityReason = v
 		case "is_key":
 			fl.IsKey = v != ""
 		case "required":
@@ -422,7 +433,8 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 		data := map[string]any{"E": e, "Working": working, "Versions": versions,
 			"CanEdit": can(authz.Update, catalog.EvUpdate), "CanSubmit": can(authz.Submit, catalog.EvSubmit), "CanRecall": can(authz.Submit, catalog.EvRecall),
 			"CanReview": can(authz.Review, catalog.EvApprove), "CanWithdraw": can(authz.Withdraw, catalog.EvWithdraw),
-			"CanLegal": working && authz.CatalogEntry(p, authz.Update, at) == nil && e.Review != nil && e.Review.Live}
+			"CanLegal":    working && authz.CatalogEntry(p, authz.Update, at) == nil && e.Review != nil && e.Review.Live,
+			"CanOverride": working && authz.CatalogEntry(p, authz.Review, at) == nil}
 		if working && e.Review != nil {
 			data["ReviewDue"] = w.catDue(e.Review.ReviewDue)
 			data["UpdateDue"] = w.catDue(e.Review.UpdateDue)
@@ -479,7 +491,7 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 		}
 		orgs, _ := a.Identity.Orgs(r.Context(), "", "")
 		if len(e.Fields) == 0 {
-			e.Fields = []catalog.Field{{Type: catalog.TypeString, Kind: catalog.KindText, Sensitivity: 1}}
+			e.Fields = []catalog.Field{{Type: catalog.TypeString, Kind: catalog.KindText}} // sensitivity: the kind's default
 		}
 		v.Data = map[string]any{"E": e, "Cfg": cs().Config(r.Context()), "Orgs": orgs, "Errs": errs,
 			"Forms": catalog.AllForms, "Attrs": catalog.AllAttrs, "Shares": catalog.AllShare, "Opens": catalog.AllOpen, "Freqs": catalog.AllFrequency,
@@ -553,6 +565,10 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 	})
 	act("withdraw", "flash.cat_withdraw", func(r *http.Request, p *authz.Principal, id string) error {
 		return cs().RequestWithdrawal(r.Context(), p, id, r.PostFormValue("reason"))
+	})
+	act("override", "flash.cat_override", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := cs().RecordOverride(r.Context(), p, id, r.PostFormValue("scope"), r.PostFormValue("reason"))
+		return err
 	})
 	act("legal-change", "flash.cat_legal", func(r *http.Request, p *authz.Principal, id string) error {
 		return cs().RecordLegalChange(r.Context(), p, id, r.PostFormValue("note"))

@@ -17,7 +17,7 @@
       if (el.type === "checkbox") el.checked = false; else el.value = "";
     });
     row.querySelectorAll("select").forEach(function (el) {
-      var pref = { type: "string", kind: "text", sensitivity: "1" };
+      var pref = { type: "string", kind: "text", sensitivity: "0" }; // sensitivity 0: the kind's default (SEC-1)
       var key = el.name.split(".").pop();
       el.value = pref[key] !== undefined ? pref[key] : "";
       if (el.selectedIndex < 0) el.selectedIndex = 0;
