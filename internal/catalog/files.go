@@ -17,6 +17,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
+	"pubdata/internal/csvsafe"
 )
 
 // File formats of export and import (CAT-11).
@@ -198,7 +199,7 @@ func WriteEntries(w io.Writer, format string, entries []Entry) error {
 	case FormatCSV:
 		bw := bufio.NewWriter(w)
 		bw.WriteString("\uFEFF") // so spreadsheet programs read UTF-8
-		cw := csv.NewWriter(bw)
+		cw := csvsafe.NewWriter(bw)
 		cw.Write(ColumnKeys())
 		rec := make([]string, len(columns))
 		for n := range entries {
@@ -260,6 +261,9 @@ func ReadEntries(r io.Reader, format string) ([]ImportRow, error) {
 					line = pe.Line
 				}
 				return nil, ErrFile.With(apperr.FieldError{Field: "file", Line: line, ZH: "CSV 格式错误：" + err.Error(), EN: "CSV syntax error: " + err.Error()})
+			}
+			for i := range rec {
+				rec[i] = csvsafe.Restore(rec[i]) // the export neutralized formulas
 			}
 			recs = append(recs, rec)
 		}

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/csvsafe"
 	"pubdata/internal/db"
 )
 
@@ -167,7 +167,7 @@ func WriteNegativeList(w io.Writer, format string, items []NegativeItem) error {
 		return enc.Encode(items)
 	case FormatCSV:
 		io.WriteString(w, "\uFEFF")
-		cw := csv.NewWriter(w)
+		cw := csvsafe.NewWriter(w)
 		cw.Write(header)
 		for _, it := range items {
 			cw.Write(rec(it))

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/csv"
 	"io"
 	"mime"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/csvsafe"
 	"pubdata/internal/ingest"
 )
 
@@ -217,13 +217,13 @@ func init() {
 			})
 		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/data", Summary: "下载回流数据（CSV，审计）/ Download returned data (CSV; audited)", Tag: "ingest"},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var cw *csv.Writer
+				var cw *csvsafe.Writer
 				err := s.FetchReturn(r.Context(), p, r.PathValue("id"), ClientIP(r), func(fields []string, rec ingest.Record) error {
 					if cw == nil {
 						w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 						w.Header().Set("Content-Disposition", `attachment; filename="return-`+r.PathValue("id")+`.csv"`)
 						w.Header().Set("Cache-Control", "no-store")
-						cw = csv.NewWriter(w)
+						cw = csvsafe.NewWriter(w)
 						cw.Write(fields)
 					}
 					row := make([]string, len(fields))

@@ -3,7 +3,6 @@ package share
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
+	"pubdata/internal/csvsafe"
 	"pubdata/internal/db"
 	"pubdata/internal/ids"
 	"pubdata/internal/ingest"
@@ -547,20 +547,12 @@ func (x *Export) FileName() string {
 	return "share-" + x.pl.grant.EntryCode + "-" + x.s.today() + "." + x.Format
 }
 
-// csvSafe defuses spreadsheet formulas in exported cells (CSV injection).
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 // Write streams every record of the grant's entry (filtered and masked) and records the delivery.
 func (x *Export) Write(ctx context.Context, w io.Writer) (int64, error) {
 	var n int64
 	var err error
 	if x.Format == "csv" {
-		cw := csv.NewWriter(w)
+		cw := csvsafe.NewWriter(w)
 		head := make([]string, 0, len(x.pl.out)+1)
 		for _, f := range x.pl.out {
 			head = append(head, f.name)
@@ -570,7 +562,7 @@ func (x *Export) Write(ctx context.Context, w io.Writer) (int64, error) {
 			o := x.pl.render(x.pl.rules, r)
 			row := make([]string, 0, len(head)+1)
 			for _, f := range x.pl.out {
-				row = append(row, csvSafe(o.Values[f.name]))
+				row = append(row, o.Values[f.name])
 			}
 			disputed := "0"
 			if o.Disputed {

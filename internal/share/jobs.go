@@ -3,7 +3,6 @@ package share
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
@@ -12,6 +11,7 @@ import (
 
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
+	"pubdata/internal/csvsafe"
 	"pubdata/internal/db"
 	"pubdata/internal/jobs"
 	"pubdata/internal/workday"
@@ -332,7 +332,7 @@ func (s *Service) ExportUsage(ctx context.Context, p *authz.Principal, ip, grant
 		return 0, err
 	}
 	io.WriteString(w, "\uFEFF")
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"序号 seq", "时间 time", "调用人 actor", "单位 org", "操作 action", "结果 result", "场景 scenario", "地址 ip", "详情 detail"})
 	n := 0
 	// Paged by position, not offset: calls made while the export runs (newer positions) would
@@ -345,8 +345,8 @@ func (s *Service) ExportUsage(ctx context.Context, p *authz.Principal, ip, grant
 		}
 		for _, r := range recs {
 			before = r.Seq
-			cw.Write([]string{strconv.FormatInt(r.Seq, 10), r.At.In(workday.Location).Format("2006-01-02 15:04:05"), csvSafe(r.ActorName), r.OrgID,
-				r.Action, r.Result, csvSafe(r.Purpose), r.ClientIP, csvSafe(r.DetailJSON)})
+			cw.Write([]string{strconv.FormatInt(r.Seq, 10), r.At.In(workday.Location).Format("2006-01-02 15:04:05"), r.ActorName, r.OrgID,
+				r.Action, r.Result, r.Purpose, r.ClientIP, r.DetailJSON})
 			n++
 		}
 		if len(recs) < 1000 {

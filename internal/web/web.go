@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"pubdata/internal/app"
 	"pubdata/internal/apperr"
@@ -319,10 +321,34 @@ func Redirect(rw http.ResponseWriter, r *http.Request, target, flash string) {
 	http.Redirect(rw, r, target, http.StatusSeeOther)
 }
 
-// SafeNext keeps a post-login redirect on this site.
+// SafeNext keeps a post-login (next=) or switch (back=) redirect on this site: only a
+// same-site path is accepted, judged after normalization. Browsers drop TAB, CR and LF from a
+// URL and read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would leave the
+// site: any control character or backslash, a scheme, a host, or a path that still begins with
+// "//" after cleaning answers "/" (the home page) instead.
 func SafeNext(s string) string {
-	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if s == "" || s[0] != '/' || strings.ContainsAny(s, "\\") {
 		return "/"
 	}
-	return s
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || unicode.IsControl(r) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || strings.HasPrefix(s, "//") {
+		return "/"
+	}
+	p := u.EscapedPath()
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
+		return "/"
+	}
+	if u.RawQuery != "" {
+		clean += "?" + u.RawQuery
+	}
+	return clean
 }
