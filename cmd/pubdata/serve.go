@@ -17,12 +17,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"pubdata/internal/demo"
+	"pubdata/internal/httpapi"
 	"pubdata/internal/server"
 )
 
 func serveCmd() *cobra.Command {
 	var addr, certFile, keyFile string
 	var withDemo, noJobs, behindTLS bool
+	var trustedProxies []string
+	limits := server.Limits{}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "启动平台 / start the platform",
@@ -40,6 +43,14 @@ func serveCmd() *cobra.Command {
 					return fmt.Errorf("无法读取 TLS 证书或私钥 / cannot load the TLS certificate or key: %w", err)
 				}
 			}
+			if env := os.Getenv("PUBDATA_TRUSTED_PROXIES"); env != "" && len(trustedProxies) == 0 {
+				trustedProxies = []string{env}
+			}
+			tp, err := httpapi.ParseTrustedProxies(trustedProxies)
+			if err != nil {
+				return fmt.Errorf("--trusted-proxy 须为地址或 CIDR / --trusted-proxy takes an address or a CIDR: %w", err)
+			}
+			httpapi.TrustedProxies = tp
 			// Take the port first so a busy port fails fast, before any database work.
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
@@ -73,7 +84,7 @@ func serveCmd() *cobra.Command {
 			if !noJobs {
 				a.Jobs.Start(ctx, 30*time.Second)
 			}
-			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+			srv := server.NewHTTPServer(h, limits)
 			if secure {
 				srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 			}
@@ -111,6 +122,10 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&certFile, "tls-cert", "", "TLS 证书文件 / TLS certificate file")
 	cmd.Flags().StringVar(&keyFile, "tls-key", "", "TLS 私钥文件 / TLS key file")
 	cmd.Flags().BoolVar(&behindTLS, "behind-tls", false, "由终止 TLS 的反向代理对外提供 HTTPS：Cookie 带 Secure 并发送 HSTS（或 PUBDATA_BEHIND_TLS=1）/ a TLS-terminating proxy serves users over HTTPS: Secure cookies and HSTS (or PUBDATA_BEHIND_TLS=1)")
+	cmd.Flags().StringSliceVar(&trustedProxies, "trusted-proxy", nil, "信任其 X-Forwarded-For 的反向代理地址或 CIDR，可重复（或 PUBDATA_TRUSTED_PROXIES=逗号分隔）；未设置时忽略该头 / a reverse proxy (address or CIDR) whose X-Forwarded-For is believed; repeatable (or PUBDATA_TRUSTED_PROXIES, comma-separated); unset, the header is ignored")
+	cmd.Flags().DurationVar(&limits.ReadHeaderTimeout, "read-header-timeout", server.DefaultReadHeaderTimeout, "请求头读取时限 / time allowed for the request headers")
+	cmd.Flags().DurationVar(&limits.BodyTimeout, "body-timeout", server.DefaultBodyTimeout, "请求体读取时限（另按 --body-min-rate 随已收字节延长）/ time allowed for a request body, extended by --body-min-rate for the bytes received")
+	cmd.Flags().Int64Var(&limits.BodyMinRate, "body-min-rate", server.DefaultBodyMinRate, "请求体最低速率（字节/秒）/ slowest accepted request body, bytes per second")
 	cmd.Flags().BoolVar(&noJobs, "no-jobs", false, "不在本节点运行定时任务 / do not run background jobs on this node")
 	return cmd
 }

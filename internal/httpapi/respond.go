@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -42,18 +44,93 @@ func CSRFOf(r *http.Request) string {
 	return s
 }
 
-// ClientIP is the caller's address (the direct peer; a proxy header is trusted only from loopback).
+// TrustedProxies are the reverse proxies (可信代理) whose X-Forwarded-For header is believed
+// (serve --trusted-proxy CIDR). Empty, the header is ignored and the client address is the
+// direct peer: anyone can write the header, so believing it from anyone would let a caller choose
+// the address that the login throttle counts and the audit log records.
+var TrustedProxies []netip.Prefix
+
+// ParseTrustedProxies reads CIDRs or single addresses ("10.0.0.0/8", "127.0.0.1").
+func ParseTrustedProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		for _, f := range strings.Split(s, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			if !strings.Contains(f, "/") {
+				a, err := netip.ParseAddr(f)
+				if err != nil {
+					return nil, fmt.Errorf("trusted proxy %q: not an address or CIDR", f)
+				}
+				out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+				continue
+			}
+			pf, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q: not an address or CIDR", f)
+			}
+			out = append(out, netip.PrefixFrom(pf.Addr().Unmap(), pf.Bits()).Masked())
+		}
+	}
+	return out, nil
+}
+
+func trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, possibly with a port or in brackets.
+func parseHop(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	if a, err := netip.ParseAddr(strings.Trim(s, "[]")); err == nil {
+		return a.Unmap(), true
+	}
+	return netip.Addr{}, false
+}
+
+// ClientIP is the caller's address. It is the direct peer unless the peer is a trusted proxy;
+// then X-Forwarded-For is read from the right, skipping trusted proxies, and the first
+// untrusted hop is the client (entries further left were written by the client and could say
+// anything). A malformed entry stops the walk at the last proxy that was trusted.
 func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
+	peer, ok := parseHop(host)
+	if !ok || len(TrustedProxies) == 0 || !trusted(peer) {
+		return host
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, ok := parseHop(hops[i])
+		if !ok {
+			break
+		}
+		client = a
+		if !trusted(a) {
+			break
 		}
 	}
-	return host
+	return client.String()
 }
 
 // JSON writes v with a status.
