@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
@@ -74,9 +74,23 @@ type Service struct {
 	Now   func() time.Time
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
-	// MaxFailures failed logins lock the account (and the client address) for LockFor.
+	// MaxFailures failed logins within LockFor lock the account (登录锁定) for LockFor; each
+	// further lock lasts twice the one before (growing back-off), up to MaxLockFor, until the
+	// account logs in or has been quiet for a day.
 	MaxFailures int
 	LockFor     time.Duration
+	MaxLockFor  time.Duration
+	// AddressMaxFailures failed logins from one client address within LockFor throttle the
+	// address (限制来源地址) for LockFor, growing like the account lock. A throttled address
+	// still lets through accounts that have logged in from it before (within KnownFor), so one
+	// person guessing behind an office's shared address does not lock out everyone behind it;
+	// the accounts it tried are not locked by it either.
+	AddressMaxFailures int
+	KnownFor           time.Duration
+	// RegisterMax self-registrations from one address within RegisterWindow; more are refused
+	// for RegisterWindow (growing like the locks).
+	RegisterMax    int
+	RegisterWindow time.Duration
 
 	mu        sync.Mutex
 	providers map[string]IdentityProvider // real-name identity providers (AddProvider)
@@ -84,12 +98,12 @@ type Service struct {
 
 // New makes a service.
 func New(d *db.DB, a *audit.Service) *Service {
-	return &Service{DB: d, Audit: a, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailures: 5, LockFor: 15 * time.Minute}
+	return &Service{DB: d, Audit: a, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailures: 5, LockFor: 15 * time.Minute,
+		MaxLockFor: 24 * time.Hour, AddressMaxFailures: 20, KnownFor: 30 * 24 * time.Hour, RegisterMax: 5, RegisterWindow: time.Hour}
 }
 
 var (
 	errLoginFailed = apperr.New(http.StatusUnauthorized, "login_failed", "用户名或密码错误", "wrong username or password")
-	errLocked      = apperr.New(http.StatusTooManyRequests, "login_locked", "登录失败次数过多，账户已暂时锁定，请稍后再试", "too many failed logins; the account is locked for a while")
 	errUsername    = apperr.New(http.StatusConflict, "username_taken", "用户名已被使用", "that username is taken")
 	errCreditTaken = apperr.New(http.StatusConflict, "credit_code_taken", "该统一社会信用代码已有注册单位，请由该单位的管理员为您开设账户", "an organization with this unified social credit code is already registered; ask its administrator for an account")
 	usernameRe     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_.-]{2,39}$`)
@@ -228,8 +242,8 @@ func checkNewUser(in *NewUser) []apperr.FieldError {
 	if strings.TrimSpace(in.DisplayName) == "" {
 		fe = append(fe, apperr.Field("display_name", "姓名不能为空", "display name is required"))
 	}
-	if utf8.RuneCountInString(in.Password) < 10 {
-		fe = append(fe, apperr.Field("password", "密码至少 10 位", "password must have at least 10 characters"))
+	if zh, en, ok := PasswordProblem(in.Password, in.Username); !ok {
+		fe = append(fe, apperr.Field("password", zh, en))
 	}
 	for _, r := range in.Roles {
 		if _, ok := authz.RoleNames[r]; !ok {
@@ -314,6 +328,17 @@ type Registration struct {
 // Register creates a public user; a legal person also gets an enterprise organization keyed by
 // its unified social credit code.
 func (s *Service) Register(ctx context.Context, in Registration, clientIP string) (User, error) {
+	// Self-registration is throttled per client address (注册限流): RegisterMax accounts per
+	// RegisterWindow, then the address waits, each time longer.
+	rkey := "reg:" + clientIP
+	if clientIP != "" {
+		if d := s.lockedFor(ctx, rkey); d > 0 {
+			zh, en := waitText(d)
+			s.Audit.Log(ctx, audit.Event{ActorName: in.Username, ClientIP: clientIP, Action: "identity.user.register", Result: audit.Denied, Detail: map[string]any{"reason": "throttled"}})
+			return User{}, apperr.New(http.StatusTooManyRequests, "register_throttled", "该网络地址注册次数过多，请 "+zh+"后再试",
+				"too many registrations from this network address; try again in "+en)
+		}
+	}
 	nu := NewUser{Username: in.Username, DisplayName: in.DisplayName, Password: in.Password, Roles: []authz.Role{authz.PublicUser},
 		Email: in.Email, Phone: in.Phone, PersonKind: in.PersonKind}
 	fe := checkNewUser(&nu)
@@ -384,6 +409,10 @@ func (s *Service) Register(ctx context.Context, in Registration, clientIP string
 		return s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, ActorName: u.Username, OrgID: u.OrgID, ClientIP: clientIP,
 			Action: "identity.user.register", ObjectType: "user", ObjectID: u.ID, Detail: map[string]any{"person_kind": in.PersonKind}})
 	})
+	// Count accounts made and names or codes tried that were taken (probing who is registered).
+	if clientIP != "" && (err == nil || errors.Is(err, errUsername) || errors.Is(err, errCreditTaken)) {
+		s.hit(ctx, rkey, s.RegisterMax, s.RegisterWindow, s.RegisterWindow)
+	}
 	return u, err
 }
 
@@ -489,55 +518,121 @@ func (s *Service) Principal(ctx context.Context, u User) (*authz.Principal, erro
 	return p, nil
 }
 
-func (s *Service) throttled(ctx context.Context, key string) bool {
+// lockedFor tells how long key stays locked (0: not locked).
+func (s *Service) lockedFor(ctx context.Context, key string) time.Duration {
 	var until int64
 	err := s.DB.QueryRowContext(ctx, "SELECT locked_until FROM login_attempts WHERE key = $1", key).Scan(&until)
-	return err == nil && until > db.Millis(s.Now())
+	if err != nil {
+		return 0
+	}
+	return max(time.Duration(until-db.Millis(s.Now()))*time.Millisecond, 0)
 }
 
-// fail counts one failed login for key. Failures older than LockFor are forgotten, so a few
-// typos spread over weeks do not lock an account; MaxFailures within that window lock it.
-func (s *Service) fail(ctx context.Context, key string) {
+// hit counts one event (a failed login, a registration) for key. Events older than window are
+// forgotten, so a few typos spread over weeks lock nothing; limit events within it lock the
+// key for base, doubled for every earlier lock (growing back-off) up to MaxLockFor. It returns
+// how long the key is now locked (0: not locked).
+func (s *Service) hit(ctx context.Context, key string, limit int, window, base time.Duration) time.Duration {
 	now := db.Millis(s.Now())
+	var lock time.Duration
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		// Create the row first so that concurrent failures serialize on its lock (PostgreSQL)
+		// Create the row first so that concurrent events serialize on its lock (PostgreSQL)
 		// instead of racing to insert it.
 		if _, err := tx.ExecContext(ctx, "INSERT INTO login_attempts (key, failures, locked_until, updated_at) VALUES ($1, 0, 0, $2) ON CONFLICT (key) DO NOTHING", key, now); err != nil {
 			return err
 		}
-		var failures int
-		var updated int64
-		if err := tx.QueryRowContext(ctx, "SELECT failures, updated_at FROM login_attempts WHERE key = $1"+s.DB.ForUpdate(), key).Scan(&failures, &updated); err != nil {
+		var failures, locks int
+		var updated, until int64
+		if err := tx.QueryRowContext(ctx, "SELECT failures, locks, locked_until, updated_at FROM login_attempts WHERE key = $1"+s.DB.ForUpdate(), key).Scan(&failures, &locks, &until, &updated); err != nil {
 			return err
 		}
-		if now-updated > s.LockFor.Milliseconds() {
+		if now-updated > window.Milliseconds() {
 			failures = 0
 		}
 		failures++
-		var until int64
-		if failures >= s.MaxFailures {
-			until = now + s.LockFor.Milliseconds()
+		if failures >= limit {
+			lock = base << min(locks, 20)
+			if s.MaxLockFor > 0 && lock > s.MaxLockFor {
+				lock = s.MaxLockFor
+			}
+			until = now + lock.Milliseconds()
 			failures = 0
+			locks++
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE login_attempts SET failures = $1, locked_until = $2, updated_at = $3 WHERE key = $4", failures, until, now, key)
+		_, err := tx.ExecContext(ctx, "UPDATE login_attempts SET failures = $1, locks = $2, locked_until = $3, updated_at = $4 WHERE key = $5", failures, locks, until, now, key)
 		return err
 	})
 	if err != nil {
 		slog.Warn("login throttle update failed", "err", err)
 	}
+	return lock
+}
+
+// waitText says "15 分钟" / "15 minutes" (rounded up to a minute; hours past an hour).
+func waitText(d time.Duration) (string, string) {
+	m := int((d + time.Minute - 1) / time.Minute)
+	if m < 1 {
+		m = 1
+	}
+	if m < 60 {
+		unit := "minutes"
+		if m == 1 {
+			unit = "minute"
+		}
+		return fmt.Sprintf("%d 分钟", m), fmt.Sprintf("%d %s", m, unit)
+	}
+	h, mm := m/60, m%60
+	zh, en := fmt.Sprintf("%d 小时", h), fmt.Sprintf("%d h", h)
+	if mm > 0 {
+		zh += fmt.Sprintf(" %d 分钟", mm)
+		en += fmt.Sprintf(" %d min", mm)
+	}
+	return zh, en
+}
+
+// errAccountLocked says that the account is locked and for how long.
+func errAccountLocked(d time.Duration) *apperr.Error {
+	zh, en := waitText(d)
+	return apperr.New(http.StatusTooManyRequests, "login_locked", "登录失败次数过多，账户已锁定，请 "+zh+"后再试",
+		"too many failed logins; the account is locked for "+en)
+}
+
+// errAddressThrottled says that logins from this address are paused and for how long.
+func errAddressThrottled(d time.Duration) *apperr.Error {
+	zh, en := waitText(d)
+	return apperr.New(http.StatusTooManyRequests, "login_address_throttled", "该网络地址登录失败次数过多，请 "+zh+"后再试；曾在此地址登录过的账户不受影响",
+		"too many failed logins from this network address; try again in "+en+" (accounts that have logged in from here before are not affected)")
+}
+
+func knownKey(clientIP, username string) string { return "ok:" + clientIP + "|" + strings.ToLower(username) }
+
+// known tells whether username has logged in from clientIP within KnownFor.
+func (s *Service) known(ctx context.Context, clientIP, username string) bool {
+	var until int64
+	err := s.DB.QueryRowContext(ctx, "SELECT locked_until FROM login_attempts WHERE key = $1", knownKey(clientIP, username)).Scan(&until)
+	return err == nil && until > db.Millis(s.Now())
 }
 
 // dummyHash is checked against when the username is unknown, so that a wrong username costs
 // as long as a wrong password and response times do not reveal which usernames exist.
 var dummyHash = sync.OnceValue(func() string { return HashPassword("pubdata-no-such-user") })
 
-// Login checks a username and password and opens a session. After MaxFailures failures for the
-// same username, or from the same address, further attempts are refused for LockFor.
+// Login checks a username and password and opens a session. MaxFailures failures for one
+// username lock the account; AddressMaxFailures failures from one address throttle the
+// address for accounts that have not logged in from it before. Both refusals say how long.
 func (s *Service) Login(ctx context.Context, username, password, clientIP string) (sessionToken, csrf string, u User, err error) {
 	ukey, ikey := "u:"+strings.ToLower(username), "ip:"+clientIP
-	if s.throttled(ctx, ukey) || (clientIP != "" && s.throttled(ctx, ikey)) {
-		s.Audit.Log(ctx, audit.Event{ActorName: username, ClientIP: clientIP, Action: "identity.login", Result: audit.Denied, Detail: map[string]any{"reason": "locked"}})
-		return "", "", User{}, errLocked
+	denied := func(err *apperr.Error, reason string) (string, string, User, error) {
+		s.Audit.Log(ctx, audit.Event{ActorName: username, ClientIP: clientIP, Action: "identity.login", Result: audit.Denied, Detail: map[string]any{"reason": reason}})
+		return "", "", User{}, err
+	}
+	if d := s.lockedFor(ctx, ukey); d > 0 {
+		return denied(errAccountLocked(d), "locked")
+	}
+	if clientIP != "" {
+		if d := s.lockedFor(ctx, ikey); d > 0 && !s.known(ctx, clientIP, username) {
+			return denied(errAddressThrottled(d), "address_throttled")
+		}
 	}
 	u, hash, err := s.scanUser(ctx, s.DB.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE username = $1", username))
 	if err != nil && err != apperr.NotFound {
@@ -547,16 +642,26 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 		hash = dummyHash()
 	}
 	if !CheckPassword(hash, password) || err != nil || u.Disabled {
-		s.fail(ctx, ukey)
+		ulock := s.hit(ctx, ukey, s.MaxFailures, s.LockFor, s.LockFor)
 		if clientIP != "" {
-			s.fail(ctx, ikey)
+			s.hit(ctx, ikey, s.AddressMaxFailures, s.LockFor, s.LockFor)
 		}
 		s.Audit.Log(ctx, audit.Event{ActorID: u.ID, ActorName: username, ClientIP: clientIP, Action: "identity.login", Result: audit.Denied})
+		if ulock > 0 {
+			return "", "", User{}, errAccountLocked(ulock) // this failure locked it: say so now
+		}
 		return "", "", User{}, errLoginFailed
 	}
 	s.DB.ExecContext(ctx, "DELETE FROM login_attempts WHERE key = $1", ukey)
-	sessionToken, csrf = ids.Token(32), ids.Token(20)
 	now := s.Now()
+	if clientIP != "" {
+		// Remember that this account logs in from here: a later throttle of the address
+		// (someone else guessing behind the same address) lets it through.
+		s.DB.ExecContext(ctx, `INSERT INTO login_attempts (key, failures, locked_until, updated_at) VALUES ($1, 0, $2, $3)
+			ON CONFLICT (key) DO UPDATE SET locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
+			knownKey(clientIP, username), db.Millis(now.Add(s.KnownFor)), db.Millis(now))
+	}
+	sessionToken, csrf = ids.Token(32), ids.Token(20)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)",
 			HashSecret(sessionToken), u.ID, csrf, db.Millis(now), db.Millis(now.Add(s.SessionTTL))); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -202,46 +203,60 @@ func TestLoginThrottling(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d)
 		s := f.a.Identity
-		if s.MaxFailures != 5 || s.LockFor != 15*time.Minute {
-			t.Fatalf("defaults changed: %d failures, %v", s.MaxFailures, s.LockFor)
+		if s.MaxFailures != 5 || s.LockFor != 15*time.Minute || s.AddressMaxFailures != 20 {
+			t.Fatalf("defaults changed: %d failures, %v, %d per address", s.MaxFailures, s.LockFor, s.AddressMaxFailures)
 		}
-		// Per user: five failures, each from a different address, lock the account …
-		for i := 0; i < 5; i++ {
+		// Per user: five failures, each from a different address, lock the account; the fifth
+		// answer already says so, and for how long.
+		for i := 0; i < 4; i++ {
 			if _, _, _, err := s.Login(f.ctx, "zhangsan", "wrong-password", "10.2.0."+string(rune('1'+i))); code(err) != "login_failed" {
 				t.Fatalf("failure %d: %v", i+1, err)
 			}
 		}
-		// … so even the right password is refused, from any address.
-		_, _, _, err := s.Login(f.ctx, "zhangsan", pw, "10.9.9.9")
-		if code(err) != "login_locked" || apperr.As(err).Status != 429 {
+		_, _, _, err := s.Login(f.ctx, "zhangsan", "wrong-password", "10.2.0.5")
+		if e := apperr.As(err); e.Code != "login_locked" || e.Status != 429 || !strings.Contains(e.ZH, "15 分钟") || !strings.Contains(e.EN, "15 minutes") {
+			t.Fatalf("fifth failure: %v (%s)", err, apperr.As(err).ZH)
+		}
+		// … so even the right password is refused, from any address, saying how much is left.
+		f.clock.Advance(5 * time.Minute)
+		_, _, _, err = s.Login(f.ctx, "zhangsan", pw, "10.9.9.9")
+		if e := apperr.As(err); e.Code != "login_locked" || e.Status != 429 || !strings.Contains(e.ZH, "10 分钟") || !strings.Contains(e.EN, "locked for 10 minutes") {
 			t.Fatalf("locked account: %v", err)
 		}
 		// Others are unaffected.
 		if _, _, _, err := s.Login(f.ctx, "boss", pw, "10.9.9.9"); err != nil {
 			t.Fatalf("another user locked out: %v", err)
 		}
-		// The lock lifts after LockFor.
-		f.clock.Advance(s.LockFor + time.Second)
+		// The lock lifts after LockFor; the next lock lasts twice as long (growing back-off).
+		f.clock.Advance(10*time.Minute + time.Second)
+		for i := 0; i < 4; i++ {
+			s.Login(f.ctx, "zhangsan", "wrong-password", "10.2.1.1")
+		}
+		_, _, _, err = s.Login(f.ctx, "zhangsan", "wrong-password", "10.2.1.1")
+		if e := apperr.As(err); e.Code != "login_locked" || !strings.Contains(e.EN, "30 minutes") || !strings.Contains(e.ZH, "30 分钟") {
+			t.Fatalf("second lock: %v", err)
+		}
+		f.clock.Advance(30*time.Minute + time.Second)
+		for i := 0; i < 5; i++ {
+			_, _, _, err = s.Login(f.ctx, "zhangsan", "wrong-password", "10.2.1.1")
+		}
+		if e := apperr.As(err); !strings.Contains(e.EN, "1 h") || !strings.Contains(e.ZH, "1 小时") {
+			t.Fatalf("third lock: %v", err)
+		}
+		f.clock.Advance(time.Hour + time.Second)
 		if _, _, _, err := s.Login(f.ctx, "zhangsan", pw, "10.9.9.9"); err != nil {
 			t.Fatalf("after the lock: %v", err)
 		}
-
-		// Per client address: five failures for assorted usernames lock the address …
-		for i, name := range []string{"a1", "a2", "a3", "boss", "zhangsan"} {
-			if _, _, _, err := s.Login(f.ctx, name, "wrong-password", "10.3.3.3"); code(err) != "login_failed" {
-				t.Fatalf("failure %d: %v", i+1, err)
-			}
+		// A successful login starts the back-off again.
+		for i := 0; i < 5; i++ {
+			_, _, _, err = s.Login(f.ctx, "zhangsan", "wrong-password", "10.2.1.1")
 		}
-		if _, _, _, err := s.Login(f.ctx, "boss", pw, "10.3.3.3"); code(err) != "login_locked" {
-			t.Fatalf("address not locked: %v", err)
+		if e := apperr.As(err); !strings.Contains(e.EN, "15 minutes") {
+			t.Fatalf("lock after a good login: %v", err)
 		}
-		// … but not the users elsewhere (each user has only one or no failure).
-		if _, _, _, err := s.Login(f.ctx, "boss", pw, "10.4.4.4"); err != nil {
-			t.Fatalf("user refused from another address: %v", err)
-		}
+		f.clock.Advance(s.LockFor + time.Second)
 
 		// Old failures are forgotten: four failures, a long pause, one more → not locked.
-		// (boss's count was cleared by the successful login above.)
 		for i := 0; i < 4; i++ {
 			s.Login(f.ctx, "boss", "wrong-password", "10.5.0."+string(rune('1'+i)))
 		}
@@ -258,8 +273,64 @@ func TestLoginThrottling(t *testing.T) {
 				locked++
 			}
 		}
-		if locked != 2 {
-			t.Fatalf("%d locked attempts audited, want 2", locked)
+		if locked != 1 {
+			t.Fatalf("%d locked attempts audited, want 1", locked)
+		}
+	})
+}
+
+// One address guessing at many accounts (password spraying behind an office's shared address)
+// is throttled, but that locks neither the accounts it tried nor the people behind the same
+// address who have logged in from it before.
+func TestAddressThrottleLocksNoAccounts(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		s := f.a.Identity
+		const office = "10.3.3.3"
+		// boss works behind the office address.
+		if _, _, _, err := s.Login(f.ctx, "boss", pw, office); err != nil {
+			t.Fatal(err)
+		}
+		// Someone behind it tries twenty accounts, one guess each.
+		var err error
+		for i := 0; i < s.AddressMaxFailures; i++ {
+			name := fmt.Sprintf("user%02d", i)
+			if i == 7 {
+				name = "zhangsan"
+			}
+			_, _, _, err = s.Login(f.ctx, name, "wrong-password", office)
+			if code(err) != "login_failed" {
+				t.Fatalf("guess %d: %v", i+1, err)
+			}
+		}
+		// The address is now throttled for accounts new to it, and the message says how long.
+		_, _, _, err = s.Login(f.ctx, "user99", "wrong-password", office)
+		if e := apperr.As(err); e.Code != "login_address_throttled" || e.Status != 429 || !strings.Contains(e.ZH, "15 分钟") || !strings.Contains(e.EN, "15 minutes") {
+			t.Fatalf("throttled address: %v", err)
+		}
+		_, _, _, err = s.Login(f.ctx, "zhangsan", pw, office)
+		if code(err) != "login_address_throttled" {
+			t.Fatalf("a new account from the throttled address: %v", err)
+		}
+		// boss, who logs in from here, is let through: the address did not lock everyone.
+		if _, _, _, err := s.Login(f.ctx, "boss", pw, office); err != nil {
+			t.Fatalf("a known account behind the throttled address: %v", err)
+		}
+		// The accounts that were tried are not locked: zhangsan logs in from elsewhere.
+		if _, _, _, err := s.Login(f.ctx, "zhangsan", pw, "10.4.4.4"); err != nil {
+			t.Fatalf("an account tried from the throttled address is locked: %v", err)
+		}
+		// The throttle lifts after LockFor.
+		f.clock.Advance(s.LockFor + time.Second)
+		if _, _, _, err := s.Login(f.ctx, "zhangsan", pw, office); err != nil {
+			t.Fatalf("after the throttle: %v", err)
+		}
+		// A known account still locks by its own failures, whatever the address.
+		for i := 0; i < s.MaxFailures; i++ {
+			_, _, _, err = s.Login(f.ctx, "boss", "wrong-password", office)
+		}
+		if code(err) != "login_locked" {
+			t.Fatalf("known account guessed at: %v", err)
 		}
 	})
 }
