@@ -604,7 +604,9 @@ func errAddressThrottled(d time.Duration) *apperr.Error {
 		"too many failed logins from this network address; try again in "+en+" (accounts that have logged in from here before are not affected)")
 }
 
-func knownKey(clientIP, username string) string { return "ok:" + clientIP + "|" + strings.ToLower(username) }
+func knownKey(clientIP, username string) string {
+	return "ok:" + clientIP + "|" + strings.ToLower(username)
+}
 
 // known tells whether username has logged in from clientIP within KnownFor.
 func (s *Service) known(ctx context.Context, clientIP, username string) bool {
