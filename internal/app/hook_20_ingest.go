@@ -49,6 +49,16 @@ func init() {
 		if v, err := strconv.ParseInt(os.Getenv("PUBDATA_MAX_UPLOAD"), 10, 64); err == nil && v > 0 {
 			s.MaxUpload = v
 		}
+		// Input limits (docs/aggregation-and-quality.md): zero or unset keeps the default.
+		envInt := func(name string) int64 {
+			v, _ := strconv.ParseInt(os.Getenv(name), 10, 64)
+			return max(v, 0)
+		}
+		s.Input.Zip.MaxExpanded = envInt("PUBDATA_XLSX_MAX_EXPANDED")
+		s.Input.Zip.MaxRatio = envInt("PUBDATA_XLSX_MAX_RATIO")
+		s.Input.MaxRows = int(envInt("PUBDATA_XLSX_MAX_ROWS"))
+		s.Input.MaxCells = envInt("PUBDATA_XLSX_MAX_CELLS")
+		s.Input.MaxCellBytes = int(envInt("PUBDATA_MAX_VALUE_BYTES"))
 		a.Ingest = s
 		a.Jobs.Add(jobs.Job{Name: "ingest.pull", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 			return s.PullDue(ctx, now)

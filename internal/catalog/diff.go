@@ -41,7 +41,7 @@ func fieldAttrs(f *Field) [][2]string {
 	return [][2]string{
 		{"label", f.Label}, {"label_en", f.LabelEN}, {"type", string(f.Type)}, {"kind", string(f.Kind)}, {"required", fmt.Sprint(f.Required)},
 		{"is_key", fmt.Sprint(f.IsKey)}, {"sensitivity", fmt.Sprint(f.Sensitivity)}, {"enum_values", list(f.EnumValues)},
-		{"min_value", num(f.MinValue)}, {"max_value", num(f.MaxValue)}, {"share_type", string(f.ShareType)}, {"open_type", string(f.OpenType)},
+		{"min_value", num(f.MinValue)}, {"max_value", num(f.MaxValue)}, {"max_length", fmt.Sprint(f.MaxLength)}, {"share_type", string(f.ShareType)}, {"open_type", string(f.OpenType)},
 		{"legal_basis", f.LegalBasis}, {"reason", f.Reason}, {"condition", f.Condition}, {"open_reason", f.OpenReason}, {"source_org_id", f.SourceOrgID},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/csvsafe"
+	"pubdata/internal/ziplimit"
 )
 
 // File formats of export and import (CAT-11).
@@ -217,6 +219,10 @@ func WriteEntries(w io.Writer, format string, entries []Entry) error {
 	return apperr.BadRequest.With(apperr.Field("format", "格式须为 csv、xlsx 或 json", "format must be csv, xlsx or json"))
 }
 
+// ImportZipLimits bound an XLSX catalog import before it is expanded: 64 MiB expanded (a
+// catalog of tens of thousands of entries is a few MiB), a ratio of 200.
+var ImportZipLimits = ziplimit.Limits{MaxExpanded: 64 << 20, MaxRatio: 200, MaxEntries: 1000}
+
 // ErrFile is a file that cannot be read at all.
 var ErrFile = apperr.New(422, "catalog.import_file", "无法读取导入文件", "cannot read the import file")
 
@@ -231,7 +237,13 @@ func ReadEntries(r io.Reader, format string) ([]ImportRow, error) {
 	case FormatJSON:
 		return readJSON(data)
 	case FormatXLSX:
-		f, err := excelize.OpenReader(bytes.NewReader(data))
+		// The workbook is read whole, so its expansion is checked first (see ImportZipLimits).
+		if err := ziplimit.Check(bytes.NewReader(data), int64(len(data)), ImportZipLimits); errors.Is(err, ziplimit.ErrNotZip) {
+			return nil, ErrFile.With(apperr.Field("file", "不是有效的 XLSX 文件", "not a valid XLSX file"))
+		} else if err != nil {
+			return nil, err
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: ImportZipLimits.MaxExpanded, UnzipXMLSizeLimit: ImportZipLimits.MaxExpanded})
 		if err != nil {
 			return nil, ErrFile.With(apperr.Field("file", "不是有效的 XLSX 文件", "not a valid XLSX file"))
 		}

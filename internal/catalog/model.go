@@ -83,6 +83,9 @@ type Field struct {
 	EnumValues        []string `json:"enum_values,omitempty"`
 	MinValue          *float64 `json:"min_value,omitempty"`
 	MaxValue          *float64 `json:"max_value,omitempty"`
+	// MaxLength is the item's declared length (数据长度) in characters; 0 = not declared.
+	// Aggregation refuses longer values, naming the row and the item.
+	MaxLength int `json:"max_length,omitempty"`
 	// Field-level restriction, stricter than the entry's (CAT-3 per field).
 	ShareType  ShareType `json:"share_type,omitempty"`
 	OpenType   OpenType  `json:"open_type,omitempty"`

@@ -230,6 +230,9 @@ func Validate(e *Entry, cfg Config) []apperr.FieldError {
 				fmt.Sprintf("信息项“%s”（%s）是%s，默认敏感级别为 L%d（共享时脱敏）；降为 L%d 须说明理由", f.Label, f.Name, f.Kind.Label("zh"), d, f.Sensitivity),
 				fmt.Sprintf("item %s is a %s, sensitivity L%d by default (masked when shared); lowering it to L%d needs a reason", f.Name, strings.ToLower(f.Kind.Label("en")), d, f.Sensitivity))
 		}
+		if f.MaxLength < 0 {
+			add(p("max_length"), "数据长度不能为负数", "max_length cannot be negative")
+		}
 		if f.MinValue != nil && f.MaxValue != nil && *f.MinValue > *f.MaxValue {
 			add(p("min_value"), "最小值大于最大值", "min_value is greater than max_value")
 		}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -25,6 +26,8 @@ const (
 	RuleMissingColumn   = "structure.missing_column"
 	RuleFormula         = "security.formula" // formula injection payload (=, +, -, @ …)
 	RuleRequired        = "field.required"
+	RuleNUL             = "field.nul"    // a NUL character (no text column can hold it)
+	RuleLength          = "field.length" // longer than the item's declared length (or the per-value limit)
 	RuleFormat          = "field.format" // validate package: ID numbers, credit codes, phones, e-mail, bank cards …
 	RuleType            = "field.type"
 	RuleEnum            = "field.enum"
@@ -63,6 +66,8 @@ type checker struct {
 	today   time.Time
 	maxDate time.Time
 	masks   mask.Rules
+	// maxCell bounds a value of an item that declares no length, in bytes (0: DefaultMaxCellBytes).
+	maxCell int
 }
 
 var minDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -204,6 +209,20 @@ func (c *checker) cell(fc *fieldCheck, line int, v *string) (Problem, bool) {
 		c.rep.dims[DimAccuracy].failed++
 		return Problem{Line: line, Field: fc.f.Name, Rule: rule, Dimension: DimAccuracy,
 			ZH: fc.f.Label + "：" + zh, EN: fc.f.Name + ": " + en, Value: c.maskValue(fc.f, s)}, false
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		c.rep.dims[DimAccuracy].failed++
+		return Problem{Line: line, Field: fc.f.Name, Rule: RuleNUL, Dimension: DimAccuracy,
+			ZH: fc.f.Label + "：含有空字符（NUL），已拒收", EN: fc.f.Name + ": contains a NUL character and is refused"}, false
+	}
+	if n := fc.f.MaxLength; n > 0 {
+		if got := utf8.RuneCountInString(s); got > n {
+			return fail(RuleLength, fmt.Sprintf("长度 %d 个字符，超过该信息项声明的长度 %d", got, n),
+				fmt.Sprintf("%d characters, longer than the item's declared length of %d", got, n))
+		}
+	} else if max := cmp.Or(c.maxCell, DefaultMaxCellBytes); len(s) > max {
+		return fail(RuleLength, fmt.Sprintf("长度 %d 字节，超过单个值 %d 字节的上限", len(s), max),
+			fmt.Sprintf("%d bytes, longer than the limit of %d bytes for one value", len(s), max))
 	}
 	if !asciiOnly(s) {
 		if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {

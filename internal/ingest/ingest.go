@@ -21,6 +21,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -34,6 +35,7 @@ import (
 	"pubdata/internal/db"
 	"pubdata/internal/identity"
 	"pubdata/internal/notify"
+	"pubdata/internal/ziplimit"
 )
 
 // Catalog is what aggregation needs from the catalog service.
@@ -72,6 +74,8 @@ type Service struct {
 
 	// MaxUpload is the largest accepted upload in bytes (0 = DefaultMaxUpload).
 	MaxUpload int64
+	// Input bounds what one file may expand to (XLSX) and how long one value may be.
+	Input InputLimits
 	// TempDir holds spooled XLSX uploads ("" = os.TempDir()).
 	TempDir string
 	// BatchRows is the number of rows validated and written together (0 = 1024).
@@ -92,6 +96,35 @@ type Service struct {
 
 // DefaultMaxUpload is the upload limit when none is configured: 512 MiB.
 const DefaultMaxUpload = 512 << 20
+
+// InputLimits bound one input file (输入限制). An XLSX workbook is a zip archive: its expanded
+// size, compression ratio and entry count are checked before it is opened (ziplimit), and its
+// rows and cells while it is read, so a small upload cannot make the server expand gigabytes.
+// Every format: a value longer than its item's declared length (catalog.Field.MaxLength), or
+// than MaxCellBytes when none is declared, and a value holding a NUL character are refused
+// with the row and the item named. Zero fields take the defaults.
+type InputLimits struct {
+	Zip          ziplimit.Limits // default ziplimit.Default: 256 MiB expanded, ratio 200, 10,000 entries
+	MaxRows      int             // XLSX rows of the sheet (default 1,048,576, Excel's own limit)
+	MaxCells     int64           // XLSX cells of the sheet (default 20,000,000)
+	MaxCellBytes int             // one value of an item without a declared length (default 64 KiB)
+}
+
+// Defaults of InputLimits.
+const (
+	DefaultMaxRows      = 1 << 20
+	DefaultMaxCells     = 20_000_000
+	DefaultMaxCellBytes = 64 << 10
+)
+
+// Resolved returns the limits with zero fields replaced by the defaults.
+func (l InputLimits) Resolved() InputLimits {
+	l.Zip = l.Zip.Resolved()
+	l.MaxRows = cmp.Or(l.MaxRows, DefaultMaxRows)
+	l.MaxCells = cmp.Or(l.MaxCells, DefaultMaxCells)
+	l.MaxCellBytes = cmp.Or(l.MaxCellBytes, DefaultMaxCellBytes)
+	return l
+}
 
 // New makes the service.
 func New(d *db.DB, a *audit.Service, n *notify.Service, c Catalog) *Service {

@@ -191,6 +191,7 @@ func (s *Service) LoadEntry(ctx context.Context, act Actor, e *catalog.Entry, re
 	}
 	blockedByHeader := fatal || (len(hprobs) > 0 && !req.Partial)
 	chk := newChecker(e, regions, extra, rb, started)
+	chk.maxCell = s.Input.MaxCellBytes
 
 	l := Load{ID: ids.New(), EntryID: e.ID, Channel: req.Channel, Mode: req.Mode, Partial: req.Partial, Format: string(req.Format),
 		Encoding: p.encoding(), FileName: clip(req.FileName, 200), BatchID: req.BatchID, SourceID: req.SourceID,
@@ -493,7 +494,7 @@ func (s *Service) parserFor(ctx context.Context, e *catalog.Entry, req *LoadRequ
 	case FormatJSONL:
 		return newJSONLParser(req.Body, e, req.Partial), nil
 	case FormatXLSX:
-		return newXLSXParser(req.Body, e, s.TempDir, req.Partial)
+		return newXLSXParser(req.Body, e, s.TempDir, req.Partial, s.Input)
 	}
 	return nil, ErrFormat
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,6 +24,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/catalog"
+	"pubdata/internal/ziplimit"
 )
 
 // Format is an input format.
@@ -242,7 +244,6 @@ func (p *csvParser) next() (rawRow, error) {
 	if err == io.EOF {
 		return rawRow{}, io.EOF
 	}
-	line, _ := p.r.FieldPos(0)
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
@@ -253,6 +254,8 @@ func (p *csvParser) next() (rawRow, error) {
 			return rawRow{}, err
 		}
 	}
+	// FieldPos is only valid for a record that was returned (it panics after a parse error).
+	line, _ := p.r.FieldPos(0)
 	if len(p.slab) < p.nfields {
 		p.slab = make([]string, 1024*p.nfields)
 	}
@@ -382,6 +385,8 @@ func (p *objectsParser) next() (rawRow, error) {
 // ---- XLSX ----
 
 type xlsxParser struct {
+	lim     InputLimits
+	cells   int64
 	f       *excelize.File
 	rows    *excelize.Rows
 	e       *catalog.Entry
@@ -396,10 +401,11 @@ type xlsxParser struct {
 // newXLSXParser reads the first sheet of a workbook. A reader that is not a file is first
 // spooled to a temporary file, so the workbook is never held in memory whole (excelize streams
 // large sheets from temporary files too).
-func newXLSXParser(r io.Reader, e *catalog.Entry, tempDir string, ignoreUnknown bool) (*xlsxParser, error) {
-	p := &xlsxParser{e: e, nfields: len(e.Fields)}
+func newXLSXParser(r io.Reader, e *catalog.Entry, tempDir string, ignoreUnknown bool, lim InputLimits) (*xlsxParser, error) {
+	lim = lim.Resolved()
+	p := &xlsxParser{e: e, nfields: len(e.Fields), lim: lim}
 	path := ""
-	if f, ok := r.(*os.File); ok {
+	if f, ok := r.(*os.File); ok && f.Name() != "" {
 		path = f.Name()
 	} else {
 		tf, err := os.CreateTemp(tempDir, "pubdata-upload-*.xlsx")
@@ -415,7 +421,22 @@ func newXLSXParser(r io.Reader, e *catalog.Entry, tempDir string, ignoreUnknown 
 		tf.Close()
 		path = p.tmp
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipXMLSizeLimit: 8 << 20})
+	// The archive's directory is checked before excelize expands anything.
+	zf, err := os.Open(path)
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	st, err := zf.Stat()
+	if err == nil {
+		err = ziplimit.Check(zf, st.Size(), lim.Zip)
+	}
+	zf.Close()
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, XLSXOptions(lim.Zip, tempDir))
 	if err != nil {
 		p.close()
 		return nil, apperr.New(422, "ingest_xlsx", "无法读取该 XLSX 文件（文件已损坏或不是 Excel 2007 以上格式）", "cannot read the XLSX file (damaged, or not an Excel 2007+ workbook)")
@@ -463,12 +484,30 @@ func (p *xlsxParser) close() error {
 	return nil
 }
 
+// XLSXOptions are excelize's options under the zip limits: nothing expands past MaxExpanded,
+// and sheets over 8 MiB are streamed from temporary files instead of held in memory.
+func XLSXOptions(l ziplimit.Limits, tempDir string) excelize.Options {
+	l = l.Resolved()
+	return excelize.Options{UnzipSizeLimit: l.MaxExpanded, UnzipXMLSizeLimit: min(8<<20, l.MaxExpanded), TmpDir: tempDir}
+}
+
 func (p *xlsxParser) next() (rawRow, error) {
 	for p.rows.Next() {
 		p.line++
+		if p.line > p.lim.MaxRows {
+			return rawRow{}, apperr.New(http.StatusRequestEntityTooLarge, "input_too_many_rows",
+				fmt.Sprintf("工作表超过 %d 行的上限（第 %d 行）", p.lim.MaxRows, p.line),
+				fmt.Sprintf("the sheet has more than the limit of %d rows (row %d)", p.lim.MaxRows, p.line))
+		}
 		rec, err := p.rows.Columns()
 		if err != nil {
-			return rawRow{}, err
+			return rawRow{}, ziplimit.ErrNotZip.Wrap(err) // e.g. an entry holding more than it declares
+		}
+		p.cells += int64(len(rec))
+		if p.cells > p.lim.MaxCells {
+			return rawRow{}, apperr.New(http.StatusRequestEntityTooLarge, "input_too_many_cells",
+				fmt.Sprintf("工作表超过 %d 个单元格的上限（第 %d 行）", p.lim.MaxCells, p.line),
+				fmt.Sprintf("the sheet has more than the limit of %d cells (row %d)", p.lim.MaxCells, p.line))
 		}
 		empty := true
 		for _, v := range rec {
@@ -502,7 +541,7 @@ func (p *xlsxParser) next() (rawRow, error) {
 		return row, nil
 	}
 	if err := p.rows.Error(); err != nil {
-		return rawRow{}, err
+		return rawRow{}, ziplimit.ErrNotZip.Wrap(err)
 	}
 	return rawRow{}, io.EOF
 }
