@@ -2,13 +2,16 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"pubdata/internal/catalog"
 	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
+	"pubdata/internal/netguard"
 )
 
 // Aggregation (AGG-1 … AGG-6): file, push and table-pull loads into versioned per-entry
@@ -48,6 +51,14 @@ func init() {
 		s.SecretKey = a.Cfg.SecretKey
 		if v, err := strconv.ParseInt(os.Getenv("PUBDATA_MAX_UPLOAD"), 10, 64); err == nil && v > 0 {
 			s.MaxUpload = v
+		}
+		// Source databases may be narrowed to address ranges (docs/aggregation-and-quality.md).
+		if v := os.Getenv("PUBDATA_SOURCE_ALLOW"); strings.TrimSpace(v) != "" {
+			allow, err := netguard.ParseAllow(v)
+			if err != nil {
+				return fmt.Errorf("PUBDATA_SOURCE_ALLOW: %w", err)
+			}
+			s.SourceAllow = allow
 		}
 		// Input limits (docs/aggregation-and-quality.md): zero or unset keeps the default.
 		envInt := func(name string) int64 {

@@ -25,6 +25,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -85,6 +86,13 @@ type Service struct {
 	MaxProblems int
 	// PullRetry are the waits between attempts of an on-demand pull (source down).
 	PullRetry []time.Duration
+
+	// AllowLoopbackSources lets pulls reach source databases on this host (tests, a one-machine
+	// trial); off in service, like webhooks (netguard).
+	AllowLoopbackSources bool
+	// SourceAllow, when set, is the only address ranges source databases may be in
+	// (PUBDATA_SOURCE_ALLOW); loopback, link-local and metadata addresses are refused regardless.
+	SourceAllow []netip.Prefix
 
 	// SecretKey is the master secret for stored source DSNs (app.Config.SecretKey); empty means a
 	// random key kept in the settings table, shared by all nodes.

@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
 
-	_ "github.com/go-sql-driver/mysql" // MySQL / MariaDB source databases
+	"github.com/go-sql-driver/mysql" // MySQL / MariaDB source databases
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
@@ -21,6 +25,7 @@ import (
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/ids"
+	"pubdata/internal/netguard"
 	"pubdata/internal/notify"
 )
 
@@ -72,6 +77,91 @@ var (
 	// ErrSourceDown is returned when a source database cannot be reached after the retries.
 	ErrSourceDown = apperr.New(http.StatusBadGateway, "ingest_source_down", "源数据库无法连接或查询失败，已按退避策略重试并记录", "the source database cannot be reached or the query failed; retried with back-off and recorded")
 )
+
+// errSourceAddress refuses a source database on this host, a link-local or a metadata address.
+var errSourceAddress = apperr.Invalid.With(apperr.Field("dsn",
+	"源数据库地址不能指向本机、链路本地或云元数据地址，也须在允许的地址范围内", "the source database may not be on this host, a link-local or a metadata address, and must be in the allowed ranges"))
+
+// sourcePolicy is where pulls may connect: the webhook rule (netguard), narrowed by SourceAllow.
+func (s *Service) sourcePolicy() netguard.Policy {
+	return netguard.Policy{AllowLoopback: s.AllowLoopbackSources, Allow: s.SourceAllow}
+}
+
+// sourceHosts lists the hosts a DSN names (PostgreSQL may list fallbacks; a Unix socket is a
+// path).
+func sourceHosts(driver, dsn string) ([]string, error) {
+	switch driver {
+	case "pgx":
+		cfg, err := pgconn.ParseConfig(dsn)
+		if err != nil {
+			return nil, errSourceDSN
+		}
+		hosts := []string{cfg.Host}
+		for _, f := range cfg.Fallbacks {
+			hosts = append(hosts, f.Host)
+		}
+		return hosts, nil
+	case "mysql":
+		cfg, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			return nil, errSourceDSN
+		}
+		if cfg.Net == "unix" {
+			return []string{"/" + strings.TrimPrefix(cfg.Addr, "/")}, nil
+		}
+		host, _, err := net.SplitHostPort(cfg.Addr)
+		if err != nil {
+			host = cfg.Addr
+		}
+		return []string{host}, nil
+	}
+	return nil, errSourceDSN
+}
+
+// checkSourceHosts refuses, at registration, a DSN naming a forbidden literal address or
+// localhost; names are judged again on every connection (openSource).
+func (s *Service) checkSourceHosts(driver, dsn string) error {
+	hosts, err := sourceHosts(driver, dsn)
+	if err != nil {
+		return err
+	}
+	pol := s.sourcePolicy()
+	for _, h := range hosts {
+		if pol.ForbiddenHost(h) {
+			return errSourceAddress
+		}
+	}
+	return nil
+}
+
+// openSource opens a source database whose every connection goes through the address check.
+func (s *Service) openSource(driver, dsn string) (*sql.DB, error) {
+	if err := s.checkSourceHosts(driver, dsn); err != nil {
+		return nil, fmt.Errorf("source address refused")
+	}
+	dial := s.sourcePolicy().DialContext(15 * time.Second)
+	switch driver {
+	case "pgx":
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return nil, err
+		}
+		cfg.DialFunc = dial // fallback hosts are dialled through it too
+		return stdlib.OpenDB(*cfg), nil
+	case "mysql":
+		cfg, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			return nil, err
+		}
+		cfg.DialFunc = dial
+		c, err := mysql.NewConnector(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return sql.OpenDB(c), nil
+	}
+	return nil, errSourceDSN
+}
 
 // parseDSN returns the database/sql driver and DSN of a source, and a hint without credentials.
 func parseDSN(in string) (driver, dsn, hint string, err error) {
@@ -157,6 +247,8 @@ func (s *Service) RegisterSource(ctx context.Context, p *authz.Principal, entryI
 	driver, dsn, hint, derr := parseDSN(in.DSN)
 	if derr != nil {
 		fe = append(fe, apperr.As(derr).Fields...)
+	} else if err := s.checkSourceHosts(driver, dsn); err != nil {
+		fe = append(fe, apperr.As(err).Fields...)
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		in.Name = e.Name
@@ -358,7 +450,7 @@ func (s *Service) pullOnce(ctx context.Context, act Actor, e *catalog.Entry, src
 // pullLoad runs the source query and loads its rows. srcErr reports the source being
 // unreachable or the query failing; loadErr anything after (rejections, storage).
 func (s *Service) pullLoad(ctx context.Context, act Actor, e *catalog.Entry, src Source, driver, dsn string) (res *LoadResult, loadErr, srcErr error) {
-	sdb, err := sql.Open(driver, dsn)
+	sdb, err := s.openSource(driver, dsn)
 	if err != nil {
 		return nil, nil, err
 	}

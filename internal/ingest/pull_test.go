@@ -93,6 +93,7 @@ func testPull(t *testing.T, d *db.DB, src sourceDB) {
 	a := testutil.DemoApp(t, d, nil)
 	officer := who(t, a, "officer")
 	s := a.Ingest
+	s.AllowLoopbackSources = true // the test's source databases are on this host
 	for i := 0; i < 3; i++ {
 		src.upsert(t, i, fmt.Sprintf("源%d", i), 1)
 	}

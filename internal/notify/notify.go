@@ -14,7 +14,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"syscall"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/ids"
+	"pubdata/internal/netguard"
 )
 
 // Message is one inbox item, addressed to a user, an organization, or both.
@@ -71,26 +71,17 @@ func New(d *db.DB) *Service {
 var errForbiddenAddress = apperr.Invalid.With(apperr.Field("url",
 	"回调地址不能指向本机、链路本地或组播地址", "the URL may not point at this host, a link-local or a multicast address"))
 
-// forbiddenIP tells whether a webhook may not reach ip: loopback (the platform's own services,
-// its database), link-local (cloud metadata endpoints), unspecified and multicast addresses.
-// Private intranet ranges stay allowed: agencies' systems live there.
-func (s *Service) forbiddenIP(ip net.IP) bool {
-	if ip.IsLoopback() {
-		return !s.AllowLoopbackWebhooks
-	}
-	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() ||
-		ip.IsMulticast() || ip.IsUnspecified()
+// policy is where webhooks may go (netguard: not this host, link-local or metadata addresses;
+// the same rule as pulls from source databases).
+func (s *Service) policy() netguard.Policy {
+	return netguard.Policy{AllowLoopback: s.AllowLoopbackWebhooks}
 }
 
 // checkDial is the webhook client's dial check: it judges the address actually connected to, so
 // neither a DNS answer nor a redirect can lead a delivery to a forbidden address.
-func (s *Service) checkDial(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	if ip := net.ParseIP(host); ip == nil || s.forbiddenIP(ip) {
-		return fmt.Errorf("webhook address %s refused", address)
+func (s *Service) checkDial(network, address string, c syscall.RawConn) error {
+	if err := s.policy().Control(network, address, c); err != nil {
+		return fmt.Errorf("webhook %w", err)
 	}
 	return nil
 }
@@ -105,11 +96,7 @@ func (s *Service) checkWebhookURL(raw string) error {
 	if u.User != nil {
 		return apperr.Invalid.With(apperr.Field("url", "地址中不能包含用户名或密码", "the URL may not carry a user name or password"))
 	}
-	host := strings.ToLower(u.Hostname())
-	if ip := net.ParseIP(host); ip != nil && s.forbiddenIP(ip) {
-		return errForbiddenAddress
-	}
-	if (host == "localhost" || strings.HasSuffix(host, ".localhost")) && !s.AllowLoopbackWebhooks {
+	if s.policy().ForbiddenHost(u.Hostname()) {
 		return errForbiddenAddress
 	}
 	return nil
