@@ -6,6 +6,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"time"
 
 	"pubdata/internal/audit"
@@ -86,6 +88,16 @@ func New(ctx context.Context, d *db.DB, cfg Config) (*App, error) {
 	}
 	a.Identity = identity.New(d, a.Audit)
 	a.Identity.Now = now
+	// Login protection and registration throttle (docs/install-and-operate.md); unset keeps the default.
+	if v, err := strconv.Atoi(os.Getenv("PUBDATA_LOGIN_MAX_FAILURES")); err == nil && v > 0 {
+		a.Identity.MaxFailures = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("PUBDATA_LOGIN_ADDRESS_MAX_FAILURES")); err == nil && v > 0 {
+		a.Identity.AddressMaxFailures = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("PUBDATA_REGISTER_PER_HOUR")); err == nil && v > 0 {
+		a.Identity.RegisterMax = v
+	}
 	a.Calendar = workday.New(nil)
 	a.CalStore = &workday.Store{DB: d, Cal: a.Calendar}
 	if err := a.CalStore.EnsureShipped(ctx); err != nil {
