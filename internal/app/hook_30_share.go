@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"os"
+	"strconv"
 
 	"pubdata/internal/share"
 )
@@ -16,6 +18,10 @@ func init() {
 			s.Data = a.Ingest
 		}
 		s.Now = a.Now
+		// Gateway nodes sharing the load: each keeps its share of a grant's per-minute rate.
+		if n, err := strconv.Atoi(os.Getenv("PUBDATA_GATEWAY_NODES")); err == nil && n > 0 {
+			s.Limits.Nodes = n
+		}
 		a.Share = s
 		if a.Quality != nil {
 			// Objections (QUA-3) are announced to the agencies that received the data.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // FieldError names one bad input field.
@@ -25,6 +26,9 @@ type Error struct {
 	EN     string       `json:"message_en"`
 	Fields []FieldError `json:"fields,omitempty"`
 	Cause  error        `json:"-"`
+	// RetryAfter, for a 429 answer, is how many seconds to wait before trying again (the HTTP
+	// layer sends it as the Retry-After header).
+	RetryAfter int `json:"-"`
 }
 
 func (e *Error) Error() string {
@@ -56,6 +60,13 @@ func New(status int, code, zh, en string) *Error {
 func (e *Error) With(fields ...FieldError) *Error {
 	c := *e
 	c.Fields = append(append([]FieldError(nil), e.Fields...), fields...)
+	return &c
+}
+
+// After returns a copy telling the caller to retry in d (rounded up to whole seconds, at least 1).
+func (e *Error) After(d time.Duration) *Error {
+	c := *e
+	c.RetryAfter = max(1, int((d+time.Second-1)/time.Second))
 	return &c
 }
 

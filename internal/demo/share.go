@@ -198,11 +198,18 @@ func demoGatewayUse(ctx context.Context, a *app.App, civil *authz.Principal, ent
 	if err != nil {
 		return err
 	}
-	ents, _, err := a.Share.Query(ctx, ep, "10.15.2.31", map[string]string{"status": "存续"}, 20, 0)
+	// An API grant answers per record (SHR-10): the consumer's system names the enterprises it
+	// handles — by lookup, or by a query filtered on the credit code.
+	ents, _, err := a.Ingest.Query(ctx, EntryEnterprise, map[string]string{"status": "存续"}, 5, 0)
 	if err != nil {
-		return fmt.Errorf("demo share: query: %w", err)
+		return fmt.Errorf("demo share: enterprises: %w", err)
 	}
-	for _, e := range ents[:min(5, len(ents))] {
+	for i, e := range ents {
+		if i == 0 {
+			if _, _, err := a.Share.Query(ctx, ep, "10.15.2.31", map[string]string{"credit_code": e.Values["credit_code"]}, 20, 0); err != nil {
+				return fmt.Errorf("demo share: query: %w", err)
+			}
+		}
 		if _, err := a.Share.Lookup(ctx, ep, "10.15.2.31", e.Values["credit_code"]); err != nil {
 			return fmt.Errorf("demo share: enterprise lookup: %w", err)
 		}

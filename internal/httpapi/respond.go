@@ -158,6 +158,9 @@ func Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status >= 500 {
 		slog.Error("request failed", "method", r.Method, "path", LogPath(r.URL.Path), "err", err)
 	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	JSON(w, e.Status, ErrorBody{Error: e})
 }
 

@@ -20,14 +20,16 @@ import (
 	"pubdata/internal/ids"
 	"pubdata/internal/ingest"
 	"pubdata/internal/mask"
+	"pubdata/internal/workday"
 )
 
 // The gateway (共享网关, SHR-10, SEC-2) serves an entry's current data through one grant only.
 // Every call: the grant row is read (so suspension, revocation and expiry take effect on the
 // next call on every node), the caller is checked against it, only granted fields leave, masked
 // unless the grant allows clear values, disputed records are flagged, and the call is written to
-// the audit log durably before any data is returned. Per-grant statistics are counted in memory
-// and added to the database at most a second later.
+// the audit log durably before any data is returned. Every call counts against the grant's
+// call rate and daily quota (limits.go). Per-grant statistics are counted in memory and added to
+// the database at most a second later.
 
 // Out is one record as the gateway returns it.
 type Out struct {
@@ -73,21 +75,25 @@ type statKey struct{ grant, day string }
 type statDelta struct {
 	org                    string
 	calls, records, denied int64
+	offhours               int64 // calls made outside working hours
 	last                   int64
 }
 
 type gateway struct {
-	mu    sync.RWMutex
-	plans map[string]*plan
+	mu     sync.RWMutex
+	plans  map[string]*plan
+	limits map[string]*limiter // per grant, on this node
 
 	smu      sync.Mutex
 	stats    map[statKey]*statDelta
 	flushed  time.Time
 	flushing bool
+	offDay   string // the day offHours was last decided for, and the hours it is off
+	offHours [24]bool
 }
 
 func newGateway() *gateway {
-	return &gateway{plans: map[string]*plan{}, stats: map[statKey]*statDelta{}, flushed: time.Now()}
+	return &gateway{plans: map[string]*plan{}, limits: map[string]*limiter{}, stats: map[statKey]*statDelta{}, flushed: time.Now()}
 }
 
 func (g *gateway) get(id string) *plan {
@@ -135,7 +141,7 @@ func (s *Service) buildPlan(g *Grant, e *catalog.Entry) *plan {
 		if m {
 			pl.masked = append(pl.masked, f.Name)
 		}
-		if !m || f.IsKey {
+		if (!m || f.IsKey) && filterable(g, f) {
 			pl.filter[f.Name] = true
 		}
 	}
@@ -227,7 +233,7 @@ func (s *Service) checkGrant(ctx context.Context, p *authz.Principal, gs grantSt
 		return nil, ErrGrantExpired
 	}
 	if pl := s.cachedPlan(p.Subject); pl != nil && pl.rev == gs.rev {
-		return pl, nil
+		return pl, s.admit(ctx, pl)
 	}
 	g, err := s.loadGrant(ctx, s.DB, p.Subject)
 	if err != nil {
@@ -253,7 +259,7 @@ func (s *Service) checkGrant(ctx context.Context, p *authz.Principal, gs grantSt
 	}
 	pl := s.buildPlan(&g, &e)
 	s.gw.put(g.ID, pl)
-	return pl, nil
+	return pl, s.admit(ctx, pl)
 }
 
 // cachedPlan is the plan cached for a grant, if it is younger than PlanTTL.
@@ -338,6 +344,9 @@ type GrantView struct {
 	Scenario   string   `json:"scenario"`
 	EndDate    string   `json:"end_date"`
 	Status     string   `json:"status"`
+	// The grant's call limits (every call counts; over them the gateway answers 429).
+	RatePerMinute int `json:"rate_per_minute"`
+	DailyQuota    int `json:"daily_quota"`
 }
 
 // GatewayInfo returns the caller's grant as the gateway applies it.
@@ -348,6 +357,7 @@ func (s *Service) GatewayInfo(ctx context.Context, p *authz.Principal, ip string
 	}
 	v := GrantView{GrantID: pl.grant.ID, Entry: pl.grant.EntryCode, EntryName: pl.grant.EntryName, Kind: pl.grant.Kind, Mode: pl.grant.Mode,
 		Scenario: pl.grant.Scenario, EndDate: pl.grant.EndDate, Status: string(GrantActive), Masked: append([]string{}, pl.masked...), Fields: []string{}, Filterable: []string{}}
+	v.RatePerMinute, v.DailyQuota = pl.grant.Limits.RatePerMinute, pl.grant.Limits.DailyQuota
 	for _, f := range pl.out {
 		v.Fields = append(v.Fields, f.name)
 		if pl.filter[f.name] {
@@ -459,18 +469,26 @@ func (s *Service) lookupWithGrant(ctx context.Context, p *authz.Principal, key s
 	return pl, keyRead{ok: true, found: found, rec: rec}, nil
 }
 
-// Query returns a filtered page of records. Filters may name only fields the grant delivers in
-// clear (or key fields): filtering on a masked value would reveal it.
+// Query returns a filtered page of records. Filters may name only fields the grant marks
+// filterable, which are delivered in clear (or key fields): filtering on a masked value would
+// reveal it. An API grant answers per record and cannot list its entry (SHR-10): a query
+// without a filter, or with an empty value, is refused.
 func (s *Service) Query(ctx context.Context, p *authz.Principal, ip string, filter map[string]string, limit, offset int) ([]Out, int, error) {
 	pl, err := s.authorize(ctx, p)
 	if err == nil && pl.grant.Kind == KindVerify {
 		err = ErrVerifyOnly
 	}
+	perRecord := err == nil && pl.grant.Mode == ModeAPI
+	if perRecord && len(filter) == 0 {
+		err = ErrNeedFilter
+	}
 	if err == nil {
 		var fe []apperr.FieldError
-		for k := range filter {
+		for k, v := range filter {
 			if !pl.filter[k] {
-				fe = append(fe, apperr.Field("filter."+k, "不能按未授权或已脱敏的信息项筛选", "cannot filter on a field that is not granted or is masked"))
+				fe = append(fe, apperr.Field("filter."+k, "不能按未授权、已脱敏或未列为可筛选的信息项筛选", "cannot filter on a field that is not granted, is masked or is not marked filterable"))
+			} else if perRecord && strings.TrimSpace(v) == "" {
+				fe = append(fe, apperr.Field("filter."+k, "请提供筛选值", "give a value to filter on"))
 			}
 		}
 		if limit < 1 || limit > s.Limits.MaxPage {
@@ -852,7 +870,11 @@ func (s *Service) count(grant, org string, calls, records, denied int64) {
 	d.calls += calls
 	d.records += records
 	d.denied += denied
-	d.last = db.Millis(s.Now())
+	now := s.Now()
+	d.last = db.Millis(now)
+	if calls > 0 && g.isOffHours(s, k.day, now) {
+		d.offhours += calls
+	}
 	due := !g.flushing && time.Since(g.flushed) > time.Second
 	if due {
 		g.flushing = true
@@ -886,9 +908,10 @@ func (s *Service) flush(ctx context.Context) error {
 	if len(batch) > 0 {
 		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 			for k, d := range batch {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO share_stats (grant_id, day, org_id, calls, records, denied, last_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+				if _, err := tx.ExecContext(ctx, `INSERT INTO share_stats (grant_id, day, org_id, calls, records, denied, offhours, last_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
 					ON CONFLICT (grant_id, day) DO UPDATE SET calls = share_stats.calls + excluded.calls, records = share_stats.records + excluded.records,
-					denied = share_stats.denied + excluded.denied, last_at = excluded.last_at`, k.grant, k.day, d.org, d.calls, d.records, d.denied, d.last); err != nil {
+					denied = share_stats.denied + excluded.denied, offhours = share_stats.offhours + excluded.offhours, last_at = excluded.last_at`,
+					k.grant, k.day, d.org, d.calls, d.records, d.denied, d.offhours, d.last); err != nil {
 					return err
 				}
 			}
@@ -899,7 +922,7 @@ func (s *Service) flush(ctx context.Context) error {
 	if err != nil { // keep the counts for the next flush
 		for k, d := range batch {
 			if e := g.stats[k]; e != nil {
-				e.calls, e.records, e.denied = e.calls+d.calls, e.records+d.records, e.denied+d.denied
+				e.calls, e.records, e.denied, e.offhours = e.calls+d.calls, e.records+d.records, e.denied+d.denied, e.offhours+d.offhours
 			} else {
 				g.stats[k] = d
 			}
@@ -908,4 +931,17 @@ func (s *Service) flush(ctx context.Context) error {
 	g.flushed, g.flushing = time.Now(), false
 	g.smu.Unlock()
 	return err
+}
+
+// isOffHours tells whether now (on day) is outside working hours; the day's working-day status
+// is looked up once per day. g.smu is held.
+func (g *gateway) isOffHours(s *Service, day string, now time.Time) bool {
+	if g.offDay != day {
+		g.offDay = day
+		d := workday.Date(now)
+		for h := range g.offHours {
+			g.offHours[h] = s.offHours(d.Add(time.Duration(h) * time.Hour))
+		}
+	}
+	return g.offHours[now.In(workday.Location).Hour()]
 }

@@ -110,12 +110,18 @@ func TestGatewayLookupFieldsAndMasking(t *testing.T) {
 		if !errors.Is(err, apperr.NotFound) || apperr.As(err).Code != "not_found" || len(apperr.As(err).Fields) != 0 {
 			t.Fatalf("unknown key: %v", err)
 		}
-		// Query: filters only on clear or key fields; granted fields only.
-		items, total, err := a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"birth_date": p0[3]}, 10, 0)
+		// Query: an API grant answers queries filtered on the fields it marks filterable — by
+		// default its key and ID numbers — never an unfiltered listing (SHR-10); granted, clear or
+		// key fields only.
+		items, total, err := a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"citizen_id": p0[0]}, 10, 0)
 		must(t, err)
-		if total < 1 || len(items) < 1 || items[0].Values["birth_date"] != p0[3] || len(items[0].Values) != 4 {
+		if total != 1 || len(items) != 1 || items[0].Values["birth_date"] != p0[3] || len(items[0].Values) != 4 {
 			t.Fatalf("query: total %d items %v", total, items)
 		}
+		_, _, err = a.Share.Query(ctx, gp, "127.0.0.1", nil, 10, 0)
+		wantCode(t, err, "share.filter_required")
+		_, _, err = a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"birth_date": p0[3]}, 10, 0)
+		wantFields(t, err, "filter.birth_date")
 		_, _, err = a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"phone": p0[5]}, 10, 0)
 		wantFields(t, err, "filter.phone")
 		_, _, err = a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"address": "x"}, 10, 0)
@@ -123,8 +129,8 @@ func TestGatewayLookupFieldsAndMasking(t *testing.T) {
 		// Every call is audited with the grant and scenario; the key is not stored in clear.
 		recs, _, err := a.Audit.Search(ctx, audit.Filter{GrantID: r.GrantID, Action: "share.gateway."})
 		must(t, err)
-		if len(recs) != 5 {
-			t.Fatalf("%d gateway calls audited; want 5", len(recs))
+		if len(recs) != 7 {
+			t.Fatalf("%d gateway calls audited; want 7", len(recs))
 		}
 		for _, rec := range recs {
 			if rec.Purpose != r.Scenario || rec.ObjectID != demo.EntryPopulation || rec.OrgID != demo.OrgCivil {
@@ -153,8 +159,8 @@ func TestGatewayLookupFieldsAndMasking(t *testing.T) {
 		// Per-grant statistics.
 		st, err := a.Share.Stats(ctx, who(t, a, "civil"), r.GrantID)
 		must(t, err)
-		if len(st) != 1 || st[0].Calls != 3 || st[0].Denied != 2 || st[0].Day != "2026-09-30" {
-			t.Fatalf("stats %+v; want 3 calls, 2 denied today", st)
+		if len(st) != 1 || st[0].Calls != 3 || st[0].Denied != 4 || st[0].Day != "2026-09-30" {
+			t.Fatalf("stats %+v; want 3 calls, 4 denied today", st)
 		}
 		// A record under objection (异议) is served flagged as disputed, and the agencies holding
 		// grants on the entry are told of the objection.
@@ -250,7 +256,9 @@ func TestGatewayRefusalsTakeEffectOnNextCall(t *testing.T) {
 }
 
 // For random grants, the gateway never returns a field outside the grant, and every field the
-// grant does not allow in clear comes back exactly as the masking rules make it.
+// grant does not allow in clear comes back exactly as the masking rules make it. With a random
+// daily quota and calls spread over two nodes on one database, exactly the quota is served and
+// every further call is answered 429 share.quota_exceeded, with a wait until the next day.
 func TestGatewayNeverLeaksProperty(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
@@ -263,6 +271,8 @@ func TestGatewayNeverLeaksProperty(t *testing.T) {
 		}
 		rules := mask.DefaultRules()
 		civil, approver := who(t, a, "civil"), who(t, a, "approver")
+		node2 := share.New(a.DB, a.Audit, a.Identity, a.Notify, a.Calendar, a.Catalog, a.Ingest)
+		node2.Now = a.Now
 		n := 0
 		rapid.Check(t, func(rt *rapid.T) {
 			n++
@@ -277,6 +287,7 @@ func TestGatewayNeverLeaksProperty(t *testing.T) {
 			if len(clear) > 0 && rapid.Bool().Draw(rt, "narrow") {
 				approveClear = clear[:len(clear)/2]
 			}
+			quota := rapid.IntRange(1, 8).Draw(rt, "quota")
 			in := popRequest(fmt.Sprintf("性质测试 %d", n))
 			in.Fields, in.ClearFields = fields, clear
 			r, err := a.Share.File(ctx, civil, in)
@@ -284,11 +295,11 @@ func TestGatewayNeverLeaksProperty(t *testing.T) {
 				rt.Fatal(err)
 			}
 			if r.State == share.StatePending {
-				if r, err = a.Share.Approve(ctx, approver, r.ID, share.Approval{Fields: fields, ClearFields: approveClear}); err != nil {
+				if r, err = a.Share.Approve(ctx, approver, r.ID, share.Approval{Fields: fields, ClearFields: approveClear, Limits: share.GrantLimits{DailyQuota: quota}}); err != nil {
 					rt.Fatal(err)
 				}
 			} else {
-				approveClear = clear
+				approveClear, quota = clear, a.Share.Limits.CallsPerDay
 			}
 			secret, _, err := a.Share.IssueCredential(ctx, civil, r.GrantID)
 			if err != nil {
@@ -320,18 +331,40 @@ func TestGatewayNeverLeaksProperty(t *testing.T) {
 					}
 				}
 			}
-			i := rapid.IntRange(0, persons-1).Draw(rt, "person")
-			out, err := a.Share.Lookup(ctx, gp, "", person(i)[0])
-			if err != nil {
-				rt.Fatal(err)
+			calls := rapid.IntRange(1, 10).Draw(rt, "calls")
+			served := 0
+			for c := 0; c < calls; c++ {
+				node := []*share.Service{a.Share, node2}[rapid.IntRange(0, 1).Draw(rt, "node")]
+				key := person(rapid.IntRange(0, persons-1).Draw(rt, "person"))[0]
+				var outs []share.Out
+				var err error
+				if rapid.Bool().Draw(rt, "query") && slices.Contains(fields, "citizen_id") {
+					// An API grant has no unfiltered listing; the key is always filterable.
+					outs, _, err = node.Query(ctx, gp, "", map[string]string{"citizen_id": key}, 5, 0)
+					if err == nil && len(outs) != 1 {
+						rt.Fatalf("query by key returned %d records", len(outs))
+					}
+				} else {
+					var out share.Out
+					out, err = node.Lookup(ctx, gp, "", key)
+					outs = []share.Out{out}
+				}
+				if served == quota {
+					if e := apperr.As(err); e.Code != "share.quota_exceeded" || e.Status != 429 || e.RetryAfter < 1 || e.RetryAfter > 24*3600 {
+						rt.Fatalf("call %d over a quota of %d: %v (retry after %ds)", c+1, quota, err, e.RetryAfter)
+					}
+					continue
+				}
+				if err != nil {
+					rt.Fatalf("call %d within a quota of %d: %v", c+1, quota, err)
+				}
+				served++
+				for _, o := range outs {
+					check(o)
+				}
 			}
-			check(out)
-			items, _, err := a.Share.Query(ctx, gp, "", nil, 5, rapid.IntRange(0, persons-5).Draw(rt, "offset"))
-			if err != nil {
-				rt.Fatal(err)
-			}
-			for _, it := range items {
-				check(it)
+			if served != min(calls, quota) {
+				rt.Fatalf("%d calls served of %d under a quota of %d", served, calls, quota)
 			}
 		})
 	})

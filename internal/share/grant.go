@@ -38,7 +38,10 @@ func (s *Service) insertGrant(ctx context.Context, q db.Q, g *Grant, r *Request)
 		g.ID, g.RequestID, string(g.Kind), g.ConsumerOrgID, g.ConsumerRegion, g.ProviderOrgID, jsonList(g.ProviderOrgs), g.EntryID,
 		g.EntryCode, g.EntryName, g.EntryRegion, jsonList(g.Fields), jsonList(g.ClearFields), g.Scenario, g.Purpose, string(g.Mode),
 		g.EndDate, string(g.Status), db.Millis(g.CreatedAt), db.Millis(g.UpdatedAt))
-	return err
+	if err != nil {
+		return err
+	}
+	return s.insertLimits(ctx, q, g, r.DecidedBy)
 }
 
 const grantCols = `g.id, g.request_id, g.kind, g.consumer_org_id, COALESCE(co.name,''), g.consumer_region, g.provider_org_id,
@@ -65,7 +68,10 @@ func (s *Service) loadGrant(ctx context.Context, q db.Q, id string) (Grant, erro
 	if db.IsNoRows(err) {
 		return g, apperr.NotFound
 	}
-	return g, err
+	if err != nil {
+		return g, err
+	}
+	return g, s.loadLimits(ctx, q, &g)
 }
 
 // GetGrant returns a grant for those who may see it (consumer, provider, authority, auditors).

@@ -23,6 +23,7 @@ func (s *Service) Jobs() []jobs.Job {
 		{Name: "share.deadlines", Every: 10 * time.Minute, Run: func(ctx context.Context, _ time.Time) error { return s.Deadlines(ctx) }},
 		{Name: "share.expire", Every: 10 * time.Minute, Run: func(ctx context.Context, _ time.Time) error { return s.ExpireDue(ctx) }},
 		{Name: "share.usage.push", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error { return s.PushUsage(ctx) }},
+		{Name: "share.anomaly", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error { return s.Anomalies(ctx) }},
 	}
 }
 

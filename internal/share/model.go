@@ -141,6 +141,22 @@ type Approval struct {
 	Mode        Mode     `json:"mode"`
 	EndDate     string   `json:"end_date"`
 	Note        string   `json:"note"`
+	// Limits are the grant's use limits; zero values take the defaults.
+	Limits GrantLimits `json:"limits"`
+}
+
+// GrantLimits are a grant's use limits (使用限制, SHR-10), fixed at approval: how many gateway
+// calls a minute and a calendar day, and which fields a query may filter on. Zero values mean
+// the platform's defaults; an approver may set lower values, or higher ones with a reason up
+// to the region's caps.
+type GrantLimits struct {
+	RatePerMinute int `json:"rate_per_minute"` // calls per minute (every call kind)
+	DailyQuota    int `json:"daily_quota"`     // calls per calendar day (Asia/Shanghai)
+	// Filterable are the fields a query may filter on (among those delivered in clear, or the
+	// key); nil means the default: for an API grant the key and ID-number or credit-code fields,
+	// for table and file grants every such field.
+	Filterable []string `json:"filterable,omitempty"`
+	Reason     string   `json:"reason,omitempty"` // why the limits exceed the defaults
 }
 
 // Refusal is a reasoned refusal: both a reason and a legal basis are required (SHR-4, SHR-7).
@@ -194,11 +210,12 @@ type Grant struct {
 	StatusReason   string      `json:"status_reason,omitempty"`
 	// SuspendCause names the catalog change that suspended the grant (entry_withdrawn,
 	// entry_not_shared, field_not_shared, mode_not_offered); empty for a manual suspension.
-	SuspendCause string    `json:"suspend_cause,omitempty"`
-	Rev          int64     `json:"rev"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
-	ProviderOrgs []string  `json:"-"`
+	SuspendCause string      `json:"suspend_cause,omitempty"`
+	Rev          int64       `json:"rev"`
+	Limits       GrantLimits `json:"limits"` // as applied: defaults filled in
+	CreatedAt    time.Time   `json:"created_at"`
+	UpdatedAt    time.Time   `json:"updated_at"`
+	ProviderOrgs []string    `json:"-"`
 }
 
 // Attrs returns the grant's facts for authorization.

@@ -553,6 +553,7 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 			fe = append(fe, *efe)
 		} else {
 			fe = append(fe, s.checkScope(&e, r.scope(), Scope{Kind: r.Kind, Fields: fields, ClearFields: clear, Mode: mode, EndDate: scopeEnd}, "fields")...)
+			fe = append(fe, s.checkLimits(&e, r.Kind, fields, clear, &a.Limits)...)
 		}
 		if err := apperr.Validation(fe); err != nil {
 			return err
@@ -561,9 +562,10 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 		r.DecidedAt, r.DecidedBy, r.DecisionNote = now, actorName(p), clean(a.Note)
 		f := facts{offline: mode == ModeOffline}
 		g := s.prepGrant(r, fields, clear, mode, end)
+		g.Limits = a.Limits
 		s.markDelivered(r, f)
 		narrowed := len(fields) < len(r.Fields) || len(clear) < len(r.ClearFields) || mode != r.Mode || end != r.EndDate
-		if err := s.step(ctx, tx, p, r, EvApprove, f, r.DecisionNote, map[string]any{"fields": fields, "clear_fields": clear, "mode": mode, "end_date": end, "narrowed": narrowed}); err != nil {
+		if err := s.step(ctx, tx, p, r, EvApprove, f, r.DecisionNote, map[string]any{"fields": fields, "clear_fields": clear, "mode": mode, "end_date": end, "narrowed": narrowed, "limits": a.Limits}); err != nil {
 			return err
 		}
 		return s.insertGrant(ctx, tx, g, r)

@@ -44,17 +44,33 @@ type DataSource interface {
 	Stream(ctx context.Context, entryID string, fn func(Record) error) error
 }
 
-// Limits bound verification/comparison so it cannot be used to enumerate stored data (SHR-6).
-// Counts are kept in the database per grant and window, so they hold across nodes.
+// Limits bound the gateway so that no grant can be used to enumerate stored data (SHR-6,
+// SHR-10). Verification values are counted in the database per grant and window; every call
+// kind also counts against its grant's call rate and daily quota (limits.go).
 type Limits struct {
 	MaxBatch  int // values per call
 	PerMinute int // values per grant per minute
 	PerDay    int // values per grant per calendar day
 	MaxPage   int // records per gateway query page
+	// Calls per grant, of every kind (调用频率与日配额): the defaults a grant gets at approval and
+	// the region's caps an approver may raise them to, with a reason.
+	CallsPerMinute, CallsPerDay int
+	CapPerMinute, CapPerDay     int
+	// Nodes is how many gateway nodes share the load: the per-minute rate is kept on each node,
+	// each allowing its share (rate / Nodes). The daily quota is counted in the database.
+	Nodes int
+	// QuotaChunk is the most calls a node reserves from a daily quota at a time.
+	QuotaChunk int
+	// Unusual volume alerts the provider's security officer: today's calls reach AlertFactor
+	// times the grant's median day (last 28 days), or AlertMinCalls calls are made off hours;
+	// never below AlertMinCalls calls.
+	AlertFactor, AlertMinCalls int
 }
 
 // DefaultLimits are conservative defaults an authority can raise per region.
-var DefaultLimits = Limits{MaxBatch: 100, PerMinute: 600, PerDay: 20000, MaxPage: 500}
+var DefaultLimits = Limits{MaxBatch: 100, PerMinute: 600, PerDay: 20000, MaxPage: 500,
+	CallsPerMinute: 120, CallsPerDay: 10000, CapPerMinute: 6000, CapPerDay: 2000000, Nodes: 1, QuotaChunk: 1000,
+	AlertFactor: 10, AlertMinCalls: 100}
 
 // Service runs sharing.
 type Service struct {
@@ -143,6 +159,9 @@ var (
 	ErrFieldNotShared = apperr.New(403, "share.field_not_shared", "授权的信息项已列入负面清单或不再提供，共享授权已暂停；可重新申请或改为申请核验比对", "a granted field is on the negative list or no longer offered; the grant is suspended — file a new request or request verification")
 	ErrModeNotOffered = apperr.New(403, "share.mode_not_offered", "数据资源不再提供该共享方式，共享授权已暂停，请重新申请", "the entry no longer offers this share mode; the grant is suspended — file a new request")
 	ErrTooMany        = apperr.New(429, "share.rate_limited", "核验比对请求超过频率或数量限制，请稍后再试", "verification exceeds the rate or volume limit; try again later")
+	ErrRate           = apperr.New(429, "share.rate_limited", "调用过于频繁，超过本授权的调用频率限制，请稍后再试", "calls exceed this grant's rate limit; try again later")
+	ErrQuota          = apperr.New(429, "share.quota_exceeded", "本授权今日的调用次数已用完，请明日再试或联系数据提供部门调整", "this grant's daily call quota is used up; try again tomorrow or ask the providing agency")
+	ErrNeedFilter     = apperr.New(403, "share.filter_required", "接口方式的授权只能按键值查询或按可筛选的信息项筛选，不能列出全部记录", "an API grant answers keyed lookups and filtered queries only; it cannot list every record")
 )
 
 // today is the calendar date of now (Asia/Shanghai).
