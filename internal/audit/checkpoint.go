@@ -691,32 +691,104 @@ func (s *Service) Prove(ctx context.Context, seq, size int64) (InclusionProof, C
 	if !found {
 		return InclusionProof{}, cp, apperr.NotFound
 	}
-	h := treeHasher{cp.HashAlgo}
 	nodes, err := proof.Inclusion(uint64(seq-1), uint64(cp.Size))
 	if err != nil {
 		return InclusionProof{}, cp, err
 	}
+	path, err := s.proofPath(ctx, treeHasher{cp.HashAlgo}, nodes)
+	if err != nil {
+		return InclusionProof{}, cp, err
+	}
+	return InclusionProof{Record: rec, DetailJSON: rec.DetailJSON, Size: cp.Size, HashAlgo: cp.HashAlgo, Path: path}, cp, nil
+}
+
+// proofPath computes the hashes of a proof's nodes from the record hashes in the table (each
+// node is a perfect subtree; together they read each record at most once) and returns the path.
+func (s *Service) proofPath(ctx context.Context, h treeHasher, nodes proof.Nodes) ([]string, error) {
 	hashes := make([][]byte, len(nodes.IDs))
 	for i, id := range nodes.IDs {
 		begin, end := id.Coverage()
 		rng := h.factory().NewEmptyRange(begin)
 		if err := s.hashes(ctx, int64(begin), int64(end), func(x string) { rng.Append(h.leaf(x), nil) }); err != nil {
-			return InclusionProof{}, cp, err
+			return nil, err
 		}
-		if rng.End() != end || len(rng.Hashes()) != 1 { // a proof node is a perfect subtree
-			return InclusionProof{}, cp, ErrLogRewritten
+		if rng.End() != end || len(rng.Hashes()) != 1 {
+			return nil, ErrLogRewritten // records are missing
 		}
 		hashes[i] = rng.Hashes()[0]
 	}
-	path, err := nodes.Rehash(hashes, h.HashChildren)
+	raw, err := nodes.Rehash(hashes, h.HashChildren)
 	if err != nil {
-		return InclusionProof{}, cp, err
+		return nil, err
 	}
-	p := InclusionProof{Record: rec, DetailJSON: rec.DetailJSON, Size: cp.Size, HashAlgo: cp.HashAlgo}
-	for _, x := range path {
-		p.Path = append(p.Path, hex.EncodeToString(x))
+	path := make([]string, len(raw))
+	for i, x := range raw {
+		path[i] = hex.EncodeToString(x)
 	}
-	return p, cp, nil
+	return path, nil
+}
+
+// ConsistencyProof shows that the log of a later checkpoint (To) only appended to the log of an
+// earlier one of size From: RFC 6962 consistency proof between their Merkle roots. An oversight
+// body that kept an old checkpoint checks each new one against it without reading the log; a
+// log rewritten in between — even if the platform was then made to sign it — fails.
+type ConsistencyProof struct {
+	From int64      `json:"from"`
+	To   Checkpoint `json:"to"`
+	Path []string   `json:"path"`
+}
+
+// ProveConsistency builds the consistency proof from size from (any earlier checkpoint's size)
+// to the stored checkpoint of size to (0: the latest).
+func (s *Service) ProveConsistency(ctx context.Context, from, to int64) (ConsistencyProof, error) {
+	var cp Checkpoint
+	var err error
+	if to == 0 {
+		cp, err = s.LatestCheckpoint(ctx)
+	} else {
+		cp, err = s.checkpointAt(ctx, to)
+	}
+	if err != nil {
+		return ConsistencyProof{}, err
+	}
+	if from < 1 || from > cp.Size {
+		return ConsistencyProof{}, apperr.Invalid.With(apperr.Field("from", fmt.Sprintf("起始大小须在 1–%d 之间", cp.Size), fmt.Sprintf("from must be within 1–%d", cp.Size)))
+	}
+	nodes, err := proof.Consistency(uint64(from), uint64(cp.Size))
+	if err != nil {
+		return ConsistencyProof{}, err
+	}
+	path, err := s.proofPath(ctx, treeHasher{cp.HashAlgo}, nodes)
+	if err != nil {
+		return ConsistencyProof{}, err
+	}
+	return ConsistencyProof{From: from, To: cp, Path: path}, nil
+}
+
+// VerifyConsistency checks that newer extends older (both signatures checked by the caller with
+// CheckSignature) by the proof p.
+func VerifyConsistency(older, newer Checkpoint, p ConsistencyProof) error {
+	if p.From != older.Size || p.To.Size != newer.Size || p.To.Root != newer.Root {
+		return errors.New("the proof is not for these checkpoints")
+	}
+	if older.HashAlgo != newer.HashAlgo {
+		return errors.New("the checkpoints use different hashes")
+	}
+	h := treeHasher{newer.HashAlgo}
+	path := make([][]byte, len(p.Path))
+	for i, x := range p.Path {
+		b, err := hex.DecodeString(x)
+		if err != nil {
+			return errors.New("malformed proof")
+		}
+		path[i] = b
+	}
+	r1, err1 := hex.DecodeString(older.Root)
+	r2, err2 := hex.DecodeString(newer.Root)
+	if err1 != nil || err2 != nil {
+		return errors.New("malformed checkpoint root")
+	}
+	return proof.VerifyConsistency(h, uint64(older.Size), uint64(newer.Size), path, r1, r2)
 }
 
 // hashes calls fn with the hashes of the records at leaf indexes begin … end-1 (seq begin+1 …).

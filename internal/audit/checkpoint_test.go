@@ -322,3 +322,76 @@ func TestPseudonym(t *testing.T) {
 		}
 	})
 }
+
+// TestConsistencyProof: an oversight body that kept an old checkpoint checks that each later one
+// only appended to the log — and sees a rewrite even when the platform was made to sign the
+// rewritten log after its checkpoints were deleted.
+func TestConsistencyProof(t *testing.T) {
+	for _, algo := range []string{"sha256", "sm3"} {
+		t.Run(algo, func(t *testing.T) {
+			testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+				ctx := context.Background()
+				s := audit.New(d, algo)
+				var cps []audit.Checkpoint
+				for _, n := range []int{5, 12, 13, 16} {
+					addEvents(t, s, len(cps)*100, len(cps)*100+n-countLog(t, d))
+					cp, made, err := s.MakeCheckpoint(ctx)
+					if err != nil || !made || cp.Size != int64(n) {
+						t.Fatalf("checkpoint of %d: %+v %v %v", n, cp, made, err)
+					}
+					cps = append(cps, roundTrip(t, cp))
+				}
+				for i, older := range cps {
+					for _, newer := range cps[i:] {
+						p, err := s.ProveConsistency(ctx, older.Size, newer.Size)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if err := audit.VerifyConsistency(older, newer, p); err != nil {
+							t.Fatalf("%d → %d: %v", older.Size, newer.Size, err)
+						}
+						if len(p.Path) > 0 {
+							bad := p
+							bad.Path = append([]string(nil), p.Path...)
+							bad.Path[len(bad.Path)-1] = strings.Repeat("0", 64)
+							if audit.VerifyConsistency(older, newer, bad) == nil {
+								t.Fatalf("%d → %d: altered path verified", older.Size, newer.Size)
+							}
+						}
+					}
+				}
+				// Rewrite record 3 and re-hash, remove the stored checkpoints, and have the platform
+				// sign the rewritten log: its signature is good, but it does not extend what the
+				// auditor kept.
+				mustExec(t, d, "UPDATE audit_log SET actor_name = '他人' WHERE seq = 3")
+				rehashFrom(t, s, d, 3)
+				mustExec(t, d, "DELETE FROM audit_checkpoints")
+				forged, made, err := s.MakeCheckpoint(ctx)
+				if err != nil || !made {
+					t.Fatal(err)
+				}
+				if err := audit.CheckSignature(forged, []string{forged.PublicKey}); err != nil {
+					t.Fatal(err)
+				}
+				for _, older := range cps[:2] {
+					p, err := s.ProveConsistency(ctx, older.Size, forged.Size)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if audit.VerifyConsistency(older, forged, p) == nil {
+						t.Fatalf("a rewritten log passed as an extension of checkpoint %d", older.Size)
+					}
+				}
+			})
+		})
+	}
+}
+
+func countLog(t *testing.T, d *db.DB) int {
+	t.Helper()
+	var n int
+	if err := d.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM audit_log").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -72,5 +72,23 @@ func init() {
 				}
 				return map[string]any{"proof": pr, "checkpoint": cp}, nil
 			})
+		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/consistency", Summary: "两个检查点之间的一致性证明（from 为先前检查点的大小，to 可选，默认最新）/ Consistency proof from an earlier checkpoint's size to a later checkpoint (to: default the latest)", Tag: "audit"},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				if err := authz.Audit(p, authz.Read, ""); err != nil {
+					return nil, err
+				}
+				q := r.URL.Query()
+				from, err := strconv.ParseInt(q.Get("from"), 10, 64)
+				if err != nil || from < 1 {
+					return nil, apperr.Invalid.With(apperr.Field("from", "请给出先前检查点的大小（正整数）", "give the earlier checkpoint's size (a positive integer)"))
+				}
+				var to int64
+				if v := q.Get("to"); v != "" {
+					if to, err = strconv.ParseInt(v, 10, 64); err != nil || to < 1 {
+						return nil, apperr.Invalid.With(apperr.Field("to", "检查点大小应为正整数", "to must be a positive integer"))
+					}
+				}
+				return a.Audit.ProveConsistency(r.Context(), from, to)
+			})
 	})
 }

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -55,6 +56,19 @@ func TestAuditCheckpointAPI(t *testing.T) {
 				t.Fatal("altered record verified")
 			}
 		}
+		// A later checkpoint extends the one the auditor kept.
+		tok := e.token("oversight", "audit")
+		older := decode[audit.Checkpoint](t, e.do(req{method: "GET", path: "/api/v1/audit/checkpoints/latest", bearer: tok}))
+		if err := e.a.Audit.Log(ctx, audit.Event{ActorName: "tester", Action: "test.checkpoint"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, made, err := e.a.Audit.MakeCheckpoint(ctx); err != nil || !made {
+			t.Fatal(made, err)
+		}
+		cons := decode[audit.ConsistencyProof](t, e.do(req{method: "GET", path: fmt.Sprintf("/api/v1/audit/consistency?from=%d", older.Size), bearer: tok}))
+		if cons.To.Size <= older.Size || audit.VerifyConsistency(older, cons.To, cons) != nil {
+			t.Fatalf("consistency %d → %+v", older.Size, cons)
+		}
 		if r := e.do(req{method: "GET", path: "/api/v1/audit/proof?seq=x", bearer: e.token("auditor", "audit")}); r.Code != 422 || !strings.Contains(r.body, `"seq"`) {
 			t.Fatalf("bad seq: %d %s", r.Code, r.body)
 		}
@@ -64,7 +78,7 @@ func TestAuditCheckpointAPI(t *testing.T) {
 			t.Fatalf("proof fetches audited: %d %v", len(recs), err)
 		}
 		for _, who := range []string{"officer", "citizen"} {
-			for _, path := range []string{"/api/v1/audit/checkpoints", "/api/v1/audit/checkpoints/latest", "/api/v1/audit/checkpoint-keys", "/api/v1/audit/proof?seq=1"} {
+			for _, path := range []string{"/api/v1/audit/checkpoints", "/api/v1/audit/checkpoints/latest", "/api/v1/audit/checkpoint-keys", "/api/v1/audit/proof?seq=1", "/api/v1/audit/consistency?from=1"} {
 				if r := e.do(req{method: "GET", path: path, bearer: e.token(who, "audit")}); r.Code != 403 {
 					t.Fatalf("%s GET %s: %d", who, path, r.Code)
 				}

@@ -32,6 +32,7 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/audit/checkpoints/latest": authz.ScopeAudit,
 	"GET /api/v1/audit/checkpoint-keys":    authz.ScopeAudit,
 	"GET /api/v1/audit/proof":              authz.ScopeAudit,
+	"GET /api/v1/audit/consistency":        authz.ScopeAudit,
 
 	// Calendar
 	"GET /api/v1/calendar":         authz.ScopeRead,
