@@ -59,7 +59,7 @@ func TestAdminSwitchesLanguageAndReadsAuditLog(t *testing.T) {
 		// Columns: seq, time, actor, action, object, grant/purpose, result, client address.
 		found := false
 		for _, r := range rows {
-			if len(r) == 8 && r[2] == "admin" && r[3] == "identity.login" && r[6] == "ok" && r[7] == "127.0.0.1" {
+			if len(r) == 8 && r[2] == "admin" && r[3] == "登录" && r[6] == "成功" && r[7] == "127.0.0.1" {
 				found = true
 			}
 		}

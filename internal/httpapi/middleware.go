@@ -133,6 +133,18 @@ func lastRunesStart(s string, n int) int {
 	return w
 }
 
+// PageFail, when set (by the web UI), answers a failed request for a page — anything outside
+// /api/ — with an error page in the user's language instead of the API's JSON error shape.
+var PageFail func(w http.ResponseWriter, r *http.Request, err error)
+
+func failPage(w http.ResponseWriter, r *http.Request, err error) {
+	if PageFail != nil && !strings.HasPrefix(r.URL.Path, "/api/") {
+		PageFail(w, r, err)
+		return
+	}
+	Fail(w, r, err)
+}
+
 // Middleware wraps the whole server: panic recovery (the error shape, never a stack trace to the
 // client), structured access logs, metrics, security headers, caller resolution (session cookie
 // or bearer token) and the CSRF check on every state-changing request made with a cookie.
@@ -146,7 +158,7 @@ func Middleware(a *app.App, secure bool, next http.Handler) http.Handler {
 			if rec := recover(); rec != nil {
 				slog.Error("panic", "path", LogPath(r.URL.Path), "panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
 				if !sw.wrote {
-					Fail(sw, r, apperr.Internal)
+					failPage(sw, r, apperr.Internal)
 				}
 			}
 			route := r.Pattern
@@ -182,16 +194,16 @@ func Middleware(a *app.App, secure bool, next http.Handler) http.Handler {
 			p, csrf, err := a.Identity.Session(ctx, c.Value)
 			if err == nil {
 				if unsafe && !csrfOK(r, csrf) {
-					Fail(sw, r, apperr.CSRF)
+					failPage(sw, r, apperr.CSRF)
 					return
 				}
 				r = r.WithContext(WithPrincipal(ctx, p, csrf))
 			} else if unsafe && isForm(r) && !preCSRFOK(r) {
-				Fail(sw, r, apperr.CSRF)
+				failPage(sw, r, apperr.CSRF)
 				return
 			}
 		} else if unsafe && isForm(r) && !preCSRFOK(r) {
-			Fail(sw, r, apperr.CSRF)
+			failPage(sw, r, apperr.CSRF)
 			return
 		}
 		next.ServeHTTP(sw, r)

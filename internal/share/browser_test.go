@@ -76,6 +76,27 @@ func TestBrowserRequestApproveAndCallGateway(t *testing.T) {
 		if !strings.HasPrefix(token, "pd_") {
 			t.Fatalf("credential shown as %q", token)
 		}
+		// The credential is valid exactly as long as the grant, has a copy button and a complete
+		// curl example with the platform's address that works as shown.
+		if got, end := b.Text("#credential-validity"), b.Text("#grant-end"); !strings.Contains(got, end) {
+			t.Fatalf("credential validity %q, grant ends %q", got, end)
+		}
+		if !b.Has(`button.copy[data-copy="#new-credential"]`) {
+			t.Fatal("no copy button for the credential")
+		}
+		example := b.Text("#curl-grant")
+		wantCurl := `curl -H "Authorization: Bearer ` + token + `" "` + b.URL + `/api/v1/gateway/grant"`
+		if example != wantCurl {
+			t.Fatalf("curl example %q, want %q", example, wantCurl)
+		}
+		greq, _ := http.NewRequest("GET", b.URL+"/api/v1/gateway/grant", nil)
+		greq.Header.Set("Authorization", "Bearer "+token)
+		gresp, err := http.DefaultClient.Do(greq)
+		must(t, err)
+		gresp.Body.Close()
+		if gresp.StatusCode != 200 {
+			t.Fatalf("the curl example answers HTTP %d", gresp.StatusCode)
+		}
 		// Reloading the grant page does not show the secret again.
 		b.Visit(grantPath)
 		if b.Status != 200 || !b.Has("#credentials") || b.Has("#new-credential") {
@@ -98,7 +119,7 @@ func TestBrowserRequestApproveAndCallGateway(t *testing.T) {
 		}
 		// The call shows on the grant page's usage log.
 		b.Visit(grantPath)
-		if got := b.Text("#usage-log tbody"); !strings.Contains(got, "share.gateway.lookup") {
+		if got := b.Text("#usage-log tbody"); !strings.Contains(got, "共享接口：按主键查询") {
 			t.Fatalf("usage log on the grant page: %q", got)
 		}
 	})

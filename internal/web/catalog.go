@@ -16,6 +16,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/httpapi"
+	"pubdata/internal/vocab"
 	"pubdata/internal/workday"
 )
 
@@ -32,6 +33,14 @@ func init() {
 		}
 	}
 	Register(names)
+	for key, vals := range catalog.EnumNames {
+		vocab.Register("catalog."+key, vals)
+	}
+	grades := map[string][2]string{}
+	for _, g := range catalog.DefaultConfig().Grades {
+		grades[string(g.Code)] = [2]string{g.Name, g.NameEN}
+	}
+	vocab.Register("catalog.grade", grades)
 	staff := []authz.Role{authz.DataOfficer, authz.AgencyApprover, authz.AuthorityAdmin, authz.AuthorityReviewer}
 	AddNav(NavItem{Key: "nav.catalog", Href: "/catalog", Public: true, Order: 10},
 		NavItem{Key: "nav.catalog_review", Href: "/catalog/review", Roles: staff, Order: 11})
@@ -84,6 +93,7 @@ var catalogMessages = map[string][2]string{
 	"cat.topic":           {"主题分类", "Topic"},
 	"cat.grade":           {"分级", "Grade"},
 	"cat.level":           {"级别", "Level"},
+	"cat.level_n":         {"第 %d 级", "level %d"},
 	"cat.share":           {"共享属性", "Share type"},
 	"cat.share_cond":      {"共享条件", "Share conditions"},
 	"cat.share_scope":     {"共享范围", "Share scope"},
@@ -130,7 +140,7 @@ var catalogMessages = map[string][2]string{
 	"cat.f.add":           {"添加信息项", "Add a data item"},
 	"cat.f.remove":        {"删除此信息项", "Remove this item"},
 	"cat.save":            {"保存草稿", "Save draft"},
-	"cat.none_selected":   {"（未选择）", "(none)"},
+	"cat.none_selected":   {"（未选择）", "(not chosen)"},
 	"cat.live_check":      {"实时校验", "Live check"},
 	"cat.check_ok":        {"校验通过", "All rules pass"},
 	"cat.warnings":        {"提示", "Warnings"},
@@ -439,13 +449,17 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 			data["ReviewDue"] = w.catDue(e.Review.ReviewDue)
 			data["UpdateDue"] = w.catDue(e.Review.UpdateDue)
 			h, _ := cs().History(r.Context(), id)
+			// The event's own fields (an embedded catalog.Event would make .Event the whole
+			// struct, printed as {1796… system …}).
 			type hv struct {
-				catalog.Event
-				At time.Time
+				At            time.Time
+				ActorName, Ev string
+				From, To      catalog.Status
+				Note          string
 			}
 			var hist []hv
 			for _, x := range h {
-				hist = append(hist, hv{x, time.UnixMilli(x.At)})
+				hist = append(hist, hv{time.UnixMilli(x.At), x.ActorName, x.Event, x.From, x.To, x.Note})
 			}
 			data["History"] = hist
 			if e.Status == catalog.StatusDraft || e.Status == catalog.StatusReturned {

@@ -137,6 +137,7 @@ func init() {
 		"dir.orgs":         {"机构", "Organizations"},
 		"dir.users":        {"用户", "Users"},
 		"dir.kind":         {"类型", "Kind"},
+		"dir.code":         {"代码", "Code"},
 		"dir.region":       {"区划", "Region"},
 		"jobs.title":       {"定时任务", "Scheduled jobs"},
 		"jobs.run":         {"立即运行", "Run now"},
@@ -162,6 +163,12 @@ func init() {
 		"common.search":    {"搜索", "Search"},
 		"common.details":   {"详情", "Details"},
 		"err.notfound":     {"页面不存在", "Page not found"},
+		"err.forbidden":    {"无权访问", "Not allowed"},
+		"err.method":       {"不能直接打开此地址", "This address cannot be opened directly"},
+		"err.internal":     {"服务器出错了", "Server error"},
+		"err.home":         {"回到首页", "Go to the home page"},
+		"common.system":    {"系统", "System"},
+		"common.line":      {"第 %d 行", "line %d"},
 	})
 }
 

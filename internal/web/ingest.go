@@ -68,19 +68,19 @@ var dimNames = map[string][2]string{
 }
 
 var statusNames = map[string][2]string{
-	ingest.StatusCommitted: {"已入库", "committed"},
-	ingest.StatusRejected:  {"已拒收", "rejected"},
-	ingest.StatusFailed:    {"失败", "failed"},
-	ingest.StatusCancelled: {"已取消", "cancelled"},
-	ingest.FreshOnTime:     {"按时", "on time"},
-	ingest.FreshLate:       {"逾期", "late"},
-	ingest.FreshNever:      {"从未归集", "never loaded"},
-	ingest.FreshPending:    {"待首次归集", "awaiting first load"},
-	ingest.FreshUntracked:  {"不定期", "irregular"},
-	ingest.ReturnRequested: {"已申请", "requested"},
-	ingest.ReturnApproved:  {"已同意", "approved"},
-	ingest.ReturnRefused:   {"已拒绝", "refused"},
-	ingest.ReturnRevoked:   {"已终止", "revoked"},
+	ingest.StatusCommitted: {"已入库", "Committed"},
+	ingest.StatusRejected:  {"已拒收", "Rejected"},
+	ingest.StatusFailed:    {"失败", "Failed"},
+	ingest.StatusCancelled: {"已取消", "Cancelled"},
+	ingest.FreshOnTime:     {"按时", "On time"},
+	ingest.FreshLate:       {"逾期", "Late"},
+	ingest.FreshNever:      {"从未归集", "Never loaded"},
+	ingest.FreshPending:    {"待首次归集", "Awaiting first load"},
+	ingest.FreshUntracked:  {"不定期", "Irregular"},
+	ingest.ReturnRequested: {"已申请", "Requested"},
+	ingest.ReturnApproved:  {"已同意", "Approved"},
+	ingest.ReturnRefused:   {"已拒绝", "Refused"},
+	ingest.ReturnRevoked:   {"已终止", "Revoked"},
 }
 
 func (w *Web) ingestPages(mux *http.ServeMux) {

@@ -20,6 +20,8 @@ import (
 // the provider's queue, and one objection with its answer.
 func init() {
 	Register(map[string][2]string{
+		"quality.trend":          {"质量评分趋势", "Quality trend"},
+		"quality.org_trend":      {"部门质量评分趋势", "Agency quality trend"},
 		"quality.title":          {"数据质量", "Data quality"},
 		"quality.task":           {"数据整改任务", "Correction task"},
 		"quality.entry":          {"目录条目数据质量", "Entry data quality"},
@@ -136,10 +138,10 @@ func (w *Web) QualityTrend(ctx context.Context, p *authz.Principal, scope, id, p
 	}
 	var pts []quality.ScorePoint
 	var err error
-	title := "质量评分趋势 / Quality trend"
+	title := T(lang, "quality.trend")
 	if scope == "org" {
 		pts, err = q.OrgScores(ctx, p, id, period, 60)
-		title = "部门质量评分趋势 / Agency quality trend"
+		title = T(lang, "quality.org_trend")
 	} else {
 		pts, err = q.EntryScores(ctx, p, id, period, 60)
 	}

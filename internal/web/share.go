@@ -402,7 +402,10 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		data := map[string]any{"G": g, "Creds": creds, "Stats": stats, "Usage": usage, "UsageTotal": total, "Reports": reps, "Secret": secret,
 			"CanIssue":  can(p, authz.ShareIssue, at) && g.Status == share.GrantActive && g.Mode != share.ModeOffline,
 			"CanReport": can(p, authz.ShareReport, at), "CanSuspend": can(p, authz.ShareSuspend, at), "CanRevoke": can(p, authz.ShareRevoke, at),
-			"Today": workdayToday(s)}
+			"Today": workdayToday(s), "Base": platformBase(r, w.Secure), "Now": s.Now()}
+		if secret != "" && len(creds) > 0 {
+			data["NewCred"] = creds[0] // the newest: the one just issued
+		}
 		if e, err := a.Catalog.Published(r.Context(), g.EntryID); err == nil {
 			data["Fields"] = fieldRows(s, &e, g.Fields, g.ClearFields)
 		}
@@ -598,3 +601,13 @@ var dueNamesWeb = map[string][2]string{
 }
 
 func workdayToday(s *share.Service) string { return workday.Format(s.Now()) }
+
+// platformBase is the platform's address as the caller reached it (scheme and host), for
+// examples people copy (curl).
+func platformBase(r *http.Request, secure bool) string {
+	scheme := "http"
+	if secure || r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -21,6 +22,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/httpapi"
+	"pubdata/internal/vocab"
 	"pubdata/internal/workday"
 )
 
@@ -103,7 +105,7 @@ func New(a *app.App, mux *http.ServeMux, secure bool) (*Web, error) {
 			continue
 		}
 		body, _ := templateFS.ReadFile(e)
-		t := template.New("layout").Funcs(funcs)
+		t := template.New("layout").Funcs(funcs).Funcs(w.appFuncs())
 		if _, err := t.Parse(string(layout)); err != nil {
 			return nil, fmt.Errorf("layout: %w", err)
 		}
@@ -114,11 +116,54 @@ func New(a *app.App, mux *http.ServeMux, secure bool) (*Web, error) {
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
+	mux.HandleFunc("GET /favicon.ico", func(rw http.ResponseWriter, r *http.Request) {
+		b, _ := staticFS.ReadFile("static/favicon.svg")
+		rw.Header().Set("Content-Type", "image/svg+xml")
+		rw.Header().Set("Cache-Control", "public, max-age=86400")
+		rw.Write(b)
+	})
 	w.foundationPages(mux)
 	for _, h := range pageHooks {
 		h(w, mux)
 	}
+	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.noRoute(mux, rw, r) })
+	httpapi.PageFail = w.Fail
 	return w, nil
+}
+
+// Error pages for paths the UI does not have (styled, in the user's language).
+var (
+	errNoPage   = apperr.New(http.StatusNotFound, "no_such_page", "页面不存在，请检查地址或从导航进入", "there is no such page; check the address or start from the menu")
+	errNoMethod = apperr.New(http.StatusMethodNotAllowed, "method_not_allowed", "此地址只接收表单提交，不能直接打开", "this address only accepts a submitted form and cannot be opened directly")
+)
+
+// noRoute answers a request no page matches. A page opened (GET) at an address that only takes
+// a form — a reloaded result or a bookmarked action — goes to the page the form belongs to
+// (the nearest address above it that is a page) when there is one; otherwise a styled 405 or 404 page.
+func (w *Web) noRoute(mux *http.ServeMux, rw http.ResponseWriter, r *http.Request) {
+	other := func(method, path string) bool {
+		r2 := r.Clone(r.Context())
+		r2.Method, r2.URL.Path = method, path
+		_, pat := mux.Handler(r2)
+		return pat != "" && pat != "/"
+	}
+	if other(http.MethodPost, r.URL.Path) || other(http.MethodPut, r.URL.Path) || (r.Method != http.MethodGet && other(http.MethodGet, r.URL.Path)) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			for up := strings.TrimSuffix(r.URL.Path, "/"); ; {
+				i := strings.LastIndexByte(up, '/')
+				if i <= 0 {
+					break
+				}
+				if up = up[:i]; other(http.MethodGet, up) {
+					http.Redirect(rw, r, up, http.StatusSeeOther)
+					return
+				}
+			}
+		}
+		w.Fail(rw, r, errNoMethod)
+		return
+	}
+	w.Fail(rw, r, errNoPage)
 }
 
 func cacheStatic(h http.Handler) http.Handler {
@@ -141,6 +186,14 @@ var funcs = template.FuncMap{
 			return "—"
 		}
 		return t.In(workday.Location).Format("2006-01-02 15:04")
+	},
+	// enddate is the last day an expiry at midnight covers (a credential ending at 00:00 of the
+	// 1st is valid through the 30th).
+	"enddate": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return workday.Format(t.Add(-time.Second))
 	},
 	"date": func(t time.Time) string {
 		if t.IsZero() {
@@ -168,9 +221,35 @@ var funcs = template.FuncMap{
 		}
 		return zh
 	},
-	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
-	"sub":  func(a, b int) int { return a - b },
+	// label names a code of a vocabulary in the page's language (vocab.Label): states, modes,
+	// audit actions, frequencies… never the code itself.
+	"label": func(v *View, vocabulary string, code any) string {
+		return vocab.Label(v.Lang, vocabulary, fmt.Sprint(code))
+	},
+	// actor names who acted; the platform itself is 系统 / System in the page's language.
+	// A name stored in both languages ("演示数据 / demo") shows the page's language.
+	"actor": func(v *View, name string) string {
+		if name == authz.System.DisplayName || name == authz.System.Username {
+			return T(v.Lang, "common.system")
+		}
+		return bilingual(v.Lang, name)
+	},
+	// fielderr is the error about one form field, in words, for beside that field.
+	"fielderr": func(v *View, field string) string {
+		for _, e := range v.Errors {
+			if e.Field == field {
+				if v.Lang == "en" && e.EN != "" {
+					return e.EN
+				}
+				return e.ZH
+			}
+		}
+		return ""
+	},
+	"known": func(vocabulary, code string) bool { _, ok := vocab.Lookup(vocabulary, code); return ok },
+	"join":  strings.Join,
+	"add":   func(a, b int) int { return a + b },
+	"sub":   func(a, b int) int { return a - b },
 	"has": func(v *View, roles ...string) bool {
 		for _, r := range roles {
 			if v.P.Has(authz.Role(r)) {
@@ -199,6 +278,26 @@ var funcs = template.FuncMap{
 		}
 		return template.URL(c.Encode())
 	},
+}
+
+// appFuncs are the template funcs that read the platform: an organization's name in place of
+// its ID (people never see org-… IDs).
+func (w *Web) appFuncs() template.FuncMap {
+	return template.FuncMap{
+		"orgname": func(v *View, id string) string {
+			if id == "" {
+				return "—"
+			}
+			o, err := w.App.Identity.Org(context.Background(), id)
+			if err != nil {
+				return "—"
+			}
+			if v.Lang == "en" && o.NameEN != "" {
+				return o.NameEN
+			}
+			return o.Name
+		},
+	}
 }
 
 // NewView prepares the data common to every page.
@@ -267,7 +366,18 @@ func (w *Web) Fail(rw http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(rw, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	v := w.NewView(rw, r, "common.error")
+	title := "common.error"
+	switch e.Status {
+	case http.StatusNotFound:
+		title = "err.notfound"
+	case http.StatusForbidden:
+		title = "err.forbidden"
+	case http.StatusMethodNotAllowed:
+		title = "err.method"
+	case http.StatusInternalServerError:
+		title = "err.internal"
+	}
+	v := w.NewView(rw, r, title)
 	v.Error = e
 	v.Errors = e.Fields
 	w.Render(rw, e.Status, "error", v)
@@ -351,4 +461,28 @@ func SafeNext(s string) string {
 		clean += "?" + u.RawQuery
 	}
 	return clean
+}
+
+// bilingual picks one language of a name stored as "中文 / English"; other names are kept.
+func bilingual(lang, s string) string {
+	zh, en, ok := strings.Cut(s, " / ")
+	if !ok || !hasHan(zh) || hasHan(en) || strings.Contains(en, " / ") {
+		return s
+	}
+	if lang == "en" {
+		if en != "" && en == strings.ToLower(en) {
+			en = strings.ToUpper(en[:1]) + en[1:]
+		}
+		return en
+	}
+	return zh
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }

@@ -38,6 +38,35 @@
     }
     hint.textContent = msg;
   });
+  // Registration asks only what the chosen kind of person needs: the other kind's fields are
+  // hidden (and so not sent), without script both show.
+  function personKind() {
+    var form = document.getElementById("register-form");
+    if (!form) return;
+    var kind = (form.querySelector('input[name="person_kind"]:checked') || {}).value;
+    form.querySelectorAll("fieldset[data-person]").forEach(function (fs) {
+      var off = fs.getAttribute("data-person") !== kind;
+      fs.hidden = off;
+      fs.querySelectorAll("input").forEach(function (i) { i.disabled = off; });
+    });
+  }
+  document.addEventListener("change", function (e) { if (e.target.name === "person_kind") personKind(); });
+  document.addEventListener("DOMContentLoaded", personKind);
+  // Copy buttons: <button data-copy="#id" data-done="已复制">.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button[data-copy]");
+    if (!b) return;
+    var src = document.querySelector(b.getAttribute("data-copy"));
+    if (!src) return;
+    var text = src.textContent, done = function () { b.textContent = b.getAttribute("data-done") || b.textContent; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+      return;
+    }
+    var r = document.createRange(); r.selectNodeContents(src);
+    var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
+    try { if (document.execCommand("copy")) done(); } catch (err) { /* selected for a manual copy */ }
+  });
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();

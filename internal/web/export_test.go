@@ -1,0 +1,12 @@
+package web
+
+// UIStrings returns every registered UI string pair (Chinese, English), for the crawl test.
+func UIStrings() [][2]string {
+	msgMu.RLock()
+	defer msgMu.RUnlock()
+	out := make([][2]string, 0, len(messages))
+	for _, v := range messages {
+		out = append(out, v)
+	}
+	return out
+}
