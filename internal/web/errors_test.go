@@ -60,3 +60,20 @@ func TestStyledErrorPagesAndFavicon(t *testing.T) {
 		}
 	})
 }
+
+// The public objection form lets people pick the data items by name: each item of each entry is
+// a checkbox with its Chinese name beside its code.
+func TestObjectionFormPicksItemsByName(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, nil)
+		h, _, err := server.Handler(a, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := site{t, h}
+		c := s.login("citizen")
+		w := s.get("/objections", c)
+		mustContain(t, "objection form", w, 200, `<div class="obj-fields" data-entry="cat-population"`,
+			`<input type="checkbox" name="fields" value="address"> 住址 <code>address</code>`)
+	})
+}

@@ -415,7 +415,7 @@ func (w *Web) qualityPages(mux *http.ServeMux) {
 	})
 	w.Page(mux, "POST /objections", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		in := quality.ObjectionInput{EntryID: r.PostFormValue("entry_id"), Key: r.PostFormValue("key"), Kind: r.PostFormValue("kind"),
-			Fields: qLines(r.PostFormValue("fields")), Description: r.PostFormValue("description"), Proposed: r.PostFormValue("proposed")}
+			Fields: qLines(strings.Join(r.PostForm["fields"], ",")), Description: r.PostFormValue("description"), Proposed: r.PostFormValue("proposed")}
 		o, err := q.Raise(r.Context(), p, in, httpapi.ClientIP(r))
 		if err != nil {
 			ae := apperr.As(err)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -246,10 +247,11 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"known": func(vocabulary, code string) bool { _, ok := vocab.Lookup(vocabulary, code); return ok },
-	"join":  strings.Join,
-	"add":   func(a, b int) int { return a + b },
-	"sub":   func(a, b int) int { return a - b },
+	"contains": func(list []string, s string) bool { return slices.Contains(list, s) },
+	"known":    func(vocabulary, code string) bool { _, ok := vocab.Lookup(vocabulary, code); return ok },
+	"join":     strings.Join,
+	"add":      func(a, b int) int { return a + b },
+	"sub":      func(a, b int) int { return a - b },
 	"has": func(v *View, roles ...string) bool {
 		for _, r := range roles {
 			if v.P.Has(authz.Role(r)) {

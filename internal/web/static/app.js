@@ -52,6 +52,18 @@
   }
   document.addEventListener("change", function (e) { if (e.target.name === "person_kind") personKind(); });
   document.addEventListener("DOMContentLoaded", personKind);
+  // The objection form offers the data items of the chosen entry only.
+  function objectionFields() {
+    var sel = document.getElementById("ob-entry");
+    if (!sel) return;
+    document.querySelectorAll(".obj-fields").forEach(function (d) {
+      var off = d.getAttribute("data-entry") !== sel.value;
+      d.hidden = off;
+      d.querySelectorAll("input").forEach(function (i) { i.disabled = off; });
+    });
+  }
+  document.addEventListener("change", function (e) { if (e.target.id === "ob-entry") objectionFields(); });
+  document.addEventListener("DOMContentLoaded", objectionFields);
   // Copy buttons: <button data-copy="#id" data-done="已复制">.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("button[data-copy]");
