@@ -208,6 +208,7 @@ func TestEveryAuditActionHasLabels(t *testing.T) {
 		rows.Close()
 	}
 	checkLabels(t, vocab.AuditAction, recorded)
+	checkLabels(t, vocab.JobName, a.Jobs.Names()) // the platform's scheduled jobs
 	checkLabels(t, vocab.AuditObject, objects)
 }
 
