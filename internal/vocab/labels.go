@@ -122,7 +122,7 @@ var (
 			"data_return": {"数据回流", "Data return"}, "ingest_source": {"归集数据源", "Ingest source"}, "ingest_load": {"归集批次", "Load"},
 			"calendar": {"工作日历", "Calendar"}, "webhook": {"回调地址", "Webhook"}, "audit_log": {"审计日志", "Audit log"}, "job": {"定时任务", "Job"}},
 		AuditAction: {"demo.load": {"载入演示区域", "Demo region loaded"}, "audit.search": {"查阅审计日志", "Audit log searched"},
-			"audit.verify": {"校验审计哈希链", "Audit chain verified"}, "audit.proof": {"查阅审计记录的存证证明", "Audit record proof read"}, "calendar.import": {"导入节假日表", "Holiday table imported"},
+			"audit.verify": {"校验审计哈希链", "Audit chain verified"}, "audit.proof": {"查阅审计记录的存证证明", "Audit record proof read"}, "calendar.import": {"导入节假日表", "Holiday table imported"}, "calendar.recompute": {"按新节假日表重算期限", "Deadlines recomputed for a new holiday table"},
 			"identity.login": {"登录", "Log in"}, "identity.logout": {"退出", "Log out"}, "identity.login_failed": {"登录失败", "Failed log in"},
 			"request.escalate": {"共享申请逾期督办", "Share request escalated"}, "demand.escalate": {"共享需求逾期督办", "Share demand escalated"},
 			"catalog.deadline.escalate": {"目录期限逾期督办", "Catalog deadline escalated"}, "share.gateway.lookup": {"共享接口：按主键查询", "Gateway: lookup by key"},
@@ -157,7 +157,7 @@ var (
 			"lookup": {"按主键查询", "lookup"}, "query": {"条件查询", "query"}, "load": {"载入", "loaded"}, "run": {"运行", "run"}, "denied": {"拒绝访问", "denied"},
 			"legal_change": {"依据变更", "legal basis changed"}, "reassess": {"定期评估", "re-assessed"}, "decide": {"决定", "decided"}, "disable": {"停用", "disabled"},
 			"enable": {"启用", "enabled"}, "reset": {"重置", "reset"}, "rotate": {"轮换", "rotated"}},
-		JobName: {"audit.checkpoint": {"审计日志存证检查点", "Audit checkpoints"}, "calendar.reload": {"重新载入工作日历", "Reload the calendar"},
+		JobName: {"audit.checkpoint": {"审计日志存证检查点", "Audit checkpoints"}, "calendar.reload": {"重新载入工作日历", "Reload the calendar"}, "calendar.next_year": {"下一年节假日表提醒", "Next year's holiday table notice"},
 			"catalog.deadlines": {"目录审核与更新期限提醒", "Catalog deadlines"}, "catalog.reassess": {"目录定期评估", "Catalog re-assessment"},
 			"identity.purge": {"清理过期会话与令牌", "Purge expired sessions and tokens"}, "ingest.freshness": {"更新及时性检查", "Freshness check"},
 			"ingest.pull": {"库表抽取", "Database pulls"}, "quality.daily_scores": {"每日质量评分", "Daily quality scores"},
@@ -165,7 +165,8 @@ var (
 			"share.deadlines":   {"共享期限提醒与督办", "Share deadlines and escalation"}, "share.expire": {"共享授权到期处理", "Expire grants"},
 			"share.usage.push": {"推送调用记录", "Push call logs"}},
 		TokenScope: {"read": {"读取", "Read"}, "write": {"写入", "Write"}, "ingest": {"数据归集", "Data loading"}, "gateway": {"共享接口调用", "Gateway calls"},
-			"*": {"全部权限", "Everything"}},
+			"*": {"全部权限", "Everything"}, "inbox": {"消息", "Inbox"}, "audit": {"审计日志", "Audit log"},
+			"directory": {"机构与用户", "Directory"}, "admin": {"系统管理", "Administration"}},
 		PersonKind: {"natural": {"自然人", "Natural person"}, "legal": {"法人或其他组织", "Legal person or organization"}},
 	}
 )
