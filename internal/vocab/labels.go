@@ -130,7 +130,7 @@ var (
 			"share.gateway.query": {"共享接口：条件查询", "Gateway: query"}, "share.gateway.verify": {"共享接口：核验比对", "Gateway: verification"},
 			"share.gateway.download": {"共享接口：批量下载", "Gateway: bulk download"}, "share.gateway.denied": {"共享接口：拒绝访问", "Gateway: denied"},
 			"share.grant.credential": {"签发接口凭证", "Gateway credential issued"}, "share.grant.report": {"提交使用情况报告", "Use report filed"},
-			"share.usage.export": {"导出调用记录", "Call log exported"},
+			"share.usage.export":        {"导出调用记录", "Call log exported"},
 			"catalog.mask_rules.update": {"修改脱敏规则", "Masking rules changed"}, "share.grant.anomaly": {"共享授权调用量异常告警", "Unusual grant volume alert"}},
 		ActionObject: {"catalog.entry": {"目录条目", "Catalog entry"}, "catalog.purchase": {"采购数据", "Purchased data"}, "catalog.system": {"信息系统", "Information system"},
 			"catalog.reassess": {"定期评估", "Re-assessment"}, "catalog.source": {"数源", "Data source"}, "catalog.config": {"目录配置", "Catalog settings"},
