@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/harvest"
 	"pubdata/internal/identity"
 	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
@@ -50,6 +51,9 @@ type App struct {
 	Share    *share.Service
 	Quality  *quality.Service
 	Ingest   *ingest.Service
+	// Harvest serves harvesters (CKAN API, DCAT-AP, Atom); HarvestSource is its catalog adapter.
+	Harvest       *harvest.Service
+	HarvestSource *harvest.CatalogSource
 }
 
 // Open opens (and migrates) the database and builds the services.

@@ -151,6 +151,10 @@ type ErrorBody struct {
 // Fail writes err in the error shape; unknown errors are logged and answered as "internal"
 // without any detail.
 func Fail(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/3/") {
+		ckanFail(w, r, err) // CKAN clients read CKAN's envelope
+		return
+	}
 	e := apperr.As(err)
 	if e.Status == 0 {
 		e.Status = http.StatusInternalServerError

@@ -190,6 +190,33 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/gateway/records":       authz.ScopeGateway,
 	"GET /api/v1/gateway/export":        authz.ScopeGateway,
 	"POST /api/v1/gateway/verify":       authz.ScopeGateway,
+
+	// Harvesters (opening to society): CKAN Action API, DCAT-AP 3, Atom — public reads.
+	"GET /api/3/action/{action}":           authz.ScopePublic,
+	"POST /api/3/action/{action}":          authz.ScopePublic,
+	"GET /dcat/catalog":                    authz.ScopePublic,
+	"GET /dcat/catalog.ttl":                authz.ScopePublic,
+	"GET /dcat/catalog.jsonld":             authz.ScopePublic,
+	"GET /dcat/datasets/{file}":            authz.ScopePublic,
+	"GET /dcat/withdrawn":                  authz.ScopePublic,
+	"GET /feeds/datasets.atom":             authz.ScopePublic,
+	"GET /feeds/datasets/{file}":           authz.ScopePublic,
+	"GET /api/3/action/package_list":       authz.ScopePublic,
+	"POST /api/3/action/package_list":      authz.ScopePublic,
+	"GET /api/3/action/package_show":       authz.ScopePublic,
+	"POST /api/3/action/package_show":      authz.ScopePublic,
+	"GET /api/3/action/package_search":     authz.ScopePublic,
+	"POST /api/3/action/package_search":    authz.ScopePublic,
+	"GET /api/3/action/organization_list":  authz.ScopePublic,
+	"POST /api/3/action/organization_list": authz.ScopePublic,
+	"GET /api/3/action/organization_show":  authz.ScopePublic,
+	"POST /api/3/action/organization_show": authz.ScopePublic,
+	"GET /api/3/action/resource_show":      authz.ScopePublic,
+	"POST /api/3/action/resource_show":     authz.ScopePublic,
+	"GET /api/3/action/datastore_search":   authz.ScopePublic,
+	"POST /api/3/action/datastore_search":  authz.ScopePublic,
+	"GET /api/3/action/status_show":        authz.ScopePublic,
+	"POST /api/3/action/status_show":       authz.ScopePublic,
 }
 
 // scopeOf returns the scope a route needs from the table; it panics for a route missing from it,
@@ -228,6 +255,7 @@ var routeGroups = []struct{ tag, title, see string }{
 	{"quality", "数据治理 / Quality", "[aggregation-and-quality.md](aggregation-and-quality.md#质量规则--quality-rules-qua-1)"},
 	{"share", "数据共享 / Sharing", "[sharing.md](sharing.md)"},
 	{"gateway", "共享网关 / Share gateway", "[sharing.md](sharing.md#共享网关--the-share-gateway)"},
+	{"harvest", "采集接口（CKAN、DCAT-AP、Atom） / Harvesters (CKAN, DCAT-AP, Atom)", "[harvesting.md](harvesting.md)"},
 	{"meta", "接口文档 / Meta", ""},
 }
 

@@ -1,0 +1,223 @@
+package harvest
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync/atomic"
+)
+
+// The harvest index: every open dataset and tombstone in memory, in the orders a harvester pages
+// by (id, name, title, metadata_modified, metadata_created), brought up to date from the Source
+// before every call (one counter read when nothing changed). A query is one pass over the chosen
+// order: filters are checked per dataset, the page is cut while counting, facets are counted on
+// the way — so package_search costs O(datasets) with small constants and no sort per call.
+
+type doc struct {
+	ds      Dataset
+	text    string // lower-cased title, code, summary, tags, organization, item labels
+	title   string // lower-cased title, for ranking
+	orgName string // CKAN organization name
+	formats []string
+	cache   atomic.Pointer[pkgCache] // encoded package dict (ckan.go)
+}
+
+// sortKeys are the orders kept sorted.
+var sortKeys = []string{"id", "name", "title", "metadata_modified", "metadata_created"}
+
+type index struct {
+	seq    int64
+	built  bool
+	byID   map[string]*doc
+	byName map[string]*doc
+	orders map[string][]*doc
+	orgs   map[string]Org
+}
+
+func newIndex() *index {
+	return &index{byID: map[string]*doc{}, byName: map[string]*doc{}, orders: map[string][]*doc{}, orgs: map[string]Org{}}
+}
+
+func less(key string) func(a, b *doc) int {
+	tie := func(a, b *doc) int { return strings.Compare(a.ds.ID, b.ds.ID) }
+	switch key {
+	case "name":
+		return func(a, b *doc) int {
+			if c := strings.Compare(a.ds.Name, b.ds.Name); c != 0 {
+				return c
+			}
+			return tie(a, b)
+		}
+	case "title":
+		return func(a, b *doc) int {
+			if c := strings.Compare(a.title, b.title); c != 0 {
+				return c
+			}
+			return tie(a, b)
+		}
+	case "metadata_modified":
+		return func(a, b *doc) int {
+			if a.ds.Modified != b.ds.Modified {
+				if a.ds.Modified < b.ds.Modified {
+					return -1
+				}
+				return 1
+			}
+			return tie(a, b)
+		}
+	case "metadata_created":
+		return func(a, b *doc) int {
+			if a.ds.Created != b.ds.Created {
+				if a.ds.Created < b.ds.Created {
+					return -1
+				}
+				return 1
+			}
+			return tie(a, b)
+		}
+	}
+	return tie
+}
+
+func newDoc(ds Dataset) *doc {
+	d := &doc{ds: ds, orgName: orgSlug(ds.OrgID)}
+	var b strings.Builder
+	for _, s := range []string{ds.Title, ds.TitleEN, ds.Code, ds.Name, ds.Summary, ds.OrgName, ds.OrgNameEN, strings.Join(ds.Tags, " ")} {
+		b.WriteString(strings.ToLower(s))
+		b.WriteByte('\n')
+	}
+	for _, f := range ds.Fields {
+		b.WriteString(strings.ToLower(f.Label))
+		b.WriteByte(' ')
+		b.WriteString(strings.ToLower(f.Name))
+		b.WriteByte('\n')
+	}
+	d.text = b.String()
+	d.title = strings.ToLower(ds.Title)
+	for _, x := range ds.Distributions {
+		d.formats = append(d.formats, strings.ToLower(x.Format))
+	}
+	return d
+}
+
+// orgSlug is the CKAN organization name of an organization id (lower case, URL-safe).
+func orgSlug(id string) string { return strings.ToLower(id) }
+
+// apply puts changed datasets into the index (datasets with no Name were never open: removed).
+func (ix *index) apply(changes []Dataset) {
+	full := len(changes) > 500 || !ix.built
+	var added, removed []*doc
+	for _, ds := range changes {
+		if old := ix.byID[ds.ID]; old != nil {
+			delete(ix.byID, ds.ID)
+			delete(ix.byName, old.ds.Name)
+			removed = append(removed, old)
+		}
+		if ds.Name == "" {
+			continue
+		}
+		d := newDoc(ds)
+		ix.byID[ds.ID] = d
+		ix.byName[ds.Name] = d
+		added = append(added, d)
+	}
+	if full {
+		all := make([]*doc, 0, len(ix.byID))
+		for _, d := range ix.byID {
+			all = append(all, d)
+		}
+		for _, k := range sortKeys {
+			o := slices.Clone(all)
+			slices.SortFunc(o, less(k))
+			ix.orders[k] = o
+		}
+		return
+	}
+	gone := map[*doc]bool{}
+	for _, d := range removed {
+		gone[d] = true
+	}
+	for _, k := range sortKeys {
+		cmp := less(k)
+		o := ix.orders[k]
+		if len(gone) > 0 {
+			o = slices.DeleteFunc(slices.Clone(o), func(d *doc) bool { return gone[d] })
+		} else {
+			o = slices.Clone(o)
+		}
+		for _, d := range added {
+			i, _ := slices.BinarySearchFunc(o, d, cmp)
+			o = slices.Insert(o, i, d)
+		}
+		ix.orders[k] = o
+	}
+}
+
+// index returns the index brought up to date with the source. The returned index must not be
+// changed by the caller; updates replace the maps and slices rather than editing them in place
+// (copy on write), so readers holding an older snapshot keep a consistent one.
+func (s *Service) index(ctx context.Context) (*index, error) {
+	cur, err := s.Source.Cursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	ix := s.ix
+	s.mu.RUnlock()
+	if ix.built && ix.seq >= cur {
+		return ix, nil
+	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	s.mu.RLock()
+	ix = s.ix
+	s.mu.RUnlock()
+	if ix.built && ix.seq >= cur {
+		return ix, nil
+	}
+	since := ix.seq
+	if !ix.built {
+		since = 0
+	}
+	changes, maxSeq, err := s.Source.Changed(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.Source.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	next := &index{seq: max(maxSeq, cur), built: true, byID: make(map[string]*doc, len(ix.byID)+len(changes)),
+		byName: make(map[string]*doc, len(ix.byName)+len(changes)), orders: map[string][]*doc{}, orgs: map[string]Org{}}
+	if ix.built {
+		for k, v := range ix.byID {
+			next.byID[k] = v
+		}
+		for k, v := range ix.byName {
+			next.byName[k] = v
+		}
+		for k, v := range ix.orders {
+			next.orders[k] = v
+		}
+		next.built = true
+	} else {
+		next.built = false
+	}
+	for _, o := range orgs {
+		next.orgs[o.ID] = o
+	}
+	next.apply(changes)
+	next.built = true
+	s.mu.Lock()
+	s.ix = next
+	s.mu.Unlock()
+	return next, nil
+}
+
+// lookup finds a dataset by id or name.
+func (ix *index) lookup(idOrName string) *doc {
+	if d := ix.byID[idOrName]; d != nil {
+		return d
+	}
+	return ix.byName[idOrName]
+}

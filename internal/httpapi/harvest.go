@@ -1,0 +1,242 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
+	"pubdata/internal/harvest"
+)
+
+// Harvesters: the CKAN Action API (read side) under /api/3/action/, DCAT-AP 3 under /dcat/ and
+// Atom feeds under /feeds/ — all public, answering in CKAN's envelope on /api/3.
+func init() {
+	routeHooks = append(routeHooks, func(api *API) {
+		a := api.App
+		if a.Harvest == nil {
+			return
+		}
+		summaries := map[string]string{
+			"package_list":      "CKAN：开放数据集名称列表 / CKAN: names of open datasets",
+			"package_show":      "CKAN：开放数据集 / CKAN: one open dataset",
+			"package_search":    "CKAN：检索开放数据集（q、fq、sort、rows、start、facet.field） / CKAN: search open datasets",
+			"organization_list": "CKAN：开放数据提供部门 / CKAN: publishing organizations",
+			"organization_show": "CKAN：提供部门 / CKAN: one organization",
+			"resource_show":     "CKAN：数据资源（分发） / CKAN: one resource (distribution)",
+			"datastore_search":  "CKAN：开放数据记录 / CKAN: records of an open dataset",
+			"status_show":       "CKAN：站点状态 / CKAN: site status",
+		}
+		for _, name := range harvest.Actions {
+			name := name
+			for _, m := range []string{"GET", "POST"} {
+				api.Handle(Route{Method: m, Path: "/api/3/action/" + name, Summary: summaries[name], Tag: "harvest", Public: true, Body: m == "POST"},
+					func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+						ckanCall(w, r, p, a.Harvest, name)
+						return Raw{}, nil
+					})
+			}
+		}
+		for _, m := range []string{"GET", "POST"} {
+			api.Handle(Route{Method: m, Path: "/api/3/action/{action}", Summary: "CKAN：未提供的动作（400） / CKAN: actions not offered (400)", Tag: "harvest", Public: true},
+				func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+					ckanCall(w, r, p, a.Harvest, r.PathValue("action"))
+					return Raw{}, nil
+				})
+		}
+
+		// DCAT-AP 3
+		catalog := func(format string) HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				pg, err := dcatPage(r)
+				if err != nil {
+					return nil, err
+				}
+				_, g, err := a.Harvest.Catalog(r.Context(), baseURL(r), pg)
+				if err != nil {
+					return nil, err
+				}
+				return writeRDF(w, r, format, g)
+			}
+		}
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog", Summary: "DCAT-AP 3 目录（Hydra 分页，modified_since；按 Accept 返回 Turtle 或 JSON-LD） / DCAT-AP 3 catalogue", Tag: "harvest", Public: true}, catalog(""))
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog.ttl", Summary: "DCAT-AP 3 目录（Turtle） / DCAT-AP 3 catalogue (Turtle)", Tag: "harvest", Public: true}, catalog("ttl"))
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog.jsonld", Summary: "DCAT-AP 3 目录（JSON-LD） / DCAT-AP 3 catalogue (JSON-LD)", Tag: "harvest", Public: true}, catalog("jsonld"))
+		api.Handle(Route{Method: "GET", Path: "/dcat/datasets/{file}", Summary: "DCAT-AP 3 数据集（{id}、{id}.ttl 或 {id}.jsonld；已撤销开放的答 410） / DCAT-AP 3 dataset (410 once withdrawn)", Tag: "harvest", Public: true},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				id, format := splitExt(r.PathValue("file"), "ttl", "jsonld")
+				g, _, err := a.Harvest.DatasetGraph(r.Context(), baseURL(r), id)
+				if err != nil {
+					return nil, err
+				}
+				return writeRDF(w, r, format, g)
+			})
+		api.Handle(Route{Method: "GET", Path: "/dcat/withdrawn", Summary: "已撤销开放的数据集（墓碑，modified_since） / Withdrawn datasets (tombstones)", Tag: "harvest", Public: true},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				since, err := modifiedSince(r)
+				if err != nil {
+					return nil, err
+				}
+				items, err := a.Harvest.Withdrawn(r.Context(), baseURL(r), since)
+				return map[string]any{"items": items}, err
+			})
+
+		// Atom
+		api.Handle(Route{Method: "GET", Path: "/feeds/datasets.atom", Summary: "开放数据集变更（Atom） / Dataset changes (Atom)", Tag: "harvest", Public: true},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				b, err := a.Harvest.Feed(r.Context(), baseURL(r), "")
+				return writeAtom(w, b, err)
+			})
+		api.Handle(Route{Method: "GET", Path: "/feeds/datasets/{file}", Summary: "一个数据集的变更（{id}.atom） / One dataset's changes (Atom)", Tag: "harvest", Public: true},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				id, _ := splitExt(r.PathValue("file"), "atom")
+				b, err := a.Harvest.Feed(r.Context(), baseURL(r), id)
+				return writeAtom(w, b, err)
+			})
+	})
+}
+
+// ckanCall decodes an action's parameters (URL query, or a JSON object posted) and answers in
+// CKAN's envelope.
+func ckanCall(w http.ResponseWriter, r *http.Request, p *authz.Principal, svc *harvest.Service, action string) {
+	params := harvest.Params{}
+	for k, v := range r.URL.Query() {
+		if len(v) == 1 {
+			params[k] = v[0]
+		} else {
+			params[k] = v
+		}
+	}
+	if r.Method == http.MethodPost && r.ContentLength != 0 {
+		ct := r.Header.Get("Content-Type")
+		if ct != "" && !strings.HasPrefix(ct, "application/json") {
+			writeCKAN(w, http.StatusBadRequest, "Bad request: JSON Error: the body must be a JSON object (Content-Type: application/json) / 请求体须为 JSON 对象")
+			return
+		}
+		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+		dec.UseNumber()
+		var body map[string]any
+		if err := dec.Decode(&body); err != nil && !errors.Is(err, io.EOF) {
+			writeCKAN(w, http.StatusBadRequest, "Bad request: JSON Error: "+strings.ReplaceAll(err.Error(), "\n", " "))
+			return
+		}
+		for k, v := range body {
+			params[k] = v
+		}
+	}
+	status, body := svc.Do(r.Context(), harvest.Call{Action: action, Params: params, BaseURL: baseURL(r), Principal: p, ClientIP: ClientIP(r)})
+	writeCKAN(w, status, body)
+}
+
+func writeCKAN(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(body)
+}
+
+// ckanFail answers an error raised before an /api/3 handler ran (a bad token, a panic) in
+// CKAN's envelope.
+func ckanFail(w http.ResponseWriter, r *http.Request, err error) {
+	e := harvest.AsCKAN(err)
+	if e.Retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.Retry))
+	}
+	action := strings.TrimPrefix(r.URL.Path, "/api/3/action/")
+	writeCKAN(w, e.Status, harvest.Envelope{Help: baseURL(r) + "/api/3/action/help_show?name=" + action, Success: false, Error: e.Body()})
+}
+
+// baseURL is the portal's address as the caller reached it.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func splitExt(file string, exts ...string) (string, string) {
+	for _, e := range exts {
+		if strings.HasSuffix(file, "."+e) {
+			return strings.TrimSuffix(file, "."+e), e
+		}
+	}
+	return file, ""
+}
+
+func modifiedSince(r *http.Request) (int64, error) {
+	v := r.URL.Query().Get("modified_since")
+	if v == "" {
+		return 0, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UnixMilli(), nil
+		}
+	}
+	return 0, apperr.BadRequest.With(apperr.Field("modified_since", "须为 ISO 8601 时间，如 2026-01-31T00:00:00Z", "must be an ISO 8601 time such as 2026-01-31T00:00:00Z"))
+}
+
+func dcatPage(r *http.Request) (harvest.DCATPage, error) {
+	pg := harvest.DCATPage{Page: 1, PageSize: 100, Path: r.URL.Path}
+	q := r.URL.Query()
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000000 {
+			return pg, apperr.BadRequest.With(apperr.Field("page", "页码须为正整数", "page must be a positive integer"))
+		}
+		pg.Page = n
+	}
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > harvest.MaxDCATPage {
+			return pg, apperr.BadRequest.With(apperr.Field("page_size", "每页条数须为 1–1000", "page_size must be 1–1000"))
+		}
+		pg.PageSize = n
+	}
+	var err error
+	pg.ModifiedSince, err = modifiedSince(r)
+	return pg, err
+}
+
+// writeRDF answers Turtle or JSON-LD: by the path's extension, else by Accept (JSON-LD unless
+// Turtle is asked for).
+func writeRDF(w http.ResponseWriter, r *http.Request, format string, g harvest.Graph) (any, error) {
+	if format == "" {
+		format = "jsonld"
+		if acc := r.Header.Get("Accept"); strings.Contains(acc, "text/turtle") {
+			format = "ttl"
+		}
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Vary", "Accept")
+	if format == "ttl" {
+		w.Header().Set("Content-Type", "text/turtle; charset=utf-8")
+		io.WriteString(w, harvest.TurtleOf(g))
+		return Raw{}, nil
+	}
+	b, err := harvest.JSONLD(g)
+	if err != nil {
+		return nil, err
+	}
+	w.Header().Set("Content-Type", "application/ld+json; charset=utf-8")
+	w.Write(b)
+	return Raw{}, nil
+}
+
+func writeAtom(w http.ResponseWriter, b []byte, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Write(b)
+	return Raw{}, nil
+}
