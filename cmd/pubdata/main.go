@@ -27,9 +27,23 @@ var (
 	flagData      string
 	flagDB        string
 	flagAuditAlgo string
+	flagKeyFile   string
+	flagCrypto    string
 )
 
 func openApp(ctx context.Context) (*app.App, error) {
+	if flagCrypto == "" {
+		flagCrypto = os.Getenv("PUBDATA_CRYPTO")
+	}
+	if flagCrypto != "" && flagCrypto != "standard" && flagCrypto != "national" {
+		return nil, fmt.Errorf("--crypto 只能是 standard 或 national / --crypto must be standard or national, not %q", flagCrypto)
+	}
+	if flagAuditAlgo == "" {
+		flagAuditAlgo = "sha256"
+		if flagCrypto == "national" {
+			flagAuditAlgo = "sm3"
+		}
+	}
 	if flagAuditAlgo != "sha256" && flagAuditAlgo != "sm3" {
 		return nil, fmt.Errorf("--audit-algo 只能是 sha256 或 sm3 / --audit-algo must be sha256 or sm3, not %q", flagAuditAlgo)
 	}
@@ -37,7 +51,7 @@ func openApp(ctx context.Context) (*app.App, error) {
 	if dsn == "" {
 		dsn = os.Getenv("PUBDATA_DB")
 	}
-	return app.Open(ctx, app.Config{DSN: dsn, DataDir: flagData, AuditAlgo: flagAuditAlgo})
+	return app.Open(ctx, app.Config{DSN: dsn, DataDir: flagData, AuditAlgo: flagAuditAlgo, KeyFile: flagKeyFile, National: flagCrypto == "national"})
 }
 
 func main() {
@@ -49,7 +63,9 @@ func main() {
 	}
 	root.PersistentFlags().StringVar(&flagData, "data", "pubdata-data", "数据目录 / data directory (SQLite file, uploads)")
 	root.PersistentFlags().StringVar(&flagDB, "db", "", "数据库 / database: postgres://… (default: SQLite in --data; env PUBDATA_DB)")
-	root.PersistentFlags().StringVar(&flagAuditAlgo, "audit-algo", "sha256", "审计哈希算法 / audit hash: sha256 or sm3")
+	root.PersistentFlags().StringVar(&flagAuditAlgo, "audit-algo", "", "审计哈希算法 / audit hash: sha256 (default) or sm3 (default with --crypto national)")
+	root.PersistentFlags().StringVar(&flagKeyFile, "key-file", "", "密钥文件，加密存储的秘密（或 PUBDATA_KEY_FILE；不存在时创建）/ key file sealing stored secrets (or PUBDATA_KEY_FILE; created when missing)")
+	root.PersistentFlags().StringVar(&flagCrypto, "crypto", "", "密码算法：standard（AES-256-GCM、Ed25519、age）或 national（SM4-GCM、SM2、SM3；或 PUBDATA_CRYPTO）/ cryptography: standard or national (or PUBDATA_CRYPTO)")
 	root.AddCommand(serveCmd(), migrateCmd(), demoCmd(), auditCmd(), calendarCmd(), userCmd(), validateCmd())
 	for _, f := range extraCommands {
 		root.AddCommand(f())

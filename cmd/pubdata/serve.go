@@ -62,6 +62,10 @@ func serveCmd() *cobra.Command {
 				return err
 			}
 			defer a.Close()
+			if !a.KeysOnFile() {
+				slog.Warn("stored secrets are sealed under keys kept in the database; set --key-file (PUBDATA_KEY_FILE) in production",
+					"zh", "加密存储秘密的密钥保存在数据库中；生产环境请设置 --key-file")
+			}
 			if withDemo {
 				if err := demo.Load(ctx, a); err != nil {
 					ln.Close()

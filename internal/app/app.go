@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"pubdata/internal/audit"
+	"pubdata/internal/backup"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/harvest"
 	"pubdata/internal/identity"
 	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
+	"pubdata/internal/keys"
 	"pubdata/internal/notify"
 	"pubdata/internal/quality"
 	"pubdata/internal/share"
@@ -33,7 +35,14 @@ type Config struct {
 	NoAuditSpool bool
 	// SecretKey encrypts stored secrets (source DSNs, …); derived from the data dir when empty.
 	SecretKey []byte
-	Now       func() time.Time
+	// KeyFile holds the keys that seal stored secrets (internal/keys; env PUBDATA_KEY_FILE).
+	// Empty keeps the keys in the database's settings table (zero configuration; not for
+	// production: they would sit beside the data and in its backups).
+	KeyFile string
+	// National selects the national commercial cryptography (SEC-8; env PUBDATA_CRYPTO=national):
+	// SM4-GCM for stored secrets, SM2/SM4 for backups, SM3 and SM2 for the audit log.
+	National bool
+	Now      func() time.Time
 }
 
 // App is the assembled platform.
@@ -54,6 +63,10 @@ type App struct {
 	// Harvest serves harvesters (CKAN API, DCAT-AP, Atom); HarvestSource is its catalog adapter.
 	Harvest       *harvest.Service
 	HarvestSource *harvest.CatalogSource
+	// Keys seals stored secrets; Secrets lists the columns that hold them (for rotation).
+	Keys    *keys.Ring
+	Secrets *keys.Registry
+	Backup  *backup.Service
 }
 
 // Open opens (and migrates) the database and builds the services.
@@ -80,8 +93,21 @@ func New(ctx context.Context, d *db.DB, cfg Config) (*App, error) {
 		cfg.Now = time.Now
 	}
 	now := cfg.Now
+	if cfg.KeyFile == "" {
+		cfg.KeyFile = os.Getenv("PUBDATA_KEY_FILE")
+	}
+	if os.Getenv("PUBDATA_CRYPTO") == "national" {
+		cfg.National = true
+	}
+	if cfg.National && cfg.AuditAlgo == "" {
+		cfg.AuditAlgo = "sm3"
+	}
 	a := &App{Cfg: cfg, DB: d, Now: now}
+	if err := a.openKeys(ctx); err != nil {
+		return nil, err
+	}
 	a.Audit = audit.New(d, cfg.AuditAlgo)
+	a.Audit.Keys = a.Keys
 	a.Audit.Now = now
 	if d.Dialect == db.SQLite && !cfg.NoAuditSpool {
 		// The embedded database's access records go through a write-ahead spool beside the

@@ -49,6 +49,7 @@ func init() {
 		s.Identity = a.Identity
 		s.Now = a.Now
 		s.SecretKey = a.Cfg.SecretKey
+		s.Keys = a.Keys
 		if v, err := strconv.ParseInt(os.Getenv("PUBDATA_MAX_UPLOAD"), 10, 64); err == nil && v > 0 {
 			s.MaxUpload = v
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 
 	"pubdata/internal/db"
+	"pubdata/internal/keys"
 )
 
 // Retention classes: ordinary records are kept at least 3 years, operation records 20 (BTO 18).
@@ -77,6 +78,9 @@ type Service struct {
 	// pseudonyms and the seal of the checkpoint signing key are derived; when empty, a generated
 	// secret is kept in the settings table.
 	SecretKey []byte
+	// Keys seals the platform secret and the checkpoint signing keys in the database
+	// (internal/keys); nil keeps the earlier scheme.
+	Keys *keys.Ring
 
 	sec   secrets
 	once  sync.Once

@@ -40,6 +40,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/db"
+	"pubdata/internal/keys"
 )
 
 // Checkpoint is a signed statement of the log's state: records 1…Size exist and the last one's
@@ -131,7 +132,8 @@ type secrets struct {
 	key    map[string]*signingKey
 }
 
-// master returns the platform secret: SecretKey, else the settings row (generated at first use).
+// master returns the platform secret: SecretKey, else the settings row (generated at first use),
+// sealed under the key ring when the service has one (an earlier plain row is sealed in place).
 func (s *Service) master(ctx context.Context) ([]byte, error) {
 	s.sec.mu.Lock()
 	defer s.sec.mu.Unlock()
@@ -142,12 +144,19 @@ func (s *Service) master(ctx context.Context) ([]byte, error) {
 		s.sec.master = s.SecretKey
 		return s.sec.master, nil
 	}
+	aad := keys.AAD("settings", "value", secretSetting)
 	var v string
 	err := s.DB.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", secretSetting).Scan(&v)
 	if db.IsNoRows(err) {
 		b := make([]byte, 32)
 		rand.Read(b)
-		if _, err := s.DB.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", secretSetting, b64(b)); err != nil {
+		stored := b64(b)
+		if s.Keys != nil {
+			if stored, err = s.Keys.SealString(ctx, stored, aad); err != nil {
+				return nil, fmt.Errorf("audit secret: %w", err)
+			}
+		}
+		if _, err := s.DB.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", secretSetting, stored); err != nil {
 			return nil, err
 		}
 		err = s.DB.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", secretSetting).Scan(&v)
@@ -155,12 +164,46 @@ func (s *Service) master(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit secret: %w", err)
 	}
-	m, err := unb64(v)
+	plain := v
+	if keys.Sealed(v) {
+		if s.Keys == nil {
+			return nil, errors.New("audit secret: sealed under the key ring, but no key ring is configured")
+		}
+		if plain, err = s.Keys.OpenString(ctx, v, aad); err != nil {
+			return nil, fmt.Errorf("audit secret: %w", err)
+		}
+	} else if s.Keys != nil {
+		// A row from before the key ring: seal it where it is (a concurrent node does the same
+		// or has done; the update compares the old value).
+		if enc, err := s.Keys.SealString(ctx, v, aad); err == nil {
+			s.DB.ExecContext(ctx, "UPDATE settings SET value = $1 WHERE key = $2 AND value = $3", enc, secretSetting, v)
+		}
+	}
+	m, err := unb64(plain)
 	if err != nil {
 		return nil, fmt.Errorf("audit secret: %w", err)
 	}
 	s.sec.master = m
 	return m, nil
+}
+
+// SecretColumns are the audit secrets kept in the database, for the key ring's re-encryption:
+// the platform secret's settings row and the checkpoint signing keys.
+func (s *Service) SecretColumns() []keys.Column {
+	return []keys.Column{
+		{Table: "settings", ID: "key", Col: "value", Where: "key = '" + secretSetting + "'"},
+		{Table: "audit_signing_keys", ID: "algo", Col: "private_key", Legacy: func(ctx context.Context, algo, v string) ([]byte, error) {
+			aead, err := s.sealer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			b, err := unb64(v)
+			if err != nil || len(b) < aead.NonceSize() {
+				return nil, errors.New("audit signing key: malformed")
+			}
+			return aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], []byte(algo))
+		}},
+	}
 }
 
 func derive(master []byte, purpose string) []byte {
@@ -260,9 +303,16 @@ func (s *Service) signingKey(ctx context.Context, algo string) (*signingKey, err
 		if merr != nil {
 			return nil, merr
 		}
-		nonce := make([]byte, aead.NonceSize())
-		rand.Read(nonce)
-		enc := b64(aead.Seal(nonce, nonce, der, []byte(algo)))
+		var enc string
+		if s.Keys != nil {
+			if enc, err = s.Keys.Seal(ctx, der, keys.AAD("audit_signing_keys", "private_key", algo)); err != nil {
+				return nil, err
+			}
+		} else {
+			nonce := make([]byte, aead.NonceSize())
+			rand.Read(nonce)
+			enc = b64(aead.Seal(nonce, nonce, der, []byte(algo)))
+		}
 		if _, err := s.DB.ExecContext(ctx, `INSERT INTO audit_signing_keys (algo, key_id, public_key, private_key, created_at)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (algo) DO NOTHING`, algo, keyID(pubDER), b64(pubDER), enc, s.Now().UnixMilli()); err != nil {
 			return nil, err
@@ -272,11 +322,16 @@ func (s *Service) signingKey(ctx context.Context, algo string) (*signingKey, err
 	if err != nil {
 		return nil, fmt.Errorf("audit signing key: %w", err)
 	}
-	b, err := unb64(sealed)
-	if err != nil || len(b) < aead.NonceSize() {
-		return nil, errors.New("audit signing key: malformed")
+	var der []byte
+	if keys.Sealed(sealed) && s.Keys != nil {
+		der, err = s.Keys.Open(ctx, sealed, keys.AAD("audit_signing_keys", "private_key", algo))
+	} else {
+		b, uerr := unb64(sealed)
+		if uerr != nil || len(b) < aead.NonceSize() {
+			return nil, errors.New("audit signing key: malformed")
+		}
+		der, err = aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], []byte(algo))
 	}
-	der, err := aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], []byte(algo))
 	if err != nil {
 		return nil, fmt.Errorf("audit signing key cannot be opened with the platform secret: %w", err)
 	}

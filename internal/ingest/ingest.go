@@ -35,6 +35,7 @@ import (
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/identity"
+	"pubdata/internal/keys"
 	"pubdata/internal/notify"
 	"pubdata/internal/ziplimit"
 )
@@ -97,6 +98,8 @@ type Service struct {
 	// SecretKey is the master secret for stored source DSNs (app.Config.SecretKey); empty means a
 	// random key kept in the settings table, shared by all nodes.
 	SecretKey []byte
+	// Keys seals stored secrets (internal/keys); nil keeps the earlier single-key scheme.
+	Keys *keys.Ring
 
 	sealMu sync.Mutex
 	sealer *sealer

@@ -304,11 +304,7 @@ func (s *Service) RegisterSource(ctx context.Context, p *authz.Principal, entryI
 	if every > 0 {
 		src.NextAttemptAt = now
 	}
-	sl, err := s.getSealer(ctx)
-	if err != nil {
-		return Source{}, err
-	}
-	enc, err := sl.seal(dsn, src.ID)
+	enc, err := s.sealDSN(ctx, src.ID, dsn)
 	if err != nil {
 		return Source{}, err
 	}
@@ -425,15 +421,11 @@ func backoff(n int64, every time.Duration) time.Duration {
 // pullOnce makes one attempt: connect, query, load (replace or upsert by key).
 func (s *Service) pullOnce(ctx context.Context, act Actor, e *catalog.Entry, src Source) (*LoadResult, error) {
 	now := s.now()
-	sl, err := s.getSealer(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var enc, driver string
 	if err := s.DB.QueryRowContext(ctx, "SELECT dsn_enc, driver FROM ingest_sources WHERE id = $1", src.ID).Scan(&enc, &driver); err != nil {
 		return nil, err
 	}
-	dsn, err := sl.open(enc, src.ID)
+	dsn, err := s.openDSN(ctx, src.ID, enc)
 	if err != nil {
 		return nil, s.sourceFailed(ctx, act, e, src, now, fmt.Errorf("cannot decrypt the stored DSN (secret key changed?)"))
 	}

@@ -10,10 +10,59 @@ import (
 	"errors"
 
 	"pubdata/internal/db"
+	"pubdata/internal/keys"
 )
 
-// sealer encrypts stored secrets (source database DSNs) with AES-256-GCM.
+// sealer is the earlier scheme for stored DSNs (AES-256-GCM under a key derived from
+// SecretKey or the settings row): it only opens values stored before the key ring (internal/keys)
+// until the keys.reencrypt job has re-sealed them.
 type sealer struct{ aead cipher.AEAD }
+
+// DSNColumn is the stored-secret column of source DSNs, for the key ring's re-encryption.
+func (s *Service) DSNColumn() keys.Column {
+	return keys.Column{Table: "ingest_sources", ID: "id", Col: "dsn_enc", Legacy: func(ctx context.Context, id, v string) ([]byte, error) {
+		sl, err := s.getSealer(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p, err := sl.open(v, id)
+		return []byte(p), err
+	}}
+}
+
+// SecretColumns are the stored secrets of aggregation: source DSNs and the earlier scheme's key.
+func (s *Service) SecretColumns() []keys.Column {
+	return []keys.Column{
+		{Table: "settings", ID: "key", Col: "value", Where: "key = '" + secretSetting + "'"},
+		s.DSNColumn(),
+	}
+}
+
+// sealDSN encrypts a source DSN under the key ring (or the earlier scheme when the service runs
+// without one, as in a few unit tests).
+func (s *Service) sealDSN(ctx context.Context, id, dsn string) (string, error) {
+	if s.Keys != nil {
+		return s.Keys.SealString(ctx, dsn, keys.AAD("ingest_sources", "dsn_enc", id))
+	}
+	sl, err := s.getSealer(ctx)
+	if err != nil {
+		return "", err
+	}
+	return sl.seal(dsn, id)
+}
+
+// openDSN decrypts a stored source DSN, whichever scheme sealed it.
+func (s *Service) openDSN(ctx context.Context, id, enc string) (string, error) {
+	if s.Keys != nil {
+		p, err := s.Keys.OpenValue(ctx, s.DSNColumn(), id, enc)
+		return string(p), err
+	}
+	sl, err := s.getSealer(ctx)
+	if err != nil {
+		return "", err
+	}
+	return sl.open(enc, id)
+}
 
 // secretSetting is the settings row holding the generated key when the platform is configured
 // without one: shared by every node of a cluster through the database. Production deployments
@@ -44,6 +93,11 @@ func (s *Service) getSealer(ctx context.Context) (*sealer, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if keys.Sealed(v) && s.Keys != nil {
+			if v, err = s.Keys.OpenString(ctx, v, keys.AAD("settings", "value", secretSetting)); err != nil {
+				return nil, err
+			}
 		}
 		if master, err = base64.StdEncoding.DecodeString(v); err != nil {
 			return nil, err

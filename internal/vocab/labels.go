@@ -158,7 +158,7 @@ var (
 			"login": {"登录", "logged in"}, "logout": {"退出", "logged out"}, "credential": {"签发凭证", "credential issued"}, "report": {"提交报告", "report filed"},
 			"lookup": {"按主键查询", "lookup"}, "query": {"条件查询", "query"}, "load": {"载入", "loaded"}, "run": {"运行", "run"}, "denied": {"拒绝访问", "denied"},
 			"legal_change": {"依据变更", "legal basis changed"}, "reassess": {"定期评估", "re-assessed"}, "decide": {"决定", "decided"}, "disable": {"停用", "disabled"},
-			"enable": {"启用", "enabled"}, "reset": {"重置", "reset"}, "rotate": {"轮换", "rotated"}},
+			"enable": {"启用", "enabled"}, "reset": {"重置", "reset"}, "rotate": {"轮换", "rotated"}, "retire": {"退役", "retired"}},
 		JobName: {"audit.checkpoint": {"审计日志存证检查点", "Audit checkpoints"}, "calendar.reload": {"重新载入工作日历", "Reload the calendar"}, "calendar.next_year": {"下一年节假日表提醒", "Next year's holiday table notice"},
 			"catalog.deadlines": {"目录审核与更新期限提醒", "Catalog deadlines"}, "catalog.reassess": {"目录定期评估", "Catalog re-assessment"},
 			"identity.purge": {"清理过期会话与令牌", "Purge expired sessions and tokens"}, "ingest.freshness": {"更新及时性检查", "Freshness check"},
