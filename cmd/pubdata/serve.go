@@ -71,6 +71,10 @@ func serveCmd() *cobra.Command {
 					ln.Close()
 					return fmt.Errorf("加载演示数据失败 / loading the demo region failed: %w", err)
 				}
+				// A backup and a restore drill to look at on the jobs page.
+				if err := demo.Backups(ctx, a); err != nil {
+					slog.Warn("demo backup", "err", err)
+				}
 			}
 			secure := certFile != ""
 			// Behind a TLS-terminating proxy pubdata speaks plain HTTP to the proxy, but its

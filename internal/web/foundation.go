@@ -7,9 +7,11 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
+	"pubdata/internal/backup"
 	"pubdata/internal/authz"
 	"pubdata/internal/httpapi"
 	"pubdata/internal/identity"
+	"pubdata/internal/jobs"
 	"pubdata/internal/workday"
 )
 
@@ -273,7 +275,18 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 			return err
 		}
 		v := w.NewView(rw, r, "jobs.title")
-		v.Data = st
+		jp := jobsPage{Jobs: st}
+		if a.Backup != nil {
+			// Backups and restore drills (SEC-5): a running backup's progress, results, and
+			// the measured recovery point and time of each drill.
+			if jp.Backups, err = a.Backup.List(r.Context(), 20); err != nil {
+				return err
+			}
+			if jp.Drills, err = a.Backup.Drills(r.Context(), 10); err != nil {
+				return err
+			}
+		}
+		v.Data = jp
 		w.Render(rw, 200, "jobs", v)
 		return nil
 	})
@@ -290,6 +303,13 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 		Redirect(rw, r, "/jobs", "flash.job_ran")
 		return nil
 	})
+}
+
+// jobsPage is the jobs page: the scheduled jobs, then backups and restore drills.
+type jobsPage struct {
+	Jobs    []jobs.Status
+	Backups []backup.Record
+	Drills  []backup.Drill
 }
 
 // HomeCard is a dashboard tile a capability contributes (e.g. "3 entries awaiting review").
