@@ -7,8 +7,8 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
-	"pubdata/internal/backup"
 	"pubdata/internal/authz"
+	"pubdata/internal/backup"
 	"pubdata/internal/httpapi"
 	"pubdata/internal/identity"
 	"pubdata/internal/jobs"
