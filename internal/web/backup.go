@@ -15,7 +15,7 @@ func init() {
 		"backup.state":     {"状态", "State"},
 		"backup.size":      {"大小", "Size"},
 		"backup.offsite":   {"异地副本", "Off-site copy"},
-		"backup.none":      {"尚无备份。配置接收方公钥后由定时任务每天备份，或运行 pubdata backup。", "No backups yet. With a recipient key configured the daily job makes them, or run pubdata backup."},
+		"backup.none":      {"尚无备份。配置接收方公钥后由定时任务每天备份，也可在命令行中立即备份。", "No backups yet. With a recipient key configured the daily job makes them; they can also be made from the command line."},
 		"backup.drills":    {"恢复演练", "Restore drills"},
 		"backup.result":    {"结果", "Result"},
 		"backup.rpo":       {"恢复点（备份时长）", "Recovery point (backup age)"},
