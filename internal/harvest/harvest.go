@@ -133,6 +133,7 @@ type Service struct {
 	mu     sync.RWMutex
 	syncMu sync.Mutex
 	ix     *index
+	dict   interners
 }
 
 // New makes the service.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -14,6 +15,16 @@ import (
 // the way — so package_search costs O(datasets) with small constants and no sort per call.
 
 type doc struct {
+	// Compact, interned attributes first (filters and facets read only these).
+	deleted bool
+	org     uint32
+	open    uint32
+	region  uint32
+	topic   uint32
+	freq    uint32
+	fmtMask uint64
+	sig     [4]uint64 // which characters the text holds (256-bit signature): skips most docs before strings.Contains
+	tagIDs  []uint32
 	ds      Dataset
 	text    string // lower-cased title, code, summary, tags, organization, item labels
 	title   string // lower-cased title, for ranking
@@ -79,8 +90,21 @@ func less(key string) func(a, b *doc) int {
 	return tie
 }
 
-func newDoc(ds Dataset) *doc {
-	d := &doc{ds: ds, orgName: orgSlug(ds.OrgID)}
+func newDoc(ds Dataset, in *interners) *doc {
+	d := &doc{ds: ds, orgName: orgSlug(ds.OrgID), deleted: ds.Deleted}
+	d.org = in[dimOrg].id(d.orgName)
+	d.open = in[dimOpen].id(ds.OpenType)
+	d.region = in[dimRegion].id(ds.Region)
+	d.topic = in[dimTopic].id(ds.Topic)
+	d.freq = in[dimFreq].id(ds.Frequency)
+	for _, t := range ds.Tags {
+		d.tagIDs = append(d.tagIDs, in[dimTag].id(t))
+	}
+	for _, x := range ds.Distributions {
+		if f := in[dimFmt].id(x.Format); f < 64 {
+			d.fmtMask |= 1 << f
+		}
+	}
 	var b strings.Builder
 	for _, s := range []string{ds.Title, ds.TitleEN, ds.Code, ds.Name, ds.Summary, ds.OrgName, ds.OrgNameEN, strings.Join(ds.Tags, " ")} {
 		b.WriteString(strings.ToLower(s))
@@ -93,6 +117,7 @@ func newDoc(ds Dataset) *doc {
 		b.WriteByte('\n')
 	}
 	d.text = b.String()
+	d.sig = signature(d.text)
 	d.title = strings.ToLower(ds.Title)
 	for _, x := range ds.Distributions {
 		d.formats = append(d.formats, strings.ToLower(x.Format))
@@ -104,7 +129,7 @@ func newDoc(ds Dataset) *doc {
 func orgSlug(id string) string { return strings.ToLower(id) }
 
 // apply puts changed datasets into the index (datasets with no Name were never open: removed).
-func (ix *index) apply(changes []Dataset) {
+func (ix *index) apply(changes []Dataset, in *interners) {
 	full := len(changes) > 500 || !ix.built
 	var added, removed []*doc
 	for _, ds := range changes {
@@ -116,7 +141,7 @@ func (ix *index) apply(changes []Dataset) {
 		if ds.Name == "" {
 			continue
 		}
-		d := newDoc(ds)
+		d := newDoc(ds, in)
 		ix.byID[ds.ID] = d
 		ix.byName[ds.Name] = d
 		added = append(added, d)
@@ -206,7 +231,7 @@ func (s *Service) index(ctx context.Context) (*index, error) {
 	for _, o := range orgs {
 		next.orgs[o.ID] = o
 	}
-	next.apply(changes)
+	next.apply(changes, &s.dict)
 	next.built = true
 	s.mu.Lock()
 	s.ix = next
@@ -220,4 +245,85 @@ func (ix *index) lookup(idOrName string) *doc {
 		return d
 	}
 	return ix.byName[idOrName]
+}
+
+// Facet and filter dimensions with interned values.
+const (
+	dimOrg = iota
+	dimTag
+	dimFmt
+	dimOpen
+	dimRegion
+	dimTopic
+	dimFreq
+	nDims
+)
+
+// interner gives each value of a dimension a small number, case-insensitively; it only grows
+// and is shared by every index version.
+type interner struct {
+	mu   sync.RWMutex
+	ids  map[string]uint32
+	vals []string
+}
+
+type interners [nDims]interner
+
+func (in *interner) id(v string) uint32 {
+	k := strings.ToLower(v)
+	in.mu.RLock()
+	n, ok := in.ids[k]
+	in.mu.RUnlock()
+	if ok {
+		return n
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if n, ok := in.ids[k]; ok {
+		return n
+	}
+	if in.ids == nil {
+		in.ids = map[string]uint32{}
+	}
+	n = uint32(len(in.vals))
+	in.ids[k] = n
+	in.vals = append(in.vals, v)
+	return n
+}
+
+// lookup returns the number of a value, or noID when no dataset has it.
+func (in *interner) lookup(v string) uint32 {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	if n, ok := in.ids[strings.ToLower(v)]; ok {
+		return n
+	}
+	return noID
+}
+
+func (in *interner) value(n uint32) string {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	if int(n) < len(in.vals) {
+		return in.vals[n]
+	}
+	return ""
+}
+
+func (in *interner) size() int {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return len(in.vals)
+}
+
+const noID = ^uint32(0)
+
+// signature sets one of 256 bits per character of s.
+func signature(s string) [4]uint64 {
+	var sig [4]uint64
+	for _, r := range s {
+		h := uint32(r) * 2654435761 >> 24
+		sig[h>>6] |= 1 << (h & 63)
+	}
+	return sig
 }

@@ -25,7 +25,9 @@ type allExpr struct{}
 
 type fieldExpr struct {
 	field string
-	value string // lower-cased for text fields
+	value string
+	dim   int    // interned dimension (bound by bind), -1 when matched by string
+	id    uint32 // the value's number in dim (noID: no dataset has it)
 }
 
 type rangeExpr struct {
@@ -36,7 +38,15 @@ type rangeExpr struct {
 	date           bool
 }
 
-type textExpr struct{ word string }
+type textExpr struct {
+	word string
+	sig  [4]uint64
+}
+
+func newText(w string) textExpr {
+	w = strings.ToLower(w)
+	return textExpr{w, signature(w)}
+}
 
 func (a andExpr) match(d *doc) bool {
 	for _, e := range a {
@@ -62,6 +72,11 @@ func (t textExpr) match(d *doc) bool {
 	if t.word == "*" {
 		return true
 	}
+	for i := range t.sig {
+		if d.sig[i]&t.sig[i] != t.sig[i] {
+			return false
+		}
+	}
 	return strings.Contains(d.text, t.word)
 }
 
@@ -78,6 +93,29 @@ var queryFields = map[string]string{
 const LicenseID = "pubdata-open-terms"
 
 func (f fieldExpr) match(d *doc) bool {
+	if f.dim >= 0 && f.value != "*" {
+		switch f.dim {
+		case dimOrg:
+			return d.org == f.id
+		case dimOpen:
+			return d.open == f.id
+		case dimRegion:
+			return d.region == f.id
+		case dimTopic:
+			return d.topic == f.id
+		case dimFreq:
+			return d.freq == f.id
+		case dimFmt:
+			return f.id < 64 && d.fmtMask&(1<<f.id) != 0
+		case dimTag:
+			for _, t := range d.tagIDs {
+				if t == f.id {
+					return true
+				}
+			}
+			return false
+		}
+	}
 	ds := &d.ds
 	v := f.value
 	eq := func(s string) bool { return v == "*" && s != "" || strings.EqualFold(s, v) }
@@ -91,7 +129,7 @@ func (f fieldExpr) match(d *doc) bool {
 	case "notes":
 		return strings.Contains(strings.ToLower(ds.Summary), strings.ToLower(v))
 	case "text":
-		return textExpr{strings.ToLower(v)}.match(d)
+		return newText(v).match(d)
 	case "organization":
 		return eq(d.orgName)
 	case "owner_org":
@@ -391,7 +429,7 @@ func (p *parser) parseFieldTerm() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return textExpr{strings.ToLower(v)}, nil
+		return newText(v), nil
 	}
 	w := p.word(true)
 	if p.pos < len(p.s) && p.s[p.pos] == ':' {
@@ -421,7 +459,7 @@ func (p *parser) parseFieldTerm() (expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return fieldExpr{field, v}, nil
+			return fieldExpr{field: field, value: v, dim: -1}, nil
 		case c == '(':
 			// field:(a OR b c): the group's words each name a value of the field.
 			p.pos++
@@ -452,7 +490,7 @@ func (p *parser) parseFieldTerm() (expr, error) {
 				if v == "" {
 					return nil, qerr("empty value for field %s", field)
 				}
-				or = append(or, fieldExpr{field, v})
+				or = append(or, fieldExpr{field: field, value: v, dim: -1})
 			}
 			if len(or) == 0 {
 				return nil, qerr("empty group for field %s", field)
@@ -474,13 +512,43 @@ func (p *parser) parseFieldTerm() (expr, error) {
 				}
 				return rangeExpr{field: field, loT: t, hiT: t, loIncl: true, hiIncl: true, date: true}, nil
 			}
-			return fieldExpr{field, v}, nil
+			return fieldExpr{field: field, value: v, dim: -1}, nil
 		}
 	}
 	if w == "" {
 		return nil, qerr("unexpected %q at position %d", string(p.s[p.pos]), p.pos)
 	}
-	return textExpr{strings.ToLower(w)}, nil
+	return newText(w), nil
+}
+
+// fieldDims are the fields matched by interned number.
+var fieldDims = map[string]int{"organization": dimOrg, "tags": dimTag, "res_format": dimFmt, "open_type": dimOpen,
+	"region": dimRegion, "topic": dimTopic, "groups": dimTopic, "frequency": dimFreq}
+
+// bind resolves exact-match values to their interned numbers.
+func bind(e expr, in *interners) expr {
+	switch x := e.(type) {
+	case fieldExpr:
+		if dim, ok := fieldDims[x.field]; ok {
+			x.dim, x.id = dim, in[dim].lookup(x.value)
+		}
+		return x
+	case andExpr:
+		out := make(andExpr, len(x))
+		for i, y := range x {
+			out[i] = bind(y, in)
+		}
+		return out
+	case orExpr:
+		out := make(orExpr, len(x))
+		for i, y := range x {
+			out[i] = bind(y, in)
+		}
+		return out
+	case notExpr:
+		return notExpr{bind(x.e, in)}
+	}
+	return e
 }
 
 const (

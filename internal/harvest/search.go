@@ -50,15 +50,14 @@ func (s *Service) search(ctx context.Context, sp SearchParams) (*index, searchRe
 	if err != nil {
 		return nil, searchResult{}, err
 	}
+	qe, fe = bind(qe, &s.dict), bind(fe, &s.dict)
 	onlyActive := !sp.IncludeDeleted && !qState && !fState
 	var words []string
 	collectWords(qe, &words)
 	res := searchResult{}
+	var fc *facetCounter
 	if len(sp.Facets) > 0 {
-		res.facets = map[string]map[string]int{}
-		for _, f := range sp.Facets {
-			res.facets[f] = map[string]int{}
-		}
+		fc = newFacetCounter(sp.Facets, &s.dict)
 	}
 	key := sp.SortKey
 	score := key == "score" && len(words) > 0
@@ -76,7 +75,7 @@ func (s *Service) search(ctx context.Context, sp SearchParams) (*index, searchRe
 		if sp.Desc {
 			d = order[n-1-i]
 		}
-		if onlyActive && d.ds.Deleted {
+		if onlyActive && d.deleted {
 			continue
 		}
 		if !qe.match(d) || !fe.match(d) {
@@ -88,9 +87,12 @@ func (s *Service) search(ctx context.Context, sp SearchParams) (*index, searchRe
 			res.docs = append(res.docs, d)
 		}
 		res.count++
-		if res.facets != nil {
-			countFacets(res.facets, d)
+		if fc != nil {
+			fc.count(d)
 		}
+	}
+	if fc != nil {
+		res.facets = fc.result(&s.dict)
 	}
 	if score {
 		// Stable: equal scores keep metadata_modified order (newest first).
@@ -140,35 +142,104 @@ func scoreOf(d *doc, words []string) int {
 	return sc
 }
 
-func countFacets(f map[string]map[string]int, d *doc) {
-	for name, m := range f {
-		switch name {
-		case "organization":
-			m[d.orgName]++
-		case "tags":
-			for _, t := range d.ds.Tags {
-				m[t]++
-			}
-		case "res_format":
-			for _, x := range d.ds.Distributions {
-				m[x.Format]++
-			}
-		case "license_id":
-			m[LicenseID]++
-		case "open_type":
-			m[d.ds.OpenType]++
-		case "region":
-			m[d.ds.Region]++
-		case "topic", "groups":
-			if d.ds.Topic != "" {
-				m[d.ds.Topic]++
-			}
-		case "frequency":
-			m[d.ds.Frequency]++
-		case "state":
-			m[stateOf(&d.ds)]++
+// facetCounter counts facet values by interned number.
+type facetCounter struct {
+	names  []string
+	counts [][]int // per facet: per value number
+	dims   []int   // -1: license_id, -2: state
+	lic    int
+	state  [2]int
+}
+
+func newFacetCounter(names []string, in *interners) *facetCounter {
+	fc := &facetCounter{names: names}
+	for _, n := range names {
+		dim, ok := fieldDims[n]
+		switch {
+		case ok:
+			fc.dims = append(fc.dims, dim)
+			fc.counts = append(fc.counts, make([]int, in[dim].size()+16))
+		case n == "license_id":
+			fc.dims = append(fc.dims, -1)
+			fc.counts = append(fc.counts, nil)
+		default:
+			fc.dims = append(fc.dims, -2)
+			fc.counts = append(fc.counts, nil)
 		}
 	}
+	return fc
+}
+
+func (fc *facetCounter) inc(i int, id uint32) {
+	c := fc.counts[i]
+	if int(id) >= len(c) {
+		c = append(c, make([]int, int(id)+16-len(c))...)
+		fc.counts[i] = c
+	}
+	c[id]++
+}
+
+func (fc *facetCounter) count(d *doc) {
+	for i, dim := range fc.dims {
+		switch dim {
+		case -1:
+			fc.lic++
+		case -2:
+			if d.deleted {
+				fc.state[1]++
+			} else {
+				fc.state[0]++
+			}
+		case dimOrg:
+			fc.inc(i, d.org)
+		case dimOpen:
+			fc.inc(i, d.open)
+		case dimRegion:
+			fc.inc(i, d.region)
+		case dimTopic:
+			fc.inc(i, d.topic)
+		case dimFreq:
+			fc.inc(i, d.freq)
+		case dimTag:
+			for _, t := range d.tagIDs {
+				fc.inc(i, t)
+			}
+		case dimFmt:
+			for m, f := d.fmtMask, uint32(0); m != 0; m, f = m>>1, f+1 {
+				if m&1 != 0 {
+					fc.inc(i, f)
+				}
+			}
+		}
+	}
+}
+
+func (fc *facetCounter) result(in *interners) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for i, name := range fc.names {
+		m := map[string]int{}
+		switch dim := fc.dims[i]; dim {
+		case -1:
+			if fc.lic > 0 {
+				m[LicenseID] = fc.lic
+			}
+		case -2:
+			if fc.state[0] > 0 {
+				m["active"] = fc.state[0]
+			}
+			if fc.state[1] > 0 {
+				m["deleted"] = fc.state[1]
+			}
+		default:
+			for id, c := range fc.counts[i] {
+				if c > 0 {
+					m[in[dim].value(uint32(id))] += c
+				}
+			}
+		}
+		out[name] = m
+	}
+	return out
 }
 
 // facetItem is one value of a facet, ordered by count then value.
