@@ -22,6 +22,7 @@ import (
 	"pubdata/internal/notify"
 	"pubdata/internal/quality"
 	"pubdata/internal/share"
+	"pubdata/internal/supervise"
 	"pubdata/internal/workday"
 )
 
@@ -67,6 +68,8 @@ type App struct {
 	Keys    *keys.Ring
 	Secrets *keys.Registry
 	Backup  *backup.Service
+	// Supervise runs sanctions (SUP-1).
+	Supervise *supervise.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

@@ -54,6 +54,12 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/webhooks":                authz.ScopeInbox,
 	"DELETE /api/v1/webhooks/{id}":         authz.ScopeInbox,
 
+	// Sanctions (SUP-1)
+	"GET /api/v1/sanctions":               authz.ScopeRead,
+	"POST /api/v1/sanctions":              authz.ScopeWrite,
+	"GET /api/v1/sanctions/{id}":          authz.ScopeRead,
+	"POST /api/v1/sanctions/{id}/{event}": authz.ScopeWrite,
+
 	// Jobs
 	"GET /api/v1/jobs":             authz.ScopeAdmin,
 	"POST /api/v1/jobs/{name}/run": authz.ScopeAdmin,

@@ -72,6 +72,9 @@ type Service struct {
 	DB    *db.DB
 	Audit *audit.Service
 	Now   func() time.Time
+	// Sanctioned refuses API keys of a user or organization under a rectification order
+	// (internal/supervise); nil lets every key through.
+	Sanctioned func(ctx context.Context, userID, orgID string) error
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
 	// MaxFailures failed logins within LockFor lock the account (登录锁定) for LockFor; each
@@ -830,6 +833,9 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*authz.Pri
 	if v, ok := tokenCache.Load(h); ok {
 		c := v.(cachedToken)
 		if time.Since(c.at) < tokenCacheTTL && db.Millis(now) <= c.expires {
+			if err := s.sanctioned(ctx, c.p); err != nil {
+				return nil, err
+			}
 			p := *c.p
 			return &p, nil
 		}
@@ -840,8 +846,20 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*authz.Pri
 		return nil, err
 	}
 	tokenCache.Store(h, cachedToken{p: p, expires: expires, at: time.Now()})
+	if err := s.sanctioned(ctx, p); err != nil {
+		return nil, err
+	}
 	cp := *p
 	return &cp, nil
+}
+
+// sanctioned asks the supervision service whether the key's user or organization is under a
+// rectification order (SUP-1): then every key of theirs is refused on its next request.
+func (s *Service) sanctioned(ctx context.Context, p *authz.Principal) error {
+	if s.Sanctioned == nil {
+		return nil
+	}
+	return s.Sanctioned(ctx, p.UserID, p.OrgID)
 }
 
 // tokenCacheTTL bounds how long a resolved token is reused on this node. Revocation on this
@@ -935,4 +953,21 @@ func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
 	a, _ := r1.RowsAffected()
 	b, _ := r2.RowsAffected()
 	return a + b, nil
+}
+
+// RevokeSubjectTokens revokes, inside tx, every API token of a user (kind "user") or of every
+// member of an organization (kind "org") — a terminated sanction (SUP-1) — and forgets them on
+// this node. It returns how many were revoked.
+func (s *Service) RevokeSubjectTokens(ctx context.Context, tx *sql.Tx, kind, id string) (int64, error) {
+	cond := "user_id = $2"
+	if kind == "org" {
+		cond = "user_id IN (SELECT id FROM users WHERE org_id = $2)"
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE revoked_at = 0 AND "+cond, db.Millis(s.Now()), id)
+	if err != nil {
+		return 0, err
+	}
+	tokenCache.Clear()
+	n, _ := res.RowsAffected()
+	return n, nil
 }

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"time"
+
+	"pubdata/internal/authz"
+	"pubdata/internal/jobs"
+	"pubdata/internal/supervise"
+)
+
+// Supervision (SUP): sanctions on data users. The identity service asks the sanctions service
+// about every API key on every request; terminating an order revokes the subject's keys in the
+// same transaction and its share grants right after.
+func init() {
+	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
+		s := supervise.New(a.DB, a.Audit, a.Notify, a.Calendar)
+		s.Now = a.Now
+		s.Revoke = func(ctx context.Context, tx *sql.Tx, kind, id, reason string) error {
+			_, err := a.Identity.RevokeSubjectTokens(ctx, tx, kind, id)
+			return err
+		}
+		s.OnTerminated = func(ctx context.Context, x supervise.Sanction, by *authz.Principal) {
+			if a.Share == nil || x.SubjectKind != "org" {
+				return
+			}
+			if by == authz.System { // the deadline passed: the revocation is the issuing administrator's order
+				var uid string
+				if err := a.DB.QueryRowContext(ctx, "SELECT id FROM users WHERE username = $1", x.IssuedBy).Scan(&uid); err != nil {
+					slog.Error("sanction: issuer", "sanction", x.ID, "err", err)
+					return
+				}
+				u, err := a.Identity.User(ctx, uid)
+				if err == nil {
+					by, err = a.Identity.Principal(ctx, u)
+				}
+				if err != nil {
+					slog.Error("sanction: issuer", "sanction", x.ID, "err", err)
+					return
+				}
+			}
+			rows, err := a.DB.QueryContext(ctx, "SELECT request_id FROM share_grants WHERE consumer_org_id = $1 AND status IN ('pending', 'active', 'suspended') LIMIT 10000", x.SubjectID)
+			if err != nil {
+				slog.Error("sanction: grants", "sanction", x.ID, "err", err)
+				return
+			}
+			var reqs []string
+			for rows.Next() {
+				var id string
+				if rows.Scan(&id) == nil {
+					reqs = append(reqs, id)
+				}
+			}
+			rows.Close()
+			for _, id := range reqs {
+				if _, err := a.Share.Revoke(ctx, by, id, "未按期整改，处罚终止 / not rectified: sanction "+x.ID+" terminated"); err != nil {
+					slog.Error("sanction: revoke grant", "sanction", x.ID, "request", id, "err", err)
+				}
+			}
+		}
+		a.Identity.Sanctioned = s.Check
+		a.Supervise = s
+		a.Jobs.Add(jobs.Job{Name: "supervise.sanctions", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			_, err := s.ExpireOverdue(ctx, now)
+			return err
+		}})
+		return nil
+	})
+}
