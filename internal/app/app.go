@@ -21,6 +21,7 @@ import (
 	"pubdata/internal/keys"
 	"pubdata/internal/notify"
 	"pubdata/internal/quality"
+	"pubdata/internal/security"
 	"pubdata/internal/share"
 	"pubdata/internal/supervise"
 	"pubdata/internal/workday"
@@ -70,6 +71,8 @@ type App struct {
 	Backup  *backup.Service
 	// Supervise runs sanctions (SUP-1).
 	Supervise *supervise.Service
+	// Security keeps security operation records and opens incidents from signals (SEC-6).
+	Security *security.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

@@ -60,6 +60,12 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/sanctions/{id}":          authz.ScopeRead,
 	"POST /api/v1/sanctions/{id}/{event}": authz.ScopeWrite,
 
+	// Security operation records (SEC-6, SEC-9)
+	"GET /api/v1/security/records":             authz.ScopeRead,
+	"POST /api/v1/security/records":            authz.ScopeWrite,
+	"GET /api/v1/security/records/{id}":        authz.ScopeRead,
+	"POST /api/v1/security/records/{id}/close": authz.ScopeWrite,
+
 	// Jobs
 	"GET /api/v1/jobs":             authz.ScopeAdmin,
 	"POST /api/v1/jobs/{name}/run": authz.ScopeAdmin,

@@ -1,0 +1,49 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"pubdata/internal/authz"
+	"pubdata/internal/security"
+)
+
+// Security operation records (SEC-6, SEC-9) — thin handlers over security.Service.
+func init() {
+	routeHooks = append(routeHooks, func(api *API) {
+		a := api.App
+		h := func(method, path, summary string, body bool, fn HandlerFunc) {
+			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "security", Body: body}, fn)
+		}
+		h("GET", "/api/v1/security/records", "安全运营记录（检查、评估、预案、演练、事件、第三方服务机构）/ Security operation records", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				rs, err := a.Security.List(r.Context(), p, r.URL.Query().Get("kind"), 200)
+				return map[string]any{"items": nonNil(rs)}, err
+			})
+		h("POST", "/api/v1/security/records", "登记安全运营记录 / Create a security record", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in security.NewRecord
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				rec, err := a.Security.Create(r.Context(), p, in)
+				if err != nil {
+					return nil, err
+				}
+				return Created{rec}, nil
+			})
+		h("GET", "/api/v1/security/records/{id}", "安全运营记录 / A security record", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				return a.Security.Get(r.Context(), p, r.PathValue("id"))
+			})
+		h("POST", "/api/v1/security/records/{id}/close", "关闭安全运营记录（写明处置情况）/ Close a record with a note", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in struct {
+					Note string `json:"note"`
+				}
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Security.Close(r.Context(), p, r.PathValue("id"), in.Note)
+			})
+	})
+}
