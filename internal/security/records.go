@@ -68,7 +68,9 @@ type Service struct {
 func canWrite(p *authz.Principal) bool {
 	return p.IsAuthority() && p.Has(authz.AuthorityAdmin) || p.Has(authz.SecurityOfficer) && p.OrgKind == authz.KindAuthority
 }
-func canRead(p *authz.Principal) bool { return canWrite(p) || p.IsAuthority() || p.Has(authz.Auditor, authz.Oversight) }
+func canRead(p *authz.Principal) bool {
+	return canWrite(p) || p.IsAuthority() || p.Has(authz.Auditor, authz.Oversight)
+}
 
 // NewRecord is the input of Create.
 type NewRecord struct {
@@ -224,12 +226,12 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, kind string, lim
 
 // Signals.
 const (
-	SignalShareAnomaly    = "share_anomaly"
-	SignalLoginBurst      = "login_burst"
-	SignalCheckpoint      = "checkpoint_mismatch"
-	SignalRestoreDrill    = "restore_drill_failed"
-	signalCursor          = "security.signal_cursor"
-	signalScanLimit int64 = 50000
+	SignalShareAnomaly       = "share_anomaly"
+	SignalLoginBurst         = "login_burst"
+	SignalCheckpoint         = "checkpoint_mismatch"
+	SignalRestoreDrill       = "restore_drill_failed"
+	signalCursor             = "security.signal_cursor"
+	signalScanLimit    int64 = 50000
 )
 
 // Open opens an incident for a signal occurrence once (key dedups it across runs and nodes);
