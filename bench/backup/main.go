@@ -71,7 +71,7 @@ func run(rows, rounds int, dir string) error {
 	// Generated in SQL: distinct 18-character ID numbers, names, addresses and phones.
 	if _, err := a.DB.ExecContext(ctx, fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
 		INSERT INTO ing_bench_population SELECT 1, 0,
-			'150102' || (19500101 + (i %% 50) * 10000 + (i %% 12) * 100 + (i %% 28)) || printf('%%04d', i %% 10000),
+			'15010219' || printf('%%010d', i),
 			'张' || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂', 1 + i %% 20, 1) || substr('伟芳娜敏静丽强磊军洋', 1 + i %% 10, 1),
 			CASE i %% 2 WHEN 0 THEN '女' ELSE '男' END,
 			(1950 + i %% 50) || '-' || printf('%%02d', 1 + i %% 12) || '-' || printf('%%02d', 1 + i %% 28),
