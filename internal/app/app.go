@@ -20,6 +20,7 @@ import (
 	"pubdata/internal/jobs"
 	"pubdata/internal/keys"
 	"pubdata/internal/notify"
+	"pubdata/internal/open"
 	"pubdata/internal/quality"
 	"pubdata/internal/security"
 	"pubdata/internal/share"
@@ -73,6 +74,7 @@ type App struct {
 	Supervise *supervise.Service
 	// Security keeps security operation records and opens incidents from signals (SEC-6).
 	Security *security.Service
+	Open     *open.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

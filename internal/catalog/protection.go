@@ -74,6 +74,11 @@ func fieldShare(e *Entry, f *Field) ShareType {
 	return e.ShareType
 }
 
+// FieldOpen is the open type a data item is opened with (开放属性): the stricter of the entry's
+// and the item's own. Opening (internal/open) drops items whose open type is stricter than the
+// access.
+func FieldOpen(e *Entry, f *Field) OpenType { return fieldOpen(e, f) }
+
 // fieldOpen is the stricter of the entry's and the field's open type.
 func fieldOpen(e *Entry, f *Field) OpenType {
 	if f.OpenType != "" && f.OpenType.Rank() > e.OpenType.Rank() {

@@ -48,23 +48,28 @@ const (
 	dimOpen
 	dimFreq
 	dimRegion
+	dimForm
 	nDims
 )
 
 // FacetNames are the facet keys of a search result, in display order.
-var FacetNames = [nDims]string{"agency", "resource_attr", "topic", "grade", "share_type", "open_type", "update_frequency", "region"}
+var FacetNames = [nDims]string{"agency", "resource_attr", "topic", "grade", "share_type", "open_type", "update_frequency", "region", "data_form"}
 
 // SearchQuery is a search: free text plus facet filters (all optional).
 type SearchQuery struct {
-	Q        string `json:"q"`
-	Agency   string `json:"agency,omitempty"` // provider org id
-	Attr     string `json:"resource_attr,omitempty"`
-	Topic    string `json:"topic,omitempty"`
-	Grade    string `json:"grade,omitempty"`
-	Share    string `json:"share_type,omitempty"`
-	Open     string `json:"open_type,omitempty"`
-	Freq     string `json:"update_frequency,omitempty"`
-	Region   string `json:"region,omitempty"` // region code; covers its cities and counties
+	Q      string `json:"q"`
+	Agency string `json:"agency,omitempty"` // provider org id
+	Attr   string `json:"resource_attr,omitempty"`
+	Topic  string `json:"topic,omitempty"`
+	Grade  string `json:"grade,omitempty"`
+	Share  string `json:"share_type,omitempty"`
+	Open   string `json:"open_type,omitempty"`
+	Freq   string `json:"update_frequency,omitempty"`
+	Region string `json:"region,omitempty"` // region code; covers its cities and counties
+	Form   string `json:"data_form,omitempty"`
+	// OpenOnly limits the search to the open catalog (开放目录, OPN-1): published versions whose
+	// open type is unconditional or conditional.
+	OpenOnly bool   `json:"open_only,omitempty"`
 	Status   string `json:"status,omitempty"`
 	Page     int    `json:"page"`
 	PageSize int    `json:"page_size"`
@@ -199,7 +204,7 @@ func (ix *index) add(e *Entry, public, shadow bool, providerName string) {
 		RegionCode: e.RegionCode, ResourceAttr: e.ResourceAttr, Topic: e.Topic, Grade: e.Grade, Level: e.Level, ShareType: e.ShareType,
 		OpenType: e.OpenType, Frequency: e.Frequency, Form: e.Form, Tags: e.Tags, Status: e.Status, Version: e.Version, Fields: len(e.Fields),
 		UpdatedAt: e.UpdatedAt, Working: !public}}
-	for dim, v := range [nDims]string{e.ProviderOrgID, e.ResourceAttr, e.Topic, string(e.Grade), string(e.ShareType), string(e.OpenType), string(e.Frequency), e.RegionCode} {
+	for dim, v := range [nDims]string{e.ProviderOrgID, e.ResourceAttr, e.Topic, string(e.Grade), string(e.ShareType), string(e.OpenType), string(e.Frequency), e.RegionCode, string(e.Form)} {
 		m.facet[dim] = ix.intern(dim, v)
 	}
 	ix.docs = append(ix.docs, d)
@@ -549,7 +554,7 @@ func (s *Service) Search(ctx context.Context, p *authz.Principal, q SearchQuery)
 	for i := range filter {
 		filter[i] = -1
 	}
-	for dim, val := range map[int]string{dimAgency: q.Agency, dimAttr: q.Attr, dimTopic: q.Topic, dimGrade: q.Grade, dimShare: q.Share, dimOpen: q.Open, dimFreq: q.Freq} {
+	for dim, val := range map[int]string{dimAgency: q.Agency, dimAttr: q.Attr, dimTopic: q.Topic, dimGrade: q.Grade, dimShare: q.Share, dimOpen: q.Open, dimFreq: q.Freq, dimForm: q.Form} {
 		if val == "" {
 			continue
 		}
@@ -577,9 +582,17 @@ func (s *Service) Search(ctx context.Context, p *authz.Principal, q SearchQuery)
 		wantStatus = statusID(Status(q.Status))
 	}
 	qLen := uint16(utf8.RuneCountInString(q.Q))
+	published := statusID(StatusPublished)
+	noneOpen := uint32(1 << 31)
+	if id, ok := ix.valID[dimOpen][string(OpenNone)]; ok {
+		noneOpen = id
+	}
 	consider := func(id uint32, score int) {
 		m := &ix.meta[id]
 		if !m.alive || !vc.sees(m) {
+			return
+		}
+		if q.OpenOnly && (!m.public || m.status != published || m.facet[dimOpen] == noneOpen) {
 			return
 		}
 		for dim, f := range filter {

@@ -22,7 +22,7 @@ func CatalogQuery(r *http.Request) catalog.SearchQuery {
 	size, _ := strconv.Atoi(q.Get("page_size"))
 	return catalog.SearchQuery{Q: q.Get("q"), Agency: q.Get("agency"), Attr: q.Get("resource_attr"), Topic: q.Get("topic"), Grade: q.Get("grade"),
 		Share: q.Get("share_type"), Open: q.Get("open_type"), Freq: q.Get("update_frequency"), Region: q.Get("region"), Status: q.Get("status"),
-		Page: page, PageSize: size}
+		Form: q.Get("data_form"), Page: page, PageSize: size}
 }
 
 // ReadUpload returns an uploaded file: the "file" part of a multipart form, or the raw body.

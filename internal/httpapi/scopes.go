@@ -118,6 +118,20 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/catalog/mask-rules":                        authz.ScopeRead,
 	"PUT /api/v1/catalog/mask-rules":                        authz.ScopeWrite,
 
+	// Opening to society (OPN): public reads, the provider's settings and suspensions, own keys
+	"GET /api/v1/open/datasets":                  authz.ScopePublic,
+	"GET /api/v1/open/stats":                     authz.ScopePublic,
+	"GET /api/v1/open/datasets/{id}":             authz.ScopePublic,
+	"GET /api/v1/open/datasets/{id}/records":     authz.ScopePublic,
+	"GET /api/v1/open/datasets/{id}/download":    authz.ScopePublic,
+	"PUT /api/v1/open/datasets/{id}/settings":    authz.ScopeWrite,
+	"GET /api/v1/open/datasets/{id}/suspensions": authz.ScopeRead,
+	"POST /api/v1/open/datasets/{id}/suspend":    authz.ScopeWrite,
+	"POST /api/v1/open/datasets/{id}/restore":    authz.ScopeWrite,
+	"GET /api/v1/open/keys":                      authz.ScopeSession,
+	"POST /api/v1/open/keys":                     authz.ScopeSession,
+	"DELETE /api/v1/open/keys/{id}":              authz.ScopeSession,
+
 	// Aggregation
 	"POST /api/v1/ingest/entries/{id}/uploads":      authz.ScopeIngest,
 	"POST /api/v1/ingest/entries/{id}/batches":      authz.ScopeIngest,

@@ -409,6 +409,8 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 				title = "cat.open"
 			case "update_frequency":
 				title = "cat.freq"
+			case "data_form":
+				title = "cat.form"
 			}
 			facets = append(facets, facetView{Key: k, Title: title, Param: param, Active: r.URL.Query().Get(param), Items: res.Facets[k]})
 		}

@@ -1,0 +1,200 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
+	"pubdata/internal/open"
+)
+
+// Opening to society (OPN): the open catalog, dataset pages, downloads and the open records API
+// (public for unconditionally open data; an open API key in X-API-Key for conditionally open
+// data), the provider's settings and suspensions, and each user's open API keys. Thin handlers
+// over open.Service.
+func init() {
+	routeHooks = append(routeHooks, func(api *API) {
+		a := api.App
+		pub := func(method, path, summary string, fn HandlerFunc) {
+			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "open", Public: true}, fn)
+		}
+		h := func(method, path, summary string, body bool, fn HandlerFunc) {
+			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "open", Body: body}, fn)
+		}
+
+		pub("GET", "/api/v1/open/datasets", "开放目录检索（无需登录）/ Search the open catalog (no login)",
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				return a.Open.Search(r.Context(), OpenQuery(r))
+			})
+		pub("GET", "/api/v1/open/stats", "开放概况：数据集数、提供接口的比例、本月下载与调用 / Portal figures",
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				return a.Open.Stats(r.Context())
+			})
+		pub("GET", "/api/v1/open/datasets/{id}", "开放数据集详情 / Open dataset",
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				return a.Open.Dataset(r.Context(), r.PathValue("id"))
+			})
+		pub("GET", "/api/v1/open/datasets/{id}/records", "开放数据接口：按条件查询，游标分页（records_format=json|csv）/ Open records API with filters and cursor paging",
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				q := r.URL.Query()
+				rq := open.RecordsQuery{Cursor: q.Get("cursor"), Filter: map[string]string{}}
+				var err error
+				if rq.Limit, err = intParam(q.Get("limit"), "limit"); err != nil {
+					return nil, err
+				}
+				v, err := intParam(q.Get("version"), "version")
+				if err != nil {
+					return nil, err
+				}
+				rq.Version = int64(v)
+				for k, vs := range q {
+					if name, ok := strings.CutPrefix(k, "f."); ok && len(vs) > 0 {
+						rq.Filter[name] = vs[0]
+					}
+				}
+				format := q.Get("records_format")
+				if format != "" && format != open.FormatJSON && format != open.FormatCSV {
+					return nil, apperr.BadRequest.With(apperr.Field("records_format", "records_format 须为 json 或 csv", "records_format must be json or csv"))
+				}
+				pg, err := a.Open.Records(r.Context(), OpenCaller(r, p), r.PathValue("id"), rq)
+				if err != nil {
+					return nil, err
+				}
+				if format == open.FormatCSV {
+					w.Header().Set("Content-Type", open.ContentType(open.FormatCSV, open.FormatOptions{}))
+					if pg.Next != "" {
+						w.Header().Set("X-Next-Cursor", pg.Next)
+					}
+					w.WriteHeader(http.StatusOK)
+					pg.WriteRows(open.FormatCSV, w, open.FormatOptions{})
+					return Raw{}, nil
+				}
+				return pg, nil
+			})
+		pub("GET", "/api/v1/open/datasets/{id}/download", "下载开放数据（format=csv|xlsx|json|parquet，version=历史版本，bom=1，encoding=gb18030）/ Download",
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				q := r.URL.Query()
+				v, err := intParam(q.Get("version"), "version")
+				if err != nil {
+					return nil, err
+				}
+				opt := open.DownloadOptions{Format: q.Get("format"), Version: int64(v), FormatOptions: open.FormatOptions{
+					BOM: q.Get("bom") == "1", Encoding: strings.ToLower(q.Get("encoding")), Labels: q.Get("labels") == "1"}}
+				dl, err := a.Open.BeginDownload(r.Context(), OpenCaller(r, p), r.PathValue("id"), opt)
+				if err != nil {
+					return nil, err
+				}
+				w.Header().Set("Content-Type", dl.ContentType())
+				w.Header().Set("Content-Disposition", `attachment; filename="`+dl.FileName()+`"`)
+				w.Header().Set("Cache-Control", "no-store")
+				w.WriteHeader(http.StatusOK)
+				// Once the headers are out an error can only truncate the body; the audit log
+				// records the download as failed with the rows sent.
+				dl.Write(r.Context(), w)
+				return Raw{}, nil
+			})
+
+		// The provider's and the authority's side.
+		h("PUT", "/api/v1/open/datasets/{id}/settings", "设置开放许可、时空范围与小数抑制 / Set opening settings", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var st open.Settings
+				if err := Decode(r, &st); err != nil {
+					return nil, err
+				}
+				st.EntryID = r.PathValue("id")
+				return a.Open.SetSettings(r.Context(), p, st)
+			})
+		h("GET", "/api/v1/open/datasets/{id}/suspensions", "暂停开放记录 / Suspensions of a dataset", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				list, err := a.Open.SuspensionsFor(r.Context(), p, r.PathValue("id"))
+				if err != nil {
+					return nil, err
+				}
+				return map[string]any{"items": list}, nil
+			})
+		h("POST", "/api/v1/open/datasets/{id}/suspend", "暂停开放（立即生效，调用方看到理由）/ Suspend opening", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in open.SuspendInput
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				sp, err := a.Open.Suspend(r.Context(), p, r.PathValue("id"), in)
+				if err != nil {
+					return nil, err
+				}
+				return Created{sp}, nil
+			})
+		h("POST", "/api/v1/open/datasets/{id}/restore", "恢复开放 / Restore opening", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in struct {
+					SuspensionID string `json:"suspension_id"`
+					Note         string `json:"note"`
+				}
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return nil, a.Open.Restore(r.Context(), p, r.PathValue("id"), in.SuspensionID, in.Note)
+			})
+
+		// Each user's open API keys.
+		h("GET", "/api/v1/open/keys", "我的开放接口密钥 / My open API keys", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				keys, err := a.Open.Keys(r.Context(), p)
+				if err != nil {
+					return nil, err
+				}
+				if keys == nil {
+					keys = []open.Key{}
+				}
+				return map[string]any{"items": keys}, nil
+			})
+		h("POST", "/api/v1/open/keys", "创建开放接口密钥（无条件开放数据，最长 180 天）/ Create an open API key", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in open.KeyInput
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				k, err := a.Open.CreateKey(r.Context(), p, in)
+				if err != nil {
+					return nil, err
+				}
+				return Created{k}, nil
+			})
+		h("DELETE", "/api/v1/open/keys/{id}", "撤销开放接口密钥 / Revoke an open API key", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				return nil, a.Open.RevokeKey(r.Context(), p, r.PathValue("id"))
+			})
+	})
+}
+
+// OpenQuery reads an open catalog search from the query string (shared with the portal page).
+func OpenQuery(r *http.Request) open.SearchQuery {
+	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	size, _ := strconv.Atoi(q.Get("page_size"))
+	return open.SearchQuery{Q: q.Get("q"), Agency: q.Get("agency"), Topic: q.Get("topic"), Region: q.Get("region"), Form: q.Get("data_form"),
+		OpenType: q.Get("open_type"), Page: page, PageSize: size}
+}
+
+// OpenCaller is who makes an open-data call: the principal (may be nobody), the open API key
+// from the X-API-Key header (or the api_key parameter) and the client address.
+func OpenCaller(r *http.Request, p *authz.Principal) *open.Caller {
+	key := r.Header.Get("X-API-Key")
+	if key == "" {
+		key = r.URL.Query().Get("api_key")
+	}
+	return &open.Caller{Principal: p, KeySecret: key, ClientIP: ClientIP(r)}
+}
+
+func intParam(s, name string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, apperr.BadRequest.With(apperr.Field(name, name+" 须为非负整数", name+" must be a non-negative integer"))
+	}
+	return n, nil
+}
