@@ -89,6 +89,7 @@ type Dataset struct {
 	Version      int64            `json:"version"`      // current data version, 0 before any
 	Rows         int64            `json:"rows"`
 	Licence      string           `json:"licence"`
+	LicenceEN    string           `json:"licence_en,omitempty"`
 	TemporalFrom string           `json:"temporal_from,omitempty"`
 	TemporalTo   string           `json:"temporal_to,omitempty"`
 	Spatial      string           `json:"spatial"`
@@ -152,7 +153,7 @@ func (s *Service) Dataset(ctx context.Context, entryID string) (*Dataset, error)
 		d.TopicName, _ = s.Catalog.FacetLabel(ctx, cfg, "topic", e.Topic)
 	}
 	if d.Licence == "" {
-		d.Licence = DefaultLicence
+		d.Licence, d.LicenceEN = DefaultLicence, DefaultLicenceEN
 	}
 	if d.Spatial == "" {
 		d.Spatial = d.Region

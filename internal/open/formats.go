@@ -113,7 +113,15 @@ func header(cols []Column, labels bool) []string {
 	return h
 }
 
-func (c *csvWriter) Write(row []string) error { return c.cw.Write(row) }
+func (c *csvWriter) Write(row []string) error {
+	if len(row) == 1 && row[0] == "" {
+		// A one-column row with an empty value would be a blank line, which readers skip.
+		c.cw.Flush()
+		_, err := c.bw.WriteString("\"\"\n")
+		return err
+	}
+	return c.cw.Write(row)
+}
 
 func (c *csvWriter) End() error {
 	c.cw.Flush()

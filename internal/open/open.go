@@ -109,7 +109,10 @@ type Settings struct {
 }
 
 // DefaultLicence is the platform's terms of use for open data without its own.
-const DefaultLicence = "公共数据开放利用协议（署名、不得用于违法用途、不得试图重新识别个人）/ Open public data terms: attribution, lawful use, no re-identification"
+const (
+	DefaultLicence   = "公共数据开放利用协议：注明来源，依法使用，不得试图重新识别个人"
+	DefaultLicenceEN = "Open public data terms: attribution, lawful use, no attempt to re-identify persons"
+)
 
 // SettingsOf returns a dataset's opening settings (defaults when none were set).
 func (s *Service) SettingsOf(ctx context.Context, entryID string) (Settings, error) {

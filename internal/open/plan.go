@@ -31,7 +31,8 @@ type Access struct {
 	// Conditional is set for a caller holding an open API key approved for this dataset
 	// (有条件开放): conditionally open items may leave.
 	Conditional bool
-	// Fields, when not empty, are the only items the key's approval covers (narrowing only).
+	// Fields, when not empty, are the only conditionally open items the key's approval covers
+	// (narrowing only; unconditionally open items are everyone's).
 	Fields []string
 }
 
@@ -89,7 +90,7 @@ func PlanFor(e *catalog.Entry, st *Settings, a Access) *Plan {
 		f := &e.Fields[i]
 		ot := catalog.FieldOpen(e, f)
 		ok := ot == catalog.OpenUnconditional || (ot == catalog.OpenConditional && a.Conditional)
-		if ok && a.Conditional && len(a.Fields) > 0 && !slices.Contains(a.Fields, f.Name) {
+		if ok && ot == catalog.OpenConditional && len(a.Fields) > 0 && !slices.Contains(a.Fields, f.Name) {
 			ok = false
 		}
 		if !ok {

@@ -65,18 +65,20 @@ func AddNav(items ...NavItem) {
 
 // View is what every page template receives.
 type View struct {
-	P      *authz.Principal
-	Lang   string
-	Large  bool
-	CSRF   string
-	Title  string
-	Nav    []NavItem
-	Path   string
-	Flash  string
-	Errors []apperr.FieldError
-	Error  *apperr.Error
-	Data   any
-	Query  url.Values
+	P     *authz.Principal
+	Lang  string
+	Large bool
+	// Contrast is the high-contrast mode (高对比度, JM 18), kept in a cookie like Large.
+	Contrast bool
+	CSRF     string
+	Title    string
+	Nav      []NavItem
+	Path     string
+	Flash    string
+	Errors   []apperr.FieldError
+	Error    *apperr.Error
+	Data     any
+	Query    url.Values
 }
 
 // Web serves the UI.
@@ -202,6 +204,13 @@ var funcs = template.FuncMap{
 		}
 		return workday.Format(t)
 	},
+	// ms formats a Unix-millisecond time as "time" does.
+	"ms": func(ms int64) string {
+		if ms == 0 {
+			return "—"
+		}
+		return time.UnixMilli(ms).In(workday.Location).Format("2006-01-02 15:04")
+	},
 	"role": func(v *View, r authz.Role) string {
 		n := authz.RoleNames[r]
 		if v.Lang == "en" {
@@ -308,6 +317,9 @@ func (w *Web) NewView(rw http.ResponseWriter, r *http.Request, titleKey string) 
 	v := &View{P: p, Lang: Lang(r), Path: r.URL.Path, Query: r.URL.Query()}
 	if c, err := r.Cookie(httpapi.LargeCookie); err == nil && c.Value == "1" {
 		v.Large = true
+	}
+	if c, err := r.Cookie(ContrastCookie); err == nil && c.Value == "1" {
+		v.Contrast = true
 	}
 	v.Title = T(v.Lang, titleKey)
 	if f := r.URL.Query().Get("flash"); f != "" && Known(f) {
