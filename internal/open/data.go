@@ -199,29 +199,104 @@ func (d *Download) Write(ctx context.Context, w io.Writer) (int64, error) {
 	return n, err
 }
 
-// stream writes every row of the scan through the plan.
+// stream writes every row of the scan through the plan. Reading and writing are pipelined: one
+// goroutine scans the database into a few reused batches while the caller's goroutine masks,
+// encodes and writes them, so a download uses two cores and a bounded amount of memory
+// (streamBatches batches of streamBatchRows rows), whatever the dataset's size.
 func (x *call) stream(ctx context.Context, rw RowWriter, opt ingest.ScanOptions, capped bool) (int64, error) {
 	if err := rw.Begin(x.plan.Columns); err != nil {
 		return 0, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cols := len(x.plan.Columns)
+	full := make(chan *rowBatch, streamBatches)
+	free := make(chan *rowBatch, streamBatches+1)
+	for i := 0; i < streamBatches+1; i++ {
+		b := &rowBatch{rows: make([][]string, streamBatchRows)}
+		for j := range b.rows {
+			b.rows[j] = make([]string, cols)
+		}
+		free <- b
+	}
+	scanErr := make(chan error, 1)
+	go func() {
+		defer close(full)
+		cur := <-free
+		_, err := x.s.Data.ScanColumns(ctx, x.e.ID, x.plan.Names(), opt, func(_ string, row []string) error {
+			copy(cur.rows[cur.n], row)
+			cur.n++
+			if cur.n == streamBatchRows {
+				select {
+				case full <- cur:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				select {
+				case cur = <-free:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				cur.n = 0
+			}
+			return nil
+		})
+		if err == nil && cur.n > 0 {
+			select {
+			case full <- cur:
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
+		}
+		scanErr <- err
+	}()
 	var n int64
 	limit := int64(x.s.Limits.MaxXLSXRows)
-	_, err := x.s.Data.ScanColumns(ctx, x.e.ID, x.plan.Names(), opt, func(_ string, row []string) error {
-		if capped && n >= limit {
-			return ErrTooMany
+	var err error
+	for b := range full {
+		if err != nil {
+			continue // drain after a failure (the scan is being cancelled)
 		}
-		x.plan.Apply(row)
-		n++
-		return rw.Write(row)
-	})
-	if errors.Is(err, ingest.ErrNoData) {
-		err = ErrNoData
+		for i := 0; i < b.n; i++ {
+			if capped && n >= limit {
+				err = ErrTooMany
+				break
+			}
+			row := b.rows[i]
+			x.plan.Apply(row)
+			n++
+			if err = rw.Write(row); err != nil {
+				break
+			}
+		}
+		if err != nil {
+			cancel()
+		}
+		b.n = 0
+		free <- b
+	}
+	if serr := <-scanErr; err == nil && serr != nil {
+		err = serr
+		if errors.Is(err, ingest.ErrNoData) {
+			err = ErrNoData
+		}
 	}
 	if eerr := rw.End(); err == nil {
 		err = eerr
 	}
 	return n, err
 }
+
+// rowBatch is a batch of rows passed from the scan to the writer.
+type rowBatch struct {
+	rows [][]string
+	n    int
+}
+
+const (
+	streamBatchRows = 1024
+	streamBatches   = 4
+)
 
 // RecordsQuery is one page of the open records API.
 type RecordsQuery struct {
