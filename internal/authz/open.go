@@ -2,7 +2,6 @@ package authz
 
 import (
 	"net/http"
-	"slices"
 
 	"pubdata/internal/apperr"
 )
@@ -66,8 +65,7 @@ func Open(p *Principal, act Action, o OpenAttrs) error {
 		if p.TokenID != "" {
 			return deny(p)
 		}
-		return allow((provider && p.Has(AgencyApprover, SecurityOfficer)) || (authority && slices.Contains(p.Roles, AuthorityAdmin)) ||
-			(authority && p.Has(AuthorityReviewer)), p)
+		return allow((provider && p.Has(AgencyApprover, SecurityOfficer)) || authority, p)
 	case OpenKeys:
 		if p.TokenID != "" {
 			return deny(p)

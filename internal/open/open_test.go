@@ -129,6 +129,27 @@ func TestOpenDatasetLifecycle(t *testing.T) {
 		_, err = a.Open.Preview(ctx, &open.Caller{}, e.ID)
 		must(t, err)
 
+		// Keys: a citizen's own key, at most 180 days, for unconditional data only; its use counted.
+		citizen := who(t, a, "citizen")
+		_, err = a.Open.CreateKey(ctx, citizen, open.KeyInput{Name: "研究", Days: 200})
+		wantCode(t, err, "invalid")
+		_, err = a.Open.CreateKey(ctx, citizen, open.KeyInput{Name: "研究", Datasets: []string{"cat-penalties"}})
+		wantCode(t, err, "invalid")
+		_, err = a.Open.CreateKey(ctx, &authz.Principal{}, open.KeyInput{Name: "x"})
+		wantCode(t, err, "unauthenticated")
+		k, err := a.Open.CreateKey(ctx, citizen, open.KeyInput{Name: "研究", Datasets: []string{e.ID}})
+		must(t, err)
+		_, err = a.Open.Records(ctx, &open.Caller{KeySecret: k.Secret}, e.ID, open.RecordsQuery{Limit: 1})
+		must(t, err)
+		keys, err := a.Open.Keys(ctx, citizen)
+		must(t, err)
+		if len(keys) != 1 || keys[0].Calls != 1 || keys[0].Secret != "" {
+			t.Fatalf("keys = %+v", keys)
+		}
+		must(t, a.Open.RevokeKey(ctx, citizen, k.ID))
+		_, err = a.Open.Records(ctx, &open.Caller{KeySecret: k.Secret}, e.ID, open.RecordsQuery{Limit: 1})
+		wantCode(t, err, "open.bad_key")
+
 		// Counts: one download, the record calls.
 		ds, err = a.Open.Dataset(ctx, e.ID)
 		must(t, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
@@ -101,15 +102,16 @@ var openMessages = map[string][2]string{
 	"open.back":                 {"返回开放数据", "Back to open data"},
 	"open.not_found":            {"该数据集不存在或未开放", "This dataset does not exist or is not open"},
 
-	"open.api.title":    {"开放接口说明", "Open API"},
-	"open.api.intro":    {"开放接口面向开发者，返回机器可读的数据。无条件开放的数据无需密钥；有条件开放的数据须在请求头 X-API-Key 中提供经批准的密钥。", "The open API returns machine-readable data. Unconditionally open data needs no key; conditionally open data needs an approved key in the X-API-Key header."},
-	"open.api.list":     {"检索数据集", "Search datasets"},
-	"open.api.show":     {"数据集详情", "A dataset"},
-	"open.api.records":  {"查询记录：按信息项筛选，用游标翻页，可返回 CSV", "Records: filter by item, page by cursor, CSV on request"},
-	"open.api.download": {"下载：选择格式、历史版本、Excel 适用的 BOM 或 GB18030 编码", "Download: choose the format, a past version, a BOM for Excel or GB18030"},
-	"open.api.limits":   {"限额：无密钥每个地址每分钟 120 次；持密钥每分钟 600 次；超过返回 429 与 Retry-After。密钥最长有效 180 天。", "Limits: 120 calls a minute per address without a key, 600 with one; over the limit: 429 with Retry-After. Keys last at most 180 days."},
-	"open.api.keys":     {"登录后可在此创建和撤销您的开放接口密钥：", "Logged in, you create and revoke your open API keys here:"},
-	"open.api.errors":   {"错误以统一格式返回：稳定的错误代码和中英文说明；已暂停开放的数据集返回暂停理由。", "Errors come in one shape: a stable code and a Chinese and English message; a suspended dataset answers with the reason."},
+	"open.api.title":     {"开放接口说明", "Open API"},
+	"open.api.intro":     {"开放接口面向开发者，返回机器可读的数据。无条件开放的数据无需密钥；有条件开放的数据须在请求头 X-API-Key 中提供经批准的密钥。", "The open API returns machine-readable data. Unconditionally open data needs no key; conditionally open data needs an approved key in the X-API-Key header."},
+	"open.api.list":      {"检索数据集", "Search datasets"},
+	"open.api.show":      {"数据集详情", "A dataset"},
+	"open.api.records":   {"查询记录：按信息项筛选，用游标翻页，可返回 CSV", "Records: filter by item, page by cursor, CSV on request"},
+	"open.api.download":  {"下载：选择格式、历史版本、Excel 适用的 BOM 或 GB18030 编码", "Download: choose the format, a past version, a BOM for Excel or GB18030"},
+	"open.api.limits":    {"限额：无密钥每个地址每分钟 120 次；持密钥每分钟 600 次；超过返回 429 与 Retry-After。密钥最长有效 180 天。", "Limits: 120 calls a minute per address without a key, 600 with one; over the limit: 429 with Retry-After. Keys last at most 180 days."},
+	"open.api.keys":      {"登录后可在此创建和撤销您的开放接口密钥：", "Logged in, you create and revoke your open API keys here:"},
+	"open.api.keys_link": {"创建或撤销开放接口密钥", "Create or revoke open API keys"},
+	"open.api.errors":    {"错误以统一格式返回：稳定的错误代码和中英文说明；已暂停开放的数据集返回暂停理由。", "Errors come in one shape: a stable code and a Chinese and English message; a suspended dataset answers with the reason."},
 }
 
 func (w *Web) openPages(mux *http.ServeMux) {
@@ -173,6 +175,39 @@ func (w *Web) openPages(mux *http.ServeMux) {
 		return nil
 	})
 
+	keysPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, secret string, ferr error) error {
+		keys, err := a.Open.Keys(r.Context(), p)
+		if err != nil {
+			return err
+		}
+		v := w.NewView(rw, r, "open.keys.title")
+		status := 200
+		if ferr != nil {
+			v.Error = apperr.As(ferr)
+			v.Errors = v.Error.Fields
+			status = v.Error.Status
+		}
+		v.Data = map[string]any{"Keys": keys, "Secret": secret, "MaxDays": a.Open.Limits.MaxKeyDays}
+		w.Render(rw, status, "open_keys", v)
+		return nil
+	}
+	w.Page(mux, "GET /open/keys", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		return keysPage(rw, r, p, "", nil)
+	})
+	w.Page(mux, "POST /open/keys", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		r.ParseForm()
+		days, _ := strconv.Atoi(r.PostFormValue("days"))
+		k, err := a.Open.CreateKey(r.Context(), p, open.KeyInput{Name: r.PostFormValue("name"), Days: days})
+		return keysPage(rw, r, p, k.Secret, err)
+	})
+	w.Page(mux, "POST /open/keys/{id}/revoke", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if err := a.Open.RevokeKey(r.Context(), p, r.PathValue("id")); err != nil {
+			return err
+		}
+		Redirect(rw, r, "/open/keys", "flash.open_key_revoked")
+		return nil
+	})
+
 	w.PublicPage(mux, "GET /open/api", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		v := w.NewView(rw, r, "open.api.title")
 		res, err := a.Open.Search(r.Context(), open.SearchQuery{PageSize: 1})
@@ -188,5 +223,3 @@ func (w *Web) openPages(mux *http.ServeMux) {
 		return nil
 	})
 }
-
-var _ = apperr.NotFound
