@@ -21,6 +21,7 @@ import (
 	"pubdata/internal/keys"
 	"pubdata/internal/notify"
 	"pubdata/internal/open"
+	"pubdata/internal/operate"
 	"pubdata/internal/quality"
 	"pubdata/internal/security"
 	"pubdata/internal/share"
@@ -75,6 +76,7 @@ type App struct {
 	// Security keeps security operation records and opens incidents from signals (SEC-6).
 	Security *security.Service
 	Open     *open.Service
+	Operate  *operate.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

@@ -20,6 +20,7 @@ const (
 	ScopeAudit     = "audit"     // search and verify the audit log
 	ScopeDirectory = "directory" // read and manage users and their verification
 	ScopeAdmin     = "admin"     // platform administration: calendar import, scheduled jobs
+	ScopeProduct   = "product"   // query authorized-operation products under the unit's agreements
 	ScopeAll       = "*"         // every scope above
 
 	// Pseudo-scopes a route may name instead of a real one.
@@ -29,7 +30,7 @@ const (
 )
 
 // TokenScopes are the scopes an API token may carry, in display order, with their names.
-var TokenScopes = []string{ScopeRead, ScopeWrite, ScopeIngest, ScopeGateway, ScopeInbox, ScopeAudit, ScopeDirectory, ScopeAdmin, ScopeAll}
+var TokenScopes = []string{ScopeRead, ScopeWrite, ScopeIngest, ScopeGateway, ScopeInbox, ScopeAudit, ScopeDirectory, ScopeAdmin, ScopeProduct, ScopeAll}
 
 // ScopeNames gives each scope (and pseudo-scope) its Chinese and English description.
 var ScopeNames = map[string][2]string{
@@ -41,6 +42,7 @@ var ScopeNames = map[string][2]string{
 	ScopeAudit:     {"检索与校验审计日志", "search and verify the audit log"},
 	ScopeDirectory: {"用户管理与实名核验", "users and real-name verification"},
 	ScopeAdmin:     {"平台管理：工作日历、定时任务", "administration: calendar, jobs"},
+	ScopeProduct:   {"在本单位的协议下调用数据产品", "query products under the unit's agreements"},
 	ScopeAll:       {"全部范围", "every scope"},
 	ScopePublic:    {"无需登录", "no login needed"},
 	ScopeAny:       {"任何已登录的调用方", "any logged-in caller"},

@@ -75,6 +75,7 @@ var Accounts = []Account{
 	{"auditor", "沈审计（审计员）", OrgAuthority, authz.Auditor},
 	{"oversight", "韩监督（网信办）", OrgCyberspace, authz.Oversight},
 	{"operator", "杨运营（运营单位）", OrgOperator, authz.OperatorStaff},
+	{"operator2", "柏签约（运营单位协议专员）", OrgOperator, authz.OperatorStaff},
 	{"appunit", "朱应用（应用单位）", OrgAppUnit, authz.AppUnitUser},
 	{"expert", "秦专家（专家委员会）", OrgExperts, authz.Expert},
 	{"citizen", "许公民（社会公众）", "", authz.PublicUser},

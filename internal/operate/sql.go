@@ -1,0 +1,219 @@
+package operate
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"pubdata/internal/db"
+	"pubdata/internal/ingest"
+)
+
+// The SQL side of the statistics engine: the database computes the bounded truth (Truth) over
+// the entry's current rows, so that a large table is aggregated where it lies. Identifiers are
+// checked field names (fieldRE) of the view; every value is a parameter.
+
+func qi(s string) string {
+	if !fieldRE.MatchString(s) && !strings.HasPrefix(s, "ing_") {
+		panic("operate: unchecked identifier " + s)
+	}
+	return `"` + s + `"`
+}
+
+// clampExpr is a measure's value in units, clamped to its bounds; NULL when missing or not a
+// number (SQLite: text starting with a digit or '-'; PostgreSQL: a plain decimal).
+func clampExpr(d db.Dialect, m *Measure) string {
+	f := qi(m.Field)
+	lo, hi, u := strconv.FormatInt(m.Lo, 10), strconv.FormatInt(m.Hi, 10), strconv.FormatInt(m.unit(), 10)
+	if d == db.Postgres {
+		return fmt.Sprintf(`CASE WHEN %s ~ '^-?[0-9]+(\.[0-9]+)?$' THEN CAST(ROUND(CAST(LEAST(GREATEST(CAST(%s AS DOUBLE PRECISION), %s), %s) AS NUMERIC) * %s) AS BIGINT) END`, f, f, lo, hi, u)
+	}
+	return fmt.Sprintf(`CASE WHEN %s GLOB '[0-9]*' OR %s GLOB '-[0-9]*' THEN CAST(ROUND(MIN(MAX(CAST(%s AS REAL), %s), %s) * %s) AS INTEGER) END`, f, f, f, lo, hi, u)
+}
+
+// bounded builds the statement of the bounded rows: columns g0…gN (grouped dimensions), s
+// (subject), m0…mK (clamped measures in units), with each subject's rows limited to MaxRows
+// (ROW_NUMBER over the subject, ordered by its own values, so the choice depends on nothing but
+// the subject's rows) — or, when the subject is the entry's only key, without a window.
+func bounded(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery, ms []*Measure) (string, []any) {
+	var cols []string
+	for i, g := range q.GroupBy {
+		cols = append(cols, fmt.Sprintf("%s AS g%d", qi(g), i))
+	}
+	cols = append(cols, qi(v.Subject)+" AS s")
+	for i, m := range ms {
+		cols = append(cols, fmt.Sprintf("%s AS m%d", clampExpr(d, m), i))
+	}
+	conds := []string{"_to = 0", qi(v.Subject) + " <> ''"}
+	var args []any
+	in := func(f string, vals []string) {
+		ph := make([]string, len(vals))
+		for i, x := range vals {
+			args = append(args, x)
+			ph[i] = "$" + strconv.Itoa(len(args))
+		}
+		conds = append(conds, qi(f)+" IN ("+strings.Join(ph, ",")+")")
+	}
+	// filters first, in a stable order, then the domains of grouped dimensions
+	for _, dm := range v.Dimensions {
+		if w, ok := q.Where[dm.Field]; ok {
+			in(dm.Field, w)
+		}
+	}
+	for _, g := range q.GroupBy {
+		if _, ok := q.Where[g]; !ok {
+			in(g, v.dim(g).Values)
+		}
+	}
+	from := qi(rel.Table) + " WHERE " + strings.Join(conds, " AND ")
+	if v.SubjectUnique {
+		return "SELECT " + strings.Join(cols, ", ") + " FROM " + from, args
+	}
+	order := []string{}
+	for _, dm := range v.Dimensions {
+		order = append(order, qi(dm.Field))
+	}
+	for _, m := range v.Measures {
+		order = append(order, qi(m.Field))
+	}
+	order = append(order, "_from")
+	return fmt.Sprintf("SELECT * FROM (SELECT %s, ROW_NUMBER() OVER (PARTITION BY %s ORDER BY %s) AS rn FROM %s) b WHERE rn <= %d",
+		strings.Join(cols, ", "), qi(v.Subject), strings.Join(order, ", "), from, v.MaxRows), args
+}
+
+// TruthSQL computes the truth of q over the entry's current rows.
+func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *StatsQuery) (Truth, error) {
+	sums, hists := measuresOf(q)
+	var ms []*Measure
+	idx := map[string]int{}
+	for _, m := range append(append([]string{}, sums...), hists...) {
+		if _, ok := idx[m]; !ok {
+			idx[m] = len(ms)
+			ms = append(ms, v.measure(m))
+		}
+	}
+	base, args := bounded(d.Dialect, rel, v, q, ms)
+	var gs []string
+	for i := range q.GroupBy {
+		gs = append(gs, fmt.Sprintf("g%d", i))
+	}
+	groupBy := ""
+	if len(gs) > 0 {
+		groupBy = " GROUP BY " + strings.Join(gs, ", ")
+	}
+	sel := append([]string{}, gs...)
+	var stmt string
+	if v.SubjectUnique {
+		sel = append(sel, "COUNT(*)", "COUNT(*)")
+		for _, m := range sums {
+			i := idx[m]
+			sel = append(sel, fmt.Sprintf("SUM(m%d), SUM(ABS(m%d)), MAX(ABS(m%d))", i, i, i))
+		}
+		stmt = "SELECT " + strings.Join(sel, ", ") + " FROM (" + base + ") x" + groupBy
+	} else {
+		inner := append([]string{}, gs...)
+		inner = append(inner, "s", "COUNT(*) AS n")
+		for _, m := range sums {
+			inner = append(inner, fmt.Sprintf("SUM(m%d) AS m%d", idx[m], idx[m]))
+		}
+		sel = append(sel, "COUNT(*)", "SUM(n)")
+		for _, m := range sums {
+			i := idx[m]
+			sel = append(sel, fmt.Sprintf("SUM(m%d), SUM(ABS(m%d)), MAX(ABS(m%d))", i, i, i))
+		}
+		stmt = "SELECT " + strings.Join(sel, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") + " FROM (" + base + ") x GROUP BY " +
+			strings.Join(append(append([]string{}, gs...), "s"), ", ") + ") y" + groupBy
+	}
+	t := Truth{}
+	rows, err := d.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		key := make([]sql.NullString, len(gs))
+		var subjects, nrows sql.NullInt64
+		dest := []any{}
+		for i := range key {
+			dest = append(dest, &key[i])
+		}
+		dest = append(dest, &subjects, &nrows)
+		vals := make([]sql.NullInt64, 3*len(sums))
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if subjects.Int64 == 0 {
+			continue // the one row of an aggregate without GROUP BY over nothing
+		}
+		k := make([]string, len(key))
+		for i, x := range key {
+			k[i] = x.String
+		}
+		c := newCell(k)
+		c.Subjects, c.Rows = subjects.Int64, nrows.Int64
+		for j, m := range sums {
+			if vals[3*j].Valid {
+				c.Sum[m], c.AbsSum[m], c.Top[m] = vals[3*j].Int64, vals[3*j+1].Int64, vals[3*j+2].Int64
+			}
+		}
+		t[strings.Join(k, "\x00")] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for _, m := range hists {
+		i := idx[m]
+		meas := v.measure(m)
+		span := strconv.FormatInt((meas.Hi-meas.Lo)*meas.unit(), 10)
+		off := strconv.FormatInt(meas.Lo*meas.unit(), 10)
+		minf := "MIN"
+		if d.Dialect == db.Postgres {
+			minf = "LEAST"
+		}
+		bin := fmt.Sprintf("%s((m%d - %s) * %d / %s, %d)", minf, i, off, HistBins, span, HistBins-1)
+		hs := append(append([]string{}, gs...), bin+" AS bin", "COUNT(*)")
+		hg := append(append([]string{}, gs...), "bin")
+		stmt := "SELECT " + strings.Join(hs, ", ") + " FROM (" + base + fmt.Sprintf(") x WHERE m%d IS NOT NULL GROUP BY ", i) + strings.Join(hg, ", ")
+		rows, err := d.QueryContext(ctx, stmt, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			key := make([]sql.NullString, len(gs))
+			var b, n int64
+			dest := []any{}
+			for i := range key {
+				dest = append(dest, &key[i])
+			}
+			dest = append(dest, &b, &n)
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			k := make([]string, len(key))
+			for i, x := range key {
+				k[i] = x.String
+			}
+			c := t[strings.Join(k, "\x00")]
+			if c == nil {
+				continue
+			}
+			if c.Hist[m] == nil {
+				c.Hist[m] = make([]int64, HistBins)
+			}
+			c.Hist[m][min(max(int(b), 0), HistBins-1)] += n
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
