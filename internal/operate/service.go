@@ -24,9 +24,9 @@ import (
 
 // Product kinds (产品类型).
 const (
-	KindStatistics   = "statistics"   // 统计
-	KindVerification = "verification" // 核验
-	KindIndicator    = "indicator"    // 指标评分
+	KindStatistics   = "statistics" // 统计
+	KindVerification = "verify"     // 核验
+	KindIndicator    = "indicator"  // 指标评分
 )
 
 // Product states (产品状态). The working version moves draft → in_review (→ expert_review →

@@ -83,8 +83,18 @@ func bounded(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery, ms []*Me
 		strings.Join(cols, ", "), qi(v.Subject), strings.Join(order, ", "), from, v.MaxRows), args
 }
 
-// TruthSQL computes the truth of q over the entry's current rows.
-func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *StatsQuery) (Truth, error) {
+// statements are the SQL of a query's truth: the main aggregate and one histogram statement per
+// quantile measure (in measuresOf order), all with the same arguments.
+type statements struct {
+	main   string
+	hists  []string
+	args   []any
+	sums   []string
+	hnames []string
+	ngs    int
+}
+
+func truthStatements(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery) statements {
 	sums, hists := measuresOf(q)
 	var ms []*Measure
 	idx := map[string]int{}
@@ -94,7 +104,7 @@ func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *St
 			ms = append(ms, v.measure(m))
 		}
 	}
-	base, args := bounded(d.Dialect, rel, v, q, ms)
+	base, args := bounded(d, rel, v, q, ms)
 	var gs []string
 	for i := range q.GroupBy {
 		gs = append(gs, fmt.Sprintf("g%d", i))
@@ -126,37 +136,84 @@ func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *St
 		stmt = "SELECT " + strings.Join(sel, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") + " FROM (" + base + ") x GROUP BY " +
 			strings.Join(append(append([]string{}, gs...), "s"), ", ") + ") y" + groupBy
 	}
+	st := statements{main: stmt, args: args, sums: sums, hnames: hists, ngs: len(gs)}
+	for _, m := range hists {
+		i := idx[m]
+		meas := v.measure(m)
+		span := strconv.FormatInt((meas.Hi-meas.Lo)*meas.unit(), 10)
+		off := strconv.FormatInt(meas.Lo*meas.unit(), 10)
+		minf := "MIN"
+		if d == db.Postgres {
+			minf = "LEAST"
+		}
+		bin := fmt.Sprintf("%s((m%d - %s) * %d / %s, %d)", minf, i, off, HistBins, span, HistBins-1)
+		hs := append(append([]string{}, gs...), bin+" AS bin", "COUNT(*)")
+		hg := append(append([]string{}, gs...), "bin")
+		st.hists = append(st.hists, "SELECT "+strings.Join(hs, ", ")+" FROM ("+base+fmt.Sprintf(") x WHERE m%d IS NOT NULL GROUP BY ", i)+strings.Join(hg, ", "))
+	}
+	return st
+}
+
+// SQLText is the SQL the engine runs for q, with the arguments written in as literals: for the
+// benchmark's baseline (the same statement run by the sqlite3 CLI) and for reviewers.
+func SQLText(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery) []string {
+	st := truthStatements(d, rel, v, q)
+	inline := func(s string) string {
+		for i := len(st.args); i >= 1; i-- {
+			s = strings.ReplaceAll(s, "$"+strconv.Itoa(i), "'"+strings.ReplaceAll(fmt.Sprint(st.args[i-1]), "'", "''")+"'")
+		}
+		return s
+	}
+	out := []string{inline(st.main)}
+	for _, h := range st.hists {
+		out = append(out, inline(h))
+	}
+	return out
+}
+
+func scanKey(rows *sql.Rows, n int, rest ...any) ([]string, error) {
+	key := make([]sql.NullString, n)
+	dest := make([]any, 0, n+len(rest))
+	for i := range key {
+		dest = append(dest, &key[i])
+	}
+	dest = append(dest, rest...)
+	if err := rows.Scan(dest...); err != nil {
+		return nil, err
+	}
+	k := make([]string, n)
+	for i, x := range key {
+		k[i] = x.String
+	}
+	return k, nil
+}
+
+// TruthSQL computes the truth of q over the entry's current rows.
+func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *StatsQuery) (Truth, error) {
+	st := truthStatements(d.Dialect, rel, v, q)
 	t := Truth{}
-	rows, err := d.QueryContext(ctx, stmt, args...)
+	rows, err := d.QueryContext(ctx, st.main, st.args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		key := make([]sql.NullString, len(gs))
 		var subjects, nrows sql.NullInt64
-		dest := []any{}
-		for i := range key {
-			dest = append(dest, &key[i])
-		}
-		dest = append(dest, &subjects, &nrows)
-		vals := make([]sql.NullInt64, 3*len(sums))
+		vals := make([]sql.NullInt64, 3*len(st.sums))
+		rest := []any{&subjects, &nrows}
 		for i := range vals {
-			dest = append(dest, &vals[i])
+			rest = append(rest, &vals[i])
 		}
-		if err := rows.Scan(dest...); err != nil {
+		k, err := scanKey(rows, st.ngs, rest...)
+		if err != nil {
 			return nil, err
 		}
 		if subjects.Int64 == 0 {
 			continue // the one row of an aggregate without GROUP BY over nothing
 		}
-		k := make([]string, len(key))
-		for i, x := range key {
-			k[i] = x.String
-		}
 		c := newCell(k)
 		c.Subjects, c.Rows = subjects.Int64, nrows.Int64
-		for j, m := range sums {
+		for j, m := range st.sums {
 			if vals[3*j].Valid {
 				c.Sum[m], c.AbsSum[m], c.Top[m] = vals[3*j].Int64, vals[3*j+1].Int64, vals[3*j+2].Int64
 			}
@@ -167,38 +224,17 @@ func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *St
 		return nil, err
 	}
 	rows.Close()
-	for _, m := range hists {
-		i := idx[m]
-		meas := v.measure(m)
-		span := strconv.FormatInt((meas.Hi-meas.Lo)*meas.unit(), 10)
-		off := strconv.FormatInt(meas.Lo*meas.unit(), 10)
-		minf := "MIN"
-		if d.Dialect == db.Postgres {
-			minf = "LEAST"
-		}
-		bin := fmt.Sprintf("%s((m%d - %s) * %d / %s, %d)", minf, i, off, HistBins, span, HistBins-1)
-		hs := append(append([]string{}, gs...), bin+" AS bin", "COUNT(*)")
-		hg := append(append([]string{}, gs...), "bin")
-		stmt := "SELECT " + strings.Join(hs, ", ") + " FROM (" + base + fmt.Sprintf(") x WHERE m%d IS NOT NULL GROUP BY ", i) + strings.Join(hg, ", ")
-		rows, err := d.QueryContext(ctx, stmt, args...)
+	for hi, m := range st.hnames {
+		rows, err := d.QueryContext(ctx, st.hists[hi], st.args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			key := make([]sql.NullString, len(gs))
 			var b, n int64
-			dest := []any{}
-			for i := range key {
-				dest = append(dest, &key[i])
-			}
-			dest = append(dest, &b, &n)
-			if err := rows.Scan(dest...); err != nil {
+			k, err := scanKey(rows, st.ngs, &b, &n)
+			if err != nil {
 				rows.Close()
 				return nil, err
-			}
-			k := make([]string, len(key))
-			for i, x := range key {
-				k[i] = x.String
 			}
 			c := t[strings.Join(k, "\x00")]
 			if c == nil {

@@ -16,7 +16,7 @@ const (
 )
 
 func init() {
-	Register(OprKind, map[string][2]string{"statistics": {"统计查询", "Statistics"}, "verification": {"核验", "Verification"}, "indicator": {"指标评分", "Indicator"}})
+	Register(OprKind, map[string][2]string{"statistics": {"统计查询", "Statistics"}, "verify": {"核验产品", "Verification"}, "indicator": {"指标评分", "Indicator"}})
 	Register(OprProductState, map[string][2]string{"draft": {"草稿", "Draft"}, "in_review": {"合规审查中", "In compliance review"},
 		"expert_review": {"征求专家意见中", "Awaiting expert opinion"}, "released": {"已发布", "Released"}, "withdrawn": {"已下架", "Withdrawn"}})
 	Register(OprUnitState, map[string][2]string{"pending": {"待资质审核", "Awaiting qualification"}, "active": {"合作中", "Active"}, "refused": {"资质审核未通过", "Refused"},
@@ -34,11 +34,11 @@ func init() {
 	Register(OprAuthState, map[string][2]string{"active": {"有效", "Active"}, "revoked": {"已撤回", "Revoked"}})
 	Register(OprQueryResult, map[string][2]string{"answered": {"已计算", "Answered"}, "cached": {"重复查询，返回已存结果", "Repeat: stored answer"},
 		"refused: budget": {"隐私预算不足，已拒绝", "Refused: budget"}, "refused: out of form": {"不符合受限形式，已拒绝", "Refused: out of form"}})
-	Register(AuditObject, map[string][2]string{"opr_view": {"数据视图", "Data view"}, "opr_product": {"数据产品", "Data product"}, "opr_unit": {"应用单位", "Application unit"},
+	Register(AuditObject, map[string][2]string{"opr_view": {"数据视图", "Data view"}, "opr_product": {"数据产品", "Data product"}, "opr_unit": {"应用单位登记", "Application unit registration"},
 		"opr_application": {"产品使用申请", "Product application"}, "opr_agreement": {"服务与保密协议", "Agreement"}, "data_subject": {"数据主体", "Data subject"},
 		"subj_objection": {"数据主体异议", "Data subject objection"}})
 	Register(ActionObject, map[string][2]string{"operate": {"授权运营", "Authorized operation"}, "operate.view": {"数据视图", "Data view"}, "operate.product": {"数据产品", "Data product"},
-		"operate.unit": {"应用单位", "Application unit"}, "operate.application": {"产品使用申请", "Product application"}, "operate.agreement": {"服务与保密协议", "Agreement"},
+		"operate.unit": {"应用单位管理", "Application unit management"}, "operate.application": {"产品使用申请", "Product application"}, "operate.agreement": {"服务与保密协议", "Agreement"},
 		"operate.query": {"统计查询", "Statistics query"}, "operate.verification": {"核验产品", "Verification product"}, "operate.indicator": {"指标产品", "Indicator product"},
 		"operate.consent": {"数据主体授权", "Data subject authorization"}, "operate.statistics": {"统计产品", "Statistics product"}})
 	Register(ActionVerb, map[string][2]string{"edit": {"修改", "edited"}, "review": {"合规审查", "reviewed"}, "expert": {"专家意见", "expert opinion given"},

@@ -1,0 +1,410 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
+	"pubdata/internal/operate"
+	"pubdata/internal/vocab"
+	"pubdata/internal/workday"
+)
+
+// Authorized-operation pages (授权运营): the workbench of the operator, the application unit, the
+// compliance reviewer and the expert (/operate), a product with its review, use forms and answers
+// (/operate/products/{id}), and the data subject's page (/me/data): authorizations given, revoked,
+// and every access to records about the person, with an objection form.
+func init() {
+	Register(map[string][2]string{
+		"operate.title":        {"授权运营", "Authorized operation"},
+		"operate.product":      {"数据产品", "Data product"},
+		"operate.mydata":       {"我的数据授权与访问记录", "My data: authorizations and accesses"},
+		"nav.operate":          {"授权运营", "Operation"},
+		"nav.mydata":           {"我的数据", "My data"},
+		"flash.operate_done":   {"已办理", "Done"},
+		"flash.operate_signed": {"协议已签署", "Agreement signed"},
+		"flash.consent_given":  {"授权已生效", "Authorization in force"},
+		"flash.consent_off":    {"授权已撤回，下一次请求起生效", "Authorization revoked; effective from the next request"},
+		"flash.objected":       {"异议已提交", "Objection filed"},
+	})
+	AddNav(NavItem{Key: "nav.operate", Href: "/operate", Roles: []authz.Role{authz.OperatorStaff, authz.AppUnitUser, authz.AuthorityAdmin, authz.AuthorityReviewer,
+		authz.Expert, authz.Auditor, authz.Oversight}, Order: 40},
+		NavItem{Key: "nav.mydata", Href: "/me/data", Roles: []authz.Role{authz.PublicUser}, Order: 41})
+	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.operatePages(mux) })
+	funcs["mstime"] = func(ms int64) string {
+		if ms == 0 {
+			return "—"
+		}
+		return time.UnixMilli(ms).In(workday.Location).Format("2006-01-02 15:04")
+	}
+}
+
+// oprDim is a dimension or measure shown with its Chinese/English label.
+type oprCol struct {
+	Field, ZH, EN string
+	Values        []string
+}
+
+func (w *Web) fieldLabels(ctx context.Context, entryID string) map[string][2]string {
+	out := map[string][2]string{}
+	if w.App.Catalog == nil {
+		return out
+	}
+	if e, err := w.App.Catalog.Published(ctx, entryID); err == nil {
+		for _, f := range e.Fields {
+			en := f.LabelEN
+			if en == "" {
+				en = f.Label
+			}
+			out[f.Name] = [2]string{f.Label, en}
+		}
+	}
+	return out
+}
+
+func (w *Web) operatePages(mux *http.ServeMux) {
+	a := w.App
+	s := a.Operate
+	if s == nil {
+		return
+	}
+	render := func(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
+		v := w.NewView(rw, r, title)
+		status := 200
+		if ferr != nil {
+			v.Error = apperr.As(ferr)
+			v.Errors = v.Error.Fields
+			status = v.Error.Status
+		}
+		v.Data = data
+		w.Render(rw, status, page, v)
+	}
+	pname := func(ctx context.Context, id string) string {
+		if pr, err := s.Product(ctx, authz.System, id); err == nil {
+			return pr.Name
+		}
+		return ""
+	}
+	_ = pname
+
+	home := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
+		ctx := r.Context()
+		ps, err := s.Products(ctx, p)
+		if err != nil {
+			return err
+		}
+		names := map[string]string{}
+		for _, pr := range ps {
+			names[pr.ID] = pr.Name
+		}
+		data := map[string]any{"Products": ps, "Names": names,
+			"IsOperator": authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}) == nil,
+			"IsUnit":     p.Has(authz.AppUnitUser), "CanReview": p.Has(authz.OperatorStaff, authz.AuthorityReviewer), "IsExpert": p.Has(authz.Expert),
+			"CanRegister": authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) == nil,
+			"Today":       time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02")}
+		if us, err := s.Units(ctx, p); err == nil {
+			data["Units"] = us
+		}
+		if as, err := s.Applications(ctx, p); err == nil {
+			data["Apps"] = as
+		}
+		if gs, err := s.Agreements(ctx, p); err == nil {
+			data["Agreements"] = gs
+		}
+		if qs, err := s.Queries(ctx, p); err == nil {
+			if len(qs) > 50 {
+				qs = qs[:50]
+			}
+			data["Queries"] = qs
+		}
+		if vs, err := s.Views(ctx, p); err == nil {
+			data["Views"] = vs
+		}
+		render(rw, r, "operate.title", "operate_home", data, ferr)
+		return nil
+	}
+	w.Page(mux, "GET /operate", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if err := authz.Operate(p, authz.Read, authz.OperateAttrs{UnitOrgID: p.OrgID}); err != nil && authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) != nil {
+			return err
+		}
+		return home(rw, r, p, nil)
+	})
+	post := func(pattern string, fn func(r *http.Request, p *authz.Principal) (string, string, error)) {
+		w.Page(mux, "POST "+pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+			target, flash, err := fn(r, p)
+			if err != nil {
+				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 || ae.Status == 403 && ae.Code != "forbidden" {
+					if strings.HasPrefix(target, "/operate/products/") {
+						return w.productPage(rw, r, p, r.PathValue("id"), err, nil, render)
+					}
+					return home(rw, r, p, err)
+				}
+				return err
+			}
+			Redirect(rw, r, target, flash)
+			return nil
+		})
+	}
+	post("/operate/units", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.RegisterUnit(r.Context(), p, r.PostFormValue("contact"))
+		return "/operate", "flash.operate_done", err
+	})
+	post("/operate/units/{id}/decide", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.MoveUnit(r.Context(), p, r.PathValue("id"), r.PostFormValue("action"), r.PostFormValue("reason"))
+		return "/operate", "flash.operate_done", err
+	})
+	post("/operate/applications/{id}/decide", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.DecideApplication(r.Context(), p, r.PathValue("id"), r.PostFormValue("approve") == "1", r.PostFormValue("note"))
+		return "/operate", "flash.operate_done", err
+	})
+	post("/operate/agreements/{id}/sign", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.SignAgreement(r.Context(), p, r.PathValue("id"))
+		return "/operate", "flash.operate_signed", err
+	})
+	post("/operate/products/{id}/submit", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.SubmitProduct(r.Context(), p, r.PathValue("id"))
+		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
+	})
+	post("/operate/products/{id}/review", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		cl := map[string]bool{}
+		for _, c := range r.PostForm["checklist"] {
+			cl[c] = true
+		}
+		_, err := s.ReviewProduct(r.Context(), p, r.PathValue("id"), operate.ReviewInput{Checklist: cl, Decision: r.PostFormValue("decision"), Note: r.PostFormValue("note")})
+		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
+	})
+	post("/operate/products/{id}/expert", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.ExpertOpinion(r.Context(), p, r.PathValue("id"), r.PostFormValue("opinion"))
+		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
+	})
+	post("/operate/products/{id}/apply", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.Apply(r.Context(), p, operate.ApplicationInput{ProductID: r.PathValue("id"), Scenario: r.PostFormValue("scenario"), Items: r.PostForm["items"],
+			StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date"), Security: r.PostFormValue("security")})
+		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
+	})
+	w.Page(mux, "GET /operate/products/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		return w.productPage(rw, r, p, r.PathValue("id"), nil, nil, render)
+	})
+	// Use forms answer on the product page itself (the answer is not stored in a URL).
+	w.Page(mux, "POST /operate/products/{id}/use", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		id := r.PathValue("id")
+		ctx := r.Context()
+		out := map[string]any{}
+		var err error
+		switch r.PostFormValue("kind") {
+		case operate.KindStatistics:
+			q := operate.StatsQuery{GroupBy: r.PostForm["group_by"], Where: map[string][]string{}}
+			for k, vs := range r.PostForm {
+				if f, ok := strings.CutPrefix(k, "where."); ok && len(vs) > 0 {
+					q.Where[f] = vs
+				}
+			}
+			for _, ag := range r.PostForm["agg"] {
+				fn, m, _ := strings.Cut(ag, ":")
+				a := operate.Agg{Fn: fn, Measure: m}
+				if fn == operate.FnQuantile {
+					a.Q, _ = strconv.ParseFloat(r.PostFormValue("q"), 64)
+				}
+				q.Aggregates = append(q.Aggregates, a)
+			}
+			raw, _ := json.Marshal(q)
+			var res operate.StatsResult
+			res, err = s.QueryStats(ctx, p, id, raw)
+			if err == nil {
+				out["Stats"] = res
+			}
+		case operate.KindVerification:
+			claims := map[string]string{}
+			for k, vs := range r.PostForm {
+				if f, ok := strings.CutPrefix(k, "claim."); ok && len(vs) > 0 && vs[0] != "" {
+					claims[f] = vs[0]
+				}
+			}
+			var res operate.VerifyResult
+			res, err = s.Verify(ctx, p, id, r.PostFormValue("subject"), claims)
+			if err == nil {
+				out["Verify"] = res
+			}
+		case operate.KindIndicator:
+			var res operate.ScoreResult
+			res, err = s.Score(ctx, p, id, r.PostFormValue("subject"))
+			if err == nil {
+				out["Score"] = res
+			}
+		default:
+			err = apperr.BadRequest
+		}
+		if err != nil {
+			if ae := apperr.As(err); ae.Status >= 500 || ae.Code == "not_found" {
+				return err
+			}
+		}
+		return w.productPage(rw, r, p, id, err, out, render)
+	})
+
+	// The data subject's page.
+	mydata := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
+		ctx := r.Context()
+		auths, err := s.MyAuthorizations(ctx, p)
+		if err != nil {
+			return err
+		}
+		data := map[string]any{"Auths": auths, "Verified": p.Verified,
+			"Today": time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02")}
+		if acc, total, err := s.MyAccesses(ctx, p, 100, 0); err == nil {
+			data["Accesses"], data["AccessTotal"] = acc, total
+		} else {
+			data["NoKey"] = true
+		}
+		if obs, err := s.MyObjections(ctx, p); err == nil {
+			data["Objections"] = obs
+		}
+		if us, err := s.Units(ctx, authz.System); err == nil {
+			var act []operate.Unit
+			for _, u := range us {
+				if u.State == operate.UnitActive {
+					act = append(act, u)
+				}
+			}
+			data["Units"] = act
+		}
+		// items one may authorize: the verifiable items of every view, with their names
+		items := map[string][2]string{}
+		if vs, err := s.Views(ctx, authz.System); err == nil {
+			for _, v := range vs {
+				labels := w.fieldLabels(ctx, v.EntryID)
+				for _, it := range v.Items {
+					if l, ok := labels[it]; ok {
+						items[it] = l
+					}
+				}
+			}
+		}
+		data["Items"] = items
+		render(rw, r, "operate.mydata", "operate_mydata", data, ferr)
+		return nil
+	}
+	w.Page(mux, "GET /me/data", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error { return mydata(rw, r, p, nil) })
+	w.Page(mux, "POST /me/authorizations", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		_, err := s.Authorize(r.Context(), p, operate.AuthorizationInput{GranteeOrgID: r.PostFormValue("grantee_org_id"), Items: r.PostForm["items"],
+			Purpose: r.PostFormValue("purpose"), StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date")})
+		if err != nil {
+			if ae := apperr.As(err); ae.Status == 422 || ae.Status == 403 {
+				return mydata(rw, r, p, err)
+			}
+			return err
+		}
+		Redirect(rw, r, "/me/data", "flash.consent_given")
+		return nil
+	})
+	w.Page(mux, "POST /me/authorizations/{id}/revoke", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if _, err := s.Revoke(r.Context(), p, r.PathValue("id")); err != nil {
+			return err
+		}
+		Redirect(rw, r, "/me/data", "flash.consent_off")
+		return nil
+	})
+	w.Page(mux, "POST /me/objections", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		seq, _ := strconv.ParseInt(r.PostFormValue("audit_seq"), 10, 64)
+		if _, err := s.Object(r.Context(), p, seq, r.PostFormValue("text")); err != nil {
+			if apperr.As(err).Status == 422 {
+				return mydata(rw, r, p, err)
+			}
+			return err
+		}
+		Redirect(rw, r, "/me/data", "flash.objected")
+		return nil
+	})
+}
+
+// productPage renders a product: its definition in words, its reviews, and the forms the caller
+// may use (review, expert opinion, application, queries), with an answer when there is one.
+func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error, answer map[string]any,
+	render func(http.ResponseWriter, *http.Request, string, string, map[string]any, error)) error {
+	ctx := r.Context()
+	s := w.App.Operate
+	pr, err := s.Product(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if p.Has(authz.AppUnitUser) && p.OrgKind != authz.KindOperator && (pr.ReleasedVersion == 0 || pr.State == operate.ProductWithdrawn) {
+		return apperr.Hidden
+	}
+	v, err := s.View(ctx, authz.System, pr.ViewID)
+	if err != nil {
+		return err
+	}
+	labels := w.fieldLabels(ctx, v.EntryID)
+	col := func(f string) oprCol {
+		l, ok := labels[f]
+		if !ok {
+			l = [2]string{f, f}
+		}
+		return oprCol{Field: f, ZH: l[0], EN: l[1]}
+	}
+	var dims, meas, items []oprCol
+	for _, d := range v.Dimensions {
+		c := col(d.Field)
+		c.Values = d.Values
+		dims = append(dims, c)
+	}
+	for _, m := range v.Measures {
+		meas = append(meas, col(m.Field))
+	}
+	its := pr.Spec.Items
+	for m := range pr.Spec.Weights {
+		its = append(its, m)
+	}
+	for _, it := range its {
+		items = append(items, col(it))
+	}
+	reviews, _ := s.Reviews(ctx, p, pr.ID)
+	data := map[string]any{"P": pr, "V": v, "Dims": dims, "Measures": meas, "Items": items, "Reviews": reviews, "Checklist": operate.ReviewChecklist,
+		"IsOperator": authz.Operate(p, authz.OprProduct, authz.OperateAttrs{}) == nil,
+		"CanReview":  pr.State == operate.ProductReview && authz.Operate(p, authz.OprReview, authz.OperateAttrs{EditedBy: pr.EditedBy}) == nil,
+		"CanExpert":  pr.State == operate.ProductExpert && p.Has(authz.Expert),
+		"IsUnit":     p.Has(authz.AppUnitUser) && p.OrgKind != authz.KindOperator,
+		"Today":      time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02"),
+		"EpsilonText": strconv.FormatFloat(float64(pr.Spec.EpsilonMilli)/1000, 'f', -1, 64), "BudgetText": strconv.FormatFloat(float64(pr.Spec.BudgetMilli)/1000, 'f', -1, 64)}
+	if data["IsUnit"] == true {
+		if b, err := s.BudgetOf(ctx, p, pr.ID); err == nil {
+			data["Budget"] = b
+			data["HasAgreement"] = true
+			data["SpentText"] = strconv.FormatFloat(float64(b.SpentMilli)/1000, 'f', -1, 64)
+			data["TotalText"] = strconv.FormatFloat(float64(b.TotalMilli)/1000, 'f', -1, 64)
+		}
+	}
+	for k, x := range answer {
+		data[k] = x
+	}
+	if st, ok := answer["Stats"].(operate.StatsResult); ok {
+		// column headings in words
+		var heads [][2]string
+		for _, c := range st.Answer.Columns {
+			if l, ok := labels[c]; ok {
+				heads = append(heads, l)
+				continue
+			}
+			fn, rest, _ := strings.Cut(c, "(")
+			lz, le := vocab.Label("zh", vocab.OprFn, fn), vocab.Label("en", vocab.OprFn, fn)
+			if rest != "" {
+				m, q, _ := strings.Cut(strings.TrimSuffix(rest, ")"), ",")
+				ml := col(m)
+				lz, le = ml.ZH+" "+lz, ml.EN+" "+le
+				if q != "" {
+					lz, le = lz+" "+q, le+" "+q
+				}
+			}
+			heads = append(heads, [2]string{lz, le})
+		}
+		data["Heads"] = heads
+		data["CostText"] = strconv.FormatFloat(float64(st.CostMilli)/1000, 'f', -1, 64)
+	}
+	render(rw, r, "operate.product", "operate_product", data, ferr)
+	return nil
+}
