@@ -292,6 +292,44 @@ func (s *Service) View(ctx context.Context, p *authz.Principal, id string) (View
 	return v, nil
 }
 
+// ProductView returns the view a product is defined over, for anyone who may read the product.
+func (s *Service) ProductView(ctx context.Context, p *authz.Principal, productID string) (View, error) {
+	pr, err := s.Product(ctx, p, productID)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(ctx, s.DB, pr.ViewID)
+}
+
+// ActiveUnits lists the application units in cooperation (public: a data subject picks one to
+// authorize).
+func (s *Service) ActiveUnits(ctx context.Context) ([]Unit, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+unitCols+" FROM opr_units WHERE state = $1 ORDER BY name LIMIT 500", UnitActive)
+	return db.ScanAll(rows, err, scanUnit)
+}
+
+// AuthorizableItems lists, per view, the items a data subject may authorize (the views' verifiable
+// items; the entry id lets the page name them).
+func (s *Service) AuthorizableItems(ctx context.Context) (map[string][]string, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT spec FROM opr_views ORDER BY created_at LIMIT 500")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var spec string
+		var v View
+		if err := rows.Scan(&spec); err != nil {
+			return nil, err
+		}
+		if json.Unmarshal([]byte(spec), &v) == nil && len(v.Items) > 0 {
+			out[v.EntryID] = append(out[v.EntryID], v.Items...)
+		}
+	}
+	return out, rows.Err()
+}
+
 // ---- products ----
 
 // ProductInput defines or edits a product.
@@ -875,7 +913,7 @@ func (s *Service) draftAgreement(ctx context.Context, tx *sql.Tx, a Application,
 	if pr.Kind == KindStatistics {
 		budget = pr.Spec.BudgetMilli
 	}
-	method := "平台内计算，仅返回" + kindNames[pr.Kind] + "结果，原始数据不出域 / computed inside the platform; only the product's output leaves it"
+	method := "平台内计算，仅返回" + kindNames[pr.Kind] + "结果，原始数据不出域"
 	body := fmt.Sprintf("服务协议与保密协议（第%d版）\n甲方：授权运营单位；乙方：应用单位。\n用途：%s\n范围：产品“%s”\n方式：%s\n期限：%s 至 %s\n"+
 		"乙方不得将产品转交第三方，不得尝试还原原始数据或识别个人；违约时甲方可暂停或终止合作。",
 		version, a.Scenario, pr.Name, method, a.StartDate, a.EndDate)

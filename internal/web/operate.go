@@ -84,13 +84,6 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 		v.Data = data
 		w.Render(rw, status, page, v)
 	}
-	pname := func(ctx context.Context, id string) string {
-		if pr, err := s.Product(ctx, authz.System, id); err == nil {
-			return pr.Name
-		}
-		return ""
-	}
-	_ = pname
 
 	home := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
 		ctx := r.Context()
@@ -264,21 +257,15 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 		if obs, err := s.MyObjections(ctx, p); err == nil {
 			data["Objections"] = obs
 		}
-		if us, err := s.Units(ctx, authz.System); err == nil {
-			var act []operate.Unit
-			for _, u := range us {
-				if u.State == operate.UnitActive {
-					act = append(act, u)
-				}
-			}
-			data["Units"] = act
+		if us, err := s.ActiveUnits(ctx); err == nil {
+			data["Units"] = us
 		}
 		// items one may authorize: the verifiable items of every view, with their names
 		items := map[string][2]string{}
-		if vs, err := s.Views(ctx, authz.System); err == nil {
-			for _, v := range vs {
-				labels := w.fieldLabels(ctx, v.EntryID)
-				for _, it := range v.Items {
+		if byEntry, err := s.AuthorizableItems(ctx); err == nil {
+			for entry, its := range byEntry {
+				labels := w.fieldLabels(ctx, entry)
+				for _, it := range its {
 					if l, ok := labels[it]; ok {
 						items[it] = l
 					}
@@ -335,7 +322,7 @@ func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 	if p.Has(authz.AppUnitUser) && p.OrgKind != authz.KindOperator && (pr.ReleasedVersion == 0 || pr.State == operate.ProductWithdrawn) {
 		return apperr.Hidden
 	}
-	v, err := s.View(ctx, authz.System, pr.ViewID)
+	v, err := s.ProductView(ctx, p, pr.ID)
 	if err != nil {
 		return err
 	}
