@@ -1,0 +1,58 @@
+package authz
+
+import "testing"
+
+// The authorized-operation matrix: who may take each step, and the separation of operator duties.
+func TestOperateMatrix(t *testing.T) {
+	op := &Principal{UserID: "op1", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorStaff}}
+	op2 := &Principal{UserID: "op2", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorStaff}}
+	unit := &Principal{UserID: "u1", OrgID: "org-unit", OrgKind: KindAppUnit, Roles: []Role{AppUnitUser}}
+	other := &Principal{UserID: "u2", OrgID: "org-other", OrgKind: KindAppUnit, Roles: []Role{AppUnitUser}}
+	officer := &Principal{UserID: "o1", OrgID: "org-ps", OrgKind: KindAgency, Roles: []Role{DataOfficer}}
+	rev := &Principal{UserID: "r1", OrgID: "org-auth", OrgKind: KindAuthority, RegionCode: "150000", Roles: []Role{AuthorityReviewer}}
+	expert := &Principal{UserID: "e1", OrgID: "org-exp", OrgKind: KindExpertCommittee, Roles: []Role{Expert}}
+	citizen := &Principal{UserID: "c1", Roles: []Role{PublicUser}}
+	verified := &Principal{UserID: "c2", Roles: []Role{PublicUser}, Verified: true}
+	token := &Principal{UserID: "u1", OrgID: "org-unit", OrgKind: KindAppUnit, Roles: []Role{AppUnitUser}, TokenID: "t", Scopes: []string{ScopeProduct}}
+	readToken := &Principal{UserID: "u1", OrgID: "org-unit", OrgKind: KindAppUnit, Roles: []Role{AppUnitUser}, TokenID: "t", Scopes: []string{ScopeRead}}
+	unitAttrs := OperateAttrs{UnitOrgID: "org-unit"}
+	for _, c := range []struct {
+		name string
+		p    *Principal
+		act  Action
+		a    OperateAttrs
+		ok   bool
+	}{
+		{"provider registers a view of its own entry", officer, OprView, OperateAttrs{OwnerOrg: "org-ps"}, true},
+		{"provider cannot register another agency's entry", officer, OprView, OperateAttrs{OwnerOrg: "org-civil"}, false},
+		{"operator cannot register views", op, OprView, OperateAttrs{OwnerOrg: "org-ps"}, false},
+		{"operator defines products", op, OprProduct, OperateAttrs{}, true},
+		{"unit cannot define products", unit, OprProduct, OperateAttrs{}, false},
+		{"editor may not review", op, OprReview, OperateAttrs{EditedBy: "op1"}, false},
+		{"another operator reviews", op2, OprReview, OperateAttrs{EditedBy: "op1"}, true},
+		{"authority reviewer reviews", rev, OprReview, OperateAttrs{EditedBy: "op1"}, true},
+		{"unit cannot review", unit, OprReview, OperateAttrs{EditedBy: "op1"}, false},
+		{"expert gives opinions", expert, OprExpert, OperateAttrs{}, true},
+		{"operator is no expert", op, OprExpert, OperateAttrs{}, false},
+		{"unit applies for itself", unit, OprApply, unitAttrs, true},
+		{"unit does not use another's agreement", other, OprUse, unitAttrs, false},
+		{"operator decides", op, OprDecide, OperateAttrs{}, true},
+		{"decider does not sign for the operator", op, OprSign, OperateAttrs{UnitOrgID: "org-unit", DecidedBy: "op1"}, false},
+		{"another operator signs", op2, OprSign, OperateAttrs{UnitOrgID: "org-unit", DecidedBy: "op1"}, true},
+		{"unit signs its side", unit, OprSign, OperateAttrs{UnitOrgID: "org-unit", DecidedBy: "op1"}, true},
+		{"other unit cannot sign", other, OprSign, OperateAttrs{UnitOrgID: "org-unit"}, false},
+		{"operator sanctions", op, OprSanction, OperateAttrs{}, true},
+		{"unit cannot sanction", unit, OprSanction, OperateAttrs{}, false},
+		{"product token uses", token, OprUse, unitAttrs, true},
+		{"product token cannot apply", token, OprApply, unitAttrs, false},
+		{"read token cannot use", readToken, OprUse, unitAttrs, false},
+		{"unverified citizen cannot authorize", citizen, OprConsent, OperateAttrs{}, false},
+		{"verified citizen authorizes", verified, OprConsent, OperateAttrs{}, true},
+		{"agency registers no unit", officer, OprRegister, OperateAttrs{}, false},
+		{"visitor reads nothing", &Principal{}, Read, OperateAttrs{}, false},
+	} {
+		if err := Operate(c.p, c.act, c.a); (err == nil) != c.ok {
+			t.Errorf("%s: got %v", c.name, err)
+		}
+	}
+}
