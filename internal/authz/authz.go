@@ -163,6 +163,22 @@ func allow(ok bool, p *Principal, refusal ...error) error {
 	return deny(p)
 }
 
+// unseen is the one rule against existence oracles on changes (no existence oracle, #9 item 8):
+// a refusal to read a record, or of act on a record the caller may not even read, is answered
+// apperr.Hidden — the very answer for a record that does not exist — and only a caller who may
+// read the record learns that it may not act on it (403). read decides Read on the same record. Every decision function for
+// a record kind passes its refusals through here, so that API routes, web forms and the CLI
+// inherit the rule without a check of their own.
+func unseen(p *Principal, act Action, err error, read func() error) error {
+	if err == nil || !p.Authenticated() {
+		return err
+	}
+	if act == Read || read() != nil {
+		return apperr.Hidden
+	}
+	return err
+}
+
 // Audit decides access to the audit log: auditors, oversight bodies and authority administrators
 // read everything; any other logged-in user reads only its own organization's records.
 // ownOrg is the organization the query is restricted to ("" = all).
@@ -195,6 +211,17 @@ func Calendar(p *Principal, act Action) error {
 //     covers region (their own and the regions below it): a city administrator never creates a
 //     province administrator or acts on a province agency's accounts.
 func Directory(p *Principal, act Action, orgID, region string) error {
+	err := directory(p, act, orgID, region)
+	if act == Create || act == Read || (orgID == "" && region == "") {
+		// A new account names its organization, and a read lists an organization's users:
+		// organizations are public directory entries. A change to an account one may not see is
+		// answered as not found.
+		return err
+	}
+	return unseen(p, act, err, func() error { return directory(p, Read, orgID, region) })
+}
+
+func directory(p *Principal, act Action, orgID, region string) error {
 	admin := p.IsAuthority() && p.Has(AuthorityAdmin) && RegionCovers(p.RegionCode, region)
 	switch act {
 	case Read:
@@ -209,13 +236,23 @@ func Directory(p *Principal, act Action, orgID, region string) error {
 }
 
 // Notifications decides access to an inbox: a user reads its own and its organization's.
+// Reading and acting on a message are one right, so a refusal is always answered as not found.
 func Notifications(p *Principal, act Action, userID, orgID string) error {
-	return allow(p.Authenticated() && (userID == p.UserID || (orgID != "" && orgID == p.OrgID)), p)
+	err := allow(p.Authenticated() && (userID == p.UserID || (orgID != "" && orgID == p.OrgID)), p)
+	return unseen(p, act, err, func() error { return err })
 }
 
 // Tokens decides who manages API tokens: each user its own; an authority administrator also
 // revokes (Delete) the tokens of users in its region and below (ownerRegion).
 func Tokens(p *Principal, act Action, ownerID, ownerRegion string) error {
+	err := tokens(p, act, ownerID, ownerRegion)
+	if act == Create || p.TokenID != "" {
+		return err
+	}
+	return unseen(p, act, err, func() error { return tokens(p, Read, ownerID, ownerRegion) })
+}
+
+func tokens(p *Principal, act Action, ownerID, ownerRegion string) error {
 	if p.TokenID != "" {
 		return deny(p) // a token may not mint or revoke tokens
 	}
@@ -236,6 +273,14 @@ type WebhookAttrs struct {
 // security officers of an organization register their own; the owner lists and removes them; an
 // authority administrator whose region covers the owner's also removes them.
 func Webhooks(p *Principal, act Action, w WebhookAttrs) error {
+	err := webhooks(p, act, w)
+	if act == Create {
+		return err
+	}
+	return unseen(p, act, err, func() error { return webhooks(p, Read, w) })
+}
+
+func webhooks(p *Principal, act Action, w WebhookAttrs) error {
 	if !p.Authenticated() {
 		return deny(p)
 	}

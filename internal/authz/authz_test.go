@@ -57,7 +57,48 @@ func allRoles(letters string) map[authz.Role]string {
 	return m
 }
 
-func checkMatrix(t *testing.T, cases []matrixCase) {
+// checkDenial checks the answer to a refused action (no existence oracle, issue #9 item 8): a
+// caller who may read the record is told it may not act (forbidden, or a specific 403 such as
+// separation of duties); one who may not read it, or not even read it, gets not found — never forbidden for a
+// change, since that would tell that the record exists — unless the action names no record the
+// caller cannot see (creating, which the decision exempts).
+func checkDenial(t *testing.T, err error, act authz.Action, readable bool, who string) {
+	t.Helper()
+	st := apperr.As(err).Status
+	switch {
+	case act == authz.Read && !readable:
+		if !errors.Is(err, apperr.Hidden) {
+			t.Errorf("%s read: refused with %v, want the hidden not found", who, err)
+		}
+	case readable || act == authz.Read:
+		if st != 403 {
+			t.Errorf("%s %s: a caller who may read the record was answered %v, want a 403", who, act, err)
+		}
+	case st != 404 && !(act == authz.Create && st == 403):
+		t.Errorf("%s %s: a caller who may not read the record was answered %v, want not found", who, act, err)
+	case st == 404 && !errors.Is(err, apperr.Hidden):
+		t.Errorf("%s %s: not the hidden answer: %v", who, act, err)
+	}
+}
+
+func checkMatrix(t *testing.T, cases []matrixCase) { t.Helper(); checkMatrixOf(t, cases, false, false) }
+
+// checkPlainMatrix checks decisions that name no record (the audit log, jobs, scores, raising an
+// objection): every refusal is a 403.
+func checkPlainMatrix(t *testing.T, cases []matrixCase) {
+	t.Helper()
+	checkMatrixOf(t, cases, true, false)
+}
+
+// checkListMatrix checks a decision whose reads list an organization's records (the directory:
+// organizations are public, so a refused read is a 403) while a change to one record the caller
+// may not read is answered as not found.
+func checkListMatrix(t *testing.T, cases []matrixCase) {
+	t.Helper()
+	checkMatrixOf(t, cases, false, true)
+}
+
+func checkMatrixOf(t *testing.T, cases []matrixCase, plain, listReads bool) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,8 +116,8 @@ func checkMatrix(t *testing.T, cases []matrixCase) {
 						t.Errorf("%s %s: denied (%v), want allowed", r, a.act, err)
 					case !want && err == nil:
 						t.Errorf("%s %s: allowed, want denied", r, a.act)
-					case !want && !errors.Is(err, apperr.Forbidden):
-						t.Errorf("%s %s: denied with %v, want forbidden", r, a.act, err)
+					case !want:
+						checkDenial(t, err, a.act, plain || (listReads && a.act == authz.Read) || c.decide(principal(r), authz.Read) == nil, string(r))
 					}
 				}
 			}
@@ -93,7 +134,7 @@ func checkMatrix(t *testing.T, cases []matrixCase) {
 func TestAuditMatrix(t *testing.T) {
 	readAll := map[authz.Role]string{authz.Auditor: "R", authz.Oversight: "R", authz.AuthorityAdmin: "R"}
 	readOwn := map[authz.Role]string{authz.Auditor: "R", authz.Oversight: "R", authz.AuthorityAdmin: "R", authz.SecurityOfficer: "R", authz.DataOfficer: "R"}
-	checkMatrix(t, []matrixCase{
+	checkPlainMatrix(t, []matrixCase{
 		{"whole log", func(p *authz.Principal, act authz.Action) error { return authz.Audit(p, act, "") }, readAll},
 		{"own organization", func(p *authz.Principal, act authz.Action) error { return authz.Audit(p, act, p.OrgID) }, readOwn},
 		{"another organization", func(p *authz.Principal, act authz.Action) error { return authz.Audit(p, act, otherOrg) }, readAll},
@@ -117,7 +158,7 @@ func TestDirectoryMatrix(t *testing.T) {
 	other := map[authz.Role]string{authz.AuthorityAdmin: "RCUDVM", authz.AuthorityReviewer: "R", authz.Auditor: "R", authz.Oversight: "R"}
 	// An organization of another province: no authority here reads or changes it.
 	foreign := map[authz.Role]string{authz.Auditor: "R", authz.Oversight: "R"}
-	checkMatrix(t, []matrixCase{
+	checkListMatrix(t, []matrixCase{
 		{"regions and organizations", func(p *authz.Principal, act authz.Action) error { return authz.Directory(p, act, "", "") }, everyoneReads},
 		{"own organization", func(p *authz.Principal, act authz.Action) error {
 			return authz.Directory(p, act, p.OrgID, p.RegionCode)
@@ -196,7 +237,7 @@ func TestTokensMatrix(t *testing.T) {
 }
 
 func TestJobsMatrix(t *testing.T) {
-	checkMatrix(t, []matrixCase{{"jobs", authz.Jobs, map[authz.Role]string{authz.AuthorityAdmin: "RCUDVM"}}})
+	checkPlainMatrix(t, []matrixCase{{"jobs", authz.Jobs, map[authz.Role]string{authz.AuthorityAdmin: "RCUDVM"}}})
 }
 
 func TestPrincipalHelpers(t *testing.T) {

@@ -65,7 +65,17 @@ func ReadsAllCatalogs(p *Principal, region string) bool {
 //     entry's Authors, whatever roles they hold (separation of duties);
 //   - manage (import for any agency, taxonomy, source registry): authority administrators of a
 //     covering region.
+//
+// A refusal on an entry the caller may not even read is answered as not found (unseen).
 func CatalogEntry(p *Principal, act Action, e CatalogAttrs) error {
+	err := catalogEntry(p, act, e)
+	if act == Create || e.ProviderOrgID == "" {
+		return err // a new entry, or a region-wide power (import, taxonomy, sources): no record named
+	}
+	return unseen(p, act, err, func() error { return catalogEntry(p, Read, e) })
+}
+
+func catalogEntry(p *Principal, act Action, e CatalogAttrs) error {
 	if act != Read && !p.Scoped("write") {
 		return deny(p)
 	}
@@ -103,6 +113,14 @@ var ErrOwnWork = errOwnWork
 // the agency's data officer writes; its staff, covering authority staff, auditors and oversight
 // read; covering authority staff review (approve purchases).
 func CatalogRegistry(p *Principal, act Action, orgID, region string) error {
+	err := catalogRegistry(p, act, orgID, region)
+	if orgID == "" {
+		return err
+	}
+	return unseen(p, act, err, func() error { return catalogRegistry(p, Read, orgID, region) })
+}
+
+func catalogRegistry(p *Principal, act Action, orgID, region string) error {
 	if act != Read && !p.Scoped("write") {
 		return deny(p)
 	}

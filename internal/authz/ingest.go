@@ -28,7 +28,14 @@ type IngestAttrs struct {
 //     provider's data officer or approver; retention and pulls also covering authority admins.
 //
 // Tokens may only create (push) or read; everything else needs a session.
+//
+// A refusal on an entry whose data the caller may not even read is answered as not found (unseen).
 func Ingest(p *Principal, act Action, e IngestAttrs) error {
+	err := ingest(p, act, e)
+	return unseen(p, act, err, func() error { return ingest(p, Read, e) })
+}
+
+func ingest(p *Principal, act Action, e IngestAttrs) error {
 	if !p.Authenticated() {
 		return deny(p)
 	}
@@ -85,6 +92,14 @@ type ReturnAttrs struct {
 // administrator or reviewer whose region covers the entry's region decides; the requesting
 // authority's administrators fetch the approved data; both sides, auditors and oversight read.
 func DataReturn(p *Principal, act Action, r ReturnAttrs) error {
+	err := dataReturn(p, act, r)
+	if act == ReturnRequest {
+		return err // names a published entry, not a return the caller may not see
+	}
+	return unseen(p, act, err, func() error { return dataReturn(p, Read, r) })
+}
+
+func dataReturn(p *Principal, act Action, r ReturnAttrs) error {
 	if !p.Authenticated() || p.TokenID != "" {
 		return deny(p)
 	}

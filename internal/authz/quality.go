@@ -48,6 +48,11 @@ func (q QualityAttrs) owns(p *Principal) bool {
 // staff read them; the authority (administrators, reviewers) and the provider's or source agency's
 // data officer create, change and delete them.
 func QualityRule(p *Principal, act Action, q QualityAttrs) error {
+	err := qualityRule(p, act, q)
+	return unseen(p, act, err, func() error { return qualityRule(p, Read, q) })
+}
+
+func qualityRule(p *Principal, act Action, q QualityAttrs) error {
 	if !qualityScope(p, act) {
 		return deny(p)
 	}
@@ -66,6 +71,11 @@ func QualityRule(p *Principal, act Action, q QualityAttrs) error {
 // agency's data officer or approver acknowledges it and adds progress notes (Update); the
 // authority adds notes too, and extends or waives it (Manage).
 func CorrectionTask(p *Principal, act Action, q QualityAttrs) error {
+	err := correctionTask(p, act, q)
+	return unseen(p, act, err, func() error { return correctionTask(p, Read, q) })
+}
+
+func correctionTask(p *Principal, act Action, q QualityAttrs) error {
 	if !qualityScope(p, act) {
 		return deny(p)
 	}
@@ -139,7 +149,17 @@ func ObjectionDataUser(p *Principal) bool {
 //   - Read: the objector, the provider's staff, the region's authority, auditors, oversight.
 //   - Review (verify, correct, reject, note): the provider's data officer or approver.
 //   - Delete (withdraw): the objector.
+//
+// A refusal on an objection the caller may not even read is answered as not found (unseen).
 func Objection(p *Principal, act Action, o ObjectionAttrs) error {
+	err := objection(p, act, o)
+	if act == Create {
+		return err // the service answers alike for records the caller may not read (Raise)
+	}
+	return unseen(p, act, err, func() error { return objection(p, Read, o) })
+}
+
+func objection(p *Principal, act Action, o ObjectionAttrs) error {
 	if !p.Authenticated() || !qualityScope(p, act) {
 		return deny(p)
 	}

@@ -51,7 +51,17 @@ func CoversRegion(auth, r string) bool {
 // supervises overdue items and may suspend or revoke (sanctions, SUP-1); auditors and oversight
 // bodies read. Nobody decides a request its own agency filed, whatever roles it holds. An API token may do nothing here except call the gateway under the one grant it
 // is bound to (scope "gateway", subject = grant id) — and a gateway call needs such a token.
+//
+// A refusal on a request or grant the caller may not even read is answered as not found (unseen).
 func Share(p *Principal, act Action, s ShareAttrs) error {
+	err := shareDecision(p, act, s)
+	if act == Create || act == ShareUse || act == ShareSupervise {
+		return err // not addressed to one record the caller names (the gateway's grant is its token's)
+	}
+	return unseen(p, act, err, func() error { return shareDecision(p, Read, s) })
+}
+
+func shareDecision(p *Principal, act Action, s ShareAttrs) error {
 	if !p.Authenticated() {
 		return deny(p)
 	}
@@ -103,6 +113,14 @@ type DemandAttrs struct {
 // demands for data not yet cataloged; the region's authority reviews and assigns a source agency
 // (Review); the assigned agency answers, refuses, completes or returns it (ShareDecide).
 func ShareDemand(p *Principal, act Action, d DemandAttrs) error {
+	err := shareDemand(p, act, d)
+	if act == Create {
+		return err
+	}
+	return unseen(p, act, err, func() error { return shareDemand(p, Read, d) })
+}
+
+func shareDemand(p *Principal, act Action, d DemandAttrs) error {
 	if !p.Authenticated() || p.TokenID != "" {
 		return deny(p)
 	}

@@ -67,11 +67,12 @@ var routeHooks []func(api *API)
 // Before the handler runs it checks the route's token scope (RouteScopes): a token without it
 // gets 403 insufficient_scope, except on public routes, where it is served as a visitor. On a
 // record-addressed read ({id}, {key}) "forbidden" and "not found" get one answer (apperr.Hidden),
-// so that nobody learns whether a record they may not see exists.
+// so that nobody learns whether a record they may not see exists. A change addressed to a record
+// answers "not found" alike too (apperr.Hidden): authz answers it for a record the caller may not
+// read, and a missing record gets the same bytes; only a reader of the record hears 403.
 func (api *API) Handle(rt Route, h HandlerFunc) {
 	rt.Scope = scopeOf(rt)
 	api.Routes = append(api.Routes, rt)
-	hide := recordAddressed(rt.Method, rt.Path)
 	api.Mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
 		p := PrincipalOf(r)
 		if rt.Public {
@@ -84,10 +85,7 @@ func (api *API) Handle(rt Route, h HandlerFunc) {
 		}
 		v, err := h(w, r, p)
 		if err != nil {
-			if hide && (errors.Is(err, apperr.Forbidden) || errors.Is(err, apperr.NotFound) || errors.Is(err, apperr.Unauthenticated)) {
-				err = apperr.Hidden
-			}
-			Fail(w, r, err)
+			Fail(w, r, Conceal(rt.Method, rt.Path, err))
 			return
 		}
 		switch x := v.(type) {
@@ -100,6 +98,25 @@ func (api *API) Handle(rt Route, h HandlerFunc) {
 			JSON(w, http.StatusOK, v)
 		}
 	})
+}
+
+// Conceal makes the answers of a record-addressed route ({id}, {key} in its pattern) alike for a
+// record that does not exist and one the caller may not see (no existence oracle), for the API
+// and the web pages alike: a read answers apperr.Hidden for "forbidden", "not found" and "log in
+// first"; a change answers apperr.Hidden for "not found" — the authz decision of the record
+// already answers apperr.Hidden when the caller may not read it, so that only a reader of the
+// record hears 403 for a change it may not make.
+func Conceal(method, pattern string, err error) error {
+	if err == nil || !namesRecord(pattern) {
+		return err
+	}
+	if apperr.As(err).Status == http.StatusNotFound {
+		return apperr.Hidden
+	}
+	if (method == http.MethodGet || method == http.MethodHead) && (errors.Is(err, apperr.Forbidden) || errors.Is(err, apperr.Unauthenticated)) {
+		return apperr.Hidden
+	}
+	return err
 }
 
 var paramRe = regexp.MustCompile(`\{([a-zA-Z_]+)\.{0,3}\}`)

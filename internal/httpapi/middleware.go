@@ -145,6 +145,21 @@ func failPage(w http.ResponseWriter, r *http.Request, err error) {
 	Fail(w, r, err)
 }
 
+// statusLabels are the metrics' status-code labels, made once (not a string per request).
+var statusLabels = func() (l [600]string) {
+	for i := 100; i < len(l); i++ {
+		l[i] = strconv.Itoa(i)
+	}
+	return
+}()
+
+func statusLabel(code int) string {
+	if code >= 100 && code < len(statusLabels) {
+		return statusLabels[code]
+	}
+	return strconv.Itoa(code)
+}
+
 // Middleware wraps the whole server: panic recovery (the error shape, never a stack trace to the
 // client), structured access logs, metrics, security headers, caller resolution (session cookie
 // or bearer token) and the CSRF check on every state-changing request made with a cookie.
@@ -165,9 +180,11 @@ func Middleware(a *app.App, secure bool, next http.Handler) http.Handler {
 			if route == "" {
 				route = "unmatched"
 			}
-			reqTotal.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
+			reqTotal.WithLabelValues(route, statusLabel(sw.status)).Inc()
 			reqDur.WithLabelValues(route).Observe(time.Since(start).Seconds())
-			if !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
+			// The access log's arguments (the masked path, the client address) are worked out only
+			// when the log keeps them.
+			if !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" && r.URL.Path != "/metrics" && slog.Default().Enabled(r.Context(), slog.LevelInfo) {
 				slog.Info("http", "method", r.Method, "path", LogPath(r.URL.Path), "status", sw.status, "ms", time.Since(start).Milliseconds(), "ip", ClientIP(r))
 			}
 		}()

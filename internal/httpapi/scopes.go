@@ -289,13 +289,14 @@ func scopeOf(rt Route) string {
 	return s
 }
 
-// recordAddressed tells whether a read route names one record in its path ({id}, {key}): such
-// routes answer alike (apperr.Hidden) for a record that does not exist and for one the caller may
+// namesRecord tells whether a route's path names one record ({id}, {key}): such routes answer
+// alike (apperr.Hidden, see Conceal) for a record that does not exist and for one the caller may
 // not see, so that they cannot be used to learn what exists (no existence oracle). Organizations
-// are public directory entries, not records. Changes go through services that answer alike
-// themselves where the caller may not even read the record (objections, tokens, webhooks).
-func recordAddressed(method, path string) bool {
-	return method == "GET" && (strings.Contains(path, "{id}") || strings.Contains(path, "{key}")) && !strings.Contains(path, "/orgs/{id}")
+// are public directory entries and jobs are named by the platform, not records. Changes are
+// decided by the record's authz decision, which answers apperr.Hidden where the caller may not
+// even read the record.
+func namesRecord(path string) bool {
+	return (strings.Contains(path, "{id}") || strings.Contains(path, "{key}")) && !strings.Contains(path, "/orgs/{id}")
 }
 
 // routeGroups are the route list's sections in docs/api.md, by route tag: title and a pointer

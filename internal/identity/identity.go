@@ -94,6 +94,11 @@ type Service struct {
 	// for RegisterWindow (growing like the locks).
 	RegisterMax    int
 	RegisterWindow time.Duration
+	// VerifyMax refused real-name claims (VerifyByClaim) of one account within VerifyWindow
+	// pause its claims for VerifyWindow (实名核验限流), growing like the locks: an account cannot
+	// try ID numbers against an identity provider one after another.
+	VerifyMax    int
+	VerifyWindow time.Duration
 
 	mu        sync.Mutex
 	providers map[string]IdentityProvider // real-name identity providers (AddProvider)
@@ -102,7 +107,8 @@ type Service struct {
 // New makes a service.
 func New(d *db.DB, a *audit.Service) *Service {
 	return &Service{DB: d, Audit: a, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailures: 5, LockFor: 15 * time.Minute,
-		MaxLockFor: 24 * time.Hour, AddressMaxFailures: 20, KnownFor: 30 * 24 * time.Hour, RegisterMax: 5, RegisterWindow: time.Hour}
+		MaxLockFor: 24 * time.Hour, AddressMaxFailures: 20, KnownFor: 30 * 24 * time.Hour, RegisterMax: 5, RegisterWindow: time.Hour,
+		VerifyMax: 5, VerifyWindow: time.Hour}
 }
 
 var (
@@ -339,7 +345,7 @@ func (s *Service) Register(ctx context.Context, in Registration, clientIP string
 			zh, en := waitText(d)
 			s.Audit.Log(ctx, audit.Event{ActorName: in.Username, ClientIP: clientIP, Action: "identity.user.register", Result: audit.Denied, Detail: map[string]any{"reason": "throttled"}})
 			return User{}, apperr.New(http.StatusTooManyRequests, "register_throttled", "该网络地址注册次数过多，请 "+zh+"后再试",
-				"too many registrations from this network address; try again in "+en)
+				"too many registrations from this network address; try again in "+en).After(d)
 		}
 	}
 	nu := NewUser{Username: in.Username, DisplayName: in.DisplayName, Password: in.Password, Roles: []authz.Role{authz.PublicUser},
@@ -597,14 +603,14 @@ func waitText(d time.Duration) (string, string) {
 func errAccountLocked(d time.Duration) *apperr.Error {
 	zh, en := waitText(d)
 	return apperr.New(http.StatusTooManyRequests, "login_locked", "登录失败次数过多，账户已锁定，请 "+zh+"后再试",
-		"too many failed logins; the account is locked for "+en)
+		"too many failed logins; the account is locked for "+en).After(d)
 }
 
 // errAddressThrottled says that logins from this address are paused and for how long.
 func errAddressThrottled(d time.Duration) *apperr.Error {
 	zh, en := waitText(d)
 	return apperr.New(http.StatusTooManyRequests, "login_address_throttled", "该网络地址登录失败次数过多，请 "+zh+"后再试；曾在此地址登录过的账户不受影响",
-		"too many failed logins from this network address; try again in "+en+" (accounts that have logged in from here before are not affected)")
+		"too many failed logins from this network address; try again in "+en+" (accounts that have logged in from here before are not affected)").After(d)
 }
 
 func knownKey(clientIP, username string) string {

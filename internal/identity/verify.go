@@ -191,6 +191,12 @@ func (s *Service) VerifyByClaim(ctx context.Context, p *authz.Principal, provide
 	if !p.Authenticated() || p.TokenID != "" {
 		return User{}, apperr.Forbidden
 	}
+	vkey := "verify:" + p.UserID
+	if d := s.lockedFor(ctx, vkey); d > 0 {
+		zh, en := waitText(d)
+		return User{}, apperr.New(http.StatusTooManyRequests, "identity.verify_throttled", "实名核验失败次数过多，请 "+zh+"后再试",
+			"too many refused real-name claims; try again in "+en).After(d)
+	}
 	s.mu.Lock()
 	ip := s.providers[provider]
 	s.mu.Unlock()
@@ -214,6 +220,7 @@ func (s *Service) VerifyByClaim(ctx context.Context, p *authz.Principal, provide
 	if !ok {
 		s.Audit.Log(ctx, audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "identity.user.verify", Result: audit.Denied,
 			ObjectType: "user", ObjectID: u.ID, Detail: map[string]any{"via": "idp:" + provider}})
+		s.hit(ctx, vkey, s.VerifyMax, s.VerifyWindow, s.VerifyWindow)
 		return User{}, errClaimRefused
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {

@@ -24,8 +24,28 @@ type machine[C any] struct {
 }
 
 // next returns the state after event from state, or why it cannot happen.
+//
+// The caller's right comes first: when no row of the event admits it in any state, its refusal is
+// the answer — a reader who may not act hears 403, not the record's state.
 func (m machine[C]) next(state, event string, c C) (string, error) {
-	known := false
+	known, allowed := false, false
+	var refusal error
+	for _, t := range m.rows {
+		if t.Event != event {
+			continue
+		}
+		known = true
+		if t.Guard == nil {
+			allowed = true
+		} else if err := t.Guard(c); err == nil {
+			allowed = true
+		} else if refusal == nil {
+			refusal = err
+		}
+	}
+	if known && !allowed {
+		return "", refusal
+	}
 	for _, t := range m.rows {
 		if t.Event != event {
 			continue

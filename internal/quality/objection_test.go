@@ -2,11 +2,13 @@ package quality_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"pubdata/internal/apperr"
+	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/demo"
 	"pubdata/internal/ingest"
@@ -269,4 +271,50 @@ func listed(os []quality.Objection, id, key string) bool {
 		}
 	}
 	return false
+}
+
+// No existence oracle (issue #9 item 8): a data user whose agency received none of an entry's
+// records, and who may not read its aggregated data, cannot learn from an objection whether a
+// key is there — an objection about an existing record is answered exactly like one about a
+// record that does not exist ("wrong": the same refusal; "missing": accepted alike). A data user
+// whose agency received the data is answered as before.
+func TestObjectionsRevealNothingToDataUsersWithoutTheData(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a, _ := demoApp(t, d)
+		officer, civil, health := as(t, a, "officer"), as(t, a, "civil"), as(t, a, "health")
+		rs := residents(3)
+		load(t, a, officer, demo.EntryPopulation, ingest.ModeReplace, false, popFile(rs))
+		a.Quality.Receivers = func(ctx context.Context, entryID, key string) ([]string, error) {
+			return []string{demo.OrgCivil}, nil // the civil affairs agency received the data; health did not
+		}
+		nobody := person("150102", "1999-01-01", 5)
+		raise := func(p *authz.Principal, key, kind string) (quality.Objection, error) {
+			return a.Quality.Raise(ctx, p, quality.ObjectionInput{EntryID: demo.EntryPopulation, Key: key, Kind: kind, Description: "核对"}, "")
+		}
+		_, errThere := raise(health, rs[0].id, quality.ObjWrong)
+		_, errNone := raise(health, nobody, quality.ObjWrong)
+		if errThere == nil || errNone == nil {
+			t.Fatalf("health disputed a value it cannot see: %v / %v", errThere, errNone)
+		}
+		ja, _ := json.Marshal(apperr.As(errThere))
+		jb, _ := json.Marshal(apperr.As(errNone))
+		if string(ja) != string(jb) || apperr.As(errThere).Status != apperr.As(errNone).Status {
+			t.Fatalf("an existing record and a missing one are answered differently:\n%s\n%s", ja, jb)
+		}
+		oThere, err1 := raise(health, rs[1].id, quality.ObjMissing)
+		oNone, err2 := raise(health, person("150102", "1999-01-02", 7), quality.ObjMissing)
+		if err1 != nil || err2 != nil || oThere.State != oNone.State || oThere.ObjectorKind != oNone.ObjectorKind || oThere.Kind != oNone.Kind ||
+			oThere.Due != oNone.Due || oThere.Disputed() != oNone.Disputed() {
+			t.Fatalf("\"missing\" about an existing record and about a missing one differ: %+v %v / %+v %v", oThere, err1, oNone, err2)
+		}
+		// The agency that received the data: an existing record can be disputed, a missing one
+		// is named missing.
+		if _, err := raise(civil, rs[0].id, quality.ObjWrong); err != nil {
+			t.Fatalf("a receiving agency disputing a record: %v", err)
+		}
+		if _, err := raise(civil, nobody, quality.ObjWrong); apperr.As(err).Code != "quality.record_not_found" {
+			t.Fatalf("a receiving agency, record not there: %v", err)
+		}
+	})
 }

@@ -265,6 +265,21 @@ func recordSubjects(e *catalog.Entry, key string, values map[string]string, foun
 	return
 }
 
+// readsRecords tells whether p may read the records of entry e: its agency holds a live grant of
+// the entry (it received the data, Receivers), or it may read the aggregated data itself
+// (authz.Ingest ingest.read_data: the provider's and source agency's staff, covering authority
+// administrators).
+func (s *Service) readsRecords(ctx context.Context, p *authz.Principal, e *catalog.Entry, key string) bool {
+	if authz.Ingest(p, authz.IngestReadData, authz.IngestAttrs{EntryID: e.ID, ProviderOrgID: e.ProviderOrgID, SourceOrgID: e.SourceOrgID, RegionCode: e.RegionCode}) == nil {
+		return true
+	}
+	if s.Receivers == nil || p.OrgID == "" {
+		return false
+	}
+	orgs, err := s.Receivers(ctx, e.ID, key)
+	return err == nil && slices.Contains(orgs, p.OrgID)
+}
+
 // MySubjects returns the caller's own citizen ID number and its organization's credit code
 // (either may be empty), to prefill the objection form.
 func (s *Service) MySubjects(ctx context.Context, p *authz.Principal) (idNumber, creditCode string, err error) {
@@ -403,6 +418,12 @@ func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInp
 		if err := authz.Objection(p, authz.Create, at); err != nil {
 			// Not about the caller: the same answer whether or not the record exists.
 			return Objection{}, errNotYours
+		}
+		if kind == ObjectorUser && found && !s.readsRecords(ctx, p, e, key) {
+			// A data user that may not read the entry's records (its agency received none of
+			// them, and it may not read the aggregated data) is answered exactly as for a record
+			// that does not exist: its objection must not tell it which keys are there.
+			found, key = false, canonicalKey(e, in.Key)
 		}
 		if !found && in.Kind != ObjMissing {
 			return Objection{}, errNoRecord

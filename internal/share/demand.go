@@ -221,6 +221,11 @@ func (s *Service) loadDemand(ctx context.Context, q db.Q, id string, lock bool) 
 // demandStep takes one transition of the demand machine for p, audited, with the history and
 // the inbox of whoever acts next.
 func (s *Service) demandStep(ctx context.Context, tx *sql.Tx, p *authz.Principal, d *Demand, ev Ev, f facts, note string, detail map[string]any) error {
+	if p != authz.System && ev != EvFile {
+		if err := mayEver(demandMachine, ev, func(act authz.Action) error { return authz.ShareDemand(p, act, d.attrs()) }); err != nil {
+			return err
+		}
+	}
 	t, ok := nextDemand(d.State, ev, f)
 	if !ok {
 		return ErrState
@@ -285,7 +290,10 @@ func (s *Service) demandStep(ctx context.Context, tx *sql.Tx, p *authz.Principal
 
 // demandTx runs fn on a locked demand and returns the demand as it is after fn (even when the
 // step took it out of the actor's sight, as a return to the authority does).
-func (s *Service) demandTx(ctx context.Context, p *authz.Principal, id string, fn func(tx *sql.Tx, d *Demand) error) (Demand, error) {
+//
+// Before fn looks at the demand's state or the input, the caller's right to take event ev in some
+// state is checked (mayEver): a reader who may not take it hears 403, not the demand's state.
+func (s *Service) demandTx(ctx context.Context, p *authz.Principal, id string, ev Ev, fn func(tx *sql.Tx, d *Demand) error) (Demand, error) {
 	var out Demand
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		d, err := s.loadDemand(ctx, tx, id, true)
@@ -296,6 +304,9 @@ func (s *Service) demandTx(ctx context.Context, p *authz.Principal, id string, f
 			if p.Authenticated() {
 				return apperr.NotFound
 			}
+			return err
+		}
+		if err := mayEver(demandMachine, ev, func(act authz.Action) error { return authz.ShareDemand(p, act, d.attrs()) }); err != nil {
 			return err
 		}
 		if err := fn(tx, &d); err != nil {
@@ -348,7 +359,7 @@ func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in NewDema
 
 // AssignDemand reviews a demand and puts it on a source agency's responsibility list.
 func (s *Service) AssignDemand(ctx context.Context, p *authz.Principal, id, orgID, note string) (Demand, error) {
-	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+	return s.demandTx(ctx, p, id, EvAssign, func(tx *sql.Tx, d *Demand) error {
 		var kind string
 		tx.QueryRowContext(ctx, "SELECT kind FROM orgs WHERE id = $1", orgID).Scan(&kind)
 		if !authz.OrgKind(kind).IsDataHolder() || kind == string(authz.KindAuthority) {
@@ -366,7 +377,7 @@ func (s *Service) AssignDemand(ctx context.Context, p *authz.Principal, id, orgI
 // RejectDemand ends a demand at review, with reasons.
 func (s *Service) RejectDemand(ctx context.Context, p *authz.Principal, id, reason string) (Demand, error) {
 	reason = clean(reason)
-	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+	return s.demandTx(ctx, p, id, EvReject, func(tx *sql.Tx, d *Demand) error {
 		if d.State != DemandSubmitted {
 			return ErrState
 		}
@@ -378,12 +389,20 @@ func (s *Service) RejectDemand(ctx context.Context, p *authz.Principal, id, reas
 	})
 }
 
+// answerEv is the event of an answer to a demand.
+func answerEv(accept bool) Ev {
+	if accept {
+		return EvAccept
+	}
+	return EvRefuse
+}
+
 // AnswerDemand is the source agency's answer within 5 working days: accept (complete within 7
 // working days of the answer, or by a named date when processing is needed) or refuse (reason
 // and legal basis required).
 func (s *Service) AnswerDemand(ctx context.Context, p *authz.Principal, id string, accept bool, a DemandAnswer) (Demand, error) {
 	a.Note, a.NamedDate, a.Reason, a.LegalBasis = clean(a.Note), clean(a.NamedDate), clean(a.Reason), clean(a.LegalBasis)
-	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+	return s.demandTx(ctx, p, id, answerEv(accept), func(tx *sql.Tx, d *Demand) error {
 		if d.State != DemandAssigned {
 			return ErrState
 		}
@@ -423,7 +442,7 @@ func (s *Service) AnswerDemand(ctx context.Context, p *authz.Principal, id strin
 // ReturnDemand sends a demand back to the authority (the agency is not the data's source).
 func (s *Service) ReturnDemand(ctx context.Context, p *authz.Principal, id, reason string) (Demand, error) {
 	reason = clean(reason)
-	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+	return s.demandTx(ctx, p, id, EvReturn, func(tx *sql.Tx, d *Demand) error {
 		if reason == "" {
 			return apperr.Invalid.With(apperr.Field("reason", "请说明退回理由", "give the reason"))
 		}
@@ -441,7 +460,7 @@ func (s *Service) ReturnDemand(ctx context.Context, p *authz.Principal, id, reas
 // CompleteDemand records that the data is now available (e.g. the catalog code of its entry).
 func (s *Service) CompleteDemand(ctx context.Context, p *authz.Principal, id, entryCode, note string) (Demand, error) {
 	entryCode, note = strings.ToUpper(clean(entryCode)), clean(note)
-	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+	return s.demandTx(ctx, p, id, EvComplete, func(tx *sql.Tx, d *Demand) error {
 		if entryCode == "" && note == "" {
 			return apperr.Invalid.With(apperr.Field("result_entry", "请填写已编目资源代码或办理结果说明", "give the catalog code of the entry or describe the result"))
 		}
@@ -452,7 +471,7 @@ func (s *Service) CompleteDemand(ctx context.Context, p *authz.Principal, id, en
 
 // WithdrawDemand takes a demand back before it is answered.
 func (s *Service) WithdrawDemand(ctx context.Context, p *authz.Principal, id string) (Demand, error) {
-	return s.demandTx(ctx, p, id, func(tx *sql.Tx, d *Demand) error {
+	return s.demandTx(ctx, p, id, EvWithdraw, func(tx *sql.Tx, d *Demand) error {
 		return s.demandStep(ctx, tx, p, d, EvWithdraw, facts{}, "", nil)
 	})
 }

@@ -278,7 +278,7 @@ func (s *Service) Deliver(ctx context.Context, p *authz.Principal, id string, in
 	}
 	var dl Delivery
 	_, err := s.transact(ctx, s.requestOf(ctx, id), func(tx *sql.Tx, r *Request) error {
-		if err := s.visible(p, r); err != nil {
+		if err := s.may(p, r, EvDeliver); err != nil {
 			return err
 		}
 		var mode string

@@ -2,6 +2,8 @@ package share_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -312,6 +314,64 @@ func TestNarrowingAndCatalogChangeOverHTTP(t *testing.T) {
 		st, body = civil.page("/share/new?entry=" + demo.EntryPopulation + "&kind=verify")
 		if st != 200 || !strings.Contains(body, `value="verify" checked`) {
 			t.Fatalf("verification form: HTTP %d", st)
+		}
+	})
+}
+
+// The web approval form sets the grant's call limits like the API (#9 item 2): it shows the
+// defaults and the region's caps; raising a limit above its default needs a reason, above the cap
+// is refused, both with the field named; within them, the grant carries the limits set.
+func TestApprovalFormSetsCallLimits(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		loadPopulation(t, a)
+		h, _, err := server.Handler(a, false)
+		must(t, err)
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		civil, approver := login(t, srv.URL, "civil"), login(t, srv.URL, "approver")
+		var req struct {
+			ID      string `json:"id"`
+			GrantID string `json:"grant_id"`
+		}
+		if st := civil.do("POST", "/api/v1/share/requests", popRequest("表单调用限制"), &req); st != 201 {
+			t.Fatalf("file: HTTP %d", st)
+		}
+		lim := a.Share.Limits
+		st, body := approver.page("/share/requests/" + req.ID)
+		if st != 200 || !strings.Contains(body, `name="rate_per_minute"`) || !strings.Contains(body, `name="daily_quota"`) ||
+			!strings.Contains(body, fmt.Sprintf(`placeholder="%d"`, lim.CallsPerMinute)) || !strings.Contains(body, fmt.Sprintf(`max="%d"`, lim.CapPerDay)) {
+			t.Fatalf("the approval form lacks the call limits: HTTP %d", st)
+		}
+		approve := func(v url.Values) (int, string) {
+			v.Set("fields", "citizen_id")
+			return approver.form("/share/requests/"+req.ID+"/approve", v)
+		}
+		if st, _ := approve(url.Values{"rate_per_minute": {fmt.Sprint(lim.CallsPerMinute * 2)}}); st != 422 {
+			t.Fatalf("above the default without a reason: HTTP %d", st)
+		}
+		if st, _ := approve(url.Values{"daily_quota": {fmt.Sprint(lim.CapPerDay + 1)}, "limits_reason": {"批量核对"}}); st != 422 {
+			t.Fatalf("above the region's cap: HTTP %d", st)
+		}
+		if st, _ := approve(url.Values{"daily_quota": {"many"}}); st != 422 {
+			t.Fatalf("a quota that is not a number: HTTP %d", st)
+		}
+		if st, loc := approve(url.Values{"rate_per_minute": {fmt.Sprint(lim.CallsPerMinute * 2)}, "daily_quota": {"500"}, "limits_reason": {"月末集中核对"}}); st != 303 {
+			t.Fatalf("approve with limits: HTTP %d %s", st, loc)
+		}
+		var g struct {
+			Grant struct {
+				Limits struct {
+					Rate   int    `json:"rate_per_minute"`
+					Quota  int    `json:"daily_quota"`
+					Reason string `json:"reason"`
+				} `json:"limits"`
+			} `json:"grant"`
+		}
+		r, err := a.Share.Get(context.Background(), who(t, a, "civil"), req.ID)
+		must(t, err)
+		if st := civil.do("GET", "/api/v1/share/grants/"+r.GrantID, nil, &g); st != 200 || g.Grant.Limits.Rate != lim.CallsPerMinute*2 || g.Grant.Limits.Quota != 500 || g.Grant.Limits.Reason != "月末集中核对" {
+			t.Fatalf("the grant's limits: HTTP %d %+v", st, g.Grant.Limits)
 		}
 	})
 }

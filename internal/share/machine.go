@@ -142,6 +142,27 @@ var machine = []transition{
 	{StateSuspended, EvCatalog, always, StateSuspended, ""}, // a further change: the cause is updated
 }
 
+// mayEver answers the refusal when p may take event ev in no state of the table at all (decide
+// answers for one action), and nil when some state allows it: a caller is refused for what it is
+// before it is told that the step does not fit the record's state — which would tell a reader
+// nothing new, but would let anybody else learn the state of a record it may not see.
+func mayEver(table []transition, ev Ev, decide func(authz.Action) error) error {
+	var first error
+	for _, t := range table {
+		if t.Event != ev || t.Act == "" {
+			continue
+		}
+		err := decide(t.Act)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 // next finds the transition for an event in a state.
 func next(from State, ev Ev, f facts) (transition, bool) {
 	for _, t := range machine {

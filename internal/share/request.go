@@ -274,6 +274,12 @@ func (s *Service) factsOf(r *Request) facts {
 // step, moves the request (starting the deadline of the new state), keeps the grant in line,
 // and records the step in the history, the audit log and the inboxes — all inside tx.
 func (s *Service) step(ctx context.Context, tx db.Q, p *authz.Principal, r *Request, ev Ev, f facts, note string, detail map[string]any) error {
+	if p != authz.System && ev != EvFile {
+		a := r.attrs().authz()
+		if err := mayEver(machine, ev, func(act authz.Action) error { return authz.Share(p, act, a) }); err != nil {
+			return err
+		}
+	}
 	t, ok := next(r.State, ev, f)
 	if !ok {
 		return ErrState
@@ -468,11 +474,22 @@ func (s *Service) visible(p *authz.Principal, r *Request) error {
 	return nil
 }
 
+// may is visible plus the caller's right to take event ev in some state of the machine: it runs
+// before any check of the record's state or of the input, so that a reader who may not take the
+// step hears 403 and not what the record's state is (mayEver).
+func (s *Service) may(p *authz.Principal, r *Request, ev Ev) error {
+	if err := s.visible(p, r); err != nil {
+		return err
+	}
+	a := r.attrs().authz()
+	return mayEver(machine, ev, func(act authz.Action) error { return authz.Share(p, act, a) })
+}
+
 // Forward routes a cross-level or cross-region request on to the holding region's source agency
 // (转报, SHR-8); the decision deadline starts then. Unconditional ones are granted on forwarding.
 func (s *Service) Forward(ctx context.Context, p *authz.Principal, id, note string) (Request, error) {
 	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
-		if err := s.visible(p, r); err != nil {
+		if err := s.may(p, r, EvForward); err != nil {
 			return err
 		}
 		if r.RoutedVia == "" {
@@ -521,7 +538,7 @@ func (s *Service) markDelivered(r *Request, f facts) {
 // offline ones must be delivered within 5 working days of the decision.
 func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a Approval) (Request, error) {
 	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
-		if err := s.visible(p, r); err != nil {
+		if err := s.may(p, r, EvApprove); err != nil {
 			return err
 		}
 		if r.State != StatePending {
@@ -588,7 +605,7 @@ func (s *Service) Refuse(ctx context.Context, p *authz.Principal, id string, rf 
 		fe = append(fe, apperr.Field("legal_basis", "拒绝须说明法律依据", "a refusal needs a legal basis"))
 	}
 	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
-		if err := s.visible(p, r); err != nil {
+		if err := s.may(p, r, EvRefuse); err != nil {
 			return err
 		}
 		if r.State != StatePending && r.State != StateRouting {
@@ -610,7 +627,7 @@ func (s *Service) Refuse(ctx context.Context, p *authz.Principal, id string, rf 
 // Withdraw takes back a request not yet decided.
 func (s *Service) Withdraw(ctx context.Context, p *authz.Principal, id, note string) (Request, error) {
 	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
-		if err := s.visible(p, r); err != nil {
+		if err := s.may(p, r, EvWithdraw); err != nil {
 			return err
 		}
 		return s.step(ctx, tx, p, r, EvWithdraw, facts{}, clean(note), nil)
@@ -639,7 +656,7 @@ func (s *Service) Revoke(ctx context.Context, p *authz.Principal, id, reason str
 func (s *Service) grantStep(ctx context.Context, p *authz.Principal, id string, ev Ev, note string, needReason bool) (Request, error) {
 	note = clean(note)
 	r, err := s.transact(ctx, s.requestOf(ctx, id), func(tx *sql.Tx, r *Request) error {
-		if err := s.visible(p, r); err != nil {
+		if err := s.may(p, r, ev); err != nil {
 			return err
 		}
 		if needReason && note == "" {

@@ -551,7 +551,9 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 		e := entryFromForm(r)
 		e.ID = r.PathValue("id")
 		out, err := cs().Update(r.Context(), p, e)
-		if err != nil {
+		if st := apperr.As(err).Status; st == http.StatusNotFound || st == http.StatusForbidden || st == http.StatusUnauthorized {
+			return err // the error page, alike for an entry one may not see and one that is not there
+		} else if err != nil {
 			return editor(rw, r, p, e, 422, err)
 		}
 		Redirect(rw, r, "/catalog/entries/"+out.ID, "flash.cat_saved")

@@ -166,7 +166,7 @@ func (w *Web) ingestPages(mux *http.ServeMux) {
 		in := ingest.SourceInput{Name: r.PostFormValue("name"), DSN: r.PostFormValue("dsn"), Table: r.PostFormValue("table"), Query: r.PostFormValue("query"),
 			Mode: r.PostFormValue("mode"), Watermark: r.PostFormValue("watermark_column"), EveryMinutes: every}
 		if _, err := s.RegisterSource(r.Context(), p, r.PathValue("id"), in, httpapi.ClientIP(r)); err != nil {
-			if ae := apperr.As(err); ae.Status < 500 && ae.Status != http.StatusForbidden {
+			if ae := apperr.As(err); ae.Status < 500 && ae.Status != http.StatusForbidden && ae.Status != http.StatusNotFound {
 				return entryPage(rw, r, p, map[string]any{"Err": ae, "SourceForm": in})
 			}
 			return err

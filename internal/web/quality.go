@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -282,7 +283,7 @@ func (w *Web) qualityPages(mux *http.ServeMux) {
 		id := r.PathValue("id")
 		rules, err := q.Rules(r.Context(), p, id)
 		canRead := err == nil
-		if err != nil && apperr.As(err).Code != apperr.Forbidden.Code {
+		if err != nil && !errors.Is(err, apperr.Forbidden) && !errors.Is(err, apperr.NotFound) { // may see the entry, not its rules
 			return err
 		}
 		e, err := a.Catalog.Get(r.Context(), id)

@@ -266,6 +266,7 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		switch req.State {
 		case share.StatePending:
 			data["CanDecide"] = can(p, authz.ShareDecide, at)
+			data["Limits"] = s.Limits // defaults and the region's caps for the call limits
 			data["CanWithdraw"] = can(p, authz.ShareWithdraw, at)
 			if e, err := a.Catalog.Published(r.Context(), req.EntryID); err == nil {
 				data["Fields"] = fieldRows(s, &e, req.Fields, req.ClearFields)
@@ -312,8 +313,27 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		if ap.ClearFields == nil {
 			ap.ClearFields = []string{}
 		}
+		var fe []apperr.FieldError
 		if len(ap.Fields) == 0 {
-			return apperr.Invalid.With(apperr.Field("fields", "至少保留一个信息项", "keep at least one field"))
+			fe = append(fe, apperr.Field("fields", "至少保留一个信息项", "keep at least one field"))
+		}
+		// The call limits, as the API takes them (empty: the defaults); the service checks them
+		// (above the defaults only with a reason, never above the region's caps).
+		num := func(name, zh, en string) int {
+			v := strings.TrimSpace(f.Get(name))
+			if v == "" {
+				return 0
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				fe = append(fe, apperr.Field("limits."+name, zh+"须为非负整数", en+" must be a whole number, not negative"))
+			}
+			return n
+		}
+		ap.Limits = share.GrantLimits{RatePerMinute: num("rate_per_minute", "每分钟调用次数", "calls per minute"),
+			DailyQuota: num("daily_quota", "每日调用次数", "calls per day"), Reason: f.Get("limits_reason")}
+		if err := apperr.Validation(fe); err != nil {
+			return err
 		}
 		_, err := s.Approve(r.Context(), p, id, ap)
 		return err

@@ -414,7 +414,7 @@ func (w *Web) Page(mux *http.ServeMux, pattern string, h PageFunc) {
 			return
 		}
 		if err := h(rw, r, p); err != nil {
-			w.Fail(rw, r, err)
+			w.Fail(rw, r, httpapi.Conceal(r.Method, pattern, err))
 		}
 	})
 }
@@ -427,7 +427,7 @@ func (w *Web) PublicPage(mux *http.ServeMux, pattern string, h PageFunc) {
 			p = &authz.Principal{} // a token on a page counts for nothing: served as a visitor
 		}
 		if err := h(rw, r, p); err != nil {
-			w.Fail(rw, r, err)
+			w.Fail(rw, r, httpapi.Conceal(r.Method, pattern, err))
 		}
 	})
 }

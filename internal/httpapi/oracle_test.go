@@ -1,0 +1,294 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"pubdata/internal/authz"
+	"pubdata/internal/catalog"
+	"pubdata/internal/db"
+	"pubdata/internal/demo"
+	"pubdata/internal/ids"
+	"pubdata/internal/ingest"
+	"pubdata/internal/testutil"
+)
+
+// No existence oracle (issue #9 item 8). Every route that names one record ({id}, {key}), read or
+// change, is tried on a real record of the demo by an outsider — a user of another region's
+// agency, who may not read it — and on a record that does not exist: the two answers must be the
+// same bytes, 404 not_found. Every change is also tried by a reader of the record who may not make
+// it (an auditor, who reads every region's records): 403, which tells it nothing it could not read.
+// A route missing from the table below fails the test, so a new route is tried too.
+func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		one := func(q string, args ...any) string {
+			t.Helper()
+			var s string
+			if err := d.QueryRowContext(ctx, q, args...).Scan(&s); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return s
+		}
+		who := func(name string) *authz.Principal {
+			t.Helper()
+			u, err := e.a.Identity.UserByName(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := e.a.Identity.Principal(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		officer, civil, market := who("officer"), who("civil"), who("market")
+		now := time.Now().UnixMilli()
+
+		// Records of every kind, in the province (the outsider is in Baotou).
+		e.token("officer", authz.ScopeRead)
+		sys, err := e.a.Catalog.SaveSystem(ctx, civil, catalog.System{Name: "婚姻登记管理信息系统", Stage: catalog.StageBuilding})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := e.a.Catalog.AttachDoc(ctx, civil, sys.ID, catalog.DocOther, "说明.txt", "text/plain", []byte("说明"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pu, err := e.a.Catalog.RequestPurchase(ctx, market, catalog.Purchase{Name: "企业舆情数据", Supplier: "某数据服务公司", Purpose: "信用监管", Amount: "12 万元"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ret, err := e.a.Ingest.RequestReturn(ctx, who("bt_admin"), ingest.ReturnInput{EntryID: demo.EntryPopulation, Purpose: "包头市人口服务", Fields: []string{"citizen_id", "name"}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		reassess, source, hook := ids.New(), ids.New(), ids.New()
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{"INSERT INTO catalog_reassessments (id, entry_id, org_id, due_date, created_at) VALUES ($1,$2,$3,$4,$5)",
+				[]any{reassess, demo.EntryPopulation, demo.OrgPublicSec, "2026-12-31", now}},
+			{"INSERT INTO ingest_sources (id, entry_id, org_id, name, driver, dsn_enc, query, mode, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+				[]any{source, demo.EntryPopulation, demo.OrgPublicSec, "户籍库", "postgres", "x", "SELECT 1", "replace", now}},
+			{"INSERT INTO webhooks (id, org_id, user_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
+				[]any{hook, demo.OrgPublicSec, officer.UserID, "https://hooks.example.org/pd", "s", now}},
+		} {
+			if _, err := d.ExecContext(ctx, q.sql, q.args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		people, _, err := e.a.Ingest.Query(ctx, demo.EntryPopulation, nil, 1, 0)
+		if err != nil || len(people) == 0 {
+			t.Fatalf("no resident in the demo: %v", err)
+		}
+		firstKey := people[0].Values["citizen_id"]
+		params := map[string]string{
+			"/api/v1/tokens/{id}":                one("SELECT id FROM api_tokens WHERE user_id = $1", officer.UserID),
+			"/api/v1/users/{id}":                 officer.UserID,
+			"/api/v1/notifications/{id}":         one("SELECT id FROM notifications WHERE user_id = $1 OR org_id = $2 ORDER BY id LIMIT 1", officer.UserID, demo.OrgPublicSec),
+			"/api/v1/webhooks/{id}":              hook,
+			"/api/v1/catalog/entries/{id}":       demo.EntryDraftFamilyDoctor, // a draft: only its agency, the authority and auditors read it
+			"/api/v1/catalog/systems/{id}":       sys.ID,
+			"/api/v1/catalog/documents/{id}":     doc.ID,
+			"/api/v1/catalog/purchases/{id}":     pu.ID,
+			"/api/v1/catalog/reassessments/{id}": reassess,
+			"/api/v1/ingest/entries/{id}":        demo.EntryPopulation,
+			"/api/v1/ingest/loads/{id}":          one("SELECT id FROM ingest_loads WHERE entry_id = $1 ORDER BY id LIMIT 1", demo.EntryPopulation),
+			"/api/v1/ingest/sources/{id}":        source,
+			"/api/v1/ingest/returns/{id}":        ret.ID,
+			"/api/v1/ingest/bases/{base}":        "population",
+			"/api/v1/quality/entries/{id}":       demo.EntryPopulation,
+			"/api/v1/quality/rules/{id}":         one("SELECT id FROM quality_rules ORDER BY id LIMIT 1"),
+			"/api/v1/quality/tasks/{id}":         one("SELECT id FROM quality_tasks ORDER BY id LIMIT 1"),
+			"/api/v1/quality/objections/{id}":    one("SELECT id FROM quality_objections ORDER BY id LIMIT 1"),
+			"/api/v1/share/requests/{id}":        one("SELECT id FROM share_requests WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
+			"/api/v1/share/grants/{id}":          one("SELECT id FROM share_grants WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
+			"/api/v1/share/demands/{id}":         one("SELECT id FROM share_demands ORDER BY id LIMIT 1"),
+			"{key}":                              firstKey,
+			"{version}":                          "1",
+			"{scope}":                            catalog.OverrideShare,
+		}
+		// Who may not read the record (outsider) and who reads it but may not change it (reader);
+		// "" = nobody reads it but those who may also change it (one's own tokens, webhooks, inbox).
+		outsider := func(path string) string {
+			if strings.Contains(path, "/scores") || strings.Contains(path, "/trend.svg") {
+				return "appunit" // every data-holding agency's staff read quality scores (a shared yardstick)
+			}
+			return "water" // 包头市供水公司's data officer
+		}
+		reader := func(path string) string {
+			// One's own tokens, webhooks and messages; and a dry run of a rule, which its readers may do.
+			for _, own := range []string{"/tokens/", "/webhooks/", "/notifications/", "/rules/try"} {
+				if strings.Contains(path, own) {
+					return ""
+				}
+			}
+			return "auditor"
+		}
+
+		sessions := map[string][2]string{}
+		// Bodies that pass validation, so that what is tried is the decision on the record (a
+		// malformed body is refused before any record is looked up, alike for all).
+		bodies := map[string]string{
+			"POST /api/v1/catalog/entries/{id}/legal-change": `{"note":"职能调整"}`,
+			"POST /api/v1/catalog/entries/{id}/return":       `{"reasons":"信息项不全"}`,
+			"POST /api/v1/catalog/entries/{id}/withdraw":     `{"reason":"停止采集"}`,
+			"POST /api/v1/catalog/purchases/{id}/decide":     `{"approve":true,"note":"同意"}`,
+			"POST /api/v1/catalog/purchases/{id}/link":       `{"entry_id":"` + demo.EntryEnterprise + `"}`,
+			"POST /api/v1/catalog/reassessments/{id}":        `{"outcome":"keep","note":"维持"}`,
+			"POST /api/v1/ingest/entries/{id}/batches":       `{"batch_id":"b1","rows":[{"citizen_id":"x"}]}`,
+			"PUT /api/v1/ingest/entries/{id}/retention":      `{"keep":5}`,
+			"POST /api/v1/quality/tasks/{id}/events":         `{"event":"acknowledge"}`,
+			"POST /api/v1/quality/objections/{id}/events":    `{"event":"verify"}`,
+			"POST /api/v1/share/demands/{id}/assign":         `{"org_id":"` + demo.OrgHRSS + `"}`,
+			"POST /api/v1/share/demands/{id}/complete":       `{"result_entry":"` + demo.EntryEnterprise + `"}`,
+			"POST /api/v1/share/demands/{id}/refuse":         `{"reason":"无此数据","legal_basis":"职责"}`,
+			"POST /api/v1/share/demands/{id}/return":         `{"reason":"非本部门职责"}`,
+			"POST /api/v1/share/demands/{id}/reject":         `{"reason":"不属于共享范围"}`,
+			"POST /api/v1/share/grants/{id}/revoke":          `{"reason":"场景结束"}`,
+			"POST /api/v1/share/grants/{id}/suspend":         `{"reason":"核查"}`,
+			"POST /api/v1/share/requests/{id}/refuse":        `{"reason":"无依据","legal_basis":"条例"}`,
+		}
+		query := map[string]string{"GET /api/v1/catalog/entries/{id}/diff": "?from=1&to=0"}
+		route := ""
+		call := func(user, method, path string) resp {
+			s, ok := sessions[user]
+			if !ok {
+				c, csrf := e.session(user)
+				s = [2]string{c.Value, csrf}
+				sessions[user] = s
+			}
+			body := ""
+			if method == http.MethodPost || method == http.MethodPut {
+				body = "{}"
+				if b, ok := bodies[method+" "+route]; ok {
+					body = b
+				}
+			}
+			ct := ""
+			if strings.HasSuffix(route, "/uploads") {
+				body, ct = "citizen_id,name\nx,y\n", "text/csv"
+			}
+			return e.do(req{method: method, path: path + query[method+" "+route], body: body, contentType: ct, cookies: []*http.Cookie{{Name: "pd_session", Value: s[0]}}, csrf: s[1]})
+		}
+		fill := func(path string, none bool) string {
+			out := path
+			for k, v := range params {
+				if strings.HasPrefix(k, "/") {
+					if strings.HasPrefix(out, k) {
+						if none {
+							v = "zz-no-such"
+						}
+						out = strings.Replace(out, k, strings.Replace(k, "{"+paramName(k)+"}", v, 1), 1)
+					}
+				}
+			}
+			for _, k := range []string{"{key}", "{version}", "{scope}"} {
+				v := params[k]
+				if none {
+					v = "zz-no-such"
+				}
+				out = strings.ReplaceAll(out, k, v)
+			}
+			return out
+		}
+
+		tried := 0
+		for _, rt := range e.api.SortedRoutes() {
+			named := (strings.Contains(rt.Path, "{id}") || strings.Contains(rt.Path, "{key}")) && !strings.Contains(rt.Path, "/orgs/{id}")
+			if !named || strings.HasPrefix(rt.Path, "/api/v1/gateway/") {
+				continue // the gateway's records are the caller's own grant's (its token names it)
+			}
+			where := rt.Method + " " + rt.Path
+			route = rt.Path
+			real, none := fill(rt.Path, false), fill(rt.Path, true)
+			if strings.Contains(real, "{") {
+				t.Errorf("%s: no record of the demo to try it on (add one to the table)", where)
+				continue
+			}
+			out := outsider(rt.Path)
+			got, missing := call(out, rt.Method, real), call(out, rt.Method, none)
+			if got.Code != http.StatusNotFound || errorShape(t, got).Code != "not_found" {
+				t.Errorf("%s as an outsider (%s): %d %.200s, want 404 not_found", where, out, got.Code, got.body)
+			} else if got.body != missing.body || got.Code != missing.Code {
+				t.Errorf("%s: an outsider tells the record from a missing one:\n%d %s\n%d %s", where, got.Code, got.body, missing.Code, missing.body)
+			}
+			tried++
+			if rt.Method == http.MethodGet {
+				continue
+			}
+			if rd := reader(rt.Path); rd != "" {
+				r := call(rd, rt.Method, real)
+				if r.Code != http.StatusForbidden {
+					t.Errorf("%s as a reader without the right (%s): %d %.200s, want 403", where, rd, r.Code, r.body)
+				}
+			}
+		}
+		if tried < 60 {
+			t.Fatalf("only %d record routes tried", tried)
+		}
+
+		// The web forms that act on one record: the same answers (the error page).
+		form := "reason=核查&reasons=核查&legal_basis=条例&note=核查&outcome=keep&event=verify&keep=5&approve=1&org_id=" + demo.OrgHRSS + "&result_entry=" + demo.EntryEnterprise
+		forms := map[string]string{ // web path → the API path whose record it acts on
+			"/catalog/entries/{id}/edit": "/api/v1/catalog/entries/{id}", "/catalog/entries/{id}/submit": "/api/v1/catalog/entries/{id}",
+			"/catalog/entries/{id}/recall": "/api/v1/catalog/entries/{id}", "/catalog/entries/{id}/approve": "/api/v1/catalog/entries/{id}",
+			"/catalog/entries/{id}/return": "/api/v1/catalog/entries/{id}", "/catalog/entries/{id}/withdraw": "/api/v1/catalog/entries/{id}",
+			"/catalog/entries/{id}/override": "/api/v1/catalog/entries/{id}", "/catalog/entries/{id}/legal-change": "/api/v1/catalog/entries/{id}",
+			"/catalog/systems/{id}": "/api/v1/catalog/systems/{id}", "/catalog/purchases/{id}/decide": "/api/v1/catalog/purchases/{id}",
+			"/catalog/reassessments/{id}": "/api/v1/catalog/reassessments/{id}", "/inbox/{id}/read": "/api/v1/notifications/{id}",
+			"/tokens/{id}/revoke": "/api/v1/tokens/{id}", "/ingest/entries/{id}/sources": "/api/v1/ingest/entries/{id}",
+			"/ingest/sources/{id}/pull": "/api/v1/ingest/sources/{id}", "/ingest/entries/{id}/token": "/api/v1/ingest/entries/{id}",
+			"/ingest/entries/{id}/retention": "/api/v1/ingest/entries/{id}", "/ingest/returns/{id}/events": "/api/v1/ingest/returns/{id}",
+			"/quality/tasks/{id}/act": "/api/v1/quality/tasks/{id}", "/quality/entries/{id}/rules": "/api/v1/quality/entries/{id}",
+			"/quality/rules/{id}/toggle": "/api/v1/quality/rules/{id}", "/quality/rules/{id}/delete": "/api/v1/quality/rules/{id}",
+			"/objections/{id}/act": "/api/v1/quality/objections/{id}", "/share/requests/{id}/approve": "/api/v1/share/requests/{id}",
+			"/share/requests/{id}/refuse": "/api/v1/share/requests/{id}", "/share/requests/{id}/forward": "/api/v1/share/requests/{id}",
+			"/share/requests/{id}/withdraw": "/api/v1/share/requests/{id}", "/share/requests/{id}/deliver": "/api/v1/share/requests/{id}",
+			"/share/grants/{id}/credentials": "/api/v1/share/grants/{id}", "/share/grants/{id}/suspend": "/api/v1/share/grants/{id}",
+			"/share/grants/{id}/resume": "/api/v1/share/grants/{id}", "/share/grants/{id}/revoke": "/api/v1/share/grants/{id}",
+			"/share/grants/{id}/reports": "/api/v1/share/grants/{id}", "/share/demands/{id}/assign": "/api/v1/share/demands/{id}",
+			"/share/demands/{id}/reject": "/api/v1/share/demands/{id}", "/share/demands/{id}/accept": "/api/v1/share/demands/{id}",
+			"/share/demands/{id}/refuse": "/api/v1/share/demands/{id}", "/share/demands/{id}/return": "/api/v1/share/demands/{id}",
+			"/share/demands/{id}/complete": "/api/v1/share/demands/{id}", "/share/demands/{id}/withdraw": "/api/v1/share/demands/{id}",
+		}
+		post := func(user, path string) resp {
+			call(user, "GET", "/api/v1/me") // signs in
+			s := sessions[user]
+			f := form
+			switch {
+			case strings.HasPrefix(path, "/quality/tasks/"):
+				f = strings.Replace(f, "event=verify", "event=acknowledge", 1)
+			case strings.HasSuffix(path, "/approve"):
+				f += "&fields=citizen_id"
+			}
+			return e.do(req{method: "POST", path: path, body: f + "&csrf_token=" + s[1], contentType: "application/x-www-form-urlencoded",
+				cookies: []*http.Cookie{{Name: "pd_session", Value: s[0]}}})
+		}
+		for page, api := range forms {
+			id := params[api]
+			got, missing := post("water", strings.Replace(page, "{id}", id, 1)), post("water", strings.Replace(page, "{id}", "zz-no-such", 1))
+			// (The page links back to the path it was asked for; otherwise the same bytes.)
+			if got.Code != http.StatusNotFound || got.Code != missing.Code || strings.ReplaceAll(got.body, id, "zz-no-such") != missing.body {
+				t.Errorf("form POST %s as an outsider: %d, a missing record %d (bodies equal: %v)", page, got.Code, missing.Code, got.body == missing.body)
+			}
+			if rd := reader(api); rd != "" && !strings.HasSuffix(page, "/edit") {
+				if r := post(rd, strings.Replace(page, "{id}", id, 1)); r.Code != http.StatusForbidden {
+					t.Errorf("form POST %s as a reader without the right (%s): %d", page, rd, r.Code)
+				}
+			}
+		}
+	})
+}
+
+// paramName is the name of the path parameter a params key ends with ("{id}" → "id").
+func paramName(k string) string {
+	i := strings.LastIndex(k, "{")
+	return strings.TrimSuffix(k[i+1:], "}")
+}
