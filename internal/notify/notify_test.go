@@ -128,7 +128,7 @@ func TestInboxPerUserAndPerOrganization(t *testing.T) {
 		}
 
 		// Marking read: only the addressee (or its organization) may.
-		msg := inbox(t, a, officer, false)[1] // 给孙专员
+		msg := inbox(t, a, officer, false)[1]                                                // 给孙专员
 		if err := a.Notify.MarkRead(ctx, approver, msg.ID); !errors.Is(err, apperr.Hidden) { // as if there were none
 			t.Fatalf("approver marked the officer's message: %v", err)
 		}
