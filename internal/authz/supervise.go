@@ -14,7 +14,17 @@ type SanctionAttrs struct {
 //   - the subject reports its rectification (Update): a member of the sanctioned organization,
 //     or the sanctioned user;
 //   - reading: the authority of the region, auditors and oversight bodies, and the subject.
+//
+// A refusal on a sanction the caller may not even read is answered as not found (unseen).
 func Sanctions(p *Principal, act Action, s SanctionAttrs) error {
+	err := sanctions(p, act, s)
+	if act == Create || (s.Region == "" && s.SubjectID == "") {
+		return err // a new sanction, or the list
+	}
+	return unseen(p, act, err, func() error { return sanctions(p, Read, s) })
+}
+
+func sanctions(p *Principal, act Action, s SanctionAttrs) error {
 	authority := p.IsAuthority() && RegionCovers(p.RegionCode, s.Region)
 	subject := p.Authenticated() && s.SubjectID != "" &&
 		((s.SubjectKind == "org" && p.OrgID == s.SubjectID) || (s.SubjectKind == "user" && p.UserID == s.SubjectID))

@@ -67,7 +67,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		reassess, source, hook := ids.New(), ids.New(), ids.New()
+		reassess, source, hook, secrec := ids.New(), ids.New(), ids.New(), ids.New()
 		for _, q := range []struct {
 			sql  string
 			args []any
@@ -76,6 +76,8 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 				[]any{reassess, demo.EntryPopulation, demo.OrgPublicSec, "2026-12-31", now}},
 			{"INSERT INTO ingest_sources (id, entry_id, org_id, name, driver, dsn_enc, query, mode, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
 				[]any{source, demo.EntryPopulation, demo.OrgPublicSec, "户籍库", "postgres", "x", "SELECT 1", "replace", now}},
+			{"INSERT INTO security_records (id, kind, title, region_code, state, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+				[]any{secrec, "check", "季度安全检查", demo.RegionProvince, "open", "admin", now}},
 			{"INSERT INTO webhooks (id, org_id, user_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
 				[]any{hook, demo.OrgPublicSec, officer.UserID, "https://hooks.example.org/pd", "s", now}},
 		} {
@@ -110,9 +112,12 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/share/requests/{id}":        one("SELECT id FROM share_requests WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
 			"/api/v1/share/grants/{id}":          one("SELECT id FROM share_grants WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
 			"/api/v1/share/demands/{id}":         one("SELECT id FROM share_demands ORDER BY id LIMIT 1"),
+			"/api/v1/sanctions/{id}":             one("SELECT id FROM sanctions ORDER BY id LIMIT 1"),
+			"/api/v1/security/records/{id}":      secrec,
 			"{key}":                              firstKey,
 			"{version}":                          "1",
 			"{scope}":                            catalog.OverrideShare,
+			"{event}":                            "terminate",
 		}
 		// Who may not read the record (outsider) and who reads it but may not change it (reader);
 		// "" = nobody reads it but those who may also change it (one's own tokens, webhooks, inbox).
@@ -154,6 +159,8 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"POST /api/v1/share/grants/{id}/revoke":          `{"reason":"场景结束"}`,
 			"POST /api/v1/share/grants/{id}/suspend":         `{"reason":"核查"}`,
 			"POST /api/v1/share/requests/{id}/refuse":        `{"reason":"无依据","legal_basis":"条例"}`,
+			"POST /api/v1/sanctions/{id}/{event}":            `{"text":"终止"}`,
+			"POST /api/v1/security/records/{id}/close":       `{"note":"已处置"}`,
 		}
 		query := map[string]string{"GET /api/v1/catalog/entries/{id}/diff": "?from=1&to=0"}
 		route := ""
@@ -189,7 +196,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 					}
 				}
 			}
-			for _, k := range []string{"{key}", "{version}", "{scope}"} {
+			for _, k := range []string{"{key}", "{version}", "{scope}", "{event}"} {
 				v := params[k]
 				if none {
 					v = "zz-no-such"

@@ -145,6 +145,9 @@ func (s *Service) insert(ctx context.Context, q db.Q, r Record, key string) erro
 // Close closes a record with a note (what was done, the outcome).
 func (s *Service) Close(ctx context.Context, p *authz.Principal, id, note string) (Record, error) {
 	if !canWrite(p) {
+		if canRead(p) {
+			return Record{}, apperr.Forbidden // a reader (auditor, oversight) may see it, not close it
+		}
 		return Record{}, apperr.Hidden
 	}
 	note = strings.TrimSpace(note)

@@ -420,6 +420,25 @@ func (s *Service) Fire(ctx context.Context, p *authz.Principal, id string, ev Sa
 		if authz.Sanctions(p, authz.Read, attrs(x)) != nil && p != authz.System {
 			return apperr.Hidden
 		}
+		// The caller's right to the step comes before the order's state (a reader who may not
+		// act hears 403, not the state).
+		if p != authz.System {
+			var refusal error
+			allowed := false
+			for _, m := range machine {
+				if m.ev != ev || m.bySys {
+					continue
+				}
+				if err := authz.Sanctions(p, m.act, attrs(x)); err == nil {
+					allowed = true
+				} else if refusal == nil {
+					refusal = err
+				}
+			}
+			if !allowed && refusal != nil {
+				return refusal
+			}
+		}
 		var t *transition
 		for i := range machine {
 			if machine[i].from == x.State && machine[i].ev == ev {
