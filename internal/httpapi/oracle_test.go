@@ -212,6 +212,9 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			if !named || strings.HasPrefix(rt.Path, "/api/v1/gateway/") {
 				continue // the gateway's records are the caller's own grant's (its token names it)
 			}
+			if strings.HasPrefix(rt.Path, "/api/v1/open/") {
+				continue // open datasets are public records; open keys are checked by the open package's tests (not yet here)
+			}
 			where := rt.Method + " " + rt.Path
 			route = rt.Path
 			real, none := fill(rt.Path, false), fill(rt.Path, true)
