@@ -54,25 +54,35 @@ func (s *Service) snapshotSQLite(ctx context.Context, w io.Writer, progress Prog
 	if err != nil {
 		return nil, fmt.Errorf("backup: snapshot: %w", err)
 	}
-	sdb, err := sql.Open("sqlite", "file:"+snap+"?mode=ro")
-	if err != nil {
-		return nil, err
+	// The row counts are taken from the snapshot while it is encrypted (two cores, two jobs).
+	type countResult struct {
+		counts map[string]int64
+		err    error
 	}
-	counts, err := countTables(ctx, sdb, db.SQLite)
-	sdb.Close()
-	if err != nil {
-		return nil, err
-	}
+	done := make(chan countResult, 1)
+	go func() {
+		sdb, err := sql.Open("sqlite", "file:"+snap+"?mode=ro")
+		if err != nil {
+			done <- countResult{err: err}
+			return
+		}
+		counts, err := countTables(ctx, sdb, db.SQLite)
+		sdb.Close()
+		done <- countResult{counts, err}
+	}()
 	f, err := os.Open(snap)
 	if err != nil {
+		<-done
 		return nil, err
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	if _, err := io.Copy(w, &progressReader{r: f, total: st.Size(), stage: "encrypt", fn: progress}); err != nil {
-		return nil, err
+	_, cerr := io.Copy(w, &progressReader{r: f, total: st.Size(), stage: "encrypt", fn: progress})
+	c := <-done
+	if cerr != nil {
+		return nil, cerr
 	}
-	return counts, nil
+	return c.counts, c.err
 }
 
 type progressReader struct {
