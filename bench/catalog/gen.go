@@ -12,6 +12,7 @@ import (
 	"pubdata/internal/app"
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
+	"pubdata/internal/db"
 	"pubdata/internal/identity"
 	"pubdata/internal/ids"
 	"pubdata/internal/validate"
@@ -163,7 +164,7 @@ func genEntry(r *rand.Rand, ag agency, i int, now int64) catalog.Entry {
 	e := catalog.Entry{ID: ids.New(), RegionCode: ag.region, Name: name, Summary: strings.Join(sum, "，") + "。", ProviderOrgID: ag.id, SourceOrgID: ag.id,
 		Form: pick(r, catalog.AllForms), ResourceAttr: pick(r, catalog.AllAttrs), Grade: catalog.GradeGeneral, Level: 1 + r.IntN(4),
 		Frequency: pick(r, catalog.AllFrequency), Tags: []string{pick(r, tagPool), pick(r, tagPool)}, Status: catalog.StatusPublished, Version: 1,
-		PublishedAt: now, UpdatedAt: now, CreatedAt: now}
+		PublishedAt: db.Stamp(now), UpdatedAt: db.Stamp(now), CreatedAt: db.Stamp(now)}
 	e.Code = fmt.Sprintf("%s%02d-%06d", map[string]string{"base": "1", "subject": "2", "department": "3"}[e.ResourceAttr], r.IntN(20), i)
 	switch r.IntN(10) {
 	case 0, 1, 2, 3, 4:

@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
+	"pubdata/internal/db"
 	"pubdata/internal/jobs"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -170,17 +171,17 @@ func (s *Service) upperAuthority(ctx context.Context, region, reviewer string) s
 
 // QueueItem is one entry waiting for a decision or an update, with its countdown.
 type QueueItem struct {
-	EntryID      string `json:"entry_id"`
-	Code         string `json:"code"`
-	Name         string `json:"name"`
-	ProviderName string `json:"provider_name"`
-	RegionCode   string `json:"region_code"`
-	Status       Status `json:"status"`
-	Kind         string `json:"kind"` // review | withdrawal | update
-	Due          string `json:"due"`
-	WorkdaysLeft int    `json:"workdays_left"` // negative once overdue
-	Overdue      bool   `json:"overdue"`
-	SubmittedAt  int64  `json:"submitted_at,omitempty"`
+	EntryID      string   `json:"entry_id"`
+	Code         string   `json:"code"`
+	Name         string   `json:"name"`
+	ProviderName string   `json:"provider_name"`
+	RegionCode   string   `json:"region_code"`
+	Status       Status   `json:"status"`
+	Kind         string   `json:"kind"` // review | withdrawal | update
+	Due          string   `json:"due"`
+	WorkdaysLeft int      `json:"workdays_left"` // negative once overdue
+	Overdue      bool     `json:"overdue"`
+	SubmittedAt  db.Stamp `json:"submitted_at,omitempty"`
 }
 
 // ReviewQueue lists what p must act on, ordered by deadline: for the authority, submitted
@@ -217,7 +218,7 @@ func (s *Service) ReviewQueue(ctx context.Context, p *authz.Principal) ([]QueueI
 			return
 		}
 		out = append(out, QueueItem{EntryID: r.id, Code: r.code, Name: r.name, ProviderName: s.orgName(ctx, r.prov), RegionCode: r.region,
-			Status: Status(r.status), Kind: kind, Due: due, WorkdaysLeft: s.Cal.Remaining(d, now), Overdue: workday.Overdue(d, now), SubmittedAt: r.sub})
+			Status: Status(r.status), Kind: kind, Due: due, WorkdaysLeft: s.Cal.Remaining(d, now), Overdue: workday.Overdue(d, now), SubmittedAt: db.Stamp(r.sub)})
 	}
 	for _, r := range recs {
 		at := authz.CatalogAttrs{ProviderOrgID: r.prov, RegionCode: r.region}

@@ -19,6 +19,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/csvsafe"
+	"pubdata/internal/db"
 	"pubdata/internal/ziplimit"
 )
 
@@ -417,7 +418,7 @@ func (s *Service) ExportEntries(ctx context.Context, p *authz.Principal, q Expor
 			rows.Close()
 			return nil, err
 		}
-		e.ID, e.Status, e.Version, e.PublishedAt, e.UpdatedAt, e.CreatedAt = id, Status(status), version, pub, upd, cre
+		e.ID, e.Status, e.Version, e.PublishedAt, e.UpdatedAt, e.CreatedAt = id, Status(status), version, db.Stamp(pub), db.Stamp(upd), db.Stamp(cre)
 		out = append(out, e)
 	}
 	rows.Close()

@@ -165,9 +165,9 @@ func (s *Service) Import(ctx context.Context, p *authz.Principal, rows []ImportR
 				if e.ID == "" {
 					e.ID = ids.New()
 				}
-				e.Status, e.Version, e.PublishedAt, e.CreatedAt = StatusDraft, 0, 0, now.UnixMilli()
+				e.Status, e.Version, e.PublishedAt, e.CreatedAt = StatusDraft, 0, 0, db.Stamp(now.UnixMilli())
 			}
-			e.UpdatedAt = now.UnixMilli()
+			e.UpdatedAt = db.Stamp(now.UnixMilli())
 			if err := s.assignCode(ctx, tx, &e); err != nil {
 				return err
 			}
@@ -190,7 +190,7 @@ func (s *Service) Import(ctx context.Context, p *authz.Principal, rows []ImportR
 				}
 			case opts.Submit:
 				r.Status = StatusSubmitted
-				r.rv.SubmittedAt = subAt.UnixMilli()
+				r.rv.SubmittedAt = db.Stamp(subAt.UnixMilli())
 				r.rv.ReviewDue = workday.Format(s.Cal.AddWorkdays(subAt, cfg.ReviewDays))
 				if err := s.save(ctx, tx, &r, false); err != nil {
 					return err
@@ -217,10 +217,10 @@ func (s *Service) Import(ctx context.Context, p *authz.Principal, rows []ImportR
 // publishTx publishes r as its next version inside tx (import with Publish).
 func (s *Service) publishTx(ctx context.Context, tx db.Q, p *authz.Principal, r *row, now time.Time, note string) error {
 	from := r.Status
-	r.Status, r.Version, r.PublishedAt, r.UpdatedAt = StatusPublished, r.Version+1, now.UnixMilli(), now.UnixMilli()
+	r.Status, r.Version, r.PublishedAt, r.UpdatedAt = StatusPublished, r.Version+1, db.Stamp(now.UnixMilli()), db.Stamp(now.UnixMilli())
 	r.rv.Live, r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.ReturnReasons = true, 0, "", ""
 	if r.rv.AssessedAt == 0 {
-		r.rv.AssessedAt = now.UnixMilli()
+		r.rv.AssessedAt = db.Stamp(now.UnixMilli())
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_versions (entry_id, version, data, published_at, approved_by, note)
 		VALUES ($1,$2,$3,$4,$5,$6)`, r.ID, r.Version, content(r.Entry), r.PublishedAt, actorName(p), note); err != nil {

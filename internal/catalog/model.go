@@ -4,6 +4,7 @@
 package catalog
 
 import (
+	"pubdata/internal/db"
 	"pubdata/internal/mask"
 	"pubdata/internal/vocab"
 )
@@ -169,9 +170,9 @@ type Entry struct {
 	MaskRules   []mask.Rule `json:"mask_rules,omitempty"`
 	Status      Status      `json:"status"`
 	Version     int         `json:"version"`                // published version number (0 before first publication)
-	PublishedAt int64       `json:"published_at,omitempty"` // Unix ms
-	UpdatedAt   int64       `json:"updated_at"`
-	CreatedAt   int64       `json:"created_at"`
+	PublishedAt db.Stamp    `json:"published_at,omitempty"` // Unix ms
+	UpdatedAt   db.Stamp    `json:"updated_at"`
+	CreatedAt   db.Stamp    `json:"created_at"`
 	// Added: read-side extras (not part of a version's content).
 	ProviderName string    `json:"provider_name,omitempty"`
 	Review       *Review   `json:"review,omitempty"`
@@ -234,13 +235,13 @@ type Warning struct {
 
 // Review is the workflow bookkeeping of an entry: deadlines and the last decision.
 type Review struct {
-	SubmittedAt     int64  `json:"submitted_at,omitempty"`    // Unix ms
-	ReviewDue       string `json:"review_due,omitempty"`      // YYYY-MM-DD, 5 working days after submission
-	ReturnReasons   string `json:"return_reasons,omitempty"`  // last return
-	LegalChangeAt   int64  `json:"legal_change_at,omitempty"` // when the agency recorded a change of legal basis or duties
-	LegalChangeNote string `json:"legal_change_note,omitempty"`
-	UpdateDue       string `json:"update_due,omitempty"` // YYYY-MM-DD, 15 working days after the legal change
-	WithdrawReason  string `json:"withdraw_reason,omitempty"`
-	AssessedAt      int64  `json:"assessed_at,omitempty"` // last re-assessment (CAT-7)
-	Live            bool   `json:"live"`                  // a published version is in force
+	SubmittedAt     db.Stamp `json:"submitted_at,omitempty"`    // Unix ms
+	ReviewDue       string   `json:"review_due,omitempty"`      // YYYY-MM-DD, 5 working days after submission
+	ReturnReasons   string   `json:"return_reasons,omitempty"`  // last return
+	LegalChangeAt   db.Stamp `json:"legal_change_at,omitempty"` // when the agency recorded a change of legal basis or duties
+	LegalChangeNote string   `json:"legal_change_note,omitempty"`
+	UpdateDue       string   `json:"update_due,omitempty"` // YYYY-MM-DD, 15 working days after the legal change
+	WithdrawReason  string   `json:"withdraw_reason,omitempty"`
+	AssessedAt      db.Stamp `json:"assessed_at,omitempty"` // last re-assessment (CAT-7)
+	Live            bool     `json:"live"`                  // a published version is in force
 }

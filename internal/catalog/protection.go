@@ -37,13 +37,13 @@ const (
 // or important data, or one with a field at the top sensitivity level — be unconditionally
 // shared or opened. It names who decided, when and why, and is audited like every catalog step.
 type Override struct {
-	EntryID   string `json:"entry_id"`
-	Scope     string `json:"scope"` // share | open
-	Reason    string `json:"reason"`
-	ActorID   string `json:"actor_id"`
-	ActorName string `json:"actor_name"`
-	OrgID     string `json:"org_id"`
-	At        int64  `json:"at"` // Unix ms
+	EntryID   string   `json:"entry_id"`
+	Scope     string   `json:"scope"` // share | open
+	Reason    string   `json:"reason"`
+	ActorID   string   `json:"actor_id"`
+	ActorName string   `json:"actor_name"`
+	OrgID     string   `json:"org_id"`
+	At        db.Stamp `json:"at"` // Unix ms
 }
 
 // EffectiveSensitivity is the level a field is protected at: its own (else the entry's), but
@@ -214,7 +214,7 @@ func (s *Service) RecordOverride(ctx context.Context, p *authz.Principal, entryI
 	if blank(reason) {
 		fe = append(fe, apperr.Field("reason", "登记例外须说明理由", "an override needs its reason"))
 	}
-	o := Override{EntryID: entryID, Scope: scope, Reason: strings.TrimSpace(reason), ActorID: p.UserID, ActorName: actorName(p), OrgID: p.OrgID, At: s.Now().UnixMilli()}
+	o := Override{EntryID: entryID, Scope: scope, Reason: strings.TrimSpace(reason), ActorID: p.UserID, ActorName: actorName(p), OrgID: p.OrgID, At: db.Stamp(s.Now().UnixMilli())}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.load(ctx, tx, entryID, true)
 		if err != nil {

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"net/http"
 
 	"pubdata/internal/apperr"
@@ -22,21 +23,21 @@ const (
 // Purchase is non-public data an agency buys (采购非公共数据): it needs the authority's approval
 // and, once bought, is cataloged and shared like public data (BT 16). EntryID links its entry.
 type Purchase struct {
-	ID         string `json:"id"`
-	OrgID      string `json:"org_id"`
-	OrgName    string `json:"org_name,omitempty"`
-	RegionCode string `json:"region_code"`
-	Name       string `json:"name"`
-	Supplier   string `json:"supplier"`
-	Purpose    string `json:"purpose"`
-	Amount     string `json:"amount,omitempty"`
-	EntryID    string `json:"entry_id,omitempty"`
-	Status     string `json:"status"`
-	DecidedBy  string `json:"decided_by,omitempty"`
-	DecidedAt  int64  `json:"decided_at,omitempty"`
-	Note       string `json:"note,omitempty"`
-	CreatedBy  string `json:"created_by"`
-	CreatedAt  int64  `json:"created_at"`
+	ID         string   `json:"id"`
+	OrgID      string   `json:"org_id"`
+	OrgName    string   `json:"org_name,omitempty"`
+	RegionCode string   `json:"region_code"`
+	Name       string   `json:"name"`
+	Supplier   string   `json:"supplier"`
+	Purpose    string   `json:"purpose"`
+	Amount     Amount   `json:"amount,omitempty"`
+	EntryID    string   `json:"entry_id,omitempty"`
+	Status     string   `json:"status"`
+	DecidedBy  string   `json:"decided_by,omitempty"`
+	DecidedAt  db.Stamp `json:"decided_at,omitempty"`
+	Note       string   `json:"note,omitempty"`
+	CreatedBy  string   `json:"created_by"`
+	CreatedAt  db.Stamp `json:"created_at"`
 }
 
 var ErrPurchaseNotFound = apperr.New(http.StatusNotFound, "catalog.purchase_not_found", "采购记录不存在", "purchase record not found")
@@ -70,7 +71,7 @@ func (s *Service) RequestPurchase(ctx context.Context, p *authz.Principal, pu Pu
 	if err := apperr.Validation(fe); err != nil {
 		return Purchase{}, err
 	}
-	pu.ID, pu.Status, pu.CreatedBy, pu.CreatedAt = ids.New(), PurchasePending, actorName(p), s.Now().UnixMilli()
+	pu.ID, pu.Status, pu.CreatedBy, pu.CreatedAt = ids.New(), PurchasePending, actorName(p), db.Stamp(s.Now().UnixMilli())
 	pu.DecidedBy, pu.DecidedAt, pu.Note = "", 0, ""
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_purchases (id, org_id, region_code, name, supplier, purpose, amount, entry_id, status, created_by, created_at)
@@ -176,4 +177,27 @@ func (s *Service) Purchases(ctx context.Context, p *authz.Principal) ([]Purchase
 		out[i].OrgName = s.orgName(ctx, out[i].OrgID)
 	}
 	return out, nil
+}
+
+// Amount is a money amount as the agency states it ("12 万元", "120000.50"). The API takes it as
+// a JSON string or a JSON number (one API shape: numeric amounts accept numbers); a number is kept
+// as its decimal text.
+type Amount string
+
+// UnmarshalJSON reads a string or a number.
+func (a *Amount) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if len(b) > 0 && b[0] != '"' {
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*a = Amount(n.String())
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*a = Amount(s)
+	return nil
 }

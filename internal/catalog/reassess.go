@@ -37,21 +37,21 @@ var Outcomes = []string{OutcomeKeep, OutcomeRelax, OutcomeDesensitize}
 // Reassessment is one periodic re-assessment (定期评估) of a restricted entry: whether it still
 // needs its conditions or can move to unconditional share or open (NM 22, NM 29, BT 30).
 type Reassessment struct {
-	ID        string `json:"id"`
-	EntryID   string `json:"entry_id"`
-	EntryCode string `json:"entry_code"`
-	EntryName string `json:"entry_name"`
-	OrgID     string `json:"org_id"`
-	OrgName   string `json:"org_name"`
-	DueDate   string `json:"due_date"`
-	Reason    string `json:"reason"`
-	Outcome   string `json:"outcome,omitempty"`
-	Note      string `json:"note,omitempty"`
-	DecidedBy string `json:"decided_by,omitempty"`
-	DecidedAt int64  `json:"decided_at,omitempty"`
-	CreatedAt int64  `json:"created_at"`
-	ShareType string `json:"share_type"`
-	OpenType  string `json:"open_type"`
+	ID        string   `json:"id"`
+	EntryID   string   `json:"entry_id"`
+	EntryCode string   `json:"entry_code"`
+	EntryName string   `json:"entry_name"`
+	OrgID     string   `json:"org_id"`
+	OrgName   string   `json:"org_name"`
+	DueDate   string   `json:"due_date"`
+	Reason    string   `json:"reason"`
+	Outcome   string   `json:"outcome,omitempty"`
+	Note      string   `json:"note,omitempty"`
+	DecidedBy string   `json:"decided_by,omitempty"`
+	DecidedAt db.Stamp `json:"decided_at,omitempty"`
+	CreatedAt db.Stamp `json:"created_at"`
+	ShareType string   `json:"share_type"`
+	OpenType  string   `json:"open_type"`
 }
 
 // RunReassessment opens a re-assessment for every published entry with conditional or no share,
@@ -193,7 +193,7 @@ func (s *Service) RecordReassessment(ctx context.Context, p *authz.Principal, id
 			outcome, note, actorName(p), now.UnixMilli(), id); err != nil {
 			return err
 		}
-		r.rv.AssessedAt = now.UnixMilli()
+		r.rv.AssessedAt = db.Stamp(now.UnixMilli())
 		if err := s.save(ctx, tx, &r, false); err != nil {
 			return err
 		}

@@ -178,7 +178,7 @@ func TestReassessment(t *testing.T) {
 		}
 		// The next assessment counts from the decision: not due again the same year.
 		e, _ := a.Catalog.Get(ctx, demo.EntryMarriage)
-		if e.Review.AssessedAt != clock.Now().UnixMilli() {
+		if int64(e.Review.AssessedAt) != clock.Now().UnixMilli() {
 			t.Fatalf("assessed_at %d", e.Review.AssessedAt)
 		}
 		hist, _ := a.Catalog.History(ctx, demo.EntryMarriage)

@@ -14,6 +14,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/db"
 	"pubdata/internal/vocab"
 )
 
@@ -97,7 +98,7 @@ type Hit struct {
 	Status        Status    `json:"status"`
 	Version       int       `json:"version"`
 	Fields        int       `json:"field_count"`
-	UpdatedAt     int64     `json:"updated_at"`
+	UpdatedAt     db.Stamp  `json:"updated_at"`
 	Score         int       `json:"score"`
 	Working       bool      `json:"working_copy"` // the hit shows an unpublished working copy
 }
@@ -348,7 +349,7 @@ func (s *Service) loadChanges(ctx context.Context, since int64) ([]change, int64
 		if err := json.Unmarshal([]byte(data), &c.working); err != nil {
 			return nil, 0, err
 		}
-		c.working.ID, c.working.Status, c.working.Version, c.working.UpdatedAt, c.working.PublishedAt = id, Status(status), version, upd, pubAt
+		c.working.ID, c.working.Status, c.working.Version, c.working.UpdatedAt, c.working.PublishedAt = id, Status(status), version, db.Stamp(upd), db.Stamp(pubAt)
 		c.live = live != 0
 		if pub != "" {
 			var p Entry

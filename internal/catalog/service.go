@@ -174,13 +174,13 @@ func actorName(p *authz.Principal) string {
 
 // Event is one step of an entry's workflow history.
 type Event struct {
-	At        int64  `json:"at"`
-	ActorID   string `json:"actor_id"`
-	ActorName string `json:"actor_name"`
-	Event     string `json:"event"`
-	From      Status `json:"from_status,omitempty"`
-	To        Status `json:"to_status,omitempty"`
-	Note      string `json:"note,omitempty"`
+	At        db.Stamp `json:"at"`
+	ActorID   string   `json:"actor_id"`
+	ActorName string   `json:"actor_name"`
+	Event     string   `json:"event"`
+	From      Status   `json:"from_status,omitempty"`
+	To        Status   `json:"to_status,omitempty"`
+	Note      string   `json:"note,omitempty"`
 }
 
 // History lists an entry's workflow events, oldest first.
@@ -274,11 +274,11 @@ func (s *Service) Version(ctx context.Context, id string, version int) (Entry, e
 
 // VersionInfo describes one published version.
 type VersionInfo struct {
-	Version     int    `json:"version"`
-	PublishedAt int64  `json:"published_at"`
-	ApprovedBy  string `json:"approved_by"`
-	Note        string `json:"note,omitempty"`
-	Name        string `json:"name"`
+	Version     int      `json:"version"`
+	PublishedAt db.Stamp `json:"published_at"`
+	ApprovedBy  string   `json:"approved_by"`
+	Note        string   `json:"note,omitempty"`
+	Name        string   `json:"name"`
 }
 
 // Versions lists an entry's published versions, newest first.

@@ -58,21 +58,21 @@ type System struct {
 	Docs          []SystemDoc `json:"documents"`
 	Acceptable    bool        `json:"acceptable"` // may pass acceptance (验收)
 	Issues        []Warning   `json:"issues,omitempty"`
-	CreatedAt     int64       `json:"created_at"`
-	UpdatedAt     int64       `json:"updated_at"`
+	CreatedAt     db.Stamp    `json:"created_at"`
+	UpdatedAt     db.Stamp    `json:"updated_at"`
 }
 
 // SystemDoc is an attached document (stored in the database).
 type SystemDoc struct {
-	ID          string `json:"id"`
-	SystemID    string `json:"system_id"`
-	Kind        string `json:"kind"`
-	Filename    string `json:"filename"`
-	ContentType string `json:"content_type"`
-	Size        int64  `json:"size"`
-	SHA256      string `json:"sha256"`
-	UploadedBy  string `json:"uploaded_by"`
-	CreatedAt   int64  `json:"created_at"`
+	ID          string   `json:"id"`
+	SystemID    string   `json:"system_id"`
+	Kind        string   `json:"kind"`
+	Filename    string   `json:"filename"`
+	ContentType string   `json:"content_type"`
+	Size        int64    `json:"size"`
+	SHA256      string   `json:"sha256"`
+	UploadedBy  string   `json:"uploaded_by"`
+	CreatedAt   db.Stamp `json:"created_at"`
 }
 
 var ErrSystemNotFound = apperr.New(http.StatusNotFound, "catalog.system_not_found", "信息系统不存在", "information system not found")
@@ -133,9 +133,9 @@ func (s *Service) SaveSystem(ctx context.Context, p *authz.Principal, sys System
 	}
 	now := s.Now().UnixMilli()
 	if insert {
-		sys.ID, sys.CreatedAt = ids.New(), now
+		sys.ID, sys.CreatedAt = ids.New(), db.Stamp(now)
 	}
-	sys.UpdatedAt = now
+	sys.UpdatedAt = db.Stamp(now)
 	links, _ := json.Marshal(sys.EntryIDs)
 	ff := 0
 	if sys.FinanceFunded {
@@ -318,7 +318,7 @@ func (s *Service) AttachDoc(ctx context.Context, p *authz.Principal, systemID, k
 	}
 	sum := sha256.Sum256(data)
 	d := SystemDoc{ID: ids.New(), SystemID: systemID, Kind: kind, Filename: filename, ContentType: contentType, Size: int64(len(data)),
-		SHA256: hex.EncodeToString(sum[:]), UploadedBy: actorName(p), CreatedAt: s.Now().UnixMilli()}
+		SHA256: hex.EncodeToString(sum[:]), UploadedBy: actorName(p), CreatedAt: db.Stamp(s.Now().UnixMilli())}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_system_docs (id, system_id, kind, filename, content_type, size, sha256, content, uploaded_by, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, d.ID, d.SystemID, d.Kind, d.Filename, d.ContentType, d.Size, d.SHA256, data, d.UploadedBy, d.CreatedAt); err != nil {

@@ -129,7 +129,7 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, e Entry) (Entr
 		return Entry{}, err
 	}
 	now := s.Now().UnixMilli()
-	e.ID, e.Status, e.Version, e.PublishedAt, e.CreatedAt, e.UpdatedAt = ids.New(), StatusDraft, 0, 0, now, now
+	e.ID, e.Status, e.Version, e.PublishedAt, e.CreatedAt, e.UpdatedAt = ids.New(), StatusDraft, 0, 0, db.Stamp(now), db.Stamp(now)
 	r := row{Entry: e}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.assignCode(ctx, tx, &r.Entry); err != nil {
@@ -180,7 +180,7 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, e Entry) (Entr
 			return err
 		}
 		from := r.Status
-		e.Status, e.Version, e.PublishedAt, e.CreatedAt, e.UpdatedAt = to, r.Version, r.PublishedAt, r.CreatedAt, s.Now().UnixMilli()
+		e.Status, e.Version, e.PublishedAt, e.CreatedAt, e.UpdatedAt = to, r.Version, r.PublishedAt, r.CreatedAt, db.Stamp(s.Now().UnixMilli())
 		r.Entry = e
 		if err := s.save(ctx, tx, &r, false); err != nil {
 			return err
@@ -214,8 +214,8 @@ func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) err
 		}
 		from, now := r.Status, s.Now()
 		due := workday.Format(s.Cal.AddWorkdays(now, cfg.ReviewDays))
-		r.Status, r.UpdatedAt = to, now.UnixMilli()
-		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.ReturnReasons, r.rv.UpdateDue = now.UnixMilli(), due, "", ""
+		r.Status, r.UpdatedAt = to, db.Stamp(now.UnixMilli())
+		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.ReturnReasons, r.rv.UpdateDue = db.Stamp(now.UnixMilli()), due, "", ""
 		if err := s.save(ctx, tx, r, false); err != nil {
 			return err
 		}
@@ -232,7 +232,7 @@ func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) err
 func (s *Service) Recall(ctx context.Context, p *authz.Principal, id string) error {
 	return s.step(ctx, p, id, authz.Submit, EvRecall, func(tx *sql.Tx, r *row, to Status) error {
 		from := r.Status
-		r.Status, r.UpdatedAt, r.rv.SubmittedAt, r.rv.ReviewDue = to, s.Now().UnixMilli(), 0, ""
+		r.Status, r.UpdatedAt, r.rv.SubmittedAt, r.rv.ReviewDue = to, db.Stamp(s.Now().UnixMilli()), 0, ""
 		if err := s.save(ctx, tx, r, false); err != nil {
 			return err
 		}
@@ -255,17 +255,17 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, no
 		}
 		from, now := r.Status, s.Now()
 		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.ReturnReasons = 0, "", ""
-		r.Status, r.UpdatedAt = to, now.UnixMilli()
+		r.Status, r.UpdatedAt = to, db.Stamp(now.UnixMilli())
 		ev, title, titleEN := EvApprove, "目录已发布："+r.Name, "Catalog entry published: "+r.Name
 		if to == StatusWithdrawn {
 			r.rv.Live = false
 			ev, title, titleEN = "withdraw_approve", "目录已下线："+r.Name, "Catalog entry withdrawn: "+r.Name
 		} else {
 			r.Version++
-			r.PublishedAt = now.UnixMilli()
+			r.PublishedAt = db.Stamp(now.UnixMilli())
 			r.rv.Live = true
 			if r.rv.AssessedAt == 0 {
-				r.rv.AssessedAt = now.UnixMilli()
+				r.rv.AssessedAt = db.Stamp(now.UnixMilli())
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_versions (entry_id, version, data, published_at, approved_by, note)
 				VALUES ($1,$2,$3,$4,$5,$6)`, r.ID, r.Version, content(r.Entry), r.PublishedAt, actorName(p), note); err != nil {
@@ -295,7 +295,7 @@ func (s *Service) Return(ctx context.Context, p *authz.Principal, id, reasons st
 	}
 	return s.step(ctx, p, id, authz.Review, EvReturn, func(tx *sql.Tx, r *row, to Status) error {
 		from := r.Status
-		r.Status, r.UpdatedAt, r.rv.SubmittedAt, r.rv.ReviewDue = to, s.Now().UnixMilli(), 0, ""
+		r.Status, r.UpdatedAt, r.rv.SubmittedAt, r.rv.ReviewDue = to, db.Stamp(s.Now().UnixMilli()), 0, ""
 		ev := EvReturn
 		if from == StatusWithdrawing {
 			ev, r.rv.WithdrawReason = "withdraw_reject", ""
@@ -323,8 +323,8 @@ func (s *Service) RequestWithdrawal(ctx context.Context, p *authz.Principal, id,
 	return s.step(ctx, p, id, authz.Withdraw, EvWithdraw, func(tx *sql.Tx, r *row, to Status) error {
 		from, now := r.Status, s.Now()
 		due := workday.Format(s.Cal.AddWorkdays(now, cfg.ReviewDays))
-		r.Status, r.UpdatedAt = to, now.UnixMilli()
-		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.WithdrawReason = now.UnixMilli(), due, reason
+		r.Status, r.UpdatedAt = to, db.Stamp(now.UnixMilli())
+		r.rv.SubmittedAt, r.rv.ReviewDue, r.rv.WithdrawReason = db.Stamp(now.UnixMilli()), due, reason
 		if err := s.save(ctx, tx, r, false); err != nil {
 			return err
 		}
@@ -354,7 +354,7 @@ func (s *Service) RecordLegalChange(ctx context.Context, p *authz.Principal, id,
 		}
 		now := s.Now()
 		due := workday.Format(s.Cal.AddWorkdays(now, cfg.UpdateDays))
-		r.rv.LegalChangeAt, r.rv.LegalChangeNote, r.rv.UpdateDue = now.UnixMilli(), note, due
+		r.rv.LegalChangeAt, r.rv.LegalChangeNote, r.rv.UpdateDue = db.Stamp(now.UnixMilli()), note, due
 		if err := s.save(ctx, tx, &r, false); err != nil {
 			return err
 		}

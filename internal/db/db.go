@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -329,4 +330,43 @@ func ScanAll[T any, S interface{ Scan(...any) error }](rows *sql.Rows, err error
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Stamp is a moment kept as the tables keep it — Unix milliseconds — that the API shows as an
+// RFC 3339 string (one API shape: every timestamp in JSON is RFC 3339). The zero Stamp is "never":
+// null in JSON, left out under omitempty. It reads back RFC 3339, and numbers for old clients.
+type Stamp int64
+
+// StampOf is the Stamp of t (0 for the zero time).
+func StampOf(t time.Time) Stamp { return Stamp(Millis(t)) }
+
+// Time is the moment as a time.Time (the zero time for 0).
+func (s Stamp) Time() time.Time { return FromMillis(int64(s)) }
+
+// MarshalJSON writes an RFC 3339 string with milliseconds, or null.
+func (s Stamp) MarshalJSON() ([]byte, error) {
+	if s == 0 {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + time.UnixMilli(int64(s)).Format("2006-01-02T15:04:05.000Z07:00") + `"`), nil
+}
+
+// UnmarshalJSON reads an RFC 3339 string, null, or Unix milliseconds.
+func (s *Stamp) UnmarshalJSON(b []byte) error {
+	str := string(b)
+	switch {
+	case str == "null" || str == `""`:
+		*s = 0
+		return nil
+	case len(str) > 1 && str[0] == '"':
+		t, err := time.Parse(time.RFC3339, str[1:len(str)-1])
+		if err != nil {
+			return err
+		}
+		*s = StampOf(t)
+		return nil
+	}
+	n, err := strconv.ParseInt(str, 10, 64)
+	*s = Stamp(n)
+	return err
 }

@@ -11,6 +11,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/csvsafe"
+	"pubdata/internal/db"
 	"pubdata/internal/ingest"
 )
 
@@ -159,6 +160,11 @@ func init() {
 		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/sources/{id}/pull", Summary: "立即抽取（源不可用时退避重试）/ Pull now (retried with back-off when the source is down)", Tag: "ingest"},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				res, err := s.PullNow(r.Context(), p, r.PathValue("id"), ClientIP(r))
+				if err == nil && res != nil && res.NoNewRows {
+					// Nothing was created: 200, saying so (not 201 with an empty load).
+					return map[string]any{"no_new_rows": true, "source_id": r.PathValue("id"), "pulled_at": db.StampOf(time.Now()),
+						"message": "源数据库中没有新的数据，未生成新的归集批次", "message_en": "no new rows in the source database; no load was made"}, nil
+				}
 				return loaded(w, res, err)
 			})
 		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/freshness", Summary: "更新及时性看板 / Freshness board", Tag: "ingest"},

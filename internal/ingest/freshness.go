@@ -80,9 +80,9 @@ func freshnessOf(e *catalog.Entry, t *table, now time.Time) FreshnessRow {
 	}
 	from := r.LastLoadAt
 	if from.IsZero() {
-		from = time.UnixMilli(e.PublishedAt)
+		from = time.UnixMilli(int64(e.PublishedAt))
 		if e.PublishedAt == 0 {
-			from = time.UnixMilli(e.UpdatedAt)
+			from = time.UnixMilli(int64(e.UpdatedAt))
 		}
 	}
 	r.DueAt = from.Add(period + grace(period))

@@ -84,10 +84,13 @@ type Load struct {
 // LoadResult is what a load returns: its record and quality report. Replayed is set when a
 // pushed batch id had already been loaded.
 type LoadResult struct {
-	Load     Load      `json:"load"`
-	Report   *Report   `json:"report"`
-	Replayed bool      `json:"replayed,omitempty"`
-	Problems []Problem `json:"-"`
+	Load     Load    `json:"load"`
+	Report   *Report `json:"report"`
+	Replayed bool    `json:"replayed,omitempty"`
+	// NoNewRows is set by an incremental pull that found nothing past its watermark: no load was
+	// made (Load is empty); the source is up and the data current.
+	NoNewRows bool      `json:"-"`
+	Problems  []Problem `json:"-"`
 }
 
 // Load authorizes p and loads data into a published entry (AGG-1, AGG-2).

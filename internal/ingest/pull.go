@@ -490,7 +490,7 @@ func (s *Service) pullLoad(ctx context.Context, act Actor, e *catalog.Entry, src
 			// nothing new since the watermark: the source is up, the data current
 			_, err := s.DB.ExecContext(ctx, `UPDATE ingest_sources SET failures = 0, last_error = '', last_pull_at = $2, last_ok_at = $2, next_attempt_at = $3 WHERE id = $1`,
 				src.ID, db.Millis(now), db.Millis(now.Add(src.Every)))
-			return &LoadResult{}, err, nil
+			return &LoadResult{NoNewRows: true}, err, nil
 		}
 	}
 	mode := ModeReplace

@@ -140,8 +140,11 @@ func testPull(t *testing.T, d *db.DB, src sourceDB) {
 	}
 	// nothing new: no new version
 	cur, _ := s.Current(ctx, demo.EntryPopulation)
-	_, err = s.PullNow(ctx, officer, reg.ID, "")
+	res, err = s.PullNow(ctx, officer, reg.ID, "")
 	must(t, err)
+	if !res.NoNewRows || res.Load.ID != "" { // the API answers 200 "no new rows", not 201 with an empty load
+		t.Fatalf("a pull with nothing new: %+v", res)
+	}
 	if c2, _ := s.Current(ctx, demo.EntryPopulation); c2.Version != cur.Version {
 		t.Fatalf("an empty pull made version %d", c2.Version)
 	}

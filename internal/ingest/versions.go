@@ -10,6 +10,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
+	"pubdata/internal/db"
 )
 
 // ErrVersionGone is returned when a version's data was pruned by the retention setting.
@@ -91,11 +92,11 @@ func (s *Service) SetRetention(ctx context.Context, p *authz.Principal, entryID 
 
 // Summary is an entry's aggregation state for pages and lists.
 type Summary struct {
-	EntryID        string `json:"entry_id"`
-	CurrentVersion int64  `json:"current_version"`
-	Rows           int64  `json:"rows"`
-	LastLoadAt     int64  `json:"last_load_at"`
-	Retention      int64  `json:"retention"`
+	EntryID        string   `json:"entry_id"`
+	CurrentVersion int64    `json:"current_version"`
+	Rows           int64    `json:"rows"`
+	LastLoadAt     db.Stamp `json:"last_load_at"`
+	Retention      int64    `json:"retention"`
 }
 
 // SummaryOf returns an entry's aggregation state (zero values before the first load).
@@ -104,5 +105,5 @@ func (s *Service) SummaryOf(ctx context.Context, entryID string) Summary {
 	if err != nil {
 		return Summary{EntryID: entryID, Retention: 5}
 	}
-	return Summary{EntryID: entryID, CurrentVersion: t.CurrentVersion, Rows: t.RowCount, LastLoadAt: t.LastLoadAt, Retention: t.Retention}
+	return Summary{EntryID: entryID, CurrentVersion: t.CurrentVersion, Rows: t.RowCount, LastLoadAt: db.Stamp(t.LastLoadAt), Retention: t.Retention}
 }

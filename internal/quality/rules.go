@@ -34,7 +34,10 @@ const (
 
 // Kinds lists the rule kinds with their Chinese and English names and default dimension.
 var Kinds = []struct {
-	Kind, ZH, EN, Dimension string
+	Kind      string `json:"kind"`
+	ZH        string `json:"name"`
+	EN        string `json:"name_en"`
+	Dimension string `json:"dimension"`
 }{
 	{KindIDConsistency, "身份号码与出生日期、性别一致", "Citizen ID agrees with birth date and sex", Consistency},
 	{KindDateOrder, "日期先后顺序", "Date order (a ≤ b)", Consistency},

@@ -461,7 +461,7 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 			}
 			var hist []hv
 			for _, x := range h {
-				hist = append(hist, hv{time.UnixMilli(x.At), x.ActorName, x.Event, x.From, x.To, x.Note})
+				hist = append(hist, hv{time.UnixMilli(int64(x.At)), x.ActorName, x.Event, x.From, x.To, x.Note})
 			}
 			data["History"] = hist
 			if e.Status == catalog.StatusDraft || e.Status == catalog.StatusReturned {
@@ -469,9 +469,9 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 			}
 		}
 		if e.PublishedAt > 0 {
-			data["PublishedAt"] = time.UnixMilli(e.PublishedAt)
+			data["PublishedAt"] = time.UnixMilli(int64(e.PublishedAt))
 		}
-		data["UpdatedAt"] = time.UnixMilli(e.UpdatedAt)
+		data["UpdatedAt"] = time.UnixMilli(int64(e.UpdatedAt))
 		if o, err := a.Identity.Org(r.Context(), e.SourceOrgID); err == nil {
 			data["SourceName"] = o.Name
 			if Lang(r) == "en" && o.NameEN != "" {
@@ -773,7 +773,7 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 		return purchases(rw, r, p, catalog.Purchase{}, 200, nil)
 	})
 	w.Page(mux, "POST /catalog/purchases", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		in := catalog.Purchase{Name: r.PostFormValue("name"), Supplier: r.PostFormValue("supplier"), Purpose: r.PostFormValue("purpose"), Amount: r.PostFormValue("amount")}
+		in := catalog.Purchase{Name: r.PostFormValue("name"), Supplier: r.PostFormValue("supplier"), Purpose: r.PostFormValue("purpose"), Amount: catalog.Amount(r.PostFormValue("amount"))}
 		if _, err := cs().RequestPurchase(r.Context(), p, in); err != nil {
 			return purchases(rw, r, p, in, 422, err)
 		}
