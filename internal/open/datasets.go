@@ -145,7 +145,7 @@ func (s *Service) Dataset(ctx context.Context, entryID string) (*Dataset, error)
 	cfg := s.Catalog.Config(ctx)
 	d := &Dataset{ID: e.ID, Code: e.Code, Name: e.Name, NameEN: e.NameEN, Description: e.Summary, OpenType: e.OpenType, OpenCond: e.OpenCondition,
 		ProviderID: e.ProviderOrgID, RegionCode: e.RegionCode, Topic: e.Topic, Form: e.Form, Frequency: string(e.Frequency), Tags: e.Tags,
-		PublishedAt: e.PublishedAt, Licence: st.Licence, TemporalFrom: st.TemporalFrom, TemporalTo: st.TemporalTo, Spatial: st.Spatial,
+		PublishedAt: int64(e.PublishedAt), Licence: st.Licence, TemporalFrom: st.TemporalFrom, TemporalTo: st.TemporalTo, Spatial: st.Spatial,
 		MinCount: st.MinCount, Formats: Formats, HasAPI: true}
 	d.Provider, d.ProviderEN = s.Catalog.FacetLabel(ctx, cfg, "agency", e.ProviderOrgID)
 	d.Region, _ = s.Catalog.FacetLabel(ctx, cfg, "region", e.RegionCode)
@@ -165,7 +165,7 @@ func (s *Service) Dataset(ctx context.Context, entryID string) (*Dataset, error)
 		d.Withheld = append(d.Withheld, Item{Name: f.Name, Label: f.Label, LabelEN: f.LabelEN, Reason: string(catalog.FieldOpen(&e, &f))})
 	}
 	sum := s.Data.SummaryOf(ctx, entryID)
-	d.Version, d.Rows, d.LastUpdate = sum.CurrentVersion, sum.Rows, sum.LastLoadAt
+	d.Version, d.Rows, d.LastUpdate = sum.CurrentVersion, sum.Rows, int64(sum.LastLoadAt)
 	loads, avail, err := s.Data.CommittedVersions(ctx, entryID, 20)
 	if err != nil {
 		return nil, err
