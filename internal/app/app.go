@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/backup"
 	"pubdata/internal/catalog"
+	"pubdata/internal/complaint"
 	"pubdata/internal/db"
 	"pubdata/internal/harvest"
 	"pubdata/internal/identity"
@@ -77,6 +78,8 @@ type App struct {
 	Security *security.Service
 	Open     *open.Service
 	Operate  *operate.Service
+	// Complaints are rights complaints against open data (OPN-5).
+	Complaints *complaint.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

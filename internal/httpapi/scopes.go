@@ -248,6 +248,14 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/gateway/export":        authz.ScopeGateway,
 	"POST /api/v1/gateway/verify":       authz.ScopeGateway,
 
+	// Rights complaints (OPN-5)
+	"POST /api/v1/open/complaints":               authz.ScopePublic,
+	"GET /api/v1/open/complaint-status/{number}": authz.ScopePublic,
+	"GET /api/v1/open/complaints":                authz.ScopeSession,
+	"GET /api/v1/open/complaints/mine":           authz.ScopeSession,
+	"GET /api/v1/open/complaints/{id}":           authz.ScopeSession,
+	"POST /api/v1/open/complaints/{id}/events":   authz.ScopeSession,
+
 	// Harvesters (opening to society): CKAN Action API, DCAT-AP 3, Atom — public reads.
 	"GET /api/3/action/{action}":           authz.ScopePublic,
 	"POST /api/3/action/{action}":          authz.ScopePublic,
@@ -314,6 +322,7 @@ var routeGroups = []struct{ tag, title, see string }{
 	{"share", "数据共享 / Sharing", "[sharing.md](sharing.md)"},
 	{"gateway", "共享网关 / Share gateway", "[sharing.md](sharing.md#共享网关--the-share-gateway)"},
 	{"operate", "授权运营与数据主体授权 / Authorized operation and data-subject authorizations", "[operation.md](operation.md)"},
+	{"complaint", "权益投诉 / Rights complaints", "[complaints.md](complaints.md)"},
 	{"harvest", "采集接口（CKAN、DCAT-AP、Atom） / Harvesters (CKAN, DCAT-AP, Atom)", "[harvesting.md](harvesting.md)"},
 	{"meta", "接口文档 / Meta", ""},
 }
