@@ -13,6 +13,7 @@ func init() {
 	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
 		src := &harvest.CatalogSource{DB: a.DB, Now: a.Now}
 		a.HarvestSource = src
+		wireHarvest(a, src)
 		a.Harvest = harvest.New(a.DB, a.Audit, src)
 		a.Harvest.Now = a.Now
 		if a.Catalog != nil {

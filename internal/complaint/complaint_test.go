@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,8 @@ import (
 	"pubdata/internal/complaint"
 	"pubdata/internal/db"
 	"pubdata/internal/demo"
+	"pubdata/internal/harvest"
+	"pubdata/internal/open"
 	"pubdata/internal/testutil"
 )
 
@@ -286,6 +289,39 @@ func TestComplaintBadInput(t *testing.T) {
 		}
 		if _, err := a.Complaints.Status(ctx, "TS000"); !errors.Is(err, complaint.ErrNotFound) {
 			t.Fatalf("unknown number: %v", err)
+		}
+	})
+}
+
+// With the opening package wired (no fakes): filing suspends the dataset, so the next records
+// call and the CKAN datastore_search are refused with the reason; re-opening lifts it.
+func TestComplaintSuspendsThroughOpen(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DirectoryApp(t, d, testutil.NewClock("2026-09-28 10:00"))
+		e := publish(t, a, "公交站点", catalog.OpenUnconditional)
+		rc, err := a.Complaints.File(ctx, &authz.Principal{}, filing(e.ID), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = a.Open.Records(ctx, &open.Caller{Principal: &authz.Principal{}}, e.ID, open.RecordsQuery{})
+		if ae := apperr.As(err); ae.Code != "open.suspended" || !strings.Contains(ae.Error(), rc.Complaint.Number) {
+			t.Fatalf("records after filing: %v", err)
+		}
+		status, body := a.Harvest.Do(ctx, harvest.Call{Action: "datastore_search", Params: harvest.Params{"resource_id": e.ID}, Principal: &authz.Principal{}})
+		env := body.(harvest.Envelope)
+		if status != 403 || env.Success || !strings.Contains(fmt.Sprint(env.Error), rc.Complaint.Number) {
+			t.Fatalf("datastore_search after filing: %d %+v", status, env)
+		}
+		status, body = a.Harvest.Do(ctx, harvest.Call{Action: "package_show", Params: harvest.Params{"id": e.ID}})
+		if b, _ := json.Marshal(body); status != 200 || !strings.Contains(string(b), `"suspended"`) {
+			t.Fatalf("package_show of a suspended dataset: %s", b)
+		}
+		list, _ := a.Complaints.List(ctx, who(t, a, "approver"), complaint.ListQuery{})
+		if _, err := a.Complaints.Act(ctx, who(t, a, "approver"), list[0].ID, complaint.Step{Event: complaint.EvReopen, Answer: "已处理"}); err != nil {
+			t.Fatal(err)
+		}
+		if sus, _ := a.Open.Suspended(ctx, e.ID); len(sus) != 0 {
+			t.Fatalf("still suspended after re-opening: %+v", sus)
 		}
 	})
 }

@@ -157,6 +157,7 @@ type Call struct {
 	BaseURL   string // scheme://host of the portal, for absolute URLs
 	Principal *authz.Principal
 	ClientIP  string
+	KeySecret string // open API key presented (X-API-Key or Authorization)
 }
 
 // Envelope is CKAN's answer.
@@ -595,8 +596,12 @@ func (s *Service) resourceShow(ctx context.Context, c Call) (any, error) {
 	return resourceDict(d, r, c.BaseURL, 0), nil
 }
 
-// MaxRecords bounds datastore_search's limit.
-const MaxRecords = 1000
+// MaxRecords bounds datastore_search's limit; MaxOffset its offset (beyond, the open records
+// API pages by cursor).
+const (
+	MaxRecords = 1000
+	MaxOffset  = 100000
+)
 
 func (s *Service) datastoreSearch(ctx context.Context, c Call) (any, error) {
 	rid, _ := c.Params.str("resource_id")
@@ -621,7 +626,10 @@ func (s *Service) datastoreSearch(ctx context.Context, c Call) (any, error) {
 	if format != "objects" && format != "lists" && format != "csv" && format != "tsv" {
 		return nil, invalid("records_format", "Value must be one of: objects; lists; csv; tsv / 须为 objects、lists、csv、tsv 之一")
 	}
-	rq := RecordQuery{Limit: limit, Offset: offset}
+	if offset > MaxOffset {
+		return nil, invalid("offset", fmt.Sprintf("Must be at most %d; page further with the open records API's cursor (/api/v1/open/datasets/{id}/records) / 不得超过 %d，更多记录请用开放数据接口的游标翻页", MaxOffset, MaxOffset))
+	}
+	rq := RecordQuery{Limit: limit, Offset: offset, KeySecret: c.KeySecret, ClientIP: c.ClientIP}
 	rq.Q, _ = c.Params.str("q")
 	rq.Sort, _ = c.Params.str("sort")
 	if rq.Fields, err = c.Params.list("fields"); err != nil {
@@ -683,11 +691,13 @@ func (s *Service) datastoreSearch(ctx context.Context, c Call) (any, error) {
 	for _, f := range page.Fields {
 		fields = append(fields, map[string]any{"id": f.Name, "type": datastoreType(f.Type), "info": map[string]any{"label": f.Label}})
 	}
-	out := map[string]any{"resource_id": rid, "fields": fields, "limit": limit, "offset": offset, "total": page.Total,
-		"include_total": true, "records_format": format}
+	out := map[string]any{"resource_id": rid, "fields": fields, "limit": limit, "offset": offset, "include_total": page.TotalKnown, "records_format": format}
+	if page.TotalKnown {
+		out["total"] = page.Total
+	}
 	base := "/api/3/action/datastore_search?resource_id=" + rid + "&limit=" + strconv.Itoa(limit)
 	links := map[string]any{"start": base}
-	if offset+len(page.Records) < page.Total {
+	if page.More {
 		links["next"] = base + "&offset=" + strconv.Itoa(offset+limit)
 	}
 	out["_links"] = links

@@ -85,13 +85,20 @@ type RecordQuery struct {
 	Sort    string
 	Limit   int
 	Offset  int
+	// KeySecret is an open API key (X-API-Key, or CKAN's Authorization header) for conditionally
+	// open data; ClientIP is for the audit record.
+	KeySecret string
+	ClientIP  string
 }
 
 // RecordPage is a page of records after the opening transformation.
 type RecordPage struct {
 	Fields  []Field
 	Records []map[string]any
-	Total   int
+	Total   int  // when TotalKnown
+	More    bool // more records follow
+	// TotalKnown: Total counts every record (the last page was reached).
+	TotalKnown bool
 }
 
 // Source supplies the open catalog. Cursor is a cheap change counter; Changed returns every

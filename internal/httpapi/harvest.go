@@ -129,7 +129,14 @@ func ckanCall(w http.ResponseWriter, r *http.Request, p *authz.Principal, svc *h
 			params[k] = v
 		}
 	}
-	status, body := svc.Do(r.Context(), harvest.Call{Action: action, Params: params, BaseURL: baseURL(r), Principal: p, ClientIP: ClientIP(r)})
+	key := r.Header.Get("X-API-Key")
+	if a := strings.TrimSpace(r.Header.Get("Authorization")); key == "" && strings.HasPrefix(a, "opk_") {
+		key = a // CKAN clients send their key in Authorization
+	}
+	if k, ok := params["api_key"].(string); ok && key == "" {
+		key = k
+	}
+	status, body := svc.Do(r.Context(), harvest.Call{Action: action, Params: params, BaseURL: baseURL(r), Principal: p, ClientIP: ClientIP(r), KeySecret: key})
 	writeCKAN(w, status, body)
 }
 
