@@ -184,12 +184,6 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"ms": func(ms int64) time.Time {
-		if ms == 0 {
-			return time.Time{}
-		}
-		return time.UnixMilli(ms)
-	},
 	"time": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
