@@ -22,6 +22,13 @@ func init() {
 		if n, err := strconv.Atoi(os.Getenv("PUBDATA_GATEWAY_NODES")); err == nil && n > 0 {
 			s.Limits.Nodes = n
 		}
+		// Escalation deadlines in working days (督办处理, 协调, 专家论证); unset keeps the default.
+		for env, v := range map[string]*int{"PUBDATA_ESCALATION_HANDLE_DAYS": &s.EscHandleDays, "PUBDATA_COORDINATE_DAYS": &s.CoordinateDays,
+			"PUBDATA_EXPERT_DAYS": &s.ExpertDays} {
+			if n, err := strconv.Atoi(os.Getenv(env)); err == nil && n > 0 && n <= 60 {
+				*v = n
+			}
+		}
 		a.Share = s
 		if a.Quality != nil {
 			// Objections (QUA-3) are announced to the agencies that received the data.

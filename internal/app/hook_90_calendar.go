@@ -37,7 +37,10 @@ func init() {
 					Since: "updated_at", Running: "due_kind <> ''"},
 				// A completion date the agency named itself (processing needed) is kept.
 				workday.DeadlineColumn{Table: "share_demands", ObjectType: "share_demand", Due: "due_date", Mirrors: []string{"answer_due", "complete_due"},
-					Since: "updated_at", Running: "due_kind <> '' AND named_date = 0"})
+					Since: "updated_at", Running: "due_kind <> '' AND named_date = 0"},
+				// Escalations: an urged date was named by the authority and is kept.
+				workday.DeadlineColumn{Table: "escalations", ObjectType: "escalation", Due: "due_date", Since: "due_since",
+					Running: "live = 1 AND due_kind IN ('handle', 'coordinate', 'experts')"})
 		}
 		a.Jobs.Add(jobs.Job{Name: "calendar.next_year", Every: 6 * time.Hour, Run: func(ctx context.Context, now time.Time) error {
 			_, err := a.NoticeMissingCalendar(ctx, now)

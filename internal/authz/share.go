@@ -145,3 +145,44 @@ func shareDemand(p *Principal, act Action, d DemandAttrs) error {
 	}
 	return deny(p)
 }
+
+// Escalation actions (督办): the supervising authority handles an escalated item — urges with a
+// new date, coordinates, refers it to the expert committee and decides; experts record opinions
+// on what was referred to them.
+const (
+	EscalationHandle  Action = "escalation.handle"
+	EscalationOpinion Action = "escalation.opinion"
+)
+
+// EscalationAttrs are the facts about an escalation (督办件) that decide access: the region
+// whose authority supervises it, the parties (the agencies on either side of its subject), and
+// whether it was referred to the expert committee.
+type EscalationAttrs struct {
+	Region   string
+	Parties  []string
+	Referred bool
+}
+
+// Escalation decides the escalation workflow: the authority covering its region handles it
+// (never when its own agency is a party — 职责分离); experts give opinions once it is referred
+// to them; the parties' staff, auditors and oversight bodies read it.
+func Escalation(p *Principal, act Action, e EscalationAttrs) error {
+	if !p.Authenticated() || p.TokenID != "" {
+		return deny(p)
+	}
+	party := p.OrgID != "" && slices.Contains(e.Parties, p.OrgID)
+	authority := p.IsAuthority() && CoversRegion(p.RegionCode, e.Region)
+	switch act {
+	case Read:
+		return allow((party && p.Has(DataOfficer, AgencyApprover, SecurityOfficer)) || authority || p.Has(Auditor, Oversight) ||
+			(e.Referred && p.Has(Expert)), p)
+	case EscalationHandle:
+		if !authority {
+			return deny(p)
+		}
+		return allow(!party, p, errOwnWork)
+	case EscalationOpinion:
+		return allow(e.Referred && p.Has(Expert), p)
+	}
+	return deny(p)
+}

@@ -322,6 +322,90 @@ func init() {
 				return a.Share.WithdrawDemand(r.Context(), p, r.PathValue("id"))
 			})
 
+		// Escalations (督办件): the authority urges, coordinates, refers to the experts, decides.
+		h("GET", "/api/v1/share/escalations", "督办件列表（region/mine/experts/all）/ Escalations", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				pg, err := PageOf(r)
+				if err != nil {
+					return nil, err
+				}
+				items, total, err := a.Share.ListEscalations(r.Context(), p, r.URL.Query().Get("box"), pg.Size, pg.Offset)
+				if err != nil {
+					return nil, err
+				}
+				return NewPaged(items, pg, total), nil
+			})
+		h("POST", "/api/v1/share/escalations", "对逾期事项启动督办 / Escalate an overdue item", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in struct {
+					SubjectType string `json:"subject_type"`
+					SubjectID   string `json:"subject_id"`
+				}
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.OpenEscalation(r.Context(), p, in.SubjectType, in.SubjectID)
+			})
+		h("GET", "/api/v1/share/escalations/{id}", "督办件详情、会议、专家意见与进度 / An escalation with meetings, opinions and history", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				d, err := a.Share.EscalationDetails(r.Context(), p, r.PathValue("id"))
+				if err != nil {
+					return nil, err
+				}
+				d.History, d.Meetings, d.Opinions = nonNil(d.History), nonNil(d.Meetings), nonNil(d.Opinions)
+				return d, nil
+			})
+		h("POST", "/api/v1/share/escalations/{id}/urge", "催办（新的办理期限）/ Urge, with a new date", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.Urge
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.UrgeEscalation(r.Context(), p, r.PathValue("id"), in)
+			})
+		h("POST", "/api/v1/share/escalations/{id}/coordinate", "启动协调 / Start coordination", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in note
+				if err := decodeOpt(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.CoordinateEscalation(r.Context(), p, r.PathValue("id"), text(in))
+			})
+		h("POST", "/api/v1/share/escalations/{id}/meetings", "登记协调会议及结果 / Record a coordination meeting", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.NewMeeting
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.RecordMeeting(r.Context(), p, r.PathValue("id"), in)
+			})
+		h("POST", "/api/v1/share/escalations/{id}/refer", "提请专家委员会论证 / Refer to the expert committee", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in note
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.ReferEscalation(r.Context(), p, r.PathValue("id"), text(in))
+			})
+		h("POST", "/api/v1/share/escalations/{id}/opinions", "专家出具意见 / Give an expert opinion", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in struct {
+					Opinion string `json:"opinion"`
+				}
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.GiveOpinion(r.Context(), p, r.PathValue("id"), in.Opinion)
+			})
+		h("POST", "/api/v1/share/escalations/{id}/decide", "作出督办决定（当事方可见）/ Decide (the parties see it)", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.EscDecision
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.DecideEscalation(r.Context(), p, r.PathValue("id"), in)
+			})
+
 		// Gateway: called with a credential bound to one grant (Authorization: Bearer pd_…).
 		gw("GET", "/api/v1/gateway/grant", "本凭证的共享授权（字段、脱敏、期限）/ The caller's grant", false,
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {

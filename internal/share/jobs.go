@@ -84,6 +84,9 @@ func (s *Service) Deadlines(ctx context.Context) error {
 			firstErr = err
 		}
 	}
+	if err := s.EscalationDeadlines(ctx); err != nil && firstErr == nil {
+		firstErr = err
+	}
 	return firstErr
 }
 
@@ -155,10 +158,14 @@ func (s *Service) deadline(ctx context.Context, it dueItem) error {
 			return err
 		}
 		if responsible != sup {
-			return s.sendOrg(ctx, tx, responsible, "escalation", "已逾期并报主管部门督办："+it.title, "Overdue and escalated: "+it.title, note,
-				fmt.Sprintf("%s overdue by %d working days (due %s)", dn[1], late, it.due), link, it.typ, it.id, "share:overdue:"+it.id+":"+it.due)
+			if err := s.sendOrg(ctx, tx, responsible, "escalation", "已逾期并报主管部门督办："+it.title, "Overdue and escalated: "+it.title, note,
+				fmt.Sprintf("%s overdue by %d working days (due %s)", dn[1], late, it.due), link, it.typ, it.id, "share:overdue:"+it.id+":"+it.due); err != nil {
+				return err
+			}
 		}
-		return nil
+		// The escalation (督办件) the authority acts on: urge, coordinate, refer, decide.
+		_, err = s.openEsc(ctx, tx, authz.System, it.typ, it.id)
+		return err
 	})
 }
 
@@ -238,6 +245,9 @@ type BoardItem struct {
 	WorkdaysLate   int       `json:"workdays_overdue"`
 	EscalatedAt    time.Time `json:"escalated_at,omitzero"`
 	Link           string    `json:"link"`
+	// The live escalation (督办件) of the item, when there is one.
+	EscalationID    string `json:"escalation_id,omitempty"`
+	EscalationState State  `json:"escalation_state,omitempty"`
 }
 
 // Overdue lists the overdue requests and demands an authority supervises (its region and
@@ -295,6 +305,11 @@ func (s *Service) Overdue(ctx context.Context, p *authz.Principal) ([]BoardItem,
 	for i := range out {
 		rem, _ := s.remaining(out[i].DueDate)
 		out[i].WorkdaysLate = -rem
+		var eid, est string
+		if err := s.DB.QueryRowContext(ctx, "SELECT id, state FROM escalations WHERE subject_type = $1 AND subject_id = $2 AND live = 1",
+			out[i].Type, out[i].ID).Scan(&eid, &est); err == nil {
+			out[i].EscalationID, out[i].EscalationState = eid, State(est)
+		}
 		if out[i].ResponsibleOrg != "" {
 			out[i].Responsible = orgName(ctx, s.DB, out[i].ResponsibleOrg)
 		} else {

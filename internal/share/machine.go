@@ -79,6 +79,10 @@ type facts struct {
 	refusal  bool // a reason and a legal basis were given
 	// undelivered: an approved offline grant not handed over yet (resuming it returns to delivery)
 	undelivered bool
+	// Escalations: an urge names a new date; a referred matter has expert opinions.
+	dated    bool
+	date     string
+	opinions bool
 }
 
 // transition is one row of the machine: in state From, event Event leads to To when Guard holds;

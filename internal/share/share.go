@@ -93,6 +93,9 @@ type Service struct {
 	DemandAnswerDays   int // source answers a responsibility-list item (SHR-7)
 	DemandCompleteDays int // source completes after answering (SHR-7)
 	RemindDays         int // reminders go out this many working days before a deadline
+	// Escalations (督办): the authority handles an escalated item, coordination concludes and the
+	// expert committee gives its opinions within these many working days.
+	EscHandleDays, CoordinateDays, ExpertDays int
 	// PlanTTL bounds how long the gateway trusts its cached view of an entry; grant changes are
 	// seen on the next call regardless (the grant row is read on every call).
 	PlanTTL time.Duration
@@ -105,6 +108,7 @@ func New(d *db.DB, a *audit.Service, id *identity.Service, n *notify.Service, ca
 	return &Service{DB: d, Audit: a, Identity: id, Notify: n, Calendar: cal, Catalog: cat, Data: data, Now: time.Now,
 		Rules: mask.DefaultRules(), Limits: DefaultLimits,
 		ForwardDays: 5, DecideDays: 5, DeliverDays: 5, DemandReviewDays: 5, DemandAnswerDays: 5, DemandCompleteDays: 7, RemindDays: 1,
+		EscHandleDays: 5, CoordinateDays: 10, ExpertDays: 10,
 		PlanTTL: 5 * time.Second, gw: newGateway()}
 }
 

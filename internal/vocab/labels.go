@@ -21,6 +21,7 @@ const (
 	DemandState      = "share.demand_state"
 	DeliveryChannel  = "share.channel"
 	ShareDue         = "share.due"
+	EscalationState  = "share.escalation_state"
 	CatalogStatus    = "catalog.status"
 	CatalogEvent     = "catalog.event"
 	UpdateFrequency  = "catalog.update_frequency"
@@ -64,7 +65,14 @@ var (
 			"escalate": {"逾期督办", "Escalated (overdue)"}, "assign": {"审核并指定数源部门", "Assigned to a source agency"},
 			"reject": {"审核不通过", "Rejected at review"}, "accept": {"数源部门答复受理", "Accepted by the source agency"},
 			"return": {"退回主管部门", "Returned to the authority"}, "complete": {"办理完成", "Completed"},
-			"catalog": {"目录变更，授权暂停", "Suspended by a catalog change"}},
+			"catalog": {"目录变更，授权暂停", "Suspended by a catalog change"},
+			"urge":    {"催办", "Urged"}, "coordinate": {"启动协调", "Coordination started"}, "meeting": {"记录协调会议", "Coordination meeting recorded"},
+			"refer": {"提请专家委员会论证", "Referred to the expert committee"}, "opinion": {"专家意见", "Expert opinion"},
+			"decide": {"作出督办决定", "Decision recorded"}, "settle": {"责任单位已办理，督办办结", "Settled by the responsible agency"},
+			"overdue": {"督办事项逾期，报上级", "Escalation overdue, reported up"}},
+		EscalationState: {"open": {"已督办待处理", "Escalated, to handle"}, "urged": {"已催办", "Urged"}, "coordinating": {"协调中", "In coordination"},
+			"expert_review": {"专家论证中", "With the expert committee"}, "decided": {"已作出督办决定", "Decided"},
+			"settled": {"已办理，督办办结", "Settled by the responsible agency"}},
 		GrantStatus: {"pending": {"待交付", "Delivery outstanding"}, "active": {"有效", "Active"}, "suspended": {"已暂停", "Suspended"},
 			"revoked": {"已撤销", "Revoked"}, "expired": {"已到期", "Expired"}},
 		DemandState: {"submitted": {"待主管部门审核", "Awaiting review"}, "assigned": {"已列入责任清单", "Assigned"}, "accepted": {"已答复，办理中", "Accepted"},
@@ -72,7 +80,8 @@ var (
 			"withdrawn": {"已撤回", "Withdrawn"}},
 		DeliveryChannel: {"secure_line": {"专线传输", "Secure line"}, "media": {"存储介质", "Storage media"}, "paper": {"纸质", "Paper"}, "download": {"网关批量下载", "Gateway bulk download"}},
 		ShareDue: {"forward": {"转报", "routing"}, "decide": {"审批答复", "decision"}, "deliver": {"完成交付", "delivery"}, "review": {"需求审核", "review"},
-			"answer": {"责任清单答复", "answer"}, "complete": {"办理完成", "completion"}},
+			"answer": {"责任清单答复", "answer"}, "complete": {"办理完成", "completion"}, "handle": {"督办处理", "handling the escalation"},
+			"urged": {"催办", "the urged date"}, "coordinate": {"协调办结", "coordination"}, "experts": {"专家论证", "expert opinions"}},
 		CatalogStatus: {"draft": {"草稿", "Draft"}, "submitted": {"待审核", "Submitted"}, "published": {"已发布", "Published"}, "returned": {"已退回", "Returned"},
 			"withdrawn": {"已下线", "Withdrawn"}, "withdrawing": {"下线待审核", "Withdrawal pending"}},
 		CatalogEvent: {"create": {"创建", "Created"}, "update": {"修改", "Edited"}, "submit": {"提交审核", "Submitted for review"}, "recall": {"撤回提交", "Recalled"},
@@ -121,7 +130,7 @@ var (
 			"quality_settings": {"质量设置", "Quality settings"}, "region": {"行政区划", "Region"}, "share_demand": {"共享需求", "Share demand"},
 			"share_grant": {"共享授权", "Share grant"}, "share_request": {"共享申请", "Share request"}, "user": {"用户", "User"}, "org": {"机构", "Organization"},
 			"data_return": {"数据回流", "Data return"}, "ingest_source": {"归集数据源", "Ingest source"}, "ingest_load": {"归集批次", "Load"},
-			"calendar": {"工作日历", "Calendar"}, "webhook": {"回调地址", "Webhook"}, "audit_log": {"审计日志", "Audit log"}, "job": {"定时任务", "Job"}},
+			"calendar": {"工作日历", "Calendar"}, "webhook": {"回调地址", "Webhook"}, "escalation": {"督办件", "Escalation"}, "audit_log": {"审计日志", "Audit log"}, "job": {"定时任务", "Job"}},
 		AuditAction: {"demo.load": {"载入演示区域", "Demo region loaded"}, "audit.search": {"查阅审计日志", "Audit log searched"},
 			"audit.verify": {"校验审计哈希链", "Audit chain verified"}, "audit.proof": {"查阅审计记录的存证证明", "Audit record proof read"}, "calendar.import": {"导入节假日表", "Holiday table imported"}, "calendar.recompute": {"按新节假日表重算期限", "Deadlines recomputed for a new holiday table"},
 			"identity.login": {"登录", "Log in"}, "identity.logout": {"退出", "Log out"}, "identity.login_failed": {"登录失败", "Failed log in"},
@@ -136,7 +145,8 @@ var (
 			"catalog.reassess": {"定期评估", "Re-assessment"}, "catalog.source": {"数源", "Data source"}, "catalog.config": {"目录配置", "Catalog settings"},
 			"catalog": {"资源目录", "Catalog"}, "share.request": {"共享申请", "Share request"}, "share.grant": {"共享授权", "Share grant"},
 			"share.demand": {"共享需求", "Share demand"}, "share.gateway": {"共享接口", "Gateway"}, "share.usage": {"调用记录", "Call log"},
-			"ingest.load": {"数据归集", "Data load"}, "ingest.return": {"数据回流", "Data return"}, "ingest.freshness": {"更新及时性", "Freshness"},
+			"share.escalation": {"督办件", "Escalation"},
+			"ingest.load":      {"数据归集", "Data load"}, "ingest.return": {"数据回流", "Data return"}, "ingest.freshness": {"更新及时性", "Freshness"},
 			"ingest.report": {"归集报告", "Load report"}, "ingest.retention": {"保留期限", "Retention"}, "ingest.source": {"归集数据源", "Ingest source"},
 			"ingest.pull": {"库表抽取", "Database pull"}, "ingest": {"数据归集", "Data load"}, "quality.task": {"整改任务", "Correction task"},
 			"quality.rule": {"质量规则", "Quality rule"}, "quality.objection": {"数据异议", "Data objection"}, "quality.settings": {"质量设置", "Quality settings"},
@@ -158,7 +168,9 @@ var (
 			"login": {"登录", "logged in"}, "logout": {"退出", "logged out"}, "credential": {"签发凭证", "credential issued"}, "report": {"提交报告", "report filed"},
 			"lookup": {"按主键查询", "lookup"}, "query": {"条件查询", "query"}, "load": {"载入", "loaded"}, "run": {"运行", "run"}, "denied": {"拒绝访问", "denied"},
 			"legal_change": {"依据变更", "legal basis changed"}, "reassess": {"定期评估", "re-assessed"}, "decide": {"决定", "decided"}, "disable": {"停用", "disabled"},
-			"enable": {"启用", "enabled"}, "reset": {"重置", "reset"}, "rotate": {"轮换", "rotated"}, "retire": {"退役", "retired"}},
+			"enable": {"启用", "enabled"}, "reset": {"重置", "reset"}, "rotate": {"轮换", "rotated"}, "retire": {"退役", "retired"},
+			"urge": {"催办", "urged"}, "coordinate": {"启动协调", "coordination started"}, "meeting": {"登记协调会议", "meeting recorded"},
+			"refer": {"提请专家论证", "referred to the experts"}, "opinion": {"出具专家意见", "expert opinion given"}, "settle": {"督办办结", "settled"}},
 		JobName: {"audit.checkpoint": {"审计日志存证检查点", "Audit checkpoints"}, "calendar.reload": {"重新载入工作日历", "Reload the calendar"}, "calendar.next_year": {"下一年节假日表提醒", "Next year's holiday table notice"},
 			"catalog.deadlines": {"目录审核与更新期限提醒", "Catalog deadlines"}, "catalog.reassess": {"目录定期评估", "Catalog re-assessment"},
 			"identity.purge": {"清理过期会话与令牌", "Purge expired sessions and tokens"}, "ingest.freshness": {"更新及时性检查", "Freshness check"},

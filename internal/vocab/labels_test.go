@@ -85,6 +85,7 @@ func TestEveryCodeHasLabelsInBothLanguages(t *testing.T) {
 		vocab.ShareEvent:       keys(share.EventNames),
 		vocab.GrantStatus:      keys(share.GrantStatusNames),
 		vocab.DemandState:      keys(share.DemandStateNames),
+		vocab.EscalationState:  keys(share.EscStateNames),
 		vocab.DeliveryChannel:  keys(share.Channels),
 		vocab.CatalogStatus:    strs(catalog.StatusDraft, catalog.StatusSubmitted, catalog.StatusPublished, catalog.StatusReturned, catalog.StatusWithdrawn, catalog.StatusWithdrawing),
 		vocab.CatalogEvent:     {catalog.EvUpdate, catalog.EvSubmit, catalog.EvRecall, catalog.EvApprove, catalog.EvReturn, catalog.EvWithdraw},

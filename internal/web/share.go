@@ -258,6 +258,9 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		}
 		at := req.Authz()
 		data := map[string]any{"R": rowOf(req), "History": hist, "Deliveries": dls}
+		if es, err := s.EscalationsOf(r.Context(), p, "share_request", req.ID); err == nil {
+			data["Escalations"], data["EscStates"] = es, share.EscStateNames
+		}
 		if req.GrantID != "" {
 			if g, err := s.GetGrant(r.Context(), p, req.GrantID); err == nil {
 				data["Grant"] = g
@@ -363,7 +366,8 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		if err != nil {
 			return err
 		}
-		render(rw, r, "share.overdue", "share_overdue", map[string]any{"Items": items, "DueNames": dueNamesWeb}, nil)
+		render(rw, r, "share.overdue", "share_overdue", map[string]any{"Items": items, "DueNames": dueNamesWeb, "EscStates": share.EscStateNames,
+			"CanHandle": p.IsAuthority()}, nil)
 		return nil
 	})
 
@@ -567,6 +571,9 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 			}
 			data["Orgs"] = orgs
 		}
+		if es, err := s.EscalationsOf(r.Context(), p, "share_demand", d.ID); err == nil {
+			data["Escalations"], data["EscStates"] = es, share.EscStateNames
+		}
 		render(rw, r, "share.demand", "share_demand", data, ferr)
 		return nil
 	}
@@ -618,6 +625,8 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 var dueNamesWeb = map[string][2]string{
 	"forward": {"转报", "Routing"}, "decide": {"审批答复", "Decision"}, "deliver": {"完成交付", "Delivery"},
 	"review": {"需求审核", "Review"}, "answer": {"责任清单答复", "Answer"}, "complete": {"办理完成", "Completion"},
+	"handle": {"督办处理", "Handling"}, "urged": {"催办期限", "Urged date"}, "coordinate": {"协调办结", "Coordination"},
+	"experts": {"专家论证", "Expert opinions"},
 }
 
 func workdayToday(s *share.Service) string { return workday.Format(s.Now()) }
