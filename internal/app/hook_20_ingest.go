@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"pubdata/internal/apperr"
 	"pubdata/internal/catalog"
 	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
@@ -48,6 +49,30 @@ func init() {
 		}
 		s.Identity = a.Identity
 		s.Now = a.Now
+		if a.Catalog != nil {
+			// CAT-10 (JM 29, NM 12): a finance-funded information system passes acceptance only
+			// when every cataloged entry it produces holds aggregated data.
+			a.Catalog.AcceptanceChecks = append(a.Catalog.AcceptanceChecks, func(ctx context.Context, sys catalog.System) (bool, string, string, error) {
+				var zh, en []string
+				for _, id := range sys.EntryIDs {
+					v, err := s.Current(ctx, id)
+					if err != nil {
+						if ae := apperr.As(err); ae.Status != 404 {
+							return false, "", "", err
+						}
+					}
+					if err != nil || v.Rows == 0 {
+						var name string
+						a.DB.QueryRowContext(ctx, "SELECT name FROM catalog_entries WHERE id = $1", id).Scan(&name)
+						zh, en = append(zh, "“"+name+"”"), append(en, "“"+name+"”")
+					}
+				}
+				if len(zh) > 0 {
+					return false, "关联目录" + strings.Join(zh, "、") + "尚未归集数据", "linked entries hold no aggregated data: " + strings.Join(en, ", "), nil
+				}
+				return true, "", "", nil
+			})
+		}
 		s.SecretKey = a.Cfg.SecretKey
 		s.Keys = a.Keys
 		if v, err := strconv.ParseInt(os.Getenv("PUBDATA_MAX_UPLOAD"), 10, 64); err == nil && v > 0 {

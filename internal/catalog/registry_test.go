@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/demo"
+	"pubdata/internal/ingest"
 	"pubdata/internal/testutil"
 )
 
@@ -49,6 +51,21 @@ func TestInformationSystems(t *testing.T) {
 			mustNoErr(t, err)
 		}
 		mustNoErr(t, a.Catalog.Approve(ctx, reviewer, demo.EntryReviewCharity, ""))
+		sys, err = a.Catalog.System(ctx, civil, sys.ID)
+		mustNoErr(t, err)
+		// Cataloged and published, but no data aggregated: still not acceptable (CAT-10).
+		if sys.Acceptable || !slices.Contains(codes(sys), "catalog.system_check") || !strings.Contains(sys.Issues[len(sys.Issues)-1].ZH, "尚未归集数据") {
+			t.Fatalf("without aggregated data: acceptable=%v issues=%+v", sys.Acceptable, sys.Issues)
+		}
+		sys.EntryIDs = []string{demo.EntryDibao}
+		sys, err = a.Catalog.SaveSystem(ctx, civil, sys)
+		mustNoErr(t, err)
+		if sys.Acceptable {
+			t.Fatal("acceptable before its entry holds data")
+		}
+		_, err = a.Ingest.Load(ctx, civil, ingest.LoadRequest{EntryID: demo.EntryDibao, Channel: ingest.ChannelFile, Format: ingest.FormatCSV, FileName: "dibao.csv",
+			Body: strings.NewReader("citizen_id,name,area_type,allowance,approve_date\n150102194001146239,居民甲,城市,600.00,2026-01-15\n")})
+		mustNoErr(t, err)
 		sys, err = a.Catalog.System(ctx, civil, sys.ID)
 		mustNoErr(t, err)
 		if !sys.Acceptable || len(sys.Docs) != 2 || sys.Docs[0].Filename != "design.pdf" {

@@ -110,6 +110,18 @@ func TestObjectionFlow(t *testing.T) {
 		if _, err := a.Quality.ActOnObjection(ctx, officer, o.ID, quality.ObjectionAction{Event: "reject"}, ""); !errors.Is(err, apperr.Invalid) {
 			t.Errorf("a rejection without reasons: %v", err)
 		}
+		// "Corrected" before the data changed is refused; the objection stays open.
+		if _, err := a.Quality.ActOnObjection(ctx, officer, o.ID, quality.ObjectionAction{Event: "correct", Answer: "已更正"}, ""); apperr.As(err).Code != "quality.not_corrected" {
+			t.Fatalf("corrected without a change: %v", err)
+		}
+		if still, _ := a.Quality.Objection(ctx, officer, o.ID); still.State != quality.ObjVerifying {
+			t.Fatalf("after the refused answer the objection is %s", still.State)
+		}
+		// A reload with the same values changes nothing either.
+		load(t, a, officer, demo.EntryPopulation, ingest.ModeUpsert, false, popFile(rs[:1]))
+		if _, err := a.Quality.ActOnObjection(ctx, officer, o.ID, quality.ObjectionAction{Event: "correct", Answer: "已更正"}, ""); apperr.As(err).Code != "quality.not_corrected" {
+			t.Fatalf("corrected after an unchanged reload: %v", err)
+		}
 		// The provider corrects the record through a normal load, then answers.
 		clock.Set("2026-10-09 11:00")
 		fixed := rs

@@ -2,7 +2,9 @@ package quality
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -210,6 +212,9 @@ var (
 	errNoRecord = apperr.New(422, "quality.record_not_found", "该目录中没有此记录；如为数据遗漏，请选择“数据遗漏”", "there is no such record in the entry; choose \"missing\" if the data is missing").
 			With(apperr.Field("key", "找不到该记录", "no such record"))
 	errDuplicate = apperr.New(409, "quality.objection_exists", "您对该记录已有未办结的异议", "you already have an open objection to this record")
+	// ErrNotCorrected: "corrected" is the answer only once a newer version changed the disputed value.
+	ErrNotCorrected = apperr.New(409, "quality.not_corrected", "记录中有异议的数据项尚未更改：请先通过数据归集更正后再答复“已更正”，或答复“不予更正”并说明理由",
+		"the disputed values have not changed: load the corrected data first, or answer \"not corrected\" with reasons")
 	// errNotYours answers a data subject's objection to a record that is not about it — or does
 	// not exist: alike, so that the answer reveals nothing about other people's records.
 	errNotYours = apperr.Hidden.With(apperr.Field("key", "找不到与您本人有关的该记录", "no record about you with this key"))
@@ -429,6 +434,12 @@ func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInp
 			return Objection{}, errNoRecord
 		}
 	}
+	var disputed string
+	if at.Record {
+		if rec, found, err := s.lookup(ctx, e.ID, key); err == nil && found {
+			disputed = disputedHash(rec.Values, in.Fields)
+		}
+	}
 	o := Objection{ID: ids.New(), EntryID: e.ID, EntryName: e.Name, Key: key, Kind: in.Kind, Fields: in.Fields, Description: in.Description,
 		Proposed: in.Proposed, ObjectorKind: kind, ObjectorID: p.UserID, ObjectorName: orOr(p.DisplayName, p.Username), ObjectorOrgID: p.OrgID,
 		ProviderOrgID: provider, RegionCode: e.RegionCode, State: ObjOpen}
@@ -455,6 +466,11 @@ func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInp
 			o.ID, o.EntryID, o.EntryName, o.Key, o.Kind, string(fj), o.Description, o.Proposed, o.ObjectorKind, o.ObjectorID, o.ObjectorName,
 			o.ObjectorOrgID, o.ProviderOrgID, o.RegionCode, o.State, o.Due, "", "", "", int64(0), db.Millis(now), db.Millis(now)); err != nil {
 			return err
+		}
+		if disputed != "" {
+			if _, err := tx.ExecContext(ctx, "UPDATE quality_objections SET disputed_hash = $1 WHERE id = $2", disputed, o.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.addEvent(ctx, tx, "quality_objection", o.ID, p, p.OrgID, "raise", "", ObjOpen, "",
 			map[string]any{"entry_id": e.ID, "kind": o.Kind, "objector_kind": kind, "due": o.Due, "fields": o.Fields}, clientIP); err != nil {
@@ -650,6 +666,11 @@ func (s *Service) ActOnObjection(ctx context.Context, p *authz.Principal, id str
 		to, err := objMachine.next(o.State, in.Event, objCall{p: p, attrs: o.attrs(), text: in.Answer})
 		if err != nil {
 			return err
+		}
+		if in.Event == "correct" && o.Key != "" {
+			if err := s.changedSinceRaised(ctx, tx, &o); err != nil {
+				return err
+			}
 		}
 		now := s.Now()
 		answered := in.Event == "correct" || in.Event == "reject"
@@ -857,6 +878,46 @@ func (s *Service) objectionDeadlines(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// disputedHash digests the disputed values of a record (all of them when no data item was named).
+func disputedHash(values map[string]string, fields []string) string {
+	if len(fields) == 0 {
+		for k := range values {
+			fields = append(fields, k)
+		}
+	}
+	fields = slices.Clone(fields)
+	slices.Sort(fields)
+	h := sha256.New()
+	for _, f := range fields {
+		v, ok := values[f]
+		fmt.Fprintf(h, "%q=%t:%q;", f, ok, v)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// changedSinceRaised holds "corrected" back until the data shows the correction: a missing
+// record must now exist; a disputed one must have changed in a disputed item (or be gone).
+func (s *Service) changedSinceRaised(ctx context.Context, q db.Q, o *Objection) error {
+	var was string
+	if err := q.QueryRowContext(ctx, "SELECT disputed_hash FROM quality_objections WHERE id = $1", o.ID).Scan(&was); err != nil {
+		return err
+	}
+	rec, found, err := s.lookup(ctx, o.EntryID, o.Key)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.Kind == ObjMissing && was == "":
+		if !found {
+			return ErrNotCorrected
+		}
+	case was == "": // raised before the digest was kept
+	case found && disputedHash(rec.Values, o.Fields) == was:
+		return ErrNotCorrected
 	}
 	return nil
 }

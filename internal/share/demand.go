@@ -10,6 +10,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/ids"
 	"pubdata/internal/workday"
@@ -457,16 +458,82 @@ func (s *Service) ReturnDemand(ctx context.Context, p *authz.Principal, id, reas
 	})
 }
 
-// CompleteDemand records that the data is now available (e.g. the catalog code of its entry).
+// CompleteDemand records that the data is now available: done means done — the catalog code of
+// the published entry that now holds it, provided by the assigned agency, is required. The
+// requester is then offered a share request prefilled from the demand (ResultEntryID).
 func (s *Service) CompleteDemand(ctx context.Context, p *authz.Principal, id, entryCode, note string) (Demand, error) {
 	entryCode, note = strings.ToUpper(clean(entryCode)), clean(note)
 	return s.demandTx(ctx, p, id, EvComplete, func(tx *sql.Tx, d *Demand) error {
-		if entryCode == "" && note == "" {
-			return apperr.Invalid.With(apperr.Field("result_entry", "请填写已编目资源代码或办理结果说明", "give the catalog code of the entry or describe the result"))
+		if d.State != DemandAccepted {
+			return ErrState
 		}
-		d.ResultEntry, d.ResultNote, d.CompletedAt = entryCode, note, s.Now()
-		return s.demandStep(ctx, tx, p, d, EvComplete, facts{}, note, map[string]any{"result_entry": entryCode})
+		if entryCode == "" {
+			return apperr.Invalid.With(apperr.Field("result_entry", "请填写已发布的目录资源代码：数据编目发布后方可办结", "give the catalog code of the published entry: a demand is complete once its data is cataloged and published"))
+		}
+		e, ok := s.entryByCode(ctx, tx, entryCode)
+		if !ok {
+			return apperr.Invalid.With(apperr.Field("result_entry", "没有已发布的该代码目录资源", "no published catalog entry has this code"))
+		}
+		if e.ProviderOrgID != d.AssignedOrgID && e.SourceOrgID != d.AssignedOrgID {
+			return apperr.Invalid.With(apperr.Field("result_entry", "该资源不是本部门提供的数据", "the entry is not provided by your agency"))
+		}
+		d.ResultEntry, d.ResultNote, d.CompletedAt = e.Code, note, s.Now()
+		return s.demandStep(ctx, tx, p, d, EvComplete, facts{}, note, map[string]any{"result_entry": e.Code, "result_entry_id": e.ID})
 	})
+}
+
+// entryByCode finds the published entry with a catalog code.
+func (s *Service) entryByCode(ctx context.Context, q db.Q, code string) (catalog.Entry, bool) {
+	if code == "" || len(code) > 100 {
+		return catalog.Entry{}, false
+	}
+	var id string
+	if err := q.QueryRowContext(ctx, "SELECT id FROM catalog_entries WHERE code = $1 AND live = 1 AND version > 0 ORDER BY id LIMIT 1", code).Scan(&id); err != nil {
+		return catalog.Entry{}, false
+	}
+	e, err := s.Catalog.Published(ctx, id)
+	return e, err == nil
+}
+
+// ResultEntryID is the id of a completed demand's published entry ("" when none), for the
+// share request the requester is offered.
+func (s *Service) ResultEntryID(ctx context.Context, d *Demand) string {
+	if d.State != DemandCompleted {
+		return ""
+	}
+	e, ok := s.entryByCode(ctx, s.DB, d.ResultEntry)
+	if !ok {
+		return ""
+	}
+	return e.ID
+}
+
+// PrefillFromDemand fills a share request from a completed demand of p's agency: the entry that
+// now holds the data, the demand's scenario, purpose and legal basis, and the entry's fields
+// whose names or codes the demand listed.
+func (s *Service) PrefillFromDemand(ctx context.Context, p *authz.Principal, demandID string) (NewRequest, error) {
+	d, err := s.GetDemand(ctx, p, demandID)
+	if err != nil {
+		return NewRequest{}, err
+	}
+	if d.RequesterOrgID != p.OrgID {
+		return NewRequest{}, apperr.NotFound
+	}
+	eid := s.ResultEntryID(ctx, &d)
+	if eid == "" {
+		return NewRequest{}, ErrState
+	}
+	e, err := s.Catalog.Published(ctx, eid)
+	if err != nil {
+		return NewRequest{}, err
+	}
+	in := NewRequest{EntryID: eid, Scenario: d.Scenario, Purpose: d.Purpose, LegalBasis: d.LegalBasis, Mode: ModeAPI}
+	for _, f := range e.Fields {
+		if slices.Contains(d.Fields, f.Name) || slices.Contains(d.Fields, f.Label) {
+			in.Fields = append(in.Fields, f.Name)
+		}
+	}
+	return in, nil
 }
 
 // WithdrawDemand takes a demand back before it is answered.

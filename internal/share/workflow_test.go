@@ -3,6 +3,7 @@ package share_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -461,10 +462,30 @@ func TestDemandListDeadlines(t *testing.T) {
 		if it, ok := onBoard(items, dm.ID); !ok || it.Type != "share_demand" || it.WorkdaysLate != 1 || it.EscalatedAt.IsZero() {
 			t.Fatalf("overdue demand on the board: %+v (found %v)", it, ok)
 		}
-		dm, err = a.Share.CompleteDemand(ctx, health, dm.ID, "", "已编目为 残疾人补贴发放信息 并开通共享")
+		// Done means done: a published entry of the source agency's is required.
+		_, err = a.Share.CompleteDemand(ctx, health, dm.ID, "", "已编目为 残疾人补贴发放信息 并开通共享")
+		wantFields(t, err, "result_entry")
+		_, err = a.Share.CompleteDemand(ctx, health, dm.ID, "NO-SUCH-CODE", "")
+		wantFields(t, err, "result_entry")
+		pop, err := a.Catalog.Published(ctx, demo.EntryPopulation) // 公安厅's, not 卫健委's
 		must(t, err)
-		if dm.State != share.DemandCompleted {
-			t.Fatalf("completed: %s", dm.State)
+		_, err = a.Share.CompleteDemand(ctx, health, dm.ID, pop.Code, "")
+		wantFields(t, err, "result_entry")
+		birth, err := a.Catalog.Published(ctx, demo.EntryBirth)
+		must(t, err)
+		dm, err = a.Share.CompleteDemand(ctx, health, dm.ID, strings.ToLower(birth.Code), "已编目并开通共享")
+		must(t, err)
+		if dm.State != share.DemandCompleted || dm.ResultEntry != birth.Code {
+			t.Fatalf("completed: %s %s", dm.State, dm.ResultEntry)
+		}
+		// The requester is offered a share request prefilled from the demand.
+		in, err := a.Share.PrefillFromDemand(ctx, civil, dm.ID)
+		must(t, err)
+		if in.EntryID != demo.EntryBirth || in.Scenario != "困难残疾人生活补贴资格复核" || in.LegalBasis != "《残疾人保障法》第四十八条" || len(in.Fields) != 0 { // no item of the birth entry is named like the demand's items
+			t.Fatalf("prefilled request %+v", in)
+		}
+		if _, err := a.Share.PrefillFromDemand(ctx, health, dm.ID); !errors.Is(err, apperr.NotFound) {
+			t.Fatalf("the source agency prefilled the requester's request: %v", err)
 		}
 
 		// A named date when processing is needed; and a return to the authority.

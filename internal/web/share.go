@@ -215,6 +215,13 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 			return err
 		}
 		in := share.NewRequest{EntryID: r.URL.Query().Get("entry"), Mode: share.ModeAPI}
+		if did := r.URL.Query().Get("demand"); did != "" { // a completed demand's data, now cataloged
+			pre, err := s.PrefillFromDemand(r.Context(), p, did)
+			if err != nil {
+				return err
+			}
+			in = pre
+		}
 		if r.URL.Query().Get("kind") == string(share.KindVerify) { // e.g. after a catalog change suspended a data grant
 			in.Kind = share.KindVerify
 		}
@@ -570,6 +577,9 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 				}
 			}
 			data["Orgs"] = orgs
+		}
+		if eid := s.ResultEntryID(r.Context(), &d); eid != "" && d.RequesterOrgID == p.OrgID && authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}) == nil {
+			data["RequestLink"] = "/share/new?demand=" + d.ID
 		}
 		if es, err := s.EscalationsOf(r.Context(), p, "share_demand", d.ID); err == nil {
 			data["Escalations"], data["EscStates"] = es, share.EscStateNames
