@@ -24,6 +24,7 @@ func (s *Service) Jobs() []jobs.Job {
 		{Name: "share.expire", Every: 10 * time.Minute, Run: func(ctx context.Context, _ time.Time) error { return s.ExpireDue(ctx) }},
 		{Name: "share.usage.push", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error { return s.PushUsage(ctx) }},
 		{Name: "share.anomaly", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error { return s.Anomalies(ctx) }},
+		{Name: "share.grant_ending", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error { return s.RemindEnding(ctx) }},
 	}
 }
 
@@ -371,4 +372,46 @@ func (s *Service) ExportUsage(ctx context.Context, p *authz.Principal, ip, grant
 	}
 	cw.Flush()
 	return n, cw.Error()
+}
+
+// RemindEnding tells each consumer, once per grant and end date, that a grant ends within
+// GrantEndNoticeDays working days (SHR-10, SHR-4): time to ask for a renewal before the gateway
+// stops answering.
+func (s *Service) RemindEnding(ctx context.Context) error {
+	today := s.today()
+	rows, err := s.DB.QueryContext(ctx, `SELECT g.id, g.consumer_org_id, g.entry_name, g.end_date FROM share_grants g
+		WHERE g.status IN ('active','suspended','pending') AND g.end_date >= $1 ORDER BY g.end_date, g.id LIMIT 5000`, today)
+	if err != nil {
+		return err
+	}
+	type ending struct{ id, org, name, end string }
+	var list []ending
+	for rows.Next() {
+		var e ending
+		if err := rows.Scan(&e.id, &e.org, &e.name, &e.end); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, e)
+	}
+	rows.Close()
+	now := s.Now()
+	for _, e := range list {
+		end, err := workday.Parse(e.end)
+		if err != nil {
+			continue
+		}
+		rem := s.Calendar.Remaining(end, now)
+		if rem > s.GrantEndNoticeDays {
+			continue
+		}
+		if err := s.sendOrg(ctx, s.DB, e.org, "reminder",
+			fmt.Sprintf("共享授权即将到期：%s（%s 到期）", e.name, e.end), fmt.Sprintf("Share grant ending: %s (ends %s)", e.name, e.end),
+			fmt.Sprintf("该授权还剩 %d 个工作日到期，到期后共享网关停止响应。如需继续使用，请在到期前重新提交共享申请。", rem),
+			fmt.Sprintf("%d working days are left; after the end date the gateway stops answering. To keep using the data, file a new request before then.", rem),
+			"/share/grants/"+e.id, "share_grant", e.id, "share:grant_end:"+e.id+":"+e.end); err != nil {
+			return err
+		}
+	}
+	return nil
 }

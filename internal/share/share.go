@@ -96,6 +96,8 @@ type Service struct {
 	// Escalations (督办): the authority handles an escalated item, coordination concludes and the
 	// expert committee gives its opinions within these many working days.
 	EscHandleDays, CoordinateDays, ExpertDays int
+	// GrantEndNoticeDays: consumers are told this many working days before a grant ends.
+	GrantEndNoticeDays int
 	// PlanTTL bounds how long the gateway trusts its cached view of an entry; grant changes are
 	// seen on the next call regardless (the grant row is read on every call).
 	PlanTTL time.Duration
@@ -108,7 +110,7 @@ func New(d *db.DB, a *audit.Service, id *identity.Service, n *notify.Service, ca
 	return &Service{DB: d, Audit: a, Identity: id, Notify: n, Calendar: cal, Catalog: cat, Data: data, Now: time.Now,
 		Rules: mask.DefaultRules(), Limits: DefaultLimits,
 		ForwardDays: 5, DecideDays: 5, DeliverDays: 5, DemandReviewDays: 5, DemandAnswerDays: 5, DemandCompleteDays: 7, RemindDays: 1,
-		EscHandleDays: 5, CoordinateDays: 10, ExpertDays: 10,
+		EscHandleDays: 5, CoordinateDays: 10, ExpertDays: 10, GrantEndNoticeDays: 10,
 		PlanTTL: 5 * time.Second, gw: newGateway()}
 }
 
