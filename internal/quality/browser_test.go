@@ -39,9 +39,16 @@ func TestBrowserObjection(t *testing.T) {
 		b.Visit("/objections?box=queue")
 		b.Click(`a[href="` + page + `"]`)
 		b.Click("#verify")
+		// "Corrected" while the record is still missing is refused: done means done.
 		b.Fill("#ans-c", "经核实，已补录您的低保对象记录，将随下次数据汇聚更新。")
 		b.Click("#correct")
-		if got := b.Text("#objection-state"); !strings.Contains(got, "已更正") {
+		if !strings.Contains(b.HTML(), "尚未更改") {
+			t.Fatal("answering corrected without a change was not refused with an explanation")
+		}
+		b.Visit(page)
+		b.Fill("#ans-r", "经核实，您的低保审批尚未录入，已补录您的低保对象记录的工作将随下次数据汇聚完成；本次不予更正。")
+		b.Click(`#ans-r ~ button[type=submit]`)
+		if got := b.Text("#objection-state"); !strings.Contains(got, "不予更正") {
 			t.Fatalf("after answering: %q", got)
 		}
 		b.Screenshot("answered")
