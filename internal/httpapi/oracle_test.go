@@ -67,7 +67,8 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		reassess, source, hook, secrec := ids.New(), ids.New(), ids.New(), ids.New()
+		reassess, source, hook, secrec, consent := ids.New(), ids.New(), ids.New(), ids.New(), ids.New()
+		citizen := who("citizen")
 		for _, q := range []struct {
 			sql  string
 			args []any
@@ -78,6 +79,8 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 				[]any{source, demo.EntryPopulation, demo.OrgPublicSec, "户籍库", "postgres", "x", "SELECT 1", "replace", now}},
 			{"INSERT INTO security_records (id, kind, title, region_code, state, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
 				[]any{secrec, "check", "季度安全检查", demo.RegionProvince, "open", "admin", now}},
+			{"INSERT INTO subj_authorizations (id, subject_user, subject_ref, grantee_org_id, items, purpose, start_date, end_date, state, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+				[]any{consent, citizen.UserID, "ref-demo", demo.OrgPublicSec, `["name"]`, "办理业务", "2026-01-01", "2026-12-31", "active", now}},
 			{"INSERT INTO webhooks (id, org_id, user_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
 				[]any{hook, demo.OrgPublicSec, officer.UserID, "https://hooks.example.org/pd", "s", now}},
 		} {
@@ -114,6 +117,8 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/share/demands/{id}":         one("SELECT id FROM share_demands ORDER BY id LIMIT 1"),
 			"/api/v1/sanctions/{id}":             one("SELECT id FROM sanctions ORDER BY id LIMIT 1"),
 			"/api/v1/security/records/{id}":      secrec,
+			"/api/v1/share/escalations/{id}":     one("SELECT id FROM escalations ORDER BY id LIMIT 1"),
+			"/api/v1/me/authorizations/{id}":     consent,
 			"{key}":                              firstKey,
 			"{version}":                          "1",
 			"{scope}":                            catalog.OverrideShare,
@@ -129,7 +134,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 		}
 		reader := func(path string) string {
 			// One's own tokens, webhooks and messages; and a dry run of a rule, which its readers may do.
-			for _, own := range []string{"/tokens/", "/webhooks/", "/notifications/", "/rules/try"} {
+			for _, own := range []string{"/tokens/", "/webhooks/", "/notifications/", "/rules/try", "/me/authorizations/"} {
 				if strings.Contains(path, own) {
 					return ""
 				}

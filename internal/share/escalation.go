@@ -602,6 +602,10 @@ func (s *Service) RecordMeeting(ctx context.Context, p *authz.Principal, id stri
 func (s *Service) ReferEscalation(ctx context.Context, p *authz.Principal, id, note string) (Escalation, error) {
 	note = clean(note)
 	return s.escTx(ctx, p, id, func(tx *sql.Tx, e *Escalation) error {
+		// The right before the input: a party or reader learns nothing from a validation answer.
+		if err := authz.Escalation(p, authz.EscalationHandle, e.Authz()); err != nil {
+			return err
+		}
 		if note == "" {
 			return apperr.Invalid.With(apperr.Field("note", "请写明提请论证的争议问题", "state the question put to the experts"))
 		}
