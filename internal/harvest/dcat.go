@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"pubdata/internal/vocab"
 )
 
 // DCAT-AP 3 (the EU application profile of W3C DCAT 3): the catalogue with Hydra paging and
@@ -499,6 +497,3 @@ func ldNode(n *gnode) map[string]any {
 	}
 	return m
 }
-
-// label of an open type for humans (used in feeds).
-func openLabel(t string) string { return vocab.OpenType(t).Label("zh") }

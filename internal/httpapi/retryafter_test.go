@@ -44,7 +44,7 @@ func TestThrottlesSayRetryAfter(t *testing.T) {
 		retry(last, "register_throttled", int(s.RegisterWindow.Seconds())-60)
 
 		for i := 0; i < s.MaxFailures; i++ {
-			last = e.do(req{method: "POST", path: "/api/v1/auth/login", remote: "198.51.100.9:4000", body: `{"username":"officer","password":"wrong-password"}`})
+			e.do(req{method: "POST", path: "/api/v1/auth/login", remote: "198.51.100.9:4000", body: `{"username":"officer","password":"wrong-password"}`})
 		}
 		last = e.do(req{method: "POST", path: "/api/v1/auth/login", remote: "198.51.100.9:4000", body: `{"username":"officer","password":"wrong-password"}`})
 		retry(last, "login_locked", int(s.LockFor.Seconds())-60)

@@ -104,12 +104,11 @@ type Ring struct {
 	// Algo is AES (default) or SM4.
 	Algo string
 
-	mu      sync.RWMutex
-	set     Set
-	loaded  bool
-	aeads   map[string]cipher.AEAD // alg + kid
-	fbLoad  bool
-	fallSet []Set
+	mu     sync.RWMutex
+	set    Set
+	loaded bool
+	aeads  map[string]cipher.AEAD // alg + kid
+	fbLoad bool
 }
 
 // NewRing builds a ring over p; national selects SM4-GCM.

@@ -129,7 +129,6 @@ type DownloadOptions struct {
 type Download struct {
 	x   *call
 	opt DownloadOptions
-	rw  func(io.Writer) (RowWriter, error)
 }
 
 // BeginDownload checks a download of a dataset (OPN-2: no login for unconditionally open data)

@@ -3,7 +3,6 @@ package open
 import (
 	"bufio"
 	"io"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
@@ -271,7 +270,7 @@ func (x *xlsxWriter) End() error {
 // are text), in row groups of RowGroupRows.
 type parquetWriter struct {
 	out  io.Writer
-	w    *parquet.Writer
+	w    *parquet.GenericWriter[any]
 	leaf []int // column i → leaf index (parquet orders a group's fields by name)
 	row  parquet.Row
 	rows []parquet.Row
@@ -290,7 +289,7 @@ func (p *parquetWriter) Begin(cols []Column) error {
 	for _, c := range cols {
 		p.leaf = append(p.leaf, order[c.Name])
 	}
-	p.w = parquet.NewWriter(p.out, schema, parquet.MaxRowsPerRowGroup(RowGroupRows), parquet.CreatedBy("pubdata", "1", ""))
+	p.w = parquet.NewGenericWriter[any](p.out, schema, parquet.MaxRowsPerRowGroup(RowGroupRows), parquet.CreatedBy("pubdata", "1", ""))
 	p.row = make(parquet.Row, len(cols))
 	p.rows = []parquet.Row{p.row}
 	return nil
@@ -310,6 +309,3 @@ func (p *parquetWriter) Write(row []string) error {
 }
 
 func (p *parquetWriter) End() error { return p.w.Close() }
-
-// itoa is strconv.Itoa for the audit details.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
