@@ -3,7 +3,6 @@ package harvest
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -724,14 +723,14 @@ func (s *Service) datastoreSearch(ctx context.Context, c Call) (any, error) {
 		out["records"] = recs
 	default:
 		var b bytes.Buffer
-		w := csv.NewWriter(&b)
+		w := csvsafe.NewWriter(&b) // every cell neutralised against formula injection
 		if format == "tsv" {
 			w.Comma = '\t'
 		}
 		for i, rec := range page.Records {
 			row := []string{strconv.Itoa(offset + i + 1)}
 			for _, f := range page.Fields {
-				row = append(row, csvsafe.Cell(fmt.Sprint(valueOr(rec[f.Name]))))
+				row = append(row, fmt.Sprint(valueOr(rec[f.Name])))
 			}
 			w.Write(row)
 		}
