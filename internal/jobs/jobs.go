@@ -139,7 +139,11 @@ func (s *Scheduler) RunNow(ctx context.Context, name string, force bool) (bool, 
 	s.DB.ExecContext(bg, `INSERT INTO job_runs (name, last_start, last_holder) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO UPDATE SET last_start = excluded.last_start, last_holder = excluded.last_holder`, name, start, s.Holder)
 
-	// Renew the lease while the job runs, so a long job is not started again elsewhere.
+	// Renew the lease while the job runs, so a long job is not started again elsewhere. The
+	// first renewal happens now: the bookkeeping above may have taken part of the lease's life.
+	if ok, err := Acquire(bg, s.DB, lease, s.Holder, ttl, s.Now()); err != nil || !ok {
+		return false, err
+	}
 	stop := make(chan struct{})
 	renewed := make(chan struct{})
 	go func() {
