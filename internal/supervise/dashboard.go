@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -112,6 +113,7 @@ type Filter struct {
 	Month  string `json:"month,omitempty"`  // YYYY-MM
 	State  string `json:"state,omitempty"`
 	Risk   bool   `json:"risk,omitempty"` // due within RiskDays working days, or overdue
+	Open   bool   `json:"open,omitempty"` // still open, with a deadline
 }
 
 // RiskDays is how near a deadline must be to count as at risk (working days).
@@ -183,6 +185,15 @@ func (s *Service) scoped(st set, sc Scope, f Filter) (*sqlb, error) {
 		}
 		q.add(st.state+" = ?", f.State)
 	}
+	if f.Open {
+		if st.due == "" {
+			return nil, apperr.BadRequest
+		}
+		q.add(st.due + " <> ''")
+		if st.live != "" {
+			q.add(st.live)
+		}
+	}
 	if f.Risk {
 		if st.due == "" {
 			return nil, apperr.BadRequest
@@ -225,6 +236,7 @@ type Item struct {
 	Href    string   `json:"href"`
 	Left    int      `json:"remaining_workdays"`
 	Overdue bool     `json:"overdue"`
+	Set     string   `json:"set,omitempty"` // the kind of item (Pending)
 }
 
 // Items lists the rows a figure counted, by deadline (or newest first), paged.
@@ -407,12 +419,22 @@ func (s *Service) Dashboard(ctx context.Context, sc Scope, months int) (*Board, 
 		b.EntriesByMonth, err = s.byMonth(ctx, sc, Filter{Set: SetEntries}, b.Months, "")
 		return err
 	})
-	one(func() error { b.RowsByMonth, err = s.byMonth(ctx, sc, Filter{Set: SetLoads}, b.Months, "t.rows_loaded"); return err })
+	one(func() error {
+		b.RowsByMonth, err = s.byMonth(ctx, sc, Filter{Set: SetLoads}, b.Months, "t.rows_loaded")
+		return err
+	})
 	one(func() error { b.LateByMonth, err = s.byMonth(ctx, sc, Filter{Set: SetLate}, b.Months, ""); return err })
 	one(func() error { b.EntriesByOrg, err = s.byGroup(ctx, sc, Filter{Set: SetEntries}, "org", 15); return err })
-	one(func() error { b.EntriesByReg, err = s.byGroup(ctx, sc, Filter{Set: SetEntries}, "region", 15); return err })
+	one(func() error {
+		b.EntriesByReg, err = s.byGroup(ctx, sc, Filter{Set: SetEntries}, "region", 15)
+		return err
+	})
 	one(func() error { b.LateByOrg, err = s.byGroup(ctx, sc, Filter{Set: SetLate}, "org", 15); return err })
-	one(func() error { b.Agencies = len(b.EntriesByOrg); return nil })
+	one(func() error {
+		st := sets[SetEntries]
+		q, _ := s.scoped(st, sc, Filter{})
+		return s.DB.QueryRowContext(ctx, "SELECT COUNT(DISTINCT "+st.org+") FROM "+st.from+" WHERE "+q.sql(), q.args...).Scan(&b.Agencies)
+	})
 	one(func() error { return s.volume(ctx, sc, b) })
 	one(func() error { return s.quality(ctx, sc, b) })
 	one(func() error {
@@ -435,9 +457,18 @@ func (s *Service) Dashboard(ctx context.Context, sc Scope, months int) (*Board, 
 		return nil
 	})
 	one(func() error { return s.overdue(ctx, sc, b) })
-	one(func() error { b.Sanctions, err = s.byGroup(ctx, sc, Filter{Set: SetSanctions}, "state", 10); return err })
-	one(func() error { b.Incidents, err = s.count(ctx, sc, Filter{Set: SetIncidents, State: "open"}); return err })
-	one(func() error { b.IncidentMonth, err = s.byMonth(ctx, sc, Filter{Set: SetIncidents}, b.Months, ""); return err })
+	one(func() error {
+		b.Sanctions, err = s.byGroup(ctx, sc, Filter{Set: SetSanctions}, "state", 10)
+		return err
+	})
+	one(func() error {
+		b.Incidents, err = s.count(ctx, sc, Filter{Set: SetIncidents, State: "open"})
+		return err
+	})
+	one(func() error {
+		b.IncidentMonth, err = s.byMonth(ctx, sc, Filter{Set: SetIncidents}, b.Months, "")
+		return err
+	})
 	one(func() error { return s.backups(ctx, b) })
 	return b, err
 }
@@ -641,4 +672,23 @@ func (s *Service) Public(ctx context.Context, recent int) (PublicFacts, error) {
 		return it, err
 	})
 	return f, err
+}
+
+// Pending lists the open items with a deadline of the given sets in a scope, nearest deadline
+// first (a workbench's to-do list), at most limit, and how many there are in all.
+func (s *Service) Pending(ctx context.Context, sc Scope, kinds []string, limit int) ([]Item, int, error) {
+	var all []Item
+	total := 0
+	for _, k := range kinds {
+		items, n, err := s.Items(ctx, sc, Filter{Set: k, Open: true}, limit, 0)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range items {
+			items[i].Set = k
+		}
+		all, total = append(all, items...), total+n
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Due < all[j].Due })
+	return all[:min(len(all), limit)], total, nil
 }

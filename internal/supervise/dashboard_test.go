@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"pubdata/internal/apperr"
 	"pubdata/internal/app"
+	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/demo"

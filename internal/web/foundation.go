@@ -53,12 +53,15 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 				cards = append(cards, h(r, p)...)
 			}
 			data["Cards"] = cards
+			w.workbench(r, v, p, data)
 			// From 1 November, next year's missing holiday table (administrators import it).
 			if p.Has(authz.AuthorityAdmin) {
 				if y := a.MissingNextYear(a.Now()); y != 0 {
 					data["CalendarMissing"] = y
 				}
 			}
+		} else {
+			w.portal(r, v, data)
 		}
 		v.Data = data
 		w.Render(rw, 200, "home", v)
