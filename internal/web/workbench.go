@@ -18,7 +18,7 @@ func init() {
 		"home.hero":         {"查找公共数据", "Find public data"},
 		"home.search":       {"搜索数据资源目录", "Search the data catalog"},
 		"home.search_btn":   {"搜索", "Search"},
-		"home.search_hint":  {"例如：营业执照、社会组织、供水", "e.g. business licence, social organization, water supply"},
+		"home.search_hint":  {"输入数据名称、部门或关键词", "A dataset name, an agency or a keyword"},
 		"home.n_entries":    {"目录条目", "Catalog entries"},
 		"home.n_agencies":   {"提供部门", "Providing agencies"},
 		"home.n_open":       {"开放数据集", "Open datasets"},
