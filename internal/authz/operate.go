@@ -83,6 +83,16 @@ func Operate(p *Principal, act Action, a OperateAttrs) error {
 	return deny(p)
 }
 
+// OperateOn decides a step on one operation record (a view, product, unit, application or
+// agreement): a refusal on a record the caller may not even read is answered as not found
+// (unseen), the very answer for a record that does not exist. a carries the record's facts; Read
+// is decided on the same facts. Steps that name no record (registering, applying, a subject's
+// consent) use Operate, which keeps their own refusals.
+func OperateOn(p *Principal, act Action, a OperateAttrs) error {
+	err := Operate(p, act, a)
+	return unseen(p, act, err, func() error { return Operate(p, Read, a) })
+}
+
 // errUnverified refuses a data subject's authorization from an account whose real-name identity
 // is not verified: only the verified person may speak for their data.
 var errUnverified = apperr.New(http.StatusForbidden, "unverified_identity", "请先完成实名核验，才能授权他人使用您的数据", "verify your real-name identity before authorizing others to use your data")

@@ -1,6 +1,10 @@
 package authz
 
-import "testing"
+import (
+	"testing"
+
+	"pubdata/internal/apperr"
+)
 
 // The authorized-operation matrix: who may take each step, and the separation of operator duties.
 func TestOperateMatrix(t *testing.T) {
@@ -54,5 +58,30 @@ func TestOperateMatrix(t *testing.T) {
 		if err := Operate(c.p, c.act, c.a); (err == nil) != c.ok {
 			t.Errorf("%s: got %v", c.name, err)
 		}
+	}
+}
+
+// A step on an operation record by someone who may not read the record answers "not found", as
+// for a record that does not exist; a reader hears "forbidden"; steps naming no record keep their
+// own refusals (an unverified subject is told to verify first).
+func TestOperateOnHidesRecords(t *testing.T) {
+	outsider := &Principal{UserID: "w1", OrgID: "org-water", OrgKind: KindUtility, Roles: []Role{DataOfficer}}
+	auditor := &Principal{UserID: "a1", OrgID: "org-auth", OrgKind: KindAuthority, Roles: []Role{Auditor}}
+	other := &Principal{UserID: "u2", OrgID: "org-other", OrgKind: KindAppUnit, Roles: []Role{AppUnitUser}}
+	unitAttrs := OperateAttrs{UnitOrgID: "org-unit"}
+	for _, act := range []Action{OprProduct, OprReview, OprExpert, OprDecide, OprSign, OprSanction, OprQualify} {
+		if err := OperateOn(outsider, act, unitAttrs); err != apperr.Hidden {
+			t.Errorf("outsider %s: %v, want hidden", act, err)
+		}
+		if err := OperateOn(auditor, act, unitAttrs); err == nil || err == apperr.Hidden {
+			t.Errorf("auditor %s: %v, want forbidden", act, err)
+		}
+	}
+	if err := OperateOn(other, OprDecide, unitAttrs); err != apperr.Hidden {
+		t.Errorf("another unit deciding this unit's application: %v, want hidden", err)
+	}
+	citizen := &Principal{UserID: "c1", Roles: []Role{PublicUser}}
+	if err := Operate(citizen, OprConsent, OperateAttrs{}); apperr.As(err).Code != "unverified_identity" {
+		t.Errorf("unverified consent: %v", err)
 	}
 }

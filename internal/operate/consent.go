@@ -36,8 +36,8 @@ type Authorization struct {
 	StartDate    string   `json:"start_date"`
 	EndDate      string   `json:"end_date"`
 	State        string   `json:"state"`
-	CreatedAt    int64    `json:"created_at"`
-	RevokedAt    int64    `json:"revoked_at,omitempty"`
+	CreatedAt    db.Stamp `json:"created_at"`
+	RevokedAt    db.Stamp `json:"revoked_at,omitempty"`
 }
 
 // AuthorizationInput is what the subject fills in.
@@ -105,11 +105,11 @@ func (s *Service) Authorize(ctx context.Context, p *authz.Principal, in Authoriz
 	if err != nil {
 		return Authorization{}, err
 	}
-	a := Authorization{ID: ids.New(), GranteeOrgID: org.ID, GranteeName: org.Name, Items: items, Purpose: purpose, StartDate: in.StartDate, EndDate: in.EndDate, State: AuthActive, CreatedAt: s.now()}
+	a := Authorization{ID: ids.New(), GranteeOrgID: org.ID, GranteeName: org.Name, Items: items, Purpose: purpose, StartDate: in.StartDate, EndDate: in.EndDate, State: AuthActive, CreatedAt: db.Stamp(s.now())}
 	js, _ := json.Marshal(items)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO subj_authorizations (id, subject_user, subject_ref, grantee_org_id, grantee_name, items, purpose, start_date, end_date, state, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, a.ID, p.UserID, ref, a.GranteeOrgID, a.GranteeName, string(js), a.Purpose, a.StartDate, a.EndDate, a.State, a.CreatedAt); err != nil {
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, a.ID, p.UserID, ref, a.GranteeOrgID, a.GranteeName, string(js), a.Purpose, a.StartDate, a.EndDate, a.State, int64(a.CreatedAt)); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, p, "operate.consent.grant", "data_subject", ref, map[string]any{"authorization_id": a.ID, "grantee_org_id": a.GranteeOrgID, "items": items})
@@ -134,8 +134,8 @@ func (s *Service) Revoke(ctx context.Context, p *authz.Principal, id string) (Au
 		if a.State != AuthActive {
 			return ErrState
 		}
-		a.State, a.RevokedAt = AuthRevoked, s.now()
-		if _, err := tx.ExecContext(ctx, "UPDATE subj_authorizations SET state = $1, revoked_at = $2 WHERE id = $3", a.State, a.RevokedAt, a.ID); err != nil {
+		a.State, a.RevokedAt = AuthRevoked, db.Stamp(s.now())
+		if _, err := tx.ExecContext(ctx, "UPDATE subj_authorizations SET state = $1, revoked_at = $2 WHERE id = $3", a.State, int64(a.RevokedAt), a.ID); err != nil {
 			return err
 		}
 		out = a
@@ -198,15 +198,15 @@ func (s *Service) Authorized(ctx context.Context, ref, orgID string, items []str
 
 // Access is one access to records about the caller, drawn from the audit log.
 type Access struct {
-	Seq     int64  `json:"seq"`
-	At      int64  `json:"at"`
-	OrgID   string `json:"org_id"`
-	OrgName string `json:"org_name"`
-	Action  string `json:"action"`
-	Purpose string `json:"purpose"`
-	Grant   string `json:"grant_id"`
-	Product string `json:"product"`
-	Result  string `json:"result"`
+	Seq     int64    `json:"seq"`
+	At      db.Stamp `json:"at"`
+	OrgID   string   `json:"org_id"`
+	OrgName string   `json:"org_name"`
+	Action  string   `json:"action"`
+	Purpose string   `json:"purpose"`
+	Grant   string   `json:"grant_id"`
+	Product string   `json:"product"`
+	Result  string   `json:"result"`
 }
 
 // MyAccesses lists every access to records about the caller that the audit log holds under the
@@ -234,7 +234,7 @@ func (s *Service) MyAccesses(ctx context.Context, p *authz.Principal, limit, off
 	names := map[string]string{}
 	var out []Access
 	for _, r := range recs {
-		a := Access{Seq: r.Seq, At: db.Millis(r.At), OrgID: r.OrgID, Action: r.Action, Purpose: r.Purpose, Grant: r.GrantID, Result: r.Result}
+		a := Access{Seq: r.Seq, At: db.StampOf(r.At), OrgID: r.OrgID, Action: r.Action, Purpose: r.Purpose, Grant: r.GrantID, Result: r.Result}
 		if n, ok := r.Detail["product"].(string); ok {
 			a.Product = n
 		}
@@ -251,12 +251,12 @@ func (s *Service) MyAccesses(ctx context.Context, p *authz.Principal, limit, off
 
 // Objection is a subject's objection to an access (异议).
 type Objection struct {
-	ID        string `json:"id"`
-	AuditSeq  int64  `json:"audit_seq"`
-	OrgID     string `json:"org_id"`
-	Text      string `json:"text"`
-	State     string `json:"state"`
-	CreatedAt int64  `json:"created_at"`
+	ID        string   `json:"id"`
+	AuditSeq  int64    `json:"audit_seq"`
+	OrgID     string   `json:"org_id"`
+	Text      string   `json:"text"`
+	State     string   `json:"state"`
+	CreatedAt db.Stamp `json:"created_at"`
 }
 
 // Object records the caller's objection to one access listed by MyAccesses; the operator and
@@ -279,10 +279,10 @@ func (s *Service) Object(ctx context.Context, p *authz.Principal, seq int64, bod
 	if hit == nil {
 		return Objection{}, apperr.Hidden
 	}
-	o := Objection{ID: ids.New(), AuditSeq: seq, OrgID: hit.OrgID, Text: body, State: "open", CreatedAt: s.now()}
+	o := Objection{ID: ids.New(), AuditSeq: seq, OrgID: hit.OrgID, Text: body, State: "open", CreatedAt: db.Stamp(s.now())}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO subj_objections (id, subject_user, audit_seq, org_id, text, state, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
-			o.ID, p.UserID, o.AuditSeq, o.OrgID, o.Text, o.State, o.CreatedAt); err != nil {
+			o.ID, p.UserID, o.AuditSeq, o.OrgID, o.Text, o.State, int64(o.CreatedAt)); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, p, "operate.consent.object", "subj_objection", o.ID, map[string]any{"audit_seq": seq, "org_id": o.OrgID})

@@ -98,8 +98,8 @@ type Product struct {
 	Version         int         `json:"version"`
 	ReleasedVersion int         `json:"released_version"`
 	EditedBy        string      `json:"edited_by"`
-	CreatedAt       int64       `json:"created_at"`
-	UpdatedAt       int64       `json:"updated_at"`
+	CreatedAt       db.Stamp    `json:"created_at"`
+	UpdatedAt       db.Stamp    `json:"updated_at"`
 }
 
 // Review is one compliance review of a product version.
@@ -114,19 +114,19 @@ type Review struct {
 	Note          string          `json:"note"`
 	ExpertID      string          `json:"expert_id,omitempty"`
 	ExpertOpinion string          `json:"expert_opinion,omitempty"`
-	At            int64           `json:"at"`
+	At            db.Stamp        `json:"at"`
 }
 
 // Unit is an application unit's registration with the operator (应用单位).
 type Unit struct {
-	OrgID      string `json:"org_id"`
-	Name       string `json:"name"`
-	CreditCode string `json:"credit_code"`
-	Contact    string `json:"contact"`
-	State      string `json:"state"`
-	Reason     string `json:"reason"`
-	ChangedAt  int64  `json:"changed_at"`
-	CreatedAt  int64  `json:"created_at"`
+	OrgID      string   `json:"org_id"`
+	Name       string   `json:"name"`
+	CreditCode string   `json:"credit_code"`
+	Contact    string   `json:"contact"`
+	State      string   `json:"state"`
+	Reason     string   `json:"reason"`
+	ChangedAt  db.Stamp `json:"changed_at"`
+	CreatedAt  db.Stamp `json:"created_at"`
 }
 
 // Application is a unit's request to use a product (使用申请, OPR-3).
@@ -143,45 +143,45 @@ type Application struct {
 	DecidedBy    string   `json:"decided_by,omitempty"`
 	DecisionNote string   `json:"decision_note,omitempty"`
 	CreatedBy    string   `json:"created_by"`
-	CreatedAt    int64    `json:"created_at"`
+	CreatedAt    db.Stamp `json:"created_at"`
 }
 
 // Agreement is one version of the service and confidentiality agreement (服务协议与保密协议).
 type Agreement struct {
-	ID            string `json:"id"`
-	ApplicationID string `json:"application_id"`
-	UnitOrgID     string `json:"unit_org_id"`
-	ProductID     string `json:"product_id"`
-	Version       int    `json:"version"`
-	Body          string `json:"body"`
-	Purpose       string `json:"purpose"`
-	Scope         string `json:"scope"`
-	Method        string `json:"method"`
-	StartDate     string `json:"start_date"`
-	EndDate       string `json:"end_date"`
-	BudgetMilli   int64  `json:"budget_milli"`
-	UnitSignedBy  string `json:"unit_signed_by,omitempty"`
-	UnitSignedAt  int64  `json:"unit_signed_at,omitempty"`
-	OpSignedBy    string `json:"operator_signed_by,omitempty"`
-	OpSignedAt    int64  `json:"operator_signed_at,omitempty"`
-	State         string `json:"state"`
-	CreatedAt     int64  `json:"created_at"`
+	ID            string   `json:"id"`
+	ApplicationID string   `json:"application_id"`
+	UnitOrgID     string   `json:"unit_org_id"`
+	ProductID     string   `json:"product_id"`
+	Version       int      `json:"version"`
+	Body          string   `json:"body"`
+	Purpose       string   `json:"purpose"`
+	Scope         string   `json:"scope"`
+	Method        string   `json:"method"`
+	StartDate     string   `json:"start_date"`
+	EndDate       string   `json:"end_date"`
+	BudgetMilli   int64    `json:"budget_milli"`
+	UnitSignedBy  string   `json:"unit_signed_by,omitempty"`
+	UnitSignedAt  db.Stamp `json:"unit_signed_at,omitempty"`
+	OpSignedBy    string   `json:"operator_signed_by,omitempty"`
+	OpSignedAt    db.Stamp `json:"operator_signed_at,omitempty"`
+	State         string   `json:"state"`
+	CreatedAt     db.Stamp `json:"created_at"`
 }
 
 // QueryRecord is one logged use of a product (with its privacy cost).
 type QueryRecord struct {
-	ID          string `json:"id"`
-	ProductID   string `json:"product_id"`
-	Version     int    `json:"version"`
-	AgreementID string `json:"agreement_id"`
-	UnitOrgID   string `json:"unit_org_id"`
-	ActorID     string `json:"actor_id"`
-	QueryHash   string `json:"query_hash"`
-	Query       string `json:"query"`
-	CostMilli   int64  `json:"cost_milli"`
-	Cached      bool   `json:"cached"`
-	Result      string `json:"result"`
-	At          int64  `json:"at"`
+	ID          string   `json:"id"`
+	ProductID   string   `json:"product_id"`
+	Version     int      `json:"version"`
+	AgreementID string   `json:"agreement_id"`
+	UnitOrgID   string   `json:"unit_org_id"`
+	ActorID     string   `json:"actor_id"`
+	QueryHash   string   `json:"query_hash"`
+	Query       string   `json:"query"`
+	CostMilli   int64    `json:"cost_milli"`
+	Cached      bool     `json:"cached"`
+	Result      string   `json:"result"`
+	At          db.Stamp `json:"at"`
 }
 
 // Service is authorized operation.
@@ -234,12 +234,12 @@ func (s *Service) RegisterView(ctx context.Context, p *authz.Principal, v View) 
 	if err := v.Normalize(rel.Fields); err != nil {
 		return View{}, err
 	}
-	v.ID, v.OrgID, v.RegionCode, v.CreatedBy, v.CreatedAt = ids.New(), rel.OrgID, rel.Region, p.UserID, s.now()
+	v.ID, v.OrgID, v.RegionCode, v.CreatedBy, v.CreatedAt = ids.New(), rel.OrgID, rel.Region, p.UserID, db.Stamp(s.now())
 	v.SubjectUnique = len(rel.KeyFields) == 1 && rel.KeyFields[0] == v.Subject
 	spec, _ := json.Marshal(v)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opr_views (id, entry_id, name, org_id, region_code, spec, created_by, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, v.ID, v.EntryID, v.Name, v.OrgID, v.RegionCode, string(spec), v.CreatedBy, v.CreatedAt); err != nil {
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, v.ID, v.EntryID, v.Name, v.OrgID, v.RegionCode, string(spec), v.CreatedBy, int64(v.CreatedAt)); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, p, "operate.view.register", "opr_view", v.ID, map[string]any{"entry_id": v.EntryID, "min_group": v.MinGroup})
@@ -402,7 +402,7 @@ func (s *Service) CreateProduct(ctx context.Context, p *authz.Principal, in Prod
 		return Product{}, err
 	}
 	now := s.now()
-	pr := Product{ID: ids.New(), Kind: in.Kind, Name: in.Name, ViewID: in.ViewID, Spec: in.Spec, State: ProductDraft, Version: 1, EditedBy: p.UserID, CreatedAt: now, UpdatedAt: now}
+	pr := Product{ID: ids.New(), Kind: in.Kind, Name: in.Name, ViewID: in.ViewID, Spec: in.Spec, State: ProductDraft, Version: 1, EditedBy: p.UserID, CreatedAt: db.Stamp(now), UpdatedAt: db.Stamp(now)}
 	spec, _ := json.Marshal(pr.Spec)
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opr_products (id, kind, name, view_id, spec, state, version, released_version, edited_by, created_at, updated_at)
@@ -466,7 +466,7 @@ func (s *Service) Products(ctx context.Context, p *authz.Principal) ([]Product, 
 // UpdateProduct edits a product: a draft in place; a released product opens its next version as
 // a draft while the last release keeps serving.
 func (s *Service) UpdateProduct(ctx context.Context, p *authz.Principal, id string, in ProductInput) (Product, error) {
-	if err := authz.Operate(p, authz.OprProduct, authz.OperateAttrs{}); err != nil {
+	if err := authz.OperateOn(p, authz.OprProduct, productAttrs(p, "")); err != nil {
 		return Product{}, err
 	}
 	var out Product
@@ -486,10 +486,10 @@ func (s *Service) UpdateProduct(ctx context.Context, p *authz.Principal, id stri
 		default:
 			return ErrState
 		}
-		pr.Name, pr.Spec, pr.State, pr.EditedBy, pr.UpdatedAt = in.Name, in.Spec, ProductDraft, p.UserID, s.now()
+		pr.Name, pr.Spec, pr.State, pr.EditedBy, pr.UpdatedAt = in.Name, in.Spec, ProductDraft, p.UserID, db.Stamp(s.now())
 		spec, _ := json.Marshal(pr.Spec)
 		if _, err := tx.ExecContext(ctx, "UPDATE opr_products SET name = $1, spec = $2, state = $3, version = $4, edited_by = $5, updated_at = $6 WHERE id = $7",
-			pr.Name, string(spec), pr.State, pr.Version, pr.EditedBy, pr.UpdatedAt, pr.ID); err != nil {
+			pr.Name, string(spec), pr.State, pr.Version, pr.EditedBy, int64(pr.UpdatedAt), pr.ID); err != nil {
 			return err
 		}
 		out = pr
@@ -498,15 +498,25 @@ func (s *Service) UpdateProduct(ctx context.Context, p *authz.Principal, id stri
 	return out, err
 }
 
-// productStep moves a product's working version between states.
+// productAttrs are the facts of a product record that decide access: every reader of operation
+// records reads products (units see the released ones in lists), so only the editor matters.
+func productAttrs(p *authz.Principal, editedBy string) authz.OperateAttrs {
+	return authz.OperateAttrs{UnitOrgID: p.OrgID, EditedBy: editedBy}
+}
+
+// productStep moves a product's working version between states. The step is authorized before
+// anything else: a caller who may not read products hears "not found" for any id.
 func (s *Service) productStep(ctx context.Context, p *authz.Principal, id string, act authz.Action, from []string, to, action string, fn func(tx *sql.Tx, pr *Product) error) (Product, error) {
+	if err := authz.OperateOn(p, act, productAttrs(p, "")); err != nil {
+		return Product{}, err
+	}
 	var out Product
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		pr, err := s.product(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
-		if err := authz.Operate(p, act, authz.OperateAttrs{EditedBy: pr.EditedBy}); err != nil {
+		if err := authz.OperateOn(p, act, productAttrs(p, pr.EditedBy)); err != nil {
 			return err
 		}
 		if !slices.Contains(from, pr.State) {
@@ -518,8 +528,8 @@ func (s *Service) productStep(ctx context.Context, p *authz.Principal, id string
 				return err
 			}
 		}
-		pr.UpdatedAt = s.now()
-		if _, err := tx.ExecContext(ctx, "UPDATE opr_products SET state = $1, released_version = $2, updated_at = $3 WHERE id = $4", pr.State, pr.ReleasedVersion, pr.UpdatedAt, pr.ID); err != nil {
+		pr.UpdatedAt = db.Stamp(s.now())
+		if _, err := tx.ExecContext(ctx, "UPDATE opr_products SET state = $1, released_version = $2, updated_at = $3 WHERE id = $4", pr.State, pr.ReleasedVersion, int64(pr.UpdatedAt), pr.ID); err != nil {
 			return err
 		}
 		out = pr
@@ -550,6 +560,9 @@ type ReviewInput struct {
 // version; reject returns it to draft; expert asks the expert committee first. The reviewer is
 // never the person who last edited it.
 func (s *Service) ReviewProduct(ctx context.Context, p *authz.Principal, id string, in ReviewInput) (Product, error) {
+	if err := authz.OperateOn(p, authz.OprReview, productAttrs(p, "")); err != nil {
+		return Product{}, err
+	}
 	in.Note = strings.TrimSpace(in.Note)
 	if len([]rune(in.Note)) > 2000 {
 		return Product{}, apperr.Invalid.With(apperr.Field("note", "意见不超过2000字", "at most 2000 characters"))
@@ -605,6 +618,9 @@ func (s *Service) ReviewProduct(ctx context.Context, p *authz.Principal, id stri
 // ExpertOpinion files the expert committee's opinion on a product under review and returns it
 // to the reviewer.
 func (s *Service) ExpertOpinion(ctx context.Context, p *authz.Principal, id, opinion string) (Product, error) {
+	if err := authz.OperateOn(p, authz.OprExpert, productAttrs(p, "")); err != nil {
+		return Product{}, err
+	}
 	opinion, fe := text("opinion", opinion, 2000)
 	if fe != nil {
 		return Product{}, apperr.Invalid.With(*fe)
@@ -673,7 +689,7 @@ func (s *Service) RegisterUnit(ctx context.Context, p *authz.Principal, contact 
 		return Unit{}, apperr.Invalid.With(apperr.Field("credit_code", "本单位的统一社会信用代码无效，请先更正", "your organization's unified social credit code is invalid; correct it first"))
 	}
 	now := s.now()
-	u := Unit{OrgID: org.ID, Name: org.Name, CreditCode: org.CreditCode, Contact: contact, State: UnitPending, ChangedAt: now, CreatedAt: now}
+	u := Unit{OrgID: org.ID, Name: org.Name, CreditCode: org.CreditCode, Contact: contact, State: UnitPending, ChangedAt: db.Stamp(now), CreatedAt: db.Stamp(now)}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO opr_units (org_id, name, credit_code, contact, state, changed_by, changed_at, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$7)`,
 			u.OrgID, u.Name, u.CreditCode, u.Contact, u.State, p.UserID, now)
@@ -722,11 +738,22 @@ var unitMoves = map[string]struct {
 // MoveUnit qualifies, suspends, resumes or terminates a unit, with a reason. Suspension and
 // termination take effect on the unit's next request: every product call re-reads the state.
 func (s *Service) MoveUnit(ctx context.Context, p *authz.Principal, orgID, move, reason string) (Unit, error) {
+	// authorized before the input is read: an unknown move is judged as a qualification step
+	// (or a sanction, for those who may only sanction), so that nobody without the right learns
+	// more than "not found" or "forbidden"
 	m, ok := unitMoves[move]
+	attrs := authz.OperateAttrs{UnitOrgID: orgID}
 	if !ok {
+		err := authz.OperateOn(p, authz.OprQualify, attrs)
+		if err != nil && authz.OperateOn(p, authz.OprSanction, attrs) == nil {
+			err = nil
+		}
+		if err != nil {
+			return Unit{}, err
+		}
 		return Unit{}, apperr.Invalid.With(apperr.Field("action", "未知操作", "unknown action"))
 	}
-	if err := authz.Operate(p, m.act, authz.OperateAttrs{}); err != nil {
+	if err := authz.OperateOn(p, m.act, attrs); err != nil {
 		return Unit{}, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -745,8 +772,8 @@ func (s *Service) MoveUnit(ctx context.Context, p *authz.Principal, orgID, move,
 		if !slices.Contains(m.from, u.State) {
 			return ErrState
 		}
-		u.State, u.Reason, u.ChangedAt = m.to, reason, s.now()
-		if _, err := tx.ExecContext(ctx, "UPDATE opr_units SET state = $1, reason = $2, changed_by = $3, changed_at = $4 WHERE org_id = $5", u.State, u.Reason, p.UserID, u.ChangedAt, u.OrgID); err != nil {
+		u.State, u.Reason, u.ChangedAt = m.to, reason, db.Stamp(s.now())
+		if _, err := tx.ExecContext(ctx, "UPDATE opr_units SET state = $1, reason = $2, changed_by = $3, changed_at = $4 WHERE org_id = $5", u.State, u.Reason, p.UserID, int64(u.ChangedAt), u.OrgID); err != nil {
 			return err
 		}
 		if m.to == UnitTerminated {
@@ -811,7 +838,7 @@ func (s *Service) Apply(ctx context.Context, p *authz.Principal, in ApplicationI
 	}
 	now := s.now()
 	a := Application{ID: ids.New(), UnitOrgID: p.OrgID, ProductID: pr.ID, Scenario: in.Scenario, Items: nonNil(in.Items), StartDate: in.StartDate, EndDate: in.EndDate,
-		Security: in.Security, State: AppSubmitted, CreatedBy: p.UserID, CreatedAt: now}
+		Security: in.Security, State: AppSubmitted, CreatedBy: p.UserID, CreatedAt: db.Stamp(now)}
 	items, _ := json.Marshal(a.Items)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opr_applications (id, unit_org_id, product_id, scenario, items, start_date, end_date, security, state, created_by, created_at, updated_at)
@@ -858,13 +885,6 @@ func (s *Service) Applications(ctx context.Context, p *authz.Principal) ([]Appli
 // version 1 of the agreement (purpose, scope, method, period, and for statistics the privacy
 // budget), which both sides then sign.
 func (s *Service) DecideApplication(ctx context.Context, p *authz.Principal, id string, approve bool, note string) (Application, error) {
-	if err := authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}); err != nil {
-		return Application{}, err
-	}
-	note = strings.TrimSpace(note)
-	if !approve && note == "" {
-		return Application{}, apperr.Invalid.With(apperr.Field("note", "不予通过须说明理由", "a refusal needs a reason"))
-	}
 	var out Application
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		a, err := scanApp(tx.QueryRowContext(ctx, "SELECT "+appCols+" FROM opr_applications WHERE id = $1"+s.DB.ForUpdate(), id))
@@ -873,6 +893,13 @@ func (s *Service) DecideApplication(ctx context.Context, p *authz.Principal, id 
 		}
 		if err != nil {
 			return err
+		}
+		if err := authz.OperateOn(p, authz.OprDecide, authz.OperateAttrs{UnitOrgID: a.UnitOrgID}); err != nil {
+			return err
+		}
+		note = strings.TrimSpace(note)
+		if !approve && note == "" {
+			return apperr.Invalid.With(apperr.Field("note", "不予通过须说明理由", "a refusal needs a reason"))
 		}
 		if a.State != AppSubmitted {
 			return ErrState
@@ -959,19 +986,16 @@ func (s *Service) SignAgreement(ctx context.Context, p *authz.Principal, id stri
 		}
 		var decidedBy string
 		tx.QueryRowContext(ctx, "SELECT decided_by FROM opr_applications WHERE id = $1", g.ApplicationID).Scan(&decidedBy)
-		if err := authz.Operate(p, authz.OprSign, authz.OperateAttrs{UnitOrgID: g.UnitOrgID, DecidedBy: decidedBy}); err != nil {
-			if authz.Operate(p, authz.Read, authz.OperateAttrs{UnitOrgID: g.UnitOrgID}) != nil {
-				return apperr.Hidden
-			}
+		if err := authz.OperateOn(p, authz.OprSign, authz.OperateAttrs{UnitOrgID: g.UnitOrgID, DecidedBy: decidedBy}); err != nil {
 			return err
 		}
 		now := s.now()
 		unitSide := p.OrgID == g.UnitOrgID
 		switch {
 		case unitSide && (g.State == AgrDrafted || g.State == AgrOpSigned):
-			g.UnitSignedBy, g.UnitSignedAt = p.UserID, now
+			g.UnitSignedBy, g.UnitSignedAt = p.UserID, db.Stamp(now)
 		case !unitSide && (g.State == AgrDrafted || g.State == AgrUnitSigned):
-			g.OpSignedBy, g.OpSignedAt = p.UserID, now
+			g.OpSignedBy, g.OpSignedAt = p.UserID, db.Stamp(now)
 		default:
 			return ErrState
 		}
@@ -987,7 +1011,7 @@ func (s *Service) SignAgreement(ctx context.Context, p *authz.Principal, id stri
 			g.State = AgrOpSigned
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE opr_agreements SET unit_signed_by = $1, unit_signed_at = $2, op_signed_by = $3, op_signed_at = $4, state = $5 WHERE id = $6",
-			g.UnitSignedBy, g.UnitSignedAt, g.OpSignedBy, g.OpSignedAt, g.State, g.ID); err != nil {
+			g.UnitSignedBy, int64(g.UnitSignedAt), g.OpSignedBy, int64(g.OpSignedAt), g.State, g.ID); err != nil {
 			return err
 		}
 		out = g
@@ -1004,9 +1028,6 @@ type AmendInput struct {
 
 // AmendAgreement drafts the next version of an application's agreement (operator staff).
 func (s *Service) AmendAgreement(ctx context.Context, p *authz.Principal, applicationID string, in AmendInput) (Agreement, error) {
-	if err := authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}); err != nil {
-		return Agreement{}, err
-	}
 	var out Agreement
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		a, err := scanApp(tx.QueryRowContext(ctx, "SELECT "+appCols+" FROM opr_applications WHERE id = $1"+s.DB.ForUpdate(), applicationID))
@@ -1014,6 +1035,9 @@ func (s *Service) AmendAgreement(ctx context.Context, p *authz.Principal, applic
 			return apperr.Hidden
 		}
 		if err != nil {
+			return err
+		}
+		if err := authz.OperateOn(p, authz.OprDecide, authz.OperateAttrs{UnitOrgID: a.UnitOrgID}); err != nil {
 			return err
 		}
 		if a.State != AppApproved {
@@ -1049,7 +1073,10 @@ func (s *Service) AmendAgreement(ctx context.Context, p *authz.Principal, applic
 // inForce finds the caller's agreement in force today for the product, after checking the unit
 // is active: read on every request, so a suspension or termination stops the next one.
 func (s *Service) inForce(ctx context.Context, p *authz.Principal, productID string) (Agreement, error) {
-	if err := authz.Operate(p, authz.OprUse, authz.OperateAttrs{UnitOrgID: p.OrgID}); err != nil {
+	if err := authz.OperateOn(p, authz.OprUse, productAttrs(p, "")); err != nil {
+		return Agreement{}, err
+	}
+	if _, err := s.product(ctx, s.DB, productID, false); err != nil {
 		return Agreement{}, err
 	}
 	if st := s.unitState(ctx, s.DB, p.OrgID); st != UnitActive {

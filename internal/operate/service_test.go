@@ -182,8 +182,11 @@ func TestStatisticsProductEndToEnd(t *testing.T) {
 		must(t, err)
 		_, err = a.Operate.QueryStats(ctx, unit, pop.ID, q)
 		wantCode(t, err, "operate.suspended")
-		// no one else may query under the unit's agreement
+		// no one else may query under the unit's agreement: an agency's officer, who does not read
+		// operation records, hears "not found", as for a product that does not exist
 		_, err = a.Operate.QueryStats(ctx, who(t, a, "officer"), pop.ID, q)
+		wantCode(t, err, "not_found")
+		_, err = a.Operate.QueryStats(ctx, who(t, a, "auditor"), pop.ID, q)
 		wantCode(t, err, "forbidden")
 	})
 }

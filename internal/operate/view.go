@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"pubdata/internal/apperr"
+	"pubdata/internal/db"
 )
 
 // Minimum group sizes (最小分组规模): a released statistic describes at least MinGroupDefault
@@ -64,7 +65,7 @@ type View struct {
 	DominancePc int         `json:"dominance_pct"` // dominance rule threshold, percent
 	Items       []string    `json:"items"`         // fields a verification or indicator product may name
 	CreatedBy   string      `json:"created_by,omitempty"`
-	CreatedAt   int64       `json:"created_at,omitempty"`
+	CreatedAt   db.Stamp    `json:"created_at,omitempty"`
 	// SubjectUnique is set by the service when the subject is the entry's only key: each subject
 	// then has exactly one current row and contribution bounding needs no window.
 	SubjectUnique bool `json:"subject_unique"`

@@ -10,6 +10,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/db"
 	"pubdata/internal/operate"
 	"pubdata/internal/vocab"
 	"pubdata/internal/workday"
@@ -36,11 +37,11 @@ func init() {
 		authz.Expert, authz.Auditor, authz.Oversight}, Order: 40},
 		NavItem{Key: "nav.mydata", Href: "/me/data", Roles: []authz.Role{authz.PublicUser}, Order: 41})
 	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.operatePages(mux) })
-	funcs["mstime"] = func(ms int64) string {
+	funcs["mstime"] = func(ms db.Stamp) string {
 		if ms == 0 {
 			return "—"
 		}
-		return time.UnixMilli(ms).In(workday.Location).Format("2006-01-02 15:04")
+		return ms.Time().In(workday.Location).Format("2006-01-02 15:04")
 	}
 }
 
