@@ -16,7 +16,7 @@ import (
 func init() {
 	routeHooks = append(routeHooks, func(api *API) {
 		a := api.App
-		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoints", Summary: "审计日志签名检查点（新的在前，limit ≤ 1000）/ Signed audit checkpoints, newest first", Tag: "audit"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoints", Summary: "审计日志签名检查点（新的在前，limit ≤ 1000）/ Signed audit checkpoints, newest first", Tag: "audit", Out: Items[audit.Checkpoint]{}, Query: []string{"limit"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if err := authz.Audit(p, authz.Read, ""); err != nil {
 					return nil, err
@@ -28,14 +28,14 @@ func init() {
 				}
 				return map[string]any{"items": cps}, nil
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoints/latest", Summary: "最新的审计检查点 / The latest audit checkpoint", Tag: "audit"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoints/latest", Summary: "最新的审计检查点 / The latest audit checkpoint", Tag: "audit", Out: audit.Checkpoint{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if err := authz.Audit(p, authz.Read, ""); err != nil {
 					return nil, err
 				}
 				return a.Audit.LatestCheckpoint(r.Context())
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoint-keys", Summary: "检查点签名公钥（Ed25519 / SM2）/ Public keys that verify checkpoints", Tag: "audit"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoint-keys", Summary: "检查点签名公钥（Ed25519 / SM2）/ Public keys that verify checkpoints", Tag: "audit", Out: Items[audit.PublicKey]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if err := authz.Audit(p, authz.Read, ""); err != nil {
 					return nil, err
@@ -46,7 +46,7 @@ func init() {
 				}
 				return map[string]any{"items": ks}, nil
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/proof", Summary: "单条审计记录的默克尔包含证明（seq，可选 size 指定检查点）/ Merkle inclusion proof of one record (seq; size picks the checkpoint)", Tag: "audit"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/proof", Summary: "单条审计记录的默克尔包含证明（seq，可选 size 指定检查点）/ Merkle inclusion proof of one record (seq; size picks the checkpoint)", Tag: "audit", Out: ProofAnswer{}, Query: []string{"seq", "size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if err := authz.Audit(p, authz.Read, ""); err != nil {
 					return nil, err
@@ -72,7 +72,7 @@ func init() {
 				}
 				return map[string]any{"proof": pr, "checkpoint": cp}, nil
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/consistency", Summary: "两个检查点之间的一致性证明（from 为先前检查点的大小，to 可选，默认最新）/ Consistency proof from an earlier checkpoint's size to a later checkpoint (to: default the latest)", Tag: "audit"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/audit/consistency", Summary: "两个检查点之间的一致性证明（from 为先前检查点的大小，to 可选，默认最新）/ Consistency proof from an earlier checkpoint's size to a later checkpoint (to: default the latest)", Tag: "audit", Out: audit.ConsistencyProof{}, Query: []string{"from", "to"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if err := authz.Audit(p, authz.Read, ""); err != nil {
 					return nil, err

@@ -10,7 +10,6 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
-	"pubdata/internal/mask"
 )
 
 func init() { routeHooks = append(routeHooks, catalogRoutes) }
@@ -87,7 +86,7 @@ func catalogRoutes(api *API) {
 	id := func(r *http.Request) string { return r.PathValue("id") }
 	const tag = "catalog"
 
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries", Summary: "检索目录（全文、分面）/ Search the catalog (full text, facets)", Tag: tag, Public: true},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries", Summary: "检索目录（全文、分面）/ Search the catalog (full text, facets)", Tag: tag, Public: true, Out: catalog.SearchResult{}, Query: []string{"agency", "data_form", "grade", "open_type", "page", "page_size", "q", "region", "resource_attr", "share_type", "status", "topic", "update_frequency"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			res, err := c().Search(r.Context(), p, CatalogQuery(r))
 			if err != nil {
@@ -97,7 +96,7 @@ func catalogRoutes(api *API) {
 			res.Hits = nonNil(res.Hits)
 			return res, nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries", Summary: "起草目录条目 / Draft a catalog entry", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries", Summary: "起草目录条目 / Draft a catalog entry", Tag: tag, Body: true, In: catalog.Entry{}, Out: Created{V: catalog.Entry{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var e catalog.Entry
 			if err := Decode(r, &e); err != nil {
@@ -109,7 +108,7 @@ func catalogRoutes(api *API) {
 			}
 			return Created{out}, nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/check", Summary: "校验目录草稿（不保存）/ Check a draft without saving", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/check", Summary: "校验目录草稿（不保存）/ Check a draft without saving", Tag: tag, Body: true, In: catalog.Entry{}, Out: DraftChecked{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var e catalog.Entry
 			if err := Decode(r, &e); err != nil {
@@ -127,11 +126,11 @@ func catalogRoutes(api *API) {
 			}
 			return map[string]any{"valid": len(fe) == 0, "errors": fe, "warnings": warn}, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}", Summary: "目录条目 / A catalog entry", Tag: tag, Public: true},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}", Summary: "目录条目 / A catalog entry", Tag: tag, Public: true, Out: catalog.Entry{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return c().View(r.Context(), p, id(r))
 		})
-	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/entries/{id}", Summary: "修改目录条目 / Update a catalog entry", Tag: tag, Body: true},
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/entries/{id}", Summary: "修改目录条目 / Update a catalog entry", Tag: tag, Body: true, In: catalog.Entry{}, Out: catalog.Entry{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var e catalog.Entry
 			if err := Decode(r, &e); err != nil {
@@ -146,7 +145,7 @@ func catalogRoutes(api *API) {
 		Reason  string `json:"reason"`
 	}
 	action := func(path, summary string, body bool, fn func(r *http.Request, p *authz.Principal, in noteBody) error) {
-		api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/" + path, Summary: summary, Tag: tag, Body: body},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/" + path, Summary: summary, Tag: tag, Body: body, In: noteBody{}, Out: catalog.Entry{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in noteBody
 				if body && r.ContentLength != 0 {
@@ -174,7 +173,7 @@ func catalogRoutes(api *API) {
 	action("legal-change", "登记法律依据或职能变化（15 个工作日内更新）/ Record a legal change", true, func(r *http.Request, p *authz.Principal, in noteBody) error {
 		return c().RecordLegalChange(r.Context(), p, id(r), in.Note)
 	})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/versions", Summary: "已发布版本 / Published versions", Tag: tag, Public: true},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/versions", Summary: "已发布版本 / Published versions", Tag: tag, Public: true, Out: Items[catalog.VersionInfo]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if _, err := c().View(r.Context(), p, id(r)); err != nil {
 				return nil, err
@@ -182,7 +181,7 @@ func catalogRoutes(api *API) {
 			vs, err := c().Versions(r.Context(), id(r))
 			return map[string]any{"items": nonNil(vs)}, err
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/versions/{version}", Summary: "某一版本 / One version", Tag: tag, Public: true},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/versions/{version}", Summary: "某一版本 / One version", Tag: tag, Public: true, Out: catalog.Entry{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if _, err := c().View(r.Context(), p, id(r)); err != nil {
 				return nil, err
@@ -193,7 +192,7 @@ func catalogRoutes(api *API) {
 			}
 			return c().Version(r.Context(), id(r), v)
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/diff", Summary: "比较两个版本（to=0 为工作稿）/ Diff two versions (0 = working copy)", Tag: tag, Public: true},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/diff", Summary: "比较两个版本（to=0 为工作稿）/ Diff two versions (0 = working copy)", Tag: tag, Public: true, Out: catalog.Comparison{}, Query: []string{"from", "to"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			from, err1 := strconv.Atoi(r.URL.Query().Get("from"))
 			to, err2 := strconv.Atoi(r.URL.Query().Get("to"))
@@ -202,7 +201,7 @@ func catalogRoutes(api *API) {
 			}
 			return c().Compare(r.Context(), p, id(r), from, to)
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/history", Summary: "流转记录 / Workflow history", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/history", Summary: "流转记录 / Workflow history", Tag: tag, Out: Items[catalog.Event]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			e, err := c().View(r.Context(), p, id(r))
 			if err != nil {
@@ -214,12 +213,12 @@ func catalogRoutes(api *API) {
 			h, err := c().History(r.Context(), id(r))
 			return map[string]any{"items": nonNil(h)}, err
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/review-queue", Summary: "待办：审核与更新期限 / Review queue with deadlines", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/review-queue", Summary: "待办：审核与更新期限 / Review queue with deadlines", Tag: tag, Out: Items[catalog.QueueItem]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			q, err := c().ReviewQueue(r.Context(), p)
 			return map[string]any{"items": nonNil(q)}, err
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/negative-list", Summary: "共享负面清单（format=csv|xlsx|json 下载）/ Negative list", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/negative-list", Summary: "共享负面清单（format=csv|xlsx|json 下载）/ Negative list", Tag: tag, Out: Items[catalog.NegativeItem]{}, Query: []string{"agency", "format", "region"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			items, err := c().NegativeList(r.Context(), p, catalog.NegativeQuery{Agency: r.URL.Query().Get("agency"), Region: r.URL.Query().Get("region")})
 			if err != nil {
@@ -237,7 +236,7 @@ func catalogRoutes(api *API) {
 			}
 			return map[string]any{"items": nonNil(items)}, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/export", Summary: "导出目录（format=csv|xlsx|json）/ Export the catalog", Tag: tag, Public: true},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/export", Summary: "导出目录（format=csv|xlsx|json）/ Export the catalog", Tag: tag, Public: true, Out: Raw{}, Query: []string{"agency", "data_form", "format", "grade", "open_type", "page", "page_size", "q", "region", "resource_attr", "share_type", "status", "topic", "update_frequency", "working"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			q := r.URL.Query()
 			f := q.Get("format")
@@ -259,7 +258,7 @@ func catalogRoutes(api *API) {
 			}
 			return Raw{}, nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/import", Summary: "导入目录（CSV/XLSX/JSON；有错行则不导入，skip_bad=1 跳过）/ Import a catalog file", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/import", Summary: "导入目录（CSV/XLSX/JSON；有错行则不导入，skip_bad=1 跳过）/ Import a catalog file", Tag: tag, Body: true, In: Upload{}, Out: catalog.ImportResult{}, Query: []string{"filename", "format", "publish", "skip_bad"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			name, data, err := ReadUpload(w, r, 32<<20)
 			if err != nil {
@@ -276,17 +275,17 @@ func catalogRoutes(api *API) {
 			}
 			return res, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/rollup", Summary: "目录逐级汇总（县→市→区）/ Catalog roll-up by region", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/rollup", Summary: "目录逐级汇总（县→市→区）/ Catalog roll-up by region", Tag: tag, Out: Items[catalog.RollupRow]{}, Query: []string{"region"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			rows, err := c().Rollup(r.Context(), p, r.URL.Query().Get("region"))
 			return map[string]any{"items": nonNil(rows)}, err
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/sources", Summary: "数源目录 / Source registry", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/sources", Summary: "数源目录 / Source registry", Tag: tag, Out: Items[catalog.Source]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			src, err := c().Sources(r.Context())
 			return map[string]any{"items": nonNil(src)}, err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/sources", Summary: "登记或修改数源 / Put a source registry row", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/sources", Summary: "登记或修改数源 / Put a source registry row", Tag: tag, Body: true, In: catalog.Source{}, Out: catalog.Source{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in catalog.Source
 			if err := Decode(r, &in); err != nil {
@@ -294,17 +293,17 @@ func catalogRoutes(api *API) {
 			}
 			return c().PutSource(r.Context(), p, in)
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/source-report", Summary: "一数一源：重复数源与重复采集 / Duplicate sources and collection", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/source-report", Summary: "一数一源：重复数源与重复采集 / Duplicate sources and collection", Tag: tag, Out: catalog.SourceReport{}, Query: []string{"region"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			rep, err := c().SourceReport(r.Context(), p, r.URL.Query().Get("region"))
 			rep.Duplicates, rep.Issues = nonNil(rep.Duplicates), nonNil(rep.Issues)
 			return rep, err
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/config", Summary: "分级方案、主题分类与期限 / Grading, topics and deadlines", Tag: tag, Public: true},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/config", Summary: "分级方案、主题分类与期限 / Grading, topics and deadlines", Tag: tag, Public: true, Out: catalog.Config{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return c().Config(r.Context()), nil
 		})
-	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/config", Summary: "修改分级方案、主题分类与期限 / Change the catalog configuration", Tag: tag, Body: true},
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/config", Summary: "修改分级方案、主题分类与期限 / Change the catalog configuration", Tag: tag, Body: true, In: catalog.Config{}, Out: catalog.Config{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in catalog.Config
 			if err := Decode(r, &in); err != nil {
@@ -321,7 +320,7 @@ func catalogRoutes(api *API) {
 		Scope  string `json:"scope"`
 		Reason string `json:"reason"`
 	}
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/overrides", Summary: "登记分级保护例外（核心、重要或最高敏感级别数据无条件共享或开放）/ Record a grading override", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/overrides", Summary: "登记分级保护例外（核心、重要或最高敏感级别数据无条件共享或开放）/ Record a grading override", Tag: tag, Body: true, In: overrideBody{}, Out: catalog.Override{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in overrideBody
 			if err := Decode(r, &in); err != nil {
@@ -329,7 +328,7 @@ func catalogRoutes(api *API) {
 			}
 			return c().RecordOverride(r.Context(), p, id(r), in.Scope, in.Reason)
 		})
-	api.Handle(Route{Method: "DELETE", Path: "/api/v1/catalog/entries/{id}/overrides/{scope}", Summary: "撤销分级保护例外 / Revoke a grading override", Tag: tag},
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/catalog/entries/{id}/overrides/{scope}", Summary: "撤销分级保护例外 / Revoke a grading override", Tag: tag, Out: catalog.Entry{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := c().RevokeOverride(r.Context(), p, id(r), r.PathValue("scope")); err != nil {
 				return nil, err
@@ -341,13 +340,11 @@ func catalogRoutes(api *API) {
 		stored, inForce, err := c().MaskRules(r.Context(), region)
 		return map[string]any{"region": region, "rules": nonNil(stored), "in_force": nonNil(inForce)}, err
 	}
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/mask-rules", Summary: "地区脱敏规则 / A region's masking rules", Tag: tag, Public: true},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/mask-rules", Summary: "地区脱敏规则 / A region's masking rules", Tag: tag, Public: true, Out: MaskRulesAnswer{}, Query: []string{"region"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) { return maskRules(r) })
-	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/mask-rules", Summary: "修改地区脱敏规则（不得宽于上级）/ Set a region's masking rules", Tag: tag, Body: true},
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/mask-rules", Summary: "修改地区脱敏规则（不得宽于上级）/ Set a region's masking rules", Tag: tag, Body: true, In: MaskRulesInput{}, Out: MaskRulesAnswer{}, Query: []string{"region"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Rules []mask.Rule `json:"rules"`
-			}
+			var in MaskRulesInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
@@ -358,12 +355,12 @@ func catalogRoutes(api *API) {
 		})
 
 	// Information systems (CAT-10)
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/systems", Summary: "信息系统 / Information systems", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/systems", Summary: "信息系统 / Information systems", Tag: tag, Out: Items[catalog.System]{}, Query: []string{"org"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			s, err := c().Systems(r.Context(), p, r.URL.Query().Get("org"))
 			return map[string]any{"items": nonNil(s)}, err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems", Summary: "登记信息系统 / Register a system", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems", Summary: "登记信息系统 / Register a system", Tag: tag, Body: true, In: catalog.System{}, Out: Created{V: catalog.System{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in catalog.System
 			if err := Decode(r, &in); err != nil {
@@ -376,11 +373,11 @@ func catalogRoutes(api *API) {
 			}
 			return Created{s}, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/systems/{id}", Summary: "信息系统详情 / A system", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/systems/{id}", Summary: "信息系统详情 / A system", Tag: tag, Out: catalog.System{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return c().System(r.Context(), p, id(r))
 		})
-	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/systems/{id}", Summary: "修改信息系统 / Update a system", Tag: tag, Body: true},
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/systems/{id}", Summary: "修改信息系统 / Update a system", Tag: tag, Body: true, In: catalog.System{}, Out: catalog.System{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in catalog.System
 			if err := Decode(r, &in); err != nil {
@@ -389,7 +386,7 @@ func catalogRoutes(api *API) {
 			in.ID = id(r)
 			return c().SaveSystem(r.Context(), p, in)
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems/{id}/documents", Summary: "上传设计或数据结构文档（kind=design|data_structure|other）/ Attach a document", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems/{id}/documents", Summary: "上传设计或数据结构文档（kind=design|data_structure|other）/ Attach a document", Tag: tag, Body: true, In: Upload{}, Out: Created{V: catalog.SystemDoc{}}, Query: []string{"filename", "kind"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			name, data, err := ReadUpload(w, r, catalog.MaxDocSize)
 			if err != nil {
@@ -405,7 +402,7 @@ func catalogRoutes(api *API) {
 			}
 			return Created{d}, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/documents/{id}", Summary: "下载系统文档 / Download a document", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/documents/{id}", Summary: "下载系统文档 / Download a document", Tag: tag, Out: Raw{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			d, data, err := c().Doc(r.Context(), p, id(r))
 			if err != nil {
@@ -419,12 +416,12 @@ func catalogRoutes(api *API) {
 		})
 
 	// Purchased non-public data (BT 16)
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/purchases", Summary: "采购的非公共数据 / Purchased data", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/purchases", Summary: "采购的非公共数据 / Purchased data", Tag: tag, Out: Items[catalog.Purchase]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			l, err := c().Purchases(r.Context(), p)
 			return map[string]any{"items": nonNil(l)}, err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases", Summary: "申请采购非公共数据 / Request a data purchase", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases", Summary: "申请采购非公共数据 / Request a data purchase", Tag: tag, Body: true, In: catalog.Purchase{}, Out: Created{V: catalog.Purchase{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in catalog.Purchase
 			if err := Decode(r, &in); err != nil {
@@ -436,7 +433,10 @@ func catalogRoutes(api *API) {
 			}
 			return Created{pu}, nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/decide", Summary: "审批采购 / Decide a purchase", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/decide", Summary: "审批采购 / Decide a purchase", Tag: tag, Body: true, In: struct {
+		Approve bool   "json:\"approve\""
+		Note    string "json:\"note\""
+	}{}, Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in struct {
 				Approve bool   `json:"approve"`
@@ -447,7 +447,9 @@ func catalogRoutes(api *API) {
 			}
 			return nil, c().DecidePurchase(r.Context(), p, id(r), in.Approve, in.Note)
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/link", Summary: "关联目录条目 / Link the cataloging entry", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/link", Summary: "关联目录条目 / Link the cataloging entry", Tag: tag, Body: true, In: struct {
+		EntryID string "json:\"entry_id\""
+	}{}, Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in struct {
 				EntryID string `json:"entry_id"`
@@ -459,12 +461,15 @@ func catalogRoutes(api *API) {
 		})
 
 	// Re-assessment (CAT-7)
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/reassessments", Summary: "定期评估 / Re-assessments", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/reassessments", Summary: "定期评估 / Re-assessments", Tag: tag, Out: Items[catalog.Reassessment]{}, Query: []string{"pending"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			l, err := c().Reassessments(r.Context(), p, r.URL.Query().Get("pending") == "1")
 			return map[string]any{"items": nonNil(l)}, err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/reassessments/{id}", Summary: "记录评估结论 / Record an outcome", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/reassessments/{id}", Summary: "记录评估结论 / Record an outcome", Tag: tag, Body: true, In: struct {
+		Outcome string "json:\"outcome\""
+		Note    string "json:\"note\""
+	}{}, Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in struct {
 				Outcome string `json:"outcome"`

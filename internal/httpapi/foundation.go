@@ -10,6 +10,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/identity"
+	"pubdata/internal/jobs"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
 )
@@ -19,7 +20,10 @@ var Secure bool
 
 func (api *API) foundationRoutes() {
 	a := api.App
-	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/login", Summary: "登录 / Log in", Tag: "auth", Public: true, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/login", Summary: "登录 / Log in", Tag: "auth", Public: true, Body: true, In: struct {
+		Username string "json:\"username\""
+		Password string "json:\"password\""
+	}{}, Out: LoginAnswer{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in struct {
 				Username string `json:"username"`
@@ -35,7 +39,7 @@ func (api *API) foundationRoutes() {
 			SetSession(w, tok, a.Identity.SessionTTL, Secure)
 			return map[string]any{"user": u, "csrf_token": csrf}, nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/logout", Summary: "退出登录 / Log out", Tag: "auth"},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/logout", Summary: "退出登录 / Log out", Tag: "auth", Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if c, err := r.Cookie(SessionCookie); err == nil {
 				a.Identity.Logout(r.Context(), c.Value)
@@ -43,7 +47,7 @@ func (api *API) foundationRoutes() {
 			ClearSession(w, Secure)
 			return nil, nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/register", Summary: "公众注册（自然人/法人）/ Public self-registration", Tag: "auth", Public: true, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/register", Summary: "公众注册（自然人/法人）/ Public self-registration", Tag: "auth", Public: true, Body: true, In: identity.Registration{}, Out: Created{V: identity.User{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in identity.Registration
 			if err := Decode(r, &in); err != nil {
@@ -55,13 +59,13 @@ func (api *API) foundationRoutes() {
 			}
 			return Created{u}, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/me", Summary: "当前用户 / Who am I", Tag: "auth"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/me", Summary: "当前用户 / Who am I", Tag: "auth", Out: MeAnswer{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return map[string]any{"principal": p, "csrf_token": CSRFOf(r)}, nil
 		})
 
 	// API tokens
-	api.Handle(Route{Method: "GET", Path: "/api/v1/tokens", Summary: "我的 API 令牌 / My API tokens", Tag: "auth"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/tokens", Summary: "我的 API 令牌 / My API tokens", Tag: "auth", Out: Items[identity.Token]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Tokens(p, authz.Read, p.UserID, p.RegionCode); err != nil {
 				return nil, err
@@ -69,7 +73,11 @@ func (api *API) foundationRoutes() {
 			ts, err := a.Identity.Tokens(r.Context(), p.UserID)
 			return map[string]any{"items": nonNil(ts)}, err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/tokens", Summary: "创建 API 令牌（仅显示一次）/ Create an API token (shown once)", Tag: "auth", Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/tokens", Summary: "创建 API 令牌（仅显示一次）/ Create an API token (shown once)", Tag: "auth", Body: true, In: struct {
+		Name    string   "json:\"name\""
+		Scopes  []string "json:\"scopes\""
+		TTLDays int      "json:\"ttl_days\""
+	}{}, Out: Created{V: TokenIssued{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in struct {
 				Name    string   `json:"name"`
@@ -88,13 +96,13 @@ func (api *API) foundationRoutes() {
 			}
 			return Created{map[string]any{"token": secret, "info": t}}, nil
 		})
-	api.Handle(Route{Method: "DELETE", Path: "/api/v1/tokens/{id}", Summary: "撤销 API 令牌 / Revoke an API token", Tag: "auth"},
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/tokens/{id}", Summary: "撤销 API 令牌 / Revoke an API token", Tag: "auth", Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return nil, a.Identity.RevokeToken(r.Context(), p, r.PathValue("id"))
 		})
 
 	// Audit
-	api.Handle(Route{Method: "GET", Path: "/api/v1/audit", Summary: "审计日志检索 / Search the audit log", Tag: "audit"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit", Summary: "审计日志检索 / Search the audit log", Tag: "audit", Out: Paged[audit.Record]{}, Query: []string{"action", "actor", "grant", "object_id", "object_type", "org", "page", "page_size"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			f, pg, err := AuditFilter(r, p)
 			if err != nil {
@@ -108,7 +116,7 @@ func (api *API) foundationRoutes() {
 				Detail: map[string]any{"query": r.URL.RawQuery}})
 			return NewPaged(recs, pg, total), nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/audit/verify", Summary: "校验审计日志哈希链 / Verify the audit hash chain", Tag: "audit"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit/verify", Summary: "校验审计日志哈希链 / Verify the audit hash chain", Tag: "audit", Out: audit.VerifyResult{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Audit(p, authz.Read, ""); err != nil {
 				return nil, err
@@ -117,7 +125,7 @@ func (api *API) foundationRoutes() {
 		})
 
 	// Working-day calendar
-	api.Handle(Route{Method: "GET", Path: "/api/v1/calendar", Summary: "工作日历（节假日与调休）/ Working-day calendar", Tag: "calendar"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/calendar", Summary: "工作日历（节假日与调休）/ Working-day calendar", Tag: "calendar", Out: Items[workday.Day]{}, Query: []string{"year"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Calendar(p, authz.Read); err != nil {
 				return nil, err
@@ -125,7 +133,7 @@ func (api *API) foundationRoutes() {
 			year, _ := strconv.Atoi(r.URL.Query().Get("year"))
 			return map[string]any{"items": nonNil(a.Calendar.Days(year))}, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/calendar/add", Summary: "计算 N 个工作日后的日期 / Add working days", Tag: "calendar"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/calendar/add", Summary: "计算 N 个工作日后的日期 / Add working days", Tag: "calendar", Out: DeadlineAnswer{}, Query: []string{"from", "workdays"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Calendar(p, authz.Read); err != nil {
 				return nil, err
@@ -145,7 +153,7 @@ func (api *API) foundationRoutes() {
 			}
 			return out, nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/calendar/import", Summary: "导入年度节假日表（CSV 或 JSON）/ Import a year's holiday table", Tag: "calendar", Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/calendar/import", Summary: "导入年度节假日表（CSV 或 JSON）/ Import a year's holiday table", Tag: "calendar", Body: true, In: Upload{}, Out: CalendarImported{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Calendar(p, authz.Update); err != nil {
 				return nil, err
@@ -161,7 +169,7 @@ func (api *API) foundationRoutes() {
 		})
 
 	// Directory
-	api.Handle(Route{Method: "GET", Path: "/api/v1/regions", Summary: "行政区划 / Regions", Tag: "directory"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/regions", Summary: "行政区划 / Regions", Tag: "directory", Out: Items[identity.Region]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Directory(p, authz.Read, "", ""); err != nil {
 				return nil, err
@@ -169,7 +177,7 @@ func (api *API) foundationRoutes() {
 			rs, err := a.Identity.Regions(r.Context())
 			return map[string]any{"items": nonNil(rs)}, err
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/orgs", Summary: "机构 / Organizations", Tag: "directory"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/orgs", Summary: "机构 / Organizations", Tag: "directory", Out: Items[identity.Org]{}, Query: []string{"kind", "region"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Directory(p, authz.Read, "", ""); err != nil {
 				return nil, err
@@ -177,14 +185,14 @@ func (api *API) foundationRoutes() {
 			os, err := a.Identity.Orgs(r.Context(), authz.OrgKind(r.URL.Query().Get("kind")), r.URL.Query().Get("region"))
 			return map[string]any{"items": nonNil(os)}, err
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/orgs/{id}", Summary: "机构详情 / Organization", Tag: "directory"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/orgs/{id}", Summary: "机构详情 / Organization", Tag: "directory", Out: identity.Org{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Directory(p, authz.Read, "", ""); err != nil {
 				return nil, err
 			}
 			return a.Identity.Org(r.Context(), r.PathValue("id"))
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/users", Summary: "用户 / Users", Tag: "directory"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/users", Summary: "用户 / Users", Tag: "directory", Out: Paged[identity.User]{}, Query: []string{"org", "page", "page_size"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			// Authority staff see their region and below, auditors and oversight everyone,
 			// others their own organization; a user without an organization (a natural
@@ -201,7 +209,7 @@ func (api *API) foundationRoutes() {
 			us = us[min(pg.Offset, total):min(pg.Offset+pg.Size, total)]
 			return NewPaged(us, pg, total), nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/users", Summary: "创建用户 / Create a user", Tag: "directory", Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/users", Summary: "创建用户 / Create a user", Tag: "directory", Body: true, In: identity.NewUser{}, Out: Created{V: identity.User{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in identity.NewUser
 			if err := Decode(r, &in); err != nil {
@@ -214,7 +222,10 @@ func (api *API) foundationRoutes() {
 			return Created{u}, nil
 		})
 
-	api.Handle(Route{Method: "PUT", Path: "/api/v1/users/{id}/verification", Summary: "实名核验（主管部门登记或撤销）/ Record or withdraw real-name verification", Tag: "directory", Body: true},
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/users/{id}/verification", Summary: "实名核验（主管部门登记或撤销）/ Record or withdraw real-name verification", Tag: "directory", Body: true, In: struct {
+		Verified bool   "json:\"verified\""
+		Note     string "json:\"note\""
+	}{}, Out: identity.User{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in struct {
 				Verified bool   `json:"verified"`
@@ -225,7 +236,10 @@ func (api *API) foundationRoutes() {
 			}
 			return a.Identity.SetVerified(r.Context(), p, r.PathValue("id"), in.Verified, in.Note)
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/me/verification", Summary: "以身份认证平台的认证结果完成实名核验 / Verify my real name with an identity provider", Tag: "auth", Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/me/verification", Summary: "以身份认证平台的认证结果完成实名核验 / Verify my real name with an identity provider", Tag: "auth", Body: true, In: struct {
+		Provider  string "json:\"provider\""
+		Assertion string "json:\"assertion\""
+	}{}, Out: identity.User{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in struct {
 				Provider  string `json:"provider"`
@@ -238,7 +252,7 @@ func (api *API) foundationRoutes() {
 		})
 
 	// Inbox
-	api.Handle(Route{Method: "GET", Path: "/api/v1/notifications", Summary: "站内消息 / Inbox", Tag: "inbox"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/notifications", Summary: "站内消息 / Inbox", Tag: "inbox", Out: Paged[notify.Message]{}, Query: []string{"page", "page_size", "unread"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			pg, err := PageOf(r)
 			if err != nil {
@@ -250,11 +264,13 @@ func (api *API) foundationRoutes() {
 			}
 			return NewPaged(ms, pg, total), nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/notifications/{id}/read", Summary: "标记已读 / Mark read", Tag: "inbox"},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/notifications/{id}/read", Summary: "标记已读 / Mark read", Tag: "inbox", Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return nil, a.Notify.MarkRead(r.Context(), p, r.PathValue("id"))
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/webhooks", Summary: "登记消息推送地址 / Register a webhook", Tag: "inbox", Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/webhooks", Summary: "登记消息推送地址 / Register a webhook", Tag: "inbox", Body: true, In: struct {
+		URL string "json:\"url\""
+	}{}, Out: Created{V: notify.Webhook{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			var in struct {
 				URL string `json:"url"`
@@ -272,12 +288,12 @@ func (api *API) foundationRoutes() {
 			}
 			return Created{wh}, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/webhooks", Summary: "我的消息推送地址 / My webhooks", Tag: "inbox"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/webhooks", Summary: "我的消息推送地址 / My webhooks", Tag: "inbox", Out: Items[notify.Webhook]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			hs, err := a.Notify.Webhooks(r.Context(), p)
 			return map[string]any{"items": nonNil(hs)}, err
 		})
-	api.Handle(Route{Method: "DELETE", Path: "/api/v1/webhooks/{id}", Summary: "删除消息推送地址 / Remove a webhook", Tag: "inbox"},
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/webhooks/{id}", Summary: "删除消息推送地址 / Remove a webhook", Tag: "inbox", Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			wh, err := a.Notify.RemoveWebhook(r.Context(), p, r.PathValue("id"))
 			if err != nil {
@@ -288,7 +304,7 @@ func (api *API) foundationRoutes() {
 		})
 
 	// Jobs
-	api.Handle(Route{Method: "GET", Path: "/api/v1/jobs", Summary: "定时任务状态 / Scheduled jobs", Tag: "jobs"},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/jobs", Summary: "定时任务状态 / Scheduled jobs", Tag: "jobs", Out: Items[jobs.Status]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Jobs(p, authz.Read); err != nil {
 				return nil, err
@@ -296,7 +312,7 @@ func (api *API) foundationRoutes() {
 			st, err := a.Jobs.Statuses(r.Context())
 			return map[string]any{"items": nonNil(st)}, err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/jobs/{name}/run", Summary: "立即运行任务 / Run a job now", Tag: "jobs"},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/jobs/{name}/run", Summary: "立即运行任务 / Run a job now", Tag: "jobs", Out: JobRan{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			if err := authz.Jobs(p, authz.Manage); err != nil {
 				return nil, err

@@ -35,7 +35,7 @@ func init() {
 		for _, name := range harvest.Actions {
 			name := name
 			for _, m := range []string{"GET", "POST"} {
-				api.Handle(Route{Method: m, Path: "/api/3/action/" + name, Summary: summaries[name], Tag: "harvest", Public: true, Body: m == "POST"},
+				api.Handle(Route{Method: m, Path: "/api/3/action/" + name, Summary: summaries[name], Tag: "harvest", Public: true, Body: m == "POST", In: harvest.Params{}, Out: Raw{}},
 					func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 						ckanCall(w, r, p, a.Harvest, name)
 						return Raw{}, nil
@@ -43,7 +43,7 @@ func init() {
 			}
 		}
 		for _, m := range []string{"GET", "POST"} {
-			api.Handle(Route{Method: m, Path: "/api/3/action/{action}", Summary: "CKAN：未提供的动作（400） / CKAN: actions not offered (400)", Tag: "harvest", Public: true},
+			api.Handle(Route{Method: m, Path: "/api/3/action/{action}", Summary: "CKAN：未提供的动作（400） / CKAN: actions not offered (400)", Tag: "harvest", Public: true, Out: Raw{}},
 				func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 					ckanCall(w, r, p, a.Harvest, r.PathValue("action"))
 					return Raw{}, nil
@@ -64,10 +64,10 @@ func init() {
 				return writeRDF(w, r, format, g)
 			}
 		}
-		api.Handle(Route{Method: "GET", Path: "/dcat/catalog", Summary: "DCAT-AP 3 目录（Hydra 分页，modified_since；按 Accept 返回 Turtle 或 JSON-LD） / DCAT-AP 3 catalogue", Tag: "harvest", Public: true}, catalog(""))
-		api.Handle(Route{Method: "GET", Path: "/dcat/catalog.ttl", Summary: "DCAT-AP 3 目录（Turtle） / DCAT-AP 3 catalogue (Turtle)", Tag: "harvest", Public: true}, catalog("ttl"))
-		api.Handle(Route{Method: "GET", Path: "/dcat/catalog.jsonld", Summary: "DCAT-AP 3 目录（JSON-LD） / DCAT-AP 3 catalogue (JSON-LD)", Tag: "harvest", Public: true}, catalog("jsonld"))
-		api.Handle(Route{Method: "GET", Path: "/dcat/datasets/{file}", Summary: "DCAT-AP 3 数据集（{id}、{id}.ttl 或 {id}.jsonld；已撤销开放的答 410） / DCAT-AP 3 dataset (410 once withdrawn)", Tag: "harvest", Public: true},
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog", Summary: "DCAT-AP 3 目录（Hydra 分页，modified_since；按 Accept 返回 Turtle 或 JSON-LD） / DCAT-AP 3 catalogue", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, catalog(""))
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog.ttl", Summary: "DCAT-AP 3 目录（Turtle） / DCAT-AP 3 catalogue (Turtle)", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, catalog("ttl"))
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog.jsonld", Summary: "DCAT-AP 3 目录（JSON-LD） / DCAT-AP 3 catalogue (JSON-LD)", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, catalog("jsonld"))
+		api.Handle(Route{Method: "GET", Path: "/dcat/datasets/{file}", Summary: "DCAT-AP 3 数据集（{id}、{id}.ttl 或 {id}.jsonld；已撤销开放的答 410） / DCAT-AP 3 dataset (410 once withdrawn)", Tag: "harvest", Public: true, Out: Raw{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				id, format := splitExt(r.PathValue("file"), "ttl", "jsonld")
 				g, _, err := a.Harvest.DatasetGraph(r.Context(), baseURL(r), id)
@@ -76,7 +76,7 @@ func init() {
 				}
 				return writeRDF(w, r, format, g)
 			})
-		api.Handle(Route{Method: "GET", Path: "/dcat/withdrawn", Summary: "已撤销开放的数据集（墓碑，modified_since） / Withdrawn datasets (tombstones)", Tag: "harvest", Public: true},
+		api.Handle(Route{Method: "GET", Path: "/dcat/withdrawn", Summary: "已撤销开放的数据集（墓碑，modified_since） / Withdrawn datasets (tombstones)", Tag: "harvest", Public: true, Out: Items[Tombstone]{}, Query: []string{"modified_since"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				since, err := modifiedSince(r)
 				if err != nil {
@@ -87,12 +87,12 @@ func init() {
 			})
 
 		// Atom
-		api.Handle(Route{Method: "GET", Path: "/feeds/datasets.atom", Summary: "开放数据集变更（Atom） / Dataset changes (Atom)", Tag: "harvest", Public: true},
+		api.Handle(Route{Method: "GET", Path: "/feeds/datasets.atom", Summary: "开放数据集变更（Atom） / Dataset changes (Atom)", Tag: "harvest", Public: true, Out: Raw{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				b, err := a.Harvest.Feed(r.Context(), baseURL(r), "")
 				return writeAtom(w, b, err)
 			})
-		api.Handle(Route{Method: "GET", Path: "/feeds/datasets/{file}", Summary: "一个数据集的变更（{id}.atom） / One dataset's changes (Atom)", Tag: "harvest", Public: true},
+		api.Handle(Route{Method: "GET", Path: "/feeds/datasets/{file}", Summary: "一个数据集的变更（{id}.atom） / One dataset's changes (Atom)", Tag: "harvest", Public: true, Out: Raw{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				id, _ := splitExt(r.PathValue("file"), "atom")
 				b, err := a.Harvest.Feed(r.Context(), baseURL(r), id)

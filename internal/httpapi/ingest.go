@@ -24,7 +24,7 @@ func init() {
 			return
 		}
 		s := a.Ingest
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/uploads", Summary: "上传文件归集（CSV/XLSX/JSON Lines，流式读取）/ Upload a file (CSV, XLSX, JSON Lines; streamed)", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/uploads", Summary: "上传文件归集（CSV/XLSX/JSON Lines，流式读取）/ Upload a file (CSV, XLSX, JSON Lines; streamed)", Tag: "ingest", Body: true, In: Upload{}, Out: Created{V: ingest.LoadResult{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				req, err := UploadRequest(w, r, s.MaxUploadBytes())
 				if err != nil {
@@ -34,7 +34,7 @@ func init() {
 				res, err := s.Load(r.Context(), p, req)
 				return loaded(w, res, err)
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/batches", Summary: "接口推送一批数据（按批次号幂等）/ Push a batch (idempotent by batch id)", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/batches", Summary: "接口推送一批数据（按批次号幂等）/ Push a batch (idempotent by batch id)", Tag: "ingest", Body: true, In: ingest.Batch{}, Out: Outs{OK: ingest.LoadResult{}, Created: ingest.LoadResult{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var b ingest.Batch
 				if err := Decode(r, &b); err != nil {
@@ -47,7 +47,10 @@ func init() {
 				}
 				return loaded(w, res, err)
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/tokens", Summary: "签发推送令牌（绑定该目录条目，仅显示一次）/ Issue a push token bound to the entry (shown once)", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/tokens", Summary: "签发推送令牌（绑定该目录条目，仅显示一次）/ Issue a push token bound to the entry (shown once)", Tag: "ingest", Body: true, In: struct {
+			Name    string "json:\"name\""
+			TTLDays int    "json:\"ttl_days\""
+		}{}, Out: Created{V: TokenIssued{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					Name    string `json:"name"`
@@ -65,14 +68,14 @@ func init() {
 				}
 				return Created{map[string]any{"token": secret, "info": tok}}, nil
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/current", Summary: "当前数据版本 / Current data version", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/current", Summary: "当前数据版本 / Current data version", Tag: "ingest", Out: ingest.Version{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if _, _, err := s.Versions(r.Context(), p, r.PathValue("id"), 1, 0); err != nil {
 					return nil, err
 				}
 				return s.Current(r.Context(), r.PathValue("id"))
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/versions", Summary: "数据版本列表 / Data versions", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/versions", Summary: "数据版本列表 / Data versions", Tag: "ingest", Out: Paged[ingest.Load]{}, Query: []string{"page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -81,7 +84,7 @@ func init() {
 				vs, total, err := s.Versions(r.Context(), p, r.PathValue("id"), pg.Size, pg.Offset)
 				return NewPaged(vs, pg, total), err
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/loads", Summary: "归集记录（含被拒收和失败的）/ Load attempts (rejected and failed included)", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/loads", Summary: "归集记录（含被拒收和失败的）/ Load attempts (rejected and failed included)", Tag: "ingest", Out: Paged[ingest.Load]{}, Query: []string{"page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -90,7 +93,9 @@ func init() {
 				ls, total, err := s.Loads(r.Context(), p, r.PathValue("id"), pg.Size, pg.Offset)
 				return NewPaged(ls, pg, total), err
 			})
-		api.Handle(Route{Method: "PUT", Path: "/api/v1/ingest/entries/{id}/retention", Summary: "设置历史版本保留数 / Set how many versions are kept", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "PUT", Path: "/api/v1/ingest/entries/{id}/retention", Summary: "设置历史版本保留数 / Set how many versions are kept", Tag: "ingest", Body: true, In: struct {
+			Keep int "json:\"keep\""
+		}{}, Out: NoContent{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					Keep int `json:"keep"`
@@ -100,7 +105,7 @@ func init() {
 				}
 				return nil, s.SetRetention(r.Context(), p, r.PathValue("id"), in.Keep, ClientIP(r))
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/records", Summary: "查询已归集数据（按信息项等值筛选，审计）/ Query the stored rows (equality filters; audited)", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/records", Summary: "查询已归集数据（按信息项等值筛选，审计）/ Query the stored rows (equality filters; audited)", Tag: "ingest", Out: Paged[ingest.Record]{}, Query: []string{"page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -115,11 +120,11 @@ func init() {
 				recs, total, err := s.Records(r.Context(), p, r.PathValue("id"), filter, pg.Size, pg.Offset, ClientIP(r))
 				return NewPaged(recs, pg, total), err
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/records/{key}", Summary: "按主键查询一条记录（审计）/ One record by key (audited)", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/records/{key}", Summary: "按主键查询一条记录（审计）/ One record by key (audited)", Tag: "ingest", Out: ingest.Record{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return s.RecordByKey(r.Context(), p, r.PathValue("id"), r.PathValue("key"), ClientIP(r))
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/loads", Summary: "最近的归集记录 / Recent loads", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/loads", Summary: "最近的归集记录 / Recent loads", Tag: "ingest", Out: Paged[ingest.Load]{}, Query: []string{"page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -128,7 +133,7 @@ func init() {
 				ls, total, err := s.RecentLoads(r.Context(), p, pg.Size, pg.Offset)
 				return NewPaged(ls, pg, total), err
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/loads/{id}", Summary: "一次归集及其质量报告 / A load and its quality report", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/loads/{id}", Summary: "一次归集及其质量报告 / A load and its quality report", Tag: "ingest", Out: ingest.LoadResult{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				l, err := s.GetLoad(r.Context(), p, r.PathValue("id"))
 				if err != nil {
@@ -140,12 +145,12 @@ func init() {
 				}
 				return ingest.LoadResult{Load: l, Report: rep}, nil
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/sources", Summary: "已登记的源数据库 / Registered source databases", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/sources", Summary: "已登记的源数据库 / Registered source databases", Tag: "ingest", Out: Items[ingest.Source]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				srcs, err := s.Sources(r.Context(), p, r.PathValue("id"))
 				return map[string]any{"items": srcs}, err
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/sources", Summary: "登记源数据库（连接串加密保存）/ Register a source database (DSN stored encrypted)", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/sources", Summary: "登记源数据库（连接串加密保存）/ Register a source database (DSN stored encrypted)", Tag: "ingest", Body: true, In: ingest.SourceInput{}, Out: Created{V: ingest.Source{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in ingest.SourceInput
 				if err := Decode(r, &in); err != nil {
@@ -157,7 +162,7 @@ func init() {
 				}
 				return Created{src}, nil
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/sources/{id}/pull", Summary: "立即抽取（源不可用时退避重试）/ Pull now (retried with back-off when the source is down)", Tag: "ingest"},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/sources/{id}/pull", Summary: "立即抽取（源不可用时退避重试）/ Pull now (retried with back-off when the source is down)", Tag: "ingest", Out: Outs{OK: NothingPulled{}, Created: ingest.LoadResult{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				res, err := s.PullNow(r.Context(), p, r.PathValue("id"), ClientIP(r))
 				if err == nil && res != nil && res.NoNewRows {
@@ -167,38 +172,38 @@ func init() {
 				}
 				return loaded(w, res, err)
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/freshness", Summary: "更新及时性看板 / Freshness board", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/freshness", Summary: "更新及时性看板 / Freshness board", Tag: "ingest", Out: Items[ingest.FreshnessRow]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				rows, err := s.Freshness(r.Context(), p)
 				return map[string]any{"items": nonNilSlice(rows)}, err
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/late", Summary: "逾期更新标记 / Late-update flags", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/late", Summary: "逾期更新标记 / Late-update flags", Tag: "ingest", Out: Items[ingest.LateFlag]{}, Query: []string{"org"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				flags, err := s.LateFlags(r.Context(), p, r.URL.Query().Get("org"))
 				return map[string]any{"items": nonNilSlice(flags)}, err
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases", Summary: "基础库 / Base databases", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases", Summary: "基础库 / Base databases", Tag: "ingest", Out: Items[ingest.BaseDef]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if err := authz.BaseDB(p, authz.Read); err != nil {
 					return nil, err
 				}
 				return map[string]any{"items": ingest.Bases}, nil
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases/{base}/members", Summary: "基础库的来源目录 / Entries of a base database", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases/{base}/members", Summary: "基础库的来源目录 / Entries of a base database", Tag: "ingest", Out: Items[ingest.BaseMember]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				ms, err := s.BaseMembers(r.Context(), p, r.PathValue("base"))
 				return map[string]any{"items": ms}, err
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases/{base}/lookup/{key}", Summary: "基础库融合查询（审计）/ Fused base-database lookup (audited)", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases/{base}/lookup/{key}", Summary: "基础库融合查询（审计）/ Fused base-database lookup (audited)", Tag: "ingest", Out: ingest.FusedRecord{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return s.Fuse(r.Context(), p, r.PathValue("base"), r.PathValue("key"), ClientIP(r))
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns", Summary: "数据回流申请 / Data return requests", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns", Summary: "数据回流申请 / Data return requests", Tag: "ingest", Out: Items[ingest.DataReturn]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				rs, err := s.Returns(r.Context(), p)
 				return map[string]any{"items": rs}, err
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns", Summary: "申请数据回流（下级向上级）/ Request a data return (lower level to upper)", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns", Summary: "申请数据回流（下级向上级）/ Request a data return (lower level to upper)", Tag: "ingest", Body: true, In: ingest.ReturnInput{}, Out: Created{V: ingest.DataReturn{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in ingest.ReturnInput
 				if err := Decode(r, &in); err != nil {
@@ -210,7 +215,10 @@ func init() {
 				}
 				return Created{ret}, nil
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke）/ Act on a return request", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke）/ Act on a return request", Tag: "ingest", Body: true, In: struct {
+			Event  string "json:\"event\""
+			Reason string "json:\"reason\""
+		}{}, Out: ingest.DataReturn{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					Event  string `json:"event"`
@@ -221,7 +229,7 @@ func init() {
 				}
 				return s.DecideReturn(r.Context(), p, r.PathValue("id"), in.Event, in.Reason, ClientIP(r))
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/data", Summary: "下载回流数据（CSV，审计）/ Download returned data (CSV; audited)", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/data", Summary: "下载回流数据（CSV，审计）/ Download returned data (CSV; audited)", Tag: "ingest", Out: Raw{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var cw *csvsafe.Writer
 				err := s.FetchReturn(r.Context(), p, r.PathValue("id"), ClientIP(r), func(fields []string, rec ingest.Record) error {

@@ -17,26 +17,29 @@ import (
 func init() {
 	routeHooks = append(routeHooks, func(api *API) {
 		a := api.App
-		pub := func(method, path, summary string, fn HandlerFunc) {
-			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "open", Public: true}, fn)
+		pub := func(rt Route, fn HandlerFunc) {
+			rt.Tag = "open"
+			rt.Public = true
+			api.Handle(rt, fn)
 		}
-		h := func(method, path, summary string, body bool, fn HandlerFunc) {
-			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "open", Body: body}, fn)
+		h := func(rt Route, fn HandlerFunc) {
+			rt.Tag = "open"
+			api.Handle(rt, fn)
 		}
 
-		pub("GET", "/api/v1/open/datasets", "开放目录检索（无需登录）/ Search the open catalog (no login)",
+		pub(Route{Method: "GET", Path: "/api/v1/open/datasets", Summary: "开放目录检索（无需登录）/ Search the open catalog (no login)", Out: open.SearchResult{}, Query: []string{"agency", "data_form", "open_type", "page", "page_size", "q", "region", "topic"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Open.Search(r.Context(), OpenQuery(r))
 			})
-		pub("GET", "/api/v1/open/stats", "开放概况：数据集数、提供接口的比例、本月下载与调用 / Portal figures",
+		pub(Route{Method: "GET", Path: "/api/v1/open/stats", Summary: "开放概况：数据集数、提供接口的比例、本月下载与调用 / Portal figures", Out: open.Stats{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Open.Stats(r.Context())
 			})
-		pub("GET", "/api/v1/open/datasets/{id}", "开放数据集详情 / Open dataset",
+		pub(Route{Method: "GET", Path: "/api/v1/open/datasets/{id}", Summary: "开放数据集详情 / Open dataset", Out: open.Dataset{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Open.Dataset(r.Context(), r.PathValue("id"))
 			})
-		pub("GET", "/api/v1/open/datasets/{id}/records", "开放数据接口：按条件查询，游标分页（records_format=json|csv）/ Open records API with filters and cursor paging",
+		pub(Route{Method: "GET", Path: "/api/v1/open/datasets/{id}/records", Summary: "开放数据接口：按条件查询，游标分页（records_format=json|csv）/ Open records API with filters and cursor paging", Out: open.RecordsPage{}, Query: []string{"api_key", "cursor", "limit", "records_format", "version"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				q := r.URL.Query()
 				rq := open.RecordsQuery{Cursor: q.Get("cursor"), Filter: map[string]string{}}
@@ -73,7 +76,7 @@ func init() {
 				}
 				return pg, nil
 			})
-		pub("GET", "/api/v1/open/datasets/{id}/download", "下载开放数据（format=csv|xlsx|json|parquet，version=历史版本，bom=1，encoding=gb18030）/ Download",
+		pub(Route{Method: "GET", Path: "/api/v1/open/datasets/{id}/download", Summary: "下载开放数据（format=csv|xlsx|json|parquet，version=历史版本，bom=1，encoding=gb18030）/ Download", Out: Raw{}, Query: []string{"api_key", "bom", "encoding", "format", "labels", "version"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				q := r.URL.Query()
 				v, err := intParam(q.Get("version"), "version")
@@ -97,7 +100,7 @@ func init() {
 			})
 
 		// The provider's and the authority's side.
-		h("PUT", "/api/v1/open/datasets/{id}/settings", "设置开放许可、时空范围与小数抑制 / Set opening settings", true,
+		h(Route{Method: "PUT", Path: "/api/v1/open/datasets/{id}/settings", Summary: "设置开放许可、时空范围与小数抑制 / Set opening settings", Body: true, In: open.Settings{}, Out: open.Settings{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var st open.Settings
 				if err := Decode(r, &st); err != nil {
@@ -106,7 +109,7 @@ func init() {
 				st.EntryID = r.PathValue("id")
 				return a.Open.SetSettings(r.Context(), p, st)
 			})
-		h("GET", "/api/v1/open/datasets/{id}/suspensions", "暂停开放记录 / Suspensions of a dataset", false,
+		h(Route{Method: "GET", Path: "/api/v1/open/datasets/{id}/suspensions", Summary: "暂停开放记录 / Suspensions of a dataset", Out: Items[open.Suspension]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				list, err := a.Open.SuspensionsFor(r.Context(), p, r.PathValue("id"))
 				if err != nil {
@@ -114,7 +117,7 @@ func init() {
 				}
 				return map[string]any{"items": list}, nil
 			})
-		h("POST", "/api/v1/open/datasets/{id}/suspend", "暂停开放（立即生效，调用方看到理由）/ Suspend opening", true,
+		h(Route{Method: "POST", Path: "/api/v1/open/datasets/{id}/suspend", Summary: "暂停开放（立即生效，调用方看到理由）/ Suspend opening", Body: true, In: open.SuspendInput{}, Out: Created{V: open.Suspension{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in open.SuspendInput
 				if err := Decode(r, &in); err != nil {
@@ -126,7 +129,10 @@ func init() {
 				}
 				return Created{sp}, nil
 			})
-		h("POST", "/api/v1/open/datasets/{id}/restore", "恢复开放 / Restore opening", true,
+		h(Route{Method: "POST", Path: "/api/v1/open/datasets/{id}/restore", Summary: "恢复开放 / Restore opening", Body: true, In: struct {
+			SuspensionID string "json:\"suspension_id\""
+			Note         string "json:\"note\""
+		}{}, Out: NoContent{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					SuspensionID string `json:"suspension_id"`
@@ -139,7 +145,7 @@ func init() {
 			})
 
 		// Each user's open API keys.
-		h("GET", "/api/v1/open/keys", "我的开放接口密钥 / My open API keys", false,
+		h(Route{Method: "GET", Path: "/api/v1/open/keys", Summary: "我的开放接口密钥 / My open API keys", Out: Items[open.Key]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				keys, err := a.Open.Keys(r.Context(), p)
 				if err != nil {
@@ -150,7 +156,7 @@ func init() {
 				}
 				return map[string]any{"items": keys}, nil
 			})
-		h("POST", "/api/v1/open/keys", "创建开放接口密钥（无条件开放数据，最长 180 天）/ Create an open API key", true,
+		h(Route{Method: "POST", Path: "/api/v1/open/keys", Summary: "创建开放接口密钥（无条件开放数据，最长 180 天）/ Create an open API key", Body: true, In: open.KeyInput{}, Out: Created{V: open.Key{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in open.KeyInput
 				if err := Decode(r, &in); err != nil {
@@ -162,7 +168,7 @@ func init() {
 				}
 				return Created{k}, nil
 			})
-		h("DELETE", "/api/v1/open/keys/{id}", "撤销开放接口密钥 / Revoke an open API key", false,
+		h(Route{Method: "DELETE", Path: "/api/v1/open/keys/{id}", Summary: "撤销开放接口密钥 / Revoke an open API key", Out: NoContent{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return nil, a.Open.RevokeKey(r.Context(), p, r.PathValue("id"))
 			})

@@ -14,8 +14,9 @@ import (
 func init() {
 	routeHooks = append(routeHooks, func(api *API) {
 		a := api.App
-		h := func(method, path, summary string, body bool, fn HandlerFunc) {
-			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "quality", Body: body}, fn)
+		h := func(rt Route, fn HandlerFunc) {
+			rt.Tag = "quality"
+			api.Handle(rt, fn)
 		}
 		limitOf := func(r *http.Request) (int, error) {
 			s := r.URL.Query().Get("limit")
@@ -30,16 +31,16 @@ func init() {
 		}
 
 		// Rules (QUA-1)
-		h("GET", "/api/v1/quality/rule-kinds", "质量规则类型与质量维度 / Rule kinds and quality dimensions", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/rule-kinds", Summary: "质量规则类型与质量维度 / Rule kinds and quality dimensions", Out: RuleKinds{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return map[string]any{"kinds": quality.Kinds, "dimensions": quality.DimensionNames}, nil
 			})
-		h("GET", "/api/v1/quality/entries/{id}/rules", "目录条目的质量规则 / An entry's quality rules", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/entries/{id}/rules", Summary: "目录条目的质量规则 / An entry's quality rules", Out: Items[quality.Rule]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				rs, err := a.Quality.Rules(r.Context(), p, r.PathValue("id"))
 				return map[string]any{"items": nonNil(rs)}, err
 			})
-		h("POST", "/api/v1/quality/entries/{id}/rules", "新增质量规则（跨字段、多源校核）/ Add a quality rule", true,
+		h(Route{Method: "POST", Path: "/api/v1/quality/entries/{id}/rules", Summary: "新增质量规则（跨字段、多源校核）/ Add a quality rule", Body: true, In: quality.RuleInput{}, Out: Created{V: quality.Rule{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in quality.RuleInput
 				if err := Decode(r, &in); err != nil {
@@ -51,23 +52,20 @@ func init() {
 				}
 				return Created{rule}, nil
 			})
-		h("POST", "/api/v1/quality/entries/{id}/rules/try", "试运行质量规则 / Try a rule on one record", true,
+		h(Route{Method: "POST", Path: "/api/v1/quality/entries/{id}/rules/try", Summary: "试运行质量规则 / Try a rule on one record", Body: true, In: RuleTrial{}, Out: RuleTried{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Rule   quality.RuleInput `json:"rule"`
-					Record map[string]string `json:"record"`
-				}
+				var in RuleTrial
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
 				ps, err := a.Quality.TryRule(r.Context(), p, r.PathValue("id"), in.Rule, in.Record)
 				return map[string]any{"problems": qualityProblems(ps)}, err
 			})
-		h("GET", "/api/v1/quality/rules/{id}", "质量规则 / A quality rule", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/rules/{id}", Summary: "质量规则 / A quality rule", Out: quality.Rule{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Quality.Rule(r.Context(), p, r.PathValue("id"))
 			})
-		h("PUT", "/api/v1/quality/rules/{id}", "修改质量规则 / Change a quality rule", true,
+		h(Route{Method: "PUT", Path: "/api/v1/quality/rules/{id}", Summary: "修改质量规则 / Change a quality rule", Body: true, In: quality.RuleInput{}, Out: quality.Rule{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in quality.RuleInput
 				if err := Decode(r, &in); err != nil {
@@ -75,13 +73,13 @@ func init() {
 				}
 				return a.Quality.UpdateRule(r.Context(), p, r.PathValue("id"), in)
 			})
-		h("DELETE", "/api/v1/quality/rules/{id}", "删除质量规则 / Delete a quality rule", false,
+		h(Route{Method: "DELETE", Path: "/api/v1/quality/rules/{id}", Summary: "删除质量规则 / Delete a quality rule", Out: NoContent{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return nil, a.Quality.DeleteRule(r.Context(), p, r.PathValue("id"))
 			})
 
 		// Correction tasks (QUA-2)
-		h("GET", "/api/v1/quality/tasks", "整改任务列表 / Correction tasks", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/tasks", Summary: "整改任务列表 / Correction tasks", Out: Paged[quality.Task]{}, Query: []string{"entry_id", "org_id", "page", "page_size", "state"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -95,11 +93,11 @@ func init() {
 				}
 				return NewPaged(items, pg, total), nil
 			})
-		h("GET", "/api/v1/quality/tasks/{id}", "整改任务详情（问题行与处理过程）/ A correction task with its rows and history", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/tasks/{id}", Summary: "整改任务详情（问题行与处理过程）/ A correction task with its rows and history", Out: quality.Task{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Quality.Task(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/quality/tasks/{id}/events", "办理整改任务（acknowledge/note/extend/waive）/ Act on a correction task", true,
+		h(Route{Method: "POST", Path: "/api/v1/quality/tasks/{id}/events", Summary: "办理整改任务（acknowledge/note/extend/waive）/ Act on a correction task", Body: true, In: quality.TaskAction{}, Out: quality.Task{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in quality.TaskAction
 				if err := Decode(r, &in); err != nil {
@@ -109,7 +107,7 @@ func init() {
 			})
 
 		// Scores
-		h("GET", "/api/v1/quality/entries/{id}/scores", "目录条目质量评分趋势（period=load|day）/ An entry's quality scores", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/entries/{id}/scores", Summary: "目录条目质量评分趋势（period=load|day）/ An entry's quality scores", Out: Items[quality.ScorePoint]{}, Query: []string{"limit", "period"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				n, err := limitOf(r)
 				if err != nil {
@@ -118,7 +116,7 @@ func init() {
 				sc, err := a.Quality.EntryScores(r.Context(), p, r.PathValue("id"), r.URL.Query().Get("period"), n)
 				return map[string]any{"items": nonNil(sc)}, err
 			})
-		h("GET", "/api/v1/quality/entries/{id}/trend.svg", "目录条目质量趋势图（SVG）/ An entry's quality trend chart", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/entries/{id}/trend.svg", Summary: "目录条目质量趋势图（SVG）/ An entry's quality trend chart", Out: Raw{}, Query: []string{"lang", "limit", "period"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				n, err := limitOf(r)
 				if err != nil {
@@ -130,7 +128,7 @@ func init() {
 				}
 				return qualitySVG(w, r, quality.TrendSVG(sc, "质量评分趋势 / Quality trend", r.URL.Query().Get("lang")))
 			})
-		h("GET", "/api/v1/quality/orgs/{id}/scores", "部门质量评分趋势（period=load|day）/ An agency's quality scores", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/orgs/{id}/scores", Summary: "部门质量评分趋势（period=load|day）/ An agency's quality scores", Out: Items[quality.ScorePoint]{}, Query: []string{"limit", "period"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				n, err := limitOf(r)
 				if err != nil {
@@ -139,7 +137,7 @@ func init() {
 				sc, err := a.Quality.OrgScores(r.Context(), p, r.PathValue("id"), r.URL.Query().Get("period"), n)
 				return map[string]any{"items": nonNil(sc)}, err
 			})
-		h("GET", "/api/v1/quality/orgs/{id}/trend.svg", "部门质量趋势图（SVG）/ An agency's quality trend chart", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/orgs/{id}/trend.svg", Summary: "部门质量趋势图（SVG）/ An agency's quality trend chart", Out: Raw{}, Query: []string{"lang", "limit", "period"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				n, err := limitOf(r)
 				if err != nil {
@@ -151,19 +149,19 @@ func init() {
 				}
 				return qualitySVG(w, r, quality.TrendSVG(sc, "部门质量评分趋势 / Agency quality trend", r.URL.Query().Get("lang")))
 			})
-		h("GET", "/api/v1/quality/summary", "各部门质量概况（主管部门）/ Agencies' quality at a glance", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/summary", Summary: "各部门质量概况（主管部门）/ Agencies' quality at a glance", Out: Items[quality.OrgSummary]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				s, err := a.Quality.Summaries(r.Context(), p)
 				return map[string]any{"items": nonNil(s)}, err
 			})
-		h("GET", "/api/v1/quality/settings", "质量整改与异议期限设置 / Quality deadline settings", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/settings", Summary: "质量整改与异议期限设置 / Quality deadline settings", Out: quality.Settings{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if err := authz.QualitySettings(p, authz.Read); err != nil {
 					return nil, err
 				}
 				return a.Quality.Settings(r.Context()), nil
 			})
-		h("PUT", "/api/v1/quality/settings", "修改质量整改与异议期限（工作日）/ Change the quality deadlines", true,
+		h(Route{Method: "PUT", Path: "/api/v1/quality/settings", Summary: "修改质量整改与异议期限（工作日）/ Change the quality deadlines", Body: true, In: quality.Settings{}, Out: quality.Settings{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in quality.Settings
 				if err := Decode(r, &in); err != nil {
@@ -176,7 +174,7 @@ func init() {
 			})
 
 		// Objections (QUA-3)
-		h("POST", "/api/v1/quality/objections", "提出数据异议 / Raise an objection to a record", true,
+		h(Route{Method: "POST", Path: "/api/v1/quality/objections", Summary: "提出数据异议 / Raise an objection to a record", Body: true, In: quality.ObjectionInput{}, Out: Created{V: quality.Objection{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in quality.ObjectionInput
 				if err := Decode(r, &in); err != nil {
@@ -188,7 +186,7 @@ func init() {
 				}
 				return Created{o}, nil
 			})
-		h("GET", "/api/v1/quality/objections", "数据异议列表（box=mine|queue）/ Objections", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/objections", Summary: "数据异议列表（box=mine|queue）/ Objections", Out: Paged[quality.Objection]{}, Query: []string{"box", "entry_id", "page", "page_size", "state"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -202,11 +200,11 @@ func init() {
 				}
 				return NewPaged(items, pg, total), nil
 			})
-		h("GET", "/api/v1/quality/objections/{id}", "数据异议详情与处理过程 / An objection and its history", false,
+		h(Route{Method: "GET", Path: "/api/v1/quality/objections/{id}", Summary: "数据异议详情与处理过程 / An objection and its history", Out: quality.Objection{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Quality.Objection(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/quality/objections/{id}/events", "办理数据异议（verify/correct/reject/withdraw/note）/ Act on an objection", true,
+		h(Route{Method: "POST", Path: "/api/v1/quality/objections/{id}/events", Summary: "办理数据异议（verify/correct/reject/withdraw/note）/ Act on an objection", Body: true, In: quality.ObjectionAction{}, Out: quality.Objection{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in quality.ObjectionAction
 				if err := Decode(r, &in); err != nil {

@@ -11,15 +11,16 @@ import (
 func init() {
 	routeHooks = append(routeHooks, func(api *API) {
 		a := api.App
-		h := func(method, path, summary string, body bool, fn HandlerFunc) {
-			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "security", Body: body}, fn)
+		h := func(rt Route, fn HandlerFunc) {
+			rt.Tag = "security"
+			api.Handle(rt, fn)
 		}
-		h("GET", "/api/v1/security/records", "安全运营记录（检查、评估、预案、演练、事件、第三方服务机构）/ Security operation records", false,
+		h(Route{Method: "GET", Path: "/api/v1/security/records", Summary: "安全运营记录（检查、评估、预案、演练、事件、第三方服务机构）/ Security operation records", Out: Items[security.Record]{}, Query: []string{"kind"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				rs, err := a.Security.List(r.Context(), p, r.URL.Query().Get("kind"), 200)
 				return map[string]any{"items": nonNil(rs)}, err
 			})
-		h("POST", "/api/v1/security/records", "登记安全运营记录 / Create a security record", true,
+		h(Route{Method: "POST", Path: "/api/v1/security/records", Summary: "登记安全运营记录 / Create a security record", Body: true, In: security.NewRecord{}, Out: Created{V: security.Record{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in security.NewRecord
 				if err := Decode(r, &in); err != nil {
@@ -31,11 +32,13 @@ func init() {
 				}
 				return Created{rec}, nil
 			})
-		h("GET", "/api/v1/security/records/{id}", "安全运营记录 / A security record", false,
+		h(Route{Method: "GET", Path: "/api/v1/security/records/{id}", Summary: "安全运营记录 / A security record", Out: security.Record{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Security.Get(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/security/records/{id}/close", "关闭安全运营记录（写明处置情况）/ Close a record with a note", true,
+		h(Route{Method: "POST", Path: "/api/v1/security/records/{id}/close", Summary: "关闭安全运营记录（写明处置情况）/ Close a record with a note", Body: true, In: struct {
+			Note string "json:\"note\""
+		}{}, Out: security.Record{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					Note string `json:"note"`

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/share"
 )
@@ -11,11 +12,13 @@ import (
 func init() {
 	routeHooks = append(routeHooks, func(api *API) {
 		a := api.App
-		h := func(method, path, summary string, body bool, fn HandlerFunc) {
-			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "share", Body: body}, fn)
+		h := func(rt Route, fn HandlerFunc) {
+			rt.Tag = "share"
+			api.Handle(rt, fn)
 		}
-		gw := func(method, path, summary string, body bool, fn HandlerFunc) {
-			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "gateway", Body: body}, fn)
+		gw := func(rt Route, fn HandlerFunc) {
+			rt.Tag = "gateway"
+			api.Handle(rt, fn)
 		}
 		// decodeOpt reads an optional JSON body (steps like withdraw take none).
 		decodeOpt := func(r *http.Request, v any) error {
@@ -36,7 +39,7 @@ func init() {
 		}
 
 		// Requests
-		h("POST", "/api/v1/share/requests", "提交共享申请 / File a share request", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/requests", Summary: "提交共享申请 / File a share request", Body: true, In: share.NewRequest{}, Out: Created{V: share.Request{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.NewRequest
 				if err := Decode(r, &in); err != nil {
@@ -48,7 +51,7 @@ func init() {
 				}
 				return Created{req}, nil
 			})
-		h("GET", "/api/v1/share/requests", "共享申请列表（mine/queue/routing/region/all）/ Share requests", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/requests", Summary: "共享申请列表（mine/queue/routing/region/all）/ Share requests", Out: Paged[share.Request]{}, Query: []string{"box", "page", "page_size", "state"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -61,7 +64,7 @@ func init() {
 				}
 				return NewPaged(items, pg, total), nil
 			})
-		h("GET", "/api/v1/share/requests/{id}", "共享申请详情与办理进度 / A share request and its progress", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/requests/{id}", Summary: "共享申请详情与办理进度 / A share request and its progress", Out: RequestAnswer{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				req, err := a.Share.Get(r.Context(), p, r.PathValue("id"))
 				if err != nil {
@@ -77,7 +80,7 @@ func init() {
 				}
 				return map[string]any{"request": req, "history": nonNil(hist), "deliveries": nonNil(dl)}, nil
 			})
-		h("POST", "/api/v1/share/requests/{id}/forward", "主管部门转报跨层级申请 / Route a cross-region request", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/forward", Summary: "主管部门转报跨层级申请 / Route a cross-region request", Body: true, In: note{}, Out: share.Request{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in note
 				if err := decodeOpt(r, &in); err != nil {
@@ -85,7 +88,7 @@ func init() {
 				}
 				return a.Share.Forward(r.Context(), p, r.PathValue("id"), text(in))
 			})
-		h("POST", "/api/v1/share/requests/{id}/approve", "同意共享（可缩小范围）/ Approve (possibly narrower)", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/approve", Summary: "同意共享（可缩小范围）/ Approve (possibly narrower)", Body: true, In: share.Approval{}, Out: share.Request{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.Approval
 				if err := decodeOpt(r, &in); err != nil {
@@ -93,7 +96,7 @@ func init() {
 				}
 				return a.Share.Approve(r.Context(), p, r.PathValue("id"), in)
 			})
-		h("POST", "/api/v1/share/requests/{id}/refuse", "拒绝共享（须理由和依据）/ Refuse (reason and legal basis)", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/refuse", Summary: "拒绝共享（须理由和依据）/ Refuse (reason and legal basis)", Body: true, In: share.Refusal{}, Out: share.Request{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.Refusal
 				if err := Decode(r, &in); err != nil {
@@ -101,7 +104,7 @@ func init() {
 				}
 				return a.Share.Refuse(r.Context(), p, r.PathValue("id"), in)
 			})
-		h("POST", "/api/v1/share/requests/{id}/withdraw", "撤回共享申请 / Withdraw a request", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/withdraw", Summary: "撤回共享申请 / Withdraw a request", Body: true, In: note{}, Out: share.Request{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in note
 				if err := decodeOpt(r, &in); err != nil {
@@ -109,7 +112,7 @@ func init() {
 				}
 				return a.Share.Withdraw(r.Context(), p, r.PathValue("id"), text(in))
 			})
-		h("POST", "/api/v1/share/requests/{id}/deliveries", "登记线下交付 / Record an offline delivery", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/deliveries", Summary: "登记线下交付 / Record an offline delivery", Body: true, In: share.NewDelivery{}, Out: Created{V: share.Delivery{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.NewDelivery
 				if err := Decode(r, &in); err != nil {
@@ -121,14 +124,14 @@ func init() {
 				}
 				return Created{d}, nil
 			})
-		h("GET", "/api/v1/share/overdue", "逾期督办清单 / Overdue items for supervision", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/overdue", Summary: "逾期督办清单 / Overdue items for supervision", Out: Items[share.BoardItem]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				items, err := a.Share.Overdue(r.Context(), p)
 				return map[string]any{"items": nonNil(items)}, err
 			})
 
 		// Grants
-		h("GET", "/api/v1/share/grants", "共享授权列表（mine/provided/region/all）/ Share grants", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/grants", Summary: "共享授权列表（mine/provided/region/all）/ Share grants", Out: Paged[share.Grant]{}, Query: []string{"box", "page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -140,7 +143,7 @@ func init() {
 				}
 				return NewPaged(items, pg, total), nil
 			})
-		h("GET", "/api/v1/share/grants/{id}", "共享授权详情、凭证与调用统计 / A grant, its credentials and statistics", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/grants/{id}", Summary: "共享授权详情、凭证与调用统计 / A grant, its credentials and statistics", Out: GrantAnswer{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				g, err := a.Share.GetGrant(r.Context(), p, r.PathValue("id"))
 				if err != nil {
@@ -156,7 +159,7 @@ func init() {
 				}
 				return map[string]any{"grant": g, "credentials": nonNil(creds), "stats": nonNil(stats)}, nil
 			})
-		h("POST", "/api/v1/share/grants/{id}/credentials", "生成调用凭证（仅显示一次）/ Issue a gateway credential (shown once)", false,
+		h(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/credentials", Summary: "生成调用凭证（仅显示一次）/ Issue a gateway credential (shown once)", Out: Created{V: CredentialIssued{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				secret, c, err := a.Share.IssueCredential(r.Context(), p, r.PathValue("id"))
 				if err != nil {
@@ -178,7 +181,7 @@ func init() {
 				return a.Share.Revoke(r.Context(), p, r.PathValue("id"), t)
 			}},
 		} {
-			h("POST", "/api/v1/share/grants/{id}/"+st.path, st.summary, true,
+			h(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/" + st.path, Summary: st.summary, Body: true, In: note{}, Out: share.Request{}},
 				func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 					var in note
 					if err := decodeOpt(r, &in); err != nil {
@@ -187,7 +190,7 @@ func init() {
 					return st.fn(p, r, text(in))
 				})
 		}
-		h("GET", "/api/v1/share/grants/{id}/usage", "授权使用日志（format=csv 导出）/ A grant's usage log (format=csv to export)", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/usage", Summary: "授权使用日志（format=csv 导出）/ A grant's usage log (format=csv to export)", Out: Paged[audit.Record]{}, Query: []string{"format", "page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if r.URL.Query().Get("format") == "csv" {
 					if _, err := a.Share.GetGrant(r.Context(), p, r.PathValue("id")); err != nil {
@@ -211,12 +214,12 @@ func init() {
 				}
 				return NewPaged(recs, pg, total), nil
 			})
-		h("GET", "/api/v1/share/grants/{id}/reports", "使用情况和效果评价 / Use-and-effect reports", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/reports", Summary: "使用情况和效果评价 / Use-and-effect reports", Out: Items[share.UseReport]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				reps, err := a.Share.Reports(r.Context(), p, r.PathValue("id"))
 				return map[string]any{"items": nonNil(reps)}, err
 			})
-		h("POST", "/api/v1/share/grants/{id}/reports", "提交使用评价 / File a use-and-effect report", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/reports", Summary: "提交使用评价 / File a use-and-effect report", Body: true, In: share.NewReport{}, Out: Created{V: share.UseReport{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.NewReport
 				if err := Decode(r, &in); err != nil {
@@ -230,7 +233,7 @@ func init() {
 			})
 
 		// Demand list and responsibility list (SHR-7)
-		h("POST", "/api/v1/share/demands", "提交数据需求（需求清单）/ File a data demand", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/demands", Summary: "提交数据需求（需求清单）/ File a data demand", Body: true, In: share.NewDemand{}, Out: Created{V: share.Demand{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.NewDemand
 				if err := Decode(r, &in); err != nil {
@@ -242,7 +245,7 @@ func init() {
 				}
 				return Created{d}, nil
 			})
-		h("GET", "/api/v1/share/demands", "需求清单与责任清单（mine/duty/region/all）/ Demand and responsibility lists", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/demands", Summary: "需求清单与责任清单（mine/duty/region/all）/ Demand and responsibility lists", Out: Paged[share.Demand]{}, Query: []string{"box", "page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -254,7 +257,7 @@ func init() {
 				}
 				return NewPaged(items, pg, total), nil
 			})
-		h("GET", "/api/v1/share/demands/{id}", "数据需求详情与办理进度 / A demand and its progress", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/demands/{id}", Summary: "数据需求详情与办理进度 / A demand and its progress", Out: DemandAnswer{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				d, err := a.Share.GetDemand(r.Context(), p, r.PathValue("id"))
 				if err != nil {
@@ -263,7 +266,10 @@ func init() {
 				hist, err := a.Share.DemandHistory(r.Context(), p, d.ID)
 				return map[string]any{"demand": d, "history": nonNil(hist)}, err
 			})
-		h("POST", "/api/v1/share/demands/{id}/assign", "审核并指定数源部门 / Review and assign a source agency", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/assign", Summary: "审核并指定数源部门 / Review and assign a source agency", Body: true, In: struct {
+			OrgID string "json:\"org_id\""
+			Note  string "json:\"note\""
+		}{}, Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					OrgID string `json:"org_id"`
@@ -274,7 +280,7 @@ func init() {
 				}
 				return a.Share.AssignDemand(r.Context(), p, r.PathValue("id"), in.OrgID, in.Note)
 			})
-		h("POST", "/api/v1/share/demands/{id}/reject", "审核不通过 / Reject at review", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/reject", Summary: "审核不通过 / Reject at review", Body: true, In: note{}, Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in note
 				if err := Decode(r, &in); err != nil {
@@ -282,7 +288,7 @@ func init() {
 				}
 				return a.Share.RejectDemand(r.Context(), p, r.PathValue("id"), text(in))
 			})
-		h("POST", "/api/v1/share/demands/{id}/accept", "数源部门答复受理（可另定完成日期）/ Accept (optionally naming a date)", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/accept", Summary: "数源部门答复受理（可另定完成日期）/ Accept (optionally naming a date)", Body: true, In: share.DemandAnswer{}, Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.DemandAnswer
 				if err := decodeOpt(r, &in); err != nil {
@@ -290,7 +296,7 @@ func init() {
 				}
 				return a.Share.AnswerDemand(r.Context(), p, r.PathValue("id"), true, in)
 			})
-		h("POST", "/api/v1/share/demands/{id}/refuse", "数源部门拒绝（须理由和依据）/ Refuse (reason and legal basis)", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/refuse", Summary: "数源部门拒绝（须理由和依据）/ Refuse (reason and legal basis)", Body: true, In: share.DemandAnswer{}, Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.DemandAnswer
 				if err := Decode(r, &in); err != nil {
@@ -298,7 +304,7 @@ func init() {
 				}
 				return a.Share.AnswerDemand(r.Context(), p, r.PathValue("id"), false, in)
 			})
-		h("POST", "/api/v1/share/demands/{id}/return", "退回主管部门（非本部门数据）/ Return to the authority", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/return", Summary: "退回主管部门（非本部门数据）/ Return to the authority", Body: true, In: note{}, Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in note
 				if err := Decode(r, &in); err != nil {
@@ -306,7 +312,10 @@ func init() {
 				}
 				return a.Share.ReturnDemand(r.Context(), p, r.PathValue("id"), text(in))
 			})
-		h("POST", "/api/v1/share/demands/{id}/complete", "办理完成 / Complete", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/complete", Summary: "办理完成 / Complete", Body: true, In: struct {
+			ResultEntry string "json:\"result_entry\""
+			Note        string "json:\"note\""
+		}{}, Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					ResultEntry string `json:"result_entry"`
@@ -317,13 +326,13 @@ func init() {
 				}
 				return a.Share.CompleteDemand(r.Context(), p, r.PathValue("id"), in.ResultEntry, in.Note)
 			})
-		h("POST", "/api/v1/share/demands/{id}/withdraw", "撤回数据需求 / Withdraw a demand", false,
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/withdraw", Summary: "撤回数据需求 / Withdraw a demand", Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Share.WithdrawDemand(r.Context(), p, r.PathValue("id"))
 			})
 
 		// Escalations (督办件): the authority urges, coordinates, refers to the experts, decides.
-		h("GET", "/api/v1/share/escalations", "督办件列表（region/mine/experts/all）/ Escalations", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/escalations", Summary: "督办件列表（region/mine/experts/all）/ Escalations", Out: Paged[share.Escalation]{}, Query: []string{"box", "page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -335,7 +344,10 @@ func init() {
 				}
 				return NewPaged(items, pg, total), nil
 			})
-		h("POST", "/api/v1/share/escalations", "对逾期事项启动督办 / Escalate an overdue item", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations", Summary: "对逾期事项启动督办 / Escalate an overdue item", Body: true, In: struct {
+			SubjectType string "json:\"subject_type\""
+			SubjectID   string "json:\"subject_id\""
+		}{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					SubjectType string `json:"subject_type"`
@@ -346,7 +358,7 @@ func init() {
 				}
 				return a.Share.OpenEscalation(r.Context(), p, in.SubjectType, in.SubjectID)
 			})
-		h("GET", "/api/v1/share/escalations/{id}", "督办件详情、会议、专家意见与进度 / An escalation with meetings, opinions and history", false,
+		h(Route{Method: "GET", Path: "/api/v1/share/escalations/{id}", Summary: "督办件详情、会议、专家意见与进度 / An escalation with meetings, opinions and history", Out: share.EscalationDetail{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				d, err := a.Share.EscalationDetails(r.Context(), p, r.PathValue("id"))
 				if err != nil {
@@ -355,7 +367,7 @@ func init() {
 				d.History, d.Meetings, d.Opinions = nonNil(d.History), nonNil(d.Meetings), nonNil(d.Opinions)
 				return d, nil
 			})
-		h("POST", "/api/v1/share/escalations/{id}/urge", "催办（新的办理期限）/ Urge, with a new date", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/urge", Summary: "催办（新的办理期限）/ Urge, with a new date", Body: true, In: share.Urge{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.Urge
 				if err := Decode(r, &in); err != nil {
@@ -363,7 +375,7 @@ func init() {
 				}
 				return a.Share.UrgeEscalation(r.Context(), p, r.PathValue("id"), in)
 			})
-		h("POST", "/api/v1/share/escalations/{id}/coordinate", "启动协调 / Start coordination", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/coordinate", Summary: "启动协调 / Start coordination", Body: true, In: note{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in note
 				if err := decodeOpt(r, &in); err != nil {
@@ -371,7 +383,7 @@ func init() {
 				}
 				return a.Share.CoordinateEscalation(r.Context(), p, r.PathValue("id"), text(in))
 			})
-		h("POST", "/api/v1/share/escalations/{id}/meetings", "登记协调会议及结果 / Record a coordination meeting", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/meetings", Summary: "登记协调会议及结果 / Record a coordination meeting", Body: true, In: share.NewMeeting{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.NewMeeting
 				if err := Decode(r, &in); err != nil {
@@ -379,7 +391,7 @@ func init() {
 				}
 				return a.Share.RecordMeeting(r.Context(), p, r.PathValue("id"), in)
 			})
-		h("POST", "/api/v1/share/escalations/{id}/refer", "提请专家委员会论证 / Refer to the expert committee", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/refer", Summary: "提请专家委员会论证 / Refer to the expert committee", Body: true, In: note{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in note
 				if err := Decode(r, &in); err != nil {
@@ -387,7 +399,9 @@ func init() {
 				}
 				return a.Share.ReferEscalation(r.Context(), p, r.PathValue("id"), text(in))
 			})
-		h("POST", "/api/v1/share/escalations/{id}/opinions", "专家出具意见 / Give an expert opinion", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/opinions", Summary: "专家出具意见 / Give an expert opinion", Body: true, In: struct {
+			Opinion string "json:\"opinion\""
+		}{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					Opinion string `json:"opinion"`
@@ -397,7 +411,7 @@ func init() {
 				}
 				return a.Share.GiveOpinion(r.Context(), p, r.PathValue("id"), in.Opinion)
 			})
-		h("POST", "/api/v1/share/escalations/{id}/decide", "作出督办决定（当事方可见）/ Decide (the parties see it)", true,
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/decide", Summary: "作出督办决定（当事方可见）/ Decide (the parties see it)", Body: true, In: share.EscDecision{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in share.EscDecision
 				if err := Decode(r, &in); err != nil {
@@ -407,15 +421,15 @@ func init() {
 			})
 
 		// Gateway: called with a credential bound to one grant (Authorization: Bearer pd_…).
-		gw("GET", "/api/v1/gateway/grant", "本凭证的共享授权（字段、脱敏、期限）/ The caller's grant", false,
+		gw(Route{Method: "GET", Path: "/api/v1/gateway/grant", Summary: "本凭证的共享授权（字段、脱敏、期限）/ The caller's grant", Out: share.GrantView{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Share.GatewayInfo(r.Context(), p, ClientIP(r))
 			})
-		gw("GET", "/api/v1/gateway/records/{key}", "按键值查询一条记录（身份证号、信用代码或资源主键）/ Look up one record by key", false,
+		gw(Route{Method: "GET", Path: "/api/v1/gateway/records/{key}", Summary: "按键值查询一条记录（身份证号、信用代码或资源主键）/ Look up one record by key", Out: share.Out{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Share.Lookup(r.Context(), p, ClientIP(r), r.PathValue("key"))
 			})
-		gw("GET", "/api/v1/gateway/records", "条件分页查询（其他查询参数为字段=值）/ Filtered, paged query (other parameters are field=value)", false,
+		gw(Route{Method: "GET", Path: "/api/v1/gateway/records", Summary: "条件分页查询（其他查询参数为字段=值）/ Filtered, paged query (other parameters are field=value)", Out: Paged[share.Out]{}, Query: []string{"page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -434,7 +448,7 @@ func init() {
 				}
 				return NewPaged(items, pg, total), nil
 			})
-		gw("GET", "/api/v1/gateway/export", "批量交付（库表/文件方式，format=csv|json）/ Bulk delivery (table or file mode)", false,
+		gw(Route{Method: "GET", Path: "/api/v1/gateway/export", Summary: "批量交付（库表/文件方式，format=csv|json）/ Bulk delivery (table or file mode)", Out: Raw{}, Query: []string{"format"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				format := r.URL.Query().Get("format")
 				if format == "" {
@@ -452,11 +466,9 @@ func init() {
 				x.Write(r.Context(), w)
 				return Raw{}, nil
 			})
-		gw("POST", "/api/v1/gateway/verify", "核验比对（只返回是否一致，不返回数据）/ Verify values (match or mismatch only)", true,
+		gw(Route{Method: "POST", Path: "/api/v1/gateway/verify", Summary: "核验比对（只返回是否一致，不返回数据）/ Verify values (match or mismatch only)", Body: true, In: VerifyInput{}, Out: VerifyAnswer{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Items []share.VerifyItem `json:"items"`
-				}
+				var in VerifyInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}

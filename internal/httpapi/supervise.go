@@ -15,10 +15,11 @@ import (
 func init() {
 	routeHooks = append(routeHooks, func(api *API) {
 		a := api.App
-		h := func(method, path, summary string, body bool, fn HandlerFunc) {
-			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "supervise", Body: body}, fn)
+		h := func(rt Route, fn HandlerFunc) {
+			rt.Tag = "supervise"
+			api.Handle(rt, fn)
 		}
-		h("GET", "/api/v1/sanctions", "责令整改（处罚）列表 / Rectification orders (sanctions)", false,
+		h(Route{Method: "GET", Path: "/api/v1/sanctions", Summary: "责令整改（处罚）列表 / Rectification orders (sanctions)", Out: SanctionsAnswer{}, Query: []string{"limit", "offset", "state"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				q := r.URL.Query()
 				limit, offset := 50, 0
@@ -39,7 +40,7 @@ func init() {
 				items, total, err := a.Supervise.List(r.Context(), p, q.Get("state"), limit, offset)
 				return map[string]any{"items": nonNil(items), "total": total}, err
 			})
-		h("POST", "/api/v1/sanctions", "责令整改：暂停对象的全部接口访问 / Order rectification, suspending the subject's API access", true,
+		h(Route{Method: "POST", Path: "/api/v1/sanctions", Summary: "责令整改：暂停对象的全部接口访问 / Order rectification, suspending the subject's API access", Body: true, In: supervise.NewSanction{}, Out: Created{V: supervise.Sanction{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in supervise.NewSanction
 				if err := Decode(r, &in); err != nil {
@@ -51,11 +52,13 @@ func init() {
 				}
 				return Created{sc}, nil
 			})
-		h("GET", "/api/v1/sanctions/{id}", "责令整改及其经过 / A rectification order and its history", false,
+		h(Route{Method: "GET", Path: "/api/v1/sanctions/{id}", Summary: "责令整改及其经过 / A rectification order and its history", Out: supervise.Sanction{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Supervise.Get(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/sanctions/{id}/{event}", "报告整改（report）、认定通过（accept）、退回（reject）、终止（terminate）/ Report, accept, reject or terminate", true,
+		h(Route{Method: "POST", Path: "/api/v1/sanctions/{id}/{event}", Summary: "报告整改（report）、认定通过（accept）、退回（reject）、终止（terminate）/ Report, accept, reject or terminate", Body: true, In: struct {
+			Text string "json:\"text\""
+		}{}, Out: supervise.Sanction{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in struct {
 					Text string `json:"text"`
