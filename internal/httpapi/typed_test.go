@@ -230,4 +230,3 @@ func TestResponsesMatchSchemas(t *testing.T) {
 		t.Logf("%d answers validated, %d of them 2xx", checked, ok2xx)
 	})
 }
-
