@@ -190,7 +190,7 @@ func (api *API) OpenAPI() map[string]any {
 				"application/octet-stream": map[string]any{"schema": file},
 			}}
 		default:
-			op["requestBody"] = map[string]any{"required": rt.Body, "content": map[string]any{"application/json": map[string]any{"schema": ss.Schema(in)}}}
+			op["requestBody"] = map[string]any{"required": rt.Body, "content": map[string]any{"application/json": map[string]any{"schema": ss.Input(in)}}}
 		}
 		if rt.Public {
 			op["security"] = []any{}

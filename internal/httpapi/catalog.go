@@ -433,27 +433,17 @@ func catalogRoutes(api *API) {
 			}
 			return Created{pu}, nil
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/decide", Summary: "审批采购 / Decide a purchase", Tag: tag, Body: true, In: struct {
-		Approve bool   "json:\"approve\""
-		Note    string "json:\"note\""
-	}{}, Out: NoContent{}},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/decide", Summary: "审批采购 / Decide a purchase", Tag: tag, Body: true, In: PurchaseDecision{}, Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Approve bool   `json:"approve"`
-				Note    string `json:"note"`
-			}
+			var in PurchaseDecision
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
 			return nil, c().DecidePurchase(r.Context(), p, id(r), in.Approve, in.Note)
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/link", Summary: "关联目录条目 / Link the cataloging entry", Tag: tag, Body: true, In: struct {
-		EntryID string "json:\"entry_id\""
-	}{}, Out: NoContent{}},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/link", Summary: "关联目录条目 / Link the cataloging entry", Tag: tag, Body: true, In: PurchaseLink{}, Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				EntryID string `json:"entry_id"`
-			}
+			var in PurchaseLink
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
@@ -466,15 +456,9 @@ func catalogRoutes(api *API) {
 			l, err := c().Reassessments(r.Context(), p, r.URL.Query().Get("pending") == "1")
 			return map[string]any{"items": nonNil(l)}, err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/reassessments/{id}", Summary: "记录评估结论 / Record an outcome", Tag: tag, Body: true, In: struct {
-		Outcome string "json:\"outcome\""
-		Note    string "json:\"note\""
-	}{}, Out: NoContent{}},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/reassessments/{id}", Summary: "记录评估结论 / Record an outcome", Tag: tag, Body: true, In: ReassessmentOutcome{}, Out: NoContent{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Outcome string `json:"outcome"`
-				Note    string `json:"note"`
-			}
+			var in ReassessmentOutcome
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}

@@ -20,15 +20,9 @@ var Secure bool
 
 func (api *API) foundationRoutes() {
 	a := api.App
-	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/login", Summary: "登录 / Log in", Tag: "auth", Public: true, Body: true, In: struct {
-		Username string "json:\"username\""
-		Password string "json:\"password\""
-	}{}, Out: LoginAnswer{}},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/login", Summary: "登录 / Log in", Tag: "auth", Public: true, Body: true, In: LoginInput{}, Out: LoginAnswer{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Username string `json:"username"`
-				Password string `json:"password"`
-			}
+			var in LoginInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
@@ -73,17 +67,9 @@ func (api *API) foundationRoutes() {
 			ts, err := a.Identity.Tokens(r.Context(), p.UserID)
 			return map[string]any{"items": nonNil(ts)}, err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/tokens", Summary: "创建 API 令牌（仅显示一次）/ Create an API token (shown once)", Tag: "auth", Body: true, In: struct {
-		Name    string   "json:\"name\""
-		Scopes  []string "json:\"scopes\""
-		TTLDays int      "json:\"ttl_days\""
-	}{}, Out: Created{V: TokenIssued{}}},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/tokens", Summary: "创建 API 令牌（仅显示一次）/ Create an API token (shown once)", Tag: "auth", Body: true, In: TokenInput{}, Out: Created{V: TokenIssued{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Name    string   `json:"name"`
-				Scopes  []string `json:"scopes"`
-				TTLDays int      `json:"ttl_days"`
-			}
+			var in TokenInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
@@ -222,29 +208,17 @@ func (api *API) foundationRoutes() {
 			return Created{u}, nil
 		})
 
-	api.Handle(Route{Method: "PUT", Path: "/api/v1/users/{id}/verification", Summary: "实名核验（主管部门登记或撤销）/ Record or withdraw real-name verification", Tag: "directory", Body: true, In: struct {
-		Verified bool   "json:\"verified\""
-		Note     string "json:\"note\""
-	}{}, Out: identity.User{}},
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/users/{id}/verification", Summary: "实名核验（主管部门登记或撤销）/ Record or withdraw real-name verification", Tag: "directory", Body: true, In: VerificationInput{}, Out: identity.User{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Verified bool   `json:"verified"`
-				Note     string `json:"note"`
-			}
+			var in VerificationInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
 			return a.Identity.SetVerified(r.Context(), p, r.PathValue("id"), in.Verified, in.Note)
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/me/verification", Summary: "以身份认证平台的认证结果完成实名核验 / Verify my real name with an identity provider", Tag: "auth", Body: true, In: struct {
-		Provider  string "json:\"provider\""
-		Assertion string "json:\"assertion\""
-	}{}, Out: identity.User{}},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/me/verification", Summary: "以身份认证平台的认证结果完成实名核验 / Verify my real name with an identity provider", Tag: "auth", Body: true, In: MyVerificationInput{}, Out: identity.User{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Provider  string `json:"provider"`
-				Assertion string `json:"assertion"`
-			}
+			var in MyVerificationInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
@@ -268,13 +242,9 @@ func (api *API) foundationRoutes() {
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return nil, a.Notify.MarkRead(r.Context(), p, r.PathValue("id"))
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/webhooks", Summary: "登记消息推送地址 / Register a webhook", Tag: "inbox", Body: true, In: struct {
-		URL string "json:\"url\""
-	}{}, Out: Created{V: notify.Webhook{}}},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/webhooks", Summary: "登记消息推送地址 / Register a webhook", Tag: "inbox", Body: true, In: WebhookInput{}, Out: Created{V: notify.Webhook{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				URL string `json:"url"`
-			}
+			var in WebhookInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}

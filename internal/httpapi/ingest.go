@@ -47,15 +47,9 @@ func init() {
 				}
 				return loaded(w, res, err)
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/tokens", Summary: "签发推送令牌（绑定该目录条目，仅显示一次）/ Issue a push token bound to the entry (shown once)", Tag: "ingest", Body: true, In: struct {
-			Name    string "json:\"name\""
-			TTLDays int    "json:\"ttl_days\""
-		}{}, Out: Created{V: TokenIssued{}}},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/tokens", Summary: "签发推送令牌（绑定该目录条目，仅显示一次）/ Issue a push token bound to the entry (shown once)", Tag: "ingest", Body: true, In: PushTokenInput{}, Out: Created{V: TokenIssued{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Name    string `json:"name"`
-					TTLDays int    `json:"ttl_days"`
-				}
+				var in PushTokenInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
@@ -93,13 +87,9 @@ func init() {
 				ls, total, err := s.Loads(r.Context(), p, r.PathValue("id"), pg.Size, pg.Offset)
 				return NewPaged(ls, pg, total), err
 			})
-		api.Handle(Route{Method: "PUT", Path: "/api/v1/ingest/entries/{id}/retention", Summary: "设置历史版本保留数 / Set how many versions are kept", Tag: "ingest", Body: true, In: struct {
-			Keep int "json:\"keep\""
-		}{}, Out: NoContent{}},
+		api.Handle(Route{Method: "PUT", Path: "/api/v1/ingest/entries/{id}/retention", Summary: "设置历史版本保留数 / Set how many versions are kept", Tag: "ingest", Body: true, In: RetentionInput{}, Out: NoContent{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Keep int `json:"keep"`
-				}
+				var in RetentionInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
@@ -215,15 +205,9 @@ func init() {
 				}
 				return Created{ret}, nil
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke）/ Act on a return request", Tag: "ingest", Body: true, In: struct {
-			Event  string "json:\"event\""
-			Reason string "json:\"reason\""
-		}{}, Out: ingest.DataReturn{}},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke）/ Act on a return request", Tag: "ingest", Body: true, In: ReturnStep{}, Out: ingest.DataReturn{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Event  string `json:"event"`
-					Reason string `json:"reason"`
-				}
+				var in ReturnStep
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}

@@ -129,15 +129,9 @@ func init() {
 				}
 				return Created{sp}, nil
 			})
-		h(Route{Method: "POST", Path: "/api/v1/open/datasets/{id}/restore", Summary: "恢复开放 / Restore opening", Body: true, In: struct {
-			SuspensionID string "json:\"suspension_id\""
-			Note         string "json:\"note\""
-		}{}, Out: NoContent{}},
+		h(Route{Method: "POST", Path: "/api/v1/open/datasets/{id}/restore", Summary: "恢复开放 / Restore opening", Body: true, In: RestoreInput{}, Out: NoContent{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					SuspensionID string `json:"suspension_id"`
-					Note         string `json:"note"`
-				}
+				var in RestoreInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}

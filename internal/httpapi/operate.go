@@ -118,25 +118,15 @@ func init() {
 			}
 			return s.QueryStats(r.Context(), p, r.PathValue("id"), body)
 		})
-		h(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/verify", Summary: "核验产品调用（仅返回是否一致）/ Verification (yes/no only)", Body: true, In: struct {
-			Subject string            "json:\"subject\""
-			Claims  map[string]string "json:\"claims\""
-		}{}, Out: operate.VerifyResult{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Subject string            `json:"subject"`
-				Claims  map[string]string `json:"claims"`
-			}
+		h(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/verify", Summary: "核验产品调用（仅返回是否一致）/ Verification (yes/no only)", Body: true, In: ProductVerifyInput{}, Out: operate.VerifyResult{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			var in ProductVerifyInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
 			return s.Verify(r.Context(), p, r.PathValue("id"), in.Subject, in.Claims)
 		})
-		h(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/score", Summary: "指标产品调用（仅返回分值）/ Indicator (the score only)", Body: true, In: struct {
-			Subject string "json:\"subject\""
-		}{}, Out: operate.ScoreResult{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Subject string `json:"subject"`
-			}
+		h(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/score", Summary: "指标产品调用（仅返回分值）/ Indicator (the score only)", Body: true, In: ProductScoreInput{}, Out: operate.ScoreResult{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			var in ProductScoreInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}

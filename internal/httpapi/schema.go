@@ -32,22 +32,23 @@ type (
 // github.com/invopop/jsonschema does the reflection: it reads the json tags the domain types
 // already carry (no second set of annotations), names definitions through a hook so that two
 // packages' "Request" types do not collide, and does nothing else — the document itself stays
-// the one table in api.go. Fields are not marked required (request bodies may leave any field
-// out); a pointer, slice or map field without omitempty may be null, as encoding/json writes it.
+// the one table in api.go. In an answer every field without omitempty is required (encoding/json
+// always writes it); a request body may leave any field out, so request types are reflected a
+// second time, without required fields, under names ending in ".Input". A pointer, slice or map
+// field without omitempty may be null, as encoding/json writes it.
 type schemaSet struct {
-	r    *jsonschema.Reflector
-	defs map[string]any
+	out, in *jsonschema.Reflector
+	defs    map[string]any
 }
 
 var stampType = reflect.TypeOf(db.Stamp(0))
 
 func newSchemaSet() *schemaSet {
 	s := &schemaSet{defs: map[string]any{}}
-	s.r = &jsonschema.Reflector{
-		Anonymous:                  true,
-		AllowAdditionalProperties:  true,
-		RequiredFromJSONSchemaTags: true,
-		Namer:                      schemaName,
+	s.out = &jsonschema.Reflector{
+		Anonymous:                 true,
+		AllowAdditionalProperties: true,
+		Namer:                     schemaName,
 		Mapper: func(t reflect.Type) *jsonschema.Schema {
 			switch {
 			case t == stampType:
@@ -62,6 +63,10 @@ func newSchemaSet() *schemaSet {
 			return nil
 		},
 	}
+	in := *s.out
+	in.RequiredFromJSONSchemaTags = true
+	in.Namer = func(t reflect.Type) string { return schemaName(t) + ".Input" }
+	s.in = &in
 	return s
 }
 
@@ -83,10 +88,15 @@ func schemaName(t reflect.Type) string {
 	return pkg + "." + name
 }
 
-// Schema returns the schema of v's type: a $ref for a named struct, inline otherwise.
-func (s *schemaSet) Schema(v any) map[string]any {
+// Schema returns the schema of an answer of v's type: a $ref for a named struct, inline otherwise.
+func (s *schemaSet) Schema(v any) map[string]any { return s.schema(v, s.out) }
+
+// Input returns the schema of a request body of v's type (no field required).
+func (s *schemaSet) Input(v any) map[string]any { return s.schema(v, s.in) }
+
+func (s *schemaSet) schema(v any, r *jsonschema.Reflector) map[string]any {
 	t := reflect.TypeOf(v)
-	sc := s.r.ReflectFromType(t)
+	sc := r.ReflectFromType(t)
 	b, err := json.Marshal(sc)
 	if err != nil {
 		panic("httpapi: schema of " + t.String() + ": " + err.Error())
@@ -104,13 +114,13 @@ func (s *schemaSet) Schema(v any) map[string]any {
 	delete(m, "$defs")
 	delete(m, "$schema")
 	delete(m, "$id")
-	s.nullables(t, map[reflect.Type]bool{})
+	s.nullables(t, r.Namer, map[reflect.Type]bool{})
 	return m
 }
 
 // nullables marks, in the collected definitions, the fields encoding/json may write as null:
 // pointers, slices and maps without omitempty.
-func (s *schemaSet) nullables(t reflect.Type, seen map[reflect.Type]bool) {
+func (s *schemaSet) nullables(t reflect.Type, namer func(reflect.Type) string, seen map[reflect.Type]bool) {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
 		t = t.Elem()
 	}
@@ -118,7 +128,7 @@ func (s *schemaSet) nullables(t reflect.Type, seen map[reflect.Type]bool) {
 		return
 	}
 	seen[t] = true
-	def, _ := s.defs[schemaName(t)].(map[string]any)
+	def, _ := s.defs[namer(t)].(map[string]any)
 	var walk func(t reflect.Type)
 	walk = func(t reflect.Type) {
 		for i := 0; i < t.NumField(); i++ {
@@ -141,7 +151,7 @@ func (s *schemaSet) nullables(t reflect.Type, seen map[reflect.Type]bool) {
 					continue
 				}
 			}
-			s.nullables(f.Type, seen)
+			s.nullables(f.Type, namer, seen)
 			if name == "" {
 				name = f.Name
 			}

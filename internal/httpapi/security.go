@@ -36,13 +36,9 @@ func init() {
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Security.Get(r.Context(), p, r.PathValue("id"))
 			})
-		h(Route{Method: "POST", Path: "/api/v1/security/records/{id}/close", Summary: "关闭安全运营记录（写明处置情况）/ Close a record with a note", Body: true, In: struct {
-			Note string "json:\"note\""
-		}{}, Out: security.Record{}},
+		h(Route{Method: "POST", Path: "/api/v1/security/records/{id}/close", Summary: "关闭安全运营记录（写明处置情况）/ Close a record with a note", Body: true, In: SecurityCloseInput{}, Out: security.Record{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Note string `json:"note"`
-				}
+				var in SecurityCloseInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}

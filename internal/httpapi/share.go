@@ -266,15 +266,9 @@ func init() {
 				hist, err := a.Share.DemandHistory(r.Context(), p, d.ID)
 				return map[string]any{"demand": d, "history": nonNil(hist)}, err
 			})
-		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/assign", Summary: "审核并指定数源部门 / Review and assign a source agency", Body: true, In: struct {
-			OrgID string "json:\"org_id\""
-			Note  string "json:\"note\""
-		}{}, Out: share.Demand{}},
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/assign", Summary: "审核并指定数源部门 / Review and assign a source agency", Body: true, In: DemandAssignInput{}, Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					OrgID string `json:"org_id"`
-					Note  string `json:"note"`
-				}
+				var in DemandAssignInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
@@ -312,15 +306,9 @@ func init() {
 				}
 				return a.Share.ReturnDemand(r.Context(), p, r.PathValue("id"), text(in))
 			})
-		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/complete", Summary: "办理完成 / Complete", Body: true, In: struct {
-			ResultEntry string "json:\"result_entry\""
-			Note        string "json:\"note\""
-		}{}, Out: share.Demand{}},
+		h(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/complete", Summary: "办理完成 / Complete", Body: true, In: DemandCompleteInput{}, Out: share.Demand{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					ResultEntry string `json:"result_entry"`
-					Note        string `json:"note"`
-				}
+				var in DemandCompleteInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
@@ -344,15 +332,9 @@ func init() {
 				}
 				return NewPaged(items, pg, total), nil
 			})
-		h(Route{Method: "POST", Path: "/api/v1/share/escalations", Summary: "对逾期事项启动督办 / Escalate an overdue item", Body: true, In: struct {
-			SubjectType string "json:\"subject_type\""
-			SubjectID   string "json:\"subject_id\""
-		}{}, Out: share.Escalation{}},
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations", Summary: "对逾期事项启动督办 / Escalate an overdue item", Body: true, In: EscalationInput{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					SubjectType string `json:"subject_type"`
-					SubjectID   string `json:"subject_id"`
-				}
+				var in EscalationInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
@@ -399,13 +381,9 @@ func init() {
 				}
 				return a.Share.ReferEscalation(r.Context(), p, r.PathValue("id"), text(in))
 			})
-		h(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/opinions", Summary: "专家出具意见 / Give an expert opinion", Body: true, In: struct {
-			Opinion string "json:\"opinion\""
-		}{}, Out: share.Escalation{}},
+		h(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/opinions", Summary: "专家出具意见 / Give an expert opinion", Body: true, In: OpinionInput{}, Out: share.Escalation{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Opinion string `json:"opinion"`
-				}
+				var in OpinionInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}

@@ -56,13 +56,9 @@ func init() {
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Supervise.Get(r.Context(), p, r.PathValue("id"))
 			})
-		h(Route{Method: "POST", Path: "/api/v1/sanctions/{id}/{event}", Summary: "报告整改（report）、认定通过（accept）、退回（reject）、终止（terminate）/ Report, accept, reject or terminate", Body: true, In: struct {
-			Text string "json:\"text\""
-		}{}, Out: supervise.Sanction{}},
+		h(Route{Method: "POST", Path: "/api/v1/sanctions/{id}/{event}", Summary: "报告整改（report）、认定通过（accept）、退回（reject）、终止（terminate）/ Report, accept, reject or terminate", Body: true, In: SanctionStepInput{}, Out: supervise.Sanction{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Text string `json:"text"`
-				}
+				var in SanctionStepInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}

@@ -63,7 +63,10 @@ func typeProblems(rt httpapi.Route) []string {
 		if x == nil || rt.Path == "/api/v1/openapi.json" {
 			continue
 		}
-		if t := reflect.TypeOf(x); t.Name() == "" && t.Kind() == reflect.Map && t.Elem().Kind() == reflect.Interface {
+		if t := reflect.TypeOf(x); t.Name() == "" && t.Kind() == reflect.Struct {
+			out = append(out, at+" declares "+v.name+" as an anonymous struct: declare it as a named type (request bodies in "+
+				"internal/httpapi/inputs.go, answers in replies.go), use it as Route."+v.name+" and have the handler use the same type")
+		} else if t.Name() == "" && t.Kind() == reflect.Map && t.Elem().Kind() == reflect.Interface {
 			out = append(out, at+" declares "+v.name+" as "+t.String()+", which says nothing of its fields: declare a named struct "+
 				"with json tags (as in internal/httpapi/replies.go), use it as Route."+v.name+" and have the handler use it too")
 		}
@@ -80,6 +83,9 @@ func TestTypeProblemsSayWhatToAdd(t *testing.T) {
 	}
 	if p := typeProblems(httpapi.Route{Method: "GET", Path: "/api/v1/x", Out: map[string]any{}}); len(p) != 1 || !strings.Contains(p[0], "named struct") {
 		t.Fatalf("an untyped map passes: %q", p)
+	}
+	if p := typeProblems(httpapi.Route{Method: "POST", Path: "/api/v1/x", Body: true, In: struct{ A int }{}, Out: httpapi.NoContent{}}); len(p) != 1 || !strings.Contains(p[0], "anonymous struct") {
+		t.Fatalf("an anonymous request type passes: %q", p)
 	}
 	if p := typeProblems(httpapi.Route{Method: "GET", Path: "/api/v1/x", Out: httpapi.Items[int]{}}); len(p) != 0 {
 		t.Fatalf("a typed route fails: %q", p)
