@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
@@ -434,8 +435,17 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 			"CanIssue":  can(p, authz.ShareIssue, at) && g.Status == share.GrantActive && g.Mode != share.ModeOffline,
 			"CanReport": can(p, authz.ShareReport, at), "CanSuspend": can(p, authz.ShareSuspend, at), "CanRevoke": can(p, authz.ShareRevoke, at),
 			"Today": workdayToday(s), "Base": platformBase(r, w.Secure), "Now": s.Now()}
-		if secret != "" && len(creds) > 0 {
-			data["NewCred"] = creds[0] // the newest: the one just issued
+		if secret != "" {
+			// Shown only when it is one of this grant's credentials (the cookie came back from
+			// the issue below, not from anywhere else).
+			delete(data, "Secret")
+			for _, c := range creds {
+				if c.Prefix != "" && strings.HasPrefix(secret, "pd_"+c.Prefix+"_") {
+					data["Secret"], data["NewCred"] = secret, c
+					data["ValidAsGrant"] = workday.Format(c.ExpiresAt.Add(-time.Second)) == g.EndDate
+					break
+				}
+			}
 		}
 		if e, err := a.Catalog.Published(r.Context(), g.EntryID); err == nil {
 			data["Fields"] = fieldRows(s, &e, g.Fields, g.ClearFields)
@@ -443,15 +453,30 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		render(rw, r, "share.grant", "share_grant", data, ferr)
 		return nil
 	}
+	// Issuing a credential answers with a redirect to the grant page (a reload issues nothing),
+	// which shows the secret once: it travels in a cookie scoped to that page (HttpOnly,
+	// SameSite=Strict, two minutes) that the page reads and clears.
+	onceCookie := func(id, value string, maxAge int) *http.Cookie {
+		return &http.Cookie{Name: credentialCookie, Value: value, Path: "/share/grants/" + id, MaxAge: maxAge,
+			HttpOnly: true, Secure: w.Secure, SameSite: http.SameSiteStrictMode}
+	}
 	w.Page(mux, "GET /share/grants/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return grantPage(rw, r, p, r.PathValue("id"), "", nil)
+		id, secret := r.PathValue("id"), ""
+		if c, err := r.Cookie(credentialCookie); err == nil {
+			secret = c.Value
+			http.SetCookie(rw, onceCookie(id, "", -1))
+		}
+		return grantPage(rw, r, p, id, secret, nil)
 	})
 	w.Page(mux, "POST /share/grants/{id}/credentials", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		secret, _, err := s.IssueCredential(r.Context(), p, r.PathValue("id"))
+		id := r.PathValue("id")
+		secret, _, err := s.IssueCredential(r.Context(), p, id)
 		if err != nil {
 			return err
 		}
-		return grantPage(rw, r, p, r.PathValue("id"), secret, nil)
+		http.SetCookie(rw, onceCookie(id, secret, 120))
+		Redirect(rw, r, "/share/grants/"+id+"#credential-once", "")
+		return nil
 	})
 	grantStep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
 		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
@@ -643,6 +668,10 @@ func workdayToday(s *share.Service) string { return workday.Format(s.Now()) }
 
 // platformBase is the platform's address as the caller reached it (scheme and host), for
 // examples people copy (curl).
+// credentialCookie carries a just-issued gateway credential from the issue (POST) to the grant
+// page that shows it once.
+const credentialCookie = "pd_credential_once"
+
 func platformBase(r *http.Request, secure bool) string {
 	scheme := "http"
 	if secure || r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
