@@ -61,7 +61,13 @@ type Chart struct {
 	Empty string
 	// Percent formats values as percentages (0–100).
 	Percent bool
+	// TableLabel, when set, heads the table as a disclosure (<details>) that starts closed when
+	// the table is long (more than OpenRows rows), so a month-by-day table does not bury the page.
+	TableLabel string
 }
+
+// OpenRows is how many rows a table may have and still start open.
+const OpenRows = 8
 
 const (
 	width   = 640
@@ -161,7 +167,10 @@ func (c Chart) max(stack bool) float64 {
 		return math.Max(m, 100)
 	}
 	if m <= 0 {
-		return 1
+		return 2
+	}
+	if m == math.Trunc(m) {
+		return math.Ceil(m/2) * 2 // counts: the middle gridline falls on a whole number
 	}
 	return m
 }
@@ -207,15 +216,31 @@ func (c Chart) axis(b *strings.Builder, m float64) {
 	}
 }
 
-// xlabels writes at most about eight category labels under the plot.
+// xlabels writes at most about eight category labels under the plot, the last one always,
+// none so close to another that they overlap, none beyond the edges.
 func (c Chart) xlabels(b *strings.Builder, x func(i int) float64) {
 	n := len(c.Categories)
 	step := max(1, (n+7)/8)
-	for i, cat := range c.Categories {
-		if i%step != 0 && i != n-1 {
-			continue
+	var at []int
+	for i := 0; i < n; i += step {
+		at = append(at, i)
+	}
+	if last := at[len(at)-1]; last != n-1 {
+		if n-1-last < step && len(at) > 1 {
+			at = at[:len(at)-1]
 		}
-		fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="12" fill="#1b1f24">%s</text>`, x(i), colTop+colH+18, esc(clip(cat, 10)))
+		at = append(at, n-1)
+	}
+	for _, i := range at {
+		anchor := "middle"
+		half := 3.5 * float64(utf8.RuneCountInString(clip(c.Categories[i], 10)))
+		switch {
+		case x(i)+half > width:
+			anchor = "end"
+		case x(i)-half < 0:
+			anchor = "start"
+		}
+		fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="%s" font-size="12" fill="#1b1f24">%s</text>`, x(i), colTop+colH+18, anchor, esc(clip(c.Categories[i], 10)))
 	}
 }
 
@@ -303,6 +328,14 @@ func (c Chart) lines(b *strings.Builder, id string) {
 
 // table writes the text alternative: a row per category, a column per series.
 func (c Chart) table(b *strings.Builder) {
+	if c.TableLabel != "" {
+		open := ""
+		if len(c.Categories) <= OpenRows {
+			open = " open"
+		}
+		fmt.Fprintf(b, `<details class="chart-table"%s><summary>%s</summary>`, open, esc(c.TableLabel))
+		defer b.WriteString(`</details>`)
+	}
 	b.WriteString(`<div class="scroll"><table class="chart-data"><thead><tr>`)
 	fmt.Fprintf(b, `<th scope="col">%s</th>`, esc(c.CategoryHeader))
 	for _, s := range c.Series {

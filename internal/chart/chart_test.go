@@ -2,6 +2,7 @@ package chart
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,29 @@ func golden(t *testing.T, name string, got string) {
 
 var months = []string{"2025-01", "2025-02", "2025-03", "2025-04"}
 
+func days(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("03-%02d", i+1))
+	}
+	return out
+}
+
+// A long table starts closed under its label, a short one open; the last day is labelled once.
+func TestTableDisclosure(t *testing.T) {
+	long := string(Chart{Kind: Line, Title: "t", TableLabel: "数据表", Categories: days(30), Series: []Series{{Name: "a", Values: []float64{1}}}}.HTML())
+	if !strings.Contains(long, `<details class="chart-table"><summary>数据表</summary>`) {
+		t.Fatalf("long table: %s", long)
+	}
+	if strings.Count(long, ">03-30</text>") != 1 || strings.Contains(long, ">03-29</text>") {
+		t.Fatal("the last day is not labelled once, or its neighbour overlaps it")
+	}
+	short := string(Chart{Kind: Bar, Title: "t", TableLabel: "数据表", Categories: months, Series: []Series{{Name: "a", Values: []float64{1}}}}.HTML())
+	if !strings.Contains(short, `<details class="chart-table" open>`) {
+		t.Fatal("a short table starts closed")
+	}
+}
+
 func TestGolden(t *testing.T) {
 	cases := map[string]Chart{
 		"bar": {ID: "agencies", Kind: Bar, Title: "各部门数据量 / Rows by agency", Desc: "每个部门归集的数据行数",
@@ -42,6 +66,8 @@ func TestGolden(t *testing.T) {
 		"line": {ID: "calls", Kind: Line, Title: "网关调用（每天）", Desc: "共享网关每天的调用次数",
 			CategoryHeader: "日期", Categories: []string{"03-01", "03-02", "03-03"},
 			Series: []Series{{Name: "调用", Values: []float64{10, 250, 40}}, {Name: "拒绝", Values: []float64{0, 2, 1}}}},
+		"days": {ID: "days", Kind: Line, Title: "三十天", Desc: "每天的调用", CategoryHeader: "日期", TableLabel: "数据表", Categories: days(30),
+			Series: []Series{{Name: "调用", Values: []float64{0, 3, 0, 7}, Hrefs: []string{"/a"}}}},
 		"percent": {ID: "quality", Kind: Bar, Title: "质量得分", Desc: "各部门最新质量得分", Percent: true,
 			CategoryHeader: "部门", Categories: []string{"甲", "乙"}, Series: []Series{{Name: "得分", Values: []float64{92.5, 61}}}},
 	}

@@ -285,7 +285,7 @@ func (b *Browser) LoginWith(username, password string) {
 // Screenshot saves a full-page PNG named after the test and name, and returns its path.
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
-	buf := BrowserRun(b, "screenshot", chromedp.FullScreenshot(90))
+	buf := BrowserRun(b, "screenshot", chromedp.FullScreenshot(100)) // quality 100: PNG (below it is JPEG)
 	path := b.artifact(name, ".png")
 	if err := os.WriteFile(path, buf, 0o644); err != nil {
 		b.t.Errorf("screenshot: %v", err)

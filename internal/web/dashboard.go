@@ -69,6 +69,7 @@ func init() {
 		"dash.region":          {"地区", "Region"},
 		"dash.total":           {"合计", "Total"},
 		"dash.empty":           {"暂无数据", "No data yet"},
+		"dash.table":           {"数据表", "The numbers"},
 		"dash.c.entries_month": {"每月发布的目录条目", "Entries published per month"},
 		"dash.c.rows_month":    {"每月归集入库的数据行", "Rows loaded per month"},
 		"dash.c.entries_org":   {"各部门已发布目录", "Published entries by agency"},
@@ -269,7 +270,7 @@ func boardCharts(v *View, b *supervise.Board) map[string]template.HTML {
 	}
 	mk := func(id, title string, kind chart.Kind, header string, cats []string, series ...chart.Series) template.HTML {
 		return chart.Chart{ID: id, Kind: kind, Title: t(title), Desc: t(title), Categories: cats, Series: series,
-			CategoryHeader: t(header), TotalHeader: t("dash.total"), Empty: t("dash.empty")}.HTML()
+			CategoryHeader: t(header), TotalHeader: t("dash.total"), Empty: t("dash.empty"), TableLabel: t("dash.table")}.HTML()
 	}
 	out := map[string]template.HTML{}
 	out["entries_month"] = mk("c-entries-month", "dash.c.entries_month", chart.Line, "dash.month", b.Months,
@@ -282,13 +283,13 @@ func boardCharts(v *View, b *supervise.Board) map[string]template.HTML {
 	out["entries_reg"] = mk("c-entries-reg", "dash.c.entries_reg", chart.Bar, "dash.region", cats, chart.Series{Name: t("dash.s.entries"), Values: vals, Hrefs: hrefs})
 	cats, vals, hrefs = counts(b.FreshByOrg, func(c supervise.Count) string { return drill(org, "set", supervise.SetLate, "org", c.Key) })
 	fresh := chart.Chart{ID: "c-fresh-org", Kind: chart.Bar, Title: t("dash.c.fresh_org"), Desc: t("dash.c.fresh_org"), Categories: cats, Percent: true,
-		Series: []chart.Series{{Name: t("dash.s.fresh"), Values: vals, Hrefs: hrefs}}, CategoryHeader: t("dash.org"), Empty: t("dash.empty")}
+		Series: []chart.Series{{Name: t("dash.s.fresh"), Values: vals, Hrefs: hrefs}}, CategoryHeader: t("dash.org"), Empty: t("dash.empty"), TableLabel: t("dash.table")}
 	out["fresh_org"] = fresh.HTML()
 	out["late_month"] = mk("c-late-month", "dash.c.late_month", chart.Line, "dash.month", b.Months,
 		chart.Series{Name: t("dash.s.late"), Values: b.LateByMonth, Hrefs: monthLinks("set", supervise.SetLate)})
 	cats, vals, hrefs = counts(b.QualityByOrg, func(c supervise.Count) string { return "/quality/orgs/" + url.PathEscape(c.Key) })
 	q := chart.Chart{ID: "c-quality-org", Kind: chart.Bar, Title: t("dash.c.quality_org"), Desc: t("dash.c.quality_org"), Categories: cats, Percent: true,
-		Series: []chart.Series{{Name: t("dash.s.score"), Values: vals, Hrefs: hrefs}}, CategoryHeader: t("dash.org"), Empty: t("dash.empty")}
+		Series: []chart.Series{{Name: t("dash.s.score"), Values: vals, Hrefs: hrefs}}, CategoryHeader: t("dash.org"), Empty: t("dash.empty"), TableLabel: t("dash.table")}
 	out["quality_org"] = q.HTML()
 	var req []chart.Series
 	for _, st := range b.RequestStates {
