@@ -22,6 +22,9 @@ const (
 	Auditor           Role = "auditor"            // 审计员
 	Oversight         Role = "oversight"          // 监管部门（网信、公安、保密、密码、国资）只读
 	OperatorStaff     Role = "operator_staff"     // 运营单位人员
+	OperatorProduct   Role = "operator_product"   // 运营单位产品设计（定义、定价、下架产品）
+	OperatorReviewer  Role = "operator_reviewer"  // 运营单位合规审查
+	OperatorUnits     Role = "operator_units"     // 运营单位客户管理（资质审核、申请审核、签约、处置）
 	AppUnitUser       Role = "app_unit_user"      // 应用单位用户
 	Expert            Role = "expert"             // 专家委员会委员
 	PublicUser        Role = "public_user"        // 社会公众（自然人/法人）
@@ -29,7 +32,7 @@ const (
 
 // AllRoles lists every role, in display order.
 var AllRoles = []Role{AuthorityAdmin, AuthorityReviewer, DataOfficer, AgencyApprover, SecurityOfficer,
-	Auditor, Oversight, OperatorStaff, AppUnitUser, Expert, PublicUser}
+	Auditor, Oversight, OperatorStaff, OperatorProduct, OperatorReviewer, OperatorUnits, AppUnitUser, Expert, PublicUser}
 
 // RoleNames gives each role's Chinese and English name.
 var RoleNames = map[Role][2]string{
@@ -41,6 +44,9 @@ var RoleNames = map[Role][2]string{
 	Auditor:           {"审计员", "Auditor"},
 	Oversight:         {"监管部门", "Oversight body"},
 	OperatorStaff:     {"运营单位人员", "Operator staff"},
+	OperatorProduct:   {"运营单位产品设计", "Operator: product design"},
+	OperatorReviewer:  {"运营单位合规审查", "Operator: compliance review"},
+	OperatorUnits:     {"运营单位客户管理", "Operator: unit management"},
 	AppUnitUser:       {"应用单位用户", "Application unit user"},
 	Expert:            {"专家委员会委员", "Expert committee member"},
 	PublicUser:        {"社会公众", "Public user"},

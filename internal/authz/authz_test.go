@@ -31,7 +31,7 @@ func principal(r authz.Role) *authz.Principal {
 		kind = authz.KindAuthority
 	case authz.Oversight:
 		kind = authz.KindOversight
-	case authz.OperatorStaff:
+	case authz.OperatorStaff, authz.OperatorProduct, authz.OperatorReviewer, authz.OperatorUnits:
 		kind = authz.KindOperator
 	case authz.AppUnitUser:
 		kind = authz.KindAppUnit

@@ -23,6 +23,10 @@ const (
 	OprSanction Action = "operate.sanction" // suspend, resume or terminate a unit (OPR-9, SUP-1)
 	OprUse      Action = "operate.use"      // query a product under an agreement in force
 	OprConsent  Action = "operate.consent"  // a data subject authorizes or revokes (SEC-7)
+	OprPrice    Action = "operate.price"    // approve or refuse a product's price (the authority: government-guided prices, OPR-5)
+	OprReport   Action = "operate.report"   // file periodic reports and the annual disclosure (OPR-6)
+	OprEvaluate Action = "operate.evaluate" // record the annual third-party evaluation of the operator (OPR-8)
+	OprBoard    Action = "operate.board"    // publish offers, cases and notices; close board items (OPR-1)
 )
 
 // OperateAttrs are the facts about an operation record that decide access.
@@ -41,7 +45,10 @@ func Operate(p *Principal, act Action, a OperateAttrs) error {
 	if !p.Authenticated() {
 		return deny(p)
 	}
-	operator := p.OrgKind == KindOperator && p.Has(OperatorStaff)
+	// Operator staff duties are separated (BTO 16): membership (any operator role) reads and
+	// reports; defining products, reviewing them and managing units each need their own role.
+	operator := p.OrgKind == KindOperator && p.Has(OperatorStaff, OperatorProduct, OperatorReviewer, OperatorUnits)
+	duty := func(r Role) bool { return p.OrgKind == KindOperator && p.Has(r) }
 	unit := p.OrgID != "" && p.OrgID == a.UnitOrgID && p.Has(AppUnitUser)
 	if p.TokenID != "" {
 		return allow(act == OprUse && unit && p.Scoped(ScopeProduct), p)
@@ -52,10 +59,12 @@ func Operate(p *Principal, act Action, a OperateAttrs) error {
 			(a.OwnerOrg != "" && p.OrgID == a.OwnerOrg && p.Has(DataOfficer, AgencyApprover, SecurityOfficer)), p)
 	case OprView:
 		return allow(a.OwnerOrg != "" && p.OrgID == a.OwnerOrg && p.OrgKind.IsDataHolder() && p.Has(DataOfficer, AgencyApprover), p)
-	case OprProduct, OprQualify:
-		return allow(operator, p)
+	case OprProduct:
+		return allow(duty(OperatorProduct), p)
+	case OprQualify:
+		return allow(duty(OperatorUnits), p)
 	case OprReview:
-		if !(operator || (p.IsAuthority() && p.Has(AuthorityReviewer))) {
+		if !(duty(OperatorReviewer) || (p.IsAuthority() && p.Has(AuthorityReviewer))) {
 			return deny(p)
 		}
 		return allow(a.EditedBy == "" || a.EditedBy != p.UserID, p, errOwnWork)
@@ -66,17 +75,23 @@ func Operate(p *Principal, act Action, a OperateAttrs) error {
 	case OprApply, OprUse:
 		return allow(unit, p)
 	case OprDecide:
-		return allow(operator, p)
+		return allow(duty(OperatorUnits), p)
 	case OprSign:
 		if unit {
 			return nil
 		}
-		if !operator {
+		if !duty(OperatorUnits) {
 			return deny(p)
 		}
 		return allow(a.DecidedBy == "" || a.DecidedBy != p.UserID, p, errOwnWork)
 	case OprSanction:
-		return allow(operator || (p.IsAuthority() && p.Has(AuthorityAdmin)), p)
+		return allow(duty(OperatorUnits) || (p.IsAuthority() && p.Has(AuthorityAdmin)), p)
+	case OprPrice, OprEvaluate:
+		return allow(p.IsAuthority() && p.Has(AuthorityAdmin), p)
+	case OprReport:
+		return allow(operator, p)
+	case OprBoard:
+		return allow(operator || unit, p)
 	case OprConsent:
 		return allow(p.Verified, p, errUnverified)
 	}

@@ -8,8 +8,12 @@ import (
 
 // The authorized-operation matrix: who may take each step, and the separation of operator duties.
 func TestOperateMatrix(t *testing.T) {
-	op := &Principal{UserID: "op1", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorStaff}}
-	op2 := &Principal{UserID: "op2", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorStaff}}
+	op := &Principal{UserID: "op1", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorStaff, OperatorProduct, OperatorUnits}}
+	op2 := &Principal{UserID: "op2", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorStaff, OperatorReviewer, OperatorUnits}}
+	staff := &Principal{UserID: "op3", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorStaff}}
+	designer := &Principal{UserID: "op4", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorProduct}}
+	both := &Principal{UserID: "op5", OrgID: "org-op", OrgKind: KindOperator, Roles: []Role{OperatorProduct, OperatorReviewer}}
+	admin := &Principal{UserID: "a1", OrgID: "org-auth", OrgKind: KindAuthority, RegionCode: "150000", Roles: []Role{AuthorityAdmin}}
 	unit := &Principal{UserID: "u1", OrgID: "org-unit", OrgKind: KindAppUnit, Roles: []Role{AppUnitUser}}
 	other := &Principal{UserID: "u2", OrgID: "org-other", OrgKind: KindAppUnit, Roles: []Role{AppUnitUser}}
 	officer := &Principal{UserID: "o1", OrgID: "org-ps", OrgKind: KindAgency, Roles: []Role{DataOfficer}}
@@ -54,6 +58,26 @@ func TestOperateMatrix(t *testing.T) {
 		{"verified citizen authorizes", verified, OprConsent, OperateAttrs{}, true},
 		{"agency registers no unit", officer, OprRegister, OperateAttrs{}, false},
 		{"visitor reads nothing", &Principal{}, Read, OperateAttrs{}, false},
+		// operator duties separated by role (BTO 16)
+		{"plain staff reads", staff, Read, OperateAttrs{}, true},
+		{"plain staff defines no product", staff, OprProduct, OperateAttrs{}, false},
+		{"plain staff reviews nothing", staff, OprReview, OperateAttrs{EditedBy: "op1"}, false},
+		{"plain staff decides no application", staff, OprDecide, OperateAttrs{}, false},
+		{"plain staff files reports", staff, OprReport, OperateAttrs{}, true},
+		{"designer defines products", designer, OprProduct, OperateAttrs{}, true},
+		{"designer does not review", designer, OprReview, OperateAttrs{EditedBy: "op1"}, false},
+		{"designer does not qualify units", designer, OprQualify, OperateAttrs{}, false},
+		{"designer does not sign", designer, OprSign, OperateAttrs{UnitOrgID: "org-unit", DecidedBy: "op1"}, false},
+		{"reviewer does not define products", op2, OprProduct, OperateAttrs{}, false},
+		{"one holding both roles never reviews their own edit", both, OprReview, OperateAttrs{EditedBy: "op5"}, false},
+		{"one holding both roles reviews another's edit", both, OprReview, OperateAttrs{EditedBy: "op1"}, true},
+		{"authority approves prices", admin, OprPrice, OperateAttrs{}, true},
+		{"operator does not approve its prices", op, OprPrice, OperateAttrs{}, false},
+		{"authority records the evaluation", admin, OprEvaluate, OperateAttrs{}, true},
+		{"operator does not evaluate itself", op, OprEvaluate, OperateAttrs{}, false},
+		{"unit closes its own board item", unit, OprBoard, unitAttrs, true},
+		{"unit cannot post offers", unit, OprBoard, OperateAttrs{}, false},
+		{"operator posts notices", staff, OprBoard, OperateAttrs{}, true},
 	} {
 		if err := Operate(c.p, c.act, c.a); (err == nil) != c.ok {
 			t.Errorf("%s: got %v", c.name, err)

@@ -39,6 +39,19 @@ func loadOperate(ctx context.Context, a *app.App) error {
 	if a.Operate == nil || a.Ingest == nil {
 		return nil
 	}
+	// Operator duties are separated (BTO 16): 杨运营 designs products and manages units, 柏签约
+	// reviews products for compliance and manages units (signs the agreements 杨运营 decided).
+	for n, roles := range map[string][]authz.Role{"operator": {authz.OperatorProduct, authz.OperatorUnits}, "operator2": {authz.OperatorReviewer, authz.OperatorUnits}} {
+		u, err := a.Identity.UserByName(ctx, n)
+		if err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if _, err := a.DB.ExecContext(ctx, "INSERT INTO user_roles (user_id, role) VALUES ($1,$2)", u.ID, string(r)); err != nil {
+				return err
+			}
+		}
+	}
 	ps := map[string]*authz.Principal{}
 	for _, n := range []string{"officer", "water", "market", "operator", "operator2", "reviewer", "appunit", "admin"} {
 		p, err := principal(ctx, a, n)
@@ -137,6 +150,20 @@ func loadOperate(ctx context.Context, a *app.App) error {
 					return err
 				}
 			}
+		}
+	}
+	// The public board: a need, an offer, a showcase case and a policy notice.
+	for _, post := range []struct {
+		who string
+		in  operate.Post
+	}{
+		{"appunit", operate.Post{Kind: operate.PostNeed, Title: "小微企业经营状况统计需求", Body: "希望按旗县区、月份获得小微企业存续与注销数量的统计，用于授信政策评估。"}},
+		{"operator", operate.Post{Kind: operate.PostOffer, Title: "人口分布统计产品上线", Body: "按旗县区、性别的常住人口统计，差分隐私保护，不返回任何个人记录。"}},
+		{"operator", operate.Post{Kind: operate.PostCase, Title: "普惠金融授信案例", Body: "某银行使用企业登记信息核验产品，小微企业授信审核时间由五天缩短到两天。"}},
+		{"operator", operate.Post{Kind: operate.PostNotice, Title: "公共数据授权运营管理办法（试行）", Body: "明确授权运营的申请、审核、协议、定价与评估要求，自发布之日起施行。"}},
+	} {
+		if _, err := s.AddPost(ctx, ps[post.who], post.in); err != nil {
+			return fmt.Errorf("demo post %s: %w", post.in.Title, err)
 		}
 	}
 	// The demo citizen is a resident of the demo population, verified by the authority.

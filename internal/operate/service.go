@@ -144,6 +144,8 @@ type Application struct {
 	DecisionNote string   `json:"decision_note,omitempty"`
 	CreatedBy    string   `json:"created_by"`
 	CreatedAt    db.Stamp `json:"created_at"`
+	UseClass     string   `json:"use_class"`
+	Conditions   string   `json:"conditions,omitempty"`
 }
 
 // Agreement is one version of the service and confidentiality agreement (服务协议与保密协议).
@@ -192,6 +194,10 @@ type Service struct {
 	Data     *ingest.Service
 	Now      func() time.Time
 	Rand     *privacy.Source
+	// Notify sends reminders (the annual disclosure); Quality reads an entry's quality score
+	// (contribution evaluation). Both are wired in the app; nil leaves them out.
+	Notify  Notifier
+	Quality QualityOf
 }
 
 // New builds the service.
@@ -714,7 +720,7 @@ const unitCols = "org_id, name, credit_code, contact, state, reason, changed_at,
 
 // Units lists registered units (operator staff, authority, auditors) or the caller's own.
 func (s *Service) Units(ctx context.Context, p *authz.Principal) ([]Unit, error) {
-	if authz.Operate(p, authz.OprQualify, authz.OperateAttrs{}) == nil || p.IsAuthority() || p.Has(authz.Auditor, authz.Oversight) {
+	if s.seesAll(p) {
 		rows, err := s.DB.QueryContext(ctx, "SELECT "+unitCols+" FROM opr_units ORDER BY created_at DESC LIMIT 500")
 		return db.ScanAll(rows, err, scanUnit)
 	}
@@ -797,6 +803,10 @@ type ApplicationInput struct {
 	StartDate string   `json:"start_date"`
 	EndDate   string   `json:"end_date"`
 	Security  string   `json:"security"`
+	// UseClass is public_welfare, public_governance (free under the product's conditions, which
+	// Conditions accepts) or commercial (priced; the default).
+	UseClass   string `json:"use_class"`
+	Conditions string `json:"conditions"`
 }
 
 func (s *Service) unitState(ctx context.Context, q db.Q, org string) string {
@@ -833,16 +843,26 @@ func (s *Service) Apply(ctx context.Context, p *authz.Principal, in ApplicationI
 	if len(in.Items) > 50 {
 		fe = append(fe, apperr.Field("items", "信息项过多", "too many items"))
 	}
+	if in.UseClass == "" {
+		in.UseClass = UseCommercial
+	}
+	in.Conditions = strings.TrimSpace(in.Conditions)
+	switch {
+	case !slices.Contains(UseClasses, in.UseClass):
+		fe = append(fe, apperr.Field("use_class", "用途类别应为公益、公共治理或产业发展", "the use class is public_welfare, public_governance or commercial"))
+	case Free(in.UseClass) && (in.Conditions == "" || len([]rune(in.Conditions)) > 1000):
+		fe = append(fe, apperr.Field("conditions", "公益与公共治理用途免费，须承诺免费使用的条件", "free public use needs your commitment to its conditions"))
+	}
 	if len(fe) > 0 {
 		return Application{}, apperr.Invalid.With(fe...)
 	}
 	now := s.now()
 	a := Application{ID: ids.New(), UnitOrgID: p.OrgID, ProductID: pr.ID, Scenario: in.Scenario, Items: nonNil(in.Items), StartDate: in.StartDate, EndDate: in.EndDate,
-		Security: in.Security, State: AppSubmitted, CreatedBy: p.UserID, CreatedAt: db.Stamp(now)}
+		Security: in.Security, State: AppSubmitted, CreatedBy: p.UserID, CreatedAt: db.Stamp(now), UseClass: in.UseClass, Conditions: in.Conditions}
 	items, _ := json.Marshal(a.Items)
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO opr_applications (id, unit_org_id, product_id, scenario, items, start_date, end_date, security, state, created_by, created_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$11)`, a.ID, a.UnitOrgID, a.ProductID, a.Scenario, string(items), a.StartDate, a.EndDate, a.Security, a.State, a.CreatedBy, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO opr_applications (id, unit_org_id, product_id, scenario, items, start_date, end_date, security, state, created_by, created_at, updated_at, use_class, conditions)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$11,$12,$13)`, a.ID, a.UnitOrgID, a.ProductID, a.Scenario, string(items), a.StartDate, a.EndDate, a.Security, a.State, a.CreatedBy, now, a.UseClass, a.Conditions); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, p, "operate.application.submit", "opr_application", a.ID, map[string]any{"product_id": a.ProductID})
@@ -857,12 +877,12 @@ func nonNil(s []string) []string {
 	return s
 }
 
-const appCols = "id, unit_org_id, product_id, scenario, items, start_date, end_date, security, state, decided_by, decision_note, created_by, created_at"
+const appCols = "id, unit_org_id, product_id, scenario, items, start_date, end_date, security, state, decided_by, decision_note, created_by, created_at, use_class, conditions"
 
 func scanApp(sc interface{ Scan(...any) error }) (Application, error) {
 	var a Application
 	var items string
-	err := sc.Scan(&a.ID, &a.UnitOrgID, &a.ProductID, &a.Scenario, &items, &a.StartDate, &a.EndDate, &a.Security, &a.State, &a.DecidedBy, &a.DecisionNote, &a.CreatedBy, &a.CreatedAt)
+	err := sc.Scan(&a.ID, &a.UnitOrgID, &a.ProductID, &a.Scenario, &items, &a.StartDate, &a.EndDate, &a.Security, &a.State, &a.DecidedBy, &a.DecisionNote, &a.CreatedBy, &a.CreatedAt, &a.UseClass, &a.Conditions)
 	json.Unmarshal([]byte(items), &a.Items)
 	return a, err
 }
@@ -870,7 +890,7 @@ func scanApp(sc interface{ Scan(...any) error }) (Application, error) {
 // Applications lists applications: all for operator staff and supervisors, the unit's own for
 // its users (at most 500, newest first).
 func (s *Service) Applications(ctx context.Context, p *authz.Principal) ([]Application, error) {
-	if authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}) == nil || p.IsAuthority() || p.Has(authz.Auditor, authz.Oversight) {
+	if s.seesAll(p) {
 		rows, err := s.DB.QueryContext(ctx, "SELECT "+appCols+" FROM opr_applications ORDER BY created_at DESC LIMIT 500")
 		return db.ScanAll(rows, err, scanApp)
 	}
@@ -941,9 +961,13 @@ func (s *Service) draftAgreement(ctx context.Context, tx *sql.Tx, a Application,
 		budget = pr.Spec.BudgetMilli
 	}
 	method := "平台内计算，仅返回" + kindNames[pr.Kind] + "结果，原始数据不出域"
-	body := fmt.Sprintf("服务协议与保密协议（第%d版）\n甲方：授权运营单位；乙方：应用单位。\n用途：%s\n范围：产品“%s”\n方式：%s\n期限：%s 至 %s\n"+
+	fee := "有偿使用，按主管部门批准的价格计费，每月不超过上限"
+	if Free(a.UseClass) {
+		fee = "公益或公共治理用途，免费使用，条件：" + a.Conditions
+	}
+	body := fmt.Sprintf("服务协议与保密协议（第%d版）\n甲方：授权运营单位；乙方：应用单位。\n用途：%s\n范围：产品“%s”\n方式：%s\n期限：%s 至 %s\n费用：%s\n"+
 		"乙方不得将产品转交第三方，不得尝试还原原始数据或识别个人；违约时甲方可暂停或终止合作。",
-		version, a.Scenario, pr.Name, method, a.StartDate, a.EndDate)
+		version, a.Scenario, pr.Name, method, a.StartDate, a.EndDate, fee)
 	_, err = tx.ExecContext(ctx, `INSERT INTO opr_agreements (id, application_id, unit_org_id, product_id, version, body, purpose, scope, method, start_date, end_date, budget_milli, state, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`, ids.New(), a.ID, a.UnitOrgID, a.ProductID, version, body, a.Scenario, pr.Name, method,
 		a.StartDate, a.EndDate, budget, AgrDrafted, s.now())
@@ -961,7 +985,7 @@ func scanAgr(sc interface{ Scan(...any) error }) (Agreement, error) {
 
 // Agreements lists agreements: all for operator staff and supervisors, the unit's own otherwise.
 func (s *Service) Agreements(ctx context.Context, p *authz.Principal) ([]Agreement, error) {
-	if authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}) == nil || p.IsAuthority() || p.Has(authz.Auditor, authz.Oversight) {
+	if s.seesAll(p) {
 		rows, err := s.DB.QueryContext(ctx, "SELECT "+agrCols+" FROM opr_agreements ORDER BY created_at DESC LIMIT 500")
 		return db.ScanAll(rows, err, scanAgr)
 	}

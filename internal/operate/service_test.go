@@ -260,9 +260,9 @@ func TestWorkflow(t *testing.T) {
 		for _, c := range operate.ReviewChecklist {
 			all[c] = true
 		}
-		// the editor may not review; an incomplete checklist is refused
+		// the product designer holds no review role (BTO 16); an incomplete checklist is refused
 		_, err = s.ReviewProduct(ctx, op, pr.ID, operate.ReviewInput{Checklist: all, Decision: "approve"})
-		wantCode(t, err, "separation_of_duties")
+		wantCode(t, err, "forbidden")
 		_, err = s.ReviewProduct(ctx, rev, pr.ID, operate.ReviewInput{Checklist: map[string]bool{"legal_basis": true}, Decision: "approve"})
 		wantCode(t, err, "invalid")
 		_, err = s.ReviewProduct(ctx, rev, pr.ID, operate.ReviewInput{Decision: "expert", Note: "请专家评估再识别风险"})
@@ -276,12 +276,24 @@ func TestWorkflow(t *testing.T) {
 		if pr.State != operate.ProductReleased || pr.ReleasedVersion != 1 {
 			t.Fatalf("released: %+v", pr)
 		}
+		// the reviewer cannot edit products ...
+		_, err = s.UpdateProduct(ctx, op2, pr.ID, operate.ProductInput{Name: "x"})
+		wantCode(t, err, "forbidden")
+		// ... and once also given the product role, never reviews a version they edited
+		if _, err := d.ExecContext(ctx, "INSERT INTO user_roles (user_id, role) VALUES ($1,$2)", op2.UserID, "operator_product"); err != nil {
+			t.Fatal(err)
+		}
+		op2 = who(t, a, "operator2")
 		// editing opens version 2 while version 1 serves
 		pr2, err := s.UpdateProduct(ctx, op2, pr.ID, operate.ProductInput{Name: "企业资本统计（第二版）", Spec: operate.ProductSpec{EpsilonMilli: 250, BudgetMilli: 1000}})
 		must(t, err)
 		if pr2.Version != 2 || pr2.ReleasedVersion != 1 || pr2.State != operate.ProductDraft {
 			t.Fatalf("edited: %+v", pr2)
 		}
+		_, err = s.SubmitProduct(ctx, op2, pr.ID)
+		must(t, err)
+		_, err = s.ReviewProduct(ctx, op2, pr.ID, operate.ReviewInput{Checklist: all, Decision: "approve"})
+		wantCode(t, err, "separation_of_duties")
 		// apply, decide, sign
 		today := a.Now().Format("2006-01-02")
 		next := a.Now().AddDate(0, 6, 0).Format("2006-01-02")

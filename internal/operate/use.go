@@ -36,10 +36,23 @@ func (s *Service) logUse(ctx context.Context, p *authz.Principal, g Agreement, p
 		ObjectType: objType, ObjectID: objID, Purpose: g.Purpose, GrantID: g.ID, Result: result, Detail: detail, Retention: audit.Retain20Y})
 }
 
-func (s *Service) logQuery(ctx context.Context, q db.Q, p *authz.Principal, g Agreement, pr Product, hash, query string, cost int64, cached bool, result string) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO opr_queries (id, product_id, version, agreement_id, unit_org_id, actor_id, query_hash, query, cost_milli, cached, result, at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, ids.New(), pr.ID, pr.ReleasedVersion, g.ID, g.UnitOrgID, p.UserID, hash, query, cost, b2i(cached), result, s.now())
+// logQuery writes the query log, which meters use (OPR-5): volume is the number of result units
+// (cells of a statistics answer, one per verification or score).
+func (s *Service) logQuery(ctx context.Context, q db.Q, p *authz.Principal, g Agreement, pr Product, hash, query string, cost int64, cached bool, result string, volume int) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO opr_queries (id, product_id, version, agreement_id, unit_org_id, actor_id, query_hash, query, cost_milli, cached, result, at, volume)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, ids.New(), pr.ID, pr.ReleasedVersion, g.ID, g.UnitOrgID, p.UserID, hash, query, cost, b2i(cached), result, s.now(), volume)
 	return err
+}
+
+func answerCells(a *Answer) int {
+	if a == nil {
+		return 0
+	}
+	n := 0
+	for _, r := range a.Rows {
+		n += len(r.Values)
+	}
+	return n
 }
 
 // budget reads the ledger.
@@ -71,7 +84,7 @@ func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID 
 	}
 	q, err := ParseStatsQuery(raw, &v)
 	if err != nil {
-		s.logQuery(ctx, s.DB, p, g, pr, "", truncate(string(raw), 2000), 0, false, "refused: out of form")
+		s.logQuery(ctx, s.DB, p, g, pr, "", truncate(string(raw), 2000), 0, false, "refused: out of form", 0)
 		s.logUse(ctx, p, g, pr, "operate.query.refused", "opr_product", pr.ID, audit.Denied, map[string]any{"reason": "query_form"})
 		return StatsResult{}, err
 	}
@@ -90,7 +103,7 @@ func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID 
 			return StatsResult{}, err
 		}
 		ans.Cached = true
-		if err := s.logQuery(ctx, s.DB, p, g, pr, hash, string(canon), 0, true, "cached"); err != nil {
+		if err := s.logQuery(ctx, s.DB, p, g, pr, hash, string(canon), 0, true, "cached", answerCells(&ans)); err != nil {
 			return StatsResult{}, err
 		}
 		if err := s.logUse(ctx, p, g, pr, "operate.query.statistics", "opr_product", pr.ID, audit.OK, map[string]any{"query_hash": hash, "cost_milli": 0, "cached": true}); err != nil {
@@ -122,7 +135,7 @@ func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID 
 	})
 	if err != nil {
 		if apperr.As(err) == ErrBudget || err == ErrBudget {
-			s.logQuery(ctx, s.DB, p, g, pr, hash, string(canon), 0, false, "refused: budget")
+			s.logQuery(ctx, s.DB, p, g, pr, hash, string(canon), 0, false, "refused: budget", 0)
 			s.logUse(ctx, p, g, pr, "operate.query.refused", "opr_product", pr.ID, audit.Denied, map[string]any{"reason": "budget", "query_hash": hash, "spent_milli": b.SpentMilli, "budget_milli": b.TotalMilli})
 			return StatsResult{Budget: b}, ErrBudget.With(apperr.Field("budget", "已用"+milli(b.SpentMilli)+"，总额"+milli(b.TotalMilli)+"，本次需"+milli(cost),
 				"spent "+milli(b.SpentMilli)+" of "+milli(b.TotalMilli)+"; this query needs "+milli(cost)))
@@ -159,7 +172,7 @@ func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID 
 			ans = &Answer{}
 			json.Unmarshal([]byte(stored), ans)
 		}
-		return s.logQuery(ctx, tx, p, g, pr, hash, string(canon), cost, false, "answered")
+		return s.logQuery(ctx, tx, p, g, pr, hash, string(canon), cost, false, "answered", answerCells(ans))
 	})
 	if err != nil {
 		return StatsResult{}, err
@@ -270,6 +283,9 @@ func (s *Service) Verify(ctx context.Context, p *authz.Principal, productID, sub
 		res.Score = math.Round(float64(n)/float64(len(sp.Items))*100) / 100
 		res.Match = n == len(sp.Items)
 	}
+	if err := s.logQuery(ctx, s.DB, p, g, pr, "", "", 0, false, "answered", 1); err != nil {
+		return VerifyResult{}, err
+	}
 	err = s.logUse(ctx, p, g, pr, "operate.verification.use", "data_subject", ref, audit.OK, map[string]any{"product_id": pr.ID, "product": pr.Name, "match": res.Match})
 	return res, err
 }
@@ -308,6 +324,9 @@ func (s *Service) Score(ctx context.Context, p *authz.Principal, productID, subj
 			res.Score = int(math.Round(sum / wsum * 100))
 		}
 	}
+	if err := s.logQuery(ctx, s.DB, p, g, pr, "", "", 0, false, "answered", 1); err != nil {
+		return ScoreResult{}, err
+	}
 	err = s.logUse(ctx, p, g, pr, "operate.indicator.use", "data_subject", ref, audit.OK, map[string]any{"product_id": pr.ID, "product": pr.Name})
 	return res, err
 }
@@ -316,7 +335,7 @@ func (s *Service) Score(ctx context.Context, p *authz.Principal, productID, subj
 // supervisors (at most 500, newest first).
 func (s *Service) Queries(ctx context.Context, p *authz.Principal) ([]QueryRecord, error) {
 	cond, args := "", []any{}
-	if !(authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}) == nil || p.IsAuthority() || p.Has(authz.Auditor, authz.Oversight)) {
+	if !s.seesAll(p) {
 		if !p.Has(authz.AppUnitUser) {
 			return nil, apperr.Forbidden
 		}

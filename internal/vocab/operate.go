@@ -13,6 +13,13 @@ const (
 	OprDecision     = "operate.review_decision"
 	OprAuthState    = "operate.authorization_state"
 	OprQueryResult  = "operate.query_result"
+	OprUseClass     = "operate.use_class"
+	OprPriceModel   = "operate.price_model"
+	OprPriceState   = "operate.price_state"
+	OprReportKind   = "operate.report_kind"
+	OprEvalOutcome  = "operate.evaluation_outcome"
+	OprEvalState    = "operate.evaluation_state"
+	OprPostKind     = "operate.post_kind"
 )
 
 func init() {
@@ -61,4 +68,29 @@ func init() {
 		"operate.consent.object": {"数据主体对访问提出异议", "Data subject objected to an access"},
 	})
 	Register(TokenScope, map[string][2]string{"product": {"数据产品调用", "Product calls"}})
+	Register(OprUseClass, map[string][2]string{"public_welfare": {"公益事业（免费）", "Public welfare (free)"}, "public_governance": {"公共治理（免费）", "Public governance (free)"},
+		"commercial": {"产业发展（有偿）", "Commercial (priced)"}})
+	Register(OprPriceModel, map[string][2]string{"per_call": {"按次计费", "Per call"}, "per_volume": {"按量计费（每千个结果单元）", "Per volume (per 1000 result units)"},
+		"per_period": {"按期计费（每月）", "Per period (monthly)"}, "tiered": {"阶梯计费", "Tiered"}})
+	Register(OprPriceState, map[string][2]string{"proposed": {"待主管部门批准", "Awaiting the authority"}, "approved": {"已批准", "Approved"}, "refused": {"未批准", "Refused"}})
+	Register(OprReportKind, map[string][2]string{"authority": {"向数据主管部门的定期报告", "Periodic report to the data authority"},
+		"state_assets": {"向国有资产监管部门的定期报告", "Periodic report to the state-owned assets body"}, "disclosure": {"年度信息披露", "Annual public disclosure"}})
+	Register(OprEvalOutcome, map[string][2]string{"pass": {"合格", "Pass"}, "fail": {"不合格", "Fail"}, "rectify": {"限期整改", "Rectify"}})
+	Register(OprEvalState, map[string][2]string{"passed": {"合格", "Passed"}, "rectifying": {"整改中（30日内整改后复评）", "Rectifying (re-evaluation within 30 days)"},
+		"exited": {"不合格，退出运营", "Failed: exits operation"}})
+	Register(OprPostKind, map[string][2]string{"need": {"数据需求", "Need"}, "offer": {"数据产品供给", "Offer"}, "case": {"应用案例", "Showcase case"}, "notice": {"政策通知", "Policy notice"}})
+	Register(AuditObject, map[string][2]string{"opr_report": {"运营报告", "Operation report"}, "opr_evaluation": {"运营单位年度评估", "Operator evaluation"}, "opr_post": {"供需对接发布", "Board item"}})
+	Register(ActionObject, map[string][2]string{"operate.price": {"产品定价", "Product pricing"}, "operate.report": {"运营报告", "Operation reports"},
+		"operate.evaluation": {"运营单位评估", "Operator evaluation"}, "operate.post": {"供需对接", "Board"}})
+	Register(AuditAction, map[string][2]string{
+		"operate.price.propose": {"提出产品价格", "Price proposed"}, "operate.price.approve": {"批准产品价格", "Price approved"}, "operate.price.refuse": {"不批准产品价格", "Price refused"},
+		"operate.feedback":         {"应用单位评价产品", "Product rated by a unit"},
+		"operate.report.authority": {"报送主管部门定期报告", "Report filed with the authority"}, "operate.report.state_assets": {"报送国资部门定期报告", "Report filed with the state-assets body"},
+		"operate.report.disclosure": {"发布年度信息披露", "Annual disclosure published"},
+		"operate.evaluation.pass":   {"年度评估：合格", "Evaluation: pass"}, "operate.evaluation.fail": {"年度评估：不合格（退出）", "Evaluation: fail (exit)"},
+		"operate.evaluation.rectify": {"年度评估：限期整改", "Evaluation: rectify"},
+		"operate.post.need":          {"发布数据需求", "Need posted"}, "operate.post.offer": {"发布产品供给", "Offer posted"}, "operate.post.case": {"发布应用案例", "Case posted"},
+		"operate.post.notice": {"发布政策通知", "Notice posted"}, "operate.post.close": {"关闭发布", "Board item closed"},
+	})
+	Register(JobName, map[string][2]string{"operate.disclosure": {"年度信息披露提醒", "Annual disclosure reminder"}})
 }

@@ -33,7 +33,7 @@ func init() {
 		"flash.consent_off":    {"授权已撤回，下一次请求起生效", "Authorization revoked; effective from the next request"},
 		"flash.objected":       {"异议已提交", "Objection filed"},
 	})
-	AddNav(NavItem{Key: "nav.operate", Href: "/operate", Roles: []authz.Role{authz.OperatorStaff, authz.AppUnitUser, authz.AuthorityAdmin, authz.AuthorityReviewer,
+	AddNav(NavItem{Key: "nav.operate", Href: "/operate", Roles: []authz.Role{authz.OperatorStaff, authz.OperatorProduct, authz.OperatorReviewer, authz.OperatorUnits, authz.AppUnitUser, authz.AuthorityAdmin, authz.AuthorityReviewer,
 		authz.Expert, authz.Auditor, authz.Oversight}, Order: 40},
 		NavItem{Key: "nav.mydata", Href: "/me/data", Roles: []authz.Role{authz.PublicUser}, Order: 41})
 	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.operatePages(mux) })
@@ -98,7 +98,7 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 		}
 		data := map[string]any{"Products": ps, "Names": names,
 			"IsOperator": authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}) == nil,
-			"IsUnit":     p.Has(authz.AppUnitUser), "CanReview": p.Has(authz.OperatorStaff, authz.AuthorityReviewer), "IsExpert": p.Has(authz.Expert),
+			"IsUnit":     p.Has(authz.AppUnitUser), "CanReview": authz.Operate(p, authz.OprReview, authz.OperateAttrs{}) == nil, "IsExpert": p.Has(authz.Expert),
 			"CanRegister": authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) == nil,
 			"Today":       time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02")}
 		if us, err := s.Units(ctx, p); err == nil {
