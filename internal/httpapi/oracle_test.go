@@ -166,6 +166,8 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"POST /api/v1/share/requests/{id}/refuse":        `{"reason":"无依据","legal_basis":"条例"}`,
 			"POST /api/v1/sanctions/{id}/{event}":            `{"text":"终止"}`,
 			"POST /api/v1/security/records/{id}/close":       `{"note":"已处置"}`,
+			"POST /api/v1/security/records/{id}/steps":       `{"note":"已隔离受影响主机"}`,
+			"POST /api/v1/security/records/{id}/notified":    `{"recipient":"data_authority","note":"已电话报告"}`,
 		}
 		query := map[string]string{"GET /api/v1/catalog/entries/{id}/diff": "?from=1&to=0"}
 		route := ""
