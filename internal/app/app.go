@@ -22,6 +22,7 @@ import (
 	"pubdata/internal/keys"
 	"pubdata/internal/notify"
 	"pubdata/internal/open"
+	"pubdata/internal/openapply"
 	"pubdata/internal/operate"
 	"pubdata/internal/quality"
 	"pubdata/internal/security"
@@ -80,6 +81,8 @@ type App struct {
 	Operate  *operate.Service
 	// Complaints are rights complaints against open data (OPN-5).
 	Complaints *complaint.Service
+	// Applications are conditional-opening applications (OPN-3).
+	Applications *openapply.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

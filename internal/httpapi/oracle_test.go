@@ -124,6 +124,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/operate/applications/{id}":  one("SELECT id FROM opr_applications ORDER BY id LIMIT 1"),
 			"/api/v1/operate/agreements/{id}":    one("SELECT id FROM opr_agreements ORDER BY id LIMIT 1"),
 			"/api/v1/operate/units/{id}":         one("SELECT org_id FROM opr_units ORDER BY org_id LIMIT 1"),
+			"/api/v1/open/applications/{id}":     one("SELECT id FROM open_applications ORDER BY id LIMIT 1"),
 			"{key}":                              firstKey,
 			"{version}":                          "1",
 			"{scope}":                            catalog.OverrideShare,
@@ -175,6 +176,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"POST /api/v1/operate/products/{id}/expert-opinion": `{"opinion":"同意"}`,
 			"POST /api/v1/operate/units/{id}/decide":            `{"action":"suspend","reason":"核查"}`,
 			"POST /api/v1/operate/applications/{id}/decide":     `{"approve":false,"note":"核查"}`,
+			"POST /api/v1/open/applications/{id}/events":        `{"event":"approve"}`,
 		}
 		query := map[string]string{"GET /api/v1/catalog/entries/{id}/diff": "?from=1&to=0"}
 		route := ""

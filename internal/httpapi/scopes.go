@@ -264,6 +264,11 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/open/complaints/mine":           authz.ScopeSession,
 	"GET /api/v1/open/complaints/{id}":           authz.ScopeSession,
 	"POST /api/v1/open/complaints/{id}/events":   authz.ScopeSession,
+	"GET /api/v1/open/agreement":                 authz.ScopePublic,
+	"POST /api/v1/open/applications":             authz.ScopeSession,
+	"GET /api/v1/open/applications":              authz.ScopeSession,
+	"GET /api/v1/open/applications/{id}":         authz.ScopeSession,
+	"POST /api/v1/open/applications/{id}/events": authz.ScopeSession,
 
 	// Harvesters (opening to society): CKAN Action API, DCAT-AP 3, Atom — public reads.
 	"GET /api/3/action/{action}":           authz.ScopePublic,

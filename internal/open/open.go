@@ -46,6 +46,10 @@ type Service struct {
 	// settings table, shared by every node.
 	SecretKey []byte
 	Limits    Limits
+	// OnSuspension, when set, is told in the suspending (or restoring) transaction that a
+	// dataset's opening was suspended, or is open again with no suspension left in force (the
+	// harvest package's Atom changes: app wiring).
+	OnSuspension func(ctx context.Context, tx *sql.Tx, entryID string, suspended bool, note string) error
 
 	sealOnce sync.Once
 	aead     cipher.AEAD
