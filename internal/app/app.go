@@ -23,6 +23,7 @@ import (
 	"pubdata/internal/notify"
 	"pubdata/internal/open"
 	"pubdata/internal/openapply"
+	"pubdata/internal/openplan"
 	"pubdata/internal/operate"
 	"pubdata/internal/quality"
 	"pubdata/internal/security"
@@ -83,6 +84,9 @@ type App struct {
 	Complaints *complaint.Service
 	// Applications are conditional-opening applications (OPN-3).
 	Applications *openapply.Service
+	// Plans are open plans, reviews of data not open, public demands and the reuse showcase
+	// (OPN-1, OPN-6, OPN-7).
+	Plans *openplan.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

@@ -15,6 +15,8 @@ const (
 	OpenKeys     Action = "open.keys"     // create, list and revoke one's own open API keys
 	OpenApply    Action = "open.apply"    // apply for a conditionally open dataset (有条件开放申请)
 	OpenDecide   Action = "open.decide"   // approve, refuse or revoke a conditional-opening application
+	OpenManage   Action = "open.manage"   // open plans, reviews of entries not open, answers to open-data demands
+	OpenModerate Action = "open.moderate" // moderate the reuse showcase
 )
 
 // OpenAttrs are the facts that decide access to an open dataset (开放数据集).
@@ -45,6 +47,9 @@ var ErrOpenKeyNeeded = apperr.New(http.StatusForbidden, "open_key_required",
 //     open dataset; a token may not.
 //   - OpenDecide: the provider's approver decides on an application (OPN-3); the authority
 //     covering the region may too (it supervises the deadline); auditors cannot.
+//   - OpenManage: an agency's data officer and approver for its own plans, reviews and answers
+//     (OPN-1, OPN-6, OPN-7); the authority covering the region; auditors and oversight only read.
+//   - OpenModerate: the authority (the reuse showcase).
 func Open(p *Principal, act Action, o OpenAttrs) error {
 	provider := p.Authenticated() && p.OrgID != "" && (p.OrgID == o.ProviderOrgID || p.OrgID == o.SourceOrgID)
 	authority := p.IsAuthority() && CoversRegion(p.RegionCode, o.RegionCode)
@@ -87,6 +92,16 @@ func Open(p *Principal, act Action, o OpenAttrs) error {
 			return deny(p)
 		}
 		return allow((provider && p.Has(AgencyApprover)) || authority, p)
+	case OpenManage:
+		if p.TokenID != "" {
+			return deny(p)
+		}
+		return allow((provider && p.Has(DataOfficer, AgencyApprover)) || authority, p)
+	case OpenModerate:
+		if p.TokenID != "" {
+			return deny(p)
+		}
+		return allow(p.IsAuthority(), p)
 	}
 	return deny(p)
 }

@@ -57,6 +57,13 @@ func TestOpenMatrix(t *testing.T) {
 		{"the region's authority decides", authority, authz.OpenDecide, ds("conditional", false), true},
 		{"auditors do not decide", auditor, authz.OpenDecide, ds("conditional", false), false},
 		{"a token does not decide", token, authz.OpenDecide, ds("conditional", false), false},
+		{"the provider's officer manages its plans and reviews", provOfficer, authz.OpenManage, ds("none", false), true},
+		{"another agency does not manage them", otherApprover, authz.OpenManage, ds("none", false), false},
+		{"the region's authority manages", authority, authz.OpenManage, ds("none", false), true},
+		{"auditors only read", auditor, authz.OpenManage, ds("none", false), false},
+		{"auditors read plans and reviews", auditor, authz.Read, ds("none", false), true},
+		{"the authority moderates the showcase", authority, authz.OpenModerate, authz.OpenAttrs{}, true},
+		{"an agency does not moderate", provApprover, authz.OpenModerate, authz.OpenAttrs{}, false},
 	}
 	for _, c := range cases {
 		err := authz.Open(c.p, c.act, c.o)
