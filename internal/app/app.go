@@ -22,6 +22,8 @@ import (
 	"pubdata/internal/keys"
 	"pubdata/internal/notify"
 	"pubdata/internal/open"
+	"pubdata/internal/openapply"
+	"pubdata/internal/openplan"
 	"pubdata/internal/operate"
 	"pubdata/internal/quality"
 	"pubdata/internal/security"
@@ -80,6 +82,11 @@ type App struct {
 	Operate  *operate.Service
 	// Complaints are rights complaints against open data (OPN-5).
 	Complaints *complaint.Service
+	// Applications are conditional-opening applications (OPN-3).
+	Applications *openapply.Service
+	// Plans are open plans, reviews of data not open, public demands and the reuse showcase
+	// (OPN-1, OPN-6, OPN-7).
+	Plans *openplan.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"pubdata/internal/authz"
@@ -16,6 +17,9 @@ func wireHarvest(a *App, src *harvest.CatalogSource) {
 		return
 	}
 	o := a.Open
+	o.OnSuspension = func(ctx context.Context, tx *sql.Tx, entryID string, suspended bool, note string) error {
+		return src.Suspension(ctx, tx, entryID, suspended, note)
+	}
 	src.RecordsFn = func(ctx context.Context, p *authz.Principal, id string, q harvest.RecordQuery) (harvest.RecordPage, error) {
 		c := &open.Caller{Principal: p, KeySecret: q.KeySecret, ClientIP: q.ClientIP}
 		var out harvest.RecordPage

@@ -13,6 +13,10 @@ const (
 	OpenSettings Action = "open.settings" // set licence, coverage and small-count suppression (开放设置)
 	OpenSuspend  Action = "open.suspend"  // suspend or restore a dataset's opening (暂停/恢复开放)
 	OpenKeys     Action = "open.keys"     // create, list and revoke one's own open API keys
+	OpenApply    Action = "open.apply"    // apply for a conditionally open dataset (有条件开放申请)
+	OpenDecide   Action = "open.decide"   // approve, refuse or revoke a conditional-opening application
+	OpenManage   Action = "open.manage"   // open plans, reviews of entries not open, answers to open-data demands
+	OpenModerate Action = "open.moderate" // moderate the reuse showcase
 )
 
 // OpenAttrs are the facts that decide access to an open dataset (开放数据集).
@@ -39,6 +43,13 @@ var ErrOpenKeyNeeded = apperr.New(http.StatusForbidden, "open_key_required",
 //   - OpenSuspend: the provider's approver and security officer, and the authority covering the
 //     region (rights complaints, sanctions); auditors cannot.
 //   - OpenKeys: any logged-in user (its own keys); a token may not mint keys.
+//   - OpenApply: a registered public user (natural or legal person) applies for a conditionally
+//     open dataset; a token may not.
+//   - OpenDecide: the provider's approver decides on an application (OPN-3); the authority
+//     covering the region may too (it supervises the deadline); auditors cannot.
+//   - OpenManage: an agency's data officer and approver for its own plans, reviews and answers
+//     (OPN-1, OPN-6, OPN-7); the authority covering the region; auditors and oversight only read.
+//   - OpenModerate: the authority (the reuse showcase).
 func Open(p *Principal, act Action, o OpenAttrs) error {
 	provider := p.Authenticated() && p.OrgID != "" && (p.OrgID == o.ProviderOrgID || p.OrgID == o.SourceOrgID)
 	authority := p.IsAuthority() && CoversRegion(p.RegionCode, o.RegionCode)
@@ -71,6 +82,26 @@ func Open(p *Principal, act Action, o OpenAttrs) error {
 			return deny(p)
 		}
 		return allow(p.Authenticated(), p)
+	case OpenApply:
+		if p.TokenID != "" {
+			return deny(p)
+		}
+		return allow(p.Authenticated() && p.Has(PublicUser) && o.OpenType == "conditional", p)
+	case OpenDecide:
+		if p.TokenID != "" {
+			return deny(p)
+		}
+		return allow((provider && p.Has(AgencyApprover)) || authority, p)
+	case OpenManage:
+		if p.TokenID != "" {
+			return deny(p)
+		}
+		return allow((provider && p.Has(DataOfficer, AgencyApprover)) || authority, p)
+	case OpenModerate:
+		if p.TokenID != "" {
+			return deny(p)
+		}
+		return allow(p.IsAuthority(), p)
 	}
 	return deny(p)
 }

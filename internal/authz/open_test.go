@@ -47,6 +47,23 @@ func TestOpenMatrix(t *testing.T) {
 		{"a logged-in citizen makes keys", citizen, authz.OpenKeys, authz.OpenAttrs{}, true},
 		{"nobody makes keys", nobody, authz.OpenKeys, authz.OpenAttrs{}, false},
 		{"a token makes no keys", token, authz.OpenKeys, authz.OpenAttrs{}, false},
+		{"a citizen applies for conditional data", citizen, authz.OpenApply, ds("conditional", false), true},
+		{"nobody applies without logging in", nobody, authz.OpenApply, ds("conditional", false), false},
+		{"no application for unconditional data", citizen, authz.OpenApply, ds("unconditional", false), false},
+		{"agency staff do not apply as the public", provApprover, authz.OpenApply, ds("conditional", false), false},
+		{"the provider's approver decides", provApprover, authz.OpenDecide, ds("conditional", false), true},
+		{"the provider's officer does not decide", provOfficer, authz.OpenDecide, ds("conditional", false), false},
+		{"another agency does not decide", otherApprover, authz.OpenDecide, ds("conditional", false), false},
+		{"the region's authority decides", authority, authz.OpenDecide, ds("conditional", false), true},
+		{"auditors do not decide", auditor, authz.OpenDecide, ds("conditional", false), false},
+		{"a token does not decide", token, authz.OpenDecide, ds("conditional", false), false},
+		{"the provider's officer manages its plans and reviews", provOfficer, authz.OpenManage, ds("none", false), true},
+		{"another agency does not manage them", otherApprover, authz.OpenManage, ds("none", false), false},
+		{"the region's authority manages", authority, authz.OpenManage, ds("none", false), true},
+		{"auditors only read", auditor, authz.OpenManage, ds("none", false), false},
+		{"auditors read plans and reviews", auditor, authz.Read, ds("none", false), true},
+		{"the authority moderates the showcase", authority, authz.OpenModerate, authz.OpenAttrs{}, true},
+		{"an agency does not moderate", provApprover, authz.OpenModerate, authz.OpenAttrs{}, false},
 	}
 	for _, c := range cases {
 		err := authz.Open(c.p, c.act, c.o)

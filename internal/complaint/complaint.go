@@ -53,17 +53,17 @@ type Complaint struct {
 	Contact string `json:"contact,omitempty"`
 	UserID  string `json:"-"`
 
-	State        State   `json:"state"`
-	SuspensionID string  `json:"suspension_id,omitempty"`
-	Due          string  `json:"due"` // YYYY-MM-DD, working days from filing
-	Provisional  bool    `json:"due_provisional,omitempty"`
-	EscalatedAt  int64   `json:"escalated_at,omitempty"`
-	Answer       string  `json:"answer,omitempty"`
-	LegalBasis   string  `json:"legal_basis,omitempty"`
-	FiledAt      int64   `json:"filed_at"`
-	UpdatedAt    int64   `json:"updated_at"`
-	ClosedAt     int64   `json:"closed_at,omitempty"`
-	Events       []Event `json:"events,omitempty"`
+	State        State    `json:"state"`
+	SuspensionID string   `json:"suspension_id,omitempty"`
+	Due          string   `json:"due"` // YYYY-MM-DD, working days from filing
+	Provisional  bool     `json:"due_provisional,omitempty"`
+	EscalatedAt  db.Stamp `json:"escalated_at"`
+	Answer       string   `json:"answer,omitempty"`
+	LegalBasis   string   `json:"legal_basis,omitempty"`
+	FiledAt      db.Stamp `json:"filed_at"`
+	UpdatedAt    db.Stamp `json:"updated_at"`
+	ClosedAt     db.Stamp `json:"closed_at"`
+	Events       []Event  `json:"events,omitempty"`
 }
 
 // Public is what anyone sees by complaint number: no complainant, no evidence.
@@ -76,26 +76,26 @@ type Public struct {
 	Due          string        `json:"due"`
 	Answer       string        `json:"answer,omitempty"`
 	LegalBasis   string        `json:"legal_basis,omitempty"`
-	FiledAt      int64         `json:"filed_at"`
-	ClosedAt     int64         `json:"closed_at,omitempty"`
+	FiledAt      db.Stamp      `json:"filed_at"`
+	ClosedAt     db.Stamp      `json:"closed_at"`
 	Events       []PublicEvent `json:"events"`
 }
 
 // Event is one step of a complaint.
 type Event struct {
-	At        int64  `json:"at"`
-	ActorName string `json:"actor_name"`
-	Event     Ev     `json:"event"`
-	From      State  `json:"from"`
-	To        State  `json:"to"`
-	Note      string `json:"note,omitempty"`
+	At        db.Stamp `json:"at"`
+	ActorName string   `json:"actor_name"`
+	Event     Ev       `json:"event"`
+	From      State    `json:"from"`
+	To        State    `json:"to"`
+	Note      string   `json:"note,omitempty"`
 }
 
 // PublicEvent is a step as the public sees it (who acted is the office, not the person).
 type PublicEvent struct {
-	At    int64 `json:"at"`
-	Event Ev    `json:"event"`
-	To    State `json:"to"`
+	At    db.Stamp `json:"at"`
+	Event Ev       `json:"event"`
+	To    State    `json:"to"`
 }
 
 // Kinds of harm (投诉类别).
@@ -201,7 +201,7 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in Filing, clien
 	c := Complaint{ID: ids.New(), EntryID: e.ID, DatasetTitle: e.Name, ProviderOrgID: e.ProviderOrgID, RegionCode: e.RegionCode,
 		Kind: in.Kind, Records: in.Records, Description: in.Description, Evidence: in.Evidence, Name: in.Name, Contact: in.Contact,
 		UserID: p.UserID, State: StateSuspended, Due: dl.Due.Format("2006-01-02"), Provisional: dl.Provisional(),
-		FiledAt: now.UnixMilli(), UpdatedAt: now.UnixMilli()}
+		FiledAt: db.StampOf(now), UpdatedAt: db.StampOf(now)}
 	filer := p
 	if !p.Authenticated() {
 		filer = &authz.Principal{DisplayName: in.Name}

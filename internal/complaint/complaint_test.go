@@ -323,5 +323,17 @@ func TestComplaintSuspendsThroughOpen(t *testing.T) {
 		if sus, _ := a.Open.Suspended(ctx, e.ID); len(sus) != 0 {
 			t.Fatalf("still suspended after re-opening: %+v", sus)
 		}
+		// Harvesters learn of both from the Atom feeds, the dataset's and the portal's (#13 item 7).
+		for _, id := range []string{e.ID, ""} {
+			feed, err := a.Harvest.Feed(ctx, "https://data.example.cn", id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := string(feed)
+			sus, res := strings.Index(f, `term="suspended"`), strings.Index(f, `term="restored"`)
+			if sus < 0 || res < 0 || res > sus || !strings.Contains(f, rc.Complaint.Number) || !strings.Contains(f, "已处理") {
+				t.Fatalf("feed %q lacks the suspension and restoration, newest first:\n%s", id, f)
+			}
+		}
 	})
 }

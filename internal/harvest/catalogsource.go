@@ -302,3 +302,27 @@ func (c *CatalogSource) Backfill(ctx context.Context) error {
 		return nil
 	})
 }
+
+// Suspension records, in the open dataset's changes (Atom feeds, per dataset and for the
+// portal), that its opening was suspended (suspended) or is open again (restored), with the
+// reason or note. A dataset without a harvest identity (not open) records nothing. q is the
+// suspending transaction, so that the change and the suspension stand or fall together.
+func (c *CatalogSource) Suspension(ctx context.Context, q db.Q, entryID string, suspended bool, note string) error {
+	var title string
+	err := q.QueryRowContext(ctx, "SELECT title FROM harvest_datasets WHERE id = $1", entryID).Scan(&title)
+	if db.IsNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	kind := "restored"
+	if suspended {
+		kind = "suspended"
+	}
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	return change(ctx, q, entryID, db.Millis(now), kind, 0, title, note)
+}

@@ -125,6 +125,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/operate/agreements/{id}":    one("SELECT id FROM opr_agreements ORDER BY id LIMIT 1"),
 			"/api/v1/operate/units/{id}":         one("SELECT org_id FROM opr_units ORDER BY org_id LIMIT 1"),
 			"/api/v1/operate/board/{id}":         one("SELECT id FROM opr_posts WHERE kind = 'need' ORDER BY id LIMIT 1"),
+			"/api/v1/open/applications/{id}":     one("SELECT id FROM open_applications ORDER BY id LIMIT 1"),
 			"{key}":                              firstKey,
 			"{version}":                          "1",
 			"{scope}":                            catalog.OverrideShare,
@@ -200,6 +201,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"POST /api/v1/security/records/{id}/close":       `{"note":"已处置"}`,
 			"POST /api/v1/security/records/{id}/steps":       `{"note":"已隔离受影响主机"}`,
 			"POST /api/v1/security/records/{id}/notified":    `{"recipient":"data_authority","note":"已电话报告"}`,
+			"POST /api/v1/open/applications/{id}/events":        `{"event":"approve"}`,
 		}
 		query := map[string]string{"GET /api/v1/catalog/entries/{id}/diff": "?from=1&to=0"}
 		route := ""

@@ -194,7 +194,7 @@ func TestOpenHTTP(t *testing.T) {
 		must(t, err)
 		k, err := a.Open.IssueKey(ctx, authz.System, u.ID, "", "test", []string{"cat-penalties"}, nil, time.Now().Add(400*24*time.Hour), "app-1")
 		must(t, err)
-		if k.ExpiresAt > time.Now().Add(181*24*time.Hour).UnixMilli() {
+		if int64(k.ExpiresAt) > time.Now().Add(181*24*time.Hour).UnixMilli() {
 			t.Fatal("a key outlives 180 days")
 		}
 		r = get(t, h, "/api/v1/open/datasets/cat-penalties/records?limit=3", "X-API-Key", k.Secret)

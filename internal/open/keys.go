@@ -34,12 +34,12 @@ type Key struct {
 	Fields        map[string][]string `json:"fields,omitempty"` // per dataset: the items a conditional approval covers
 	Conditional   bool                `json:"conditional"`      // issued by a conditional-opening approval
 	RatePerMinute int                 `json:"rate_per_minute"`
-	CreatedAt     int64               `json:"created_at"`
-	ExpiresAt     int64               `json:"expires_at"`
-	RevokedAt     int64               `json:"revoked_at,omitempty"`
+	CreatedAt     db.Stamp            `json:"created_at"`
+	ExpiresAt     db.Stamp            `json:"expires_at"`
+	RevokedAt     db.Stamp            `json:"revoked_at"`
 	RefID         string              `json:"ref_id,omitempty"` // the application that issued it
 	Calls         int64               `json:"calls"`
-	LastUsedAt    int64               `json:"last_used_at,omitempty"`
+	LastUsedAt    db.Stamp            `json:"last_used_at"`
 	// Secret is set only in the answer that creates the key.
 	Secret string `json:"secret,omitempty"`
 }
@@ -91,7 +91,7 @@ func (s *Service) CreateKey(ctx context.Context, p *authz.Principal, in KeyInput
 		return Key{}, err
 	}
 	return s.insertKey(ctx, p, Key{Name: in.Name, UserID: p.UserID, OrgID: p.OrgID, Datasets: in.Datasets, RatePerMinute: s.Limits.KeyPerMinute,
-		ExpiresAt: db.Millis(s.now().Add(time.Duration(in.Days) * 24 * time.Hour))}, "open.key.create")
+		ExpiresAt: db.StampOf(s.now().Add(time.Duration(in.Days) * 24 * time.Hour))}, "open.key.create")
 }
 
 // IssueKey makes the key a conditional-opening approval grants (OPN-3): scoped to the named
@@ -108,14 +108,14 @@ func (s *Service) IssueKey(ctx context.Context, p *authz.Principal, userID, orgI
 		return Key{}, apperr.Invalid.With(apperr.Field("datasets", "密钥须指定数据集、持有人和未来的截止日期", "a key needs datasets, a holder and a future expiry"))
 	}
 	return s.insertKey(ctx, p, Key{Name: name, UserID: userID, OrgID: orgID, Datasets: datasets, Fields: fields, Conditional: true,
-		RatePerMinute: s.Limits.KeyPerMinute, ExpiresAt: db.Millis(expires), RefID: refID}, "open.key.issue")
+		RatePerMinute: s.Limits.KeyPerMinute, ExpiresAt: db.StampOf(expires), RefID: refID}, "open.key.issue")
 }
 
 func (s *Service) insertKey(ctx context.Context, p *authz.Principal, k Key, action string) (Key, error) {
 	k.ID = ids.New()
 	k.Secret = KeyPrefix + ids.Token(24)
 	k.Prefix = k.Secret[:len(KeyPrefix)+6]
-	k.CreatedAt = db.Millis(s.now())
+	k.CreatedAt = db.StampOf(s.now())
 	if k.Datasets == nil {
 		k.Datasets = []string{}
 	}
@@ -237,7 +237,7 @@ func (s *Service) resolveKey(ctx context.Context, c *Caller) error {
 	if err != nil {
 		return err
 	}
-	if k.RevokedAt != 0 || k.ExpiresAt <= db.Millis(s.now()) {
+	if k.RevokedAt != 0 || int64(k.ExpiresAt) <= db.Millis(s.now()) {
 		return ErrKey
 	}
 	if s.Sanctioned != nil { // a key holder under a rectification order: refused until it is lifted

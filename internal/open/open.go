@@ -49,6 +49,10 @@ type Service struct {
 	// Sanctioned refuses the key of a user or organization under a rectification order
 	// (internal/supervise, SUP-1) on its next call; nil lets every key through.
 	Sanctioned func(ctx context.Context, userID, orgID string) error
+	// OnSuspension, when set, is told in the suspending (or restoring) transaction that a
+	// dataset's opening was suspended, or is open again with no suspension left in force (the
+	// harvest package's Atom changes: app wiring).
+	OnSuspension func(ctx context.Context, tx *sql.Tx, entryID string, suspended bool, note string) error
 
 	sealOnce sync.Once
 	aead     cipher.AEAD

@@ -84,6 +84,11 @@ func (s *Service) SuspendAs(ctx context.Context, p *authz.Principal, entryID str
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, sp.ID, sp.EntryID, sp.Cause, sp.Reason, sp.RefID, sp.ActorID, sp.ActorName, sp.CreatedAt); err != nil {
 			return err
 		}
+		if s.OnSuspension != nil {
+			if err := s.OnSuspension(ctx, tx, entryID, true, sp.Reason); err != nil {
+				return err
+			}
+		}
 		return s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: name(p), OrgID: p.OrgID, Action: "open.suspend",
 			ObjectType: "catalog_entry", ObjectID: entryID, Detail: map[string]any{"suspension": sp.ID, "cause": sp.Cause, "reason": sp.Reason, "ref_id": sp.RefID}})
 	})
@@ -125,6 +130,17 @@ func (s *Service) RestoreAs(ctx context.Context, p *authz.Principal, entryID, su
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.Conflict.With(apperr.Field("suspension", "该数据集没有生效中的暂停", "the dataset has no suspension in force"))
+		}
+		if s.OnSuspension != nil {
+			var left int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM open_suspensions WHERE entry_id = $1 AND lifted_at = 0", entryID).Scan(&left); err != nil {
+				return err
+			}
+			if left == 0 { // open again: no other suspension (a sanction, another complaint) holds
+				if err := s.OnSuspension(ctx, tx, entryID, false, note); err != nil {
+					return err
+				}
+			}
 		}
 		return s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: name(p), OrgID: p.OrgID, Action: "open.restore",
 			ObjectType: "catalog_entry", ObjectID: entryID, Detail: map[string]any{"suspension": suspensionID, "note": note}})

@@ -92,10 +92,10 @@ func (s *Service) checkScope(e *catalog.Entry, asked, g Scope, key string) []app
 		fe = append(fe, apperr.Field("kind", "该数据资源不予共享，只能申请核验比对", "this entry is not shared; only verification can be requested"))
 	}
 	fe = append(fe, checkFields(e, g.Kind, g.Fields, g.ClearFields, key)...)
+	fe = append(fe, Narrows(asked.Fields, g.Fields, asked.EndDate, g.EndDate, key)...)
 	for _, name := range g.Fields {
 		if !slices.Contains(asked.Fields, name) {
-			fe = append(fe, apperr.Field(key, fmt.Sprintf("信息项 %q 超出申请范围", name), fmt.Sprintf("field %q was not requested", name)))
-			continue
+			continue // named by Narrows
 		}
 		if f, ok := e.Field(name); ok && g.Kind == KindVerify && !isIdentifier(&f) && !s.comparable(e, &f) {
 			fe = append(fe, apperr.Field(key, fmt.Sprintf("信息项 %q 需脱敏或列入负面清单，核验比对不能比对", name),
@@ -121,7 +121,23 @@ func (s *Service) checkScope(e *catalog.Entry, asked, g Scope, key string) []app
 		fe = append(fe, apperr.Field("mode", fmt.Sprintf("批准的共享方式不能宽于申请的方式（%s）：接口为逐条查询，库表、文件为批量交付，线下最宽", ModeNames[asked.Mode][0]),
 			fmt.Sprintf("the approved mode cannot be wider than the requested one (%s): api is per record, table and file are bulk, offline is widest", asked.Mode)))
 	}
-	if g.EndDate > asked.EndDate {
+	return fe
+}
+
+// Narrows is the rule "an approval only narrows" on the two axes every approval of a request
+// for data has (SHR-4 share grants, OPN-3 conditional opening): the approved items are among
+// the requested ones, and the approved end date (YYYY-MM-DD) is not later than the requested
+// one. It names every item outside the request under key and a later end date under
+// "end_date". One place for the rule: internal/share's checkScope and internal/openapply's
+// approval both call it.
+func Narrows(askedFields, fields []string, askedEnd, end, key string) []apperr.FieldError {
+	var fe []apperr.FieldError
+	for _, name := range fields {
+		if !slices.Contains(askedFields, name) {
+			fe = append(fe, apperr.Field(key, fmt.Sprintf("信息项 %q 超出申请范围", name), fmt.Sprintf("field %q was not requested", name)))
+		}
+	}
+	if end > askedEnd {
 		fe = append(fe, apperr.Field("end_date", "批准的截止日期不能晚于申请的截止日期", "the approved end date cannot be later than the requested one"))
 	}
 	return fe

@@ -170,6 +170,11 @@ func (w *Web) openPages(mux *http.ServeMux) {
 		if len(ds.Suspended) > 0 {
 			data["Suspended"] = ds.Suspended[0].Reason
 		}
+		if a.Plans != nil { // the reuse showcase built on this dataset (OPN-7)
+			if sc, err := a.Plans.Published(r.Context(), ds.ID); err == nil {
+				data["Showcase"] = sc
+			}
+		}
 		v.Data = data
 		w.Render(rw, 200, "open_dataset", v)
 		return nil

@@ -22,6 +22,7 @@ import (
 	"pubdata/internal/app"
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/db"
 	"pubdata/internal/httpapi"
 	"pubdata/internal/vocab"
 	"pubdata/internal/workday"
@@ -205,7 +206,16 @@ var funcs = template.FuncMap{
 		return workday.Format(t)
 	},
 	// ms formats a Unix-millisecond time as "time" does.
-	"ms": func(ms int64) string {
+	"ms": func(v any) string { // Unix milliseconds, as int64 or db.Stamp
+		var ms int64
+		switch x := v.(type) {
+		case int64:
+			ms = x
+		case db.Stamp:
+			ms = int64(x)
+		case int:
+			ms = int64(x)
+		}
 		if ms == 0 {
 			return "—"
 		}
