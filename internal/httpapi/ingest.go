@@ -210,16 +210,20 @@ func init() {
 				}
 				return Created{ret}, nil
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke）/ Act on a return request", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke；同意时可批准明文信息项 clear_fields）/ Act on a return request (approval may allow asked clear fields)", Tag: "ingest", Body: true},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Event  string `json:"event"`
-					Reason string `json:"reason"`
-				}
+				var in ingest.ReturnDecision
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
-				return s.DecideReturn(r.Context(), p, r.PathValue("id"), in.Event, in.Reason, ClientIP(r))
+				return s.DecideReturnWith(r.Context(), p, r.PathValue("id"), in, ClientIP(r))
+			})
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/records", Summary: "分页查阅回流数据（本区域、按筛选条件、按分级脱敏；审计）/ Page through returned rows (own region, filtered, masked per grade; audited)", Tag: "ingest"},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				// bounds are clamped by PageReturn (authorization comes first, so no 400 here)
+				limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+				return s.PageReturn(r.Context(), p, r.PathValue("id"), limit, offset, ClientIP(r))
 			})
 		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/data", Summary: "下载回流数据（CSV，审计）/ Download returned data (CSV; audited)", Tag: "ingest"},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {

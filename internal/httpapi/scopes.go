@@ -187,6 +187,7 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/ingest/returns":                   authz.ScopeSession,
 	"POST /api/v1/ingest/returns/{id}/events":       authz.ScopeSession,
 	"GET /api/v1/ingest/returns/{id}/data":          authz.ScopeSession,
+	"GET /api/v1/ingest/returns/{id}/records":       authz.ScopeSession,
 
 	// Quality
 	"GET /api/v1/quality/rule-kinds":              authz.ScopeRead,
