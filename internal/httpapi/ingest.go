@@ -34,6 +34,15 @@ func init() {
 				res, err := s.Load(r.Context(), p, req)
 				return loaded(w, res, err)
 			})
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/corrections", Summary: "更正一条记录（作为新版本入库，审计）/ Correct one record (a new version; audited)", Tag: "ingest", Body: true},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in ingest.CorrectionInput
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				res, err := s.CorrectRecord(r.Context(), p, r.PathValue("id"), in, ClientIP(r))
+				return loaded(w, res, err)
+			})
 		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/batches", Summary: "接口推送一批数据（按批次号幂等）/ Push a batch (idempotent by batch id)", Tag: "ingest", Body: true},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var b ingest.Batch
