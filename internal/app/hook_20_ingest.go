@@ -49,6 +49,7 @@ func init() {
 		}
 		s.Identity = a.Identity
 		s.Now = a.Now
+		s.Calendar = a.Calendar
 		if a.Catalog != nil {
 			// CAT-10 (JM 29, NM 12): a finance-funded information system passes acceptance only
 			// when every cataloged entry it produces holds aggregated data.
@@ -99,6 +100,10 @@ func init() {
 		a.Ingest = s
 		a.Jobs.Add(jobs.Job{Name: "ingest.pull", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 			return s.PullDue(ctx, now)
+		}})
+		a.Jobs.Add(jobs.Job{Name: "ingest.return_deadlines", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			_, err := s.RemindReturns(ctx, now)
+			return err
 		}})
 		a.Jobs.Add(jobs.Job{Name: "ingest.freshness", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 			_, err := s.CheckFreshness(ctx, now)

@@ -24,6 +24,11 @@ func init() {
 				workday.DeadlineColumn{Table: "catalog_entries", ObjectType: "catalog_entry", Due: "update_due", Since: "legal_change_at",
 					Running: "update_due <> ''"})
 		}
+		if a.Ingest != nil {
+			a.CalStore.Deadlines = append(a.CalStore.Deadlines,
+				workday.DeadlineColumn{Table: "ingest_returns", ObjectType: "data_return", Due: "due_date", Since: "created_at",
+					Running: "status = 'requested'"})
+		}
 		if a.Quality != nil {
 			a.CalStore.Deadlines = append(a.CalStore.Deadlines,
 				workday.DeadlineColumn{Table: "quality_tasks", ObjectType: "quality_task", Due: "due", Since: "updated_at",

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"pubdata/internal/apperr"
@@ -194,9 +195,19 @@ func (s *Service) RecordReassessment(ctx context.Context, p *authz.Principal, id
 			return err
 		}
 		r.rv.AssessedAt = db.Stamp(now.UnixMilli())
+		detail := map[string]any{"outcome": outcome, "reassessment": id}
+		if outcome != OutcomeKeep {
+			// The outcome requires a change of the entry: the revision is due like one after a
+			// change of legal basis (NM 11: 15 working days), reminded and escalated by the
+			// catalog deadline job; submitting the revision fulfils it.
+			due := workday.Format(s.Cal.AddWorkdays(now, s.Config(ctx).UpdateDays))
+			what := map[string]string{OutcomeRelax: "定期评估结论：放宽共享/开放属性", OutcomeDesensitize: "定期评估结论：脱敏后共享"}[outcome]
+			r.rv.LegalChangeAt, r.rv.LegalChangeNote, r.rv.UpdateDue = db.Stamp(now.UnixMilli()), strings.TrimSpace(what+"。"+note), due
+			detail["update_due"] = due
+		}
 		if err := s.save(ctx, tx, &r, false); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, p, entryID, "reassess", r.Status, r.Status, note, map[string]any{"outcome": outcome, "reassessment": id})
+		return s.event(ctx, tx, p, entryID, "reassess", r.Status, r.Status, note, detail)
 	})
 }

@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"pubdata/internal/demo"
 	"pubdata/internal/ingest"
 	"pubdata/internal/testutil"
+	"pubdata/internal/workday"
 )
 
 func TestInformationSystems(t *testing.T) {
@@ -63,6 +65,13 @@ func TestInformationSystems(t *testing.T) {
 		if sys.Acceptable {
 			t.Fatal("acceptable before its entry holds data")
 		}
+		// The acceptance step refuses it, naming why, and records nothing.
+		if _, err := a.Catalog.AcceptSystem(ctx, reviewer, sys.ID, "验收"); apperr.As(err).Code != "catalog.system_not_acceptable" || !strings.Contains(fmt.Sprint(apperr.As(err).Fields), "尚未归集数据") {
+			t.Fatalf("accepted a system whose data is not aggregated: %v", err)
+		}
+		if _, err := a.Catalog.AcceptSystem(ctx, civil, sys.ID, "自己验收"); !errors.Is(err, apperr.Forbidden) {
+			t.Fatalf("the agency accepted its own system: %v", err)
+		}
 		_, err = a.Ingest.Load(ctx, civil, ingest.LoadRequest{EntryID: demo.EntryDibao, Channel: ingest.ChannelFile, Format: ingest.FormatCSV, FileName: "dibao.csv",
 			Body: strings.NewReader("citizen_id,name,area_type,allowance,approve_date\n150102194001146239,居民甲,城市,600.00,2026-01-15\n")})
 		mustNoErr(t, err)
@@ -80,6 +89,14 @@ func TestInformationSystems(t *testing.T) {
 			t.Fatal("acceptance check ignored")
 		}
 		a.Catalog.AcceptanceChecks = nil
+		acc, err := a.Catalog.AcceptSystem(ctx, reviewer, sys.ID, "经验收，数据已编目并归集")
+		mustNoErr(t, err)
+		if !acc.Accepted || acc.AcceptedBy == "" || acc.AcceptedAt == 0 {
+			t.Fatalf("acceptance not recorded: %+v", acc)
+		}
+		if _, err := a.Catalog.AcceptSystem(ctx, reviewer, sys.ID, ""); apperr.As(err).Code != "catalog.system_accepted" {
+			t.Fatalf("accepted twice: %v", err)
+		}
 		// Documents are served from the database, to the agency and the authority, not to others.
 		doc, data, err := a.Catalog.Doc(ctx, reviewer, sys.Docs[1].ID)
 		mustNoErr(t, err)
@@ -201,6 +218,29 @@ func TestReassessment(t *testing.T) {
 		hist, _ := a.Catalog.History(ctx, demo.EntryMarriage)
 		if hist[len(hist)-1].Event != "reassess" {
 			t.Fatalf("history %+v", hist[len(hist)-1])
+		}
+		// An outcome that requires a change opens the revision with its 15-working-day deadline
+		// (NM 11), reminded and escalated like an update after a legal change.
+		var other catalog.Reassessment
+		for _, r := range mine {
+			if r.ID != social.ID {
+				other = r
+			}
+		}
+		if other.ID == "" {
+			t.Fatal("civil affairs has only one re-assessment")
+		}
+		mustNoErr(t, a.Catalog.RecordReassessment(ctx, civil, other.ID, catalog.OutcomeRelax, "已无需限制，改为无条件共享"))
+		oe, _ := a.Catalog.Get(ctx, other.EntryID)
+		if want := workday.Format(a.Calendar.AddWorkdays(clock.Now(), 15)); oe.Review.UpdateDue != want {
+			t.Fatalf("revision due %q after a relax outcome, want %s", oe.Review.UpdateDue, want)
+		}
+		due, _ := workday.Parse(oe.Review.UpdateDue)
+		clock.Set(workday.Format(due.AddDate(0, 0, 1)) + " 10:00")
+		run, err := a.Catalog.RunDeadlines(ctx, clock.Now())
+		mustNoErr(t, err)
+		if run.Escalations == 0 {
+			t.Fatalf("an overdue revision after re-assessment was not escalated: %+v", run)
 		}
 	})
 }

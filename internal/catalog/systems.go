@@ -17,6 +17,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/ids"
+	"pubdata/internal/notify"
 )
 
 // AcceptanceCheck is one more condition a finance-funded information system must meet before
@@ -58,8 +59,13 @@ type System struct {
 	Docs          []SystemDoc `json:"documents"`
 	Acceptable    bool        `json:"acceptable"` // may pass acceptance (验收)
 	Issues        []Warning   `json:"issues,omitempty"`
-	CreatedAt     db.Stamp    `json:"created_at"`
-	UpdatedAt     db.Stamp    `json:"updated_at"`
+	// Accepted is set once the authority recorded the acceptance (AcceptSystem).
+	Accepted   bool     `json:"accepted"`
+	AcceptedAt db.Stamp `json:"accepted_at,omitempty"`
+	AcceptedBy string   `json:"accepted_by,omitempty"`
+	AcceptNote string   `json:"accept_note,omitempty"`
+	CreatedAt  db.Stamp `json:"created_at"`
+	UpdatedAt  db.Stamp `json:"updated_at"`
 }
 
 // SystemDoc is an attached document (stored in the database).
@@ -166,14 +172,16 @@ func (s *Service) SaveSystem(ctx context.Context, p *authz.Principal, sys System
 	return s.System(ctx, p, sys.ID)
 }
 
-const systemCols = "id, org_id, region_code, name, stage, finance_funded, project_code, description, entry_ids, created_at, updated_at"
+const systemCols = "id, org_id, region_code, name, stage, finance_funded, project_code, description, entry_ids, created_at, updated_at, accepted_at, accepted_by, accept_note"
 
 func scanSystem(sc interface{ Scan(...any) error }) (System, error) {
 	var sys System
 	var ff int
 	var links string
-	err := sc.Scan(&sys.ID, &sys.OrgID, &sys.RegionCode, &sys.Name, &sys.Stage, &ff, &sys.ProjectCode, &sys.Description, &links, &sys.CreatedAt, &sys.UpdatedAt)
+	err := sc.Scan(&sys.ID, &sys.OrgID, &sys.RegionCode, &sys.Name, &sys.Stage, &ff, &sys.ProjectCode, &sys.Description, &links, &sys.CreatedAt, &sys.UpdatedAt,
+		&sys.AcceptedAt, &sys.AcceptedBy, &sys.AcceptNote)
 	sys.FinanceFunded = ff != 0
+	sys.Accepted = sys.AcceptedAt != 0
 	json.Unmarshal([]byte(links), &sys.EntryIDs)
 	return sys, err
 }
@@ -347,4 +355,71 @@ func (s *Service) Doc(ctx context.Context, p *authz.Principal, docID string) (Sy
 	}
 	return d, data, s.Audit.Log(ctx, audit.Event{ActorID: p.UserID, ActorName: actorName(p), OrgID: p.OrgID, Action: "catalog.system.download",
 		ObjectType: "catalog_system_doc", ObjectID: d.ID, Detail: map[string]any{"filename": d.Filename, "system": d.SystemID}})
+}
+
+// Acceptance errors.
+var (
+	ErrNotAcceptable = apperr.New(http.StatusConflict, "catalog.system_not_acceptable", "该系统不符合验收条件（见所列问题），不予验收",
+		"the system does not meet the acceptance conditions (see the issues listed); it cannot be accepted")
+	ErrAccepted = apperr.New(http.StatusConflict, "catalog.system_accepted", "该系统已验收", "the system is already accepted")
+)
+
+// AcceptSystem records the acceptance (验收) of an information system by the authority covering
+// its region (CAT-10, JM 29, NM 12). A finance-funded system is accepted only when every
+// acceptance check passes — its catalog is filed and published, its documents attached and its
+// cataloged data aggregated (the aggregation check); otherwise the answer names each problem and
+// nothing is recorded. The agency is told; the step is audited.
+func (s *Service) AcceptSystem(ctx context.Context, p *authz.Principal, id, note string) (System, error) {
+	sys, err := scanSystem(s.DB.QueryRowContext(ctx, "SELECT "+systemCols+" FROM catalog_systems WHERE id = $1", id))
+	if db.IsNoRows(err) {
+		return System{}, ErrSystemNotFound
+	}
+	if err != nil {
+		return System{}, err
+	}
+	if err := authz.CatalogRegistry(p, authz.Review, sys.OrgID, sys.RegionCode); err != nil {
+		return System{}, err
+	}
+	if sys.Accepted {
+		return System{}, ErrAccepted
+	}
+	if err := s.complete(ctx, &sys); err != nil {
+		return System{}, err
+	}
+	if !sys.Acceptable {
+		var fe []apperr.FieldError
+		for _, w := range sys.Issues {
+			f := w.Field
+			if f == "" {
+				f = "system"
+			}
+			fe = append(fe, apperr.Field(f, w.ZH, w.EN))
+		}
+		return sys, ErrNotAcceptable.With(fe...)
+	}
+	now := s.Now().UnixMilli()
+	note = strings.TrimSpace(note)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE catalog_systems SET accepted_at = $2, accepted_by = $3, accept_note = $4 WHERE id = $1 AND accepted_at = 0",
+			sys.ID, now, actorName(p), note)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrAccepted
+		}
+		if s.Notify != nil {
+			if _, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: sys.OrgID, Kind: "info", TitleZH: "信息系统已通过验收：" + sys.Name,
+				TitleEN: "Information system accepted: " + sys.Name, BodyZH: note, BodyEN: note, Link: "/catalog/systems/" + sys.ID,
+				ObjectType: "catalog_system", ObjectID: sys.ID}); err != nil {
+				return err
+			}
+		}
+		return s.Audit.RecordAction(ctx, tx, p.UserID, actorName(p), p.OrgID, "catalog.system.accept", "catalog_system", sys.ID,
+			map[string]any{"name": sys.Name, "finance_funded": sys.FinanceFunded, "entries": sys.EntryIDs, "note": note})
+	})
+	if err != nil {
+		return System{}, err
+	}
+	return s.System(ctx, p, sys.ID)
 }

@@ -23,6 +23,7 @@ const (
 	RegionProvince = "150000"
 	RegionCityA    = "150100" // 呼和浩特市
 	RegionCityB    = "150200" // 包头市
+	RegionCountyB  = "150221" // 土默特右旗（包头市）
 
 	OrgAuthority     = "org-authority"      // 自治区政务服务与数据管理局
 	OrgAuthorityA    = "org-authority-hhht" // 呼和浩特市数据局
@@ -46,6 +47,8 @@ const (
 	OrgExperts       = "org-experts"        // 专家委员会
 	OrgPlatformSvc   = "org-platform-svc"   // 平台技术服务单位
 	OrgEstablishment = "org-est"            // 机构编制委员会办公室
+	OrgAuthorityTMY  = "org-authority-tmy"  // 土默特右旗数据局（县级主管部门）
+	OrgCivilTMY      = "org-civil-tmy"      // 土默特右旗民政局（县级部门）
 )
 
 // Account is a demo login.
@@ -72,6 +75,8 @@ var Accounts = []Account{
 	{"water", "卫专员（供水公司数据专员）", OrgWater, authz.DataOfficer},
 	{"water_approver", "蒋经理（供水公司审批人）", OrgWater, authz.AgencyApprover},
 	{"bt_admin", "蒋主任（包头市数据局管理员）", OrgAuthorityB, authz.AuthorityAdmin},
+	{"tmy_admin", "乌主任（土默特右旗数据局管理员）", OrgAuthorityTMY, authz.AuthorityAdmin},
+	{"tmy_civil", "云专员（土默特右旗民政局数据专员）", OrgCivilTMY, authz.DataOfficer},
 	{"auditor", "沈审计（审计员）", OrgAuthority, authz.Auditor},
 	{"oversight", "韩监督（网信办）", OrgCyberspace, authz.Oversight},
 	{"operator", "杨运营（运营单位）", OrgOperator, authz.OperatorStaff},
@@ -111,6 +116,8 @@ var orgs = []orgSpec{
 	{OrgCyberspace, "内蒙古自治区党委网络安全和信息化委员会办公室", "Cyberspace Affairs Office", authz.KindOversight, "cyberspace", RegionProvince, "01000016X"},
 	{OrgExperts, "公共数据专家委员会", "Public Data Expert Committee", authz.KindExpertCommittee, "experts", RegionProvince, "05000001X"},
 	{OrgPlatformSvc, "内蒙古数字政府技术服务有限公司", "Digital Government Tech Services Co.", authz.KindPlatformService, "platform", RegionProvince, "03000003X"},
+	{OrgAuthorityTMY, "土默特右旗数据局", "Tumed Right Banner Data Bureau", authz.KindAuthority, "data", RegionCountyB, "01000017X"},
+	{OrgCivilTMY, "土默特右旗民政局", "Tumed Right Banner Civil Affairs Bureau", authz.KindAgency, "civil_affairs", RegionCountyB, "01000018X"},
 }
 
 var regions = []identity.Region{
@@ -122,7 +129,7 @@ var regions = []identity.Region{
 	{Code: RegionCityB, Name: "包头市", NameEN: "Baotou", ParentCode: RegionProvince},
 	{Code: "150202", Name: "东河区", NameEN: "Donghe District", ParentCode: RegionCityB},
 	{Code: "150203", Name: "昆都仑区", NameEN: "Kundulun District", ParentCode: RegionCityB},
-	{Code: "150221", Name: "土默特右旗", NameEN: "Tumed Right Banner", ParentCode: RegionCityB},
+	{Code: RegionCountyB, Name: "土默特右旗", NameEN: "Tumed Right Banner", ParentCode: RegionCityB},
 }
 
 // Hooks add each capability's demo data after the directory is loaded, in order.

@@ -386,6 +386,14 @@ func catalogRoutes(api *API) {
 			in.ID = id(r)
 			return c().SaveSystem(r.Context(), p, in)
 		})
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems/{id}/accept", Summary: "验收信息系统（须符合验收条件：已编目、已发布、已归集数据）/ Accept a system (only when it meets the conditions)", Tag: tag, Body: true, In: NoteBody{}, Out: catalog.System{}},
+		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+			var in NoteBody
+			if err := Decode(r, &in); err != nil {
+				return nil, err
+			}
+			return c().AcceptSystem(r.Context(), p, id(r), in.Note)
+		})
 	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems/{id}/documents", Summary: "上传设计或数据结构文档（kind=design|data_structure|other）/ Attach a document", Tag: tag, Body: true, In: Upload{}, Out: Created{V: catalog.SystemDoc{}}, Query: []string{"filename", "kind"}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			name, data, err := ReadUpload(w, r, catalog.MaxDocSize)

@@ -34,6 +34,15 @@ func init() {
 				res, err := s.Load(r.Context(), p, req)
 				return loaded(w, res, err)
 			})
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/corrections", Summary: "更正一条记录（作为新版本入库，审计）/ Correct one record (a new version; audited)", Tag: "ingest", Body: true, In: ingest.CorrectionInput{}, Out: Outs{OK: ingest.LoadResult{}, Created: ingest.LoadResult{}}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in ingest.CorrectionInput
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				res, err := s.CorrectRecord(r.Context(), p, r.PathValue("id"), in, ClientIP(r))
+				return loaded(w, res, err)
+			})
 		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/batches", Summary: "接口推送一批数据（按批次号幂等）/ Push a batch (idempotent by batch id)", Tag: "ingest", Body: true, In: ingest.Batch{}, Out: Outs{OK: ingest.LoadResult{}, Created: ingest.LoadResult{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var b ingest.Batch
@@ -205,13 +214,20 @@ func init() {
 				}
 				return Created{ret}, nil
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke）/ Act on a return request", Tag: "ingest", Body: true, In: ReturnStep{}, Out: ingest.DataReturn{}},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke；同意时可批准明文信息项 clear_fields）/ Act on a return request (approval may allow asked clear fields)", Tag: "ingest", Body: true, In: ingest.ReturnDecision{}, Out: ingest.DataReturn{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in ReturnStep
+				var in ingest.ReturnDecision
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
-				return s.DecideReturn(r.Context(), p, r.PathValue("id"), in.Event, in.Reason, ClientIP(r))
+				return s.DecideReturnWith(r.Context(), p, r.PathValue("id"), in, ClientIP(r))
+			})
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/records", Summary: "分页查阅回流数据（本区域、按筛选条件、按分级脱敏；审计）/ Page through returned rows (own region, filtered, masked per grade; audited)", Tag: "ingest", Out: ingest.ReturnPage{}, Query: []string{"limit", "offset"}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				// bounds are clamped by PageReturn (authorization comes first, so no 400 here)
+				limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+				return s.PageReturn(r.Context(), p, r.PathValue("id"), limit, offset, ClientIP(r))
 			})
 		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/data", Summary: "下载回流数据（CSV，审计）/ Download returned data (CSV; audited)", Tag: "ingest", Out: Raw{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {

@@ -8,6 +8,16 @@ type (
 		Approve bool   `json:"approve"`
 		Note    string `json:"note"`
 	}
+	// NoteBody is the body of a step that takes only a note (accepting an information system,
+	// reporting a level's catalog upward).
+	NoteBody struct {
+		Note string `json:"note"`
+	}
+	// SecurityNotifiedInput is the body of /api/v1/security/records/{id}/notified.
+	SecurityNotifiedInput struct {
+		Recipient string `json:"recipient"`
+		Note      string `json:"note"`
+	}
 	// PurchaseLink is the body of /api/v1/catalog/purchases/{id}/link.
 	PurchaseLink struct {
 		EntryID string `json:"entry_id"`

@@ -152,6 +152,7 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/catalog/systems/{id}":                    authz.ScopeRead,
 	"PUT /api/v1/catalog/systems/{id}":                    authz.ScopeWrite,
 	"POST /api/v1/catalog/systems/{id}/documents":         authz.ScopeWrite,
+	"POST /api/v1/catalog/systems/{id}/accept":            authz.ScopeWrite,
 	"GET /api/v1/catalog/documents/{id}":                  authz.ScopeRead,
 	"GET /api/v1/catalog/purchases":                       authz.ScopeRead,
 	"POST /api/v1/catalog/purchases":                      authz.ScopeWrite,
@@ -183,6 +184,7 @@ var RouteScopes = map[string]string{
 	// Aggregation
 	"POST /api/v1/ingest/entries/{id}/uploads":      authz.ScopeIngest,
 	"POST /api/v1/ingest/entries/{id}/batches":      authz.ScopeIngest,
+	"POST /api/v1/ingest/entries/{id}/corrections":  authz.ScopeIngest,
 	"POST /api/v1/ingest/entries/{id}/tokens":       authz.ScopeSession,
 	"GET /api/v1/ingest/entries/{id}/current":       authz.ScopeRead + "|" + authz.ScopeIngest,
 	"GET /api/v1/ingest/entries/{id}/versions":      authz.ScopeRead + "|" + authz.ScopeIngest,
@@ -204,6 +206,7 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/ingest/returns":                   authz.ScopeSession,
 	"POST /api/v1/ingest/returns/{id}/events":       authz.ScopeSession,
 	"GET /api/v1/ingest/returns/{id}/data":          authz.ScopeSession,
+	"GET /api/v1/ingest/returns/{id}/records":       authz.ScopeSession,
 
 	// Quality
 	"GET /api/v1/quality/rule-kinds":              authz.ScopeRead,

@@ -37,6 +37,7 @@ import (
 	"pubdata/internal/identity"
 	"pubdata/internal/keys"
 	"pubdata/internal/notify"
+	"pubdata/internal/workday"
 	"pubdata/internal/ziplimit"
 )
 
@@ -59,6 +60,8 @@ type Service struct {
 	// Identity mints push tokens (IssuePushToken).
 	Identity *identity.Service
 	Now      func() time.Time
+	// Calendar counts working-day deadlines (return decisions); nil means the shipped one.
+	Calendar *workday.Calendar
 
 	// ListPublished lists every published entry (for the freshness board and job); nil means
 	// only entries that already hold data are tracked.
@@ -255,6 +258,15 @@ var (
 	ErrFormat      = apperr.New(http.StatusUnsupportedMediaType, "ingest_format", "不支持的文件格式（支持 CSV、XLSX、JSON Lines）", "unsupported file format (CSV, XLSX and JSON Lines are supported)")
 	ErrCancelled   = apperr.New(499, "ingest_cancelled", "导入已取消，未入库任何数据", "the load was cancelled; nothing was loaded")
 )
+
+var defaultCalendar = sync.OnceValue(workday.Default)
+
+func (s *Service) calendar() *workday.Calendar {
+	if s.Calendar == nil {
+		return defaultCalendar()
+	}
+	return s.Calendar
+}
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {

@@ -431,6 +431,8 @@ type OrgSummary struct {
 	OpenTasks    int       `json:"open_tasks"`
 	OverdueTasks int       `json:"overdue_tasks"`
 	Objections   int       `json:"open_objections"`
+	// NoData: the agency has published catalog entries but has aggregated no data (score 0).
+	NoData bool `json:"no_data,omitempty"`
 }
 
 // Summaries lists every agency with quality activity: its latest score and open work, best
@@ -442,8 +444,10 @@ func (s *Service) Summaries(ctx context.Context, p *authz.Principal) ([]OrgSumma
 		}
 		return nil, apperr.Forbidden
 	}
+	// Every agency with published catalog entries appears, also one that holds no data yet: it
+	// scores 0 (nothing aggregated is nothing usable), with NoData set.
 	orgs, err := queryStrings(ctx, s.DB, `SELECT org_id FROM quality_org_scores UNION SELECT org_id FROM quality_tasks
-		UNION SELECT provider_org_id FROM quality_objections ORDER BY 1`)
+		UNION SELECT provider_org_id FROM quality_objections UNION SELECT provider_org_id FROM catalog_entries WHERE live = 1 ORDER BY 1`)
 	if err != nil {
 		return nil, err
 	}
@@ -460,6 +464,13 @@ func (s *Service) Summaries(ctx context.Context, p *authz.Principal) ([]OrgSumma
 			return nil, err
 		}
 		sm.At = db.FromMillis(at)
+		if sm.Score < 0 {
+			var live int
+			s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM catalog_entries WHERE live = 1 AND provider_org_id = $1", o).Scan(&live)
+			if live > 0 {
+				sm.Score, sm.Entries, sm.NoData = 0, live, true
+			}
+		}
 		s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM quality_tasks WHERE org_id = $1 AND state IN ($2, $3)", o, TaskOpen, TaskInProgress).Scan(&sm.OpenTasks)
 		s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM quality_tasks WHERE org_id = $1 AND state IN ($2, $3)", o, TaskOverdue, TaskEscalated).Scan(&sm.OverdueTasks)
 		s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM quality_objections WHERE provider_org_id = $1 AND state IN ($2, $3, $4)", o, ObjOpen, ObjVerifying, ObjOverdue).Scan(&sm.Objections)

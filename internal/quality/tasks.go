@@ -500,7 +500,8 @@ func (s *Service) settleTask(ctx context.Context, tx *sql.Tx, id string, version
 		return err
 	}
 	var openN int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM quality_task_rows WHERE task_id = $1 AND status = $2", id, RowOpen).Scan(&openN); err != nil {
+	// rows, not problems: a record with two failing fields is one row to correct
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(DISTINCT record_key) FROM quality_task_rows WHERE task_id = $1 AND status = $2", id, RowOpen).Scan(&openN); err != nil {
 		return err
 	}
 	now := s.Now()
@@ -531,8 +532,12 @@ func (s *Service) openTask(ctx context.Context, tx *sql.Tx, e *catalog.Entry, ld
 	now := s.Now()
 	st := s.Settings(ctx)
 	due := workday.Format(s.Cal.AddWorkdays(now, st.CorrectionWorkdays))
+	keys := map[string]bool{} // rows, not problems: a record with two failing fields is one row
+	for _, p := range fresh {
+		keys[p.Key] = true
+	}
 	t := Task{ID: ids.New(), EntryID: e.ID, EntryName: e.Name, OrgID: ld.OrgID, RegionCode: e.RegionCode, Version: ld.Version,
-		State: TaskOpen, Due: due, RowsTotal: len(fresh), RowsOpen: len(fresh), Untracked: untracked}
+		State: TaskOpen, Due: due, RowsTotal: len(keys), RowsOpen: len(keys), Untracked: untracked}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO quality_tasks ("+taskCols+") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
 		t.ID, t.EntryID, t.EntryName, t.OrgID, t.RegionCode, t.Version, t.State, t.Due, t.RowsTotal, t.RowsOpen, t.Untracked,
 		db.Millis(now), db.Millis(now), int64(0)); err != nil {

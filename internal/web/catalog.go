@@ -195,16 +195,19 @@ var catalogMessages = map[string][2]string{
 	"cat.sys.name":        {"系统名称", "System name"},
 	"cat.sys.stage":       {"建设状态", "Stage"},
 	"cat.sys.stage.built": {"已建", "Built"}, "cat.sys.stage.building": {"在建", "Being built"}, "cat.sys.stage.planned": {"拟建", "Planned"},
-	"cat.sys.finance":    {"财政资金建设", "Funded by public finance"},
-	"cat.sys.project":    {"立项编号", "Project approval no."},
-	"cat.sys.desc":       {"系统说明", "Description"},
-	"cat.sys.entries":    {"关联目录条目", "Linked catalog entries"},
-	"cat.sys.acceptable": {"可验收", "Acceptable"},
-	"cat.sys.not_ok":     {"不予验收", "Not acceptable"},
-	"cat.sys.docs":       {"设计与数据结构文档", "Design and data-structure documents"},
-	"cat.sys.upload":     {"上传文档", "Upload a document"},
-	"cat.sys.doc_kind":   {"文档类型", "Document kind"},
-	"cat.sys.doc.design": {"设计文档", "Design"}, "cat.sys.doc.data_structure": {"数据结构文档", "Data structure"}, "cat.sys.doc.other": {"其他", "Other"},
+	"cat.sys.finance":     {"财政资金建设", "Funded by public finance"},
+	"cat.sys.project":     {"立项编号", "Project approval no."},
+	"cat.sys.desc":        {"系统说明", "Description"},
+	"cat.sys.entries":     {"关联目录条目", "Linked catalog entries"},
+	"cat.sys.acceptable":  {"可验收", "Acceptable"},
+	"cat.sys.not_ok":      {"不予验收", "Not acceptable"},
+	"cat.sys.accepted":    {"已验收", "Accepted"},
+	"cat.sys.accept":      {"验收", "Accept"},
+	"cat.sys.accept_note": {"验收意见", "Acceptance note"},
+	"cat.sys.docs":        {"设计与数据结构文档", "Design and data-structure documents"},
+	"cat.sys.upload":      {"上传文档", "Upload a document"},
+	"cat.sys.doc_kind":    {"文档类型", "Document kind"},
+	"cat.sys.doc.design":  {"设计文档", "Design"}, "cat.sys.doc.data_structure": {"数据结构文档", "Data structure"}, "cat.sys.doc.other": {"其他", "Other"},
 	"cat.sys.file":     {"文件", "File"},
 	"cat.sys.register": {"登记信息系统", "Register a system"},
 	"cat.sys.save":     {"保存", "Save"},
@@ -236,18 +239,19 @@ var catalogMessages = map[string][2]string{
 	"cat.ru.agencies":  {"提供部门数", "Agencies"},
 	"cat.links":        {"目录管理", "Catalog management"},
 
-	"flash.cat_saved":     {"目录草稿已保存", "Draft saved"},
-	"flash.cat_submitted": {"已提交审核", "Submitted for review"},
-	"flash.cat_recalled":  {"已撤回提交", "Submission recalled"},
-	"flash.cat_approved":  {"审核已通过", "Approved"},
-	"flash.cat_returned":  {"已退回", "Returned"},
-	"flash.cat_withdraw":  {"下线申请已提交", "Withdrawal requested"},
-	"flash.cat_override":  {"已登记分级保护例外", "Override recorded"},
-	"flash.cat_legal":     {"已登记，须在 15 个工作日内更新目录", "Recorded: update the entry within 15 working days"},
-	"flash.cat_system":    {"信息系统已保存", "System saved"},
-	"flash.cat_doc":       {"文档已上传", "Document uploaded"},
-	"flash.cat_purchase":  {"采购记录已保存", "Purchase saved"},
-	"flash.cat_reassess":  {"评估结论已记录", "Outcome recorded"},
+	"flash.cat_saved":           {"目录草稿已保存", "Draft saved"},
+	"flash.cat_submitted":       {"已提交审核", "Submitted for review"},
+	"flash.cat_recalled":        {"已撤回提交", "Submission recalled"},
+	"flash.cat_approved":        {"审核已通过", "Approved"},
+	"flash.cat_returned":        {"已退回", "Returned"},
+	"flash.cat_withdraw":        {"下线申请已提交", "Withdrawal requested"},
+	"flash.cat_override":        {"已登记分级保护例外", "Override recorded"},
+	"flash.cat_legal":           {"已登记，须在 15 个工作日内更新目录", "Recorded: update the entry within 15 working days"},
+	"flash.cat_system":          {"信息系统已保存", "System saved"},
+	"flash.cat_system_accepted": {"信息系统已验收", "System accepted"},
+	"flash.cat_doc":             {"文档已上传", "Document uploaded"},
+	"flash.cat_purchase":        {"采购记录已保存", "Purchase saved"},
+	"flash.cat_reassess":        {"评估结论已记录", "Outcome recorded"},
 }
 
 var catalogWeb *Web
@@ -701,7 +705,8 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 		for _, id := range s.EntryIDs {
 			linked[id] = true
 		}
-		v.Data = map[string]any{"S": s, "Entries": mine.Hits, "Linked": linked, "CanEdit": authz.CatalogRegistry(p, authz.Update, s.OrgID, s.RegionCode) == nil}
+		v.Data = map[string]any{"S": s, "Entries": mine.Hits, "Linked": linked, "CanEdit": authz.CatalogRegistry(p, authz.Update, s.OrgID, s.RegionCode) == nil,
+			"CanAccept": !s.Accepted && authz.CatalogRegistry(p, authz.Review, s.OrgID, s.RegionCode) == nil}
 		w.Render(rw, status, "catalog_system", v)
 		return nil
 	}
@@ -725,6 +730,21 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 			return system(rw, r, p, cur, 422, err)
 		}
 		Redirect(rw, r, "/catalog/systems/"+s.ID, "flash.cat_system")
+		return nil
+	})
+	w.Page(mux, "POST /catalog/systems/{id}/accept", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if _, err := cs().AcceptSystem(r.Context(), p, r.PathValue("id"), r.PostFormValue("note")); err != nil {
+			ae := apperr.As(err)
+			if ae.Code != catalog.ErrNotAcceptable.Code {
+				return err
+			}
+			cur, err2 := cs().System(r.Context(), p, r.PathValue("id"))
+			if err2 != nil {
+				return err2
+			}
+			return system(rw, r, p, cur, ae.Status, err)
+		}
+		Redirect(rw, r, "/catalog/systems/"+r.PathValue("id"), "flash.cat_system_accepted")
 		return nil
 	})
 	w.Page(mux, "POST /catalog/systems/{id}/documents", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {

@@ -27,6 +27,7 @@ func init() {
 		"ingest.freshness":       {"更新及时性", "Update freshness"},
 		"ingest.base":            {"基础库查询", "Base databases"},
 		"ingest.returns":         {"数据回流", "Data returns"},
+		"ingest.return":          {"数据回流申请", "Data return request"},
 		"flash.ingest_source":    {"源数据库已登记（连接串已加密保存）", "Source database registered (DSN stored encrypted)"},
 		"flash.ingest_retention": {"保留策略已保存", "Retention saved"},
 		"flash.ingest_pull_none": {"源数据库没有新数据", "No new data in the source"},
@@ -81,6 +82,25 @@ var statusNames = map[string][2]string{
 	ingest.ReturnApproved:  {"已同意", "Approved"},
 	ingest.ReturnRefused:   {"已拒绝", "Refused"},
 	ingest.ReturnRevoked:   {"已终止", "Revoked"},
+}
+
+// returnFilters reads "field=value" pairs (one a line, or separated by ; or ；).
+func returnFilters(s string) map[string]string {
+	out := map[string]string{}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ';' || r == '；' }) {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			k, v, ok = strings.Cut(strings.TrimSpace(part), "＝")
+		}
+		if ok || strings.TrimSpace(part) != "" {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return out
+}
+
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' })
 }
 
 func (w *Web) ingestPages(mux *http.ServeMux) {
@@ -291,19 +311,59 @@ func (w *Web) ingestPages(mux *http.ServeMux) {
 		if e, err := a.Catalog.GetByCode(r.Context(), r.PostFormValue("region"), entry); err == nil {
 			entry = e.ID
 		}
-		fields := strings.FieldsFunc(r.PostFormValue("fields"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' })
 		if _, err := s.RequestReturn(r.Context(), p, ingest.ReturnInput{EntryID: entry, Purpose: r.PostFormValue("purpose"), LegalBasis: r.PostFormValue("legal_basis"),
-			Fields: fields, EndDate: r.PostFormValue("end_date")}, httpapi.ClientIP(r)); err != nil {
+			Fields: splitList(r.PostFormValue("fields")), EndDate: r.PostFormValue("end_date"), Filters: returnFilters(r.PostFormValue("filters")),
+			ClearFields: splitList(r.PostFormValue("clear_fields")), ClearReason: r.PostFormValue("clear_reason")}, httpapi.ClientIP(r)); err != nil {
 			return err
 		}
 		Redirect(rw, r, "/ingest/returns", "flash.ingest_return")
 		return nil
 	})
 	w.Page(mux, "POST /ingest/returns/{id}/events", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := s.DecideReturn(r.Context(), p, r.PathValue("id"), r.PostFormValue("event"), r.PostFormValue("reason"), httpapi.ClientIP(r)); err != nil {
+		r.ParseForm()
+		if _, err := s.DecideReturnWith(r.Context(), p, r.PathValue("id"), ingest.ReturnDecision{Event: r.PostFormValue("event"), Reason: r.PostFormValue("reason"),
+			ClearFields: r.PostForm["clear"]}, httpapi.ClientIP(r)); err != nil {
 			return err
 		}
-		Redirect(rw, r, "/ingest/returns", "flash.ingest_decided")
+		Redirect(rw, r, "/ingest/returns/"+r.PathValue("id"), "flash.ingest_decided")
+		return nil
+	})
+	w.Page(mux, "GET /ingest/returns/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		ret, err := s.GetReturn(r.Context(), p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		labels := map[string]string{}
+		if e, err := a.Catalog.Published(r.Context(), ret.EntryID); err == nil {
+			for _, f := range e.Fields {
+				labels[f.Name] = f.Label
+			}
+		}
+		attrs := authz.ReturnAttrs{EntryRegion: ret.FromRegion, ToRegion: ret.ToRegion, RequesterOrg: ret.RequesterOrg}
+		pending := ret.Status == ingest.ReturnRequested
+		data := map[string]any{"R": ret, "Labels": labels,
+			"CanDecide": pending && authz.DataReturn(p, authz.ReturnDecide, attrs) == nil,
+			"CanCancel": pending && authz.DataReturn(p, authz.ReturnRequest, attrs) == nil,
+			"CanRevoke": ret.Status == ingest.ReturnApproved && authz.DataReturn(p, authz.ReturnDecide, attrs) == nil}
+		if ret.Status == ingest.ReturnApproved && authz.DataReturn(p, authz.ReturnFetch, attrs) == nil {
+			offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+			pg, err := s.PageReturn(r.Context(), p, ret.ID, 50, offset, httpapi.ClientIP(r))
+			if err != nil {
+				ae := apperr.As(err)
+				if ae.Status >= 500 {
+					return err
+				}
+				data["PageError"] = ae
+			} else {
+				data["Page"] = pg
+				if pg.Offset+pg.Limit < pg.Total {
+					data["Next"] = pg.Offset + pg.Limit
+				}
+			}
+		}
+		v := w.NewView(rw, r, "ingest.return")
+		common(v, data)
+		w.Render(rw, 200, "ingest_return", v)
 		return nil
 	})
 }

@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -94,8 +96,31 @@ func TestIngestPages(t *testing.T) {
 		if r := s.get("/ingest/base?base=population&key="+id, c); r.Code != http.StatusForbidden {
 			t.Fatalf("officer opened the base lookup: %d", r.Code)
 		}
-		if r := s.get("/ingest/returns", s.login("bt_admin")); r.Code != 200 || !strings.Contains(r.Body.String(), `id="return-form"`) {
+		bt := s.login("bt_admin")
+		if r := s.get("/ingest/returns", bt); r.Code != 200 || !strings.Contains(r.Body.String(), `id="return-form"`) {
 			t.Fatalf("returns page: %d", r.Code)
+		}
+		// a return through the pages: Baotou asks, the province approves, Baotou reads its own
+		// rows only, masked per grade
+		if w := s.postForm("/ingest/returns", bt, url.Values{"entry": {demo.EntryPopulation}, "purpose": {"网格人口核对"}, "fields": {"citizen_id,name,region_code"}}); w.Code != http.StatusSeeOther {
+			t.Fatalf("return request: %d %.500s", w.Code, w.Body)
+		}
+		var rid string
+		if err := d.QueryRowContext(context.Background(), "SELECT id FROM ingest_returns ORDER BY created_at DESC LIMIT 1").Scan(&rid); err != nil {
+			t.Fatal(err)
+		}
+		if r := s.get("/ingest/returns/"+rid, admin); !strings.Contains(r.Body.String(), `id="return-approve"`) {
+			t.Fatalf("the upper authority has no approve form: %d %.800s", r.Code, r.Body)
+		}
+		if r := s.get("/ingest/returns/"+rid, bt); strings.Contains(r.Body.String(), `id="return-approve"`) {
+			t.Fatal("the requester may approve its own return")
+		}
+		if w := s.postForm("/ingest/returns/"+rid+"/events", admin, url.Values{"event": {"approve"}}); w.Code != http.StatusSeeOther {
+			t.Fatalf("approve: %d %.500s", w.Code, w.Body)
+		}
+		page := s.get("/ingest/returns/"+rid, bt).Body.String()
+		if !strings.Contains(page, `id="return-rows"`) || strings.Contains(page, "网页0") || !strings.Contains(page, "*") || strings.Contains(page, ">1501") {
+			t.Fatalf("returned rows page: %.3000s", page)
 		}
 	})
 }

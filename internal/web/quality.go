@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/httpapi"
+	"pubdata/internal/ingest"
 	"pubdata/internal/quality"
 )
 
@@ -34,6 +36,7 @@ func init() {
 		"flash.quality_rule":     {"质量规则已保存", "Quality rule saved"},
 		"flash.quality_deleted":  {"质量规则已删除", "Quality rule deleted"},
 		"flash.quality_done":     {"已办理", "Done"},
+		"flash.record_corrected": {"记录已更正（新版本已入库）", "Record corrected (a new version is loaded)"},
 		"flash.quality_settings": {"期限设置已保存", "Deadlines saved"},
 		"flash.objection_raised": {"异议已提交，记录已标注为“有异议”", "Objection raised; the record is marked disputed"},
 	})
@@ -436,16 +439,45 @@ func (w *Web) qualityPages(mux *http.ServeMux) {
 		data := map[string]any{"O": qObj(o), "ProviderName": orgName(r.Context(), o.ProviderOrgID)}
 		if e, err := a.Catalog.Get(r.Context(), o.EntryID); err == nil {
 			var labels []string
+			var fixable [][2]string // disputed fields that a record correction may change: name, label
+			keys := e.KeyFields()
 			for _, f := range o.Fields {
+				label := f
 				if fd, ok := e.Field(f); ok && fd.Label != "" {
-					labels = append(labels, fd.Label)
-				} else {
-					labels = append(labels, f)
+					label = fd.Label
+				}
+				labels = append(labels, label)
+				if !slices.Contains(keys, f) {
+					fixable = append(fixable, [2]string{f, label})
 				}
 			}
 			data["FieldLabels"] = labels
+			data["Fixable"] = fixable
 		}
 		render(rw, r, "quality.objection", "quality_objection", data, nil)
+		return nil
+	})
+	// A record correction from the objection (QUA-3): the provider corrects the disputed values
+	// of the record as a new version; the objection can then be answered "corrected".
+	w.Page(mux, "POST /objections/{id}/correct-record", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		o, err := q.Objection(r.Context(), p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if a.Ingest == nil {
+			return apperr.NotFound
+		}
+		r.ParseForm()
+		vals := map[string]string{}
+		for _, f := range o.Fields {
+			if v, ok := r.PostForm["v_"+f]; ok && strings.TrimSpace(v[0]) != "" {
+				vals[f] = v[0]
+			}
+		}
+		if _, err := a.Ingest.CorrectRecord(r.Context(), p, o.EntryID, ingest.CorrectionInput{Key: o.Key, Values: vals, Reason: r.PostFormValue("reason")}, httpapi.ClientIP(r)); err != nil {
+			return err
+		}
+		Redirect(rw, r, "/objections/"+o.ID, "flash.record_corrected")
 		return nil
 	})
 	w.Page(mux, "POST /objections/{id}/act", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {

@@ -74,11 +74,11 @@ func TestRoleAwareNavigation(t *testing.T) {
 			hasAudit := strings.Contains(nav, `href="/audit"`)
 			wantAudit := acc.Username == "admin" || acc.Username == "auditor" || acc.Username == "oversight" || acc.Username == "security" ||
 				acc.Username == "officer" || acc.Username == "civil" || acc.Username == "market" || acc.Username == "health" ||
-				acc.Username == "hrss" || acc.Username == "water" || acc.Username == "bt_admin"
+				acc.Username == "hrss" || acc.Username == "water" || acc.Username == "bt_admin" || acc.Username == "tmy_admin" || acc.Username == "tmy_civil"
 			if hasAudit != wantAudit {
 				t.Errorf("%s: audit log in navigation = %v", acc.Username, hasAudit)
 			}
-			if got := strings.Contains(nav, `href="/jobs"`); got != (acc.Username == "admin" || acc.Username == "bt_admin") {
+			if got := strings.Contains(nav, `href="/jobs"`); got != (acc.Username == "admin" || acc.Username == "bt_admin" || acc.Username == "tmy_admin") {
 				t.Errorf("%s: jobs in navigation = %v", acc.Username, got)
 			}
 			for _, l := range links {
