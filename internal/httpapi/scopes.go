@@ -90,6 +90,22 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/sanctions":              authz.ScopeWrite,
 	"GET /api/v1/sanctions/{id}":          authz.ScopeRead,
 	"POST /api/v1/sanctions/{id}/{event}": authz.ScopeWrite,
+	// Agency supervision (SUP-2, SUP-4, SUP-6).
+	"GET /api/v1/supervision/notices":                 authz.ScopeRead,
+	"GET /api/v1/supervision/escalated":               authz.ScopeRead,
+	"POST /api/v1/supervision/notices":                authz.ScopeWrite,
+	"POST /api/v1/supervision/detect":                 authz.ScopeWrite,
+	"GET /api/v1/supervision/notices/{id}":            authz.ScopeRead,
+	"POST /api/v1/supervision/notices/{id}/events":    authz.ScopeWrite,
+	"POST /api/v1/supervision/reports":                authz.ScopePublic,
+	"GET /api/v1/supervision/report-status/{number}":  authz.ScopePublic,
+	"GET /api/v1/supervision/reports":                 authz.ScopeRead,
+	"GET /api/v1/supervision/reports/{id}":            authz.ScopeRead,
+	"POST /api/v1/supervision/reports/{id}/events":    authz.ScopeWrite,
+	"GET /api/v1/supervision/dishonesty":              authz.ScopeRead,
+	"POST /api/v1/supervision/dishonesty":             authz.ScopeWrite,
+	"GET /api/v1/supervision/dishonesty/{id}":         authz.ScopeRead,
+	"POST /api/v1/supervision/dishonesty/{id}/events": authz.ScopeWrite,
 
 	// Security operation records (SEC-6, SEC-9)
 	"GET /api/v1/security/records":             authz.ScopeRead,
