@@ -60,8 +60,16 @@ func init() {
 			Contact: "13800000000", Target: "某科技公司", Content: "该公司在网上出售疑似来自政务数据的企业联系人信息（演示数据）"}, ""); err != nil {
 			return err
 		}
-		_, err = a.Supervise.RecordDishonesty(ctx, admin, supervise.NewDishonesty{BasisKind: "sanction", BasisID: sc.ID,
-			Reason: "未落实数据安全保障措施，经责令整改（演示数据）", PeriodFrom: "2026-01-01", PeriodTo: "2026-12-31"})
+		if _, err := a.Supervise.RecordDishonesty(ctx, admin, supervise.NewDishonesty{BasisKind: "sanction", BasisID: sc.ID,
+			Reason: "未落实数据安全保障措施，经责令整改（演示数据）", PeriodFrom: "2026-01-01", PeriodTo: "2026-12-31"}); err != nil {
+			return err
+		}
+		// The annual assessment (SUP-3) of this year, computed and left a draft for review.
+		pl, err := a.Supervise.CreatePlan(ctx, admin, supervise.NewPlan{Year: a.Now().Year()})
+		if err != nil {
+			return err
+		}
+		_, err = a.Supervise.Compute(ctx, admin, pl.ID)
 		return err
 	})
 }

@@ -119,6 +119,8 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/supervision/notices/{id}":    one("SELECT id FROM sup_notices WHERE org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
 			"/api/v1/supervision/reports/{id}":    one("SELECT id FROM sup_reports ORDER BY id LIMIT 1"),
 			"/api/v1/supervision/dishonesty/{id}": one("SELECT id FROM sup_dishonesty ORDER BY id LIMIT 1"),
+			"/api/v1/assessments/{id}":            one("SELECT id FROM assess_plans ORDER BY id LIMIT 1"),
+			"{org}":                               demo.OrgCivil,
 			"/api/v1/security/records/{id}":       secrec,
 			"/api/v1/share/escalations/{id}":      one("SELECT id FROM escalations ORDER BY id LIMIT 1"),
 			"/api/v1/me/authorizations/{id}":      consent,
@@ -213,7 +215,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 					}
 				}
 			}
-			for _, k := range []string{"{key}", "{version}", "{scope}", "{event}"} {
+			for _, k := range []string{"{key}", "{version}", "{scope}", "{event}", "{org}"} {
 				v := params[k]
 				if none {
 					v = "zz-no-such"

@@ -106,6 +106,15 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/supervision/dishonesty":             authz.ScopeWrite,
 	"GET /api/v1/supervision/dishonesty/{id}":         authz.ScopeRead,
 	"POST /api/v1/supervision/dishonesty/{id}/events": authz.ScopeWrite,
+	// Annual assessment (SUP-3).
+	"GET /api/v1/assessments":                             authz.ScopeRead,
+	"POST /api/v1/assessments":                            authz.ScopeWrite,
+	"GET /api/v1/assessments/{id}":                        authz.ScopeRead,
+	"PUT /api/v1/assessments/{id}/indicators":             authz.ScopeWrite,
+	"POST /api/v1/assessments/{id}/compute":               authz.ScopeWrite,
+	"POST /api/v1/assessments/{id}/events":                authz.ScopeWrite,
+	"GET /api/v1/assessments/{id}/orgs/{org}":             authz.ScopeRead,
+	"GET /api/v1/assessments/{id}/orgs/{org}/report.xlsx": authz.ScopeRead,
 
 	// Security operation records (SEC-6, SEC-9)
 	"GET /api/v1/security/records":             authz.ScopeRead,

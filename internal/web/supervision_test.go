@@ -77,3 +77,44 @@ func TestSupervisionPages(t *testing.T) {
 	mustContain(t, "supervision list", s.get("/supervision/list", s.login("oversight")), 200, "政府督办清单")
 	mustContain(t, "dishonesty", s.get("/supervision/dishonesty", admin), 200, "包头智信科技有限公司", "已登记（未公示）", "登记失信记录")
 }
+
+// The annual assessment pages (SUP-3): the demo's plan with its ranking, an agency's drill-down
+// with the facts behind each score and links to their rows, the print view and the XLSX report;
+// an agency does not see a draft.
+func TestAssessmentPages(t *testing.T) {
+	d := testutil.SQLite(t)
+	a := testutil.DemoApp(t, d, nil)
+	h, _, err := server.Handler(a, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := site{t, h}
+	admin := s.login("admin")
+	list := s.get("/assessments", admin)
+	mustContain(t, "plans", list, 200, "年度公共数据工作考核", "草稿")
+	m := regexp.MustCompile(`href="/assessments/([0-9a-f-]+)"`).FindStringSubmatch(list.Body.String())
+	if m == nil {
+		t.Fatal("no plan link")
+	}
+	plan := "/assessments/" + m[1]
+	mustContain(t, "plan", s.get(plan, admin), 200, "目录完整性", "审批及时性", `id="compute"`, `id="act-review"`, "内蒙古自治区公安厅")
+	org := s.get(plan+"/orgs/"+demo.OrgPublicSec, admin)
+	mustContain(t, "drill-down", org, 200, "得分依据的事实记录", "目录条目", `href="/catalog/entries/`, "导出报告（XLSX）")
+	mustContain(t, "print", s.get(plan+"/orgs/"+demo.OrgPublicSec+"/print", admin), 200, "内蒙古自治区公安厅", "得分依据的事实记录")
+	x := s.get(plan+"/orgs/"+demo.OrgPublicSec+"/report.xlsx", admin)
+	if x.Code != 200 || !strings.Contains(x.Header().Get("Content-Type"), "spreadsheetml") || x.Body.Len() < 1000 {
+		t.Fatalf("xlsx: %d %s %d bytes", x.Code, x.Header().Get("Content-Type"), x.Body.Len())
+	}
+	if g := s.get(plan+"/orgs/"+demo.OrgPublicSec, s.login("officer")); g.Code != http.StatusNotFound {
+		t.Fatalf("the agency read a draft: %d", g.Code)
+	}
+	for _, ev := range []string{"review", "publish"} {
+		if w := s.postForm(plan+"/act", admin, url.Values{"event": {ev}}); w.Code != http.StatusSeeOther {
+			t.Fatalf("%s: %d %.300s", ev, w.Code, w.Body)
+		}
+	}
+	mustContain(t, "own result once published", s.get(plan+"/orgs/"+demo.OrgPublicSec, s.login("officer")), 200, "内蒙古自治区公安厅", "已发布")
+	if g := s.get(plan+"/orgs/"+demo.OrgCivil, s.login("officer")); g.Code != http.StatusNotFound {
+		t.Fatalf("an agency read another's result: %d", g.Code)
+	}
+}
