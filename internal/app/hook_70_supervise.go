@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/jobs"
+	"pubdata/internal/share"
 	"pubdata/internal/supervise"
 )
 
@@ -69,6 +70,23 @@ func init() {
 				}
 			}
 		}
+		// Disputed notices go to sharing's coordination and expert-committee workflow (SUP-5):
+		// the escalation links the notice; the notice keeps the escalation's id.
+		if a.Share != nil {
+			if a.Share.Foreign == nil {
+				a.Share.Foreign = map[string]share.ForeignSubject{}
+			}
+			a.Share.Foreign["supervision_notice"] = share.ForeignSubject{Resolve: func(ctx context.Context, q db.Q, id string) (share.ForeignInfo, error) {
+				n, err := s.DisputeSubject(ctx, q, id)
+				return share.ForeignInfo{Title: n.Title, Region: n.Region, Responsible: n.AuthorityOrgID, Requester: n.OrgID,
+					Parties: []string{n.OrgID}, Waiting: n.Waiting,
+					Cause: "部门对督办通知提出异议，提请协调", CauseEN: "The agency disputes a supervision notice; coordination requested"}, err
+			}}
+			s.ReferDispute = func(ctx context.Context, p *authz.Principal, id string) (string, error) {
+				e, err := a.Share.OpenEscalation(ctx, p, "supervision_notice", id)
+				return e.ID, err
+			}
+		}
 		a.Identity.Sanctioned = s.Check
 		if a.Open != nil {
 			a.Open.Sanctioned = s.Check // open API keys too (SUP-1)
@@ -76,6 +94,15 @@ func init() {
 		a.Supervise = s
 		a.Jobs.Add(jobs.Job{Name: "supervise.sanctions", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 			_, err := s.ExpireOverdue(ctx, now)
+			return err
+		}})
+		// The daily supervision job (SUP-2): detectors open notices, missed deadlines go on the
+		// government's supervision list.
+		a.Jobs.Add(jobs.Job{Name: "supervise.detect", Every: 24 * time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			if _, err := s.Detect(ctx, now); err != nil {
+				return err
+			}
+			_, err := s.EscalateOverdue(ctx, now)
 			return err
 		}})
 		return nil

@@ -41,3 +41,34 @@ func sanctions(p *Principal, act Action, s SanctionAttrs) error {
 	}
 	return deny(p)
 }
+
+// Supervision decides access to the supervision of agencies (SUP-2, SUP-3, SUP-6): notices to an
+// agency, dishonesty records and assessment scores. The rule is the sanctions' rule, the subject
+// being the agency (SubjectKind org) or, for a dishonesty record, a user: the authority of the
+// region reads; its administrators issue, decide, publish and withdraw (Create, Review); the
+// subject reads its own and answers a notice (Update); auditors and oversight bodies read
+// everything and change nothing. Region set and SubjectID empty is a region-wide record (an
+// assessment plan): the authority of the region, auditors and oversight bodies read it.
+func Supervision(p *Principal, act Action, s SanctionAttrs) error { return Sanctions(p, act, s) }
+
+// Reports decides access to reports of illegal use (举报, SUP-4): anyone files one (Create), logged
+// in or not; the authority of the region, auditors and oversight bodies read them; the
+// authority's administrators handle and answer them (Review). region "" is the list.
+func Reports(p *Principal, act Action, region string) error {
+	authority := p.IsAuthority() && (region == "" || RegionCovers(p.RegionCode, region))
+	var err error
+	switch act {
+	case Create:
+		return nil
+	case Read:
+		err = allow(authority || p.Has(Auditor, Oversight), p)
+	case Review:
+		err = allow(authority && p.Has(AuthorityAdmin) && region != "", p)
+	default:
+		err = deny(p)
+	}
+	if region == "" {
+		return err
+	}
+	return unseen(p, act, err, func() error { return Reports(p, Read, region) })
+}

@@ -130,6 +130,45 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"{version}":                          "1",
 			"{scope}":                            catalog.OverrideShare,
 			"{event}":                            "terminate",
+			"/api/v1/tokens/{id}":                 one("SELECT id FROM api_tokens WHERE user_id = $1", officer.UserID),
+			"/api/v1/users/{id}":                  officer.UserID,
+			"/api/v1/notifications/{id}":          one("SELECT id FROM notifications WHERE user_id = $1 OR org_id = $2 ORDER BY id LIMIT 1", officer.UserID, demo.OrgPublicSec),
+			"/api/v1/webhooks/{id}":               hook,
+			"/api/v1/catalog/entries/{id}":        demo.EntryDraftFamilyDoctor, // a draft: only its agency, the authority and auditors read it
+			"/api/v1/catalog/systems/{id}":        sys.ID,
+			"/api/v1/catalog/documents/{id}":      doc.ID,
+			"/api/v1/catalog/purchases/{id}":      pu.ID,
+			"/api/v1/catalog/reassessments/{id}":  reassess,
+			"/api/v1/ingest/entries/{id}":         demo.EntryPopulation,
+			"/api/v1/ingest/loads/{id}":           one("SELECT id FROM ingest_loads WHERE entry_id = $1 ORDER BY id LIMIT 1", demo.EntryPopulation),
+			"/api/v1/ingest/sources/{id}":         source,
+			"/api/v1/ingest/returns/{id}":         ret.ID,
+			"/api/v1/ingest/bases/{base}":         "population",
+			"/api/v1/quality/entries/{id}":        demo.EntryPopulation,
+			"/api/v1/quality/rules/{id}":          one("SELECT id FROM quality_rules ORDER BY id LIMIT 1"),
+			"/api/v1/quality/tasks/{id}":          one("SELECT id FROM quality_tasks ORDER BY id LIMIT 1"),
+			"/api/v1/quality/objections/{id}":     one("SELECT id FROM quality_objections ORDER BY id LIMIT 1"),
+			"/api/v1/share/requests/{id}":         one("SELECT id FROM share_requests WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
+			"/api/v1/share/grants/{id}":           one("SELECT id FROM share_grants WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
+			"/api/v1/share/demands/{id}":          one("SELECT id FROM share_demands ORDER BY id LIMIT 1"),
+			"/api/v1/sanctions/{id}":              one("SELECT id FROM sanctions ORDER BY id LIMIT 1"),
+			"/api/v1/supervision/notices/{id}":    one("SELECT id FROM sup_notices WHERE org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
+			"/api/v1/supervision/reports/{id}":    one("SELECT id FROM sup_reports ORDER BY id LIMIT 1"),
+			"/api/v1/supervision/dishonesty/{id}": one("SELECT id FROM sup_dishonesty ORDER BY id LIMIT 1"),
+			"/api/v1/assessments/{id}":            one("SELECT id FROM assess_plans ORDER BY id LIMIT 1"),
+			"{org}":                               demo.OrgCivil,
+			"/api/v1/security/records/{id}":       secrec,
+			"/api/v1/share/escalations/{id}":      one("SELECT id FROM escalations ORDER BY id LIMIT 1"),
+			"/api/v1/me/authorizations/{id}":      consent,
+			"/api/v1/operate/products/{id}":       one("SELECT id FROM opr_products ORDER BY id LIMIT 1"),
+			"/api/v1/operate/views/{id}":          one("SELECT id FROM opr_views WHERE org_id = $1 ORDER BY id LIMIT 1", demo.OrgPublicSec),
+			"/api/v1/operate/applications/{id}":   one("SELECT id FROM opr_applications ORDER BY id LIMIT 1"),
+			"/api/v1/operate/agreements/{id}":     one("SELECT id FROM opr_agreements ORDER BY id LIMIT 1"),
+			"/api/v1/operate/units/{id}":          one("SELECT org_id FROM opr_units ORDER BY org_id LIMIT 1"),
+			"{key}":                               firstKey,
+			"{version}":                           "1",
+			"{scope}":                             catalog.OverrideShare,
+			"{event}":                             "terminate",
 		}
 		// Who may not read the record (outsider) and who reads it but may not change it (reader);
 		// "" = nobody reads it but those who may also change it (one's own tokens, webhooks, inbox).
@@ -238,7 +277,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 					}
 				}
 			}
-			for _, k := range []string{"{key}", "{version}", "{scope}", "{event}"} {
+			for _, k := range []string{"{key}", "{version}", "{scope}", "{event}", "{org}"} {
 				v := params[k]
 				if none {
 					v = "zz-no-such"

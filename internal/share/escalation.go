@@ -241,8 +241,25 @@ func subjectLink(typ, id string) string {
 		return "/share/requests/" + id
 	case "share_demand":
 		return "/share/demands/" + id
+	case "supervision_notice":
+		return "/supervision/notices/" + id
 	}
 	return ""
+}
+
+// ForeignSubject is an escalation subject kept by another package: a dispute handed to the
+// coordination and expert-committee workflow (SUP-5). Resolve reads it in q; the escalation is
+// opened at once (a dispute is not an overdue item) and settles when the subject stops waiting.
+type ForeignSubject struct {
+	Resolve func(ctx context.Context, q db.Q, id string) (ForeignInfo, error)
+}
+
+// ForeignInfo is what an escalation needs to know about a foreign subject.
+type ForeignInfo struct {
+	Title, Region, Responsible, Requester string
+	Parties                               []string
+	Waiting                               bool
+	Cause, CauseEN                        string
 }
 
 func (s *Service) loadEsc(ctx context.Context, q db.Q, id string, lock bool) (Escalation, error) {
@@ -290,6 +307,8 @@ type escSubject struct {
 	title, region, responsible, requester, due, dueKind string
 	parties                                             []string
 	waiting                                             bool // still waiting for the responsible agency's step
+	foreign                                             bool // kept by another package (a dispute): opened without a deadline
+	cause, causeEN                                      string
 }
 
 // subject reads an escalation's subject (share requests and demands today).
@@ -324,7 +343,16 @@ func (s *Service) subject(ctx context.Context, q db.Q, typ, id string) (escSubje
 		sub.due, sub.dueKind = d.DueDate, d.DueKind
 		sub.waiting = d.State == DemandSubmitted || d.State == DemandAssigned || d.State == DemandAccepted
 	default:
-		return sub, apperr.NotFound
+		f, ok := s.Foreign[typ]
+		if !ok {
+			return sub, apperr.NotFound
+		}
+		fi, err := f.Resolve(ctx, q, id)
+		if err != nil {
+			return sub, err
+		}
+		sub.title, sub.region, sub.responsible, sub.requester, sub.parties = fi.Title, fi.Region, fi.Responsible, fi.Requester, fi.Parties
+		sub.waiting, sub.foreign, sub.cause, sub.causeEN = fi.Waiting, true, fi.Cause, fi.CauseEN
 	}
 	return sub, nil
 }
@@ -347,7 +375,7 @@ func (s *Service) openEsc(ctx context.Context, tx *sql.Tx, p *authz.Principal, t
 	if err != nil {
 		return Escalation{}, err
 	}
-	if _, overdue := s.remaining(sub.due); !sub.waiting || !overdue {
+	if _, overdue := s.remaining(sub.due); !sub.waiting || (!overdue && !sub.foreign) {
 		return Escalation{}, ErrNotOverdue
 	}
 	now := s.Now()
@@ -358,6 +386,9 @@ func (s *Service) openEsc(ctx context.Context, tx *sql.Tx, p *authz.Principal, t
 	dn := dueNames[sub.dueKind]
 	e.Cause = fmt.Sprintf("%s逾期 %d 个工作日（应于 %s 前）", dn[0], -rem, sub.due)
 	e.CauseEN = fmt.Sprintf("%s overdue by %d working days (due %s)", dn[1], -rem, sub.due)
+	if sub.foreign {
+		e.Cause, e.CauseEN = sub.cause, sub.causeEN
+	}
 	if err := s.escStep(ctx, tx, p, &e, EvEscalate, facts{}, e.Cause, nil); err != nil {
 		return Escalation{}, err
 	}
@@ -670,8 +701,7 @@ func (s *Service) DecideEscalation(ctx context.Context, p *authz.Principal, id s
 			return ErrNoOpinions
 		}
 		e.Decision, e.DecisionBasis, e.ComplyBy, e.DecidedBy, e.DecidedAt = in.Decision, in.LegalBasis, in.ComplyBy, actorName(p), s.Now()
-		if in.ComplyBy != "" {
-			tbl := map[string]string{"share_request": "share_requests", "share_demand": "share_demands"}[e.SubjectType]
+		if tbl := map[string]string{"share_request": "share_requests", "share_demand": "share_demands"}[e.SubjectType]; in.ComplyBy != "" && tbl != "" {
 			if _, err := tx.ExecContext(ctx, "UPDATE "+tbl+" SET due_date = $1, escalated_at = 0 WHERE id = $2", in.ComplyBy, e.SubjectID); err != nil {
 				return err
 			}

@@ -101,6 +101,9 @@ type Service struct {
 	// PlanTTL bounds how long the gateway trusts its cached view of an entry; grant changes are
 	// seen on the next call regardless (the grant row is read on every call).
 	PlanTTL time.Duration
+	// Foreign resolves escalation subjects kept by other packages, by subject type (a disputed
+	// supervision notice, SUP-5): the escalation links them and copies nothing.
+	Foreign map[string]ForeignSubject
 
 	gw *gateway
 }

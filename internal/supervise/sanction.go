@@ -126,6 +126,11 @@ type Service struct {
 	Revoke func(ctx context.Context, tx *sql.Tx, kind, id, reason string) error
 	// OnTerminated runs after a termination commits (the subject's share grants are revoked).
 	OnTerminated func(ctx context.Context, x Sanction, by *authz.Principal)
+	// ReferDispute hands a disputed notice to the escalation and expert-committee workflow and
+	// answers the escalation's id (nil: the workflow is not wired).
+	ReferDispute func(ctx context.Context, p *authz.Principal, noticeID string) (string, error)
+	// ReportsPerHour bounds the reports of illegal use from one client address in an hour.
+	ReportsPerHour int
 	// RefreshEvery bounds how stale another node's view of suspended subjects may be.
 	RefreshEvery time.Duration
 
@@ -141,7 +146,7 @@ type suspendedSet struct {
 
 // New makes the service.
 func New(d *db.DB, a *audit.Service, n *notify.Service, cal *workday.Calendar) *Service {
-	return &Service{DB: d, Audit: a, Notify: n, Calendar: cal, Now: time.Now, RefreshEvery: 2 * time.Second}
+	return &Service{DB: d, Audit: a, Notify: n, Calendar: cal, Now: time.Now, RefreshEvery: 2 * time.Second, ReportsPerHour: 5}
 }
 
 // Errors.
