@@ -20,6 +20,7 @@ import (
 	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
 	"pubdata/internal/keys"
+	"pubdata/internal/market"
 	"pubdata/internal/notify"
 	"pubdata/internal/open"
 	"pubdata/internal/operate"
@@ -80,6 +81,8 @@ type App struct {
 	Operate  *operate.Service
 	// Complaints are rights complaints against open data (OPN-5).
 	Complaints *complaint.Service
+	// Market keeps the data asset register, the market's records and the regulated units' files (MKT, OPR-11).
+	Market *market.Service
 }
 
 // Open opens (and migrates) the database and builds the services.
