@@ -78,7 +78,7 @@ var (
 // Page bounds of every list.
 const (
 	DefaultLimit = 50
-	MaxLimit     = 200
+	MaxLimit     = 500
 )
 
 func page(limit, offset int) (int, int) {
