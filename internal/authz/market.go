@@ -35,7 +35,7 @@ func participant(p *Principal) bool {
 // Market decides every step of the data market and of regulated units:
 //   - reading a record: the authority whose region covers it, auditors and oversight bodies, the
 //     organization it belongs to (and a trade's other party), and — for market records (listings,
-//     brokers, products) — the market's participants and experts;
+//     brokers, products) — the market's participants, experts and every data authority;
 //   - registering an asset: data officers and approvers of a data holder, or operator staff, for
 //     their own organization; reviewing it: the authority's administrators and reviewers;
 //   - recording rights, registering or suspending brokers, answering units: authority administrators;
@@ -65,7 +65,7 @@ func market(p *Principal, act Action, a MarketAttrs) error {
 		if a.ID == "" {
 			return nil // lists: narrowed by the service
 		}
-		return allow(authority || own || p.Has(Auditor, Oversight) || (a.Market && (participant(p) || p.Has(Expert))), p)
+		return allow(authority || own || p.Has(Auditor, Oversight) || (a.Market && (participant(p) || p.IsAuthority() || p.Has(Expert))), p)
 	case MktAsset:
 		holder := (p.OrgKind.IsDataHolder() && p.Has(DataOfficer, AgencyApprover)) || (p.OrgKind == KindOperator && p.Has(OperatorStaff))
 		return allow(p.OrgID != "" && holder && (a.OwnerOrg == "" || a.OwnerOrg == p.OrgID), p)

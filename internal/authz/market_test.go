@@ -48,6 +48,8 @@ func TestMarketMatrix(t *testing.T) {
 		{"agency does not list", officer, MktList, MarketAttrs{}, false},
 		{"participants read listings", unit, Read, listing, true},
 		{"agencies outside the market do not", water, Read, listing, false},
+		{"every data authority reads market records", city, Read, listing, true},
+		{"but not another region's trades", city, Read, trade, false},
 		{"provider records the trade", op, MktTrade, listing, true},
 		{"buyer does not record the provider's trade", unit, MktTrade, listing, false},
 		{"buyer rates the trade", unit, MktRate, trade, true},

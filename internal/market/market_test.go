@@ -154,8 +154,9 @@ func TestRightsListingsAndTrades(t *testing.T) {
 		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
 		s := a.Market
 		admin, op, unit, water, expert, auditor := who(t, a, "admin"), who(t, a, "operator"), who(t, a, "appunit"), who(t, a, "water"), who(t, a, "expert"), who(t, a, "auditor")
-		pid := productID(t, a, demo.DemoProductPopulation)
-		stmt := "数据来源于公安厅常住人口信息，经授权运营协议授权加工，原始数据不出域"
+		// The power statistics product: the demo gives nobody a right on it (it does on the population one).
+		pid := productID(t, a, demo.DemoProductPower)
+		stmt := "数据来源于电力公司居民用电信息，经授权运营协议授权加工，原始数据不出域"
 
 		// Listing: raw data refused; no operation right refused.
 		if _, err := s.List(ctx, op, market.ListingInput{ObjectKind: "entry", ProductID: demo.EntryPopulation, SourceStatement: stmt}); !errors.Is(err, market.ErrRawData) {
@@ -305,6 +306,7 @@ func TestRightsListingsAndTrades(t *testing.T) {
 
 		// MKT-3: the assessment computes the platform's figures; the assessor's fill the rest.
 		span, cover := 400, int64(99)
+		pid = productID(t, a, demo.DemoProductPopulation)
 		as, err := s.Assess(ctx, expert, pid, market.AssessInput{TimeSpan: &span, Coverage: &cover, Mining: "high", Level: "general", Note: "人口分布需求旺盛"})
 		must(t, err)
 		var loads int
