@@ -20,6 +20,7 @@ import (
 	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
 	"pubdata/internal/keys"
+	"pubdata/internal/market"
 	"pubdata/internal/notify"
 	"pubdata/internal/open"
 	"pubdata/internal/openapply"
@@ -87,6 +88,8 @@ type App struct {
 	// Plans are open plans, reviews of data not open, public demands and the reuse showcase
 	// (OPN-1, OPN-6, OPN-7).
 	Plans *openplan.Service
+	// Market keeps the data asset register, the market's records and the regulated units' files (MKT, OPR-11).
+	Market *market.Service
 }
 
 // Open opens (and migrates) the database and builds the services.

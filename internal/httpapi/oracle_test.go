@@ -13,7 +13,9 @@ import (
 	"pubdata/internal/demo"
 	"pubdata/internal/ids"
 	"pubdata/internal/ingest"
+	mktpkg "pubdata/internal/market"
 	"pubdata/internal/testutil"
+	"pubdata/internal/validate"
 )
 
 // No existence oracle (issue #9 item 8). Every route that names one record ({id}, {key}), read or
@@ -92,6 +94,32 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 		if err != nil || len(people) == 0 {
 			t.Fatalf("no resident in the demo: %v", err)
 		}
+		// Market records (MKT-1 … MKT-4, OPR-11), all in the province.
+		mk := e.a.Market
+		mAdmin, mOp := who("admin"), who("operator")
+		popProduct := one("SELECT id FROM opr_products WHERE name = $1", demo.DemoProductPopulation)
+		check := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		mAsset, err := mk.RegisterAsset(ctx, market, mktpkg.AssetInput{Name: "市场主体登记数据资产", EntryID: demo.EntryEnterprise, Cost: "120 万元", Usage: "核验"})
+		check(err)
+		mRight, err := mk.RecordRight(ctx, mAdmin, mktpkg.RightInput{ObjectKind: mktpkg.ObjectProduct, ObjectID: popProduct, Kind: mktpkg.RightOperation,
+			HolderOrgID: demo.OrgOperator, BasisKind: mktpkg.BasisAuthorization, BasisRef: "授权书", ValidFrom: "2020-01-01", ValidTo: "2099-12-31"})
+		check(err)
+		mListing, err := mk.List(ctx, mOp, mktpkg.ListingInput{ProductID: popProduct, SourceStatement: "数据来源于公安厅常住人口信息，经授权运营"})
+		check(err)
+		mTrade, err := mk.RecordTrade(ctx, mOp, mListing.ID, mktpkg.TradeInput{BuyerOrgID: demo.OrgAppUnit, BuyerPerson: "朱应用", SellerPerson: "杨运营",
+			Price: "1000 元", Scope: "风控", PeriodFrom: "2026-01-01", PeriodTo: "2026-12-31", Delivery: "api"})
+		check(err)
+		mBroker, err := mk.RegisterBroker(ctx, mAdmin, mktpkg.BrokerInput{Kind: mktpkg.BrokerKind, Name: "数据经纪公司", CreditCode: validate.MakeCreditCode('9', '1', "150100", "MA0N00009"), Person: "李经纪"})
+		check(err)
+		mReport, err := mk.FileReport(ctx, mOp, mktpkg.ReportInput{Kind: "outsourcing", Title: "外包决定", Body: "拟外包数据清洗"})
+		check(err)
+		mLetter, err := mk.IssueLetter(ctx, mAdmin, mktpkg.LetterInput{OrgID: demo.OrgOperator, Kind: mktpkg.LetterRectify, Body: "请整改"})
+		check(err)
 		firstKey := people[0].Values["citizen_id"]
 		params := map[string]string{
 			"/api/v1/tokens/{id}":                one("SELECT id FROM api_tokens WHERE user_id = $1", officer.UserID),
@@ -126,6 +154,15 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/operate/units/{id}":         one("SELECT org_id FROM opr_units ORDER BY org_id LIMIT 1"),
 			"/api/v1/operate/board/{id}":         one("SELECT id FROM opr_posts WHERE kind = 'need' ORDER BY id LIMIT 1"),
 			"/api/v1/open/applications/{id}":     one("SELECT id FROM open_applications ORDER BY id LIMIT 1"),
+			"/api/v1/market/assets/{id}":         mAsset.ID,
+			"/api/v1/market/rights/{id}":         mRight.ID,
+			"/api/v1/market/products/{id}":       popProduct,
+			"/api/v1/market/listings/{id}":       mListing.ID,
+			"/api/v1/market/trades/{id}":         mTrade.ID,
+			"/api/v1/market/brokers/{id}":        mBroker.ID,
+			"/api/v1/market/reports/{id}":        mReport.ID,
+			"/api/v1/market/letters/{id}":        mLetter.ID,
+			"/api/v1/market/units/{id}":          demo.OrgOperator,
 			"{key}":                              firstKey,
 			"{version}":                          "1",
 			"{scope}":                            catalog.OverrideShare,

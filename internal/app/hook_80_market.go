@@ -1,0 +1,33 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"pubdata/internal/jobs"
+	"pubdata/internal/market"
+	"pubdata/internal/workday"
+)
+
+// Data assets, market records and regulated units (MKT-1 … MKT-4, OPR-11). The market.letters
+// job marks rectification letters past their working-day deadline overdue and escalates them to
+// the authority's administrators.
+func init() {
+	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
+		s := market.New(a.DB, a.Audit, a.Notify, a.Calendar)
+		s.Now = a.Now
+		a.Market = s
+		a.CalStore.Deadlines = append(a.CalStore.Deadlines, marketDeadlines...)
+		a.Jobs.Add(jobs.Job{Name: "market.letters", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			_, err := s.EscalateOverdue(ctx, now)
+			return err
+		}})
+		return nil
+	})
+}
+
+// marketDeadlines are the stored due dates of the market that a calendar import recomputes: the
+// rectification letters still awaiting the unit.
+var marketDeadlines = []workday.DeadlineColumn{
+	{Table: "mkt_letters", ObjectType: "mkt_letter", Due: "deadline", Since: "issued_at", Running: "kind = 'rectification' AND state = 'open' AND overdue = 0"},
+}
