@@ -67,6 +67,10 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		level, err := e.a.Catalog.SubmitLevelReport(ctx, who("bt_admin"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
 		reassess, source, hook, secrec, consent := ids.New(), ids.New(), ids.New(), ids.New(), ids.New()
 		citizen := who("citizen")
 		for _, q := range []struct {
@@ -103,6 +107,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/catalog/documents/{id}":     doc.ID,
 			"/api/v1/catalog/purchases/{id}":     pu.ID,
 			"/api/v1/catalog/reassessments/{id}": reassess,
+			"/api/v1/catalog/level-reports/{id}": level.ID,
 			"/api/v1/ingest/entries/{id}":        demo.EntryPopulation,
 			"/api/v1/ingest/loads/{id}":          one("SELECT id FROM ingest_loads WHERE entry_id = $1 ORDER BY id LIMIT 1", demo.EntryPopulation),
 			"/api/v1/ingest/sources/{id}":        source,

@@ -142,6 +142,11 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/catalog/purchases/{id}/link":            authz.ScopeWrite,
 	"GET /api/v1/catalog/reassessments":                   authz.ScopeRead,
 	"POST /api/v1/catalog/reassessments/{id}":             authz.ScopeWrite,
+	"GET /api/v1/catalog/level-changes":                   authz.ScopeRead,
+	"GET /api/v1/catalog/level-reports":                   authz.ScopeRead,
+	"POST /api/v1/catalog/level-reports":                  authz.ScopeWrite,
+	"GET /api/v1/catalog/level-reports/{id}":              authz.ScopeRead,
+	"POST /api/v1/catalog/level-reports/{id}/decide":      authz.ScopeWrite,
 
 	// Grading drives protection (SEC-1, SEC-2): the authority's overrides and masking rules
 	"POST /api/v1/catalog/entries/{id}/overrides":           authz.ScopeWrite,
