@@ -186,6 +186,8 @@ var RouteScopes = map[string]string{
 	"GET /api/v1/ingest/freshness":                  authz.ScopeRead,
 	"GET /api/v1/ingest/late":                       authz.ScopeRead,
 	"GET /api/v1/ingest/bases":                      authz.ScopeRead,
+	"POST /api/v1/ingest/themes":                    authz.ScopeWrite,
+	"GET /api/v1/ingest/licences":                   authz.ScopeRead,
 	"GET /api/v1/ingest/bases/{base}/members":       authz.ScopeRead,
 	"GET /api/v1/ingest/bases/{base}/lookup/{key}":  authz.ScopeRead,
 	"GET /api/v1/ingest/returns":                    authz.ScopeSession,
