@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/demo"
 	"pubdata/internal/ids"
 	"pubdata/internal/ingest"
+	"pubdata/internal/share"
 	"pubdata/internal/testutil"
 )
 
@@ -67,6 +68,10 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		national, err := e.a.Share.FileNational(ctx, who("civil"), share.NewNational{DataWanted: "跨省婚姻登记信息", Source: "民政部", Purpose: "核验", Basis: "《婚姻登记条例》"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		level, err := e.a.Catalog.SubmitLevelReport(ctx, who("bt_admin"), "")
 		if err != nil {
 			t.Fatal(err)
@@ -108,6 +113,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/catalog/purchases/{id}":     pu.ID,
 			"/api/v1/catalog/reassessments/{id}": reassess,
 			"/api/v1/catalog/level-reports/{id}": level.ID,
+			"/api/v1/share/national/{id}":        national.ID,
 			"/api/v1/ingest/entries/{id}":        demo.EntryPopulation,
 			"/api/v1/ingest/loads/{id}":          one("SELECT id FROM ingest_loads WHERE entry_id = $1 ORDER BY id LIMIT 1", demo.EntryPopulation),
 			"/api/v1/ingest/sources/{id}":        source,
@@ -157,6 +163,7 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"POST /api/v1/catalog/purchases/{id}/decide":     `{"approve":true,"note":"同意"}`,
 			"POST /api/v1/catalog/purchases/{id}/link":       `{"entry_id":"` + demo.EntryEnterprise + `"}`,
 			"POST /api/v1/catalog/reassessments/{id}":        `{"outcome":"keep","note":"维持"}`,
+			"POST /api/v1/share/national/{id}/steps":         `{"event":"forward","national_ref":"GJ-1"}`,
 			"POST /api/v1/ingest/entries/{id}/batches":       `{"batch_id":"b1","rows":[{"citizen_id":"x"}]}`,
 			"PUT /api/v1/ingest/entries/{id}/retention":      `{"keep":5}`,
 			"POST /api/v1/quality/tasks/{id}/events":         `{"event":"acknowledge"}`,

@@ -322,6 +322,44 @@ func init() {
 				return a.Share.WithdrawDemand(r.Context(), p, r.PathValue("id"))
 			})
 
+		// National-platform data (NM 25 ¶2): agencies ask, the province authority coordinates.
+		h("GET", "/api/v1/share/national", "国家平台数据申请 / National-platform data requests", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				pg, err := PageOf(r)
+				if err != nil {
+					return nil, err
+				}
+				items, total, err := a.Share.ListNational(r.Context(), p, pg.Size, pg.Offset)
+				if err != nil {
+					return nil, err
+				}
+				return NewPaged(items, pg, total), nil
+			})
+		h("POST", "/api/v1/share/national", "申请国家平台数据 / Ask for national-platform data", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.NewNational
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				n, err := a.Share.FileNational(r.Context(), p, in)
+				if err != nil {
+					return nil, err
+				}
+				return Created{n}, nil
+			})
+		h("GET", "/api/v1/share/national/{id}", "国家平台数据申请详情 / A national-platform data request", false,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				return a.Share.GetNational(r.Context(), p, r.PathValue("id"))
+			})
+		h("POST", "/api/v1/share/national/{id}/steps", "办理国家平台数据申请（forward/received/unavailable/decline/withdraw）/ Act on a national-platform request", true,
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.NationalStep
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.StepNational(r.Context(), p, r.PathValue("id"), in)
+			})
+
 		// Escalations (督办件): the authority urges, coordinates, refers to the experts, decides.
 		h("GET", "/api/v1/share/escalations", "督办件列表（region/mine/experts/all）/ Escalations", false,
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
