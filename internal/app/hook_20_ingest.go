@@ -97,6 +97,9 @@ func init() {
 		s.Input.MaxRows = int(envInt("PUBDATA_XLSX_MAX_ROWS"))
 		s.Input.MaxCells = envInt("PUBDATA_XLSX_MAX_CELLS")
 		s.Input.MaxCellBytes = int(envInt("PUBDATA_MAX_VALUE_BYTES"))
+		if v, err := time.ParseDuration(os.Getenv("PUBDATA_LICENCE_LAG")); err == nil && v > 0 {
+			s.LicenceLag = v
+		}
 		a.Ingest = s
 		a.Jobs.Add(jobs.Job{Name: "ingest.pull", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 			return s.PullDue(ctx, now)
@@ -107,6 +110,10 @@ func init() {
 		}})
 		a.Jobs.Add(jobs.Job{Name: "ingest.freshness", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 			_, err := s.CheckFreshness(ctx, now)
+			return err
+		}})
+		a.Jobs.Add(jobs.Job{Name: "ingest.licences", Every: 5 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
+			_, err := s.CheckLicences(ctx, now)
 			return err
 		}})
 		return nil

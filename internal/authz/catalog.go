@@ -137,3 +137,41 @@ func catalogRegistry(p *Principal, act Action, orgID, region string) error {
 	}
 	return deny(p)
 }
+
+// LevelAttrs describe a level's catalog report to the level above (目录报审, NM 10): the
+// reporting authority, its region and the authority above it.
+type LevelAttrs struct {
+	OrgID      string
+	RegionCode string
+	UpperOrgID string
+}
+
+// CatalogLevel decides access to catalog reports:
+//   - submit: the reporting authority's administrators and reviewers, for their own level;
+//   - review (approve or return entries): administrators and reviewers of the authority above;
+//   - read: both authorities' staff, authority staff whose region covers the reporting level,
+//     auditors and oversight bodies.
+//
+// A refusal on a report the caller may not even read is answered as not found (unseen).
+func CatalogLevel(p *Principal, act Action, l LevelAttrs) error {
+	err := catalogLevel(p, act, l)
+	if act == Submit {
+		return err
+	}
+	return unseen(p, act, err, func() error { return catalogLevel(p, Read, l) })
+}
+
+func catalogLevel(p *Principal, act Action, l LevelAttrs) error {
+	if act != Read && !p.Scoped("write") {
+		return deny(p)
+	}
+	switch act {
+	case Read:
+		return allow(p.Authenticated() && (p.OrgID == l.OrgID || p.OrgID == l.UpperOrgID || ReadsAllCatalogs(p, l.RegionCode)), p)
+	case Submit:
+		return allow(p.IsAuthority() && p.OrgID == l.OrgID, p)
+	case Review:
+		return allow(p.IsAuthority() && l.UpperOrgID != "" && p.OrgID == l.UpperOrgID, p)
+	}
+	return deny(p)
+}

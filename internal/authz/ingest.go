@@ -122,9 +122,18 @@ func dataReturn(p *Principal, act Action, r ReturnAttrs) error {
 // e-licenses, spatial; AGG-4), which fuse many agencies' data about one person or enterprise:
 // authority staff (administrators and reviewers) only. Agencies reach the same data through
 // share grants.
+//
+// Defining subject and thematic databases (主题库/专题库) across agencies' entries (Manage) is for
+// the authority's administrators.
 func BaseDB(p *Principal, act Action) error {
-	if p.TokenID != "" && !p.Scoped("read") {
+	if p.TokenID != "" && !p.Scoped("read") || act != Read && !p.Scoped("write") {
 		return deny(p)
 	}
-	return allow(act == Read && p.IsAuthority(), p)
+	switch act {
+	case Read:
+		return allow(p.IsAuthority(), p)
+	case Manage:
+		return allow(p.IsAuthority() && p.Has(AuthorityAdmin), p)
+	}
+	return deny(p)
 }

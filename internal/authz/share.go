@@ -186,3 +186,45 @@ func Escalation(p *Principal, act Action, e EscalationAttrs) error {
 	}
 	return deny(p)
 }
+
+// NationalAttrs describe a request for national-platform data (NM 25 ¶2).
+type NationalAttrs struct {
+	OrgID       string
+	RegionCode  string
+	AuthorityID string // the province authority that coordinates it
+}
+
+// NationalRequest decides access to requests for national-platform data:
+//   - file (Create) and withdraw (Update): the requesting agency's data officers and approvers;
+//   - coordinate (Review: forward to the national platform, record the answer, decline): the
+//     administrators and reviewers of the coordinating province authority;
+//   - read: the agency, the coordinating authority, authority staff covering the agency's
+//     region, auditors and oversight bodies.
+//
+// A refusal on a request the caller may not even read is answered as not found (unseen).
+func NationalRequest(p *Principal, act Action, n NationalAttrs) error {
+	err := nationalRequest(p, act, n)
+	if act == Create || n.OrgID == "" {
+		return err
+	}
+	return unseen(p, act, err, func() error { return nationalRequest(p, Read, n) })
+}
+
+func nationalRequest(p *Principal, act Action, n NationalAttrs) error {
+	if act != Read && !p.Scoped("write") {
+		return deny(p)
+	}
+	own := p.Authenticated() && p.OrgID != "" && p.OrgID == n.OrgID
+	switch act {
+	case Read:
+		if n.OrgID == "" {
+			return allow(p.Authenticated(), p)
+		}
+		return allow(own || p.OrgID == n.AuthorityID || ReadsAllCatalogs(p, n.RegionCode), p)
+	case Create, Update:
+		return allow(own && p.OrgKind.IsDataHolder() && p.Has(DataOfficer, AgencyApprover), p)
+	case Review:
+		return allow(p.IsAuthority() && p.OrgID == n.AuthorityID, p)
+	}
+	return deny(p)
+}

@@ -100,6 +100,9 @@ func (s *Service) RunDeadlines(ctx context.Context, now time.Time) (DeadlineRun,
 			}
 		}
 	}
+	if err := s.runLevelDeadlines(ctx, now, &run); err != nil {
+		return run, err
+	}
 	updates, err := list(`SELECT id, region_code, provider_org_id, name, status, update_due, legal_change_at FROM catalog_entries
 		WHERE update_due <> '' ORDER BY update_due`)
 	if err != nil {

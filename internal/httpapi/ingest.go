@@ -183,10 +183,24 @@ func init() {
 			})
 		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases", Summary: "基础库 / Base databases", Tag: "ingest", Out: Items[ingest.BaseDef]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				if err := authz.BaseDB(p, authz.Read); err != nil {
+				l, err := s.AllBases(r.Context(), p)
+				return map[string]any{"items": l}, err
+			})
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/themes", Summary: "定义主题库或专题库 / Define a subject or thematic database", Tag: "ingest", Body: true},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				if err := authz.BaseDB(p, authz.Manage); err != nil {
 					return nil, err
 				}
-				return map[string]any{"items": ingest.Bases}, nil
+				var in ingest.ThemeInput
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return s.DefineTheme(r.Context(), p, in)
+			})
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/licences", Summary: "电子证照实时归集情况 / E-licence real-time aggregation", Tag: "ingest"},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				l, err := s.LicenceFreshness(r.Context(), p)
+				return map[string]any{"items": l}, err
 			})
 		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases/{base}/members", Summary: "基础库的来源目录 / Entries of a base database", Tag: "ingest", Out: Items[ingest.BaseMember]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {

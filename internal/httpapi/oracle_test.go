@@ -14,6 +14,7 @@ import (
 	"pubdata/internal/ids"
 	"pubdata/internal/ingest"
 	mktpkg "pubdata/internal/market"
+	"pubdata/internal/share"
 	"pubdata/internal/testutil"
 	"pubdata/internal/validate"
 )
@@ -66,6 +67,14 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			t.Fatal(err)
 		}
 		ret, err := e.a.Ingest.RequestReturn(ctx, who("bt_admin"), ingest.ReturnInput{EntryID: demo.EntryPopulation, Purpose: "包头市人口服务", Fields: []string{"citizen_id", "name"}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		national, err := e.a.Share.FileNational(ctx, who("civil"), share.NewNational{DataWanted: "跨省婚姻登记信息", Source: "民政部", Purpose: "核验", Basis: "《婚姻登记条例》"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		level, err := e.a.Catalog.SubmitLevelReport(ctx, who("bt_admin"), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,51 +131,6 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 		check(err)
 		firstKey := people[0].Values["citizen_id"]
 		params := map[string]string{
-			"/api/v1/tokens/{id}":                one("SELECT id FROM api_tokens WHERE user_id = $1", officer.UserID),
-			"/api/v1/users/{id}":                 officer.UserID,
-			"/api/v1/notifications/{id}":         one("SELECT id FROM notifications WHERE user_id = $1 OR org_id = $2 ORDER BY id LIMIT 1", officer.UserID, demo.OrgPublicSec),
-			"/api/v1/webhooks/{id}":              hook,
-			"/api/v1/catalog/entries/{id}":       demo.EntryDraftFamilyDoctor, // a draft: only its agency, the authority and auditors read it
-			"/api/v1/catalog/systems/{id}":       sys.ID,
-			"/api/v1/catalog/documents/{id}":     doc.ID,
-			"/api/v1/catalog/purchases/{id}":     pu.ID,
-			"/api/v1/catalog/reassessments/{id}": reassess,
-			"/api/v1/ingest/entries/{id}":        demo.EntryPopulation,
-			"/api/v1/ingest/loads/{id}":          one("SELECT id FROM ingest_loads WHERE entry_id = $1 ORDER BY id LIMIT 1", demo.EntryPopulation),
-			"/api/v1/ingest/sources/{id}":        source,
-			"/api/v1/ingest/returns/{id}":        ret.ID,
-			"/api/v1/ingest/bases/{base}":        "population",
-			"/api/v1/quality/entries/{id}":       demo.EntryPopulation,
-			"/api/v1/quality/rules/{id}":         one("SELECT id FROM quality_rules ORDER BY id LIMIT 1"),
-			"/api/v1/quality/tasks/{id}":         one("SELECT id FROM quality_tasks ORDER BY id LIMIT 1"),
-			"/api/v1/quality/objections/{id}":    one("SELECT id FROM quality_objections ORDER BY id LIMIT 1"),
-			"/api/v1/share/requests/{id}":        one("SELECT id FROM share_requests WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
-			"/api/v1/share/grants/{id}":          one("SELECT id FROM share_grants WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
-			"/api/v1/share/demands/{id}":         one("SELECT id FROM share_demands ORDER BY id LIMIT 1"),
-			"/api/v1/sanctions/{id}":             one("SELECT id FROM sanctions ORDER BY id LIMIT 1"),
-			"/api/v1/security/records/{id}":      secrec,
-			"/api/v1/share/escalations/{id}":     one("SELECT id FROM escalations ORDER BY id LIMIT 1"),
-			"/api/v1/me/authorizations/{id}":     consent,
-			"/api/v1/operate/products/{id}":      one("SELECT id FROM opr_products ORDER BY id LIMIT 1"),
-			"/api/v1/operate/views/{id}":         one("SELECT id FROM opr_views WHERE org_id = $1 ORDER BY id LIMIT 1", demo.OrgPublicSec),
-			"/api/v1/operate/applications/{id}":  one("SELECT id FROM opr_applications ORDER BY id LIMIT 1"),
-			"/api/v1/operate/agreements/{id}":    one("SELECT id FROM opr_agreements ORDER BY id LIMIT 1"),
-			"/api/v1/operate/units/{id}":         one("SELECT org_id FROM opr_units ORDER BY org_id LIMIT 1"),
-			"/api/v1/operate/board/{id}":         one("SELECT id FROM opr_posts WHERE kind = 'need' ORDER BY id LIMIT 1"),
-			"/api/v1/open/applications/{id}":     one("SELECT id FROM open_applications ORDER BY id LIMIT 1"),
-			"/api/v1/market/assets/{id}":         mAsset.ID,
-			"/api/v1/market/rights/{id}":         mRight.ID,
-			"/api/v1/market/products/{id}":       popProduct,
-			"/api/v1/market/listings/{id}":       mListing.ID,
-			"/api/v1/market/trades/{id}":         mTrade.ID,
-			"/api/v1/market/brokers/{id}":        mBroker.ID,
-			"/api/v1/market/reports/{id}":        mReport.ID,
-			"/api/v1/market/letters/{id}":        mLetter.ID,
-			"/api/v1/market/units/{id}":          demo.OrgOperator,
-			"{key}":                              firstKey,
-			"{version}":                          "1",
-			"{scope}":                            catalog.OverrideShare,
-			"{event}":                            "terminate",
 			"/api/v1/tokens/{id}":                 one("SELECT id FROM api_tokens WHERE user_id = $1", officer.UserID),
 			"/api/v1/users/{id}":                  officer.UserID,
 			"/api/v1/notifications/{id}":          one("SELECT id FROM notifications WHERE user_id = $1 OR org_id = $2 ORDER BY id LIMIT 1", officer.UserID, demo.OrgPublicSec),
@@ -176,6 +140,8 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/catalog/documents/{id}":      doc.ID,
 			"/api/v1/catalog/purchases/{id}":      pu.ID,
 			"/api/v1/catalog/reassessments/{id}":  reassess,
+			"/api/v1/catalog/level-reports/{id}":  level.ID,
+			"/api/v1/share/national/{id}":         national.ID,
 			"/api/v1/ingest/entries/{id}":         demo.EntryPopulation,
 			"/api/v1/ingest/loads/{id}":           one("SELECT id FROM ingest_loads WHERE entry_id = $1 ORDER BY id LIMIT 1", demo.EntryPopulation),
 			"/api/v1/ingest/sources/{id}":         source,
@@ -189,11 +155,6 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/share/grants/{id}":           one("SELECT id FROM share_grants WHERE consumer_org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
 			"/api/v1/share/demands/{id}":          one("SELECT id FROM share_demands ORDER BY id LIMIT 1"),
 			"/api/v1/sanctions/{id}":              one("SELECT id FROM sanctions ORDER BY id LIMIT 1"),
-			"/api/v1/supervision/notices/{id}":    one("SELECT id FROM sup_notices WHERE org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
-			"/api/v1/supervision/reports/{id}":    one("SELECT id FROM sup_reports ORDER BY id LIMIT 1"),
-			"/api/v1/supervision/dishonesty/{id}": one("SELECT id FROM sup_dishonesty ORDER BY id LIMIT 1"),
-			"/api/v1/assessments/{id}":            one("SELECT id FROM assess_plans ORDER BY id LIMIT 1"),
-			"{org}":                               demo.OrgCivil,
 			"/api/v1/security/records/{id}":       secrec,
 			"/api/v1/share/escalations/{id}":      one("SELECT id FROM escalations ORDER BY id LIMIT 1"),
 			"/api/v1/me/authorizations/{id}":      consent,
@@ -202,10 +163,26 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"/api/v1/operate/applications/{id}":   one("SELECT id FROM opr_applications ORDER BY id LIMIT 1"),
 			"/api/v1/operate/agreements/{id}":     one("SELECT id FROM opr_agreements ORDER BY id LIMIT 1"),
 			"/api/v1/operate/units/{id}":          one("SELECT org_id FROM opr_units ORDER BY org_id LIMIT 1"),
+			"/api/v1/operate/board/{id}":          one("SELECT id FROM opr_posts WHERE kind = 'need' ORDER BY id LIMIT 1"),
+			"/api/v1/open/applications/{id}":      one("SELECT id FROM open_applications ORDER BY id LIMIT 1"),
+			"/api/v1/market/assets/{id}":          mAsset.ID,
+			"/api/v1/market/rights/{id}":          mRight.ID,
+			"/api/v1/market/products/{id}":        popProduct,
+			"/api/v1/market/listings/{id}":        mListing.ID,
+			"/api/v1/market/trades/{id}":          mTrade.ID,
+			"/api/v1/market/brokers/{id}":         mBroker.ID,
+			"/api/v1/market/reports/{id}":         mReport.ID,
+			"/api/v1/market/letters/{id}":         mLetter.ID,
+			"/api/v1/market/units/{id}":           demo.OrgOperator,
 			"{key}":                               firstKey,
 			"{version}":                           "1",
 			"{scope}":                             catalog.OverrideShare,
 			"{event}":                             "terminate",
+			"/api/v1/supervision/notices/{id}":    one("SELECT id FROM sup_notices WHERE org_id = $1 ORDER BY id LIMIT 1", demo.OrgCivil),
+			"/api/v1/supervision/reports/{id}":    one("SELECT id FROM sup_reports ORDER BY id LIMIT 1"),
+			"/api/v1/supervision/dishonesty/{id}": one("SELECT id FROM sup_dishonesty ORDER BY id LIMIT 1"),
+			"/api/v1/assessments/{id}":            one("SELECT id FROM assess_plans ORDER BY id LIMIT 1"),
+			"{org}":                               demo.OrgCivil,
 		}
 		// Who may not read the record (outsider) and who reads it but may not change it (reader);
 		// "" = nobody reads it but those who may also change it (one's own tokens, webhooks, inbox).
@@ -256,28 +233,9 @@ func TestRecordRoutesAnswerOutsidersAsNotFound(t *testing.T) {
 			"POST /api/v1/operate/applications/{id}/decide":     `{"approve":false,"note":"核查"}`,
 			"POST /api/v1/operate/products/{id}/prices":         `{"model":"per_call","unit_cents":100,"cap_cents":1000,"free_conditions":"非营利"}`,
 			"POST /api/v1/operate/products/{id}/feedback":       `{"rating":4,"use":"授信","effect":"提速"}`,
-			"POST /api/v1/catalog/entries/{id}/legal-change": `{"note":"职能调整"}`,
-			"POST /api/v1/catalog/entries/{id}/return":       `{"reasons":"信息项不全"}`,
-			"POST /api/v1/catalog/entries/{id}/withdraw":     `{"reason":"停止采集"}`,
-			"POST /api/v1/catalog/purchases/{id}/decide":     `{"approve":true,"note":"同意"}`,
-			"POST /api/v1/catalog/purchases/{id}/link":       `{"entry_id":"` + demo.EntryEnterprise + `"}`,
-			"POST /api/v1/catalog/reassessments/{id}":        `{"outcome":"keep","note":"维持"}`,
-			"POST /api/v1/ingest/entries/{id}/batches":       `{"batch_id":"b1","rows":[{"citizen_id":"x"}]}`,
-			"PUT /api/v1/ingest/entries/{id}/retention":      `{"keep":5}`,
-			"POST /api/v1/quality/tasks/{id}/events":         `{"event":"acknowledge"}`,
-			"POST /api/v1/quality/objections/{id}/events":    `{"event":"verify"}`,
-			"POST /api/v1/share/demands/{id}/assign":         `{"org_id":"` + demo.OrgHRSS + `"}`,
-			"POST /api/v1/share/demands/{id}/complete":       `{"result_entry":"` + demo.EntryEnterprise + `"}`,
-			"POST /api/v1/share/demands/{id}/refuse":         `{"reason":"无此数据","legal_basis":"职责"}`,
-			"POST /api/v1/share/demands/{id}/return":         `{"reason":"非本部门职责"}`,
-			"POST /api/v1/share/demands/{id}/reject":         `{"reason":"不属于共享范围"}`,
-			"POST /api/v1/share/grants/{id}/revoke":          `{"reason":"场景结束"}`,
-			"POST /api/v1/share/grants/{id}/suspend":         `{"reason":"核查"}`,
-			"POST /api/v1/share/requests/{id}/refuse":        `{"reason":"无依据","legal_basis":"条例"}`,
-			"POST /api/v1/sanctions/{id}/{event}":            `{"text":"终止"}`,
-			"POST /api/v1/security/records/{id}/close":       `{"note":"已处置"}`,
-			"POST /api/v1/security/records/{id}/steps":       `{"note":"已隔离受影响主机"}`,
-			"POST /api/v1/security/records/{id}/notified":    `{"recipient":"data_authority","note":"已电话报告"}`,
+			"POST /api/v1/share/national/{id}/steps":            `{"event":"forward","national_ref":"GJ-1"}`,
+			"POST /api/v1/security/records/{id}/steps":          `{"note":"已隔离受影响主机"}`,
+			"POST /api/v1/security/records/{id}/notified":       `{"recipient":"data_authority","note":"已电话报告"}`,
 			"POST /api/v1/open/applications/{id}/events":        `{"event":"approve"}`,
 		}
 		query := map[string]string{"GET /api/v1/catalog/entries/{id}/diff": "?from=1&to=0"}

@@ -319,6 +319,44 @@ func init() {
 				return a.Share.WithdrawDemand(r.Context(), p, r.PathValue("id"))
 			})
 
+		// National-platform data (NM 25 ¶2): agencies ask, the province authority coordinates.
+		h(Route{Method: "GET", Path: "/api/v1/share/national", Summary: "国家平台数据申请 / National-platform data requests", Out: Paged[share.NationalRequest]{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				pg, err := PageOf(r)
+				if err != nil {
+					return nil, err
+				}
+				items, total, err := a.Share.ListNational(r.Context(), p, pg.Size, pg.Offset)
+				if err != nil {
+					return nil, err
+				}
+				return NewPaged(items, pg, total), nil
+			})
+		h(Route{Method: "POST", Path: "/api/v1/share/national", Summary: "申请国家平台数据 / Ask for national-platform data", Body: true, In: share.NewNational{}, Out: Created{V: share.NationalRequest{}}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.NewNational
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				n, err := a.Share.FileNational(r.Context(), p, in)
+				if err != nil {
+					return nil, err
+				}
+				return Created{n}, nil
+			})
+		h(Route{Method: "GET", Path: "/api/v1/share/national/{id}", Summary: "国家平台数据申请详情 / A national-platform data request", Out: share.NationalRequest{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				return a.Share.GetNational(r.Context(), p, r.PathValue("id"))
+			})
+		h(Route{Method: "POST", Path: "/api/v1/share/national/{id}/steps", Summary: "办理国家平台数据申请（forward/received/unavailable/decline/withdraw）/ Act on a national-platform request", Body: true, In: share.NationalStep{}, Out: share.NationalRequest{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.NationalStep
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.StepNational(r.Context(), p, r.PathValue("id"), in)
+			})
+
 		// Escalations (督办件): the authority urges, coordinates, refers to the experts, decides.
 		h(Route{Method: "GET", Path: "/api/v1/share/escalations", Summary: "督办件列表（region/mine/experts/all）/ Escalations", Out: Paged[share.Escalation]{}, Query: []string{"box", "page", "page_size"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -26,6 +27,10 @@ type BaseDef struct {
 	// Words in an entry's topic, tags or name that place it in this base (besides the key kind
 	// rule of the population and legal-person bases).
 	Words []string `json:"-"`
+	// Kind is base (基础库), or subject (主题库) or thematic (专题库) for a database the authority
+	// defined (themes.go); such a database lists its member Entries explicitly.
+	Kind    string   `json:"kind"`
+	Entries []string `json:"entries,omitempty"`
 }
 
 // Bases are the platform's base databases.
@@ -36,6 +41,8 @@ var Bases = []BaseDef{
 		Words: []string{"credit", "信用", "失信", "守信", "处罚"}},
 	{Code: "license", NameZH: "电子证照库", NameEN: "E-licenses", KeyKinds: []catalog.FieldKind{catalog.KindCitizenID, catalog.KindCreditCode},
 		Words: []string{"license", "licence", "证照", "许可证", "执照", "证书"}},
+	{Code: "macro", NameZH: "宏观经济库", NameEN: "Macro-economy", KeyKinds: []catalog.FieldKind{catalog.KindRegionCode},
+		Words: []string{"macro", "economy", "economic", "宏观", "经济运行", "国民经济", "统计", "gdp"}},
 	{Code: "spatial", NameZH: "自然资源和空间地理库", NameEN: "Natural resources and spatial", KeyKinds: []catalog.FieldKind{catalog.KindRegionCode},
 		Words: []string{"spatial", "natural_resources", "空间", "地理", "自然资源", "不动产", "国土"}},
 }
@@ -142,9 +149,24 @@ type BaseMember struct {
 
 var errUnknownBase = apperr.New(http.StatusNotFound, "ingest_unknown_base", "没有这个基础库", "no such base database")
 
-// members returns the published entries holding data that belong to base.
-func (s *Service) members(ctx context.Context, base string) ([]*catalog.Entry, map[string]*table, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+tableCols+" FROM ingest_tables WHERE bases LIKE $1 AND current_version > 0 ORDER BY entry_id", `%"`+base+`"%`)
+// members returns the published entries holding data that belong to a base (or a defined
+// subject or thematic database: its listed entries).
+func (s *Service) members(ctx context.Context, def BaseDef) ([]*catalog.Entry, map[string]*table, error) {
+	var rows *sql.Rows
+	var err error
+	if def.Kind == KindSubject || def.Kind == KindThematic {
+		if len(def.Entries) == 0 {
+			return nil, map[string]*table{}, nil
+		}
+		ph := make([]string, len(def.Entries))
+		args := make([]any, len(def.Entries))
+		for i, id := range def.Entries {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err = s.DB.QueryContext(ctx, "SELECT "+tableCols+" FROM ingest_tables WHERE entry_id IN ("+strings.Join(ph, ",")+") AND current_version > 0 ORDER BY entry_id", args...)
+	} else {
+		rows, err = s.DB.QueryContext(ctx, "SELECT "+tableCols+" FROM ingest_tables WHERE bases LIKE $1 AND current_version > 0 ORDER BY entry_id", `%"`+def.Code+`"%`)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -165,7 +187,7 @@ func (s *Service) members(ctx context.Context, base string) ([]*catalog.Entry, m
 		if err != nil {
 			continue // withdrawn entries leave the base
 		}
-		if !slices.Contains(BasesOf(e), base) {
+		if def.Kind != KindSubject && def.Kind != KindThematic && !slices.Contains(BasesOf(e), def.Code) {
 			continue
 		}
 		out = append(out, e)
@@ -179,10 +201,11 @@ func (s *Service) BaseMembers(ctx context.Context, p *authz.Principal, base stri
 	if err := authz.BaseDB(p, authz.Read); err != nil {
 		return nil, err
 	}
-	if _, ok := Base(base); !ok {
-		return nil, errUnknownBase
+	def, err := s.baseDef(ctx, base)
+	if err != nil {
+		return nil, err
 	}
-	es, ts, err := s.members(ctx, base)
+	es, ts, err := s.members(ctx, def)
 	if err != nil {
 		return nil, err
 	}
@@ -207,9 +230,9 @@ func (s *Service) Fuse(ctx context.Context, p *authz.Principal, base, key, clien
 		s.logDenied(ctx, act, "ingest.base.lookup", base)
 		return nil, err
 	}
-	def, ok := Base(base)
-	if !ok {
-		return nil, errUnknownBase
+	def, err := s.baseDef(ctx, base)
+	if err != nil {
+		return nil, err
 	}
 	key = strings.TrimSpace(key)
 	switch def.KeyKinds[0] {
@@ -248,7 +271,7 @@ func (s *Service) checkBaseKey(def BaseDef, key string) error {
 }
 
 func (s *Service) fuse(ctx context.Context, def BaseDef, key string) (*FusedRecord, error) {
-	es, ts, err := s.members(ctx, def.Code)
+	es, ts, err := s.members(ctx, def)
 	if err != nil {
 		return nil, err
 	}

@@ -77,6 +77,10 @@ type Service struct {
 	// Record.Disputed on every read. nil means none are.
 	IsDisputed func(ctx context.Context, entryID string, keys []string) (map[string]bool, error)
 
+	// LicenceLag is how old the newest load of a real-time e-licence entry may be (0 =
+	// DefaultLicenceLag; env PUBDATA_LICENCE_LAG, e.g. "10m").
+	LicenceLag time.Duration
+
 	// MaxUpload is the largest accepted upload in bytes (0 = DefaultMaxUpload).
 	MaxUpload int64
 	// Input bounds what one file may expand to (XLSX) and how long one value may be.

@@ -25,6 +25,10 @@ func (s *Service) Jobs() []jobs.Job {
 		{Name: "share.usage.push", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error { return s.PushUsage(ctx) }},
 		{Name: "share.anomaly", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error { return s.Anomalies(ctx) }},
 		{Name: "share.grant_ending", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error { return s.RemindEnding(ctx) }},
+		{Name: "share.national", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			_, err := s.RunNationalDeadlines(ctx, now)
+			return err
+		}},
 	}
 }
 

@@ -468,6 +468,9 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 				hist = append(hist, hv{time.UnixMilli(int64(x.At)), x.ActorName, x.Event, x.From, x.To, x.Note})
 			}
 			data["History"] = hist
+			if reason, rep := cs().UpperReturned(r.Context(), e.ID); reason != "" {
+				data["UpperReturn"] = map[string]string{"Reason": reason, "Report": rep}
+			}
 			if e.Status == catalog.StatusDraft || e.Status == catalog.StatusReturned {
 				data["Warnings"] = cs().DuplicateWarnings(r.Context(), e)
 			}

@@ -25,7 +25,8 @@ func init() {
 		"ingest.entry":           {"目录数据", "Entry data"},
 		"ingest.report":          {"质量报告", "Quality report"},
 		"ingest.freshness":       {"更新及时性", "Update freshness"},
-		"ingest.base":            {"基础库查询", "Base databases"},
+		"ingest.base":            {"基础库、主题库与专题库", "Base, subject and thematic databases"},
+		"flash.theme_saved":      {"主题库/专题库已保存", "Database saved"},
 		"ingest.returns":         {"数据回流", "Data returns"},
 		"ingest.return":          {"数据回流申请", "Data return request"},
 		"flash.ingest_source":    {"源数据库已登记（连接串已加密保存）", "Source database registered (DSN stored encrypted)"},
@@ -265,6 +266,17 @@ func (w *Web) ingestPages(mux *http.ServeMux) {
 		return nil
 	})
 
+	w.Page(mux, "POST /ingest/themes", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		r.ParseForm()
+		in := ingest.ThemeInput{Code: r.PostFormValue("code"), Kind: r.PostFormValue("kind"), Name: r.PostFormValue("name"),
+			NameEN: r.PostFormValue("name_en"), KeyKind: r.PostFormValue("key_kind"), Entries: r.PostForm["entries"]}
+		b, err := s.DefineTheme(r.Context(), p, in)
+		if err != nil {
+			return err
+		}
+		Redirect(rw, r, "/ingest/base?base="+b.Code, "flash.theme_saved")
+		return nil
+	})
 	w.Page(mux, "GET /ingest/base", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		if err := authz.BaseDB(p, authz.Read); err != nil {
 			return err
@@ -274,7 +286,23 @@ func (w *Web) ingestPages(mux *http.ServeMux) {
 			base = "population"
 		}
 		v := w.NewView(rw, r, "ingest.base")
-		data := map[string]any{"Bases": ingest.Bases, "Base": base, "Key": key}
+		bases, err := s.AllBases(r.Context(), p)
+		if err != nil {
+			return err
+		}
+		data := map[string]any{"Bases": bases, "Base": base, "Key": key}
+		if base == "license" {
+			data["Licences"], _ = s.LicenceFreshness(r.Context(), p)
+		}
+		if authz.BaseDB(p, authz.Manage) == nil {
+			type kk struct{ Code, ZH, EN string }
+			var kinds []kk
+			for _, k := range ingest.ThemeKeyKinds {
+				kinds = append(kinds, kk{string(k), k.Label("zh"), k.Label("en")})
+			}
+			data["CanDefine"], data["KeyKinds"] = true, kinds
+			data["Candidates"], _ = s.ThemeCandidates(r.Context())
+		}
 		if ms, err := s.BaseMembers(r.Context(), p, base); err == nil {
 			data["Members"] = ms
 		}
