@@ -474,12 +474,12 @@ func catalogRoutes(api *API) {
 		})
 
 	// Upward review of a level's catalog (NM 10, CAT-1)
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-changes", Summary: "本级目录待报审的变化 / This level's changes to report upward", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-changes", Summary: "本级目录待报审的变化 / This level's changes to report upward", Tag: tag, Out: Items[catalog.LevelItem]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			l, err := c().LevelChanges(r.Context(), p)
 			return map[string]any{"items": nonNil(l)}, err
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-reports", Summary: "目录报审 / Catalog reports to the level above", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-reports", Summary: "目录报审 / Catalog reports to the level above", Tag: tag, Out: Paged[catalog.LevelReport]{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			pg, err := PageOf(r)
 			if err != nil {
@@ -488,11 +488,9 @@ func catalogRoutes(api *API) {
 			l, total, err := c().LevelReports(r.Context(), p, pg.Size, pg.Offset)
 			return NewPaged(l, pg, total), err
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/level-reports", Summary: "向上级报审本级目录 / Report this level's catalog upward", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/level-reports", Summary: "向上级报审本级目录 / Report this level's catalog upward", Tag: tag, Body: true, In: NoteBody{}, Out: Created{V: catalog.LevelReport{}}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Note string `json:"note"`
-			}
+			var in NoteBody
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}
@@ -502,16 +500,13 @@ func catalogRoutes(api *API) {
 			}
 			return Created{rep}, nil
 		})
-	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-reports/{id}", Summary: "目录报审详情 / A catalog report", Tag: tag},
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-reports/{id}", Summary: "目录报审详情 / A catalog report", Tag: tag, Out: catalog.LevelReport{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return c().LevelReport(r.Context(), p, id(r))
 		})
-	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/level-reports/{id}/decide", Summary: "上级审核目录报审 / Decide a catalog report", Tag: tag, Body: true},
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/level-reports/{id}/decide", Summary: "上级审核目录报审 / Decide a catalog report", Tag: tag, Body: true, In: LevelDecisionInput{}, Out: catalog.LevelReport{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in struct {
-				Decisions []catalog.LevelDecision `json:"decisions"`
-				Note      string                  `json:"note"`
-			}
+			var in LevelDecisionInput
 			if err := Decode(r, &in); err != nil {
 				return nil, err
 			}

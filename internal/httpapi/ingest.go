@@ -186,7 +186,7 @@ func init() {
 				l, err := s.AllBases(r.Context(), p)
 				return map[string]any{"items": l}, err
 			})
-		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/themes", Summary: "定义主题库或专题库 / Define a subject or thematic database", Tag: "ingest", Body: true},
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/themes", Summary: "定义主题库或专题库 / Define a subject or thematic database", Tag: "ingest", Body: true, In: ingest.ThemeInput{}, Out: ingest.BaseDef{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				if err := authz.BaseDB(p, authz.Manage); err != nil {
 					return nil, err
@@ -197,7 +197,7 @@ func init() {
 				}
 				return s.DefineTheme(r.Context(), p, in)
 			})
-		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/licences", Summary: "电子证照实时归集情况 / E-licence real-time aggregation", Tag: "ingest"},
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/licences", Summary: "电子证照实时归集情况 / E-licence real-time aggregation", Tag: "ingest", Out: Items[ingest.LicenceRow]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				l, err := s.LicenceFreshness(r.Context(), p)
 				return map[string]any{"items": l}, err

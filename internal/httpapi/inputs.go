@@ -1,5 +1,7 @@
 package httpapi
 
+import "pubdata/internal/catalog"
+
 // Request bodies of single routes, named so that the OpenAPI document and the handler share one
 // declaration (Route.In).
 type (
@@ -17,6 +19,11 @@ type (
 	SecurityNotifiedInput struct {
 		Recipient string `json:"recipient"`
 		Note      string `json:"note"`
+	}
+	// LevelDecisionInput is the body of /api/v1/catalog/level-reports/{id}/decide.
+	LevelDecisionInput struct {
+		Decisions []catalog.LevelDecision `json:"decisions"`
+		Note      string                  `json:"note"`
 	}
 	// PurchaseLink is the body of /api/v1/catalog/purchases/{id}/link.
 	PurchaseLink struct {

@@ -16,10 +16,8 @@ import (
 func init() {
 	routeHooks = append(routeHooks, func(api *API) {
 		a := api.App
-		h := func(method, path, summary string, body bool, fn HandlerFunc) {
-			api.Handle(Route{Method: method, Path: path, Summary: summary, Tag: "market", Body: body}, fn)
-		}
-		api.Handle(Route{Method: "GET", Path: "/api/v1/market/register", Summary: "数据资产登记公示（已登记资产）/ The public data asset register", Tag: "market", Public: true},
+		h := func(rt Route, fn HandlerFunc) { rt.Tag = "market"; api.Handle(rt, fn) }
+		api.Handle(Route{Method: "GET", Path: "/api/v1/market/register", Summary: "数据资产登记公示（已登记资产）/ The public data asset register", Tag: "market", Public: true, Out: Paged[market.PublicAsset]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -30,7 +28,7 @@ func init() {
 			})
 
 		// Assets (MKT-1)
-		h("GET", "/api/v1/market/assets", "数据资产登记列表 / Data asset registrations", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/assets", Summary: "数据资产登记列表 / Data asset registrations", Out: Paged[market.Asset]{}, Query: []string{"state"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -39,7 +37,7 @@ func init() {
 				items, total, err := a.Market.Assets(r.Context(), p, r.URL.Query().Get("state"), pg.Size, pg.Offset)
 				return NewPaged(items, pg, total), err
 			})
-		h("POST", "/api/v1/market/assets", "登记数据资产 / Register a data asset", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/assets", Summary: "登记数据资产 / Register a data asset", Body: true, In: market.AssetInput{}, Out: Created{V: market.Asset{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.AssetInput
 				if err := Decode(r, &in); err != nil {
@@ -51,16 +49,13 @@ func init() {
 				}
 				return Created{x}, nil
 			})
-		h("GET", "/api/v1/market/assets/{id}", "数据资产登记及其经过 / A registration and its history", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/assets/{id}", Summary: "数据资产登记及其经过 / A registration and its history", Out: market.Asset{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Market.Asset(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/market/assets/{id}/review", "审核登记：通过（发证书编号）或不予登记 / Approve (certificate) or refuse", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/assets/{id}/review", Summary: "审核登记：通过（发证书编号）或不予登记 / Approve (certificate) or refuse", Body: true, In: MarketAssetReview{}, Out: market.Asset{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Approve bool   `json:"approve"`
-					Reason  string `json:"reason"`
-				}
+				var in MarketAssetReview
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
@@ -68,13 +63,13 @@ func init() {
 			})
 
 		// Rights (MKT-2)
-		h("GET", "/api/v1/market/rights", "数据产品或数据资产的三权及其历史 / The rights on a product or asset, with their history", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/rights", Summary: "数据产品或数据资产的三权及其历史 / The rights on a product or asset, with their history", Out: Items[market.Right]{}, Query: []string{"object_kind", "object_id"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				q := r.URL.Query()
 				items, err := a.Market.Rights(r.Context(), p, q.Get("object_kind"), q.Get("object_id"))
 				return map[string]any{"items": nonNil(items)}, err
 			})
-		h("POST", "/api/v1/market/rights", "记录数据权利（持有权、加工使用权、经营权）/ Record a right", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/rights", Summary: "记录数据权利（持有权、加工使用权、经营权）/ Record a right", Body: true, In: market.RightInput{}, Out: Created{V: market.Right{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.RightInput
 				if err := Decode(r, &in); err != nil {
@@ -86,11 +81,11 @@ func init() {
 				}
 				return Created{x}, nil
 			})
-		h("GET", "/api/v1/market/rights/{id}", "一项数据权利 / A right", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/rights/{id}", Summary: "一项数据权利 / A right", Out: market.Right{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Market.Right(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/market/rights/{id}/transfer", "转让数据权利给新的持有单位 / Transfer a right to a new holder", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/rights/{id}/transfer", Summary: "转让数据权利给新的持有单位 / Transfer a right to a new holder", Body: true, In: market.RightInput{}, Out: Created{V: market.Right{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.RightInput
 				if err := Decode(r, &in); err != nil {
@@ -104,12 +99,12 @@ func init() {
 			})
 
 		// Assessments (MKT-3)
-		h("GET", "/api/v1/market/products/{id}/assessments", "数据产品质量与价值评估历史 / A product's assessments", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/products/{id}/assessments", Summary: "数据产品质量与价值评估历史 / A product's assessments", Out: Items[market.Assessment]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				items, err := a.Market.Assessments(r.Context(), p, r.PathValue("id"))
 				return map[string]any{"items": nonNil(items)}, err
 			})
-		h("POST", "/api/v1/market/products/{id}/assessments", "评估数据产品（平台可计算的由平台计算）/ Assess a product", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/products/{id}/assessments", Summary: "评估数据产品（平台可计算的由平台计算）/ Assess a product", Body: true, In: market.AssessInput{}, Out: Created{V: market.Assessment{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.AssessInput
 				if err := Decode(r, &in); err != nil {
@@ -123,7 +118,7 @@ func init() {
 			})
 
 		// Listings, trades, reviews (MKT-4)
-		h("GET", "/api/v1/market/listings", "挂牌数据产品 / Listings", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/listings", Summary: "挂牌数据产品 / Listings", Out: Paged[market.Listing]{}, Query: []string{"state"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -132,7 +127,7 @@ func init() {
 				items, total, err := a.Market.Listings(r.Context(), p, r.URL.Query().Get("state"), pg.Size, pg.Offset)
 				return NewPaged(items, pg, total), err
 			})
-		h("POST", "/api/v1/market/listings", "挂牌数据产品（须持有有效经营权；原始数据不得挂牌）/ List a product", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/listings", Summary: "挂牌数据产品（须持有有效经营权；原始数据不得挂牌）/ List a product", Body: true, In: market.ListingInput{}, Out: Created{V: market.Listing{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.ListingInput
 				if err := Decode(r, &in); err != nil {
@@ -144,21 +139,19 @@ func init() {
 				}
 				return Created{x}, nil
 			})
-		h("GET", "/api/v1/market/listings/{id}", "一项挂牌 / A listing", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/listings/{id}", Summary: "一项挂牌 / A listing", Out: market.Listing{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Market.Listing(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/market/listings/{id}/delist", "摘牌 / Delist", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/listings/{id}/delist", Summary: "摘牌 / Delist", Body: true, In: MarketNote{}, Out: market.Listing{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Note string `json:"note"`
-				}
+				var in MarketNote
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
 				return a.Market.Delist(r.Context(), p, r.PathValue("id"), in.Note)
 			})
-		h("POST", "/api/v1/market/listings/{id}/trades", "记录交易（核验双方身份）/ Record a trade (both identities verified)", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/listings/{id}/trades", Summary: "记录交易（核验双方身份）/ Record a trade (both identities verified)", Body: true, In: market.TradeInput{}, Out: Created{V: market.Trade{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.TradeInput
 				if err := Decode(r, &in); err != nil {
@@ -170,7 +163,7 @@ func init() {
 				}
 				return Created{x}, nil
 			})
-		h("GET", "/api/v1/market/trades", "交易记录 / Trades", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/trades", Summary: "交易记录 / Trades", Out: Paged[market.Trade]{}, Query: []string{"listing_id"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -179,11 +172,11 @@ func init() {
 				items, total, err := a.Market.Trades(r.Context(), p, r.URL.Query().Get("listing_id"), pg.Size, pg.Offset)
 				return NewPaged(items, pg, total), err
 			})
-		h("GET", "/api/v1/market/trades/{id}", "一笔交易及其评价 / A trade and its reviews", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/trades/{id}", Summary: "一笔交易及其评价 / A trade and its reviews", Out: market.Trade{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Market.Trade(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/market/trades/{id}/reviews", "交易一方评价交易 / A party reviews the trade", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/trades/{id}/reviews", Summary: "交易一方评价交易 / A party reviews the trade", Body: true, In: market.ReviewInput{}, Out: Created{V: market.Review{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.ReviewInput
 				if err := Decode(r, &in); err != nil {
@@ -197,7 +190,7 @@ func init() {
 			})
 
 		// Brokers and service organizations
-		h("GET", "/api/v1/market/brokers", "数据经纪人与第三方服务机构 / Brokers and service organizations", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/brokers", Summary: "数据经纪人与第三方服务机构 / Brokers and service organizations", Out: Paged[market.Broker]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -206,7 +199,7 @@ func init() {
 				items, total, err := a.Market.Brokers(r.Context(), p, pg.Size, pg.Offset)
 				return NewPaged(items, pg, total), err
 			})
-		h("POST", "/api/v1/market/brokers", "登记数据经纪人或服务机构 / Register a broker or service organization", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/brokers", Summary: "登记数据经纪人或服务机构 / Register a broker or service organization", Body: true, In: market.BrokerInput{}, Out: Created{V: market.Broker{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.BrokerInput
 				if err := Decode(r, &in); err != nil {
@@ -218,7 +211,7 @@ func init() {
 				}
 				return Created{x}, nil
 			})
-		h("GET", "/api/v1/market/brokers/{id}", "数据经纪人及其评价 / A broker with its ratings", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/brokers/{id}", Summary: "数据经纪人及其评价 / A broker with its ratings", Out: market.Broker{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Market.Broker(r.Context(), p, r.PathValue("id"))
 			})
@@ -227,18 +220,16 @@ func init() {
 			if mv == "reinstate" {
 				summary = "恢复数据经纪人 / Reinstate a broker"
 			}
-			h("POST", "/api/v1/market/brokers/{id}/"+mv, summary, true,
+			h(Route{Method: "POST", Path: "/api/v1/market/brokers/{id}/" + mv, Summary: summary, Body: true, In: MarketReason{}, Out: market.Broker{}},
 				func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-					var in struct {
-						Reason string `json:"reason"`
-					}
+					var in MarketReason
 					if err := Decode(r, &in); err != nil {
 						return nil, err
 					}
 					return a.Market.MoveBroker(r.Context(), p, r.PathValue("id"), mv, in.Reason)
 				})
 		}
-		h("POST", "/api/v1/market/brokers/{id}/ratings", "客户评价数据经纪人 / A client rates a broker", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/brokers/{id}/ratings", Summary: "客户评价数据经纪人 / A client rates a broker", Body: true, In: market.ReviewInput{}, Out: Created{V: market.Review{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.ReviewInput
 				if err := Decode(r, &in); err != nil {
@@ -252,7 +243,7 @@ func init() {
 			})
 
 		// Regulated units (OPR-11)
-		h("GET", "/api/v1/market/reports", "受监管单位报告 / Regulated units' reports", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/reports", Summary: "受监管单位报告 / Regulated units' reports", Out: Paged[market.Report]{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -261,7 +252,7 @@ func init() {
 				items, total, err := a.Market.Reports(r.Context(), p, pg.Size, pg.Offset)
 				return NewPaged(items, pg, total), err
 			})
-		h("POST", "/api/v1/market/reports", "报告（事前：外包、合作开发、投资；事后：进展、验收）/ File a report", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/reports", Summary: "报告（事前：外包、合作开发、投资；事后：进展、验收）/ File a report", Body: true, In: market.ReportInput{}, Out: Created{V: market.Report{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.ReportInput
 				if err := Decode(r, &in); err != nil {
@@ -273,21 +264,19 @@ func init() {
 				}
 				return Created{x}, nil
 			})
-		h("GET", "/api/v1/market/reports/{id}", "一份报告及答复函件 / A report with the letters answering it", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/reports/{id}", Summary: "一份报告及答复函件 / A report with the letters answering it", Out: market.Report{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Market.Report(r.Context(), p, r.PathValue("id"))
 			})
-		h("POST", "/api/v1/market/reports/{id}/no-objection", "对报告无异议 / No objection to a report", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/reports/{id}/no-objection", Summary: "对报告无异议 / No objection to a report", Body: true, In: MarketNote{}, Out: market.Report{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Note string `json:"note"`
-				}
+				var in MarketNote
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
 				return a.Market.NoObjection(r.Context(), p, r.PathValue("id"), in.Note)
 			})
-		h("GET", "/api/v1/market/letters", "主管部门函件（异议、整改函、通报、业务限制）/ The authority's letters", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/letters", Summary: "主管部门函件（异议、整改函、通报、业务限制）/ The authority's letters", Out: Paged[market.Letter]{}, Query: []string{"state"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				pg, err := PageOf(r)
 				if err != nil {
@@ -296,7 +285,7 @@ func init() {
 				items, total, err := a.Market.Letters(r.Context(), p, r.URL.Query().Get("state"), pg.Size, pg.Offset)
 				return NewPaged(items, pg, total), err
 			})
-		h("POST", "/api/v1/market/letters", "发函（整改函期限按工作日）/ Issue a letter (rectification deadline in working days)", true,
+		h(Route{Method: "POST", Path: "/api/v1/market/letters", Summary: "发函（整改函期限按工作日）/ Issue a letter (rectification deadline in working days)", Body: true, In: market.LetterInput{}, Out: Created{V: market.Letter{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				var in market.LetterInput
 				if err := Decode(r, &in); err != nil {
@@ -308,7 +297,7 @@ func init() {
 				}
 				return Created{x}, nil
 			})
-		h("GET", "/api/v1/market/letters/{id}", "一份函件及其经过 / A letter and its history", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/letters/{id}", Summary: "一份函件及其经过 / A letter and its history", Out: market.Letter{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Market.Letter(r.Context(), p, r.PathValue("id"))
 			})
@@ -317,18 +306,16 @@ func init() {
 			{market.LetterClose, "函件闭环 / Close the letter"},
 			{market.LetterReopen, "退回单位继续落实 / Return the letter to the unit"},
 		} {
-			h("POST", "/api/v1/market/letters/{id}/"+ev.ev, ev.summary, true,
+			h(Route{Method: "POST", Path: "/api/v1/market/letters/{id}/" + ev.ev, Summary: ev.summary, Body: true, In: MarketNote{}, Out: market.Letter{}},
 				func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-					var in struct {
-						Note string `json:"note"`
-					}
+					var in MarketNote
 					if err := Decode(r, &in); err != nil {
 						return nil, err
 					}
 					return a.Market.FireLetter(r.Context(), p, r.PathValue("id"), ev.ev, in.Note)
 				})
 		}
-		h("GET", "/api/v1/market/units/{id}/facts", "受监管单位年度评价事实（函件、逾期、限制）/ A unit's letters for its annual evaluation", false,
+		h(Route{Method: "GET", Path: "/api/v1/market/units/{id}/facts", Summary: "受监管单位年度评价事实（函件、逾期、限制）/ A unit's letters for its annual evaluation", Out: market.UnitFacts{}, Query: []string{"year"}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				year := a.Now().In(workday.Location).Year()
 				if v := r.URL.Query().Get("year"); v != "" {
