@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pubdata/internal/authz"
+	"pubdata/internal/db"
 	"pubdata/internal/jobs"
 	"pubdata/internal/supervise"
 )
@@ -19,7 +20,15 @@ func init() {
 		s := supervise.New(a.DB, a.Audit, a.Notify, a.Calendar)
 		s.Now = a.Now
 		s.Revoke = func(ctx context.Context, tx *sql.Tx, kind, id, reason string) error {
-			_, err := a.Identity.RevokeSubjectTokens(ctx, tx, kind, id)
+			if _, err := a.Identity.RevokeSubjectTokens(ctx, tx, kind, id); err != nil {
+				return err
+			}
+			// The subject's open API keys end with it (an organization's: its members' keys).
+			cond := "user_id = $2"
+			if kind == "org" {
+				cond = "(org_id = $2 OR user_id IN (SELECT id FROM users WHERE org_id = $2))"
+			}
+			_, err := tx.ExecContext(ctx, "UPDATE open_keys SET revoked_at = $1 WHERE revoked_at = 0 AND "+cond, db.Millis(a.Now()), id)
 			return err
 		}
 		s.OnTerminated = func(ctx context.Context, x supervise.Sanction, by *authz.Principal) {
@@ -61,6 +70,9 @@ func init() {
 			}
 		}
 		a.Identity.Sanctioned = s.Check
+		if a.Open != nil {
+			a.Open.Sanctioned = s.Check // open API keys too (SUP-1)
+		}
 		a.Supervise = s
 		a.Jobs.Add(jobs.Job{Name: "supervise.sanctions", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 			_, err := s.ExpireOverdue(ctx, now)

@@ -240,6 +240,11 @@ func (s *Service) resolveKey(ctx context.Context, c *Caller) error {
 	if k.RevokedAt != 0 || k.ExpiresAt <= db.Millis(s.now()) {
 		return ErrKey
 	}
+	if s.Sanctioned != nil { // a key holder under a rectification order: refused until it is lifted
+		if err := s.Sanctioned(ctx, k.UserID, k.OrgID); err != nil {
+			return err
+		}
+	}
 	c.key = &k
 	return nil
 }

@@ -46,6 +46,9 @@ type Service struct {
 	// settings table, shared by every node.
 	SecretKey []byte
 	Limits    Limits
+	// Sanctioned refuses the key of a user or organization under a rectification order
+	// (internal/supervise, SUP-1) on its next call; nil lets every key through.
+	Sanctioned func(ctx context.Context, userID, orgID string) error
 
 	sealOnce sync.Once
 	aead     cipher.AEAD
