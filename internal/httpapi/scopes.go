@@ -92,10 +92,12 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/sanctions/{id}/{event}": authz.ScopeWrite,
 
 	// Security operation records (SEC-6, SEC-9)
-	"GET /api/v1/security/records":             authz.ScopeRead,
-	"POST /api/v1/security/records":            authz.ScopeWrite,
-	"GET /api/v1/security/records/{id}":        authz.ScopeRead,
-	"POST /api/v1/security/records/{id}/close": authz.ScopeWrite,
+	"GET /api/v1/security/records":                authz.ScopeRead,
+	"POST /api/v1/security/records":               authz.ScopeWrite,
+	"GET /api/v1/security/records/{id}":           authz.ScopeRead,
+	"POST /api/v1/security/records/{id}/close":    authz.ScopeWrite,
+	"POST /api/v1/security/records/{id}/steps":    authz.ScopeWrite,
+	"POST /api/v1/security/records/{id}/notified": authz.ScopeWrite,
 
 	// Jobs
 	"GET /api/v1/jobs":             authz.ScopeAdmin,
