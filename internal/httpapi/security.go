@@ -44,26 +44,28 @@ func init() {
 				}
 				return a.Security.Close(r.Context(), p, r.PathValue("id"), in.Note)
 			})
-		h("POST", "/api/v1/security/records/{id}/steps", "记录安全事件处置步骤 / Record a response step of an incident", true,
+		h(Route{Method: "POST", Path: "/api/v1/security/records/{id}/steps", Summary: "记录安全事件处置步骤 / Record a response step of an incident", Body: true, In: SecurityCloseInput{}, Out: security.Record{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Note string `json:"note"`
-				}
+				var in SecurityCloseInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
 				return a.Security.AddStep(r.Context(), p, r.PathValue("id"), in.Note)
 			})
-		h("POST", "/api/v1/security/records/{id}/notified", "登记已履行的事件报告义务 / Record a notification duty fulfilled", true,
+		h(Route{Method: "POST", Path: "/api/v1/security/records/{id}/notified", Summary: "登记已履行的事件报告义务 / Record a notification duty fulfilled", Body: true, In: SecurityNotifiedInput{}, Out: security.Record{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				var in struct {
-					Recipient string `json:"recipient"`
-					Note      string `json:"note"`
-				}
+				var in SecurityNotifiedInput
 				if err := Decode(r, &in); err != nil {
 					return nil, err
 				}
 				return a.Security.Notified(r.Context(), p, r.PathValue("id"), in.Recipient, in.Note)
 			})
 	})
+}
+
+// SecurityNotifiedInput records a notification duty fulfilled: whom (data_authority, cyber_police,
+// affected_users, public) and how and when.
+type SecurityNotifiedInput struct {
+	Recipient string `json:"recipient"`
+	Note      string `json:"note"`
 }
