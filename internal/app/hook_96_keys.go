@@ -48,6 +48,7 @@ func init() {
 			for _, c := range a.Ingest.SecretColumns() {
 				a.Secrets.Add(c)
 			}
+			a.Secrets.AddSource(a.Ingest.SealedColumns) // top-sensitivity items in data tables (SEC-1)
 		}
 		a.Jobs.Add(jobs.Job{Name: "keys.reencrypt", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 			_, err := a.Reencrypt(ctx, nil)

@@ -15,11 +15,6 @@ type (
 	NoteBody struct {
 		Note string `json:"note"`
 	}
-	// SecurityNotifiedInput is the body of /api/v1/security/records/{id}/notified.
-	SecurityNotifiedInput struct {
-		Recipient string `json:"recipient"`
-		Note      string `json:"note"`
-	}
 	// LevelDecisionInput is the body of /api/v1/catalog/level-reports/{id}/decide.
 	LevelDecisionInput struct {
 		Decisions []catalog.LevelDecision `json:"decisions"`

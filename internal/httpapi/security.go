@@ -62,3 +62,10 @@ func init() {
 			})
 	})
 }
+
+// SecurityNotifiedInput records a notification duty fulfilled: whom (data_authority, cyber_police,
+// affected_users, public) and how and when.
+type SecurityNotifiedInput struct {
+	Recipient string `json:"recipient"`
+	Note      string `json:"note"`
+}

@@ -295,15 +295,26 @@ func (s *Service) fuse(ctx context.Context, def BaseDef, key string) (*FusedReco
 			continue
 		}
 		conds := make([]string, len(cols))
+		args := []any{key}
 		for i, c := range cols {
 			conds[i] = quote(c) + " = $1"
+			forms, err := s.filterForms(ctx, t, c, key) // a sealed column: its stored forms (SEC-1)
+			if err != nil {
+				return nil, err
+			}
+			if len(forms) > 1 {
+				for _, f := range forms[1:] {
+					args = append(args, f)
+					conds[i] += fmt.Sprintf(" OR %s = $%d", quote(c), len(args))
+				}
+			}
 		}
 		rows, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE _to = 0 AND (%s) LIMIT 50",
-			t.selectList(), quote(t.Name), strings.Join(conds, " OR ")), key)
+			t.selectList(), quote(t.Name), strings.Join(conds, " OR ")), args...)
 		if err != nil {
 			return nil, err
 		}
-		rs := newRecordScanner(t)
+		rs := s.scanner(ctx, t)
 		var recs []Record
 		for rows.Next() {
 			r, err := rs.scan(rows)

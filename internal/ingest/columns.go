@@ -58,7 +58,7 @@ func (s *Service) ScanColumns(ctx context.Context, entryID string, fields []stri
 	if cols.Len() == 0 {
 		cols.WriteString("_from")
 	}
-	conds, args, err := t.where(opt.Filter)
+	conds, args, err := s.whereOf(ctx, t, opt.Filter)
 	if err != nil {
 		return info, err
 	}
@@ -109,12 +109,18 @@ func (s *Service) ScanColumns(ctx context.Context, entryID string, fields []stri
 		ptrs = append(ptrs, &vals[n])
 	}
 	row := make([]string, n)
+	open := s.opener(ctx, t, fields)
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return info, err
 		}
 		for i := 0; i < n; i++ {
 			row[i] = vals[i].String
+			if open != nil {
+				if row[i], err = open(i, row[i]); err != nil {
+					return info, fmt.Errorf("ingest: open %s: %w", fields[i], err)
+				}
+			}
 		}
 		key := ""
 		if keyed {

@@ -235,7 +235,7 @@ func (s *Service) LoadEntry(ctx context.Context, act Actor, e *catalog.Entry, re
 	var res checkResult
 	go func() {
 		defer close(out)
-		res = s.runChecks(cctx, p, chk, out, req.Partial, blockedByHeader, w.pack)
+		res = s.runChecks(cctx, p, chk, out, req.Partial, blockedByHeader, w.pack, s.cellSealer(cctx, t, e))
 	}()
 	werr := w.consume(cctx, out)
 	if werr != nil {
@@ -409,7 +409,7 @@ func rejection(cause error, rep *Report) error {
 // runChecks parses and checks every row, sending valid rows on out in batches. In strict mode
 // the first invalid row stops the sending (nothing will be committed) but checking goes on so
 // the report lists every problem.
-func (s *Service) runChecks(ctx context.Context, p parser, chk *checker, out chan<- *batch, partial, blocked bool, pack func(*batch)) checkResult {
+func (s *Service) runChecks(ctx context.Context, p parser, chk *checker, out chan<- *batch, partial, blocked bool, pack func(*batch), seal func([]string) error) checkResult {
 	res := checkResult{sum: sha256.New(), blocked: blocked}
 	n := s.batchRows()
 	b := &batch{rows: make([][]string, 0, n), keys: make([]string, 0, n)}
@@ -456,6 +456,12 @@ func (s *Service) runChecks(ctx context.Context, p parser, chk *checker, out cha
 			rowBuf = append(rowBuf, c...)
 		}
 		res.sum.Write(append(rowBuf, 0x1e))
+		if seal != nil { // top-sensitivity items are stored sealed (SEC-1); the checksum is of the values
+			if err := seal(row.cells); err != nil {
+				res.err = err
+				return res
+			}
+		}
 		b.rows = append(b.rows, row.cells)
 		b.keys = append(b.keys, key)
 		if len(b.rows) == n && !send() {

@@ -34,10 +34,18 @@ func (t *table) selectList() string {
 
 type recordScanner struct {
 	t    *table
+	open func(i int, v string) (string, error) // opens sealed values (nil: none)
 	vals []sql.NullString
 	key  sql.NullString
 	from sql.NullInt64 // NULL only when the record side of LookupAlongside's join is empty
 	ptrs []any
+}
+
+// scanner is a record scanner opening t's sealed values.
+func (s *Service) scanner(ctx context.Context, t *table) *recordScanner {
+	rs := newRecordScanner(t)
+	rs.open = s.opener(ctx, t, t.Fields)
+	return rs
 }
 
 func newRecordScanner(t *table) *recordScanner {
@@ -59,6 +67,13 @@ func (rs *recordScanner) scan(sc interface{ Scan(...any) error }) (Record, error
 	r := Record{Values: make(map[string]string, len(rs.vals)), Version: rs.from.Int64}
 	for i, f := range rs.t.Fields {
 		r.Values[f] = rs.vals[i].String
+		if rs.open != nil {
+			v, err := rs.open(i, rs.vals[i].String)
+			if err != nil {
+				return Record{}, fmt.Errorf("ingest: open %s: %w", f, err)
+			}
+			r.Values[f] = v
+		}
 	}
 	switch {
 	case rs.t.KeyColumn == "_key":
@@ -79,7 +94,7 @@ func (s *Service) Lookup(ctx context.Context, entryID, key string) (Record, erro
 	if t.KeyColumn == "" {
 		return Record{}, ErrNoKey
 	}
-	rs := newRecordScanner(t)
+	rs := s.scanner(ctx, t)
 	r, err := rs.scan(s.DB.QueryRowFast(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE %s = $1 AND _to = 0",
 		t.selectList(), quote(t.Name), quote(t.KeyColumn)), strings.TrimSpace(key)))
 	if db.IsNoRows(err) {
@@ -157,7 +172,7 @@ func (s *Service) LookupAlongside(ctx context.Context, entryID, key string, a Al
 		c.sql.Store(ck, v)
 	}
 	q := v.(alongsideQuery)
-	rs := newRecordScanner(q.t)
+	rs := s.scanner(ctx, q.t)
 	rs.ptrs = append(append(make([]any, 0, len(a.Dest)+len(rs.ptrs)), a.Dest...), rs.ptrs...)
 	r, err := rs.scan(s.DB.QueryRowFast(ctx, q.sql, a.ID, strings.TrimSpace(key)))
 	if err != nil || !rs.from.Valid {
@@ -177,7 +192,7 @@ func (s *Service) Query(ctx context.Context, entryID string, filter map[string]s
 	if err != nil {
 		return nil, 0, err
 	}
-	where, args, err := t.where(filter)
+	where, args, err := s.whereOf(ctx, t, filter)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -201,7 +216,7 @@ func (s *Service) Query(ctx context.Context, entryID string, filter map[string]s
 		return nil, 0, err
 	}
 	defer rows.Close()
-	rs := newRecordScanner(t)
+	rs := s.scanner(ctx, t)
 	var out []Record
 	for rows.Next() {
 		r, err := rs.scan(rows)
@@ -216,7 +231,25 @@ func (s *Service) Query(ctx context.Context, entryID string, filter map[string]s
 	return out, total, s.markDisputed(ctx, entryID, out)
 }
 
-func (t *table) where(filter map[string]string) (string, []any, error) {
+// whereOf is t.where with the stored forms of values filtered on sealed fields.
+func (s *Service) whereOf(ctx context.Context, t *table, filter map[string]string) (string, []any, error) {
+	var forms map[string][]string
+	for k, v := range filter {
+		f, err := s.filterForms(ctx, t, k, strings.TrimSpace(v))
+		if err != nil {
+			return "", nil, err
+		}
+		if f != nil {
+			if forms == nil {
+				forms = map[string][]string{}
+			}
+			forms[k] = f
+		}
+	}
+	return t.whereForms(filter, forms)
+}
+
+func (t *table) whereForms(filter map[string]string, forms map[string][]string) (string, []any, error) {
 	conds := []string{"_to = 0"}
 	var args []any
 	names := make([]string, 0, len(filter))
@@ -227,6 +260,15 @@ func (t *table) where(filter map[string]string) (string, []any, error) {
 	for _, k := range names {
 		if !t.hasField(k) {
 			return "", nil, apperr.Invalid.With(apperr.Field(k, "不是该目录条目的信息项，不能用作筛选条件", "not a field of this catalog entry; cannot filter on it"))
+		}
+		if fs := forms[k]; len(fs) > 0 {
+			ph := make([]string, len(fs))
+			for i, f := range fs {
+				args = append(args, f)
+				ph[i] = fmt.Sprintf("$%d", len(args))
+			}
+			conds = append(conds, fmt.Sprintf("%s IN (%s)", quote(k), strings.Join(ph, ", ")))
+			continue
 		}
 		args = append(args, strings.TrimSpace(filter[k]))
 		conds = append(conds, fmt.Sprintf("%s = $%d", quote(k), len(args)))
@@ -258,7 +300,7 @@ func (s *Service) streamVersion(ctx context.Context, t *table, v int64, fn func(
 		return err
 	}
 	defer rows.Close()
-	rs := newRecordScanner(t)
+	rs := s.scanner(ctx, t)
 	buf := make([]Record, 0, streamChunk)
 	flush := func() error {
 		if err := s.markDisputed(ctx, t.EntryID, buf); err != nil {

@@ -31,6 +31,8 @@ type table struct {
 	RowCount       int64
 	LastLoadAt     int64
 	Retention      int64
+	// Sealed are the fields whose values are stored sealed (top sensitivity level, SEC-1).
+	Sealed []string
 }
 
 var identRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
@@ -56,19 +58,20 @@ func tableName(entryID string) string {
 }
 
 const tableCols = `entry_id, table_name, columns, key_fields, key_column, bases, region_code, org_id, source_org_id, frequency,
-	next_version, current_version, current_load_id, row_count, last_load_at, retention`
+	next_version, current_version, current_load_id, row_count, last_load_at, retention, sealed`
 
 func scanTable(sc interface{ Scan(...any) error }) (*table, error) {
 	t := &table{}
-	var cols, keys, bases string
+	var cols, keys, bases, sealed string
 	err := sc.Scan(&t.EntryID, &t.Name, &cols, &keys, &t.KeyColumn, &bases, &t.RegionCode, &t.OrgID, &t.SourceOrgID, &t.Frequency,
-		&t.NextVersion, &t.CurrentVersion, &t.CurrentLoadID, &t.RowCount, &t.LastLoadAt, &t.Retention)
+		&t.NextVersion, &t.CurrentVersion, &t.CurrentLoadID, &t.RowCount, &t.LastLoadAt, &t.Retention, &sealed)
 	if err != nil {
 		return nil, err
 	}
 	json.Unmarshal([]byte(cols), &t.Fields)
 	json.Unmarshal([]byte(keys), &t.KeyFields)
 	json.Unmarshal([]byte(bases), &t.Bases)
+	json.Unmarshal([]byte(sealed), &t.Sealed)
 	return t, nil
 }
 
@@ -202,16 +205,21 @@ func (s *Service) ensureTable(ctx context.Context, e *catalog.Entry) (*table, er
 			fields[i] = f.Name
 		}
 		fj, _ := json.Marshal(fields)
+		var was []string
+		if cur != nil {
+			was = cur.Sealed
+		}
+		sj, _ := json.Marshal(nonNilStrings(s.sealedFields(e, was)))
 		kj, _ := json.Marshal(nonNilStrings(e.KeyFields()))
 		bj, _ := json.Marshal(nonNilStrings(BasesOf(e)))
 		if cur == nil {
 			_, err = tx.ExecContext(ctx, `INSERT INTO ingest_tables (entry_id, table_name, columns, key_fields, key_column, bases, region_code,
-				org_id, source_org_id, frequency, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-				e.ID, name, string(fj), string(kj), kc, string(bj), e.RegionCode, e.ProviderOrgID, e.SourceOrgID, string(e.Frequency), db.Millis(s.now()))
+				org_id, source_org_id, frequency, created_at, sealed) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+				e.ID, name, string(fj), string(kj), kc, string(bj), e.RegionCode, e.ProviderOrgID, e.SourceOrgID, string(e.Frequency), db.Millis(s.now()), string(sj))
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE ingest_tables SET columns = $2, key_fields = $3, key_column = $4, bases = $5, region_code = $6,
-				org_id = $7, source_org_id = $8, frequency = $9 WHERE entry_id = $1`,
-				e.ID, string(fj), string(kj), kc, string(bj), e.RegionCode, e.ProviderOrgID, e.SourceOrgID, string(e.Frequency))
+				org_id = $7, source_org_id = $8, frequency = $9, sealed = $10 WHERE entry_id = $1`,
+				e.ID, string(fj), string(kj), kc, string(bj), e.RegionCode, e.ProviderOrgID, e.SourceOrgID, string(e.Frequency), string(sj))
 		}
 		if err != nil {
 			return err

@@ -17,6 +17,7 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -280,6 +281,65 @@ func (r *Ring) Seal(ctx context.Context, plain []byte, aad string) (string, erro
 	b.WriteByte('.')
 	b.WriteString(base64.RawStdEncoding.EncodeToString(buf))
 	return b.String(), nil
+}
+
+// SealDeterministic encrypts plain under the primary key with a nonce derived from the value
+// itself (an HMAC of aad and plain under a key derived from the secret, SIV-style): the same
+// value in the same place seals to the same ciphertext under the same key. That lets stored data
+// values be found by equality (a filter seals its value under each key of the ring) and compared
+// when a load re-delivers them, at the cost of revealing which stored values are equal. The
+// result opens with Open like any sealed value.
+func (r *Ring) SealDeterministic(ctx context.Context, plain []byte, aad string) (string, error) {
+	set, err := r.current(ctx)
+	if err != nil {
+		return "", err
+	}
+	return r.sealDet(ctx, set.Primary, plain, aad)
+}
+
+func (r *Ring) sealDet(ctx context.Context, kid string, plain []byte, aad string) (string, error) {
+	alg := r.algo()
+	a, err := r.aead(ctx, alg, kid)
+	if err != nil {
+		return "", err
+	}
+	k, err := r.find(ctx, kid)
+	if err != nil {
+		return "", err
+	}
+	mk := sha256.Sum256(append([]byte("pubdata/keys/det-nonce\x00"), k.Secret...))
+	m := hmac.New(sha256.New, mk[:])
+	m.Write([]byte(aad))
+	m.Write([]byte{0})
+	m.Write(plain)
+	buf := make([]byte, a.NonceSize(), a.NonceSize()+len(plain)+a.Overhead())
+	copy(buf, m.Sum(nil))
+	buf = a.Seal(buf, buf, plain, []byte(aad))
+	return "e1." + alg + "." + kid + "." + base64.RawStdEncoding.EncodeToString(buf), nil
+}
+
+// SealEveryKey is SealDeterministic of plain under every key the ring holds (the primary
+// first): the forms a stored value may take while a rotation's re-encryption is under way.
+func (r *Ring) SealEveryKey(ctx context.Context, plain []byte, aad string) ([]string, error) {
+	set, err := r.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(set.Keys))
+	v, err := r.sealDet(ctx, set.Primary, plain, aad)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, v)
+	for _, k := range set.Keys {
+		if k.ID == set.Primary {
+			continue
+		}
+		if v, err := r.sealDet(ctx, k.ID, plain, aad); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 // SealString is Seal of a string.

@@ -21,6 +21,10 @@ type Column struct {
 	// Legacy opens a value that is not a ring ciphertext (sealed by an earlier scheme, or
 	// stored plainly); nil means such values are plaintext.
 	Legacy func(ctx context.Context, id, v string) ([]byte, error)
+	// ByValue columns have no row id (ID is ""): values are sealed deterministically with
+	// AAD(Table, Col, "") and re-sealed by value — every row holding the old ciphertext at once
+	// (the sealed items of ingested data tables).
+	ByValue bool
 }
 
 func (c Column) and() string {
@@ -33,10 +37,40 @@ func (c Column) and() string {
 // AAD binds a sealed value to its place.
 func AAD(table, col, id string) string { return table + "." + col + "/" + id }
 
-// Registry lists the columns that hold secrets; each capability registers its own.
+// aad is the AAD of a value of c in row id; quotes around a quoted identifier do not count.
+func (c Column) aad(id string) string {
+	return AAD(strings.Trim(c.Table, `"`), strings.Trim(c.Col, `"`), id)
+}
+
+// Registry lists the columns that hold secrets; each capability registers its own. Sources add
+// columns that come and go with the data (the sealed items of each ingested entry's table).
 type Registry struct {
-	mu   sync.Mutex
-	cols []Column
+	mu      sync.Mutex
+	cols    []Column
+	sources []func(ctx context.Context) ([]Column, error)
+}
+
+// AddSource registers a function listing columns at the time of each re-encryption or census.
+func (g *Registry) AddSource(f func(ctx context.Context) ([]Column, error)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.sources = append(g.sources, f)
+}
+
+// All lists the registered columns and those the sources list now.
+func (g *Registry) All(ctx context.Context) ([]Column, error) {
+	out := g.Columns()
+	g.mu.Lock()
+	src := append([]func(context.Context) ([]Column, error){}, g.sources...)
+	g.mu.Unlock()
+	for _, f := range src {
+		cs, err := f(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
 }
 
 // Add registers a column.
@@ -77,10 +111,22 @@ func (r *Ring) Reencrypt(ctx context.Context, d *db.DB, g *Registry, batch int) 
 		return Progress{}, err
 	}
 	var pr Progress
-	for _, c := range g.Columns() {
+	all, err := g.All(ctx)
+	if err != nil {
+		return pr, err
+	}
+	for _, c := range all {
 		left := batch - pr.Done
 		if left <= 0 {
 			break
+		}
+		if c.ByValue {
+			n, err := r.reencryptByValue(ctx, d, c, prefix, left)
+			pr.Done += n
+			if err != nil {
+				return pr, err
+			}
+			continue
 		}
 		q := fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %s <> '' AND substr(%s, 1, %d) <> $1%s ORDER BY %s LIMIT %d`,
 			c.ID, c.Col, c.Table, c.Col, c.Col, len(prefix), c.and(), c.ID, left)
@@ -107,7 +153,7 @@ func (r *Ring) Reencrypt(ctx context.Context, d *db.DB, g *Registry, batch int) 
 			if err != nil {
 				return pr, fmt.Errorf("keys: %s.%s row %s: %w", c.Table, c.Col, it.id, err)
 			}
-			enc, err := r.Seal(ctx, plain, AAD(c.Table, c.Col, it.id))
+			enc, err := r.Seal(ctx, plain, c.aad(it.id))
 			if err != nil {
 				return pr, err
 			}
@@ -133,10 +179,50 @@ func (r *Ring) Reencrypt(ctx context.Context, d *db.DB, g *Registry, batch int) 
 	return pr, nil
 }
 
+// reencryptByValue re-seals up to limit distinct values of a ByValue column.
+func (r *Ring) reencryptByValue(ctx context.Context, d *db.DB, c Column, prefix string, limit int) (int, error) {
+	q := fmt.Sprintf(`SELECT DISTINCT %s FROM %s WHERE %s <> '' AND substr(%s, 1, %d) <> $1%s LIMIT %d`,
+		c.Col, c.Table, c.Col, c.Col, len(prefix), c.and(), limit)
+	rows, err := d.QueryContext(ctx, q, prefix)
+	if err != nil {
+		return 0, fmt.Errorf("keys: %s.%s: %w", c.Table, c.Col, err)
+	}
+	var vals []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		vals = append(vals, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	aad := c.aad("")
+	done := 0
+	for _, v := range vals {
+		plain, err := r.openColumn(ctx, c, "", v)
+		if err != nil {
+			return done, fmt.Errorf("keys: %s.%s: %w", c.Table, c.Col, err)
+		}
+		enc, err := r.SealDeterministic(ctx, plain, aad)
+		if err != nil {
+			return done, err
+		}
+		if _, err := d.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = $1 WHERE %s = $2", c.Table, c.Col, c.Col), enc, v); err != nil {
+			return done, err
+		}
+		done++
+	}
+	return done, nil
+}
+
 // OpenColumn opens a value of a registered column, whatever scheme sealed it.
 func (r *Ring) openColumn(ctx context.Context, c Column, id, v string) ([]byte, error) {
 	if Sealed(v) {
-		return r.Open(ctx, v, AAD(c.Table, c.Col, id))
+		return r.Open(ctx, v, c.aad(id))
 	}
 	if c.Legacy != nil {
 		return c.Legacy(ctx, id, v)
@@ -165,7 +251,11 @@ func (r *Ring) Census(ctx context.Context, d *db.DB, g *Registry) ([]KeyCount, e
 		return nil, err
 	}
 	m := map[[2]string]int{}
-	for _, c := range g.Columns() {
+	all, err := g.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range all {
 		rows, err := d.QueryContext(ctx, fmt.Sprintf("SELECT substr(%s, 1, 16) FROM %s WHERE %s <> ''%s", c.Col, c.Table, c.Col, c.and()))
 		if err != nil {
 			return nil, err
