@@ -182,6 +182,11 @@ func TestRightsListingsAndTrades(t *testing.T) {
 		if _, err := s.RecordRight(ctx, water, rin); !errors.Is(err, apperr.Hidden) {
 			t.Fatalf("an outsider recorded a right on a product it cannot see: %v", err)
 		}
+		// The product's data is the (provincial) power company's: Baotou's authority reads the
+		// market but may not record rights on it.
+		if _, err := s.RecordRight(ctx, who(t, a, "bt_admin"), rin); !errors.Is(err, apperr.Forbidden) {
+			t.Fatalf("another region's authority recorded a right: %v", err)
+		}
 		for _, k := range []string{market.RightHolding, market.RightProcessing} {
 			r := rin
 			r.Kind, r.HolderOrgID = k, demo.OrgPublicSec

@@ -94,11 +94,14 @@ func (s *Service) object(ctx context.Context, kind, id string) (name, region str
 		}
 		return a.Name, a.RegionCode, assetAttrs(a), nil
 	case ObjectProduct:
-		err := s.DB.QueryRowContext(ctx, "SELECT name FROM opr_products WHERE id = $1", id).Scan(&name)
+		// A product's region is its view's: the providing agency's (never the caller's own, so
+		// another region's authority cannot record rights on it).
+		err := s.DB.QueryRowContext(ctx, `SELECT p.name, COALESCE(NULLIF(v.region_code, ''), o.region_code, '')
+			FROM opr_products p LEFT JOIN opr_views v ON v.id = p.view_id LEFT JOIN orgs o ON o.id = v.org_id WHERE p.id = $1`, id).Scan(&name, &region)
 		if db.IsNoRows(err) {
 			return "", "", attrs, apperr.Hidden
 		}
-		return name, "", authz.MarketAttrs{ID: id, Market: true}, err
+		return name, region, authz.MarketAttrs{ID: id, Market: true}, err
 	}
 	return "", "", attrs, apperr.Invalid.With(apperr.Field("object_kind", "须为数据产品或数据资产", "must be a product or an asset"))
 }
@@ -132,8 +135,8 @@ func (s *Service) RecordRight(ctx context.Context, p *authz.Principal, in RightI
 		return Right{}, err
 	}
 	attrs.Region = region
-	if region == "" {
-		attrs.Region = p.RegionCode
+	if region == "" { // an object without a region: only the top-level authority records rights on it
+		attrs.Region = p.RegionCode[:min(2, len(p.RegionCode))] + "0000"
 	}
 	if err := authz.Market(p, authz.MktRights, attrs); err != nil {
 		return Right{}, err
