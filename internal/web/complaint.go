@@ -72,6 +72,7 @@ func (w *Web) complaintPages(mux *http.ServeMux) {
 			return nil
 		}
 		v := w.NewView(rw, r, "complaint.status")
+		v.Data = map[string]any{} // the lookup form (no complaint yet)
 		w.Render(rw, http.StatusOK, "complaint_status", v)
 		return nil
 	})

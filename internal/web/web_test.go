@@ -104,7 +104,8 @@ func TestPagesForVisitors(t *testing.T) {
 			t.Fatalf("visitor on /audit: %d %s", r.Code, r.Header().Get("Location"))
 		}
 		// Public pages render in Chinese by default and in English with the cookie.
-		for path, words := range map[string][2]string{"/": {"公共数据平台", "Public Data Platform"}, "/login": {"登录", "Log in"}, "/register": {"公众注册", "Register"}} {
+		for path, words := range map[string][2]string{"/": {"公共数据平台", "Public Data Platform"}, "/login": {"登录", "Log in"}, "/register": {"公众注册", "Register"},
+			"/open/complaints/status": {"查询投诉办理情况", "Follow a complaint"}} {
 			zh := s.get(path)
 			en := s.get(path, &http.Cookie{Name: httpapi.LangCookie, Value: "en"})
 			if zh.Code != 200 || !strings.Contains(zh.Body.String(), words[0]) || !strings.Contains(zh.Body.String(), `lang="zh-CN"`) {
