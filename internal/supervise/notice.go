@@ -254,7 +254,7 @@ func (s *Service) insertNotice(ctx context.Context, tx *sql.Tx, p *authz.Princip
 
 func (s *Service) noticeIssued(ctx context.Context, n Notice) {
 	kind := map[string][2]string{"supervise": {"督办通知", "Supervision notice"}, "rectify": {"整改通知", "Rectification notice"}}[n.Kind]
-	s.sendOrg(ctx, n.OrgID, "flag", kind[0]+"："+n.Title, kind[1]+": "+n.Title,
+	s.sendOrg(ctx, n.OrgID, "flag", kind[0]+"："+n.Title, kind[1]+" (due "+n.Deadline+")",
 		"请于 "+n.Deadline+" 前整改并答复；逾期将列入政府督办清单。"+n.Detail,
 		"Rectify and answer by "+n.Deadline+"; past it the notice goes on the government's supervision list.", "/supervision/notices/"+n.ID,
 		"supervision_notice", n.ID, "sup:notice:"+n.ID)
@@ -565,12 +565,12 @@ func (s *Service) moveNotice(ctx context.Context, p *authz.Principal, x Notice, 
 	switch ev {
 	case NvRespond, NvDispute:
 		zh := map[NoticeEvent]string{NvRespond: "部门已答复整改情况：", NvDispute: "部门对通知提出异议："}[ev]
-		en := map[NoticeEvent]string{NvRespond: "The agency answered: ", NvDispute: "The agency disputes the notice: "}[ev]
-		s.sendOrg(ctx, s.authorityOf(ctx, x.RegionCode), "info", zh+x.Title, en+x.Title, text, "See the notice for the agency's text.", link, "supervision_notice", x.ID, dedup)
+		en := map[NoticeEvent]string{NvRespond: "The agency answered a notice: ", NvDispute: "The agency disputes a notice: "}[ev]
+		s.sendOrg(ctx, s.authorityOf(ctx, x.RegionCode), "info", zh+x.Title, en+x.OrgName, text, "See the notice for the agency's text.", link, "supervision_notice", x.ID, dedup)
 	case NvEscalate:
-		s.sendOrg(ctx, s.authorityOf(ctx, x.RegionCode), "escalation", "逾期列入督办清单："+x.Title, "On the supervision list: "+x.Title,
+		s.sendOrg(ctx, s.authorityOf(ctx, x.RegionCode), "escalation", "逾期列入督办清单："+x.Title, "On the supervision list: a notice due "+x.Deadline,
 			x.OrgName+" 未在 "+x.Deadline+" 前整改答复。", "The agency did not answer by "+x.Deadline+".", "/supervision/list", "supervision_notice", x.ID, "sup:notice:esc:"+x.ID)
-		s.sendOrg(ctx, x.OrgID, "escalation", "逾期列入政府督办清单："+x.Title, "Put on the government's supervision list: "+x.Title,
+		s.sendOrg(ctx, x.OrgID, "escalation", "逾期列入政府督办清单："+x.Title, "Put on the government's supervision list: a notice due "+x.Deadline,
 			"整改期限 "+x.Deadline+" 已过，本通知已列入政府督办清单。", "The deadline "+x.Deadline+" passed; the notice is on the government's supervision list.",
 			link, "supervision_notice", x.ID, "sup:notice:esc:"+x.ID+":org")
 	default:

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -369,12 +370,24 @@ func (w *Web) Render(rw http.ResponseWriter, status int, page string, v *View) {
 		http.Error(rw, "template missing", http.StatusInternalServerError)
 		return
 	}
+	// Render into a buffer first: a template that fails half-way answers 500 with the error page
+	// instead of a truncated page with 200 (which once hid a form from visitors).
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		slog.Error("render", "page", page, "err", err)
+		status = http.StatusInternalServerError
+		buf.Reset()
+		v.Error = apperr.Internal
+		et, ok := w.pages["error"]
+		if page == "error" || !ok || et.ExecuteTemplate(&buf, "layout", v) != nil {
+			http.Error(rw, "页面生成失败 / the page could not be rendered", status)
+			return
+		}
+	}
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.WriteHeader(status)
-	if err := t.ExecuteTemplate(rw, "layout", v); err != nil {
-		slog.Error("render", "page", page, "err", err)
-	}
+	rw.Write(buf.Bytes())
 }
 
 // Fail renders an error page in the user's language with the error's status.
