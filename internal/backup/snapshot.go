@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -13,76 +12,153 @@ import (
 	"path/filepath"
 	"strings"
 
-	"modernc.org/sqlite"
-
 	"pubdata/internal/db"
-	"pubdata/internal/ids"
 )
 
-// snapshotSQLite copies the live database through SQLite's online backup API into a file beside
-// it (same disk, same protection as the database itself; removed at once), counts its tables,
-// and streams it into w.
+// snapshotSQLite streams the live database into w in one pass: inside one read transaction
+// (a consistent snapshot; in WAL mode writers go on meanwhile) it reads every page through the
+// sqlite_dbpage table, in page order, which is the database file as of the transaction's start.
+// Nothing is copied to a temporary file. While the pages stream, their b-tree headers are read
+// (pagecount.go), so the row count of every table comes out of the same pass instead of a
+// count(*) scan per table; only virtual tables (no pages of their own) are counted by SQL, in the
+// same transaction. Reading pages and encrypting run on two goroutines (two cores, two jobs).
 func (s *Service) snapshotSQLite(ctx context.Context, w io.Writer, progress Progress) (map[string]int64, error) {
-	snap := s.DB.Where + ".backup-" + ids.Token(6)
-	defer os.Remove(snap)
-	defer os.Remove(snap + "-journal")
 	conn, err := s.DB.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	err = conn.Raw(func(dc any) error {
-		bk, ok := dc.(interface {
-			NewBackup(string) (*sqlite.Backup, error)
-		})
-		if !ok {
-			return errors.New("backup: the SQLite driver offers no online backup")
-		}
-		b, err := bk.NewBackup(snap)
-		if err != nil {
-			return err
-		}
-		// One step under one read snapshot: in WAL mode writers go on meanwhile, and the copy
-		// is the database as of the step's start (a stepwise copy restarts on every write).
-		progress("snapshot", 0, 0)
-		if _, err := b.Step(-1); err != nil {
-			b.Finish()
-			return err
-		}
-		return b.Finish()
-	})
-	conn.Close()
-	if err != nil {
-		return nil, fmt.Errorf("backup: snapshot: %w", err)
-	}
-	// The row counts are taken from the snapshot while it is encrypted (two cores, two jobs).
-	type countResult struct {
-		counts map[string]int64
-		err    error
-	}
-	done := make(chan countResult, 1)
-	go func() {
-		sdb, err := sql.Open("sqlite", "file:"+snap+"?mode=ro")
-		if err != nil {
-			done <- countResult{err: err}
-			return
-		}
-		counts, err := countTables(ctx, sdb, db.SQLite)
-		sdb.Close()
-		done <- countResult{counts, err}
-	}()
-	f, err := os.Open(snap)
-	if err != nil {
-		<-done
+	defer conn.Close()
+	// A deferred BEGIN: the pool's transactions are IMMEDIATE (they take the write lock), a
+	// backup only reads.
+	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	st, _ := f.Stat()
-	_, cerr := io.Copy(w, &progressReader{r: f, total: st.Size(), stage: "encrypt", fn: progress})
-	c := <-done
-	if cerr != nil {
-		return nil, cerr
+	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	tables, err := schemaTables(ctx, conn)
+	if err != nil {
+		return nil, err
 	}
-	return c.counts, c.err
+	var pageSize, pageCount int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
+		return nil, err
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pageCount); err != nil {
+		return nil, err
+	}
+	total := pageSize * pageCount
+	progress("snapshot", 0, total)
+
+	// Pages go to the encrypting goroutine in batches of about 1 MiB.
+	const batch = 1 << 20
+	bufs := make(chan []byte, 4)
+	free := make(chan []byte, 4)
+	for range 4 {
+		free <- make([]byte, 0, batch+int(pageSize))
+	}
+	werr := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range bufs {
+			if err == nil {
+				_, err = w.Write(b)
+			}
+			free <- b[:0]
+		}
+		werr <- err
+	}()
+	pc := newPageCounter(int(pageSize), pageCount)
+	rerr := func() error {
+		rows, err := conn.QueryContext(ctx, "SELECT pgno, data FROM sqlite_dbpage('main')")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cur := <-free
+		var done, want int64 = 0, 1
+		for rows.Next() {
+			var pgno int64
+			var data sql.RawBytes
+			if err := rows.Scan(&pgno, &data); err != nil {
+				return err
+			}
+			if pgno != want || int64(len(data)) != pageSize {
+				return fmt.Errorf("backup: page %d of %d bytes where page %d of %d was expected", pgno, len(data), want, pageSize)
+			}
+			want++
+			pc.page(uint32(pgno), data)
+			cur = append(cur, data...)
+			if len(cur) >= batch {
+				select {
+				case bufs <- cur:
+				case err := <-werr:
+					werr <- err
+					return err
+				}
+				done += int64(len(cur))
+				progress("snapshot", done, total)
+				cur = <-free
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if want-1 != pageCount {
+			return fmt.Errorf("backup: %d pages read of %d", want-1, pageCount)
+		}
+		if len(cur) > 0 {
+			bufs <- cur
+			done += int64(len(cur))
+		}
+		progress("snapshot", done, total)
+		return nil
+	}()
+	close(bufs)
+	if err := <-werr; err != nil {
+		return nil, err
+	}
+	if rerr != nil {
+		return nil, rerr
+	}
+	counts := make(map[string]int64, len(tables))
+	for _, t := range tables {
+		if t.root == 0 { // a virtual table: counted by SQL in the same snapshot
+			var c int64
+			if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM "`+strings.ReplaceAll(t.name, `"`, `""`)+`"`).Scan(&c); err != nil {
+				return nil, fmt.Errorf("count %s: %w", t.name, err)
+			}
+			counts[t.name] = c
+			continue
+		}
+		c, err := pc.rows(uint32(t.root))
+		if err != nil {
+			return nil, fmt.Errorf("count %s: %w", t.name, err)
+		}
+		counts[t.name] = c
+	}
+	return counts, nil
+}
+
+type schemaTable struct {
+	name string
+	root int64
+}
+
+// schemaTables lists the tables countTables counts, with their root pages.
+func schemaTables(ctx context.Context, q db.Q) ([]schemaTable, error) {
+	rows, err := q.QueryContext(ctx, "SELECT name, coalesce(rootpage, 0) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []schemaTable
+	for rows.Next() {
+		var t schemaTable
+		if err := rows.Scan(&t.name, &t.root); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 type progressReader struct {
