@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"pubdata/internal/app"
@@ -33,12 +34,24 @@ func main() {
 	rows := flag.Int("rows", 1000000, "rows in the entry table")
 	rounds := flag.Int("rounds", 3, "alternating rounds (baseline, ours)")
 	dir := flag.String("dir", "", "working directory (default: a temporary one)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of our backups (not the baseline) to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "error:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		profile = f
+	}
 	if err := run(*rows, *rounds, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
+
+var profile *os.File
 
 func run(rows, rounds int, dir string) error {
 	ctx := context.Background()
@@ -109,12 +122,18 @@ func run(rows, rounds int, dir string) error {
 		bt := time.Since(t)
 		os.Remove(out)
 
+		if profile != nil && r == 1 {
+			pprof.StartCPUProfile(profile)
+		}
 		t = time.Now()
 		m, err := b.Create(ctx, "bench", nil)
 		if err != nil {
 			return err
 		}
 		ot := time.Since(t)
+		if profile != nil && r == rounds {
+			pprof.StopCPUProfile()
+		}
 		os.Remove(filepath.Join(b.Dir, m.File))
 		size = m.Size
 		if r > 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"pubdata/internal/catalog"
+	"pubdata/internal/keys"
 )
 
 type writeStats struct{ written, unchanged, newKeys int64 }
@@ -39,7 +40,12 @@ func (s *Service) newWriter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, t *
 	if composite {
 		cols = append(cols, "_key")
 	}
-	base := sqlWriter{tx: tx, t: t, cols: cols, composite: composite, mode: mode, v: v, nf: len(e.Fields), sqlite: !s.DB.IsPG()}
+	names := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		names[i] = f.Name
+	}
+	base := sqlWriter{tx: tx, t: t, cols: cols, composite: composite, mode: mode, v: v, nf: len(e.Fields), sqlite: !s.DB.IsPG(),
+		open: s.opener(ctx, t, names)}
 	if s.DB.IsPG() && mode == ModeReplace {
 		return &pgCopyWriter{sqlWriter: base, conn: conn}
 	}
@@ -61,6 +67,10 @@ type sqlWriter struct {
 	nf        int
 	sqlite    bool
 	st        writeStats
+	// open opens a stored value of the i-th field (nil: no sealed field). An upsert compares
+	// values, not stored forms: the same value sealed under an older key (before re-encryption
+	// reached it) is unchanged, not a new version of the row.
+	open func(i int, v string) (string, error)
 
 	multi  *sql.Stmt
 	multiN int
@@ -235,12 +245,9 @@ func (w *sqlWriter) upsert(ctx context.Context, b *batch) error {
 		case err != nil:
 			return err
 		default:
-			same := true
-			for j, c := range cells {
-				if cur[j].String != c {
-					same = false
-					break
-				}
+			same, err := w.same(cur, cells)
+			if err != nil {
+				return err
 			}
 			if same {
 				w.st.unchanged++
@@ -256,6 +263,31 @@ func (w *sqlWriter) upsert(ctx context.Context, b *batch) error {
 		w.st.written++
 	}
 	return nil
+}
+
+// same tells whether a current row (as stored) holds the values of a new one (cells in stored
+// form: sealed fields sealed under the primary key).
+func (w *sqlWriter) same(cur []sql.NullString, cells []string) (bool, error) {
+	for j, c := range cells {
+		if cur[j].String == c {
+			continue
+		}
+		if w.open == nil || !keys.Sealed(cur[j].String) && !keys.Sealed(c) {
+			return false, nil
+		}
+		a, err := w.open(j, cur[j].String)
+		if err != nil {
+			return false, err
+		}
+		b, err := w.open(j, c)
+		if err != nil {
+			return false, err
+		}
+		if a != b {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func (w *sqlWriter) deleteKeys(ctx context.Context, keys []string) (int64, error) {
