@@ -17,6 +17,10 @@ type Relation struct {
 	Rows      int64
 	OrgID     string
 	Region    string
+	// Sealed are the fields stored sealed (SEC-1): the table holds their ciphertext, so SQL over
+	// them compares and groups ciphertext; computations over them read the rows through
+	// ScanColumns, which opens them (see operate.Service.Truth).
+	Sealed []string
 }
 
 // RelationOf returns the entry's relation; ErrNoData when it never held data.
@@ -26,5 +30,5 @@ func (s *Service) RelationOf(ctx context.Context, entryID string) (Relation, err
 		return Relation{}, err
 	}
 	return Relation{EntryID: t.EntryID, Table: t.Name, Fields: t.Fields, KeyFields: t.KeyFields, KeyColumn: t.KeyColumn,
-		Version: t.CurrentVersion, Rows: t.RowCount, OrgID: t.OrgID, Region: t.RegionCode}, nil
+		Version: t.CurrentVersion, Rows: t.RowCount, OrgID: t.OrgID, Region: t.RegionCode, Sealed: t.Sealed}, nil
 }

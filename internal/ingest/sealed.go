@@ -22,8 +22,9 @@ import (
 // a database dump or backup reveals none of those values. The keys.reencrypt job re-seals them
 // after a rotation (SealedColumns, registered as a source of the key registry).
 //
-// Not covered: version diffs (versions.go), relation checks (relation.go) and SQL quality rules
-// read the stored form and see ciphertext for sealed fields; empty values are stored empty.
+// Comparisons work on values: an upsert opens sealed cells before deciding a row changed
+// (sqlWriter.same), and computations over an entry's relation that touch a sealed field run in
+// Go over opened rows (Relation.Sealed, operate.Service.Truth). Empty values are stored empty.
 
 // sealedFields are the fields of e to store sealed: those at the top sensitivity level that are
 // not key fields, plus every field sealed before (was), so older sealed values are still opened.

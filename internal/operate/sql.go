@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -252,4 +254,84 @@ func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *St
 		}
 	}
 	return t, nil
+}
+
+// Truth computes the truth of q over the entry's current rows: in the database (TruthSQL), or,
+// when the view reads an item stored sealed (SEC-1: the table holds its deterministic
+// ciphertext, so the database would filter, group, order and sum ciphertext), in memory over the
+// rows read through ScanColumns, which opens them — with the rules of the SQL (Aggregate; each
+// subject keeps its first MaxRows rows ordered by the view's dimension and measure values).
+// Memory grows with the rows that pass the query's filters and domains.
+func (s *Service) Truth(ctx context.Context, rel ingest.Relation, v *View, q *StatsQuery) (Truth, error) {
+	fields := viewFields(v)
+	sealed := false
+	for _, f := range fields {
+		if slices.Contains(rel.Sealed, f) {
+			sealed = true
+		}
+	}
+	if !sealed {
+		return TruthSQL(ctx, s.DB, rel, v, q)
+	}
+	var rows []Row
+	var order [][]string
+	_, err := s.Data.ScanColumns(ctx, rel.EntryID, fields, ingest.ScanOptions{}, func(_ string, row []string) error {
+		if row[0] == "" {
+			return nil // the SQL's subject <> ''
+		}
+		vals := make(map[string]string, len(fields))
+		for i, f := range fields {
+			vals[f] = row[i]
+		}
+		for f, w := range q.Where {
+			if !containsStr(w, vals[f]) {
+				return nil
+			}
+		}
+		for _, g := range q.GroupBy {
+			if _, ok := q.Where[g]; !ok && !containsStr(v.dim(g).Values, vals[g]) {
+				return nil
+			}
+		}
+		rows = append(rows, Row{Subject: row[0], Values: vals})
+		order = append(order, append([]string(nil), row[1:]...))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ra, rb := rows[idx[a]], rows[idx[b]]
+		if ra.Subject != rb.Subject {
+			return ra.Subject < rb.Subject
+		}
+		return slices.Compare(order[idx[a]], order[idx[b]]) < 0
+	})
+	sorted := make([]Row, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	return Aggregate(v, q, sorted), nil
+}
+
+// viewFields are the subject, then the dimensions, then the measures of v (the SQL's window
+// order), each once.
+func viewFields(v *View) []string {
+	out := []string{v.Subject}
+	add := func(f string) {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	for _, d := range v.Dimensions {
+		add(d.Field)
+	}
+	for _, m := range v.Measures {
+		add(m.Field)
+	}
+	return out
 }

@@ -145,7 +145,7 @@ func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID 
 	refund := func() {
 		s.DB.ExecContext(ctx, "UPDATE opr_ledger SET spent_milli = spent_milli - $1 WHERE agreement_id = $2 AND view_id = $3", cost, key, v.ID)
 	}
-	truth, err := TruthSQL(ctx, s.DB, rel, &v, &q)
+	truth, err := s.Truth(ctx, rel, &v, &q)
 	if err != nil {
 		refund()
 		return StatsResult{}, err

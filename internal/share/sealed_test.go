@@ -185,3 +185,55 @@ func TestSealedItemsAndRotationUnderGatewayLoad(t *testing.T) {
 type errWrong struct{ res []share.VerifyResult }
 
 func (e errWrong) Error() string { return "wrong verification answer during rotation" }
+
+// An upsert compares sealed items by value: after the key rotates (before the re-encryption
+// reaches the rows), re-delivering the same marriage registrations changes nothing — no row is
+// retired into a new version because its stored form is under the older key — and a changed
+// value is still a change.
+func TestUpsertComparesSealedValues(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		e, err := a.Catalog.Published(ctx, demo.EntryMarriage)
+		must(t, err)
+		var b strings.Builder
+		b.WriteString("cert_no,citizen_id,name,spouse_citizen_id,spouse_name,reg_type,reg_date,reg_region\n")
+		var first ingest.Record
+		n := 0
+		must(t, a.Ingest.Stream(ctx, demo.EntryMarriage, func(r ingest.Record) error {
+			if n == 0 {
+				first = r
+			}
+			n++
+			v := r.Values
+			b.WriteString(strings.Join([]string{v["cert_no"], v["citizen_id"], v["name"], v["spouse_citizen_id"], v["spouse_name"], v["reg_type"], v["reg_date"], v["reg_region"]}, ",") + "\n")
+			return nil
+		}))
+		_, err = a.Keys.Rotate(ctx)
+		must(t, err)
+		load := func(body string) *ingest.Report {
+			res, err := a.Ingest.LoadEntry(ctx, ingest.Actor{ID: "test", Name: "test", OrgID: demo.OrgCivil}, &e, ingest.LoadRequest{
+				EntryID: demo.EntryMarriage, Mode: ingest.ModeUpsert, Format: ingest.FormatCSV, FileName: "again.csv", Partial: true, Body: strings.NewReader(body)})
+			must(t, err)
+			return res.Report
+		}
+		rep := load(b.String())
+		if rep.RowsUnchanged != int64(n) || rep.RowsLoaded != 0 && rep.RowsLoaded != int64(n) {
+			t.Fatalf("the same %d rows after a key rotation: %d unchanged, %d loaded", n, rep.RowsUnchanged, rep.RowsLoaded)
+		}
+		var retired int
+		rel, _ := a.Ingest.RelationOf(ctx, demo.EntryMarriage)
+		must(t, d.QueryRowContext(ctx, `SELECT count(*) FROM "`+rel.Table+`" WHERE _to <> 0`).Scan(&retired))
+		if retired != 0 {
+			t.Fatalf("%d rows retired by re-delivering unchanged data", retired)
+		}
+		// A changed value is still a change.
+		v := first.Values
+		changed := "cert_no,citizen_id,name,spouse_citizen_id,spouse_name,reg_type,reg_date,reg_region\n" +
+			strings.Join([]string{v["cert_no"], v["citizen_id"], v["name"] + "某", v["spouse_citizen_id"], v["spouse_name"], v["reg_type"], v["reg_date"], v["reg_region"]}, ",") + "\n"
+		rep = load(changed)
+		must(t, d.QueryRowContext(ctx, `SELECT count(*) FROM "`+rel.Table+`" WHERE _to <> 0`).Scan(&retired))
+		if rep.RowsUnchanged != 0 || retired != 1 {
+			t.Fatalf("a changed name: %d unchanged, %d retired", rep.RowsUnchanged, retired)
+		}
+	})
+}
