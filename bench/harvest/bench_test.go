@@ -38,3 +38,19 @@ func BenchmarkExclude(b *testing.B) {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", q, nil))
 	}
 }
+
+// BenchmarkMix profiles the whole query mix at 100,000 datasets
+// (go test ./bench/harvest -run '^$' -bench Mix -cpuprofile /tmp/cpu).
+func BenchmarkMix(b *testing.B) {
+	a := testutil.NewApp(b, testutil.SQLite(b), nil)
+	a.Harvest = harvest.New(a.DB, a.Audit, newGen(a, 100000))
+	h, _, _ := server.Handler(a, false)
+	qs := queries(100000)
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/3/action/package_search?rows=1", nil))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, q := range qs {
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/3/action/package_search?"+q.v.Encode(), nil))
+		}
+	}
+}

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"path/filepath"
 
+	"pubdata/internal/ingest"
 	"pubdata/internal/open"
 )
 
@@ -15,6 +17,15 @@ func init() {
 		s.Quality = a.Quality
 		s.Now = a.Now
 		s.SecretKey = a.Cfg.SecretKey
+		if a.Cfg.DataDir != "" {
+			s.ExportDir = filepath.Join(a.Cfg.DataDir, "open-exports")
+		}
+		// A committed load makes the entry's cached downloads stale (their keys name the load,
+		// so they are unreachable already): free the disk.
+		a.Ingest.AfterCommit = append(a.Ingest.AfterCommit, func(ctx context.Context, v ingest.Version, _ []ingest.Problem) error {
+			s.DropExports(v.EntryID)
+			return nil
+		})
 		a.Open = s
 		return nil
 	})

@@ -419,10 +419,14 @@ func (s *Service) packageSearch(ctx context.Context, c Call) (any, error) {
 func displayName(ix *index, facet, v string) string {
 	switch facet {
 	case "organization":
-		for id, o := range ix.orgs {
-			if orgSlug(id) == v {
-				return o.Name
+		ix.slugOnce.Do(func() {
+			ix.orgBySlug = make(map[string]string, len(ix.orgs))
+			for id, o := range ix.orgs {
+				ix.orgBySlug[orgSlug(id)] = o.Name
 			}
+		})
+		if n, ok := ix.orgBySlug[v]; ok {
+			return n
 		}
 	case "open_type":
 		return vocab.OpenType(v).Label("zh")

@@ -250,6 +250,11 @@ func TestCKANHarvesterPaging(t *testing.T) {
 		if len(inc) != 1 || inc[0].ID != newer.ID {
 			t.Fatalf("incremental harvest got %d datasets: %+v", len(inc), inc)
 		}
+		// The same full harvest again after the change (the first one's pages were answered and
+		// kept by the query cache): the new dataset is there, nothing answered from before it.
+		if again := e.harvestAll(nil); len(again) != len(want)+1 {
+			t.Fatalf("full harvest after a change: %d datasets, want %d", len(again), len(want)+1)
+		}
 		// Organization include filter (OR group) joined with the range, as the harvester sends it.
 		inc = e.harvestAll([]string{"organization:" + strings.ToLower(demo.OrgPublicSec) + " OR organization:nobody", fq})
 		if len(inc) != 1 {

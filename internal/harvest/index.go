@@ -43,6 +43,12 @@ type index struct {
 	byName map[string]*doc
 	orders map[string][]*doc
 	orgs   map[string]Org
+
+	qmu    sync.Mutex
+	qcache map[string]*cachedSearch // search.go
+
+	slugOnce  sync.Once
+	orgBySlug map[string]string // organization slug → name (facet display names)
 }
 
 func newIndex() *index {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -52,6 +53,13 @@ func (s *Service) search(ctx context.Context, sp SearchParams) (*index, searchRe
 	}
 	qe, fe = bind(qe, &s.dict), bind(fe, &s.dict)
 	onlyActive := !sp.IncludeDeleted && !qState && !fState
+	ckey := ""
+	if !strings.Contains(strings.ToUpper(sp.Q+sp.FQ), "NOW") { // NOW-relative ranges move with the clock
+		ckey = cacheKey(sp)
+		if c := ix.cached(ckey); c != nil {
+			return ix, c.page(ix, sp), nil
+		}
+	}
 	var words []string
 	collectWords(qe, &words)
 	res := searchResult{}
@@ -64,17 +72,19 @@ func (s *Service) search(ctx context.Context, sp SearchParams) (*index, searchRe
 	if key == "score" && !score {
 		key, sp.Desc = "metadata_modified", true
 	}
-	order := ix.orders[key]
 	if score {
-		order = ix.orders["metadata_modified"]
+		key = "metadata_modified" // ranked; equal scores newest first
 	}
+	order := ix.orders[key]
 	var scored []scoredDoc
+	var hits []int32 // positions in order of every match, in answer order (for the cache)
 	n := len(order)
 	for i := 0; i < n; i++ {
-		d := order[i]
+		j := i
 		if sp.Desc {
-			d = order[n-1-i]
+			j = n - 1 - i
 		}
+		d := order[j]
 		if onlyActive && d.deleted {
 			continue
 		}
@@ -82,9 +92,14 @@ func (s *Service) search(ctx context.Context, sp SearchParams) (*index, searchRe
 			continue
 		}
 		if score {
-			scored = append(scored, scoredDoc{d, scoreOf(d, words)})
-		} else if res.count >= sp.Start && len(res.docs) < sp.Rows {
-			res.docs = append(res.docs, d)
+			scored = append(scored, scoredDoc{d, scoreOf(d, words), int32(j)})
+		} else {
+			if res.count >= sp.Start && len(res.docs) < sp.Rows {
+				res.docs = append(res.docs, d)
+			}
+			if ckey != "" {
+				hits = append(hits, int32(j))
+			}
 		}
 		res.count++
 		if fc != nil {
@@ -103,13 +118,69 @@ func (s *Service) search(ctx context.Context, sp SearchParams) (*index, searchRe
 				res.docs = append(res.docs, x.d)
 			}
 		}
+		if ckey != "" {
+			hits = make([]int32, len(scored))
+			for i, x := range scored {
+				hits[i] = x.pos
+			}
+		}
+	}
+	if ckey != "" {
+		ix.store(ckey, &cachedSearch{order: key, count: res.count, hits: hits, facets: res.facets})
 	}
 	return ix, res, nil
+}
+
+// The query cache (per index version): a query's matches, in answer order, and its facet
+// counts, kept on the immutable index they were computed from — so a harvester paging through
+// one fq (start = 0, 100, 200, …) and repeated searches cost the page, not a pass over every
+// dataset; any change to the catalog builds a new index, with an empty cache. Bounded: at most
+// queryCacheSize queries (the cache is cleared when full), each at most one int32 per dataset.
+const queryCacheSize = 64
+
+type cachedSearch struct {
+	order  string  // the index order hits point into
+	count  int     // matches
+	hits   []int32 // positions in the order, in answer order
+	facets map[string]map[string]int
+}
+
+func cacheKey(sp SearchParams) string {
+	return strings.Join([]string{sp.Q, sp.FQ, sp.SortKey, strconv.FormatBool(sp.Desc), strconv.FormatBool(sp.IncludeDeleted),
+		strings.Join(sp.Facets, "\x00")}, "\x01")
+}
+
+func (ix *index) cached(k string) *cachedSearch {
+	ix.qmu.Lock()
+	defer ix.qmu.Unlock()
+	return ix.qcache[k]
+}
+
+func (ix *index) store(k string, c *cachedSearch) {
+	ix.qmu.Lock()
+	defer ix.qmu.Unlock()
+	if ix.qcache == nil || len(ix.qcache) >= queryCacheSize {
+		ix.qcache = map[string]*cachedSearch{}
+	}
+	ix.qcache[k] = c
+}
+
+// page cuts a page out of a cached query (the facet counts are shared, read only).
+func (c *cachedSearch) page(ix *index, sp SearchParams) searchResult {
+	res := searchResult{count: c.count, facets: c.facets}
+	order := ix.orders[c.order]
+	if sp.Start < len(c.hits) {
+		for _, j := range c.hits[sp.Start:min(len(c.hits), sp.Start+sp.Rows)] {
+			res.docs = append(res.docs, order[j])
+		}
+	}
+	return res
 }
 
 type scoredDoc struct {
 	d     *doc
 	score int
+	pos   int32
 }
 
 func collectWords(e expr, out *[]string) {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"crypto/subtle"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -56,6 +57,14 @@ func (s *statusWriter) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// ReadFrom keeps the server's sendfile path for bodies copied from files (cached downloads).
+func (s *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if !s.wrote {
+		s.status, s.wrote = http.StatusOK, true
+	}
+	return io.Copy(s.ResponseWriter, r)
 }
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -107,3 +107,32 @@ func (s *Service) SummaryOf(ctx context.Context, entryID string) Summary {
 	}
 	return Summary{EntryID: entryID, CurrentVersion: t.CurrentVersion, Rows: t.RowCount, LastLoadAt: db.Stamp(t.LastLoadAt), Retention: t.Retention}
 }
+
+// VersionStamp names the data of one committed version of an entry (0: the current one) so
+// that a cache of what was derived from it can tell when it is stale: the physical table and
+// the load that committed the version. It changes with every new load and never repeats; a
+// pruned version answers ErrVersionGone, an entry without data ErrNoData.
+func (s *Service) VersionStamp(ctx context.Context, entryID string, version int64) (string, int64, error) {
+	t, err := s.tableOf(ctx, s.DB, entryID, false)
+	if err != nil {
+		return "", 0, err
+	}
+	if t.CurrentVersion == 0 {
+		return "", 0, ErrNoData
+	}
+	if version == 0 {
+		version = t.CurrentVersion
+	}
+	if version != t.CurrentVersion && !s.versionAvailable(ctx, t, version) {
+		return "", 0, ErrVersionGone
+	}
+	var loadID string
+	if err := s.DB.QueryRowContext(ctx, "SELECT id FROM ingest_loads WHERE entry_id = $1 AND version = $2 AND status = 'committed'",
+		entryID, version).Scan(&loadID); err != nil {
+		if db.IsNoRows(err) {
+			return "", 0, ErrVersionGone
+		}
+		return "", 0, err
+	}
+	return t.Name + "/" + loadID, version, nil
+}

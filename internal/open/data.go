@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,6 +130,7 @@ type DownloadOptions struct {
 type Download struct {
 	x   *call
 	opt DownloadOptions
+	key string // export cache key ("" when not cacheable)
 }
 
 // BeginDownload checks a download of a dataset (OPN-2: no login for unconditionally open data)
@@ -163,7 +165,9 @@ func (s *Service) BeginDownload(ctx context.Context, c *Caller, entryID string, 
 	if err := x.log(ctx, "open.download", audit.OK, map[string]any{"format": opt.Format, "version": opt.Version, "items": x.plan.Names()}); err != nil {
 		return nil, err
 	}
-	return &Download{x: x, opt: opt}, nil
+	d := &Download{x: x, opt: opt}
+	d.key = s.exportKey(ctx, d)
+	return d, nil
 }
 
 // ContentType is the MIME type of the download.
@@ -183,12 +187,32 @@ func (d *Download) Plan() *Plan { return d.x.plan }
 
 // Write streams the dataset through the opening plan in the chosen format, then records the
 // rows sent (audit open.download.done) and the month's counts.
+//
+// A download already in the export cache is copied from its file; otherwise the first download
+// of a cacheable version writes the file as it streams (exports.go).
 func (d *Download) Write(ctx context.Context, w io.Writer) (int64, error) {
-	rw, err := NewRowWriter(d.opt.Format, w, d.opt.FormatOptions)
+	if f, m, ok := d.cached(); ok {
+		sent, err := io.Copy(w, f)
+		f.Close()
+		d.finish(ctx, m.Rows, http.StatusOK, sent, err)
+		return m.Rows, err
+	}
+	var tee *exportTee
+	if d.key != "" {
+		tee = d.x.s.newExportTee(d.x.e.ID, d.key, d.opt.Format)
+	}
+	out := w
+	if tee != nil {
+		out = io.MultiWriter(w, tee)
+	}
+	rw, err := NewRowWriter(d.opt.Format, out, d.opt.FormatOptions)
 	if err != nil {
 		return 0, err
 	}
 	n, err := d.x.stream(ctx, rw, ingest.ScanOptions{Version: d.opt.Version}, d.opt.Format == FormatXLSX)
+	if tee != nil {
+		tee.finish(err == nil, n)
+	}
 	result := audit.OK
 	if err != nil {
 		result = audit.Failed

@@ -54,6 +54,11 @@ type Service struct {
 	// harvest package's Atom changes: app wiring).
 	OnSuspension func(ctx context.Context, tx *sql.Tx, entryID string, suspended bool, note string) error
 
+	// ExportDir holds the export cache (exports.go): finished public downloads, served as
+	// files; empty: every download is generated from the rows.
+	ExportDir string
+
+	exports  exportCache
 	sealOnce sync.Once
 	aead     cipher.AEAD
 	sealErr  error
@@ -192,6 +197,9 @@ func (s *Service) SetSettings(ctx context.Context, p *authz.Principal, st Settin
 		return s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "open.settings.update",
 			ObjectType: "catalog_entry", ObjectID: st.EntryID, Detail: map[string]any{"min_count": st.MinCount, "count_fields": st.CountFields}})
 	})
+	if err == nil {
+		s.dropExports(st.EntryID)
+	}
 	return st, err
 }
 

@@ -95,6 +95,7 @@ func (s *Service) SuspendAs(ctx context.Context, p *authz.Principal, entryID str
 	if err != nil {
 		return Suspension{}, err
 	}
+	s.dropExports(entryID) // refused from now on anyway (begin); what is re-opened is re-derived
 	return sp, nil
 }
 
