@@ -227,9 +227,9 @@ type Grant struct {
 	Limits       GrantLimits `json:"limits"` // as applied: defaults filled in
 	// Product is the product a grant of kind product lets its holder call (SHR-12).
 	Product      *RequestProduct `json:"product,omitempty"`
-	CreatedAt    time.Time   `json:"created_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
-	ProviderOrgs []string    `json:"-"`
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	ProviderOrgs []string        `json:"-"`
 }
 
 // Attrs returns the grant's facts for authorization.
