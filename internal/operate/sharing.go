@@ -84,3 +84,35 @@ func (s *Service) agreementFor(ctx context.Context, p *authz.Principal, productI
 	return Agreement{ID: g.GrantID, ApplicationID: "share:" + g.RequestID, UnitOrgID: g.ConsumerOrgID, ProductID: g.ProductID, Version: 1,
 		Purpose: g.Scenario + "：" + g.Purpose, Method: "share_grant", StartDate: g.StartDate, EndDate: g.EndDate, BudgetMilli: g.BudgetMilli, State: AgrInForce}, nil
 }
+
+// ShareableProducts lists the released verification and statistics products an agency may
+// request through sharing (at most 500), for the request form.
+func (s *Service) ShareableProducts(ctx context.Context) ([]share.ProductInfo, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT id FROM opr_products WHERE kind IN ($1,$2) AND released_version > 0 AND state <> $3 ORDER BY name LIMIT 500",
+		KindStatistics, KindVerification, ProductWithdrawn)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []share.ProductInfo
+	for _, id := range ids {
+		pi, err := s.ShareableProduct(ctx, id)
+		if err != nil {
+			continue // withdrawn or changed meanwhile
+		}
+		out = append(out, pi)
+	}
+	return out, nil
+}
