@@ -27,6 +27,12 @@ func init() {
 				return err
 			}
 		}
+		if a.Share != nil {
+			// Products as a sharing mode (SHR-12): agencies request products through sharing
+			// and call them under their product grants.
+			s.Grants = a.Share
+			a.Share.Products = s
+		}
 		a.Operate = s
 		a.Jobs.Add(jobs.Job{Name: "operate.disclosure", Every: 24 * time.Hour, Run: s.RemindDisclosure})
 		return nil

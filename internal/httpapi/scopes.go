@@ -344,11 +344,13 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/share/escalations/{id}/decide":     authz.ScopeSession,
 
 	// Share gateway: a credential bound to one grant.
-	"GET /api/v1/gateway/grant":         authz.ScopeGateway,
-	"GET /api/v1/gateway/records/{key}": authz.ScopeGateway,
-	"GET /api/v1/gateway/records":       authz.ScopeGateway,
-	"GET /api/v1/gateway/export":        authz.ScopeGateway,
-	"POST /api/v1/gateway/verify":       authz.ScopeGateway,
+	"GET /api/v1/gateway/grant":                 authz.ScopeGateway,
+	"GET /api/v1/gateway/records/{key}":         authz.ScopeGateway,
+	"GET /api/v1/gateway/records":               authz.ScopeGateway,
+	"GET /api/v1/gateway/export":                authz.ScopeGateway,
+	"POST /api/v1/gateway/verify":               authz.ScopeGateway,
+	"POST /api/v1/gateway/products/{id}/query":  authz.ScopeGateway,
+	"POST /api/v1/gateway/products/{id}/verify": authz.ScopeGateway,
 
 	// Rights complaints (OPN-5)
 	"POST /api/v1/open/complaints":                authz.ScopePublic,

@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"io"
 	"net/http"
 
+	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
+	"pubdata/internal/operate"
 	"pubdata/internal/share"
 )
 
@@ -437,6 +440,29 @@ func init() {
 			})
 
 		// Gateway: called with a credential bound to one grant (Authorization: Bearer pd_…).
+		// A product grant (SHR-12) calls its one product here, never a record.
+		gw(Route{Method: "POST", Path: "/api/v1/gateway/products/{id}/query", Summary: "按数据产品授权调用统计产品（受限形式，差分隐私）/ Statistics product under a product grant", Body: true, In: operate.StatsQuery{}, Out: operate.StatsResult{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				if a.Operate == nil {
+					return nil, share.ErrNotProduct
+				}
+				body, err := io.ReadAll(io.LimitReader(r.Body, 16<<10+1))
+				if err != nil {
+					return nil, apperr.BadRequest
+				}
+				return a.Operate.QueryStats(r.Context(), p, r.PathValue("id"), body)
+			})
+		gw(Route{Method: "POST", Path: "/api/v1/gateway/products/{id}/verify", Summary: "按数据产品授权调用核验产品（仅返回是否一致）/ Verification product under a product grant", Body: true, In: ProductVerifyInput{}, Out: operate.VerifyResult{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				if a.Operate == nil {
+					return nil, share.ErrNotProduct
+				}
+				var in ProductVerifyInput
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Operate.Verify(r.Context(), p, r.PathValue("id"), in.Subject, in.Claims)
+			})
 		gw(Route{Method: "GET", Path: "/api/v1/gateway/grant", Summary: "本凭证的共享授权（字段、脱敏、期限）/ The caller's grant", Out: share.GrantView{}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 				return a.Share.GatewayInfo(r.Context(), p, ClientIP(r))

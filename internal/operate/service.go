@@ -198,6 +198,9 @@ type Service struct {
 	// (contribution evaluation). Both are wired in the app; nil leaves them out.
 	Notify  Notifier
 	Quality QualityOf
+	// Grants checks an agency's product grant when it calls a product through the share gateway
+	// (SHR-12, sharing.go); nil: products are for units only.
+	Grants ProductGrants
 }
 
 // New builds the service.

@@ -67,7 +67,7 @@ func (s *Service) budget(ctx context.Context, q db.Q, g Agreement, viewID string
 // without spending budget; otherwise the privacy cost is taken from the ledger before anything
 // runs, and refused when the budget would be exceeded. Every call is logged with its cost.
 func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID string, raw []byte) (StatsResult, error) {
-	g, err := s.inForce(ctx, p, productID)
+	g, err := s.agreementFor(ctx, p, productID)
 	if err != nil {
 		return StatsResult{}, err
 	}
@@ -212,7 +212,7 @@ func (s *Service) subjectRow(ctx context.Context, v View, subject string) (map[s
 }
 
 func (s *Service) perSubject(ctx context.Context, p *authz.Principal, productID, kind, subject string) (Agreement, Product, ProductSpec, View, string, error) {
-	g, err := s.inForce(ctx, p, productID)
+	g, err := s.agreementFor(ctx, p, productID)
 	if err != nil {
 		return g, Product{}, ProductSpec{}, View{}, "", err
 	}
@@ -354,7 +354,7 @@ func (s *Service) Queries(ctx context.Context, p *authz.Principal) ([]QueryRecor
 
 // BudgetOf tells the caller's budget for a statistics product under its agreement in force.
 func (s *Service) BudgetOf(ctx context.Context, p *authz.Principal, productID string) (Budget, error) {
-	g, err := s.inForce(ctx, p, productID)
+	g, err := s.agreementFor(ctx, p, productID)
 	if err != nil {
 		return Budget{}, err
 	}

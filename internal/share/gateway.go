@@ -390,6 +390,9 @@ func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string
 	if err == nil && pl.grant.Kind == KindVerify {
 		err = ErrVerifyOnly
 	}
+	if err == nil && pl.grant.Kind == KindProduct {
+		err = ErrProductOnly
+	}
 	if err == nil && (key == "" || len(key) > 200) {
 		err = apperr.Invalid.With(apperr.Field("key", "请提供查询键值", "give the key to look up"))
 	}
@@ -449,7 +452,7 @@ func (s *Service) lookupWithGrant(ctx context.Context, p *authz.Principal, key s
 		return nil, read, nil
 	}
 	cached := s.cachedPlan(p.Subject)
-	if cached == nil || cached.grant.Kind == KindVerify {
+	if cached == nil || cached.grant.Kind == KindVerify || cached.grant.Kind == KindProduct {
 		return nil, read, nil
 	}
 	k := key
@@ -477,6 +480,9 @@ func (s *Service) Query(ctx context.Context, p *authz.Principal, ip string, filt
 	pl, err := s.authorize(ctx, p)
 	if err == nil && pl.grant.Kind == KindVerify {
 		err = ErrVerifyOnly
+	}
+	if err == nil && pl.grant.Kind == KindProduct {
+		err = ErrProductOnly
 	}
 	perRecord := err == nil && pl.grant.Mode == ModeAPI
 	if perRecord && len(filter) == 0 {
@@ -538,6 +544,8 @@ func (s *Service) BeginExport(ctx context.Context, p *authz.Principal, ip, forma
 	case err != nil:
 	case pl.grant.Kind == KindVerify:
 		err = ErrVerifyOnly
+	case pl.grant.Kind == KindProduct:
+		err = ErrProductOnly
 	case pl.grant.Mode != ModeTable && pl.grant.Mode != ModeFile:
 		err = ErrModeBulk
 	case format != "csv" && format != "json":
@@ -656,6 +664,9 @@ type VerifyResult struct {
 // limits hold across nodes; the submitted values are not written to the audit log.
 func (s *Service) Verify(ctx context.Context, p *authz.Principal, ip string, items []VerifyItem) ([]VerifyResult, error) {
 	pl, err := s.authorize(ctx, p)
+	if err == nil && pl.grant.Kind == KindProduct {
+		err = ErrProductOnly // a product grant calls its product (/gateway/products/{id}/verify)
+	}
 	if err == nil && pl.grant.Kind != KindVerify {
 		err = ErrVerifyGrant // verification is its own grant kind (SHR-6)
 	}

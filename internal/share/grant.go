@@ -86,7 +86,10 @@ func (s *Service) GetGrant(ctx context.Context, p *authz.Principal, id string) (
 		}
 		return Grant{}, err
 	}
-	return g, nil
+	if g.Kind == KindProduct {
+		g.Product, err = s.requestProduct(ctx, s.DB, g.RequestID)
+	}
+	return g, err
 }
 
 // ListGrants lists the grants p's agency holds (box "mine") or provides ("provided"), or, for

@@ -11,6 +11,9 @@ type Kind string
 const (
 	KindData   Kind = "data"   // 数据共享
 	KindVerify Kind = "verify" // 核验比对
+	// KindProduct asks for a product of authorized operation (verification or statistics over a
+	// registered view) instead of records (SHR-12, BT 25; product.go): usable, never visible.
+	KindProduct Kind = "product" // 数据产品
 )
 
 // Mode is how shared data is delivered (共享方式, SHR-2).
@@ -104,6 +107,8 @@ type Request struct {
 	EscalatedAt    time.Time  `json:"escalated_at,omitzero"`
 	GrantID        string     `json:"grant_id,omitempty"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+	// Product is what a product request asks for (kind product, SHR-12); nil otherwise.
+	Product *RequestProduct `json:"product,omitempty"`
 	// Remaining is the working days left before DueDate (negative when overdue); Overdue says the
 	// due day has passed. Both are computed when read.
 	Remaining int  `json:"remaining_workdays"`
@@ -125,6 +130,11 @@ type NewRequest struct {
 	LegalBasis  string   `json:"legal_basis"`
 	Mode        Mode     `json:"mode"`
 	EndDate     string   `json:"end_date"`
+	// ProductID names the product a request of kind product asks for (SHR-12); its view's entry,
+	// fields and the API mode follow from it. BudgetMilli is the privacy budget asked for a
+	// statistics product per grant period (thousandths of ε; 0: the product's default).
+	ProductID   string `json:"product_id,omitempty"`
+	BudgetMilli int64  `json:"budget_milli,omitempty"`
 	// The three parts of the signed commitment; all must be given.
 	Authenticity bool `json:"commit_authenticity"`
 	Compliance   bool `json:"commit_compliance"`
@@ -141,6 +151,8 @@ type Approval struct {
 	Mode        Mode     `json:"mode"`
 	EndDate     string   `json:"end_date"`
 	Note        string   `json:"note"`
+	// BudgetMilli narrows a statistics product's privacy budget (0 keeps what was asked).
+	BudgetMilli int64 `json:"budget_milli,omitempty"`
 	// Limits are the grant's use limits; zero values take the defaults.
 	Limits GrantLimits `json:"limits"`
 }
@@ -213,9 +225,11 @@ type Grant struct {
 	SuspendCause string      `json:"suspend_cause,omitempty"`
 	Rev          int64       `json:"rev"`
 	Limits       GrantLimits `json:"limits"` // as applied: defaults filled in
-	CreatedAt    time.Time   `json:"created_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
-	ProviderOrgs []string    `json:"-"`
+	// Product is the product a grant of kind product lets its holder call (SHR-12).
+	Product      *RequestProduct `json:"product,omitempty"`
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	ProviderOrgs []string        `json:"-"`
 }
 
 // Attrs returns the grant's facts for authorization.

@@ -180,12 +180,29 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (
 		in.Mode = ModeAPI
 	}
 	var fe []apperr.FieldError
+	var prod *RequestProduct
+	if in.Kind == KindProduct {
+		// A product request (SHR-12): the product fixes the entry, the fields it reads and the
+		// mode; the asker names the product, the use and, for statistics, the budget.
+		pi, pfe := s.productFor(ctx, clean(in.ProductID))
+		if pfe != nil {
+			fe = append(fe, *pfe)
+			in.EntryID = ""
+		} else {
+			in.EntryID, in.Fields, in.ClearFields, in.Mode = pi.EntryID, pi.Fields, []string{}, ModeAPI
+			if in.BudgetMilli == 0 {
+				in.BudgetMilli = pi.BudgetMilli
+			}
+			fe = append(fe, checkBudget(pi.Kind, in.BudgetMilli, pi.BudgetMilli)...)
+			prod = &RequestProduct{ProductID: pi.ID, ProductName: pi.Name, ProductKind: pi.Kind, ViewID: pi.ViewID, AskedBudgetMilli: in.BudgetMilli, BudgetMilli: in.BudgetMilli}
+		}
+	}
 	e, efe := s.entryFor(ctx, in.EntryID)
-	if efe != nil {
+	if efe != nil && (in.Kind != KindProduct || prod != nil) {
 		fe = append(fe, *efe)
 	}
-	if in.Kind != KindData && in.Kind != KindVerify {
-		fe = append(fe, apperr.Field("kind", "申请类型应为数据共享（data）或核验比对（verify）", "kind must be data or verify"))
+	if in.Kind != KindData && in.Kind != KindVerify && in.Kind != KindProduct {
+		fe = append(fe, apperr.Field("kind", "申请类型应为数据共享（data）、核验比对（verify）或数据产品（product）", "kind must be data, verify or product"))
 	}
 	if in.Scenario == "" {
 		fe = append(fe, apperr.Field("scenario", "请填写应用场景", "the application scenario is required"))
@@ -206,11 +223,11 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (
 	if !in.Security {
 		fe = append(fe, apperr.Field("commit_security", "须承诺落实安全保护措施", "you must commit to keeping the data secure"))
 	}
-	if efe == nil && (in.Kind == KindData || in.Kind == KindVerify) {
+	if efe == nil && (in.Kind == KindData || in.Kind == KindVerify || in.Kind == KindProduct) {
 		// What is asked must itself be a grant the entry admits (rule.go).
 		sc := Scope{Kind: in.Kind, Fields: in.Fields, ClearFields: in.ClearFields, Mode: in.Mode, EndDate: in.EndDate}
 		fe = append(fe, s.checkScope(&e, sc, sc, "fields")...)
-	} else {
+	} else if in.Kind != KindProduct {
 		if !slices.Contains(Modes, in.Mode) {
 			fe = append(fe, apperr.Field("mode", "共享方式应为接口、库表、文件或线下之一", "mode must be api, table, file or offline"))
 		}
@@ -232,7 +249,9 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (
 		Purpose: in.Purpose, LegalBasis: in.LegalBasis, Mode: in.Mode, EndDate: in.EndDate, State: StateNew, SubmittedAt: now,
 		Commitment: Commitment{Authenticity: true, Compliance: true, Security: true, Text: CommitmentText, SignedBy: p.UserID, SignedName: actorName(p), SignedAt: now}}
 	r.Path = PathAtOnce
-	if s.needsDecision(&e, in.Kind, in.Fields, in.ClearFields) {
+	r.Product = prod
+	if in.Kind == KindProduct || s.needsDecision(&e, in.Kind, in.Fields, in.ClearFields) {
+		// a product is always decided by a person: the source agency weighs the purpose
 		r.Path = PathDecision
 	}
 	r.CrossRegion = p.RegionCode != e.RegionCode
@@ -254,8 +273,17 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (
 			g = s.prepGrant(&r, r.Fields, r.ClearFields, r.Mode, r.EndDate)
 			s.markDelivered(&r, f)
 		}
-		if err := s.step(ctx, tx, p, &r, EvFile, f, "", nil); err != nil {
+		var detail map[string]any
+		if prod != nil {
+			detail = map[string]any{"product": prod.ProductID, "budget_milli": prod.AskedBudgetMilli}
+		}
+		if err := s.step(ctx, tx, p, &r, EvFile, f, "", detail); err != nil {
 			return err
+		}
+		if prod != nil {
+			if err := s.insertRequestProduct(ctx, tx, r.ID, prod); err != nil {
+				return err
+			}
 		}
 		return s.insertGrant(ctx, tx, g, &r)
 	})
@@ -545,7 +573,9 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 			return ErrState
 		}
 		fields, clear := normList(a.Fields), normList(a.ClearFields)
-		if len(a.Fields) == 0 {
+		if r.Kind == KindProduct {
+			fields, clear = r.Fields, []string{} // the product fixes what it reads
+		} else if len(a.Fields) == 0 {
 			fields = r.Fields
 			if a.ClearFields == nil {
 				clear = r.ClearFields
@@ -572,8 +602,27 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 			fe = append(fe, s.checkScope(&e, r.scope(), Scope{Kind: r.Kind, Fields: fields, ClearFields: clear, Mode: mode, EndDate: scopeEnd}, "fields")...)
 			fe = append(fe, s.checkLimits(&e, r.Kind, fields, clear, &a.Limits)...)
 		}
+		var prod *RequestProduct
+		if r.Kind == KindProduct {
+			var err error
+			if prod, err = s.requestProduct(ctx, tx, r.ID); err != nil {
+				return err
+			}
+			if prod == nil {
+				return apperr.Internal
+			}
+			if a.BudgetMilli == 0 {
+				a.BudgetMilli = prod.AskedBudgetMilli
+			}
+			fe = append(fe, checkBudget(prod.ProductKind, a.BudgetMilli, prod.AskedBudgetMilli)...)
+		}
 		if err := apperr.Validation(fe); err != nil {
 			return err
+		}
+		if prod != nil && a.BudgetMilli != prod.BudgetMilli {
+			if _, err := tx.ExecContext(ctx, "UPDATE share_request_products SET budget_milli = $1 WHERE request_id = $2", a.BudgetMilli, r.ID); err != nil {
+				return err
+			}
 		}
 		now := s.Now()
 		r.DecidedAt, r.DecidedBy, r.DecisionNote = now, actorName(p), clean(a.Note)
@@ -582,7 +631,12 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 		g.Limits = a.Limits
 		s.markDelivered(r, f)
 		narrowed := len(fields) < len(r.Fields) || len(clear) < len(r.ClearFields) || mode != r.Mode || end != r.EndDate
-		if err := s.step(ctx, tx, p, r, EvApprove, f, r.DecisionNote, map[string]any{"fields": fields, "clear_fields": clear, "mode": mode, "end_date": end, "narrowed": narrowed, "limits": a.Limits}); err != nil {
+		detail := map[string]any{"fields": fields, "clear_fields": clear, "mode": mode, "end_date": end, "narrowed": narrowed, "limits": a.Limits}
+		if prod != nil {
+			detail["product"], detail["budget_milli"] = prod.ProductID, a.BudgetMilli
+			detail["narrowed"] = narrowed || a.BudgetMilli < prod.AskedBudgetMilli
+		}
+		if err := s.step(ctx, tx, p, r, EvApprove, f, r.DecisionNote, detail); err != nil {
 			return err
 		}
 		return s.insertGrant(ctx, tx, g, r)
@@ -724,7 +778,7 @@ func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (Reque
 	if err := s.visible(p, &r); err != nil {
 		return Request{}, err
 	}
-	return r, nil
+	return r, s.withProduct(ctx, &r)
 }
 
 // History returns a request's steps (办理进度), oldest first.

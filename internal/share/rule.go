@@ -81,7 +81,8 @@ func isIdentifier(f *catalog.Field) bool {
 // kind equal, fields ⊆ asked fields, clear fields ⊆ asked clear fields (and among g's fields),
 // end date ≤ asked end date, mode within the asked mode (ModeWithin); a data grant takes no
 // not-shared entry and no field on the negative list; a verification grant is api only and
-// takes only fields it can compare or look records up by. It names every problem under key
+// takes only fields it can compare or look records up by; a product grant (SHR-12) is api only,
+// takes no clear values and, returning no records, may read fields of a not-shared entry. It names every problem under key
 // (the fields' error key: "fields" when filing or approving).
 func (s *Service) checkScope(e *catalog.Entry, asked, g Scope, key string) []apperr.FieldError {
 	var fe []apperr.FieldError
@@ -110,11 +111,16 @@ func (s *Service) checkScope(e *catalog.Entry, asked, g Scope, key string) []app
 	if g.Kind == KindVerify && len(g.ClearFields) > 0 {
 		fe = append(fe, apperr.Field("clear_fields", "核验比对不返回数据，无需明文信息项", "verification returns no data; clear values do not apply"))
 	}
+	if g.Kind == KindProduct && len(g.ClearFields) > 0 {
+		fe = append(fe, apperr.Field("clear_fields", "数据产品不返回记录，无需明文信息项", "a data product returns no records; clear values do not apply"))
+	}
 	switch {
 	case !slices.Contains(Modes, g.Mode):
 		fe = append(fe, apperr.Field("mode", "共享方式应为接口、库表、文件或线下之一", "mode must be api, table, file or offline"))
 	case g.Kind == KindVerify && g.Mode != ModeAPI:
 		fe = append(fe, apperr.Field("mode", "核验比对只通过接口方式进行", "verification is done through the API only"))
+	case g.Kind == KindProduct && g.Mode != ModeAPI:
+		fe = append(fe, apperr.Field("mode", "数据产品只通过接口方式调用", "a data product is called through the API only"))
 	case g.Kind == KindData && len(e.ShareModes) > 0 && !slices.Contains(e.ShareModes, string(g.Mode)):
 		fe = append(fe, apperr.Field("mode", "该数据资源不提供所选共享方式（可选："+strings.Join(e.ShareModes, "、")+"）", "the entry is not shared in this mode (offered: "+strings.Join(e.ShareModes, ", ")+")"))
 	case !ModeWithin(g.Mode, asked.Mode, e.ShareModes):

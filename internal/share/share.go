@@ -104,6 +104,8 @@ type Service struct {
 	// Foreign resolves escalation subjects kept by other packages, by subject type (a disputed
 	// supervision notice, SUP-5): the escalation links them and copies nothing.
 	Foreign map[string]ForeignSubject
+	// Products supplies the products of authorized operation an agency may request (SHR-12).
+	Products ProductSource
 
 	gw *gateway
 }

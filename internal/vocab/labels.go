@@ -55,7 +55,7 @@ var (
 	labelMu sync.RWMutex
 	labels  = map[string]map[string][2]string{
 		ShareMode: {"api": {"接口", "API"}, "table": {"库表", "Database table"}, "file": {"文件", "File"}, "offline": {"线下（专线、介质、纸质）", "Offline (line, media, paper)"}},
-		ShareKind: {"data": {"数据共享", "Data sharing"}, "verify": {"核验比对", "Verification"}},
+		ShareKind: {"data": {"数据共享", "Data sharing"}, "verify": {"核验比对", "Verification"}, "product": {"数据产品（可用不可见）", "Data product (usable, not visible)"}},
 		ShareState: {"routing": {"待转报", "Awaiting routing"}, "pending": {"待审批", "Awaiting decision"}, "approved": {"已同意待交付", "Approved, delivery outstanding"},
 			"active": {"共享中", "Active"}, "suspended": {"已暂停", "Suspended"}, "refused": {"已拒绝", "Refused"}, "withdrawn": {"已撤回", "Withdrawn"},
 			"revoked": {"已撤销", "Revoked"}, "expired": {"已到期", "Expired"}},

@@ -80,7 +80,7 @@ func TestEveryCodeHasLabelsInBothLanguages(t *testing.T) {
 	}
 	for vocabulary, codes := range map[string][]string{
 		vocab.ShareMode:        strs(share.Modes...),
-		vocab.ShareKind:        strs(share.KindData, share.KindVerify),
+		vocab.ShareKind:        strs(share.KindData, share.KindVerify, share.KindProduct),
 		vocab.ShareState:       append(keys(share.StateNames), strs(share.StateRouting, share.StatePending, share.StateApproved, share.StateActive, share.StateSuspended, share.StateRefused, share.StateWithdrawn, share.StateRevoked, share.StateExpired)...),
 		vocab.ShareEvent:       keys(share.EventNames),
 		vocab.GrantStatus:      keys(share.GrantStatusNames),

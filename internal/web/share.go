@@ -24,6 +24,7 @@ func init() {
 	Register(map[string][2]string{
 		"share.title":          {"数据共享", "Data sharing"},
 		"share.new":            {"申请共享数据", "Request shared data"},
+		"share.new_product":    {"申请数据产品（可用不可见）", "Request a data product (usable, not visible)"},
 		"share.request":        {"共享申请", "Share request"},
 		"share.grants":         {"共享授权", "Share grants"},
 		"share.grant":          {"共享授权详情", "Share grant"},
@@ -250,6 +251,50 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		return nil
 	})
 
+	// The product request form (SHR-12): a released verification or statistics product instead
+	// of records; the product fixes the entry, the fields it reads and the API mode.
+	productForm := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
+		data := map[string]any{"In": in, "Text": share.CommitmentText}
+		if a.Operate != nil {
+			ps, err := a.Operate.ShareableProducts(r.Context())
+			if err != nil {
+				return err
+			}
+			data["Products"] = ps
+		}
+		render(rw, r, "share.new_product", "share_new_product", data, ferr)
+		return nil
+	}
+	w.Page(mux, "GET /share/new-product", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if err := authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}); err != nil {
+			return err
+		}
+		return productForm(rw, r, p, share.NewRequest{Kind: share.KindProduct, ProductID: r.URL.Query().Get("product")}, nil)
+	})
+	w.Page(mux, "POST /share/new-product", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		r.ParseForm()
+		f := r.PostForm
+		in := share.NewRequest{Kind: share.KindProduct, ProductID: f.Get("product_id"), Scenario: f.Get("scenario"), Purpose: f.Get("purpose"),
+			LegalBasis: f.Get("legal_basis"), EndDate: f.Get("end_date"),
+			Authenticity: f.Get("commit_authenticity") == "1", Compliance: f.Get("commit_compliance") == "1", Security: f.Get("commit_security") == "1"}
+		if v := strings.TrimSpace(f.Get("budget_milli")); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return productForm(rw, r, p, in, apperr.Invalid.With(apperr.Field("budget_milli", "隐私预算须为整数（千分之一 ε）", "the privacy budget must be a whole number (thousandths of ε)")))
+			}
+			in.BudgetMilli = n
+		}
+		req, err := s.File(r.Context(), p, in)
+		if err != nil {
+			if ae := apperr.As(err); ae.Status >= 500 {
+				return err
+			}
+			return productForm(rw, r, p, in, err)
+		}
+		Redirect(rw, r, "/share/requests/"+req.ID, "flash.share_filed")
+		return nil
+	})
+
 	// One request: details, deadline, progress, and the forms for the caller's next steps.
 	reqPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
 		req, err := s.Get(r.Context(), p, id)
@@ -325,8 +370,16 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 			ap.ClearFields = []string{}
 		}
 		var fe []apperr.FieldError
-		if len(ap.Fields) == 0 {
+		isProduct := f.Get("kind") == string(share.KindProduct)
+		if len(ap.Fields) == 0 && !isProduct { // a product fixes its fields
 			fe = append(fe, apperr.Field("fields", "至少保留一个信息项", "keep at least one field"))
+		}
+		if v := strings.TrimSpace(f.Get("budget_milli")); isProduct && v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				fe = append(fe, apperr.Field("budget_milli", "隐私预算须为非负整数（千分之一 ε）", "the privacy budget must be a whole number, not negative (thousandths of ε)"))
+			}
+			ap.BudgetMilli = n
 		}
 		// The call limits, as the API takes them (empty: the defaults); the service checks them
 		// (above the defaults only with a reason, never above the region's caps).
