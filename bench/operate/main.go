@@ -69,8 +69,11 @@ func main() {
 CREATE TABLE ing_multi (account TEXT, citizen_id TEXT, region_code TEXT, sex TEXT, kwh TEXT, _from INTEGER, _to INTEGER);
 .mode csv
 .import ` + csvPath + ` ing_key
-.import ` + csvPath + ` ing_multi
-CREATE UNIQUE INDEX ing_key_k ON ing_key(citizen_id) WHERE _to = 0;
+`
+	if *only != "key_subject" {
+		schema += ".import " + csvPath + " ing_multi\n"
+	}
+	schema += `CREATE UNIQUE INDEX ing_key_k ON ing_key(citizen_id) WHERE _to = 0;
 `
 	cmd := exec.Command("sqlite3", file)
 	cmd.Stdin = strings.NewReader(schema)

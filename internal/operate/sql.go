@@ -238,6 +238,10 @@ func scanKey(rows *sql.Rows, n int, rest ...any) ([]string, error) {
 // TruthSQL computes the truth of q over the entry's current rows.
 func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *StatsQuery) (Truth, error) {
 	st := truthStatements(d.Dialect, rel, v, q)
+	return truthOf(ctx, d, &st)
+}
+
+func truthOf(ctx context.Context, d *db.DB, st *statements) (Truth, error) {
 	t := Truth{}
 	if st.udf {
 		var enc sql.NullString
@@ -248,7 +252,7 @@ func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *St
 		if t, err = decodeTruth(enc.String, st.keys, st.sums); err != nil {
 			return nil, err
 		}
-		return t, histsSQL(ctx, d, &st, t)
+		return t, histsSQL(ctx, d, st, t)
 	}
 	rows, err := d.QueryContext(ctx, st.main, st.args...)
 	if err != nil {
@@ -282,7 +286,7 @@ func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *St
 		return nil, err
 	}
 	rows.Close()
-	return t, histsSQL(ctx, d, &st, t)
+	return t, histsSQL(ctx, d, st, t)
 }
 
 // histsSQL adds the histograms of the query's quantile measures to the truth t.
