@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -43,6 +44,8 @@ var regions = []string{"150102", "150105", "150121", "150202", "150203", "150221
 func main() {
 	rows := flag.Int("rows", 1000000, "rows in the table")
 	runs := flag.Int("runs", 3, "runs of each side (best is reported)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of our side to this file")
+	only := flag.String("only", "", "run only the view of this name (key_subject or multi_row_subject)")
 	flag.Parse()
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "bench-operate-")
@@ -66,8 +69,11 @@ func main() {
 CREATE TABLE ing_multi (account TEXT, citizen_id TEXT, region_code TEXT, sex TEXT, kwh TEXT, _from INTEGER, _to INTEGER);
 .mode csv
 .import ` + csvPath + ` ing_key
-.import ` + csvPath + ` ing_multi
-CREATE UNIQUE INDEX ing_key_k ON ing_key(citizen_id) WHERE _to = 0;
+`
+	if *only != "key_subject" {
+		schema += ".import " + csvPath + " ing_multi\n"
+	}
+	schema += `CREATE UNIQUE INDEX ing_key_k ON ing_key(citizen_id) WHERE _to = 0;
 `
 	cmd := exec.Command("sqlite3", file)
 	cmd.Stdin = strings.NewReader(schema)
@@ -86,6 +92,9 @@ CREATE UNIQUE INDEX ing_key_k ON ing_key(citizen_id) WHERE _to = 0;
 		unique               bool
 		maxRows              int
 	}{{"key_subject", "ing_key", "citizen_id", true, 1}, {"multi_row_subject", "ing_multi", "citizen_id", false, 3}} {
+		if *only != "" && *only != c.name {
+			continue
+		}
 		v := &operate.View{Name: "bench", Subject: c.subject, MaxRows: c.maxRows,
 			Dimensions: []operate.Dimension{{Field: "region_code", Values: regions}, {Field: "sex", Values: []string{"男", "女"}}},
 			Measures:   []operate.Measure{{Field: "kwh", Lo: 0, Hi: 1000}}}
@@ -96,12 +105,20 @@ CREATE UNIQUE INDEX ing_key_k ON ing_key(citizen_id) WHERE _to = 0;
 		must(err)
 		rel := ingest.Relation{Table: c.table}
 		src := privacy.Secure()
+		if *cpuprofile != "" {
+			pf, err := os.Create(*cpuprofile + "." + c.name)
+			must(err)
+			must(pprof.StartCPUProfile(pf))
+		}
 		ours := best(*runs, func() {
 			t, err := operate.TruthSQL(ctx, d, rel, v, &q)
 			must(err)
 			_, err = operate.Release(v, &q, t, 500, src)
 			must(err)
 		})
+		if *cpuprofile != "" {
+			pprof.StopCPUProfile()
+		}
 		plain := fmt.Sprintf("SELECT region_code, sex, COUNT(DISTINCT citizen_id), COUNT(*), SUM(kwh), AVG(kwh) FROM %s WHERE _to = 0 GROUP BY region_code, sex;", c.table)
 		same := operate.SQLText(db.SQLite, rel, v, &q)[0] + ";"
 		for _, b := range []struct{ name, sql string }{{"plain", plain}, {"same_sql", same}} {

@@ -89,8 +89,12 @@ func bounded(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery, ms []*Me
 // quantile measure (in measuresOf order), all with the same arguments.
 type statements struct {
 	main   string
+	plain  string     // main as a GROUP BY in plain SQL (what SQLText shows; PostgreSQL runs it)
+	udf    bool       // main is one call of the Go aggregate truthAggName (SQLite)
+	keys   [][]string // with udf: the groups, in cell order
 	hists  []string
 	args   []any
+	hargs  []any // the arguments of hists
 	sums   []string
 	hnames []string
 	ngs    int
@@ -138,7 +142,50 @@ func truthStatements(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery) 
 		stmt = "SELECT " + strings.Join(sel, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") + " FROM (" + base + ") x GROUP BY " +
 			strings.Join(append(append([]string{}, gs...), "s"), ", ") + ") y" + groupBy
 	}
-	st := statements{main: stmt, args: args, sums: sums, hnames: hists, ngs: len(gs)}
+	st := statements{main: stmt, plain: stmt, args: args, hargs: args, sums: sums, hnames: hists, ngs: len(gs)}
+	if d == db.SQLite {
+		// One pass through the Go aggregate instead of a GROUP BY that sorts every row: the group
+		// is named by its index in cells(v, q), computed from the (already domain-filtered)
+		// grouped values; the per-subject contributions are the same as in the plain statement.
+		st.udf, st.keys = true, cells(v, q)
+		cell, stride := []string{}, 1
+		for i := len(q.GroupBy) - 1; i >= 0; i-- {
+			vals := v.dim(q.GroupBy[i]).Values
+			if w, ok := q.Where[q.GroupBy[i]]; ok {
+				vals = w
+			}
+			var whens []string
+			for j, x := range vals {
+				args = append(args, x)
+				whens = append(whens, fmt.Sprintf("WHEN $%d THEN %d", len(args), j*stride))
+			}
+			cell = append(cell, fmt.Sprintf("(CASE g%d %s END)", i, strings.Join(whens, " ")))
+			stride *= len(vals)
+		}
+		cellExpr := "0"
+		if len(cell) > 0 {
+			cellExpr = strings.Join(cell, " + ")
+		}
+		st.args = args
+		fargs := []string{strconv.Itoa(len(st.keys)), strconv.Itoa(len(sums)), cellExpr}
+		var from string
+		if v.SubjectUnique {
+			fargs = append(fargs, "1")
+			from = base
+		} else {
+			fargs = append(fargs, "n")
+			inner := append([]string{}, gs...)
+			inner = append(inner, "s", "COUNT(*) AS n")
+			for _, m := range sums {
+				inner = append(inner, fmt.Sprintf("SUM(m%d) AS m%d", idx[m], idx[m]))
+			}
+			from = "SELECT " + strings.Join(inner, ", ") + " FROM (" + base + ") x GROUP BY " + strings.Join(append(append([]string{}, gs...), "s"), ", ")
+		}
+		for _, m := range sums {
+			fargs = append(fargs, fmt.Sprintf("m%d", idx[m]))
+		}
+		st.main = "SELECT " + truthAggName + "(" + strings.Join(fargs, ", ") + ") FROM (" + from + ") y"
+	}
 	for _, m := range hists {
 		i := idx[m]
 		meas := v.measure(m)
@@ -166,7 +213,7 @@ func SQLText(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery) []string
 		}
 		return s
 	}
-	out := []string{inline(st.main)}
+	out := []string{inline(st.plain)}
 	for _, h := range st.hists {
 		out = append(out, inline(h))
 	}
@@ -193,7 +240,22 @@ func scanKey(rows *sql.Rows, n int, rest ...any) ([]string, error) {
 // TruthSQL computes the truth of q over the entry's current rows.
 func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *StatsQuery) (Truth, error) {
 	st := truthStatements(d.Dialect, rel, v, q)
+	return truthOf(ctx, d, &st)
+}
+
+func truthOf(ctx context.Context, d *db.DB, st *statements) (Truth, error) {
 	t := Truth{}
+	if st.udf {
+		var enc sql.NullString
+		if err := d.QueryRowContext(ctx, st.main, st.args...).Scan(&enc); err != nil {
+			return nil, err
+		}
+		var err error
+		if t, err = decodeTruth(enc.String, st.keys, st.sums); err != nil {
+			return nil, err
+		}
+		return t, histsSQL(ctx, d, st, t)
+	}
 	rows, err := d.QueryContext(ctx, st.main, st.args...)
 	if err != nil {
 		return nil, err
@@ -226,17 +288,22 @@ func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *St
 		return nil, err
 	}
 	rows.Close()
+	return t, histsSQL(ctx, d, st, t)
+}
+
+// histsSQL adds the histograms of the query's quantile measures to the truth t.
+func histsSQL(ctx context.Context, d *db.DB, st *statements, t Truth) error {
 	for hi, m := range st.hnames {
-		rows, err := d.QueryContext(ctx, st.hists[hi], st.args...)
+		rows, err := d.QueryContext(ctx, st.hists[hi], st.hargs...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
 			var b, n int64
 			k, err := scanKey(rows, st.ngs, &b, &n)
 			if err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 			c := t[strings.Join(k, "\x00")]
 			if c == nil {
@@ -250,10 +317,10 @@ func TruthSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *St
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // Truth computes the truth of q over the entry's current rows: in the database (TruthSQL), or,
