@@ -143,6 +143,9 @@ type Approval struct {
 	Note        string   `json:"note"`
 	// Limits are the grant's use limits; zero values take the defaults.
 	Limits GrantLimits `json:"limits"`
+	// ReportEveryMonths is how often the consumer reports on use and effect (1, 3, 6 or 12;
+	// 0: the default, quarterly).
+	ReportEveryMonths int `json:"report_every_months,omitempty"`
 }
 
 // GrantLimits are a grant's use limits (使用限制, SHR-10), fixed at approval: how many gateway
@@ -213,6 +216,8 @@ type Grant struct {
 	SuspendCause string      `json:"suspend_cause,omitempty"`
 	Rev          int64       `json:"rev"`
 	Limits       GrantLimits `json:"limits"` // as applied: defaults filled in
+	// ReportEveryMonths is the use-report cycle (SHR-11), read with the grant (0 in lists).
+	ReportEveryMonths int       `json:"report_every_months,omitempty"`
 	CreatedAt    time.Time   `json:"created_at"`
 	UpdatedAt    time.Time   `json:"updated_at"`
 	ProviderOrgs []string    `json:"-"`
