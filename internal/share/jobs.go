@@ -36,7 +36,7 @@ func (s *Service) Jobs() []jobs.Job {
 // dueItem is a running deadline found by the deadline job.
 type dueItem struct {
 	typ, id, title, state, dueKind, due, responsible, superviseRegion, link string
-	escalated                                                         int64
+	escalated                                                               int64
 }
 
 // Deadlines reminds whoever must act before a deadline falls due and escalates overdue items to

@@ -218,9 +218,9 @@ type Grant struct {
 	Limits       GrantLimits `json:"limits"` // as applied: defaults filled in
 	// ReportEveryMonths is the use-report cycle (SHR-11), read with the grant (0 in lists).
 	ReportEveryMonths int       `json:"report_every_months,omitempty"`
-	CreatedAt    time.Time   `json:"created_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
-	ProviderOrgs []string    `json:"-"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
+	ProviderOrgs      []string  `json:"-"`
 }
 
 // Attrs returns the grant's facts for authorization.

@@ -287,7 +287,7 @@ func (s *Service) UseReportDeadlines(ctx context.Context) error {
 	}
 	type plan struct {
 		grant, start, end string
-		every, last      int
+		every, last       int
 	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT g.id, pl.starts_on, g.end_date, pl.every_months, COALESCE((SELECT MAX(seq) FROM share_use_reports u WHERE u.grant_id = g.id), -1)
 		FROM share_grants g JOIN share_report_plans pl ON pl.grant_id = g.id WHERE g.status IN ('active','suspended') AND pl.starts_on <= $1`, today)
