@@ -84,6 +84,16 @@ type NewRenewal struct {
 	Reason      string   `json:"reason"`
 }
 
+// RenewalApproval is the provider's yes to a renewal, possibly narrower than asked (as an
+// Approval: empty Fields grant what was asked; Mode and EndDate, when empty, keep the asked ones).
+type RenewalApproval struct {
+	Fields      []string `json:"fields"`
+	ClearFields []string `json:"clear_fields"`
+	Mode        Mode     `json:"mode"`
+	EndDate     string   `json:"end_date"`
+	Note        string   `json:"note"`
+}
+
 // Errors of renewals.
 var (
 	ErrRenewalPending = apperr.New(409, "share.renewal_pending", "该授权已有待审批的续期申请", "this grant already has a renewal awaiting decision")
@@ -297,7 +307,7 @@ func (s *Service) renewalTx(ctx context.Context, p *authz.Principal, id string, 
 // approved one (at most the asked one), its fields, clear fields and mode narrow as approved,
 // and its live credentials are extended with it (never past the new end date, nor a year past
 // today). The approval is measured against the renewal by the one rule.
-func (s *Service) ApproveRenewal(ctx context.Context, p *authz.Principal, id string, a Approval) (Renewal, error) {
+func (s *Service) ApproveRenewal(ctx context.Context, p *authz.Principal, id string, a RenewalApproval) (Renewal, error) {
 	var grantID string
 	n, err := s.renewalTx(ctx, p, id, authz.ShareDecide, func(tx *sql.Tx, n *Renewal) error {
 		g, err := s.loadGrant(ctx, tx, n.GrantID)

@@ -75,14 +75,14 @@ func TestRenewalExtendsGrantAndCredentials(t *testing.T) {
 			t.Fatal("the provider was not told")
 		}
 		// The consumer does not decide; the approval cannot go past the asked date nor add a field.
-		if _, err := a.Share.ApproveRenewal(ctx, civil, n.ID, share.Approval{}); !errors.Is(err, apperr.Forbidden) {
+		if _, err := a.Share.ApproveRenewal(ctx, civil, n.ID, share.RenewalApproval{}); !errors.Is(err, apperr.Forbidden) {
 			t.Fatalf("consumer approving: %v", err)
 		}
-		_, err = a.Share.ApproveRenewal(ctx, approver, n.ID, share.Approval{EndDate: "2027-12-31"})
+		_, err = a.Share.ApproveRenewal(ctx, approver, n.ID, share.RenewalApproval{EndDate: "2027-12-31"})
 		wantFields(t, err, "end_date")
-		_, err = a.Share.ApproveRenewal(ctx, approver, n.ID, share.Approval{Fields: []string{"citizen_id", "address"}})
+		_, err = a.Share.ApproveRenewal(ctx, approver, n.ID, share.RenewalApproval{Fields: []string{"citizen_id", "address"}})
 		wantFields(t, err, "fields")
-		n, err = a.Share.ApproveRenewal(ctx, approver, n.ID, share.Approval{EndDate: "2027-03-31", Note: "按年度复核周期"})
+		n, err = a.Share.ApproveRenewal(ctx, approver, n.ID, share.RenewalApproval{EndDate: "2027-03-31", Note: "按年度复核周期"})
 		must(t, err)
 		if n.State != share.RenewalApproved || n.GrantedEnd != "2027-03-31" || !slices.Equal(n.GrantedFields, []string{"citizen_id", "name"}) {
 			t.Fatalf("approved renewal %+v", n)
@@ -187,7 +187,7 @@ func TestRenewalDeadlineEscalatesAndRefusal(t *testing.T) {
 		if g, _ := a.Share.GetGrant(ctx, civil, r.GrantID); g.EndDate != "2026-10-30" {
 			t.Fatalf("refused renewal moved the end date to %s", g.EndDate)
 		}
-		if _, err := a.Share.ApproveRenewal(ctx, approver, n.ID, share.Approval{}); !errors.Is(err, share.ErrState) {
+		if _, err := a.Share.ApproveRenewal(ctx, approver, n.ID, share.RenewalApproval{}); !errors.Is(err, share.ErrState) {
 			t.Fatalf("approving a refused renewal: %v", err)
 		}
 	})
