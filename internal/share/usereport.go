@@ -400,3 +400,18 @@ func (s *Service) UseReportDeadlines(ctx context.Context) error {
 	}
 	return nil
 }
+
+// UseReportGrant returns the grant of a scheduled report, for those who may see the grant.
+func (s *Service) UseReportGrant(ctx context.Context, p *authz.Principal, id string) (string, error) {
+	var grantID string
+	if err := s.DB.QueryRowContext(ctx, "SELECT grant_id FROM share_use_reports WHERE id = $1", id).Scan(&grantID); err != nil {
+		if db.IsNoRows(err) {
+			return "", apperr.NotFound
+		}
+		return "", err
+	}
+	if _, err := s.GetGrant(ctx, p, grantID); err != nil {
+		return "", err
+	}
+	return grantID, nil
+}
