@@ -258,7 +258,7 @@ func (s *Service) PushUsage(ctx context.Context) error {
 
 // BoardItem is one overdue item on the authority's supervision board (督办清单).
 type BoardItem struct {
-	Type           string    `json:"type"` // share_request | share_demand
+	Type           string    `json:"type"` // share_request | share_demand | share_renewal
 	ID             string    `json:"id"`
 	Title          string    `json:"title"`
 	State          State     `json:"state"`
@@ -324,6 +324,24 @@ func (s *Service) Overdue(ctx context.Context, p *authz.Principal) ([]BoardItem,
 			return nil, err
 		}
 		b.Type, b.State, b.EscalatedAt, b.Link = "share_demand", State(st), db.FromMillis(esc), "/share/demands/"+b.ID
+		out = append(out, b)
+	}
+	rows.Close()
+	rows, err = s.DB.QueryContext(ctx, `SELECT n.id, g.entry_name, n.due_date, n.escalated_at, g.provider_org_id, COALESCE(co.name,'')
+		FROM share_renewals n JOIN share_grants g ON g.id = n.grant_id LEFT JOIN orgs co ON co.id = g.consumer_org_id
+		WHERE n.state = 'pending' AND n.due_date <> '' AND n.due_date < $1 AND (g.entry_region LIKE $2 OR g.consumer_region LIKE $2)`, today, pre)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var b BoardItem
+		var esc int64
+		if err := rows.Scan(&b.ID, &b.Title, &b.DueDate, &esc, &b.ResponsibleOrg, &b.Requester); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		b.Type, b.State, b.DueKind, b.EscalatedAt, b.Link = "share_renewal", StatePending, "renew", db.FromMillis(esc), "/share/renewals/"+b.ID
+		b.Title = "续期 / renewal: " + b.Title
 		out = append(out, b)
 	}
 	rows.Close()

@@ -167,6 +167,11 @@ func TestRenewalDeadlineEscalatesAndRefusal(t *testing.T) {
 		if e.SubjectType != "share_renewal" || e.Link != "/share/renewals/"+n.ID || !strings.Contains(e.Cause, "续期审批逾期 1 个工作日") {
 			t.Fatalf("escalation %+v", e)
 		}
+		board, err := a.Share.Overdue(ctx, admin)
+		must(t, err)
+		if it, ok := onBoard(board, n.ID); !ok || it.Type != "share_renewal" || it.DueKind != "renew" || it.WorkdaysLate != 1 {
+			t.Fatalf("board item %+v %v", it, ok)
+		}
 		_, err = a.Share.RefuseRenewal(ctx, approver, n.ID, share.Refusal{Reason: "用途已完成"})
 		wantFields(t, err, "legal_basis")
 		n, err = a.Share.RefuseRenewal(ctx, approver, n.ID, share.Refusal{Reason: "复核工作已完成", LegalBasis: "《数据安全法》第三十八条"})

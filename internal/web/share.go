@@ -744,7 +744,7 @@ var dueNamesWeb = map[string][2]string{
 	"forward": {"转报", "Routing"}, "decide": {"审批答复", "Decision"}, "deliver": {"完成交付", "Delivery"},
 	"review": {"需求审核", "Review"}, "answer": {"责任清单答复", "Answer"}, "complete": {"办理完成", "Completion"},
 	"handle": {"督办处理", "Handling"}, "urged": {"催办期限", "Urged date"}, "coordinate": {"协调办结", "Coordination"},
-	"experts": {"专家论证", "Expert opinions"},
+	"experts": {"专家论证", "Expert opinions"}, "renew": {"续期审批", "Renewal decision"},
 }
 
 func workdayToday(s *share.Service) string { return workday.Format(s.Now()) }
