@@ -235,6 +235,78 @@ func init() {
 				return Created{rep}, nil
 			})
 
+		// Grants over time: renewals (续期) and scheduled use reports (使用评价, SHR-4, SHR-11)
+		h(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/renewals", Summary: "授权续期申请 / A grant's renewals", Out: Items[share.Renewal]{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				items, err := a.Share.Renewals(r.Context(), p, r.PathValue("id"))
+				return map[string]any{"items": nonNil(items)}, err
+			})
+		h(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/renewals", Summary: "申请授权续期（只能缩小范围）/ Ask for a renewal (never wider)", Body: true, In: share.NewRenewal{}, Out: Created{V: share.Renewal{}}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.NewRenewal
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				n, err := a.Share.RequestRenewal(r.Context(), p, r.PathValue("id"), in)
+				if err != nil {
+					return nil, err
+				}
+				return Created{n}, nil
+			})
+		h(Route{Method: "GET", Path: "/api/v1/share/renewals/{id}", Summary: "续期申请详情 / A renewal", Out: share.Renewal{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				return a.Share.GetRenewal(r.Context(), p, r.PathValue("id"))
+			})
+		h(Route{Method: "POST", Path: "/api/v1/share/renewals/{id}/approve", Summary: "同意续期（可缩小范围）/ Approve a renewal (possibly narrower)", Body: true, In: share.RenewalApproval{}, Out: share.Renewal{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.RenewalApproval
+				if err := decodeOpt(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.ApproveRenewal(r.Context(), p, r.PathValue("id"), in)
+			})
+		h(Route{Method: "POST", Path: "/api/v1/share/renewals/{id}/refuse", Summary: "拒绝续期（须理由和依据）/ Refuse a renewal (reason and legal basis)", Body: true, In: share.Refusal{}, Out: share.Renewal{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.Refusal
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.RefuseRenewal(r.Context(), p, r.PathValue("id"), in)
+			})
+		h(Route{Method: "POST", Path: "/api/v1/share/renewals/{id}/withdraw", Summary: "撤回续期申请 / Withdraw a renewal", Body: true, In: note{}, Out: share.Renewal{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in note
+				if err := decodeOpt(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.WithdrawRenewal(r.Context(), p, r.PathValue("id"), text(in))
+			})
+		h(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/use-reports", Summary: "使用评价报告期及其状态 / A grant's scheduled use reports", Out: Items[share.ScheduledReport]{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				items, err := a.Share.ScheduledReports(r.Context(), p, r.PathValue("id"))
+				return map[string]any{"items": nonNil(items)}, err
+			})
+		h(Route{Method: "POST", Path: "/api/v1/share/use-reports/{id}/submit", Summary: "提交本期使用评价 / Submit a period's use report", Body: true, In: share.NewReport{}, Out: Created{V: share.UseReport{}}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.NewReport
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				rep, err := a.Share.SubmitScheduled(r.Context(), p, r.PathValue("id"), in)
+				if err != nil {
+					return nil, err
+				}
+				return Created{rep}, nil
+			})
+		h(Route{Method: "POST", Path: "/api/v1/share/use-reports/{id}/answer", Summary: "提供部门确认使用评价或提出疑问 / The provider accepts or questions a use report", Body: true, In: share.AnswerReport{}, Out: share.ScheduledReport{}},
+			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+				var in share.AnswerReport
+				if err := Decode(r, &in); err != nil {
+					return nil, err
+				}
+				return a.Share.AnswerScheduled(r.Context(), p, r.PathValue("id"), in)
+			})
+
 		// Demand list and responsibility list (SHR-7)
 		h(Route{Method: "POST", Path: "/api/v1/share/demands", Summary: "提交数据需求（需求清单）/ File a data demand", Body: true, In: share.NewDemand{}, Out: Created{V: share.Demand{}}},
 			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {

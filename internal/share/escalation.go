@@ -235,8 +235,14 @@ func (s *Service) scanEsc(sc scanner) (Escalation, error) {
 	return e, nil
 }
 
+// subjectTables are the tables of the subjects whose deadline an escalation moves (due_date,
+// escalated_at).
+var subjectTables = map[string]string{"share_request": "share_requests", "share_demand": "share_demands", "share_renewal": "share_renewals"}
+
 func subjectLink(typ, id string) string {
 	switch typ {
+	case "share_renewal":
+		return "/share/renewals/" + id
 	case "share_request":
 		return "/share/requests/" + id
 	case "share_demand":
@@ -342,6 +348,17 @@ func (s *Service) subject(ctx context.Context, q db.Q, typ, id string) (escSubje
 		}
 		sub.due, sub.dueKind = d.DueDate, d.DueKind
 		sub.waiting = d.State == DemandSubmitted || d.State == DemandAssigned || d.State == DemandAccepted
+	case "share_renewal":
+		n, err := s.loadRenewal(ctx, q, id, false)
+		if err != nil {
+			return sub, err
+		}
+		var provider string
+		q.QueryRowContext(ctx, "SELECT provider_org_id FROM share_grants WHERE id = $1", n.GrantID).Scan(&provider)
+		sub.title, sub.region, sub.responsible, sub.requester = "续期 / renewal: "+n.entryName, n.entryRegion, provider, n.consumer
+		sub.parties = append([]string{n.consumer}, n.providers...)
+		sub.due, sub.dueKind = n.DueDate, "renew"
+		sub.waiting = n.State == RenewalPending
 	default:
 		f, ok := s.Foreign[typ]
 		if !ok {
@@ -701,7 +718,7 @@ func (s *Service) DecideEscalation(ctx context.Context, p *authz.Principal, id s
 			return ErrNoOpinions
 		}
 		e.Decision, e.DecisionBasis, e.ComplyBy, e.DecidedBy, e.DecidedAt = in.Decision, in.LegalBasis, in.ComplyBy, actorName(p), s.Now()
-		if tbl := map[string]string{"share_request": "share_requests", "share_demand": "share_demands"}[e.SubjectType]; in.ComplyBy != "" && tbl != "" {
+		if tbl := subjectTables[e.SubjectType]; in.ComplyBy != "" && tbl != "" {
 			if _, err := tx.ExecContext(ctx, "UPDATE "+tbl+" SET due_date = $1, escalated_at = 0 WHERE id = $2", in.ComplyBy, e.SubjectID); err != nil {
 				return err
 			}

@@ -41,6 +41,9 @@ func (s *Service) insertGrant(ctx context.Context, q db.Q, g *Grant, r *Request)
 	if err != nil {
 		return err
 	}
+	if err := s.insertReportPlan(ctx, q, g.ID, g.ReportEveryMonths); err != nil {
+		return err
+	}
 	return s.insertLimits(ctx, q, g, r.DecidedBy)
 }
 
@@ -71,6 +74,7 @@ func (s *Service) loadGrant(ctx context.Context, q db.Q, id string) (Grant, erro
 	if err != nil {
 		return g, err
 	}
+	s.loadReportPlan(ctx, q, &g)
 	return g, s.loadLimits(ctx, q, &g)
 }
 
@@ -412,18 +416,27 @@ func (s *Service) FileReport(ctx context.Context, p *authz.Principal, grantID st
 	rep := UseReport{ID: ids.New(), GrantID: g.ID, PeriodFrom: in.PeriodFrom, PeriodTo: in.PeriodTo, Use: in.Use, Effect: in.Effect,
 		Problems: in.Problems, Calls: calls, FiledByID: p.UserID, FiledBy: actorName(p), FiledAt: s.Now()}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// A report for a period on the schedule is that period's submission (SHR-11).
+		scheduled, err := s.attachScheduled(ctx, tx, &g, &rep)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO share_reports (id, grant_id, period_from, period_to, use_text, effect, problems, calls, filed_by_id, filed_by, filed_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, rep.ID, rep.GrantID, rep.PeriodFrom, rep.PeriodTo, rep.Use, rep.Effect, rep.Problems,
 			rep.Calls, rep.FiledByID, rep.FiledBy, db.Millis(rep.FiledAt)); err != nil {
 			return err
 		}
-		ae := auditEvent(p, "share.grant.report", "share_grant", g.ID, map[string]any{"period_from": rep.PeriodFrom, "period_to": rep.PeriodTo, "calls": calls})
+		ae := auditEvent(p, "share.grant.report", "share_grant", g.ID, map[string]any{"period_from": rep.PeriodFrom, "period_to": rep.PeriodTo, "calls": calls, "scheduled": scheduled})
 		ae.GrantID, ae.Purpose = g.ID, g.Scenario
 		if err := s.Audit.Record(ctx, tx, ae); err != nil {
 			return err
 		}
+		askZH, askEN := "", ""
+		if scheduled {
+			askZH, askEN = "（请在授权页确认或提出疑问）", " (accept it or question it on the grant page)"
+		}
 		return s.sendOrg(ctx, tx, g.ProviderOrgID, "info", "收到共享数据使用评价："+g.EntryName, "Use-and-effect report received: "+g.EntryName,
-			g.ConsumerName+"："+truncate(rep.Effect, 80), truncate(rep.Effect, 80), "/share/grants/"+g.ID, "share_grant", g.ID, "")
+			g.ConsumerName+"："+truncate(rep.Effect, 80)+askZH, truncate(rep.Effect, 80)+askEN, "/share/grants/"+g.ID+"#reports", "share_grant", g.ID, "")
 	})
 	return rep, err
 }

@@ -25,6 +25,7 @@ func (s *Service) Jobs() []jobs.Job {
 		{Name: "share.usage.push", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error { return s.PushUsage(ctx) }},
 		{Name: "share.anomaly", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error { return s.Anomalies(ctx) }},
 		{Name: "share.grant_ending", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error { return s.RemindEnding(ctx) }},
+		{Name: "share.use_reports", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error { return s.UseReportDeadlines(ctx) }},
 		{Name: "share.national", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 			_, err := s.RunNationalDeadlines(ctx, now)
 			return err
@@ -34,8 +35,8 @@ func (s *Service) Jobs() []jobs.Job {
 
 // dueItem is a running deadline found by the deadline job.
 type dueItem struct {
-	typ, id, title, state, dueKind, due, responsible, superviseRegion string
-	escalated                                                         int64
+	typ, id, title, state, dueKind, due, responsible, superviseRegion, link string
+	escalated                                                               int64
 }
 
 // Deadlines reminds whoever must act before a deadline falls due and escalates overdue items to
@@ -83,6 +84,24 @@ func (s *Service) Deadlines(ctx context.Context) error {
 		items = append(items, it)
 	}
 	rows.Close()
+	// Renewals awaiting the provider's decision (续期审批) run like requests.
+	rows, err = s.DB.QueryContext(ctx, `SELECT n.id, g.entry_name, n.due_date, g.provider_org_id, g.entry_region, n.escalated_at, n.grant_id
+		FROM share_renewals n JOIN share_grants g ON g.id = n.grant_id WHERE n.state = 'pending' AND n.due_date <> ''`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var it dueItem
+		var grant string
+		if err := rows.Scan(&it.id, &it.title, &it.due, &it.responsible, &it.superviseRegion, &it.escalated, &grant); err != nil {
+			rows.Close()
+			return err
+		}
+		it.typ, it.state, it.dueKind, it.link = "share_renewal", string(RenewalPending), "renew", "/share/grants/"+grant+"#renewals"
+		it.title = "续期 / renewal: " + it.title
+		items = append(items, it)
+	}
+	rows.Close()
 	var firstErr error
 	for _, it := range items {
 		if err := s.deadline(ctx, it); err != nil && firstErr == nil {
@@ -109,6 +128,7 @@ var dueNames = map[string][2]string{
 	"review":   {"需求审核", "review"},
 	"answer":   {"责任清单答复", "answer"},
 	"complete": {"办理完成", "completion"},
+	"renew":    {"续期审批", "renewal decision"},
 }
 
 func (s *Service) deadline(ctx context.Context, it dueItem) error {
@@ -116,6 +136,9 @@ func (s *Service) deadline(ctx context.Context, it dueItem) error {
 	link := "/share/requests/" + it.id
 	if it.typ == "share_demand" {
 		link = "/share/demands/" + it.id
+	}
+	if it.link != "" {
+		link = it.link
 	}
 	dn := dueNames[it.dueKind]
 	responsible := it.responsible
@@ -137,10 +160,7 @@ func (s *Service) deadline(ctx context.Context, it dueItem) error {
 	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		// Mark first; a concurrent run finds the mark and stops (the row update serializes).
-		tbl := "share_requests"
-		if it.typ == "share_demand" {
-			tbl = "share_demands"
-		}
+		tbl := subjectTables[it.typ]
 		res, err := tx.ExecContext(ctx, "UPDATE "+tbl+" SET escalated_at = $1 WHERE id = $2 AND escalated_at = 0 AND due_date = $3", db.Millis(s.Now()), it.id, it.due)
 		if err != nil {
 			return err
@@ -238,7 +258,7 @@ func (s *Service) PushUsage(ctx context.Context) error {
 
 // BoardItem is one overdue item on the authority's supervision board (督办清单).
 type BoardItem struct {
-	Type           string    `json:"type"` // share_request | share_demand
+	Type           string    `json:"type"` // share_request | share_demand | share_renewal
 	ID             string    `json:"id"`
 	Title          string    `json:"title"`
 	State          State     `json:"state"`
@@ -304,6 +324,24 @@ func (s *Service) Overdue(ctx context.Context, p *authz.Principal) ([]BoardItem,
 			return nil, err
 		}
 		b.Type, b.State, b.EscalatedAt, b.Link = "share_demand", State(st), db.FromMillis(esc), "/share/demands/"+b.ID
+		out = append(out, b)
+	}
+	rows.Close()
+	rows, err = s.DB.QueryContext(ctx, `SELECT n.id, g.entry_name, n.due_date, n.escalated_at, g.provider_org_id, COALESCE(co.name,'')
+		FROM share_renewals n JOIN share_grants g ON g.id = n.grant_id LEFT JOIN orgs co ON co.id = g.consumer_org_id
+		WHERE n.state = 'pending' AND n.due_date <> '' AND n.due_date < $1 AND (g.entry_region LIKE $2 OR g.consumer_region LIKE $2)`, today, pre)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var b BoardItem
+		var esc int64
+		if err := rows.Scan(&b.ID, &b.Title, &b.DueDate, &esc, &b.ResponsibleOrg, &b.Requester); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		b.Type, b.State, b.DueKind, b.EscalatedAt, b.Link = "share_renewal", StatePending, "renew", db.FromMillis(esc), "/share/renewals/"+b.ID
+		b.Title = "续期 / renewal: " + b.Title
 		out = append(out, b)
 	}
 	rows.Close()
@@ -411,8 +449,8 @@ func (s *Service) RemindEnding(ctx context.Context) error {
 		}
 		if err := s.sendOrg(ctx, s.DB, e.org, "reminder",
 			fmt.Sprintf("共享授权即将到期：%s（%s 到期）", e.name, e.end), fmt.Sprintf("Share grant ending: %s (ends %s)", e.name, e.end),
-			fmt.Sprintf("该授权还剩 %d 个工作日到期，到期后共享网关停止响应。如需继续使用，请在到期前重新提交共享申请。", rem),
-			fmt.Sprintf("%d working days are left; after the end date the gateway stops answering. To keep using the data, file a new request before then.", rem),
+			fmt.Sprintf("该授权还剩 %d 个工作日到期，到期后共享网关停止响应。如需继续使用，请在到期前在授权页申请续期，由提供部门审批。", rem),
+			fmt.Sprintf("%d working days are left; after the end date the gateway stops answering. To keep using the data, ask for a renewal on the grant page before then; the provider decides it.", rem),
 			"/share/grants/"+e.id, "share_grant", e.id, "share:grant_end:"+e.id+":"+e.end); err != nil {
 			return err
 		}

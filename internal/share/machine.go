@@ -69,6 +69,8 @@ var EventNames = map[string][2]string{
 	string(EvRevoke): {"撤销授权", "Revoked"}, string(EvExpire): {"授权到期", "Expired"},
 	string(EvCatalog): {"目录变更，授权暂停", "Suspended by a catalog change"},
 	"remind":          {"期限提醒", "Reminder"}, "escalate": {"逾期督办", "Escalated (overdue)"},
+	"renew": {"申请续期", "Renewal requested"}, "renew_approve": {"同意续期", "Renewal approved"},
+	"renew_refuse": {"拒绝续期", "Renewal refused"}, "renew_withdraw": {"撤回续期申请", "Renewal withdrawn"},
 }
 
 // facts feed the guards.

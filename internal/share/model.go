@@ -155,6 +155,9 @@ type Approval struct {
 	BudgetMilli int64 `json:"budget_milli,omitempty"`
 	// Limits are the grant's use limits; zero values take the defaults.
 	Limits GrantLimits `json:"limits"`
+	// ReportEveryMonths is how often the consumer reports on use and effect (1, 3, 6 or 12;
+	// 0: the default, quarterly).
+	ReportEveryMonths int `json:"report_every_months,omitempty"`
 }
 
 // GrantLimits are a grant's use limits (使用限制, SHR-10), fixed at approval: how many gateway
@@ -226,10 +229,12 @@ type Grant struct {
 	Rev          int64       `json:"rev"`
 	Limits       GrantLimits `json:"limits"` // as applied: defaults filled in
 	// Product is the product a grant of kind product lets its holder call (SHR-12).
-	Product      *RequestProduct `json:"product,omitempty"`
-	CreatedAt    time.Time       `json:"created_at"`
-	UpdatedAt    time.Time       `json:"updated_at"`
-	ProviderOrgs []string        `json:"-"`
+	Product *RequestProduct `json:"product,omitempty"`
+	// ReportEveryMonths is the use-report cycle (SHR-11), read with the grant (0 in lists).
+	ReportEveryMonths int       `json:"report_every_months,omitempty"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
+	ProviderOrgs      []string  `json:"-"`
 }
 
 // Attrs returns the grant's facts for authorization.

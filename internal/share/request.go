@@ -616,6 +616,7 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 			}
 			fe = append(fe, checkBudget(prod.ProductKind, a.BudgetMilli, prod.AskedBudgetMilli)...)
 		}
+		fe = append(fe, checkReportEvery(a.ReportEveryMonths)...)
 		if err := apperr.Validation(fe); err != nil {
 			return err
 		}
@@ -628,7 +629,7 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 		r.DecidedAt, r.DecidedBy, r.DecisionNote = now, actorName(p), clean(a.Note)
 		f := facts{offline: mode == ModeOffline}
 		g := s.prepGrant(r, fields, clear, mode, end)
-		g.Limits = a.Limits
+		g.Limits, g.ReportEveryMonths = a.Limits, a.ReportEveryMonths
 		s.markDelivered(r, f)
 		narrowed := len(fields) < len(r.Fields) || len(clear) < len(r.ClearFields) || mode != r.Mode || end != r.EndDate
 		detail := map[string]any{"fields": fields, "clear_fields": clear, "mode": mode, "end_date": end, "narrowed": narrowed, "limits": a.Limits}

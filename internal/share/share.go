@@ -98,6 +98,10 @@ type Service struct {
 	EscHandleDays, CoordinateDays, ExpertDays int
 	// GrantEndNoticeDays: consumers are told this many working days before a grant ends.
 	GrantEndNoticeDays int
+	// Use reports (SHR-11): a grant reports every ReportEveryMonths months unless set at approval;
+	// each report is due ReportDueDays working days after its period and reminded
+	// ReportRemindDays working days before.
+	ReportEveryMonths, ReportDueDays, ReportRemindDays int
 	// PlanTTL bounds how long the gateway trusts its cached view of an entry; grant changes are
 	// seen on the next call regardless (the grant row is read on every call).
 	PlanTTL time.Duration
@@ -116,6 +120,7 @@ func New(d *db.DB, a *audit.Service, id *identity.Service, n *notify.Service, ca
 		Rules: mask.DefaultRules(), Limits: DefaultLimits,
 		ForwardDays: 5, DecideDays: 5, DeliverDays: 5, DemandReviewDays: 5, DemandAnswerDays: 5, DemandCompleteDays: 7, RemindDays: 1,
 		EscHandleDays: 5, CoordinateDays: 10, ExpertDays: 10, GrantEndNoticeDays: 10,
+		ReportEveryMonths: 3, ReportDueDays: 10, ReportRemindDays: 5,
 		PlanTTL: 5 * time.Second, gw: newGateway()}
 }
 

@@ -483,8 +483,24 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		if err != nil {
 			return err
 		}
+		renewals, err := s.Renewals(r.Context(), p, g.ID)
+		if err != nil {
+			return err
+		}
+		sched, err := s.ScheduledReports(r.Context(), p, g.ID)
+		if err != nil {
+			return err
+		}
 		at := g.Authz()
+		pendingRenewal := false
+		for _, n := range renewals {
+			pendingRenewal = pendingRenewal || n.State == share.RenewalPending
+		}
 		data := map[string]any{"G": g, "Creds": creds, "Stats": stats, "Usage": usage, "UsageTotal": total, "Reports": reps, "Secret": secret,
+			"Renewals": renewals, "Scheduled": sched,
+			"CanRenew":           can(p, authz.ShareWithdraw, at) && g.Status == share.GrantActive && !pendingRenewal,
+			"CanWithdrawRenewal": can(p, authz.ShareWithdraw, at), "CanDecideRenewal": can(p, authz.ShareDecide, at),
+			"CanAnswer": can(p, authz.ShareDeliver, at),
 			"CanIssue":  can(p, authz.ShareIssue, at) && g.Status == share.GrantActive && g.Mode != share.ModeOffline,
 			"CanReport": can(p, authz.ShareReport, at), "CanSuspend": can(p, authz.ShareSuspend, at), "CanRevoke": can(p, authz.ShareRevoke, at),
 			"Today": workdayToday(s), "Base": platformBase(r, w.Secure), "Now": s.Now()}
@@ -560,6 +576,73 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 	grantStep("POST /share/grants/{id}/reports", func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.FileReport(r.Context(), p, id, share.NewReport{PeriodFrom: r.PostFormValue("period_from"), PeriodTo: r.PostFormValue("period_to"),
 			Use: r.PostFormValue("use"), Effect: r.PostFormValue("effect"), Problems: r.PostFormValue("problems")})
+		return err
+	})
+	// Renewals and scheduled use reports act from the grant page and return to it.
+	renewalStep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
+		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+			r.ParseForm()
+			n, err := s.GetRenewal(r.Context(), p, r.PathValue("id"))
+			if err != nil {
+				return err
+			}
+			if err := do(r, p, n.ID); err != nil {
+				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+					return grantPage(rw, r, p, n.GrantID, "", err)
+				}
+				return err
+			}
+			Redirect(rw, r, "/share/grants/"+n.GrantID+"#renewals", "flash.share_done")
+			return nil
+		})
+	}
+	w.Page(mux, "GET /share/renewals/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		n, err := s.GetRenewal(r.Context(), p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		Redirect(rw, r, "/share/grants/"+n.GrantID+"#renewals", "")
+		return nil
+	})
+	grantStep("POST /share/grants/{id}/renewals", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.RequestRenewal(r.Context(), p, id, share.NewRenewal{EndDate: r.PostFormValue("end_date"), Fields: r.PostForm["fields"], Reason: r.PostFormValue("reason")})
+		return err
+	})
+	renewalStep("POST /share/renewals/{id}/approve", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.ApproveRenewal(r.Context(), p, id, share.RenewalApproval{EndDate: r.PostFormValue("end_date"), Note: r.PostFormValue("note")})
+		return err
+	})
+	renewalStep("POST /share/renewals/{id}/refuse", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.RefuseRenewal(r.Context(), p, id, share.Refusal{Reason: r.PostFormValue("reason"), LegalBasis: r.PostFormValue("legal_basis")})
+		return err
+	})
+	renewalStep("POST /share/renewals/{id}/withdraw", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.WithdrawRenewal(r.Context(), p, id, r.PostFormValue("note"))
+		return err
+	})
+	reportStep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
+		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+			r.ParseForm()
+			grantID, err := s.UseReportGrant(r.Context(), p, r.PathValue("id"))
+			if err != nil {
+				return err
+			}
+			if err := do(r, p, r.PathValue("id")); err != nil {
+				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+					return grantPage(rw, r, p, grantID, "", err)
+				}
+				return err
+			}
+			Redirect(rw, r, "/share/grants/"+grantID+"#reports", "flash.share_done")
+			return nil
+		})
+	}
+	reportStep("POST /share/use-reports/{id}/submit", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.SubmitScheduled(r.Context(), p, id, share.NewReport{Use: r.PostFormValue("use"), Effect: r.PostFormValue("effect"), Problems: r.PostFormValue("problems")})
+		return err
+	})
+	reportStep("POST /share/use-reports/{id}/answer", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := s.AnswerScheduled(r.Context(), p, id, share.AnswerReport{Accept: r.PostFormValue("answer") == "accept", Reason: r.PostFormValue("reason")})
 		return err
 	})
 	w.Page(mux, "GET /share/grants/{id}/usage.csv", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
@@ -714,7 +797,7 @@ var dueNamesWeb = map[string][2]string{
 	"forward": {"转报", "Routing"}, "decide": {"审批答复", "Decision"}, "deliver": {"完成交付", "Delivery"},
 	"review": {"需求审核", "Review"}, "answer": {"责任清单答复", "Answer"}, "complete": {"办理完成", "Completion"},
 	"handle": {"督办处理", "Handling"}, "urged": {"催办期限", "Urged date"}, "coordinate": {"协调办结", "Coordination"},
-	"experts": {"专家论证", "Expert opinions"},
+	"experts": {"专家论证", "Expert opinions"}, "renew": {"续期审批", "Renewal decision"},
 }
 
 func workdayToday(s *share.Service) string { return workday.Format(s.Now()) }
