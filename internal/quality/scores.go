@@ -260,6 +260,21 @@ func (s *Service) SnapshotDaily(ctx context.Context, now time.Time) error {
 			}
 			if sp.Entries > 0 {
 				es = append(es, row{id: "org:" + o, Score: sp.Score})
+				// The agency's score history (read by the dashboard and the annual assessment)
+				// follows lateness too: a new point when today's score differs from its last.
+				var last float64
+				err := tx.QueryRowContext(ctx, "SELECT total FROM quality_org_scores WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1", o).Scan(&last)
+				if err != nil && !db.IsNoRows(err) {
+					return err
+				}
+				if err != nil || last != sp.Total {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO quality_org_scores (id, org_id, entry_id, version, at, entries, penalty,
+						completeness, accuracy, consistency, timeliness, availability, total) VALUES ($1,$2,'',0,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+						ids.New(), o, db.Millis(now), sp.Entries, sp.Penalty, sp.Completeness, sp.Accuracy, sp.Consistency,
+						sp.Timeliness, sp.Availability, sp.Total); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		for _, r := range es {

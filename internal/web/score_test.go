@@ -157,6 +157,11 @@ func TestOneScoreOnReportAndEntryPage(t *testing.T) {
 			demo.EntryPopulation, workday.Format(clock.Now())).Scan(&snap); err != nil || snap >= lateT {
 			t.Errorf("daily snapshot timeliness %v (%v), the entry page said %v four days earlier", snap, err, lateT)
 		}
+		var hist float64
+		if err := d.QueryRowContext(t.Context(), "SELECT total FROM quality_org_scores WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1",
+			demo.OrgPublicSec).Scan(&hist); err != nil || hist >= orgBefore {
+			t.Errorf("the agency's score history (dashboard, assessment) ends at %v (%v), before lateness %v", hist, err, orgBefore)
+		}
 		// The load's report still shows the score as of its load.
 		w = s.get("/ingest/loads/"+res.Load.ID, ac)
 		if got := scoreIn(t, reportScore, w.Body.String(), "report page (later)"); got != stored.Total {
