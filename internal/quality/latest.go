@@ -7,11 +7,18 @@ import "context"
 // show it to everyone (the open dataset page, OPN-1); ok is false before any load was scored. It
 // reads scores only — no data — so it takes no principal.
 func (s *Service) LatestScore(ctx context.Context, entryID string) (total float64, ok bool) {
+	sc, ok := s.CurrentOf(ctx, entryID)
+	return sc.Total, ok
+}
+
+// CurrentOf is CurrentScore without a principal (scores only, no data), for services that
+// show an entry's score (the data market's asset register and assessments).
+func (s *Service) CurrentOf(ctx context.Context, entryID string) (sc Score, ok bool) {
 	ps, err := s.currentScores(ctx, s.DB, "", entryID, s.Now())
 	if err != nil || len(ps) == 0 {
-		return 0, false
+		return sc, false
 	}
-	return ps[0].Total, true
+	return ps[0].Score, true
 }
 
 // LoadScore returns the score stored for the load of an entry's version (as of that load); the
