@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
 	"pubdata/internal/quality"
+	"pubdata/internal/quality/scoring"
 )
 
 // Quality (QUA-1…QUA-3): configurable rules, the correction loop, scores and objections. The
@@ -82,6 +83,9 @@ func wireQualityIngest(a *App, q *quality.Service) {
 			Held: int(v.Rows), Rejected: int(v.Rejected), Replace: v.Mode == ingest.ModeReplace, At: v.CommittedAt}, ps)
 	})
 	ing.IsDisputed = q.IsDisputed
+	ing.Scored = func(ctx context.Context, entryID string, version int64) (scoring.Score, bool) {
+		return q.LoadScore(ctx, entryID, version)
+	}
 	q.ListPublished = ing.ListPublished
 }
 

@@ -16,6 +16,9 @@ func init() {
 	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
 		s := market.New(a.DB, a.Audit, a.Notify, a.Calendar)
 		s.Now = a.Now
+		if a.Quality != nil {
+			s.QualityScore = a.Quality.CurrentOf
+		}
 		a.Market = s
 		a.CalStore.Deadlines = append(a.CalStore.Deadlines, marketDeadlines...)
 		a.Jobs.Add(jobs.Job{Name: "market.letters", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {

@@ -12,32 +12,17 @@ import (
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/notify"
+	"pubdata/internal/quality/scoring"
 	"pubdata/internal/workday"
 )
 
 // FrequencyPeriod is the longest gap between two loads that a declared update frequency allows
-// (更新周期, AGG-5); 0 for irregular updates, which are never late. Realtime data is expected
-// at least daily.
-func FrequencyPeriod(f catalog.Frequency) time.Duration {
-	const day = 24 * time.Hour
-	switch f {
-	case catalog.FreqRealtime, catalog.FreqDaily:
-		return day
-	case catalog.FreqWeekly:
-		return 7 * day
-	case catalog.FreqMonthly:
-		return 31 * day
-	case catalog.FreqQuarterly:
-		return 92 * day
-	case catalog.FreqYearly:
-		return 366 * day
-	}
-	return 0
-}
+// (更新周期, AGG-5); 0 for irregular updates, which are never late. Its one definition is
+// scoring.Period, which the quality scores use too.
+func FrequencyPeriod(f catalog.Frequency) time.Duration { return scoring.Period(f) }
 
-// grace is the slack after a period before a load counts as late: a sixth of the period, at
-// least 12 hours (daily → 36 h, weekly → 8 days, monthly → about 36 days).
-func grace(period time.Duration) time.Duration { return max(12*time.Hour, period/6) }
+// grace is the slack after a period before a load counts as late (scoring.Grace).
+func grace(period time.Duration) time.Duration { return scoring.Grace(period) }
 
 // Freshness statuses.
 const (

@@ -37,6 +37,7 @@ import (
 	"pubdata/internal/identity"
 	"pubdata/internal/keys"
 	"pubdata/internal/notify"
+	"pubdata/internal/quality/scoring"
 	"pubdata/internal/workday"
 	"pubdata/internal/ziplimit"
 )
@@ -73,6 +74,10 @@ type Service struct {
 	// AfterCommit runs after a load commits, with the new version and every problem found
 	// (rows not loaded in "load valid rows" mode, advisory findings on loaded rows).
 	AfterCommit []func(ctx context.Context, v Version, problems []Problem) error
+	// Scored returns the quality score of an entry's data after the load of a version (the one
+	// definition, package scoring, as the quality service stored it); a committed load's report
+	// shows it. nil (or ok false) keeps the score computed over the load's own rows.
+	Scored func(ctx context.Context, entryID string, version int64) (sc scoring.Score, ok bool)
 	// IsDisputed tells which record keys of an entry are under objection (异议); it sets
 	// Record.Disputed on every read. nil means none are.
 	IsDisputed func(ctx context.Context, entryID string, keys []string) (map[string]bool, error)

@@ -12,6 +12,7 @@ import (
 	"hash"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -376,7 +377,33 @@ func (s *Service) LoadEntry(ctx context.Context, act Actor, e *catalog.Entry, re
 			slog.Error("ingest: after-commit hook", "entry", e.ID, "err", err)
 		}
 	}
+	if s.Scored != nil {
+		// One score: the report (and the load's listed score) show the entry's score after this
+		// load, as the quality service computed it from the same definition.
+		if sc, ok := s.Scored(context.WithoutCancel(ctx), e.ID, v); ok {
+			rep.applyScore(sc, nil)
+			l.Score = rep.Score
+			if err := s.storeScore(context.WithoutCancel(ctx), &l, rep); err != nil {
+				slog.Error("ingest: store score", "entry", e.ID, "err", err)
+			}
+		}
+	}
 	return &LoadResult{Load: l, Report: rep, Problems: rb.problems}, nil
+}
+
+// storeScore rewrites a committed load's score and its report's scores.
+func (s *Service) storeScore(ctx context.Context, l *Load, rep *Report) error {
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE ingest_loads SET score = $2 WHERE id = $1", l.ID, int64(math.Round(l.Score*10))); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE ingest_reports SET report = $2 WHERE load_id = $1", l.ID, string(js))
+		return err
+	})
 }
 
 // readErr maps an input error: an upload over the limit is TooLarge.
@@ -532,7 +559,7 @@ const loadCols = `id, entry_id, version, status, channel, mode, partial, format,
 func (s *Service) insertLoad(ctx context.Context, q db.Q, l *Load, rep *Report) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO ingest_loads (`+loadCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27)`,
 		l.ID, l.EntryID, l.Version, l.Status, string(l.Channel), string(l.Mode), b2i(l.Partial), l.Format, l.Encoding, l.FileName, l.BatchID, l.SourceID,
-		l.RowsRead, l.RowsLoaded, l.RowsRejected, l.RowsUnchanged, l.RowsDeleted, l.RowsTotal, l.Checksum, int64(l.Score*10), l.ActorID, l.ActorName, l.OrgID,
+		l.RowsRead, l.RowsLoaded, l.RowsRejected, l.RowsUnchanged, l.RowsDeleted, l.RowsTotal, l.Checksum, int64(math.Round(l.Score*10)), l.ActorID, l.ActorName, l.OrgID,
 		db.Millis(l.StartedAt), db.Millis(l.FinishedAt), clip(l.Error, 500), b2i(l.Pinned))
 	if err != nil {
 		return err

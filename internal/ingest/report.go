@@ -12,6 +12,7 @@ import (
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/mask"
+	"pubdata/internal/quality/scoring"
 )
 
 // Report is the quality report of one load (质量报告, QUA-2): per dimension how many checks ran
@@ -99,10 +100,15 @@ type reportBuilder struct {
 	max      int
 	keyKind  catalog.FieldKind
 	masks    mask.Rules
+	// badLines are, per dimension, the lines with a problem (for the score).
+	badLines map[string]map[int]bool
+	// late is the lateness factor of the load (scoring.Lateness), 1 when on time.
+	late float64
 }
 
 func newReportBuilder(e *catalog.Entry, max int) *reportBuilder {
-	rb := &reportBuilder{dims: map[string]*dimCount{}, rules: map[ruleKey]*RuleResult{}, max: max, masks: mask.DefaultRules()}
+	rb := &reportBuilder{dims: map[string]*dimCount{}, rules: map[ruleKey]*RuleResult{}, max: max, masks: mask.DefaultRules(),
+		badLines: map[string]map[int]bool{}, late: 1}
 	for _, d := range []string{DimCompleteness, DimAccuracy, DimConsistency, DimTimeliness} {
 		rb.dims[d] = &dimCount{}
 	}
@@ -128,6 +134,12 @@ func (rb *reportBuilder) add(p Problem, key string, advisory bool) {
 		p.Key = key
 	}
 	rb.total++
+	if p.Line > 1 || p.Key != "" {
+		if rb.badLines[p.Dimension] == nil {
+			rb.badLines[p.Dimension] = map[int]bool{}
+		}
+		rb.badLines[p.Dimension][p.Line] = true
+	}
 	if len(rb.problems) < rb.max {
 		rb.problems = append(rb.problems, p)
 	}
@@ -144,24 +156,20 @@ func (rb *reportBuilder) add(p Problem, key string, advisory bool) {
 	}
 }
 
-// finish fills the report's computed parts.
+// finish fills the report's computed parts. The score is computed by the one definition
+// (scoring.Of) over this load's rows: the rows read, those held, the lines with a problem per
+// dimension and the load's lateness. When quality scoring is wired (Service.Scored), a
+// committed load's score is then replaced by the entry's score after the load (applyScore),
+// which judges the load together with the rows the entry already held.
 func (rb *reportBuilder) finish(r *Report) {
-	var sum float64
-	var n int
-	r.Dimensions = nil
-	for _, name := range []string{DimCompleteness, DimAccuracy, DimConsistency, DimTimeliness} {
-		d := rb.dims[name]
-		ds := DimensionScore{Name: name, Checked: d.checked, Failed: d.failed, Score: 100}
-		if d.checked > 0 {
-			ds.Score = round1(100 * float64(d.checked-min(d.failed, d.checked)) / float64(d.checked))
-			sum += ds.Score
-			n++
-		}
-		r.Dimensions = append(r.Dimensions, ds)
+	c := scoring.Counts{Rows: int(r.RowsRead), Bad: map[string]int{}, Late: rb.late}
+	if r.Status == StatusCommitted {
+		c.Held = int(r.RowsValid)
 	}
-	if n > 0 {
-		r.Score = round1(sum / float64(n))
+	for d, ls := range rb.badLines {
+		c.Bad[d] = len(ls)
 	}
+	r.applyScore(scoring.Of(c), rb)
 	r.Rules = make([]RuleResult, 0, len(rb.order))
 	for _, k := range rb.order {
 		r.Rules = append(r.Rules, *rb.rules[k])
@@ -179,6 +187,26 @@ func (rb *reportBuilder) finish(r *Report) {
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
+// applyScore sets the report's score and its dimensions' scores from sc; rb (nil for a stored
+// report) supplies the check counts.
+func (r *Report) applyScore(sc scoring.Score, rb *reportBuilder) {
+	if rb != nil {
+		r.Dimensions = nil
+		for _, name := range []string{DimCompleteness, DimAccuracy, DimConsistency, DimTimeliness} {
+			d := rb.dims[name]
+			r.Dimensions = append(r.Dimensions, DimensionScore{Name: name, Checked: d.checked, Failed: d.failed})
+		}
+		r.Dimensions = append(r.Dimensions, DimensionScore{Name: DimAvailability, Checked: r.RowsRead, Failed: r.RowsRead - min(r.RowsValid, r.RowsRead)})
+		if r.Status != StatusCommitted {
+			r.Dimensions[len(r.Dimensions)-1].Failed = r.RowsRead
+		}
+	}
+	for i := range r.Dimensions {
+		r.Dimensions[i].Score = sc.Dim(r.Dimensions[i].Name)
+	}
+	r.Score = sc.Total
+}
+
 // timeliness scores the load against the entry's declared frequency and the previous load.
 func (rb *reportBuilder) timeliness(freq catalog.Frequency, prev, now time.Time) Timeliness {
 	t := Timeliness{Frequency: string(freq), PreviousAt: prev}
@@ -188,7 +216,8 @@ func (rb *reportBuilder) timeliness(freq catalog.Frequency, prev, now time.Time)
 		return t
 	}
 	d.checked++
-	t.DueAt = prev.Add(period + grace(period))
+	t.DueAt = scoring.Due(freq, prev)
+	rb.late = scoring.Lateness(freq, prev, now)
 	if now.After(t.DueAt) {
 		t.Late = true
 		t.DaysLate = int(now.Sub(t.DueAt).Hours()/24) + 1

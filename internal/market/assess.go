@@ -67,9 +67,8 @@ func (s *Service) facts(ctx context.Context, productID string) (Assessment, erro
 	if s.DB.QueryRowContext(ctx, "SELECT grade FROM catalog_entries WHERE id = $1", entry).Scan(&grade) == nil && grade != "" {
 		a.Level, a.Sources["level"] = grade, FromPlatform
 	}
-	var t, c float64
-	if s.DB.QueryRowContext(ctx, "SELECT timeliness, completeness FROM quality_load_scores WHERE entry_id = $1 ORDER BY at DESC LIMIT 1", entry).Scan(&t, &c) == nil {
-		a.Timeliness, a.Completeness = t, c
+	if sc, ok := s.qualityOf(ctx, entry); ok {
+		a.Timeliness, a.Completeness = sc.Timeliness, sc.Completeness
 		a.Sources["timeliness"], a.Sources["completeness"] = FromPlatform, FromPlatform
 	}
 	var first, last, n int64

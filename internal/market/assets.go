@@ -109,9 +109,8 @@ func (s *Service) RegisterAsset(ctx context.Context, p *authz.Principal, in Asse
 					a.Volume = strconv.FormatInt(rows, 10)
 				}
 			}
-			var total float64
-			if s.DB.QueryRowContext(ctx, "SELECT total FROM quality_load_scores WHERE entry_id = $1 ORDER BY at DESC LIMIT 1", in.EntryID).Scan(&total) == nil {
-				a.Quality, a.QualitySource = total, QualityPlatform
+			if sc, ok := s.qualityOf(ctx, in.EntryID); ok {
+				a.Quality, a.QualitySource = sc.Total, QualityPlatform
 			}
 		}
 	}

@@ -39,6 +39,7 @@ import (
 	"pubdata/internal/db"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
+	"pubdata/internal/quality/scoring"
 	"pubdata/internal/workday"
 )
 
@@ -49,6 +50,20 @@ type Service struct {
 	Notify   *notify.Service
 	Calendar *workday.Calendar
 	Now      func() time.Time
+	// QualityScore returns an entry's current quality score (the quality service's one
+	// definition, lateness included); nil reads the latest load's stored score.
+	QualityScore func(ctx context.Context, entryID string) (scoring.Score, bool)
+}
+
+// qualityOf is an entry's current quality score.
+func (s *Service) qualityOf(ctx context.Context, entryID string) (sc scoring.Score, ok bool) {
+	if s.QualityScore != nil {
+		return s.QualityScore(ctx, entryID)
+	}
+	err := s.DB.QueryRowContext(ctx, `SELECT completeness, accuracy, consistency, timeliness, availability, total
+		FROM quality_load_scores WHERE entry_id = $1 ORDER BY at DESC, version DESC LIMIT 1`, entryID).
+		Scan(&sc.Completeness, &sc.Accuracy, &sc.Consistency, &sc.Timeliness, &sc.Availability, &sc.Total)
+	return sc, err == nil
 }
 
 // New makes the service.

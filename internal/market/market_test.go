@@ -74,8 +74,8 @@ func TestAssetRegisterAndCertificates(t *testing.T) {
 		if x.State != market.AssetSubmitted || x.Volume == "" || x.Frequency == "" || x.OrgID != demo.OrgMarket {
 			t.Fatalf("registered: %+v", x)
 		}
-		var score float64
-		if d.QueryRowContext(ctx, "SELECT total FROM quality_load_scores WHERE entry_id = $1 ORDER BY at DESC LIMIT 1", demo.EntryEnterprise).Scan(&score) == nil {
+		// The platform's score of the entry as it stands now (the quality service's one definition).
+		if score, ok := a.Quality.LatestScore(ctx, demo.EntryEnterprise); ok {
 			if x.QualitySource != market.QualityPlatform || x.Quality != score {
 				t.Fatalf("quality %v (%s), the platform's score is %v", x.Quality, x.QualitySource, score)
 			}

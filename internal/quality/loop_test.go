@@ -3,6 +3,7 @@ package quality_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -335,8 +336,17 @@ func TestOverdueEscalationAcrossHoliday(t *testing.T) {
 			t.Fatal(err)
 		}
 		day, _ := a.Quality.OrgScores(ctx, admin, demo.OrgPublicSec, quality.PeriodDay, 0)
-		if p, ok := onDay(day, "2026-10-14"); len(org) == 0 || !ok || p.Total != org[len(org)-1].Total-quality.OverduePenalty {
-			t.Errorf("agency score with an escalated task: load %+v day %+v", org, day)
+		// Two weeks without a load of the daily entry also lower its timeliness (AGG-5): the
+		// day's score is the entry's current score (lateness included) minus the penalty.
+		cur, ok, err := a.Quality.CurrentScore(ctx, admin, demo.EntryPopulation)
+		if err != nil || !ok {
+			t.Fatalf("current score: %v %v", ok, err)
+		}
+		if cur.Timeliness >= org[len(org)-1].Timeliness || cur.Timeliness > quality.LateCap {
+			t.Errorf("a daily entry two weeks late keeps timeliness %v (at its load %v)", cur.Timeliness, org[len(org)-1].Timeliness)
+		}
+		if p, ok := onDay(day, "2026-10-14"); len(org) == 0 || !ok || math.Abs(p.Total-(cur.Total-quality.OverduePenalty)) > 0.05 {
+			t.Errorf("agency score with an escalated task: current %+v load %+v day %+v", cur, org, day)
 		}
 		// The authority extends it: back in progress with a new working-day deadline.
 		ext, err := a.Quality.ActOnTask(ctx, admin, tk.ID, quality.TaskAction{Event: "extend", Workdays: 3, Note: "数据量大，延期"}, "")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"time"
 
 	"pubdata/internal/apperr"
@@ -12,36 +11,13 @@ import (
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
 	"pubdata/internal/ids"
+	"pubdata/internal/quality/scoring"
 	"pubdata/internal/workday"
 )
 
 // Score is a quality score (质量评分), 0–100 per dimension; Total is their mean (minus, for an
-// agency, a penalty for overdue correction tasks).
-type Score struct {
-	Completeness float64 `json:"completeness"`
-	Accuracy     float64 `json:"accuracy"`
-	Consistency  float64 `json:"consistency"`
-	Timeliness   float64 `json:"timeliness"`
-	Availability float64 `json:"availability"`
-	Total        float64 `json:"total"`
-}
-
-// Dim returns one dimension's value.
-func (s Score) Dim(d string) float64 {
-	switch d {
-	case Completeness:
-		return s.Completeness
-	case Accuracy:
-		return s.Accuracy
-	case Consistency:
-		return s.Consistency
-	case Timeliness:
-		return s.Timeliness
-	case Availability:
-		return s.Availability
-	}
-	return s.Total
-}
+// agency, a penalty for overdue correction tasks). Its one definition is package scoring.
+type Score = scoring.Score
 
 // ScorePoint is a score at a moment: one load, one agency snapshot or one day.
 type ScorePoint struct {
@@ -63,47 +39,19 @@ const (
 	MaxPenalty     = 50
 )
 
-// LateCap caps the timeliness of a load the loader found late for the entry's update frequency.
-const LateCap = 60
+// LateCap is the most timeliness late data scores (scoring.LateCap).
+const LateCap = scoring.LateCap
 
-func round1(f float64) float64 { return math.Round(f*10) / 10 }
-
-func pct(good, all int) float64 {
-	if all <= 0 {
-		return 100
-	}
-	if good < 0 {
-		good = 0
-	}
-	return round1(100 * float64(good) / float64(all))
-}
-
-// frequencyDays is the longest expected gap between loads for a declared update frequency
-// (0 = no expectation).
-func frequencyDays(f catalog.Frequency) float64 {
-	switch f {
-	case catalog.FreqRealtime, catalog.FreqDaily:
-		return 1
-	case catalog.FreqWeekly:
-		return 7
-	case catalog.FreqMonthly:
-		return 31
-	case catalog.FreqQuarterly:
-		return 92
-	case catalog.FreqYearly:
-		return 366
-	}
-	return 0
-}
+func round1(f float64) float64 { return scoring.Round1(f) }
 
 // scoreEntry scores an entry's data as it stands after a load, inside the load's transaction
 // (after the correction rows were updated), so that an upsert of a few rows is judged with the
 // rest of the data and rows fixed earlier no longer count:
 //   - completeness, accuracy, consistency: the share of the entry's rows with no open problem of
 //     that dimension (open correction-task rows, plus this load's problems beyond them);
-//   - timeliness: the same for timeliness problems, capped at LateCap when the loader found the
-//     load late, and lowered further the longer the gap since the previous load exceeds the
-//     entry's declared update frequency (AGG-5);
+//   - timeliness: the same for timeliness problems, capped by scoring.Lateness when the gap
+//     since the previous load exceeds what the entry's declared update frequency allows (AGG-5);
+//     while the entry stays late afterwards, readers cap it further (scoring.AtTime);
 //   - availability: the share of the rows the agency sent that are held (loaded), i.e. not
 //     rejected and still awaiting correction.
 //
@@ -140,12 +88,10 @@ func (s *Service) scoreEntry(ctx context.Context, tx db.Q, e *catalog.Entry, ld 
 	if err := rows.Err(); err != nil {
 		return ScorePoint{}, err
 	}
-	lateFlag := false
 	keyless := 0
 	for _, p := range problems {
 		switch {
-		case p.Key == "" && p.Line <= 1: // about the file or the load, not a row
-			lateFlag = lateFlag || p.Dimension == Timeliness
+		case p.Key == "" && p.Line <= 1: // about the file or the load, not a row: lateness is judged below
 		case p.Key == "":
 			mark(p.Dimension, "l:"+itoa(p.Line))
 			keyless++
@@ -155,30 +101,19 @@ func (s *Service) scoreEntry(ctx context.Context, tx db.Q, e *catalog.Entry, ld 
 	}
 	held := max(ld.Held, 0)
 	missing := max(len(notLoaded), ld.Rejected)
-	all := held + missing
+	c := scoring.Counts{Rows: held + missing, Held: held, Bad: map[string]int{}, Late: 1}
+	for d, ids := range bad {
+		c.Bad[d] = len(ids)
+	}
+	var prev int64
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(at), 0) FROM quality_load_scores WHERE entry_id = $1 AND at < $2", e.ID, db.Millis(ld.At)).Scan(&prev); err != nil {
+		return ScorePoint{}, err
+	}
+	if prev > 0 {
+		c.Late = scoring.Lateness(e.Frequency, db.FromMillis(prev), ld.At)
+	}
 	sp := ScorePoint{At: ld.At, EntryID: e.ID, Version: ld.Version, Rows: int64(held), Problems: int64(len(problems))}
-	sp.Completeness = pct(all-len(bad[Completeness]), all)
-	sp.Accuracy = pct(all-len(bad[Accuracy]), all)
-	sp.Consistency = pct(all-len(bad[Consistency]), all)
-	sp.Timeliness = pct(all-len(bad[Timeliness]), all)
-	if lateFlag {
-		sp.Timeliness = min(sp.Timeliness, LateCap)
-	}
-	if exp := frequencyDays(e.Frequency); exp > 0 {
-		var prev int64
-		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(at), 0) FROM quality_load_scores WHERE entry_id = $1 AND at < $2", e.ID, db.Millis(ld.At)).Scan(&prev); err != nil {
-			return ScorePoint{}, err
-		}
-		if prev > 0 {
-			gap := ld.At.Sub(db.FromMillis(prev)).Hours() / 24
-			allowed := exp*1.2 + 1
-			if gap > allowed {
-				sp.Timeliness = round1(min(sp.Timeliness, 100*allowed/gap))
-			}
-		}
-	}
-	sp.Availability = pct(held, all)
-	sp.Total = round1((sp.Completeness + sp.Accuracy + sp.Consistency + sp.Timeliness + sp.Availability) / 5)
+	sp.Score = scoring.Of(c)
 	return sp, nil
 }
 
@@ -193,7 +128,7 @@ func (s *Service) storeScores(ctx context.Context, tx *sql.Tx, e *catalog.Entry,
 		sp.Timeliness, sp.Availability, sp.Total); err != nil {
 		return err
 	}
-	op, err := s.orgScore(ctx, tx, ld.OrgID)
+	op, err := s.orgScore(ctx, tx, ld.OrgID, ld.At)
 	if err != nil {
 		return err
 	}
@@ -204,35 +139,82 @@ func (s *Service) storeScores(ctx context.Context, tx *sql.Tx, e *catalog.Entry,
 	return err
 }
 
-// orgScore is an agency's current score: the mean of its entries' latest load scores, minus
-// OverduePenalty per correction task past its deadline.
-func (s *Service) orgScore(ctx context.Context, q db.Q, orgID string) (ScorePoint, error) {
+// currentScores returns the latest load score of each scored entry (of one agency, or of all
+// when orgID is ""), as it stands at now: an entry that is late for its declared update
+// frequency has its timeliness lowered for as long as it stays late (scoring.AtTime), without
+// waiting for its next load.
+func (s *Service) currentScores(ctx context.Context, q db.Q, orgID, entryID string, now time.Time) ([]ScorePoint, error) {
+	query := `SELECT s.entry_id, s.org_id, s.at, s.version, s.rows_checked, s.problems, s.completeness, s.accuracy, s.consistency, s.timeliness,
+		s.availability, s.total, COALESCE(c.frequency, '')
+		FROM quality_load_scores s LEFT JOIN catalog_entries c ON c.id = s.entry_id
+		WHERE s.version = (SELECT MAX(x.version) FROM quality_load_scores x WHERE x.entry_id = s.entry_id)`
+	var args []any
+	if orgID != "" {
+		args = append(args, orgID)
+		query += " AND s.org_id = $1"
+	}
+	if entryID != "" {
+		args = append(args, entryID)
+		query += fmt.Sprintf(" AND s.entry_id = $%d", len(args))
+	}
+	rows, err := q.QueryContext(ctx, query+" ORDER BY s.entry_id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ScorePoint
+	for rows.Next() {
+		var sp ScorePoint
+		var at int64
+		var org, freq string
+		if err := rows.Scan(&sp.EntryID, &org, &at, &sp.Version, &sp.Rows, &sp.Problems, &sp.Completeness, &sp.Accuracy, &sp.Consistency,
+			&sp.Timeliness, &sp.Availability, &sp.Total, &freq); err != nil {
+			return nil, err
+		}
+		sp.At = db.FromMillis(at)
+		sp.Day = workday.Format(sp.At)
+		sp.Score = scoring.AtTime(sp.Score, catalog.Frequency(freq), sp.At, now)
+		out = append(out, sp)
+	}
+	return out, rows.Err()
+}
+
+// CurrentScore is an entry's score now: its latest load's score, with timeliness lowered while
+// the entry is late (the number the entry page shows; the same definition as the load's
+// report, which shows it as of the load). ok is false before any load was scored.
+func (s *Service) CurrentScore(ctx context.Context, p *authz.Principal, entryID string) (sp ScorePoint, ok bool, err error) {
+	e, err := s.entry(ctx, entryID)
+	if err != nil {
+		return sp, false, err
+	}
+	if err := authz.QualityScores(p, authz.Read, attrsOf(e)); err != nil {
+		return sp, false, err
+	}
+	ps, err := s.currentScores(ctx, s.DB, "", entryID, s.Now())
+	if err != nil || len(ps) == 0 {
+		return sp, false, err
+	}
+	return ps[0], true, nil
+}
+
+// orgScore is an agency's score at now: the mean of its entries' current scores (currentScores),
+// minus OverduePenalty per correction task past its deadline.
+func (s *Service) orgScore(ctx context.Context, q db.Q, orgID string, now time.Time) (ScorePoint, error) {
 	var sp ScorePoint
-	rows, err := q.QueryContext(ctx, `SELECT s.completeness, s.accuracy, s.consistency, s.timeliness, s.availability, s.total
-		FROM quality_load_scores s WHERE s.org_id = $1 AND s.version = (SELECT MAX(x.version) FROM quality_load_scores x WHERE x.entry_id = s.entry_id)`, orgID)
+	ps, err := s.currentScores(ctx, q, orgID, "", now)
 	if err != nil {
 		return sp, err
 	}
 	var sum Score
-	n := 0
-	for rows.Next() {
-		var c Score
-		if err := rows.Scan(&c.Completeness, &c.Accuracy, &c.Consistency, &c.Timeliness, &c.Availability, &c.Total); err != nil {
-			rows.Close()
-			return sp, err
-		}
+	for _, c := range ps {
 		sum.Completeness += c.Completeness
 		sum.Accuracy += c.Accuracy
 		sum.Consistency += c.Consistency
 		sum.Timeliness += c.Timeliness
 		sum.Availability += c.Availability
 		sum.Total += c.Total
-		n++
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return sp, err
-	}
+	n := len(ps)
 	var overdue int
 	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM quality_tasks WHERE org_id = $1 AND state IN ($2, $3)", orgID, TaskOverdue, TaskEscalated).Scan(&overdue); err != nil {
 		return sp, err
@@ -254,8 +236,8 @@ func (s *Service) orgScore(ctx context.Context, q db.Q, orgID string) (ScorePoin
 func (s *Service) SnapshotDaily(ctx context.Context, now time.Time) error {
 	day := workday.Format(now)
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT s.entry_id, s.completeness, s.accuracy, s.consistency, s.timeliness, s.availability, s.total
-			FROM quality_load_scores s WHERE s.version = (SELECT MAX(x.version) FROM quality_load_scores x WHERE x.entry_id = s.entry_id)`)
+		// Today's scores as they stand (an entry late since its last load scores lower each day).
+		cur, err := s.currentScores(ctx, tx, "", "", now)
 		if err != nil {
 			return err
 		}
@@ -264,26 +246,35 @@ func (s *Service) SnapshotDaily(ctx context.Context, now time.Time) error {
 			Score
 		}
 		var es []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.id, &r.Completeness, &r.Accuracy, &r.Consistency, &r.Timeliness, &r.Availability, &r.Total); err != nil {
-				rows.Close()
-				return err
-			}
-			es = append(es, r)
+		for _, c := range cur {
+			es = append(es, row{id: c.EntryID, Score: c.Score})
 		}
-		rows.Close()
 		orgs, err := queryStrings(ctx, tx, "SELECT DISTINCT org_id FROM quality_load_scores WHERE org_id <> '' ORDER BY org_id")
 		if err != nil {
 			return err
 		}
 		for _, o := range orgs {
-			sp, err := s.orgScore(ctx, tx, o)
+			sp, err := s.orgScore(ctx, tx, o, now)
 			if err != nil {
 				return err
 			}
 			if sp.Entries > 0 {
 				es = append(es, row{id: "org:" + o, Score: sp.Score})
+				// The agency's score history (read by the dashboard and the annual assessment)
+				// follows lateness too: a new point when today's score differs from its last.
+				var last float64
+				err := tx.QueryRowContext(ctx, "SELECT total FROM quality_org_scores WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1", o).Scan(&last)
+				if err != nil && !db.IsNoRows(err) {
+					return err
+				}
+				if err != nil || last != sp.Total {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO quality_org_scores (id, org_id, entry_id, version, at, entries, penalty,
+						completeness, accuracy, consistency, timeliness, availability, total) VALUES ($1,$2,'',0,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+						ids.New(), o, db.Millis(now), sp.Entries, sp.Penalty, sp.Completeness, sp.Accuracy, sp.Consistency,
+						sp.Timeliness, sp.Availability, sp.Total); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		for _, r := range es {
@@ -452,18 +443,25 @@ func (s *Service) Summaries(ctx context.Context, p *authz.Principal) ([]OrgSumma
 		return nil, err
 	}
 	var out []OrgSummary
+	now := s.Now()
 	for _, o := range orgs {
 		if o == "" {
 			continue
 		}
 		sm := OrgSummary{OrgID: o, Score: -1}
 		s.DB.QueryRowContext(ctx, "SELECT name FROM orgs WHERE id = $1", o).Scan(&sm.OrgName)
-		var at int64
-		if err := s.DB.QueryRowContext(ctx, "SELECT total, entries, at FROM quality_org_scores WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1", o).
-			Scan(&sm.Score, &sm.Entries, &at); err != nil && !db.IsNoRows(err) {
+		// The agency's score as it stands now (lateness included), by the same definition as
+		// its score history; At is its latest scored load.
+		op, err := s.orgScore(ctx, s.DB, o, now)
+		if err != nil {
 			return nil, err
 		}
-		sm.At = db.FromMillis(at)
+		if op.Entries > 0 {
+			sm.Score, sm.Entries = op.Total, op.Entries
+			var at int64
+			s.DB.QueryRowContext(ctx, "SELECT COALESCE(MAX(at), 0) FROM quality_load_scores WHERE org_id = $1", o).Scan(&at)
+			sm.At = db.FromMillis(at)
+		}
 		if sm.Score < 0 {
 			var live int
 			s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM catalog_entries WHERE live = 1 AND provider_org_id = $1", o).Scan(&live)

@@ -13,7 +13,8 @@ import (
 // In a real browser: a request the public security department let fall overdue reaches the
 // authority's board; the authority opens its escalation, urges with a new date, coordinates and
 // records the meeting, refers the dispute to the expert committee, an expert gives an opinion,
-// and the authority decides; the requesting agency sees the decision on its request page.
+// and the authority decides; both parties — the requesting agency and the providing one — see the
+// decision on the request page and in their inboxes (issue #10 item 1).
 func TestBrowserEscalationThroughCoordinationToDecision(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		clock := testutil.NewClock("2026-09-30 10:00")
@@ -44,6 +45,9 @@ func TestBrowserEscalationThroughCoordinationToDecision(t *testing.T) {
 		b.Click("#urge")
 		if got := b.Text("#escalation-state"); !strings.Contains(got, "已催办") {
 			t.Fatalf("after urging: %q", got)
+		}
+		if got := b.Text("#escalation-due"); !strings.Contains(got, "2026-10-16") {
+			t.Fatalf("after urging the deadline reads %q; want the new date 2026-10-16", got)
 		}
 		b.Fill("#co-note", "召集双方协调地址项共享")
 		b.Click("#coordinate")
@@ -96,6 +100,18 @@ func TestBrowserEscalationThroughCoordinationToDecision(t *testing.T) {
 		b.Visit("/inbox")
 		if got := b.Text("main"); !strings.Contains(got, "督办决定") {
 			t.Fatal("the decision is not in the requester's inbox")
+		}
+		logout()
+
+		// The providing agency (公安厅), which let the request fall overdue, sees it too.
+		b.Login("officer")
+		b.Visit("/share/requests/" + r.ID)
+		if got := b.Text("#escalations .escalation-decision"); !strings.Contains(got, "地址项脱敏后提供") || !strings.Contains(got, "2026-10-23") {
+			t.Fatalf("the provider's request page shows the decision as %q", got)
+		}
+		b.Visit("/inbox")
+		if got := b.Text("main"); !strings.Contains(got, "督办决定") {
+			t.Fatal("the decision is not in the provider's inbox")
 		}
 	})
 }

@@ -305,6 +305,9 @@ func (w *Web) qualityPages(mux *http.ServeMux) {
 		}
 		data := map[string]any{"E": e, "Rules": rules, "CanRules": canRead, "CanEdit": authz.QualityRule(p, authz.Create, attrs) == nil,
 			"Kinds": quality.Kinds, "KindNames": kindNames, "Points": pts, "Period": period, "Trend": w.QualityTrend(r.Context(), p, "entry", id, period, Lang(r))}
+		if cur, ok, err := q.CurrentScore(r.Context(), p, id); err == nil && ok {
+			data["Current"] = cur
+		}
 		if ts, _, err := q.Tasks(r.Context(), p, quality.TaskFilter{EntryID: id, Limit: 20}); err == nil {
 			rows := make([]qTaskRow, len(ts))
 			for i, t := range ts {
