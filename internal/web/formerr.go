@@ -48,14 +48,7 @@ func (w *Web) refill(mux *http.ServeMux, rw http.ResponseWriter, r *http.Request
 	if r.Method != http.MethodPost || !refillable(e) {
 		return false
 	}
-	values := url.Values{}
-	if r.MultipartForm != nil {
-		for k, vs := range r.MultipartForm.Value {
-			values[k] = vs
-		}
-	} else if r.ParseForm() == nil {
-		values = r.PostForm
-	}
+	values := postedValues(r)
 	isPage := func(u *url.URL) bool {
 		r2 := &http.Request{Method: http.MethodGet, URL: u, Host: r.Host, Header: http.Header{}}
 		_, pat := mux.Handler(r2)
@@ -94,6 +87,17 @@ func (w *Web) refill(mux *http.ServeMux, rw http.ResponseWriter, r *http.Request
 	r2.Header.Del("Content-Type")
 	mux.ServeHTTP(rw, r2)
 	return true
+}
+
+// postedValues is what a post sent (its files aside).
+func postedValues(r *http.Request) url.Values {
+	if r.MultipartForm != nil {
+		return r.MultipartForm.Value
+	}
+	if r.ParseForm() == nil {
+		return r.PostForm
+	}
+	return url.Values{}
 }
 
 // failureOf is the refused post a page is being rendered again for, if any.
@@ -228,7 +232,10 @@ func refillForm(page []byte, ff *formFailure, lang string) []byte {
 				}
 			}
 			inline := typ != "hidden"
-			if _, bad := msgs[name]; bad && inline {
+			if attr(tok, "aria-invalid") == "true" {
+				placed[name] = true // the page shows this error itself
+			}
+			if _, bad := msgs[name]; bad && inline && !placed[name] {
 				markInvalid(&tok, name)
 			}
 			out.WriteString(tok.String())
