@@ -3,11 +3,11 @@ package httpapi_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
