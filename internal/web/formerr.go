@@ -439,3 +439,27 @@ func setAttr(t *xhtml.Token, key, val string) {
 func delAttr(t *xhtml.Token, key string) {
 	t.Attr = slices.DeleteFunc(t.Attr, func(a xhtml.Attribute) bool { return a.Key == key })
 }
+
+// A secret issued by a form (an API token, an open-data key, a push token, a signed
+// application's key) is shown once on the page the post redirects to, so that a reload issues
+// nothing: it travels in a cookie scoped to that page (HttpOnly, SameSite=Strict, two minutes)
+// that the page reads and clears. (The share credential does the same in share.go.)
+const secretOnceCookie = "pd_secret_once"
+
+// RedirectWithSecret answers a successful post that issued secret with a redirect (303) to target.
+func (w *Web) RedirectWithSecret(rw http.ResponseWriter, r *http.Request, target, secret, flash string) {
+	http.SetCookie(rw, &http.Cookie{Name: secretOnceCookie, Value: secret, Path: target, MaxAge: 120,
+		HttpOnly: true, Secure: w.Secure, SameSite: http.SameSiteStrictMode})
+	Redirect(rw, r, target, flash)
+}
+
+// TakeSecret returns the secret a post left for this page (once) and clears it.
+func (w *Web) TakeSecret(rw http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(secretOnceCookie)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	http.SetCookie(rw, &http.Cookie{Name: secretOnceCookie, Value: "", Path: r.URL.Path, MaxAge: -1,
+		HttpOnly: true, Secure: w.Secure, SameSite: http.SameSiteStrictMode})
+	return c.Value
+}

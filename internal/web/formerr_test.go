@@ -91,14 +91,69 @@ func TestFormsKeepInputAndShowErrorsBesideFields(t *testing.T) {
 			h.ServeHTTP(w, r)
 			return w
 		}
-		// Known bad values and the words people see beside the field.
+		// Known bad values: the words people see right after the field, and the value kept.
 		known := []struct {
 			user, page, action, field, value, want string
 		}{
-			{"admin", "/assessments", "/assessments", "year", "19", ""},
-			{"officer", "/tokens", "/tokens", "name", "", ""},
+			{"admin", "/quality", "/quality/settings", "objection_workdays", "99", "异议答复期限须为 1–60 个工作日"},
+			{"appunit", "/open/keys", "/open/keys", "days", "400", "有效期应为 1–180 天"},
+			{"officer", "/tokens", "/tokens", "ttl_days", "999", "有效期应为 1–366 天"},
+			{"admin", "/open/plans", "/open/plans", "year", "1999", "计划年度应为 2025–2027"},
+			{"citizen", "/open/showcase", "/open/showcase", "url", "ftp://x", "链接须为 http(s) 网址"},
 		}
-		_ = known
+		for _, k := range known {
+			c := s.login(k.user)
+			var f *pageForm
+			for _, g := range postForms(s.get(k.page, c).Body.String()) {
+				if g.action == k.action {
+					f = &g
+					break
+				}
+			}
+			if f == nil {
+				t.Fatalf("%s: no form posting to %s", k.page, k.action)
+			}
+			vals := url.Values{}
+			for n, vs := range f.hidden {
+				vals[n] = vs
+			}
+			vals.Set(k.field, k.value)
+			w := send(c, k.page, *f, vals)
+			body := w.Body.String()
+			field := regexp.MustCompile(`<input[^>]*name="` + k.field + `"[^>]*>`).FindString(body)
+			i := strings.Index(body, field)
+			if w.Code != 422 || field == "" || !strings.Contains(field, `value="`+k.value+`"`) || !strings.Contains(field, `aria-invalid="true"`) ||
+				!strings.HasPrefix(body[i+len(field):], `<span class="hint field-error" id="err-`+k.field+`" role="alert">`+k.want+`</span>`) {
+				t.Errorf("%s %s=%q: %d, field %s, then %.200s", k.action, k.field, k.value, w.Code, field, body[i+len(field):])
+			}
+		}
+		// An accepted form answers with a redirect; a secret it issued shows once on the page
+		// the redirect leads to, and a reload shows (and issues) nothing.
+		c := s.login("officer")
+		scope := regexp.MustCompile(`name="scopes" value="([^"]+)"`).FindStringSubmatch(s.get("/tokens", c).Body.String())
+		if scope == nil {
+			t.Fatal("the token page offers no scope")
+		}
+		vals := url.Values{"csrf_token": {s.csrf(c)}, "name": {"报表脚本"}, "ttl_days": {"30"}, "scopes": {scope[1]}}
+		w := send(c, "/tokens", pageForm{action: "/tokens"}, vals)
+		if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/tokens" {
+			t.Fatalf("issuing a token: %d %s", w.Code, w.Header().Get("Location"))
+		}
+		var once *http.Cookie
+		for _, k := range w.Result().Cookies() {
+			if k.Name == "pd_secret_once" {
+				once = k
+			}
+		}
+		if once == nil || once.Path != "/tokens" || !once.HttpOnly {
+			t.Fatalf("no once cookie for the token page: %v", w.Result().Cookies())
+		}
+		if page := s.get("/tokens", c, once).Body.String(); !strings.Contains(page, `id="new-token">`+once.Value) {
+			t.Fatalf("the token page does not show the issued token once")
+		}
+		if page := s.get("/tokens", c).Body.String(); strings.Contains(page, `id="new-token"`) {
+			t.Fatalf("the token page shows a token on a reload")
+		}
 		pages := []struct{ user, page string }{
 			{"officer", "/tokens"},
 			{"admin", "/assessments"},
