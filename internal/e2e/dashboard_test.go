@@ -63,7 +63,7 @@ func atoi(s string) int {
 }
 
 // Screenshots for the documentation: PUBDATA_SCREENSHOTS=docs writes the public home page, a
-// workbench, a dataset page and the dashboard into docs/screenshots/ (run once and commit).
+// workbench (also on a phone, 390 px), a dataset page and the dashboard into docs/screenshots/ (run once and commit).
 func TestDocScreenshots(t *testing.T) {
 	if os.Getenv("PUBDATA_SCREENSHOTS") != "docs" {
 		t.Skip("set PUBDATA_SCREENSHOTS=docs to write the screenshots of docs/")
@@ -91,4 +91,6 @@ func TestDocScreenshots(t *testing.T) {
 	shot("/open/datasets/cat-social-org", "dataset")
 	b.Login("approver")
 	shot("/", "workbench")
+	b.Do("phone", chromedp.EmulateViewport(390, 844))
+	shot("/", "workbench-phone")
 }

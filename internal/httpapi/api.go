@@ -203,6 +203,7 @@ func (api *API) OpenAPI() map[string]any {
 	}
 	schemas := ss.Components()
 	schemas["Error"] = errorSchema
+	addExamples(paths, schemas)
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{

@@ -2,10 +2,12 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -163,6 +165,7 @@ func TestResponsesMatchSchemas(t *testing.T) {
 		ids := demoRecordIDs(t, e, d)
 		bad := map[string][]string{}
 		checked, ok2xx := 0, 0
+		examples := map[string]httpapi.CapturedExample{} // the first real 2xx answer of each operation
 		check := func(rt httpapi.Route, hr *http.Request, r resp) {
 			if _, raw := rt.Out.(httpapi.Raw); raw || !strings.HasPrefix(r.Header().Get("Content-Type"), "application/json") {
 				return // files, feeds, CKAN and DCAT answers: their own formats, tested by their own tests
@@ -182,6 +185,12 @@ func TestResponsesMatchSchemas(t *testing.T) {
 			checked++
 			if r.Code < 300 {
 				ok2xx++
+				key := rt.Method + " " + p
+				if _, have := examples[key]; !have && err == nil && rt.Path != "/api/v1/openapi.json" {
+					if body, ok := httpapi.ScrubExample([]byte(r.body)); ok {
+						examples[key] = httpapi.CapturedExample{Status: r.Code, Body: body}
+					}
+				}
 			}
 			if err != nil {
 				msg, _, _ := strings.Cut(err.Error(), "\n")
@@ -232,6 +241,18 @@ func TestResponsesMatchSchemas(t *testing.T) {
 		}
 		if ok2xx < 200 {
 			t.Fatalf("only %d successful answers validated (%d in all)", ok2xx, checked)
+		}
+		// The document's examples are these answers: PUBDATA_UPDATE_DOCS=1 rewrites them (from
+		// SQLite, the same demo on both backends).
+		if os.Getenv("PUBDATA_UPDATE_DOCS") == "1" && d.Dialect == db.SQLite {
+			b, err := json.MarshalIndent(examples, "", " ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile("openapi_examples.json", append(b, '\n'), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d examples written to openapi_examples.json", len(examples))
 		}
 		t.Logf("%d answers validated, %d of them 2xx", checked, ok2xx)
 	})

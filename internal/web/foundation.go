@@ -226,13 +226,17 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 		return nil
 	}
 	w.Page(mux, "GET /tokens", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return tokensPage(rw, r, p, "", nil)
+		return tokensPage(rw, r, p, w.TakeSecret(rw, r), nil)
 	})
 	w.Page(mux, "POST /tokens", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		r.ParseForm()
 		days, _ := strconv.Atoi(r.PostFormValue("ttl_days"))
 		secret, _, err := a.Identity.IssueToken(r.Context(), p, r.PostFormValue("name"), r.PostForm["scopes"], time.Duration(days)*24*time.Hour)
-		return tokensPage(rw, r, p, secret, err)
+		if err != nil {
+			return tokensPage(rw, r, p, "", err)
+		}
+		w.RedirectWithSecret(rw, r, "/tokens", secret, "")
+		return nil
 	})
 	w.Page(mux, "POST /tokens/{id}/revoke", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		if err := a.Identity.RevokeToken(r.Context(), p, r.PathValue("id")); err != nil {

@@ -60,6 +60,7 @@ func init() {
 		"nav.register":     {"注册", "Register"},
 		"nav.lang":         {"English", "中文"},
 		"nav.large":        {"大字模式", "Large text"},
+		"nav.menu":         {"菜单", "Menu"},
 		"nav.normal":       {"标准字号", "Normal text"},
 		"nav.api":          {"API 文档", "API docs"},
 		"login.title":      {"登录", "Log in"},

@@ -167,6 +167,9 @@ func (w *Web) ingestPages(mux *http.ServeMux) {
 		return nil
 	}
 	w.Page(mux, "GET /ingest/entries/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+		if secret := w.TakeSecret(rw, r); secret != "" {
+			return entryPage(rw, r, p, map[string]any{"Secret": secret})
+		}
 		return entryPage(rw, r, p, nil)
 	})
 	w.Page(mux, "POST /ingest/entries/{id}/upload", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
@@ -221,7 +224,8 @@ func (w *Web) ingestPages(mux *http.ServeMux) {
 		if err != nil {
 			return err
 		}
-		return entryPage(rw, r, p, map[string]any{"Secret": secret})
+		w.RedirectWithSecret(rw, r, "/ingest/entries/"+r.PathValue("id"), secret, "")
+		return nil
 	})
 	w.Page(mux, "POST /ingest/entries/{id}/retention", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		keep, _ := strconv.Atoi(r.PostFormValue("keep"))

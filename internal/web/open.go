@@ -197,13 +197,17 @@ func (w *Web) openPages(mux *http.ServeMux) {
 		return nil
 	}
 	w.Page(mux, "GET /open/keys", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return keysPage(rw, r, p, "", nil)
+		return keysPage(rw, r, p, w.TakeSecret(rw, r), nil)
 	})
 	w.Page(mux, "POST /open/keys", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		r.ParseForm()
 		days, _ := strconv.Atoi(r.PostFormValue("days"))
 		k, err := a.Open.CreateKey(r.Context(), p, open.KeyInput{Name: r.PostFormValue("name"), Days: days})
-		return keysPage(rw, r, p, k.Secret, err)
+		if err != nil {
+			return keysPage(rw, r, p, "", err)
+		}
+		w.RedirectWithSecret(rw, r, "/open/keys", k.Secret, "")
+		return nil
 	})
 	w.Page(mux, "POST /open/keys/{id}/revoke", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		if err := a.Open.RevokeKey(r.Context(), p, r.PathValue("id")); err != nil {

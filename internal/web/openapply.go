@@ -117,7 +117,7 @@ func (w *Web) applicationPages(mux *http.ServeMux) {
 		return nil
 	}
 	w.Page(mux, "GET /open/applications/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return view(rw, r, p, r.PathValue("id"), "", nil)
+		return view(rw, r, p, r.PathValue("id"), w.TakeSecret(rw, r), nil)
 	})
 	w.Page(mux, "POST /open/applications/{id}/act", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		r.ParseForm()
@@ -146,6 +146,7 @@ func (w *Web) applicationPages(mux *http.ServeMux) {
 			}
 			return err
 		}
-		return view(rw, r, p, r.PathValue("id"), res.Key.Secret, nil)
+		w.RedirectWithSecret(rw, r, "/open/applications/"+r.PathValue("id"), res.Key.Secret, "")
+		return nil
 	})
 }

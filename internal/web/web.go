@@ -81,6 +81,9 @@ type View struct {
 	Error    *apperr.Error
 	Data     any
 	Query    url.Values
+	// failed is a refused form post this page is rendered again for (formerr.go); posted is
+	// the form of this request when it is a post (a page a handler renders with its refusal).
+	failed, posted *formFailure
 }
 
 // Web serves the UI.
@@ -333,6 +336,11 @@ func (w *Web) NewView(rw http.ResponseWriter, r *http.Request, titleKey string) 
 		v.Contrast = true
 	}
 	v.Title = T(v.Lang, titleKey)
+	if ff := failureOf(r); ff != nil {
+		v.failed, v.Error, v.Errors = ff, ff.err, ff.err.Fields
+	} else if r.Method == http.MethodPost {
+		v.posted = &formFailure{action: r.URL.Path, values: postedValues(r)}
+	}
 	if f := r.URL.Query().Get("flash"); f != "" && Known(f) {
 		v.Flash = T(v.Lang, f)
 	}
@@ -384,10 +392,23 @@ func (w *Web) Render(rw http.ResponseWriter, status int, page string, v *View) {
 			return
 		}
 	}
+	out := buf.Bytes()
+	switch {
+	case v.failed != nil && page != "error" && status < 300:
+		// a refused form, shown again: its status, what was typed, each error beside its field
+		status = v.failed.err.Status
+		out = refillForm(out, v.failed, v.Lang)
+	case v.posted != nil && page != "error" && status >= 400 && v.Error != nil:
+		// a page a form's handler renders with its refusal: the same, input kept
+		ff := *v.posted
+		ff.err = v.Error.With()
+		ff.err.Fields = v.Errors
+		out = refillForm(out, &ff, v.Lang)
+	}
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.WriteHeader(status)
-	rw.Write(buf.Bytes())
+	rw.Write(out)
 }
 
 // Fail renders an error page in the user's language with the error's status.
@@ -437,7 +458,10 @@ func (w *Web) Page(mux *http.ServeMux, pattern string, h PageFunc) {
 			return
 		}
 		if err := h(rw, r, p); err != nil {
-			w.Fail(rw, r, httpapi.Conceal(r.Method, pattern, err))
+			err = httpapi.Conceal(r.Method, pattern, err)
+			if !w.refill(mux, rw, r, err) {
+				w.Fail(rw, r, err)
+			}
 		}
 	})
 }
@@ -450,7 +474,10 @@ func (w *Web) PublicPage(mux *http.ServeMux, pattern string, h PageFunc) {
 			p = &authz.Principal{} // a token on a page counts for nothing: served as a visitor
 		}
 		if err := h(rw, r, p); err != nil {
-			w.Fail(rw, r, httpapi.Conceal(r.Method, pattern, err))
+			err = httpapi.Conceal(r.Method, pattern, err)
+			if !w.refill(mux, rw, r, err) {
+				w.Fail(rw, r, err)
+			}
 		}
 	})
 }

@@ -84,3 +84,21 @@
     if (msg && !window.confirm(msg)) e.preventDefault();
   });
 })();
+// On a phone a list reads better as cards: each cell of a table with one header row gets its
+// column's name (data-label), and the table the class "stack" that the narrow style turns into
+// cards. Tables with merged cells, many columns or marked data-no-stack keep scrolling sideways.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("main table").forEach(function (t) {
+    if (t.hasAttribute("data-no-stack") || t.closest("figure.chart") || !t.tHead || t.tHead.rows.length !== 1) return;
+    var heads = Array.prototype.map.call(t.tHead.rows[0].cells, function (c) { return c.textContent.trim(); });
+    if (heads.length < 2 || heads.length > 9 || t.tHead.querySelector("[colspan]")) return;
+    var ok = true;
+    Array.prototype.forEach.call(t.tBodies, function (b) {
+      Array.prototype.forEach.call(b.rows, function (r) {
+        if (r.cells.length !== heads.length) { ok = false; return; }
+        Array.prototype.forEach.call(r.cells, function (c, i) { c.setAttribute("data-label", heads[i]); });
+      });
+    });
+    if (ok) t.classList.add("stack");
+  });
+});
