@@ -272,7 +272,6 @@ func (s *Service) days() int {
 	return DefaultDays
 }
 
-
 func (s *Service) event(ctx context.Context, q db.Q, p *authz.Principal, id string, ev Ev, from, to State, note string) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO open_complaint_events (id, complaint_id, at, actor_id, actor_name, event, from_state, to_state, note)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, ids.New(), id, s.Now().UnixMilli(), p.UserID, actorName(p), string(ev), string(from), string(to), note)

@@ -243,7 +243,6 @@ func (s *Service) days() int {
 	return DefaultDays
 }
 
-
 // Submit files an application (the applicant: a registered public user).
 func (s *Service) Submit(ctx context.Context, p *authz.Principal, in Input) (Application, error) {
 	e, err := s.Catalog.Published(ctx, strings.TrimSpace(in.DatasetID))
