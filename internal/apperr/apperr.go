@@ -93,6 +93,22 @@ var (
 // Field makes one field error.
 func Field(field, zh, en string) FieldError { return FieldError{Field: field, ZH: zh, EN: en} }
 
+// Text checks one free-text input field and returns it trimmed: required and empty, longer than
+// max characters (runes), or holding a NUL byte each add a field error to fe in both languages
+// (zh and en name the field for people). The one rule for bounded text fields.
+func Text(fe *[]FieldError, field, v string, max int, required bool, zh, en string) string {
+	v = strings.TrimSpace(v)
+	switch {
+	case required && v == "":
+		*fe = append(*fe, Field(field, "请填写"+zh, en+" is required"))
+	case len([]rune(v)) > max:
+		*fe = append(*fe, Field(field, fmt.Sprintf("%s不能超过 %d 个字", zh, max), fmt.Sprintf("%s must be at most %d characters", en, max)))
+	case strings.ContainsRune(v, 0):
+		*fe = append(*fe, Field(field, zh+"含有不可见的控制字符", en+" contains a NUL character"))
+	}
+	return v
+}
+
 // Validation returns an Invalid error listing the given field errors, or nil if there are none.
 func Validation(fields []FieldError) error {
 	if len(fields) == 0 {

@@ -11,6 +11,7 @@ package complaint
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -109,6 +110,10 @@ var (
 	ErrNotFound = apperr.New(http.StatusNotFound, "complaint.not_found", "投诉不存在", "no such complaint")
 	ErrNotOpen  = apperr.New(http.StatusNotFound, "complaint.not_open", "只能对已开放的数据集投诉", "complaints are filed against open datasets")
 	ErrState    = apperr.New(http.StatusConflict, "complaint.invalid_state", "投诉当前状态不允许此操作", "the complaint's state does not allow this")
+	// ErrThrottled: more than PerHour complaints from one client address in the last hour. A
+	// complaint suspends a dataset at once, so filing must not be free to automate.
+	ErrThrottled = apperr.New(http.StatusTooManyRequests, "complaint.throttled", "该网络地址提交投诉过多，请一小时后再试",
+		"too many complaints from this network address; try again in an hour")
 )
 
 // Service runs the complaint workflow.
@@ -121,12 +126,17 @@ type Service struct {
 	Suspend Suspender
 	Decide  Decide
 	Days    int
+	// PerHour bounds the complaints filed from one client address in an hour (DefaultPerHour).
+	PerHour int
 	Now     func() time.Time
 }
 
+// DefaultPerHour is the default bound on complaints per client address and hour.
+const DefaultPerHour = 10
+
 // New makes the service; Suspend and Decide are wired by the app (internal/open).
 func New(d *db.DB, a *audit.Service, n *notify.Service, cal *workday.Calendar, c *catalog.Service) *Service {
-	return &Service{DB: d, Audit: a, Notify: n, Cal: cal, Catalog: c, Days: DefaultDays, Now: time.Now}
+	return &Service{DB: d, Audit: a, Notify: n, Cal: cal, Catalog: c, Days: DefaultDays, PerHour: DefaultPerHour, Now: time.Now}
 }
 
 // Filing is what a complainant submits.
@@ -146,19 +156,6 @@ type Receipt struct {
 	Complaint Public `json:"complaint"`
 }
 
-func limit(fe *[]apperr.FieldError, field, v string, max int, required bool, zh, en string) string {
-	v = strings.TrimSpace(v)
-	switch {
-	case required && v == "":
-		*fe = append(*fe, apperr.Field(field, "请填写"+zh, en+" is required"))
-	case len([]rune(v)) > max:
-		*fe = append(*fe, apperr.Field(field, fmt.Sprintf("%s不能超过 %d 个字", zh, max), fmt.Sprintf("%s must be at most %d characters", en, max)))
-	case strings.ContainsRune(v, 0):
-		*fe = append(*fe, apperr.Field(field, zh+"含有不可见的控制字符", en+" contains a NUL character"))
-	}
-	return v
-}
-
 func actorName(p *authz.Principal) string {
 	if p == nil {
 		return ""
@@ -173,7 +170,7 @@ func actorName(p *authz.Principal) string {
 // immediately). Anyone may file, logged in or not.
 func (s *Service) File(ctx context.Context, p *authz.Principal, in Filing, clientIP string) (Receipt, error) {
 	var fe []apperr.FieldError
-	in.DatasetID = limit(&fe, "dataset_id", in.DatasetID, 64, true, "数据集", "dataset_id")
+	in.DatasetID = apperr.Text(&fe, "dataset_id", in.DatasetID, 64, true, "数据集", "dataset_id")
 	okKind := false
 	for _, k := range Kinds {
 		okKind = okKind || in.Kind == k
@@ -181,11 +178,11 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in Filing, clien
 	if !okKind {
 		fe = append(fe, apperr.Field("kind", "投诉类别须为隐私、个人信息或商业秘密", "kind must be privacy, personal_info or trade_secret"))
 	}
-	in.Records = limit(&fe, "records", in.Records, 2000, false, "涉及的记录", "records")
-	in.Description = limit(&fe, "description", in.Description, 4000, true, "投诉事由", "description")
-	in.Evidence = limit(&fe, "evidence", in.Evidence, 8000, true, "证据材料", "evidence")
-	in.Name = limit(&fe, "complainant_name", in.Name, 100, true, "投诉人姓名或单位名称", "complainant_name")
-	in.Contact = limit(&fe, "contact", in.Contact, 200, true, "联系方式", "contact")
+	in.Records = apperr.Text(&fe, "records", in.Records, 2000, false, "涉及的记录", "records")
+	in.Description = apperr.Text(&fe, "description", in.Description, 4000, true, "投诉事由", "description")
+	in.Evidence = apperr.Text(&fe, "evidence", in.Evidence, 8000, true, "证据材料", "evidence")
+	in.Name = apperr.Text(&fe, "complainant_name", in.Name, 100, true, "投诉人姓名或单位名称", "complainant_name")
+	in.Contact = apperr.Text(&fe, "contact", in.Contact, 200, true, "联系方式", "contact")
 	if err := apperr.Validation(fe); err != nil {
 		return Receipt{}, err
 	}
@@ -206,27 +203,43 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in Filing, clien
 	if !p.Authenticated() {
 		filer = &authz.Principal{DisplayName: in.Name}
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM open_complaints WHERE filed_at >= $1", dayStart(now)).Scan(&n); err != nil {
-			return err
-		}
-		c.Number = fmt.Sprintf("TS%s%04d", now.In(workday.Location).Format("20060102"), n+1)
-		_, err := tx.ExecContext(ctx, `INSERT INTO open_complaints (id, number, entry_id, dataset_title, provider_org_id, region_code, kind, records,
-			description, evidence, complainant_name, contact, user_id, access_hash, state, due, filed_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
-			c.ID, c.Number, c.EntryID, c.DatasetTitle, c.ProviderOrgID, c.RegionCode, c.Kind, c.Records, c.Description, c.Evidence,
-			c.Name, c.Contact, c.UserID, "", string(c.State), c.Due, c.FiledAt, c.UpdatedAt)
-		if err != nil {
-			return err
-		}
-		if err := s.event(ctx, tx, filer, c.ID, EvFile, StateNew, StateSuspended, ""); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: actorName(filer), OrgID: p.OrgID, ClientIP: clientIP,
-			Action: "open.complaint.file", ObjectType: "open_complaint", ObjectID: c.ID,
-			Detail: map[string]any{"number": c.Number, "dataset": c.EntryID, "kind": c.Kind}})
+	err = db.RetryUnique(5, func() error {
+		return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			if s.PerHour > 0 && clientIP != "" {
+				var recent int
+				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM open_complaints WHERE client_ip = $1 AND filed_at > $2", clientIP,
+					db.Millis(now.Add(-time.Hour))).Scan(&recent); err != nil {
+					return err
+				}
+				if recent >= s.PerHour {
+					return ErrThrottled.After(time.Hour)
+				}
+			}
+			var err error
+			if c.Number, err = db.NextNumber(ctx, tx, "open_complaints", "number", "TS"+now.In(workday.Location).Format("20060102"), 4); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO open_complaints (id, number, entry_id, dataset_title, provider_org_id, region_code, kind, records,
+			description, evidence, complainant_name, contact, user_id, access_hash, state, due, filed_at, updated_at, client_ip)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
+				c.ID, c.Number, c.EntryID, c.DatasetTitle, c.ProviderOrgID, c.RegionCode, c.Kind, c.Records, c.Description, c.Evidence,
+				c.Name, c.Contact, c.UserID, "", string(c.State), c.Due, c.FiledAt, c.UpdatedAt, clientIP)
+			if err != nil {
+				return err
+			}
+			if err := s.event(ctx, tx, filer, c.ID, EvFile, StateNew, StateSuspended, ""); err != nil {
+				return err
+			}
+			return s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: actorName(filer), OrgID: p.OrgID, ClientIP: clientIP,
+				Action: "open.complaint.file", ObjectType: "open_complaint", ObjectID: c.ID,
+				Detail: map[string]any{"number": c.Number, "dataset": c.EntryID, "kind": c.Kind}})
+		})
 	})
+	if errors.Is(err, ErrThrottled) {
+		s.Audit.Log(ctx, audit.Event{ActorID: p.UserID, ActorName: actorName(filer), OrgID: p.OrgID, ClientIP: clientIP,
+			Action: "open.complaint.file", Result: audit.Denied, Detail: map[string]any{"reason": "throttled", "dataset": c.EntryID}})
+		return Receipt{}, err
+	}
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -257,11 +270,6 @@ func (s *Service) days() int {
 		return s.Days
 	}
 	return DefaultDays
-}
-
-func dayStart(t time.Time) int64 {
-	l := t.In(workday.Location)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, workday.Location).UnixMilli()
 }
 
 func (s *Service) event(ctx context.Context, q db.Q, p *authz.Principal, id string, ev Ev, from, to State, note string) error {
@@ -461,8 +469,8 @@ func (s *Service) Act(ctx context.Context, p *authz.Principal, id string, st Ste
 		return Complaint{}, ErrState
 	}
 	var fe []apperr.FieldError
-	st.Answer = limit(&fe, "answer", st.Answer, 4000, st.Event != EvVerify, "答复投诉人的内容", "answer")
-	st.LegalBasis = limit(&fe, "legal_basis", st.LegalBasis, 1000, st.Event == EvRestore, "法律依据", "legal_basis")
+	st.Answer = apperr.Text(&fe, "answer", st.Answer, 4000, st.Event != EvVerify, "答复投诉人的内容", "answer")
+	st.LegalBasis = apperr.Text(&fe, "legal_basis", st.LegalBasis, 1000, st.Event == EvRestore, "法律依据", "legal_basis")
 	if err := apperr.Validation(fe); err != nil {
 		return Complaint{}, err
 	}

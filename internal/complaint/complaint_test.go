@@ -337,3 +337,80 @@ func TestComplaintSuspendsThroughOpen(t *testing.T) {
 		}
 	})
 }
+
+// A complaint suspends a dataset at once, so one address may file only PerHour complaints an
+// hour: the next is refused with 429 and a Retry-After, and suspends nothing; another address,
+// or the same one an hour later, may file again.
+func TestComplaintThrottledPerAddress(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a, clock, f := setup(t, d)
+		a.Complaints.PerHour = 3
+		ds := publish(t, a, "空气质量监测", catalog.OpenUnconditional)
+		for i := 0; i < 3; i++ {
+			if _, err := a.Complaints.File(ctx, &authz.Principal{}, filing(ds.ID), "203.0.113.7"); err != nil {
+				t.Fatalf("complaint %d: %v", i+1, err)
+			}
+		}
+		before := len(f.log)
+		_, err := a.Complaints.File(ctx, &authz.Principal{}, filing(ds.ID), "203.0.113.7")
+		e := apperr.As(err)
+		if !errors.Is(err, complaint.ErrThrottled) || e.Status != 429 || e.RetryAfter <= 0 || !strings.Contains(e.ZH, "一小时") {
+			t.Fatalf("fourth complaint from one address: %v (status %d, retry %d)", err, e.Status, e.RetryAfter)
+		}
+		if len(f.log) != before {
+			t.Fatalf("a throttled complaint suspended the dataset: %v", f.log[before:])
+		}
+		recs, _, err := a.Audit.Search(ctx, audit.Filter{Action: "open.complaint.file", Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		denied := 0
+		for _, r := range recs {
+			if r.Result == audit.Denied {
+				denied++
+			}
+		}
+		if denied != 1 {
+			t.Fatalf("throttled filing audited %d times, want 1", denied)
+		}
+		if _, err := a.Complaints.File(ctx, &authz.Principal{}, filing(ds.ID), "198.51.100.9"); err != nil {
+			t.Fatalf("another address: %v", err)
+		}
+		clock.Advance(61 * time.Minute)
+		if _, err := a.Complaints.File(ctx, &authz.Principal{}, filing(ds.ID), "203.0.113.7"); err != nil {
+			t.Fatalf("same address an hour later: %v", err)
+		}
+	})
+}
+
+// Complaints filed at the same moment each get their own public number (the number is drawn in
+// the filing's transaction; a collision on the unique number is retried, never answered 500).
+func TestComplaintsFiledTogetherGetDistinctNumbers(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a, _, _ := setup(t, d)
+		ds := publish(t, a, "公交站点", catalog.OpenUnconditional)
+		const n = 8
+		var wg sync.WaitGroup
+		numbers := make([]string, n)
+		errs := make([]error, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				r, err := a.Complaints.File(ctx, &authz.Principal{}, filing(ds.ID), fmt.Sprintf("192.0.2.%d", i+1))
+				numbers[i], errs[i] = r.Complaint.Number, err
+			}(i)
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for i := 0; i < n; i++ {
+			if errs[i] != nil {
+				t.Fatalf("complaint %d: %v", i, errs[i])
+			}
+			if seen[numbers[i]] || !strings.HasPrefix(numbers[i], "TS") {
+				t.Fatalf("numbers %v: %q repeated or malformed", numbers, numbers[i])
+			}
+			seen[numbers[i]] = true
+		}
+	})
+}

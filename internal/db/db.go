@@ -370,3 +370,36 @@ func (s *Stamp) UnmarshalJSON(b []byte) error {
 	*s = Stamp(n)
 	return err
 }
+
+// NextNumber draws the next public serial number (e.g. complaint TS202612070001) for prefix in
+// table's column col: the highest number already issued under the prefix plus one, zero-padded to
+// width digits. Numbers are never reused even when rows are deleted in between. Two transactions
+// may draw the same number at once; the column's UNIQUE index refuses the second, and the caller
+// retries through RetryUnique. table and col are code constants, never user input.
+func NextNumber(ctx context.Context, q Q, table, col, prefix string, width int) (string, error) {
+	var last sql.NullString
+	if err := q.QueryRowContext(ctx, "SELECT MAX("+col+") FROM "+table+" WHERE "+col+" >= $1 AND "+col+" < $2",
+		prefix, prefix+"~").Scan(&last); err != nil {
+		return "", fmt.Errorf("next number in %s: %w", table, err)
+	}
+	n := 0
+	if last.Valid {
+		if v, err := strconv.Atoi(strings.TrimPrefix(last.String, prefix)); err == nil {
+			n = v
+		}
+	}
+	return fmt.Sprintf("%s%0*d", prefix, width, n+1), nil
+}
+
+// RetryUnique runs fn, again (up to tries times in all) while it fails on a unique violation:
+// for writes that draw a serial number inside their transaction (NextNumber) and may race
+// another node or request for it. fn must be a whole transaction, so a retry starts clean.
+func RetryUnique(tries int, fn func() error) error {
+	var err error
+	for i := 0; i < tries; i++ {
+		if err = fn(); !IsUniqueViolation(err) {
+			return err
+		}
+	}
+	return err
+}

@@ -173,19 +173,6 @@ type Input struct {
 	Contact   string   `json:"contact"`
 }
 
-func limit(fe *[]apperr.FieldError, field, v string, max int, required bool, zh, en string) string {
-	v = strings.TrimSpace(v)
-	switch {
-	case required && v == "":
-		*fe = append(*fe, apperr.Field(field, "请填写"+zh, en+" is required"))
-	case len([]rune(v)) > max:
-		*fe = append(*fe, apperr.Field(field, fmt.Sprintf("%s不能超过 %d 个字", zh, max), fmt.Sprintf("%s must be at most %d characters", en, max)))
-	case strings.ContainsRune(v, 0):
-		*fe = append(*fe, apperr.Field(field, zh+"含有不可见的控制字符", en+" contains a NUL character"))
-	}
-	return v
-}
-
 func actorName(p *authz.Principal) string {
 	if p == nil {
 		return ""
@@ -256,8 +243,6 @@ func (s *Service) days() int {
 	return DefaultDays
 }
 
-func dayStart(t time.Time) int64 { return workday.Date(t).UnixMilli() }
-
 // Submit files an application (the applicant: a registered public user).
 func (s *Service) Submit(ctx context.Context, p *authz.Principal, in Input) (Application, error) {
 	e, err := s.Catalog.Published(ctx, strings.TrimSpace(in.DatasetID))
@@ -271,9 +256,9 @@ func (s *Service) Submit(ctx context.Context, p *authz.Principal, in Input) (App
 		return Application{}, err
 	}
 	var fe []apperr.FieldError
-	in.Scenario = limit(&fe, "scenario", in.Scenario, 2000, true, "应用场景", "scenario")
-	in.Security = limit(&fe, "security", in.Security, 2000, true, "安全保障措施", "security measures")
-	in.Contact = limit(&fe, "contact", in.Contact, 200, true, "联系方式", "contact")
+	in.Scenario = apperr.Text(&fe, "scenario", in.Scenario, 2000, true, "应用场景", "scenario")
+	in.Security = apperr.Text(&fe, "security", in.Security, 2000, true, "安全保障措施", "security measures")
+	in.Contact = apperr.Text(&fe, "contact", in.Contact, 200, true, "联系方式", "contact")
 	in.EndDate = strings.TrimSpace(in.EndDate)
 	if len(in.Fields) > 200 {
 		fe = append(fe, apperr.Field("fields", "信息项过多", "too many items"))
@@ -309,36 +294,37 @@ func (s *Service) Submit(ctx context.Context, p *authz.Principal, in Input) (App
 		State: StateSubmitted, Due: dl.Due.Format("2006-01-02"), Provisional: dl.Provisional(),
 		FiledAt: db.StampOf(now), UpdatedAt: db.StampOf(now)}
 	fs, _ := json.Marshal(a.Fields)
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM open_applications WHERE filed_at >= $1", dayStart(now)).Scan(&n); err != nil {
-			return err
-		}
-		a.Number = fmt.Sprintf("KF%s%04d", now.In(workday.Location).Format("20060102"), n+1)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO open_applications (id, number, entry_id, dataset_title, provider_org_id, region_code, user_id,
+	err = db.RetryUnique(5, func() error {
+		return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			if a.Number, err = db.NextNumber(ctx, tx, "open_applications", "number", "KF"+now.In(workday.Location).Format("20060102"), 4); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO open_applications (id, number, entry_id, dataset_title, provider_org_id, region_code, user_id,
 			applicant_kind, applicant_name, applicant_org_id, contact, scenario, fields, method, end_date, security, state, due, due_since, filed_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
-			a.ID, a.Number, a.EntryID, a.DatasetTitle, a.ProviderOrgID, a.RegionCode, a.UserID, a.ApplicantKind, a.ApplicantName, a.ApplicantOrg,
-			a.Contact, a.Scenario, string(fs), a.Method, a.EndDate, a.Security, string(a.State), a.Due, int64(a.FiledAt), int64(a.FiledAt), int64(a.UpdatedAt)); err != nil {
-			return err
-		}
-		if err := s.event(ctx, tx, p, a.ID, EvSubmit, StateNew, StateSubmitted, ""); err != nil {
-			return err
-		}
-		if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: actorName(p), OrgID: p.OrgID, Action: "open.application.submit",
-			ObjectType: "open_application", ObjectID: a.ID, Detail: map[string]any{"number": a.Number, "dataset": a.EntryID, "fields": a.Fields,
-				"method": a.Method, "end_date": a.EndDate, "due": a.Due}}); err != nil {
-			return err
-		}
-		if s.Notify != nil {
-			_, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: a.ProviderOrgID, Kind: "flag",
-				TitleZH: "收到有条件开放申请：" + a.DatasetTitle, TitleEN: "Conditional-opening application: " + a.DatasetTitle,
-				BodyZH: fmt.Sprintf("申请编号 %s，申请人 %s。请于 %s 前审核（批准只能缩小范围；不予开放须说明理由和法律依据）。", a.Number, a.ApplicantName, a.Due),
-				BodyEN: fmt.Sprintf("Application %s by %s. Decide by %s (approval may only narrow; a refusal needs a reason and legal basis).", a.Number, a.ApplicantName, a.Due),
-				Link:   "/open/applications/" + a.ID, ObjectType: "open_application", ObjectID: a.ID})
-			return err
-		}
-		return nil
+				a.ID, a.Number, a.EntryID, a.DatasetTitle, a.ProviderOrgID, a.RegionCode, a.UserID, a.ApplicantKind, a.ApplicantName, a.ApplicantOrg,
+				a.Contact, a.Scenario, string(fs), a.Method, a.EndDate, a.Security, string(a.State), a.Due, int64(a.FiledAt), int64(a.FiledAt), int64(a.UpdatedAt)); err != nil {
+				return err
+			}
+			if err := s.event(ctx, tx, p, a.ID, EvSubmit, StateNew, StateSubmitted, ""); err != nil {
+				return err
+			}
+			if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: actorName(p), OrgID: p.OrgID, Action: "open.application.submit",
+				ObjectType: "open_application", ObjectID: a.ID, Detail: map[string]any{"number": a.Number, "dataset": a.EntryID, "fields": a.Fields,
+					"method": a.Method, "end_date": a.EndDate, "due": a.Due}}); err != nil {
+				return err
+			}
+			if s.Notify != nil {
+				_, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: a.ProviderOrgID, Kind: "flag",
+					TitleZH: "收到有条件开放申请：" + a.DatasetTitle, TitleEN: "Conditional-opening application: " + a.DatasetTitle,
+					BodyZH: fmt.Sprintf("申请编号 %s，申请人 %s。请于 %s 前审核（批准只能缩小范围；不予开放须说明理由和法律依据）。", a.Number, a.ApplicantName, a.Due),
+					BodyEN: fmt.Sprintf("Application %s by %s. Decide by %s (approval may only narrow; a refusal needs a reason and legal basis).", a.Number, a.ApplicantName, a.Due),
+					Link:   "/open/applications/" + a.ID, ObjectType: "open_application", ObjectID: a.ID})
+				return err
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return Application{}, err
@@ -545,7 +531,7 @@ func (s *Service) Act(ctx context.Context, p *authz.Principal, id string, st Ste
 		if ap.EndDate == "" {
 			ap.EndDate = a.EndDate
 		}
-		ap.Use = limit(&fe, "use", st.Use, 2000, false, "批准的用途", "approved use")
+		ap.Use = apperr.Text(&fe, "use", st.Use, 2000, false, "批准的用途", "approved use")
 		if ap.Use == "" {
 			ap.Use = a.Scenario
 		}
@@ -560,12 +546,12 @@ func (s *Service) Act(ctx context.Context, p *authz.Principal, id string, st Ste
 			fe = append(fe, s.checkEnd(ap.EndDate)...)
 		}
 	case EvRefuse:
-		st.Reason = limit(&fe, "reason", st.Reason, 2000, true, "不予开放的理由", "reason")
-		st.LegalBasis = limit(&fe, "legal_basis", st.LegalBasis, 1000, true, "法律依据", "legal basis")
+		st.Reason = apperr.Text(&fe, "reason", st.Reason, 2000, true, "不予开放的理由", "reason")
+		st.LegalBasis = apperr.Text(&fe, "legal_basis", st.LegalBasis, 1000, true, "法律依据", "legal basis")
 	case EvRevoke:
-		st.Reason = limit(&fe, "reason", st.Reason, 2000, true, "终止使用的理由", "reason")
+		st.Reason = apperr.Text(&fe, "reason", st.Reason, 2000, true, "终止使用的理由", "reason")
 	case EvWithdraw:
-		st.Reason = limit(&fe, "reason", st.Reason, 2000, false, "撤回说明", "note")
+		st.Reason = apperr.Text(&fe, "reason", st.Reason, 2000, false, "撤回说明", "note")
 	case EvSign:
 		if !st.Agree {
 			fe = append(fe, apperr.Field("agree", "请阅读并同意使用协议", "read and accept the use agreement"))

@@ -71,10 +71,10 @@ type AnswerInput struct {
 // within Days working days.
 func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in DemandInput, clientIP string) (Demand, error) {
 	var fe []apperr.FieldError
-	in.Title = limit(&fe, "title", in.Title, 200, true, "需求名称", "title")
-	in.Description = limit(&fe, "description", in.Description, 4000, true, "需求说明（用途、所需数据项）", "description")
-	in.Name = limit(&fe, "requester_name", in.Name, 100, true, "姓名或单位名称", "name")
-	in.Contact = limit(&fe, "contact", in.Contact, 200, true, "联系方式", "contact")
+	in.Title = apperr.Text(&fe, "title", in.Title, 200, true, "需求名称", "title")
+	in.Description = apperr.Text(&fe, "description", in.Description, 4000, true, "需求说明（用途、所需数据项）", "description")
+	in.Name = apperr.Text(&fe, "requester_name", in.Name, 100, true, "姓名或单位名称", "name")
+	in.Contact = apperr.Text(&fe, "contact", in.Contact, 200, true, "联系方式", "contact")
 	in.EntryID, in.OrgID = strings.TrimSpace(in.EntryID), strings.TrimSpace(in.OrgID)
 	org, region := "", ""
 	if in.EntryID != "" {
@@ -105,29 +105,30 @@ func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in DemandI
 	}
 	d := Demand{ID: ids.New(), Title: in.Title, Description: in.Description, EntryID: in.EntryID, OrgID: org, RegionCode: region, State: "submitted",
 		Due: s.Cal.Deadline(now, days).Due.Format("2006-01-02"), FiledAt: db.StampOf(now), RequesterName: in.Name, Contact: in.Contact, userID: p.UserID}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM open_demands WHERE filed_at >= $1", workday.Date(now).UnixMilli()).Scan(&n); err != nil {
-			return err
-		}
-		d.Number = fmt.Sprintf("XQ%s%04d", now.In(workday.Location).Format("20060102"), n+1)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO open_demands (id, number, title, description, entry_id, org_id, region_code, requester_name, contact, user_id, state, due, due_since, filed_at)
+	err := db.RetryUnique(5, func() error {
+		return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			if d.Number, err = db.NextNumber(ctx, tx, "open_demands", "number", "XQ"+now.In(workday.Location).Format("20060102"), 4); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO open_demands (id, number, title, description, entry_id, org_id, region_code, requester_name, contact, user_id, state, due, due_since, filed_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`, d.ID, d.Number, d.Title, d.Description, d.EntryID, d.OrgID, d.RegionCode, d.RequesterName,
-			d.Contact, d.userID, d.State, d.Due, int64(d.FiledAt), int64(d.FiledAt)); err != nil {
-			return err
-		}
-		if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: in.Name, OrgID: p.OrgID, ClientIP: clientIP, Action: "open.demand.file",
-			ObjectType: "open_demand", ObjectID: d.ID, Detail: map[string]any{"number": d.Number, "org": d.OrgID, "entry": d.EntryID}}); err != nil {
-			return err
-		}
-		if s.Notify != nil {
-			_, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: d.OrgID, Kind: "flag", TitleZH: "收到开放需求：" + d.Title, TitleEN: "Open-data demand: " + d.Title,
-				BodyZH: fmt.Sprintf("需求编号 %s，请于 %s 前答复（答复将公开）。", d.Number, d.Due),
-				BodyEN: fmt.Sprintf("Demand %s: answer by %s (the answer is public).", d.Number, d.Due),
-				Link:   "/open/demands/" + d.Number, ObjectType: "open_demand", ObjectID: d.ID})
-			return err
-		}
-		return nil
+				d.Contact, d.userID, d.State, d.Due, int64(d.FiledAt), int64(d.FiledAt)); err != nil {
+				return err
+			}
+			if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: in.Name, OrgID: p.OrgID, ClientIP: clientIP, Action: "open.demand.file",
+				ObjectType: "open_demand", ObjectID: d.ID, Detail: map[string]any{"number": d.Number, "org": d.OrgID, "entry": d.EntryID}}); err != nil {
+				return err
+			}
+			if s.Notify != nil {
+				_, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: d.OrgID, Kind: "flag", TitleZH: "收到开放需求：" + d.Title, TitleEN: "Open-data demand: " + d.Title,
+					BodyZH: fmt.Sprintf("需求编号 %s，请于 %s 前答复（答复将公开）。", d.Number, d.Due),
+					BodyEN: fmt.Sprintf("Demand %s: answer by %s (the answer is public).", d.Number, d.Due),
+					Link:   "/open/demands/" + d.Number, ObjectType: "open_demand", ObjectID: d.ID})
+				return err
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return Demand{}, err
@@ -216,8 +217,8 @@ func (s *Service) Answer(ctx context.Context, p *authz.Principal, number string,
 	if !slices.Contains(AnswerKinds, in.Kind) {
 		fe = append(fe, apperr.Field("answer_kind", "请选择答复类型", "choose the kind of answer"))
 	}
-	in.Answer = limit(&fe, "answer", in.Answer, 4000, true, "答复内容", "answer")
-	in.LegalBasis = limit(&fe, "legal_basis", in.LegalBasis, 1000, in.Kind == "cannot", "法律依据", "legal basis")
+	in.Answer = apperr.Text(&fe, "answer", in.Answer, 4000, true, "答复内容", "answer")
+	in.LegalBasis = apperr.Text(&fe, "legal_basis", in.LegalBasis, 1000, in.Kind == "cannot", "法律依据", "legal basis")
 	if err := apperr.Validation(fe); err != nil {
 		return Demand{}, err
 	}
@@ -339,11 +340,11 @@ type ShowcaseInput struct {
 // SubmitShowcase records a submission for moderation (anyone). The datasets must be open.
 func (s *Service) SubmitShowcase(ctx context.Context, p *authz.Principal, in ShowcaseInput, clientIP string) (Showcase, error) {
 	var fe []apperr.FieldError
-	in.Title = limit(&fe, "title", in.Title, 200, true, "成果名称", "title")
-	in.Description = limit(&fe, "description", in.Description, 4000, true, "成果简介", "description")
-	in.Name = limit(&fe, "submitter_name", in.Name, 100, true, "提交人或单位", "submitter")
-	in.Contact = limit(&fe, "contact", in.Contact, 200, true, "联系方式", "contact")
-	in.URL = limit(&fe, "url", in.URL, 500, false, "链接", "link")
+	in.Title = apperr.Text(&fe, "title", in.Title, 200, true, "成果名称", "title")
+	in.Description = apperr.Text(&fe, "description", in.Description, 4000, true, "成果简介", "description")
+	in.Name = apperr.Text(&fe, "submitter_name", in.Name, 100, true, "提交人或单位", "submitter")
+	in.Contact = apperr.Text(&fe, "contact", in.Contact, 200, true, "联系方式", "contact")
+	in.URL = apperr.Text(&fe, "url", in.URL, 500, false, "链接", "link")
 	if in.URL != "" {
 		if u, err := url.Parse(in.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			fe = append(fe, apperr.Field("url", "链接须为 http(s) 网址", "the link must be an http(s) URL"))

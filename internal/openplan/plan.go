@@ -75,19 +75,6 @@ func actorName(p *authz.Principal) string {
 	return p.Username
 }
 
-func limit(fe *[]apperr.FieldError, field, v string, max int, required bool, zh, en string) string {
-	v = strings.TrimSpace(v)
-	switch {
-	case required && v == "":
-		*fe = append(*fe, apperr.Field(field, "请填写"+zh, en+" is required"))
-	case len([]rune(v)) > max:
-		*fe = append(*fe, apperr.Field(field, fmt.Sprintf("%s不能超过 %d 个字", zh, max), fmt.Sprintf("%s must be at most %d characters", en, max)))
-	case strings.ContainsRune(v, 0):
-		*fe = append(*fe, apperr.Field(field, zh+"含有不可见的控制字符", en+" contains a NUL character"))
-	}
-	return v
-}
-
 func orgAttrs(org, region string) authz.OpenAttrs {
 	return authz.OpenAttrs{OpenType: "none", ProviderOrgID: org, SourceOrgID: org, RegionCode: region}
 }
@@ -165,8 +152,8 @@ func (s *Service) SavePlan(ctx context.Context, p *authz.Principal, in PlanInput
 		return Plan{}, err
 	}
 	var fe []apperr.FieldError
-	in.Title = limit(&fe, "title", in.Title, 200, true, "计划名称", "title")
-	in.Note = limit(&fe, "note", in.Note, 4000, false, "说明", "note")
+	in.Title = apperr.Text(&fe, "title", in.Title, 200, true, "计划名称", "title")
+	in.Note = apperr.Text(&fe, "note", in.Note, 4000, false, "说明", "note")
 	this := s.Now().In(workday.Location).Year()
 	if in.Year < this-1 || in.Year > this+1 {
 		fe = append(fe, apperr.Field("year", fmt.Sprintf("计划年度应为 %d–%d", this-1, this+1), fmt.Sprintf("the year must be %d–%d", this-1, this+1)))
@@ -243,7 +230,7 @@ func (s *Service) AddItem(ctx context.Context, p *authz.Principal, planID string
 	if d, err := workday.Parse(in.TargetDate); err != nil || d.Year() != pl.Year {
 		fe = append(fe, apperr.Field("target_date", fmt.Sprintf("计划开放日期须为 %d 年内的 YYYY-MM-DD", pl.Year), fmt.Sprintf("the target date must be YYYY-MM-DD within %d", pl.Year)))
 	}
-	in.Note = limit(&fe, "note", in.Note, 1000, false, "说明", "note")
+	in.Note = apperr.Text(&fe, "note", in.Note, 1000, false, "说明", "note")
 	if err := apperr.Validation(fe); err != nil {
 		return Plan{}, err
 	}
@@ -564,9 +551,9 @@ func (s *Service) Review(ctx context.Context, p *authz.Principal, in ReviewInput
 	if !slices.Contains(Outcomes, in.Outcome) {
 		fe = append(fe, apperr.Field("outcome", "评估结论须为维持、改为有条件开放或改为无条件开放", "outcome must be keep, conditional or unconditional"))
 	}
-	in.Period = limit(&fe, "period", in.Period, 20, true, "评估周期", "period")
-	in.Reason = limit(&fe, "reason", in.Reason, 2000, true, "评估理由", "reason")
-	in.Condition = limit(&fe, "condition", in.Condition, 500, in.Outcome == OutcomeConditional, "开放条件", "condition")
+	in.Period = apperr.Text(&fe, "period", in.Period, 20, true, "评估周期", "period")
+	in.Reason = apperr.Text(&fe, "reason", in.Reason, 2000, true, "评估理由", "reason")
+	in.Condition = apperr.Text(&fe, "condition", in.Condition, 500, in.Outcome == OutcomeConditional, "开放条件", "condition")
 	if err := apperr.Validation(fe); err != nil {
 		return Review{}, err
 	}

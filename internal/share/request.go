@@ -3,7 +3,6 @@ package share
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -448,35 +447,21 @@ func (s *Service) announce(ctx context.Context, tx db.Q, r *Request, ev Ev) erro
 	return err
 }
 
-// saveRequest writes a request row (insert for a new one).
+// saveRequest writes a request row (insert for a new one), every column from requestColumns.
 func (s *Service) saveRequest(ctx context.Context, q db.Q, r *Request, insert bool) error {
-	commit, _ := json.Marshal(r.Commitment)
-	cross := 0
-	if r.CrossRegion {
-		cross = 1
-	}
-	args := []any{r.ID, string(r.Kind), r.ConsumerOrgID, r.ConsumerRegion, r.RequesterID, r.RequesterName, r.EntryID, r.EntryCode,
-		r.EntryName, r.EntryRegion, r.ProviderOrgID, jsonList(r.ProviderOrgs), string(r.Path), jsonList(r.Fields), jsonList(r.ClearFields),
-		r.Scenario, r.Purpose, r.LegalBasis, string(r.Mode), r.EndDate, string(commit), string(r.State), r.DueDate, r.DueKind, cross,
-		r.RoutedVia, db.Millis(r.SubmittedAt), r.DecideDue, db.Millis(r.DecidedAt), r.DecidedBy, r.DecisionNote, r.DeliverDue,
-		db.Millis(r.DeliveredAt), r.RefuseReason, r.RefuseBasis, db.Millis(r.EscalatedAt), r.GrantID, db.Millis(r.UpdatedAt)}
+	cols := requestColumns(r)
+	query := updateRequestSQL
 	if insert {
-		_, err := q.ExecContext(ctx, `INSERT INTO share_requests (id, kind, consumer_org_id, consumer_region, requester_id, requester_name,
-			entry_id, entry_code, entry_name, entry_region, provider_org_id, provider_orgs, path, fields, clear_fields, scenario, purpose,
-			legal_basis, mode, end_date, commitment, state, due_date, due_kind, cross_region, routed_via, submitted_at, decide_due,
-			decided_at, decided_by, decision_note, deliver_due, delivered_at, refuse_reason, refuse_basis, escalated_at, grant_id, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,
-			$31,$32,$33,$34,$35,$36,$37,$38)`, args...)
-		return err
+		query = insertRequestSQL
 	}
-	_, err := q.ExecContext(ctx, `UPDATE share_requests SET kind=$2, consumer_org_id=$3, consumer_region=$4, requester_id=$5,
-		requester_name=$6, entry_id=$7, entry_code=$8, entry_name=$9, entry_region=$10, provider_org_id=$11, provider_orgs=$12, path=$13,
-		fields=$14, clear_fields=$15, scenario=$16, purpose=$17, legal_basis=$18, mode=$19, end_date=$20, commitment=$21, state=$22,
-		due_date=$23, due_kind=$24, cross_region=$25, routed_via=$26, submitted_at=$27, decide_due=$28, decided_at=$29, decided_by=$30,
-		decision_note=$31, deliver_due=$32, delivered_at=$33, refuse_reason=$34, refuse_basis=$35, escalated_at=$36, grant_id=$37,
-		updated_at=$38 WHERE id=$1`, args...)
+	_, err := q.ExecContext(ctx, query, db.Values(cols)...)
 	return err
 }
+
+var (
+	insertRequestSQL = db.InsertSQL("share_requests", requestColumns(&Request{}))
+	updateRequestSQL = db.UpdateSQL("share_requests", requestColumns(&Request{}))
+)
 
 // transact loads a request under lock and runs fn on it inside one transaction.
 func (s *Service) transact(ctx context.Context, id string, fn func(tx *sql.Tx, r *Request) error) (Request, error) {

@@ -30,11 +30,58 @@ func parseList(s string) []string {
 	return out
 }
 
-const reqCols = `r.id, r.kind, r.consumer_org_id, COALESCE(co.name,''), r.consumer_region, r.requester_id, r.requester_name,
-	r.entry_id, r.entry_code, r.entry_name, r.entry_region, r.provider_org_id, COALESCE(po.name,''), r.provider_orgs, r.path,
-	r.fields, r.clear_fields, r.scenario, r.purpose, r.legal_basis, r.mode, r.end_date, r.commitment, r.state, r.due_date,
-	r.due_kind, r.cross_region, r.routed_via, r.submitted_at, r.decide_due, r.decided_at, r.decided_by, r.decision_note,
-	r.deliver_due, r.delivered_at, r.refuse_reason, r.refuse_basis, r.escalated_at, r.grant_id, r.updated_at, COALESCE(rv.name,'')`
+// requestColumns binds every stored column of share_requests to its field of r: the one list
+// that the insert, the update and the scan are generated from (db.Column). A new field on
+// requests is one line here (and its migration); TestRequestColumnsRoundTrip fails when a
+// field or a table column is not bound.
+func requestColumns(r *Request) []db.Column {
+	return []db.Column{
+		{Name: "id", Ptr: &r.ID},
+		{Name: "kind", Ptr: (*string)(&r.Kind)},
+		{Name: "consumer_org_id", Ptr: &r.ConsumerOrgID},
+		{Name: "consumer_region", Ptr: &r.ConsumerRegion},
+		{Name: "requester_id", Ptr: &r.RequesterID},
+		{Name: "requester_name", Ptr: &r.RequesterName},
+		{Name: "entry_id", Ptr: &r.EntryID},
+		{Name: "entry_code", Ptr: &r.EntryCode},
+		{Name: "entry_name", Ptr: &r.EntryName},
+		{Name: "entry_region", Ptr: &r.EntryRegion},
+		{Name: "provider_org_id", Ptr: &r.ProviderOrgID},
+		{Name: "provider_orgs", Ptr: db.JSONList(&r.ProviderOrgs)},
+		{Name: "path", Ptr: (*string)(&r.Path)},
+		{Name: "fields", Ptr: db.JSONList(&r.Fields)},
+		{Name: "clear_fields", Ptr: db.JSONList(&r.ClearFields)},
+		{Name: "scenario", Ptr: &r.Scenario},
+		{Name: "purpose", Ptr: &r.Purpose},
+		{Name: "legal_basis", Ptr: &r.LegalBasis},
+		{Name: "mode", Ptr: (*string)(&r.Mode)},
+		{Name: "end_date", Ptr: &r.EndDate},
+		{Name: "commitment", Ptr: db.JSON(&r.Commitment)},
+		{Name: "state", Ptr: (*string)(&r.State)},
+		{Name: "due_date", Ptr: &r.DueDate},
+		{Name: "due_kind", Ptr: &r.DueKind},
+		{Name: "cross_region", Ptr: db.IntBool(&r.CrossRegion)},
+		{Name: "routed_via", Ptr: &r.RoutedVia},
+		{Name: "submitted_at", Ptr: db.TimeMillis(&r.SubmittedAt)},
+		{Name: "decide_due", Ptr: &r.DecideDue},
+		{Name: "decided_at", Ptr: db.TimeMillis(&r.DecidedAt)},
+		{Name: "decided_by", Ptr: &r.DecidedBy},
+		{Name: "decision_note", Ptr: &r.DecisionNote},
+		{Name: "deliver_due", Ptr: &r.DeliverDue},
+		{Name: "delivered_at", Ptr: db.TimeMillis(&r.DeliveredAt)},
+		{Name: "refuse_reason", Ptr: &r.RefuseReason},
+		{Name: "refuse_basis", Ptr: &r.RefuseBasis},
+		{Name: "escalated_at", Ptr: db.TimeMillis(&r.EscalatedAt)},
+		{Name: "grant_id", Ptr: &r.GrantID},
+		{Name: "updated_at", Ptr: db.TimeMillis(&r.UpdatedAt)},
+	}
+}
+
+// requestJoined are the read-only names joined in from orgs (not stored on the request).
+func requestJoined(r *Request) []any { return []any{&r.ConsumerName, &r.ProviderName, &r.RoutedViaName} }
+
+// reqCols is the select list of a request: its stored columns, then the joined names.
+var reqCols = db.Names(requestColumns(&Request{}), "r.") + ", COALESCE(co.name,''), COALESCE(po.name,''), COALESCE(rv.name,'')"
 
 const reqFrom = ` FROM share_requests r LEFT JOIN orgs co ON co.id = r.consumer_org_id LEFT JOIN orgs po ON po.id = r.provider_org_id
 	LEFT JOIN orgs rv ON rv.id = r.routed_via`
@@ -43,22 +90,9 @@ type scanner interface{ Scan(...any) error }
 
 func (s *Service) scanRequest(sc scanner) (Request, error) {
 	var r Request
-	var kind, path, mode, state, provs, fields, clear, commit string
-	var cross int
-	var sub, dec, del, esc, upd int64
-	err := sc.Scan(&r.ID, &kind, &r.ConsumerOrgID, &r.ConsumerName, &r.ConsumerRegion, &r.RequesterID, &r.RequesterName,
-		&r.EntryID, &r.EntryCode, &r.EntryName, &r.EntryRegion, &r.ProviderOrgID, &r.ProviderName, &provs, &path,
-		&fields, &clear, &r.Scenario, &r.Purpose, &r.LegalBasis, &mode, &r.EndDate, &commit, &state, &r.DueDate,
-		&r.DueKind, &cross, &r.RoutedVia, &sub, &r.DecideDue, &dec, &r.DecidedBy, &r.DecisionNote,
-		&r.DeliverDue, &del, &r.RefuseReason, &r.RefuseBasis, &esc, &r.GrantID, &upd, &r.RoutedViaName)
-	if err != nil {
+	if err := sc.Scan(append(db.Dests(requestColumns(&r)), requestJoined(&r)...)...); err != nil {
 		return r, err
 	}
-	r.Kind, r.Path, r.Mode, r.State = Kind(kind), Path(path), Mode(mode), State(state)
-	r.ProviderOrgs, r.Fields, r.ClearFields = parseList(provs), parseList(fields), parseList(clear)
-	_ = json.Unmarshal([]byte(commit), &r.Commitment)
-	r.CrossRegion = cross != 0
-	r.SubmittedAt, r.DecidedAt, r.DeliveredAt, r.EscalatedAt, r.UpdatedAt = db.FromMillis(sub), db.FromMillis(dec), db.FromMillis(del), db.FromMillis(esc), db.FromMillis(upd)
 	if r.State == StateRouting || r.State == StatePending || r.State == StateApproved {
 		r.Remaining, r.Overdue = s.remaining(r.DueDate)
 		r.MissingYears = s.Calendar.ProvisionalDue(r.DueDate, s.Now())
