@@ -115,7 +115,7 @@ var sets = map[string]set{
 		state: "t.state", live: "t.state IN ('open', 'reported')", id: "t.id", name: "t.subject_name", href: "/sanctions/%s"},
 	SetCalls: {from: "share_stats t", where: "1 = 1", org: "t.org_id", at: "t.last_at", day: "t.day", value: "t.calls",
 		orgCond: "(t.org_id = ? OR t.grant_id IN (SELECT g.id FROM share_grants g JOIN share_requests r ON r.id = g.request_id WHERE r.provider_org_id = ?))",
-		id: "t.grant_id", name: "(SELECT g.entry_name FROM share_grants g WHERE g.id = t.grant_id)", href: "/share/grants/%s"},
+		id:      "t.grant_id", name: "(SELECT g.entry_name FROM share_grants g WHERE g.id = t.grant_id)", href: "/share/grants/%s"},
 	SetIncidents: {from: "security_records t", where: "t.kind = 'incident'", org: "''", region: "t.region_code", at: "t.created_at",
 		due: "t.due", state: "t.state", live: "t.state = 'open'", id: "t.id", name: "t.title", href: "/security?kind=incident"},
 }
