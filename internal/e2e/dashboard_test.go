@@ -49,6 +49,32 @@ func TestDashboardDrillDown(t *testing.T) {
 		if !strings.HasPrefix(b.Path(), "/catalog/entries/") || b.Status != 200 {
 			t.Fatalf("an item led to %s (HTTP %d)", b.Path(), b.Status)
 		}
+
+		// The authority issues a rectification order through the form and sees it listed, on
+		// the sanctions page and behind the dashboard's open orders.
+		b.Visit("/sanctions")
+		if b.Status != 200 {
+			t.Fatalf("sanctions: HTTP %d", b.Status)
+		}
+		subject := strings.TrimSpace(testutil.BrowserRun(b, "subject", chromedp.Evaluate[string](`document.querySelector("#s-org").selectedOptions[0].textContent`)))
+		b.Fill("#s-reason", "浏览器测试：超出授权范围使用共享数据")
+		b.Fill("#s-days", "10")
+		b.Click("#issue")
+		if !strings.HasPrefix(b.Path(), "/sanctions/") || b.Status != 200 {
+			t.Fatalf("issuing led to %s (HTTP %d)", b.Path(), b.Status)
+		}
+		if page := b.Text("main"); !strings.Contains(page, subject) || !strings.Contains(page, "浏览器测试：超出授权范围使用共享数据") {
+			t.Fatalf("the order's page does not show %s and the reason:\n%s", subject, page)
+		}
+		order, _, _ := strings.Cut(b.Path(), "?") // the page after the redirect carries its notice
+		b.Visit("/sanctions")
+		if !b.Has(`#sanctions a[href="` + order + `"]`) {
+			t.Fatalf("the new order %s is not listed on /sanctions", order)
+		}
+		b.Visit("/supervise/dashboard/items?set=sanctions&state=open")
+		if !b.Has(`#items a[href="` + order + `"]`) {
+			t.Fatalf("the new order %s is not behind the dashboard's open orders", order)
+		}
 	})
 }
 

@@ -69,6 +69,11 @@ type set struct {
 	id     string
 	name   string
 	href   string // the item's page, %s the id
+	// orgCond, when set, places an item in an organization instead of org = ? (its ? each take
+	// the organization id).
+	orgCond string
+	day     string // YYYY-MM-DD column of the item's day ("" none)
+	value   string // the column a figure sums ("" → the figure counts items)
 }
 
 // Set names, used in drill-down links (/supervise/dashboard/items?set=…).
@@ -82,7 +87,14 @@ const (
 	SetReviewDue = "review_due"
 	SetSanctions = "sanctions" // rectification orders (state filter)
 	SetIncidents = "incidents" // security incidents (state filter)
+	SetCalls     = "calls"     // share-gateway calls: a grant's calls on a day (value: calls)
+	// SetOverdue is not a table: the items of OverdueSets past their deadline and still open
+	// (filter Overdue), each listed under its own kind.
+	SetOverdue = "overdue"
 )
+
+// OverdueSets are the kinds of item whose missed deadlines the overdue figure counts.
+var OverdueSets = []string{SetShareDue, SetTasksDue, SetReviewDue, SetLate}
 
 var sets = map[string]set{
 	SetEntries: {from: "catalog_entries t", where: "t.live = 1", org: "t.provider_org_id", region: "t.region_code", at: "t.published_at",
@@ -101,6 +113,9 @@ var sets = map[string]set{
 		region: "t.region_code", at: "t.submitted_at", due: "t.review_due", id: "t.id", name: "t.name", href: "/catalog/entries/%s"},
 	SetSanctions: {from: "sanctions t", where: "1 = 1", org: "t.subject_id", region: "t.region_code", at: "t.issued_at", due: "t.deadline",
 		state: "t.state", live: "t.state IN ('open', 'reported')", id: "t.id", name: "t.subject_name", href: "/sanctions/%s"},
+	SetCalls: {from: "share_stats t", where: "1 = 1", org: "t.org_id", at: "t.last_at", day: "t.day", value: "t.calls",
+		orgCond: "(t.org_id = ? OR t.grant_id IN (SELECT g.id FROM share_grants g JOIN share_requests r ON r.id = g.request_id WHERE r.provider_org_id = ?))",
+		id:      "t.grant_id", name: "(SELECT g.entry_name FROM share_grants g WHERE g.id = t.grant_id)", href: "/share/grants/%s"},
 	SetIncidents: {from: "security_records t", where: "t.kind = 'incident'", org: "''", region: "t.region_code", at: "t.created_at",
 		due: "t.due", state: "t.state", live: "t.state = 'open'", id: "t.id", name: "t.title", href: "/security?kind=incident"},
 }
@@ -114,6 +129,11 @@ type Filter struct {
 	State  string `json:"state,omitempty"`
 	Risk   bool   `json:"risk,omitempty"` // due within RiskDays working days, or overdue
 	Open   bool   `json:"open,omitempty"` // still open, with a deadline
+	// Overdue: past the deadline (before today) and still open; DueMonth (YYYY-MM): the deadline
+	// fell in that month.
+	Overdue  bool   `json:"overdue,omitempty"`
+	DueMonth string `json:"due_month,omitempty"`
+	Day      string `json:"day,omitempty"` // YYYY-MM-DD, sets with a day
 }
 
 // RiskDays is how near a deadline must be to count as at risk (working days).
@@ -161,7 +181,9 @@ func (st set) regionCol() string {
 func (s *Service) scoped(st set, sc Scope, f Filter) (*sqlb, error) {
 	q := &sqlb{}
 	q.add(st.where)
-	if sc.OrgID != "" {
+	if sc.OrgID != "" && st.orgCond != "" {
+		q.add(st.orgCond, sc.OrgID, sc.OrgID)
+	} else if sc.OrgID != "" {
 		q.add(st.org+" = ?", sc.OrgID)
 	} else {
 		q.add(st.regionCol()+" LIKE ?", regionLike(sc.Region))
@@ -193,6 +215,29 @@ func (s *Service) scoped(st set, sc Scope, f Filter) (*sqlb, error) {
 		if st.live != "" {
 			q.add(st.live)
 		}
+	}
+	if f.Day != "" {
+		if _, err := workday.Parse(f.Day); err != nil || st.day == "" {
+			return nil, apperr.Invalid.With(apperr.Field("day", "日期格式应为 YYYY-MM-DD", "the day is written YYYY-MM-DD"))
+		}
+		q.add(st.day+" = ?", f.Day)
+	}
+	if f.Overdue || f.DueMonth != "" {
+		if st.due == "" {
+			return nil, apperr.BadRequest
+		}
+	}
+	if f.Overdue {
+		q.add(st.due+" <> '' AND "+st.due+" < ?", workday.Format(s.Now()))
+		if st.live != "" {
+			q.add(st.live)
+		}
+	}
+	if f.DueMonth != "" {
+		if _, err := time.Parse("2006-01", f.DueMonth); err != nil {
+			return nil, apperr.Invalid.With(apperr.Field("due_month", "月份格式应为 YYYY-MM", "the month is written YYYY-MM"))
+		}
+		q.add(st.due+" >= ? AND "+st.due+" <= ?", f.DueMonth+"-01", f.DueMonth+"-99")
 	}
 	if f.Risk {
 		if st.due == "" {
@@ -236,11 +281,15 @@ type Item struct {
 	Href    string   `json:"href"`
 	Left    int      `json:"remaining_workdays"`
 	Overdue bool     `json:"overdue"`
-	Set     string   `json:"set,omitempty"` // the kind of item (Pending)
+	Set     string   `json:"set,omitempty"` // the kind of item (Pending, the overdue list)
+	N       int64    `json:"n,omitempty"`   // the item's part of a summed figure (calls)
 }
 
 // Items lists the rows a figure counted, by deadline (or newest first), paged.
 func (s *Service) Items(ctx context.Context, sc Scope, f Filter, limit, offset int) ([]Item, int, error) {
+	if f.Set == SetOverdue {
+		return s.overdueItems(ctx, sc, f, limit, offset)
+	}
 	st, ok := sets[f.Set]
 	if !ok {
 		return nil, 0, ErrNoSet
@@ -251,18 +300,21 @@ func (s *Service) Items(ctx context.Context, sc Scope, f Filter, limit, offset i
 	}
 	q, _ := s.scoped(st, sc, f)
 	limit = min(max(limit, 1), 200)
-	due, state, order := "''", "''", st.at+" DESC, "+st.id
+	due, state, value, order := "''", "''", "0", st.at+" DESC, "+st.id
 	if st.due != "" {
 		due, order = st.due, st.due+", "+st.id
 	}
 	if st.state != "" {
 		state = st.state
 	}
-	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s, COALESCE(%s, ''), %s, %s, %s, %s FROM %s WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
-		st.id, st.name, st.org, st.at, due, state, st.from, q.sql(), order, limit, max(offset, 0)), q.args...)
+	if st.value != "" {
+		value = st.value
+	}
+	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s, COALESCE(%s, ''), %s, %s, %s, %s, %s FROM %s WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
+		st.id, st.name, st.org, st.at, due, state, value, st.from, q.sql(), order, limit, max(offset, 0)), q.args...)
 	items, err := db.ScanAll(rows, err, func(r interface{ Scan(...any) error }) (Item, error) {
 		var it Item
-		err := r.Scan(&it.ID, &it.Name, &it.OrgID, &it.At, &it.Due, &it.State)
+		err := r.Scan(&it.ID, &it.Name, &it.OrgID, &it.At, &it.Due, &it.State, &it.N)
 		it.Href = st.href
 		if strings.Contains(st.href, "%s") {
 			it.Href = fmt.Sprintf(st.href, it.ID)
@@ -273,6 +325,30 @@ func (s *Service) Items(ctx context.Context, sc Scope, f Filter, limit, offset i
 		return it, err
 	})
 	return items, total, err
+}
+
+// overdueItems lists the items the overdue figure counts: those of every OverdueSets kind past
+// their deadline and still open (in a month, with DueMonth), by deadline, each marked with its
+// kind. At most 200 of each kind are gathered before paging.
+func (s *Service) overdueItems(ctx context.Context, sc Scope, f Filter, limit, offset int) ([]Item, int, error) {
+	var all []Item
+	total := 0
+	for _, k := range OverdueSets {
+		g := f
+		g.Set, g.Overdue = k, true
+		items, n, err := s.Items(ctx, sc, g, 200, 0)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range items {
+			items[i].Set = k
+		}
+		all, total = append(all, items...), total+n
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Due < all[j].Due })
+	limit = min(max(limit, 1), 200)
+	offset = min(max(offset, 0), len(all))
+	return all[offset:min(offset+limit, len(all))], total, nil
 }
 
 // Count is one figure by a key (an organization, a region, a state).
@@ -529,14 +605,11 @@ func (s *Service) calls(ctx context.Context, sc Scope, b *Board) error {
 	for i := 29; i >= 0; i-- {
 		b.Days = append(b.Days, workday.Format(today.AddDate(0, 0, -i)))
 	}
-	st := set{from: "share_stats t", where: "t.day >= ?", org: "t.org_id"}
-	q := &sqlb{}
-	q.add("t.day >= ?", b.Days[0])
-	if sc.OrgID != "" {
-		q.add("(t.org_id = ? OR t.grant_id IN (SELECT g.id FROM share_grants g JOIN share_requests r ON r.id = g.request_id WHERE r.provider_org_id = ?))", sc.OrgID, sc.OrgID)
-	} else {
-		q.add(st.regionCol()+" LIKE ?", regionLike(sc.Region))
+	q, err := s.scoped(sets[SetCalls], sc, Filter{Set: SetCalls})
+	if err != nil {
+		return err
 	}
+	q.add("t.day >= ?", b.Days[0])
 	rows, err := s.DB.QueryContext(ctx, "SELECT t.day, SUM(t.calls), SUM(t.denied) FROM share_stats t WHERE "+q.sql()+" GROUP BY t.day", q.args...)
 	if err != nil {
 		return err
@@ -588,13 +661,11 @@ func (s *Service) calls(ctx context.Context, sc Scope, b *Board) error {
 // (share requests, correction tasks, catalog reviews, late updates).
 func (s *Service) overdue(ctx context.Context, sc Scope, b *Board) error {
 	b.Overdue = make([]float64, len(b.Months))
-	today := workday.Format(s.Now())
-	for _, k := range []string{SetShareDue, SetTasksDue, SetReviewDue, SetLate} {
+	for _, k := range OverdueSets {
 		st := sets[k]
-		q, _ := s.scoped(st, sc, Filter{})
-		q.add(st.due+" <> '' AND "+st.due+" < ?", today)
-		if st.live != "" {
-			q.add(st.live)
+		q, err := s.scoped(st, sc, Filter{Set: k, Overdue: true})
+		if err != nil {
+			return err
 		}
 		var cols []string
 		for _, m := range b.Months {

@@ -146,3 +146,86 @@ func TestDashboardFigures(t *testing.T) {
 		}
 	})
 }
+
+// The gateway calls of a day and the items overdue in a month each lead to their list, and the
+// number equals its list: a day's calls are the sum of its grants' calls listed, a month's
+// overdue count is the number of items listed (share requests, correction tasks, catalog
+// reviews and late updates together) — for the region and for one agency.
+func TestDashboardCallsAndOverdueDrillDown(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-03-10 10:00"))
+		s := a.Supervise
+		// Calls on two days of the window, on two grants (consumers in scope).
+		rows, err := d.QueryContext(ctx, "SELECT id, consumer_org_id FROM share_grants ORDER BY id LIMIT 2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var grants, orgs []string
+		for rows.Next() {
+			var g, o string
+			rows.Scan(&g, &o)
+			grants, orgs = append(grants, g), append(orgs, o)
+		}
+		rows.Close()
+		if len(grants) < 2 {
+			t.Fatalf("demo grants: %v", grants)
+		}
+		for i, day := range []string{"2026-03-05", "2026-03-09"} {
+			for j, g := range grants {
+				if _, err := d.ExecContext(ctx, "INSERT INTO share_stats (grant_id, day, org_id, calls, denied, last_at) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (grant_id, day) DO UPDATE SET calls = share_stats.calls + $4",
+					g, day, orgs[j], 7*(i+1)+j, int64(1772700000000)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for _, who := range []string{"admin", "officer"} {
+			sc, err := s.ScopeOf(ctx, principal(t, a, who), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := s.Dashboard(ctx, sc, 12)
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := 0.0
+			for i, day := range b.Days {
+				items, n, err := s.Items(ctx, sc, supervise.Filter{Set: supervise.SetCalls, Day: day}, 200, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var sum int64
+				for _, it := range items {
+					sum += it.N
+					if it.Href == "" || it.ID == "" {
+						t.Fatalf("%s: call item without its grant: %+v", who, it)
+					}
+				}
+				if float64(sum) != b.CallsByDay[i] || len(items) != n {
+					t.Fatalf("%s %s: the chart says %v calls, the list sums %d over %d/%d grants", who, day, b.CallsByDay[i], sum, len(items), n)
+				}
+				calls += b.CallsByDay[i]
+			}
+			if who == "admin" && calls < 7+8+14+15 {
+				t.Fatalf("admin: %v calls in the window", calls)
+			}
+			overdue := 0.0
+			for i, m := range b.Months {
+				items, n, err := s.Items(ctx, sc, supervise.Filter{Set: supervise.SetOverdue, DueMonth: m}, 200, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if float64(n) != b.Overdue[i] || len(items) != n {
+					t.Fatalf("%s %s: the chart says %v overdue, the list has %d/%d", who, m, b.Overdue[i], len(items), n)
+				}
+				for _, it := range items {
+					if !it.Overdue || it.Set == "" {
+						t.Fatalf("%s: listed as overdue: %+v", who, it)
+					}
+				}
+				overdue += b.Overdue[i]
+			}
+			t.Logf("%s: %v calls, %v overdue", who, calls, overdue)
+		}
+	})
+}

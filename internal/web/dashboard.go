@@ -103,6 +103,10 @@ func init() {
 		"dash.set.review_due":  {"待审核的目录", "Catalog entries awaiting review"},
 		"dash.set.sanctions":   {"责令整改", "Rectification orders"},
 		"dash.set.incidents":   {"安全事件", "Security incidents"},
+		"dash.set.calls":       {"共享网关调用（按授权）", "Share-gateway calls (by grant)"},
+		"dash.set.overdue":     {"逾期未办结的事项", "Items past their deadline"},
+		"dash.calls_n":         {"调用次数", "Calls"},
+		"dash.calls_sum":       {"调用合计", "Calls in all"},
 	})
 	AddNav(NavItem{Key: "nav.dashboard", Href: "/supervise/dashboard", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 5})
 	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.dashboardPages(mux) })
@@ -136,7 +140,8 @@ func (w *Web) dashboardPages(mux *http.ServeMux) {
 		if err != nil {
 			return err
 		}
-		f := supervise.Filter{Set: q.Get("set"), OrgID: q.Get("org"), Region: q.Get("region"), Month: q.Get("month"), State: q.Get("state"), Risk: q.Get("risk") == "1"}
+		f := supervise.Filter{Set: q.Get("set"), OrgID: q.Get("org"), Region: q.Get("region"), Month: q.Get("month"), State: q.Get("state"), Risk: q.Get("risk") == "1",
+			Day: q.Get("day"), DueMonth: q.Get("due_month")}
 		pg, err := httpapi.PageOf(r)
 		if err != nil {
 			return err
@@ -149,7 +154,11 @@ func (w *Web) dashboardPages(mux *http.ServeMux) {
 			Detail: map[string]any{"query": r.URL.RawQuery}})
 		v := w.NewView(rw, r, "dash.items")
 		v.Title = T(v.Lang, "dash.set."+f.Set)
-		v.Data = map[string]any{"Items": items, "Total": total, "Page": pg, "HasNext": pg.Offset+len(items) < total, "F": f,
+		var sum int64
+		for _, it := range items {
+			sum += it.N
+		}
+		v.Data = map[string]any{"Items": items, "Total": total, "Sum": sum, "Summed": f.Set == supervise.SetCalls, "Kinds": f.Set == supervise.SetOverdue, "Page": pg, "HasNext": pg.Offset+len(items) < total, "F": f,
 			"StateVocab": setStates[f.Set], "Back": "/supervise/dashboard" + scopeQuery(q.Get("scope"), "?")}
 		w.Render(rw, 200, "dashboard_items", v)
 		return nil
@@ -300,15 +309,23 @@ func boardCharts(v *View, b *supervise.Board) map[string]template.HTML {
 	for i, d := range b.Days {
 		days[i] = d[5:]
 	}
+	dayLinks := make([]string, len(b.Days))
+	for i, d := range b.Days {
+		dayLinks[i] = drill(org, "set", supervise.SetCalls, "day", d)
+	}
 	out["calls"] = mk("c-calls", "dash.c.calls", chart.Line, "dash.day", days,
-		chart.Series{Name: t("dash.s.calls"), Values: b.CallsByDay}, chart.Series{Name: t("dash.s.denied"), Values: b.DeniedByDay})
+		chart.Series{Name: t("dash.s.calls"), Values: b.CallsByDay, Hrefs: dayLinks}, chart.Series{Name: t("dash.s.denied"), Values: b.DeniedByDay, Hrefs: dayLinks})
 	openLinks := make([]string, len(b.Months))
 	for i := range openLinks {
 		openLinks[i] = "/open"
 	}
 	out["open"] = mk("c-open", "dash.c.open", chart.Line, "dash.month", b.Months,
 		chart.Series{Name: t("dash.s.downloads"), Values: b.Downloads, Hrefs: openLinks}, chart.Series{Name: t("dash.s.calls"), Values: b.OpenCalls, Hrefs: openLinks})
-	out["overdue"] = mk("c-overdue", "dash.c.overdue", chart.Line, "dash.month", b.Months, chart.Series{Name: t("dash.s.items"), Values: b.Overdue})
+	dueLinks := make([]string, len(b.Months))
+	for i, m := range b.Months {
+		dueLinks[i] = drill(org, "set", supervise.SetOverdue, "due_month", m)
+	}
+	out["overdue"] = mk("c-overdue", "dash.c.overdue", chart.Line, "dash.month", b.Months, chart.Series{Name: t("dash.s.items"), Values: b.Overdue, Hrefs: dueLinks})
 	var sc []string
 	var sv []float64
 	var sh []string
