@@ -12,6 +12,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -217,6 +218,7 @@ func main() {
 	n := flag.Int("n", 100000, "datasets to generate")
 	reps := flag.Int("reps", 20, "repetitions of the query mix")
 	flag.Parse()
+	slog.SetDefault(slog.New(slog.DiscardHandler)) // no access log on the terminal
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "pubdata-bench-harvest-")
 	check(err)

@@ -49,6 +49,10 @@ func (s *Service) begin(ctx context.Context, c *Caller, entryID, kind string) (*
 		s.deny(ctx, c, entryID, kind, err)
 		return nil, err
 	}
+	if err := c.scopeFor(kind); err != nil {
+		s.deny(ctx, c, entryID, kind, err)
+		return nil, err
+	}
 	acc, covers := c.access(entryID)
 	if err := authz.Open(c.Principal, authz.OpenRead, attrsOf(&e, covers)); err != nil {
 		if errors.Is(err, apperr.NotFound) {

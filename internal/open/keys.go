@@ -33,6 +33,7 @@ type Key struct {
 	Datasets      []string            `json:"datasets"`         // empty: every unconditionally open dataset
 	Fields        map[string][]string `json:"fields,omitempty"` // per dataset: the items a conditional approval covers
 	Conditional   bool                `json:"conditional"`      // issued by a conditional-opening approval
+	Scopes        []string            `json:"scopes"`           // what it may be used for: ScopeAPI, ScopeDownload
 	RatePerMinute int                 `json:"rate_per_minute"`
 	CreatedAt     db.Stamp            `json:"created_at"`
 	ExpiresAt     db.Stamp            `json:"expires_at"`
@@ -49,7 +50,40 @@ type KeyInput struct {
 	Name     string   `json:"name"`
 	Datasets []string `json:"datasets"` // unconditionally open datasets; empty: all of them
 	Days     int      `json:"days"`     // validity, 1–180 (default 180)
+	Scopes   []string `json:"scopes"`   // api, download; empty: both
 }
+
+// Key scopes (密钥用途): a key serves the open API, downloads, or both; used on the other
+// method it is refused (ErrKeyScope). Each has a label in internal/vocab (OpenKeyScope).
+const (
+	ScopeAPI      = "api"      // the open records API and the CKAN datastore (开放接口调用)
+	ScopeDownload = "download" // file downloads (数据下载)
+)
+
+// KeyScopes lists the scopes in display order.
+var KeyScopes = []string{ScopeAPI, ScopeDownload}
+
+// normScopes checks and orders a scope list; empty means both.
+func normScopes(in []string) ([]string, bool) {
+	if len(in) == 0 {
+		return slices.Clone(KeyScopes), true
+	}
+	var out []string
+	for _, sc := range KeyScopes {
+		if slices.Contains(in, sc) {
+			out = append(out, sc)
+		}
+	}
+	for _, sc := range in {
+		if !slices.Contains(KeyScopes, sc) {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// Allows tells whether the key may be used for a scope.
+func (k *Key) Allows(scope string) bool { return slices.Contains(k.Scopes, scope) }
 
 // KeyPrefix starts every open API key.
 const KeyPrefix = "opk_"
@@ -71,6 +105,10 @@ func (s *Service) CreateKey(ctx context.Context, p *authz.Principal, in KeyInput
 	if in.Days < 1 || in.Days > s.Limits.MaxKeyDays {
 		fe = append(fe, apperr.Field("days", "有效期应为 1–180 天", "validity must be 1–180 days"))
 	}
+	scopes, ok := normScopes(in.Scopes)
+	if !ok {
+		fe = append(fe, apperr.Field("scopes", "用途只能是 api（开放接口调用）或 download（数据下载）", "scopes may be api (open API calls) or download (file downloads)"))
+	}
 	if len(in.Datasets) > 100 {
 		fe = append(fe, apperr.Field("datasets", "一个密钥最多覆盖 100 个数据集", "a key covers at most 100 datasets"))
 	}
@@ -90,7 +128,7 @@ func (s *Service) CreateKey(ctx context.Context, p *authz.Principal, in KeyInput
 	if err := apperr.Validation(fe); err != nil {
 		return Key{}, err
 	}
-	return s.insertKey(ctx, p, Key{Name: in.Name, UserID: p.UserID, OrgID: p.OrgID, Datasets: in.Datasets, RatePerMinute: s.Limits.KeyPerMinute,
+	return s.insertKey(ctx, p, Key{Name: in.Name, UserID: p.UserID, OrgID: p.OrgID, Datasets: in.Datasets, Scopes: scopes, RatePerMinute: s.Limits.KeyPerMinute,
 		ExpiresAt: db.StampOf(s.now().Add(time.Duration(in.Days) * 24 * time.Hour))}, "open.key.create")
 }
 
@@ -98,8 +136,12 @@ func (s *Service) CreateKey(ctx context.Context, p *authz.Principal, in KeyInput
 // datasets and, per dataset, the approved items (none listed: every item open at the
 // conditional level), valid until expires (at most 180 days from now). The caller — the
 // application workflow — has authorized the approval; the key belongs to the applicant (userID).
-// Audited.
-func (s *Service) IssueKey(ctx context.Context, p *authz.Principal, userID, orgID, name string, datasets []string, fields map[string][]string, expires time.Time, refID string) (Key, error) {
+// scopes follow the approved method of provision (empty: both). Audited.
+func (s *Service) IssueKey(ctx context.Context, p *authz.Principal, userID, orgID, name string, datasets []string, fields map[string][]string, expires time.Time, refID string, scopes ...string) (Key, error) {
+	sc, ok := normScopes(scopes)
+	if !ok {
+		return Key{}, apperr.Invalid.With(apperr.Field("scopes", "用途只能是 api 或 download", "scopes may be api or download"))
+	}
 	max := s.now().Add(time.Duration(s.Limits.MaxKeyDays) * 24 * time.Hour)
 	if expires.After(max) {
 		expires = max
@@ -107,7 +149,7 @@ func (s *Service) IssueKey(ctx context.Context, p *authz.Principal, userID, orgI
 	if len(datasets) == 0 || userID == "" || !expires.After(s.now()) {
 		return Key{}, apperr.Invalid.With(apperr.Field("datasets", "密钥须指定数据集、持有人和未来的截止日期", "a key needs datasets, a holder and a future expiry"))
 	}
-	return s.insertKey(ctx, p, Key{Name: name, UserID: userID, OrgID: orgID, Datasets: datasets, Fields: fields, Conditional: true,
+	return s.insertKey(ctx, p, Key{Name: name, UserID: userID, OrgID: orgID, Datasets: datasets, Fields: fields, Conditional: true, Scopes: sc,
 		RatePerMinute: s.Limits.KeyPerMinute, ExpiresAt: db.StampOf(expires), RefID: refID}, "open.key.issue")
 }
 
@@ -121,17 +163,21 @@ func (s *Service) insertKey(ctx context.Context, p *authz.Principal, k Key, acti
 	}
 	ds, _ := json.Marshal(k.Datasets)
 	fs, _ := json.Marshal(k.Fields)
+	if len(k.Scopes) == 0 {
+		k.Scopes = slices.Clone(KeyScopes)
+	}
+	sc, _ := json.Marshal(k.Scopes)
 	if k.Fields == nil {
 		fs = []byte("{}")
 	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO open_keys (id, hash, prefix, name, user_id, org_id, datasets, fields, conditional, rate_per_minute, created_at, expires_at, ref_id)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, k.ID, identity.HashSecret(k.Secret), k.Prefix, k.Name, k.UserID, k.OrgID,
-			string(ds), string(fs), boolInt(k.Conditional), k.RatePerMinute, k.CreatedAt, k.ExpiresAt, k.RefID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO open_keys (id, hash, prefix, name, user_id, org_id, datasets, fields, conditional, rate_per_minute, created_at, expires_at, ref_id, scopes)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`, k.ID, identity.HashSecret(k.Secret), k.Prefix, k.Name, k.UserID, k.OrgID,
+			string(ds), string(fs), boolInt(k.Conditional), k.RatePerMinute, k.CreatedAt, k.ExpiresAt, k.RefID, string(sc)); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Event{ActorID: p.UserID, ActorName: name(p), OrgID: p.OrgID, Action: action,
-			ObjectType: "open_key", ObjectID: k.ID, Detail: map[string]any{"holder": k.UserID, "datasets": k.Datasets, "expires_at": k.ExpiresAt, "ref_id": k.RefID}})
+			ObjectType: "open_key", ObjectID: k.ID, Detail: map[string]any{"holder": k.UserID, "datasets": k.Datasets, "scopes": k.Scopes, "expires_at": k.ExpiresAt, "ref_id": k.RefID}})
 	})
 	if err != nil {
 		return Key{}, err
@@ -146,15 +192,16 @@ func boolInt(b bool) int {
 	return 0
 }
 
-const keyCols = "id, prefix, name, user_id, org_id, datasets, fields, conditional, rate_per_minute, created_at, expires_at, revoked_at, ref_id, calls, last_used_at"
+const keyCols = "id, prefix, name, user_id, org_id, datasets, fields, conditional, rate_per_minute, created_at, expires_at, revoked_at, ref_id, calls, last_used_at, scopes"
 
 func scanKey(sc interface{ Scan(...any) error }) (Key, error) {
 	var k Key
-	var ds, fs string
+	var ds, fs, scopes string
 	var cond int
-	if err := sc.Scan(&k.ID, &k.Prefix, &k.Name, &k.UserID, &k.OrgID, &ds, &fs, &cond, &k.RatePerMinute, &k.CreatedAt, &k.ExpiresAt, &k.RevokedAt, &k.RefID, &k.Calls, &k.LastUsedAt); err != nil {
+	if err := sc.Scan(&k.ID, &k.Prefix, &k.Name, &k.UserID, &k.OrgID, &ds, &fs, &cond, &k.RatePerMinute, &k.CreatedAt, &k.ExpiresAt, &k.RevokedAt, &k.RefID, &k.Calls, &k.LastUsedAt, &scopes); err != nil {
 		return k, err
 	}
+	json.Unmarshal([]byte(scopes), &k.Scopes)
 	json.Unmarshal([]byte(ds), &k.Datasets)
 	json.Unmarshal([]byte(fs), &k.Fields)
 	k.Conditional = cond == 1
@@ -246,6 +293,26 @@ func (s *Service) resolveKey(ctx context.Context, c *Caller) error {
 		}
 	}
 	c.key = &k
+	return nil
+}
+
+// scopeFor refuses a key used on a method outside its scopes: a download needs "download", the
+// records API (and the CKAN datastore built on it) "api"; the dataset page's preview takes
+// either.
+func (c *Caller) scopeFor(kind string) error {
+	if c.key == nil {
+		return nil
+	}
+	switch kind {
+	case "download":
+		if !c.key.Allows(ScopeDownload) {
+			return ErrKeyScope.With(apperr.Field("scopes", "该密钥仅用于开放接口调用，不能用于下载", "this key is for open API calls only, not downloads"))
+		}
+	case "records":
+		if !c.key.Allows(ScopeAPI) {
+			return ErrKeyScope.With(apperr.Field("scopes", "该密钥仅用于数据下载，不能用于接口调用", "this key is for downloads only, not open API calls"))
+		}
+	}
 	return nil
 }
 

@@ -96,6 +96,7 @@ var (
 	ErrCursor    = apperr.New(http.StatusBadRequest, "open.bad_cursor", "分页游标无效或已过期，请从第一页重新开始", "the paging cursor is invalid; start again from the first page")
 	ErrFilter    = apperr.New(http.StatusBadRequest, "open.bad_filter", "只能按开放且未脱敏的信息项筛选", "filters may name only open items that are not masked")
 	ErrKey       = apperr.New(http.StatusUnauthorized, "open.bad_key", "开放接口密钥无效、已过期或已撤销", "the open API key is invalid, expired or revoked")
+	ErrKeyScope  = apperr.New(http.StatusForbidden, "open.key_scope", "该密钥的用途不包括此种使用方式（开放接口调用或数据下载）", "this key's scopes do not include this method (open API calls or downloads)")
 	ErrRate      = apperr.New(http.StatusTooManyRequests, "open.rate_limited", "调用过于频繁，请稍后再试", "too many calls; try again later")
 	ErrTooMany   = apperr.New(http.StatusRequestEntityTooLarge, "open.too_many_rows", "数据量超过该格式的上限，请改用 CSV 或 Parquet", "too many rows for this format; use CSV or Parquet")
 )

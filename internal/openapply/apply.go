@@ -124,6 +124,16 @@ var CurrentAgreement = Agreement{Version: "2026.1",
 		"4. Cite the source when publishing results; delete the data when the period ends or use is ended.\n" +
 		"5. On breach the provider may end the use and revoke the key; liability follows the law."}
 
+// keyScope is the use of the key an approval issues, from the approved method of provision:
+// "api" (per record) the open API only; "file" (bulk, the wider method, see Methods) downloads
+// and the open API.
+func keyScope(method string) []string {
+	if method == "api" {
+		return []string{open.ScopeAPI}
+	}
+	return []string{open.ScopeAPI, open.ScopeDownload}
+}
+
 // Methods of provision (提供方式): the share modes of the same name, so that "approval only
 // narrows" measures them by share.ModeWithin (api, per record, is narrower than file, bulk).
 var Methods = []string{"api", "file"}
@@ -632,7 +642,7 @@ func (s *Service) Act(ctx context.Context, p *authz.Principal, id string, st Ste
 		appr, _ := s.load(ctx, s.DB, id, false)
 		end, _ := workday.Parse(appr.Approved.EndDate)
 		k, err := s.Open.IssueKey(ctx, p, appr.UserID, appr.ApplicantOrg, "有条件开放 "+appr.Number, []string{appr.EntryID},
-			map[string][]string{appr.EntryID: appr.Approved.Fields}, end.AddDate(0, 0, 1), appr.ID)
+			map[string][]string{appr.EntryID: appr.Approved.Fields}, end.AddDate(0, 0, 1), appr.ID, keyScope(appr.Approved.Method)...)
 		if err != nil {
 			// Undo the step so that signing can be tried again (the audit keeps both).
 			s.DB.ExecContext(ctx, "UPDATE open_applications SET state = $1, signed_at = 0 WHERE id = $2 AND state = $3", string(StateApproved), id, string(StateActive))

@@ -78,7 +78,9 @@ func requestColumns(r *Request) []db.Column {
 }
 
 // requestJoined are the read-only names joined in from orgs (not stored on the request).
-func requestJoined(r *Request) []any { return []any{&r.ConsumerName, &r.ProviderName, &r.RoutedViaName} }
+func requestJoined(r *Request) []any {
+	return []any{&r.ConsumerName, &r.ProviderName, &r.RoutedViaName}
+}
 
 // reqCols is the select list of a request: its stored columns, then the joined names.
 var reqCols = db.Names(requestColumns(&Request{}), "r.") + ", COALESCE(co.name,''), COALESCE(po.name,''), COALESCE(rv.name,'')"

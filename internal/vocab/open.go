@@ -7,6 +7,7 @@ package vocab
 const (
 	OpenSuspendCause = "open.suspend_cause"
 	OpenFormat       = "open.format"
+	OpenKeyScope     = "open.key_scope"
 )
 
 func init() {
@@ -35,6 +36,9 @@ func init() {
 	})
 	Register(OpenSuspendCause, map[string][2]string{
 		"complaint": {"权益投诉", "Rights complaint"}, "sanction": {"处理决定", "Sanction"}, "provider": {"提供部门自查", "Provider's review"},
+	})
+	Register(OpenKeyScope, map[string][2]string{
+		"api": {"开放接口调用", "Open API calls"}, "download": {"数据下载", "Downloads"},
 	})
 	Register(OpenFormat, map[string][2]string{
 		"csv": {"CSV（逗号分隔）", "CSV"}, "xlsx": {"Excel 表格（XLSX）", "Excel (XLSX)"}, "json": {"JSON", "JSON"}, "parquet": {"Parquet（列式）", "Parquet (columnar)"},

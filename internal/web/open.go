@@ -112,6 +112,22 @@ var openMessages = map[string][2]string{
 	"open.api.keys":      {"登录后可在此创建和撤销您的开放接口密钥：", "Logged in, you create and revoke your open API keys here:"},
 	"open.api.keys_link": {"创建或撤销开放接口密钥", "Create or revoke open API keys"},
 	"open.api.errors":    {"错误以统一格式返回：稳定的错误代码和中英文说明；已暂停开放的数据集返回暂停理由。", "Errors come in one shape: a stable code and a Chinese and English message; a suspended dataset answers with the reason."},
+
+	"open.keys.title":   {"开放接口密钥", "Open API keys"},
+	"open.keys.intro":   {"密钥用于开放接口调用或数据下载：无条件开放的数据不需要密钥，持密钥可获得更高的调用频率并统计您的使用。", "Keys are for open API calls or downloads: unconditionally open data needs none; a key raises your rate and counts your use."},
+	"open.keys.once":    {"请立即复制保存此密钥，它只显示这一次：", "Copy this key now; it is shown only once:"},
+	"open.keys.name":    {"名称", "Name"},
+	"open.keys.days":    {"有效期（天）", "Valid for (days)"},
+	"open.keys.create":  {"创建密钥", "Create key"},
+	"open.keys.prefix":  {"密钥开头", "Starts with"},
+	"open.keys.scope":   {"数据集", "Datasets"},
+	"open.keys.uses":    {"用途", "Use"},
+	"open.keys.all":     {"全部无条件开放数据", "All unconditionally open data"},
+	"open.keys.expires": {"到期时间", "Expires"},
+	"open.keys.calls":   {"调用次数", "Calls"},
+	"open.keys.revoke":  {"撤销", "Revoke"},
+	"open.keys.revoked": {"已撤销", "Revoked"},
+	"open.keys.none":    {"您还没有开放接口密钥。", "You have no open API keys yet."},
 }
 
 func (w *Web) openPages(mux *http.ServeMux) {
@@ -192,7 +208,7 @@ func (w *Web) openPages(mux *http.ServeMux) {
 			v.Errors = v.Error.Fields
 			status = v.Error.Status
 		}
-		v.Data = map[string]any{"Keys": keys, "Secret": secret, "MaxDays": a.Open.Limits.MaxKeyDays}
+		v.Data = map[string]any{"Keys": keys, "Secret": secret, "MaxDays": a.Open.Limits.MaxKeyDays, "Scopes": open.KeyScopes}
 		w.Render(rw, status, "open_keys", v)
 		return nil
 	}
@@ -202,7 +218,7 @@ func (w *Web) openPages(mux *http.ServeMux) {
 	w.Page(mux, "POST /open/keys", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		r.ParseForm()
 		days, _ := strconv.Atoi(r.PostFormValue("days"))
-		k, err := a.Open.CreateKey(r.Context(), p, open.KeyInput{Name: r.PostFormValue("name"), Days: days})
+		k, err := a.Open.CreateKey(r.Context(), p, open.KeyInput{Name: r.PostFormValue("name"), Days: days, Scopes: r.PostForm["scopes"]})
 		if err != nil {
 			return keysPage(rw, r, p, "", err)
 		}
