@@ -125,6 +125,18 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 			rs = map[string]operate.Rating{}
 		}
 		data["Ratings"] = rs
+		// Periodic reports (operator) and the annual evaluation (authority), OPR-6, OPR-8.
+		data["CanReport"] = authz.Operate(p, authz.OprReport, authz.OperateAttrs{}) == nil
+		data["CanEvaluate"] = authz.Operate(p, authz.OprEvaluate, authz.OperateAttrs{}) == nil
+		if rps, err := s.Reports(ctx, p); err == nil {
+			data["Reports"] = rps
+		}
+		if evs, err := s.Evaluations(ctx, p); err == nil {
+			data["Evaluations"] = evs
+		}
+		data["ReportKinds"] = []string{operate.ReportAuthority, operate.ReportAssets, operate.ReportDisclosure}
+		data["EvalOutcomes"] = []string{"pass", "rectify", "fail"}
+		data["LastYear"] = time.Now().Year() - 1
 		render(rw, r, "operate.title", "operate_home", data, ferr)
 		return nil
 	}
@@ -186,6 +198,18 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 		_, err := s.Apply(r.Context(), p, operate.ApplicationInput{ProductID: r.PathValue("id"), Scenario: r.PostFormValue("scenario"), Items: r.PostForm["items"],
 			StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date"), Security: r.PostFormValue("security")})
 		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
+	})
+	post("/operate/reports", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.FileReport(r.Context(), p, r.PostFormValue("kind"), strings.TrimSpace(r.PostFormValue("period")))
+		return "/operate#reports", "flash.operate_done", err
+	})
+	post("/operate/evaluations", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		year, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("year")))
+		if err != nil {
+			return "/operate#evaluations", "", apperr.Invalid.With(apperr.Field("year", "年度须为四位数字", "the year must be four digits"))
+		}
+		_, err = s.RecordEvaluation(r.Context(), p, operate.EvaluationInput{Year: year, Assessor: r.PostFormValue("assessor"), Outcome: r.PostFormValue("outcome"), Findings: r.PostFormValue("findings")})
+		return "/operate#evaluations", "flash.operate_done", err
 	})
 	post("/operate/products/{id}/rate", func(r *http.Request, p *authz.Principal) (string, string, error) {
 		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
