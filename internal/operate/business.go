@@ -330,9 +330,56 @@ type Feedback struct {
 	Effect    string   `json:"effect"`
 	CreatedBy string   `json:"created_by"`
 	CreatedAt db.Stamp `json:"created_at"`
+	// Period is the calendar quarter the rating belongs to (YYYY-Qn): one rating per unit,
+	// product and period; rating again in the period edits it (OPR-8).
+	Period    string   `json:"period,omitempty"`
+	UpdatedAt db.Stamp `json:"updated_at,omitempty"`
 }
 
-// GiveFeedback records a unit's rating and report on a product it has an agreement for.
+// ratingPeriod is the calendar quarter of t (Asia/Shanghai), YYYY-Qn.
+func ratingPeriod(t time.Time) string {
+	t = t.In(workday.Location)
+	return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1)
+}
+
+// Rating is a product's average rating (OPR-8): all periods, and the current one.
+type Rating struct {
+	Count       int     `json:"count"`
+	Mean        float64 `json:"mean"`
+	Period      string  `json:"period"`
+	PeriodCount int     `json:"period_count"`
+	PeriodMean  float64 `json:"period_mean"`
+	MineRating  int     `json:"mine_rating,omitempty"` // the caller's unit's rating this period
+}
+
+// Ratings returns every product's average rating (product id → rating), for the product page
+// and the operator board.
+func (s *Service) Ratings(ctx context.Context, p *authz.Principal) (map[string]Rating, error) {
+	period := ratingPeriod(s.Now())
+	rows, err := s.DB.QueryContext(ctx, `SELECT product_id, COUNT(*), AVG(rating),
+		SUM(CASE WHEN period = $1 THEN 1 ELSE 0 END), AVG(CASE WHEN period = $1 THEN rating END),
+		MAX(CASE WHEN period = $1 AND unit_org_id = $2 THEN rating ELSE 0 END)
+		FROM opr_feedback GROUP BY product_id`, period, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Rating{}
+	for rows.Next() {
+		var id string
+		var r Rating
+		var mean, pmean sql.NullFloat64
+		if err := rows.Scan(&id, &r.Count, &mean, &r.PeriodCount, &pmean, &r.MineRating); err != nil {
+			return nil, err
+		}
+		r.Period, r.Mean, r.PeriodMean = period, math.Round(mean.Float64*100)/100, math.Round(pmean.Float64*100)/100
+		out[id] = r
+	}
+	return out, rows.Err()
+}
+
+// GiveFeedback records a unit's rating and report on a product it has an agreement for: once per
+// unit, product and calendar quarter; rating again in the same quarter edits the rating.
 func (s *Service) GiveFeedback(ctx context.Context, p *authz.Principal, productID string, in Feedback) (Feedback, error) {
 	if err := authz.OperateOn(p, authz.OprApply, productAttrs(p, "")); err != nil {
 		return Feedback{}, err
@@ -363,13 +410,29 @@ func (s *Service) GiveFeedback(ctx context.Context, p *authz.Principal, productI
 	if n == 0 {
 		return Feedback{}, ErrNoAgreement
 	}
-	f := Feedback{ID: ids.New(), UnitOrgID: p.OrgID, ProductID: productID, Rating: in.Rating, Quality: in.Quality, Use: in.Use, Effect: in.Effect, CreatedBy: p.UserID, CreatedAt: db.Stamp(s.now())}
+	now := db.Stamp(s.now())
+	f := Feedback{ID: ids.New(), UnitOrgID: p.OrgID, ProductID: productID, Rating: in.Rating, Quality: in.Quality, Use: in.Use, Effect: in.Effect, CreatedBy: p.UserID,
+		CreatedAt: now, Period: ratingPeriod(s.Now()), UpdatedAt: now}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO opr_feedback (id, unit_org_id, product_id, rating, quality, use_note, effect, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-			f.ID, f.UnitOrgID, f.ProductID, f.Rating, f.Quality, f.Use, f.Effect, f.CreatedBy, int64(f.CreatedAt)); err != nil {
+		var old Feedback
+		err := tx.QueryRowContext(ctx, "SELECT id, rating, created_by, created_at FROM opr_feedback WHERE unit_org_id = $1 AND product_id = $2 AND period = $3"+s.DB.ForUpdate(),
+			f.UnitOrgID, f.ProductID, f.Period).Scan(&old.ID, &old.Rating, &old.CreatedBy, &old.CreatedAt)
+		switch {
+		case err == nil: // this period's rating exists: edit it
+			f.ID, f.CreatedBy, f.CreatedAt = old.ID, old.CreatedBy, old.CreatedAt
+			if _, err := tx.ExecContext(ctx, "UPDATE opr_feedback SET rating = $1, quality = $2, use_note = $3, effect = $4, updated_at = $5 WHERE id = $6",
+				f.Rating, f.Quality, f.Use, f.Effect, int64(now), f.ID); err != nil {
+				return err
+			}
+			return s.record(ctx, tx, p, "operate.feedback.edit", "opr_product", productID, map[string]any{"rating": f.Rating, "was": old.Rating, "period": f.Period})
+		case !db.IsNoRows(err):
 			return err
 		}
-		return s.record(ctx, tx, p, "operate.feedback", "opr_product", productID, map[string]any{"rating": f.Rating})
+		if _, err := tx.ExecContext(ctx, "INSERT INTO opr_feedback (id, unit_org_id, product_id, rating, quality, use_note, effect, created_by, created_at, period, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+			f.ID, f.UnitOrgID, f.ProductID, f.Rating, f.Quality, f.Use, f.Effect, f.CreatedBy, int64(f.CreatedAt), f.Period, int64(now)); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, p, "operate.feedback", "opr_product", productID, map[string]any{"rating": f.Rating, "period": f.Period})
 	})
 	return f, err
 }
@@ -384,10 +447,10 @@ func (s *Service) FeedbackList(ctx context.Context, p *authz.Principal) ([]Feedb
 		}
 		cond, args = " WHERE unit_org_id = $1", []any{p.OrgID}
 	}
-	rows, err := s.DB.QueryContext(ctx, "SELECT id, unit_org_id, product_id, rating, quality, use_note, effect, created_by, created_at FROM opr_feedback"+cond+" ORDER BY created_at DESC LIMIT 500", args...)
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, unit_org_id, product_id, rating, quality, use_note, effect, created_by, created_at, period, updated_at FROM opr_feedback"+cond+" ORDER BY created_at DESC LIMIT 500", args...)
 	return db.ScanAll(rows, err, func(r *sql.Rows) (Feedback, error) {
 		var f Feedback
-		return f, r.Scan(&f.ID, &f.UnitOrgID, &f.ProductID, &f.Rating, &f.Quality, &f.Use, &f.Effect, &f.CreatedBy, &f.CreatedAt)
+		return f, r.Scan(&f.ID, &f.UnitOrgID, &f.ProductID, &f.Rating, &f.Quality, &f.Use, &f.Effect, &f.CreatedBy, &f.CreatedAt, &f.Period, &f.UpdatedAt)
 	})
 }
 

@@ -29,6 +29,7 @@ func init() {
 		"nav.mydata":           {"我的数据", "My data"},
 		"flash.operate_done":   {"已办理", "Done"},
 		"flash.operate_signed": {"协议已签署", "Agreement signed"},
+		"flash.operate_rated":  {"评价已保存（本季度内可修改）", "Rating saved (editable within the quarter)"},
 		"flash.consent_given":  {"授权已生效", "Authorization in force"},
 		"flash.consent_off":    {"授权已撤回，下一次请求起生效", "Authorization revoked; effective from the next request"},
 		"flash.objected":       {"异议已提交", "Objection filed"},
@@ -119,6 +120,23 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 		if vs, err := s.Views(ctx, p); err == nil {
 			data["Views"] = vs
 		}
+		rs, err := s.Ratings(ctx, p)
+		if err != nil {
+			rs = map[string]operate.Rating{}
+		}
+		data["Ratings"] = rs
+		// Periodic reports (operator) and the annual evaluation (authority), OPR-6, OPR-8.
+		data["CanReport"] = authz.Operate(p, authz.OprReport, authz.OperateAttrs{}) == nil
+		data["CanEvaluate"] = authz.Operate(p, authz.OprEvaluate, authz.OperateAttrs{}) == nil
+		if rps, err := s.Reports(ctx, p); err == nil {
+			data["Reports"] = rps
+		}
+		if evs, err := s.Evaluations(ctx, p); err == nil {
+			data["Evaluations"] = evs
+		}
+		data["ReportKinds"] = []string{operate.ReportAuthority, operate.ReportAssets, operate.ReportDisclosure}
+		data["EvalOutcomes"] = []string{"pass", "rectify", "fail"}
+		data["LastYear"] = time.Now().Year() - 1
 		render(rw, r, "operate.title", "operate_home", data, ferr)
 		return nil
 	}
@@ -180,6 +198,24 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 		_, err := s.Apply(r.Context(), p, operate.ApplicationInput{ProductID: r.PathValue("id"), Scenario: r.PostFormValue("scenario"), Items: r.PostForm["items"],
 			StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date"), Security: r.PostFormValue("security")})
 		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
+	})
+	post("/operate/reports", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		_, err := s.FileReport(r.Context(), p, r.PostFormValue("kind"), strings.TrimSpace(r.PostFormValue("period")))
+		return "/operate#reports", "flash.operate_done", err
+	})
+	post("/operate/evaluations", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		year, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("year")))
+		if err != nil {
+			return "/operate#evaluations", "", apperr.Invalid.With(apperr.Field("year", "年度须为四位数字", "the year must be four digits"))
+		}
+		_, err = s.RecordEvaluation(r.Context(), p, operate.EvaluationInput{Year: year, Assessor: r.PostFormValue("assessor"), Outcome: r.PostFormValue("outcome"), Findings: r.PostFormValue("findings")})
+		return "/operate#evaluations", "flash.operate_done", err
+	})
+	post("/operate/products/{id}/rate", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
+		_, err := s.GiveFeedback(r.Context(), p, r.PathValue("id"), operate.Feedback{Rating: rating, Quality: r.PostFormValue("quality"),
+			Use: r.PostFormValue("use"), Effect: r.PostFormValue("effect")})
+		return "/operate/products/" + r.PathValue("id"), "flash.operate_rated", err
 	})
 	w.Page(mux, "GET /operate/products/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 		return w.productPage(rw, r, p, r.PathValue("id"), nil, nil, render)
@@ -359,6 +395,11 @@ func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 		"IsUnit":     p.Has(authz.AppUnitUser) && p.OrgKind != authz.KindOperator,
 		"Today":      time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02"),
 		"EpsilonText": strconv.FormatFloat(float64(pr.Spec.EpsilonMilli)/1000, 'f', -1, 64), "BudgetText": strconv.FormatFloat(float64(pr.Spec.BudgetMilli)/1000, 'f', -1, 64)}
+	if rs, err := s.Ratings(ctx, p); err == nil {
+		data["Rating"] = rs[pr.ID]
+	} else {
+		data["Rating"] = operate.Rating{}
+	}
 	if data["IsUnit"] == true {
 		if b, err := s.BudgetOf(ctx, p, pr.ID); err == nil {
 			data["Budget"] = b

@@ -254,7 +254,8 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 	// The product request form (SHR-12): a released verification or statistics product instead
 	// of records; the product fixes the entry, the fields it reads and the API mode.
 	productForm := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
-		data := map[string]any{"In": in, "Text": share.CommitmentText}
+		zh, en, _ := strings.Cut(share.CommitmentText, " / ")
+		data := map[string]any{"In": in, "TextZH": zh, "TextEN": en}
 		if a.Operate != nil {
 			ps, err := a.Operate.ShareableProducts(r.Context())
 			if err != nil {
