@@ -11,6 +11,6 @@ import (
 // and SQLText prints), for comparison with the SQLite engine's Go aggregate.
 func TruthPlainSQL(ctx context.Context, d *db.DB, rel ingest.Relation, v *View, q *StatsQuery) (Truth, error) {
 	st := truthStatements(d.Dialect, rel, v, q)
-	st.udf, st.main, st.args = false, st.plain, st.hargs
+	st.udf, st.main, st.args, st.hudf = false, st.plain, st.hargs, nil
 	return truthOf(ctx, d, &st)
 }

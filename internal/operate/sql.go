@@ -94,7 +94,8 @@ type statements struct {
 	keys   [][]string // with udf: the groups, in cell order
 	hists  []string
 	args   []any
-	hargs  []any // the arguments of hists
+	hargs  []any    // the arguments of hists
+	hudf   []string // with udf: hists as one call of the Go aggregate histAggName (arguments: args)
 	sums   []string
 	hnames []string
 	ngs    int
@@ -143,6 +144,7 @@ func truthStatements(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery) 
 			strings.Join(append(append([]string{}, gs...), "s"), ", ") + ") y" + groupBy
 	}
 	st := statements{main: stmt, plain: stmt, args: args, hargs: args, sums: sums, hnames: hists, ngs: len(gs)}
+	cellExpr := "0"
 	if d == db.SQLite {
 		// One pass through the Go aggregate instead of a GROUP BY that sorts every row: the group
 		// is named by its index in cells(v, q), computed from the (already domain-filtered)
@@ -162,7 +164,6 @@ func truthStatements(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery) 
 			cell = append(cell, fmt.Sprintf("(CASE g%d %s END)", i, strings.Join(whens, " ")))
 			stride *= len(vals)
 		}
-		cellExpr := "0"
 		if len(cell) > 0 {
 			cellExpr = strings.Join(cell, " + ")
 		}
@@ -199,6 +200,9 @@ func truthStatements(d db.Dialect, rel ingest.Relation, v *View, q *StatsQuery) 
 		hs := append(append([]string{}, gs...), bin+" AS bin", "COUNT(*)")
 		hg := append(append([]string{}, gs...), "bin")
 		st.hists = append(st.hists, "SELECT "+strings.Join(hs, ", ")+" FROM ("+base+fmt.Sprintf(") x WHERE m%d IS NOT NULL GROUP BY ", i)+strings.Join(hg, ", "))
+		if st.udf {
+			st.hudf = append(st.hudf, fmt.Sprintf("SELECT %s(%d, %s, %s) FROM (%s) x WHERE m%d IS NOT NULL", histAggName, len(st.keys), cellExpr, bin, base, i))
+		}
 	}
 	return st
 }
@@ -293,6 +297,18 @@ func truthOf(ctx context.Context, d *db.DB, st *statements) (Truth, error) {
 
 // histsSQL adds the histograms of the query's quantile measures to the truth t.
 func histsSQL(ctx context.Context, d *db.DB, st *statements, t Truth) error {
+	if st.udf {
+		for hi, m := range st.hnames {
+			var enc sql.NullString
+			if err := d.QueryRowContext(ctx, st.hudf[hi], st.args...).Scan(&enc); err != nil {
+				return err
+			}
+			if err := decodeHist(enc.String, st.keys, m, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for hi, m := range st.hnames {
 		rows, err := d.QueryContext(ctx, st.hists[hi], st.hargs...)
 		if err != nil {

@@ -25,6 +25,14 @@ import (
 // instead. PostgreSQL hashes its GROUP BY and keeps the plain statement.
 const truthAggName = "pd_opr_truth"
 
+// histAggName is the same for the histogram behind a quantile, over the bounded rows with a
+// value of the measure:
+//
+//	pd_opr_hist(ncells, cell, bin)
+//
+// The result is, per cell, HistBins row counts, space separated.
+const histAggName = "pd_opr_hist"
+
 func init() {
 	sqlite.MustRegisterFunction(truthAggName, &sqlite.FunctionImpl{
 		NArgs:         -1,
@@ -32,6 +40,110 @@ func init() {
 		VolatileArgs:  true, // no argument is a string that the aggregate keeps
 		MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) { return &truthAgg{}, nil },
 	})
+	sqlite.MustRegisterFunction(histAggName, &sqlite.FunctionImpl{
+		NArgs:         3,
+		Deterministic: true,
+		VolatileArgs:  true,
+		MakeAggregate: func(sqlite.FunctionContext) (sqlite.AggregateFunction, error) { return &histAgg{}, nil },
+	})
+}
+
+// histAgg is one evaluation of pd_opr_hist.
+type histAgg struct {
+	ncells int
+	bins   []int64 // cell*HistBins + bin
+	err    error
+}
+
+func (a *histAgg) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
+	if a.err != nil {
+		return a.err
+	}
+	if a.bins == nil {
+		nc, ok := argInt(args[0])
+		if !ok || nc < 1 || nc > MaxCells {
+			a.err = fmt.Errorf("operate: %s called with a wrong shape", histAggName)
+			return a.err
+		}
+		a.ncells = int(nc)
+		a.bins = make([]int64, a.ncells*HistBins)
+	}
+	cell, ok := argInt(args[1])
+	if !ok {
+		return nil
+	}
+	b, ok := argInt(args[2])
+	if !ok {
+		return nil
+	}
+	if cell < 0 || int(cell) >= a.ncells {
+		a.err = fmt.Errorf("operate: %s: cell %d out of range", histAggName, cell)
+		return a.err
+	}
+	a.bins[int(cell)*HistBins+min(max(int(b), 0), HistBins-1)]++
+	return nil
+}
+
+func (a *histAgg) WindowInverse(*sqlite.FunctionContext, []driver.Value) error {
+	return fmt.Errorf("operate: %s is not a window function", histAggName)
+}
+
+func (a *histAgg) WindowValue(*sqlite.FunctionContext) (driver.Value, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	var b strings.Builder
+	for i, n := range a.bins {
+		if i > 0 {
+			if i%HistBins == 0 {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(strconv.FormatInt(n, 10))
+	}
+	return b.String(), nil
+}
+
+func (a *histAgg) Final(*sqlite.FunctionContext) {}
+
+// decodeHist reads pd_opr_hist's result into the histograms of measure m in t (cells of t only,
+// as the plain statement does).
+func decodeHist(s string, keys [][]string, m string, t Truth) error {
+	if s == "" {
+		return nil
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) != len(keys) {
+		return fmt.Errorf("operate: %s returned %d cells for %d", histAggName, len(lines), len(keys))
+	}
+	done := map[string]bool{}
+	for ci, line := range lines {
+		k := strings.Join(keys[ci], "\x00")
+		c := t[k]
+		if c == nil || done[k] {
+			continue // empty group, or a value listed twice in a domain
+		}
+		done[k] = true
+		f := strings.Fields(line)
+		if len(f) != HistBins {
+			return fmt.Errorf("operate: %s returned a malformed cell", histAggName)
+		}
+		h := make([]int64, HistBins)
+		any := false
+		for i, x := range f {
+			n, err := strconv.ParseInt(x, 10, 64)
+			if err != nil {
+				return err
+			}
+			h[i], any = n, any || n != 0
+		}
+		if any {
+			c.Hist[m] = h
+		}
+	}
+	return nil
 }
 
 // truthAgg is one evaluation of pd_opr_truth.
