@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -850,7 +851,14 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 		w.Render(rw, status, "catalog_import", v)
 	}
 	w.Page(mux, "GET /catalog/import", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		importPage(rw, r, p, nil, 200, nil)
+		var res *catalog.ImportResult
+		if q := r.URL.Query(); q.Has("created") { // the result of an import, after its redirect
+			c, _ := strconv.Atoi(q.Get("created"))
+			u, _ := strconv.Atoi(q.Get("updated"))
+			k, _ := strconv.Atoi(q.Get("skipped"))
+			res = &catalog.ImportResult{Created: c, Updated: u, Skipped: k}
+		}
+		importPage(rw, r, p, res, 200, nil)
 		return nil
 	})
 	w.Page(mux, "POST /catalog/import", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
@@ -872,6 +880,11 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 			importPage(rw, r, p, nil, 422, err)
 			return nil
 		}
+		if len(res.Errors) == 0 { // a reload of the result page imports nothing again
+			Redirect(rw, r, fmt.Sprintf("/catalog/import?created=%d&updated=%d&skipped=%d", res.Created, res.Updated, res.Skipped), "")
+			return nil
+		}
+		// Rows were skipped: the page lists which and why (the other rows are imported).
 		status := 200
 		var ferr error
 		if len(res.Errors) > 0 {

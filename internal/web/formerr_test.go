@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +13,7 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"pubdata/internal/db"
+	"pubdata/internal/demo"
 	"pubdata/internal/server"
 	"pubdata/internal/testutil"
 )
@@ -153,6 +156,24 @@ func TestFormsKeepInputAndShowErrorsBesideFields(t *testing.T) {
 		}
 		if page := s.get("/tokens", c).Body.String(); strings.Contains(page, `id="new-token"`) {
 			t.Fatalf("the token page shows a token on a reload")
+		}
+		// A catalog import that takes every row answers with a redirect to its result: the
+		// officer's own entries, exported and imported again (as updates).
+		exp := s.get("/api/v1/catalog/export?format=csv&agency="+demo.OrgPublicSec, c)
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "catalog.csv")
+		fw.Write(exp.Body.Bytes())
+		mw.Close()
+		r := httptest.NewRequest("POST", "/catalog/import?csrf_token="+url.QueryEscape(s.csrf(c)), &body)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		r.AddCookie(c)
+		w = httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/catalog/import?created=") {
+			t.Fatalf("catalog import: %d %s %.600s", w.Code, loc, w.Body.String())
+		} else if page := s.get(loc, c).Body.String(); !strings.Contains(page, `id="import-result"`) {
+			t.Fatalf("the import result page shows no result")
 		}
 		pages := []struct{ user, page string }{
 			{"officer", "/tokens"},
