@@ -21,6 +21,10 @@ func init() {
 		a.Plans = s
 		a.CalStore.Deadlines = append(a.CalStore.Deadlines, workday.DeadlineColumn{Table: "open_demands", ObjectType: "open_demand",
 			Due: "due", Since: "due_since", Running: "state = 'submitted'"})
+		a.Jobs.Add(jobs.Job{Name: "open.demand.remind", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			_, err := s.RemindDemands(ctx, now)
+			return err
+		}})
 		a.Jobs.Add(jobs.Job{Name: "open.demand.escalate", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
 			_, err := s.EscalateDemands(ctx, now)
 			return err

@@ -244,6 +244,59 @@ func (s *Service) Answer(ctx context.Context, p *authz.Principal, number string,
 	return s.Demand(ctx, p, number)
 }
 
+// RemindDays is how many working days before its due day an unanswered request is called to
+// its provider's attention (RemindDemands); 0 uses DefaultRemindDays.
+const DefaultRemindDays = 3
+
+// RemindDemands reminds the provider, once, of every unanswered, not yet escalated request
+// whose due day is at most RemindDays working days away (holidays and make-up days counted by
+// the calendar); a job, now is its tick. It returns how many were reminded.
+func (s *Service) RemindDemands(ctx context.Context, now time.Time) (int, error) {
+	days := s.RemindDays
+	if days <= 0 {
+		days = DefaultRemindDays
+	}
+	today := workday.Date(now).Format("2006-01-02")
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, number, title, org_id, due FROM open_demands WHERE state = 'submitted' AND escalated_at = 0 AND due >= $1 LIMIT 500", today)
+	if err != nil {
+		return 0, err
+	}
+	type open struct{ id, number, title, org, due string }
+	var list []open
+	for rows.Next() {
+		var l open
+		if err := rows.Scan(&l.id, &l.number, &l.title, &l.org, &l.due); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		list = append(list, l)
+	}
+	rows.Close()
+	n := 0
+	for _, l := range list {
+		due, err := workday.Parse(l.due)
+		if err != nil || s.Cal.Remaining(due, now) > days || s.Notify == nil {
+			continue
+		}
+		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			sent, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: l.org, Kind: "reminder", TitleZH: "开放需求即将到期：" + l.title, TitleEN: "Open-data demand due soon: " + l.title,
+				BodyZH: fmt.Sprintf("需求编号 %s 应于 %s 前答复（答复将公开），逾期将报送主管部门督办。", l.number, l.due),
+				BodyEN: fmt.Sprintf("Demand %s is due by %s (the answer is public); if missed it is escalated to the authority.", l.number, l.due),
+				Link:   "/open/demands/" + l.number, ObjectType: "open_demand", ObjectID: l.id, DedupKey: "open-demand-remind-" + l.id})
+			if err != nil || !sent {
+				return err
+			}
+			n++
+			return s.Audit.Record(ctx, tx, audit.Event{ActorID: "system", ActorName: "system", Action: "open.demand.remind", ObjectType: "open_demand", ObjectID: l.id,
+				Detail: map[string]any{"number": l.number, "due": l.due}})
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // EscalateDemands flags, once, every unanswered request past its due day to the authority of
 // its region (a job; now is its tick). It returns how many were escalated.
 func (s *Service) EscalateDemands(ctx context.Context, now time.Time) (int, error) {

@@ -29,11 +29,12 @@ func init() {
 		"open.plan.save": {"保存年度开放计划", "Open plan saved"}, "open.plan.item": {"开放计划：列入数据", "Open plan: entry planned"},
 		"open.plan.item_remove": {"开放计划：移出数据", "Open plan: entry removed"}, "open.review": {"不予开放数据定期评估", "Review of data not open"},
 		"open.demand.file": {"提交开放需求", "Open-data demand filed"}, "open.demand.answer": {"答复开放需求", "Open-data demand answered"},
-		"open.demand.escalate": {"开放需求逾期督办", "Open-data demand escalated"}, "open.showcase.submit": {"提交开发利用成果", "Reuse submitted"},
+		"open.demand.escalate": {"开放需求逾期督办", "Open-data demand escalated"}, "open.demand.remind": {"开放需求到期提醒", "Open-data demand reminder"}, "open.showcase.submit": {"提交开发利用成果", "Reuse submitted"},
 		"open.showcase.moderate": {"审核开发利用成果", "Reuse moderated"}})
 	vocab.Register(vocab.ActionObject, map[string][2]string{"open.plan": {"年度开放计划", "Open plan"}, "open.demand": {"开放需求", "Open-data demand"},
 		"open.showcase": {"开发利用成果", "Reuse showcase"}})
 	vocab.Register(vocab.AuditObject, map[string][2]string{"open_plan": {"年度开放计划", "Open plan"}, "open_demand": {"开放需求", "Open-data demand"},
 		"open_showcase": {"开发利用成果", "Reuse showcase item"}})
-	vocab.Register(vocab.JobName, map[string][2]string{"open.demand.escalate": {"开放需求逾期督办", "Open-data demand escalation"}})
+	vocab.Register(vocab.JobName, map[string][2]string{"open.demand.escalate": {"开放需求逾期督办", "Open-data demand escalation"},
+		"open.demand.remind": {"开放需求到期提醒", "Open-data demand reminders"}})
 }

@@ -41,14 +41,17 @@ import (
 
 // Service runs plans, reviews, demands and the showcase.
 type Service struct {
-	DB       *db.DB
-	Audit    *audit.Service
-	Notify   *notify.Service
-	Cal      *workday.Calendar
-	Catalog  *catalog.Service
-	Identity *identity.Service
-	Days     int // working days to answer a demand
-	Now      func() time.Time
+	DB     *db.DB
+	Audit  *audit.Service
+	Notify *notify.Service
+	Cal    *workday.Calendar
+	// RemindDays: working days before a demand's due day that its provider is reminded
+	// (0: DefaultRemindDays).
+	RemindDays int
+	Catalog    *catalog.Service
+	Identity   *identity.Service
+	Days       int // working days to answer a demand
+	Now        func() time.Time
 }
 
 // DefaultDays is the working days a provider has to answer a public demand.

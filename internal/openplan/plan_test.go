@@ -187,6 +187,28 @@ func TestDemandsAndShowcase(t *testing.T) {
 		if _, err := s.Answer(ctx, who(t, a, "market"), dm.Number, openplan.AnswerInput{Kind: "cannot", Answer: "涉及个人信息"}); !hasField(err, "legal_basis") {
 			t.Fatalf("cannot without legal basis: %v", err)
 		}
+		// Reminded 5 working days before the due day — counted across National Day (1–7 October)
+		// and the make-up Saturday (10 October): not on 30 September nor 9 October, once on the 10th.
+		s.RemindDays = 5
+		for _, at := range []string{"2026-09-30 10:00", "2026-10-05 10:00", "2026-10-09 10:00"} {
+			clock.Set(at)
+			if n, err := s.RemindDemands(ctx, clock.Now()); err != nil || n != 0 {
+				t.Fatalf("reminded at %s: %d %v", at, n, err)
+			}
+		}
+		clock.Set("2026-10-10 09:00")
+		if n, err := s.RemindDemands(ctx, clock.Now()); err != nil || n != 1 {
+			t.Fatalf("not reminded on the make-up Saturday: %d %v", n, err)
+		}
+		clock.Set("2026-10-12 09:00")
+		if n, _ := s.RemindDemands(ctx, clock.Now()); n != 0 {
+			t.Fatal("reminded twice")
+		}
+		var inbox int
+		must(t, a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE org_id = $1 AND kind = 'reminder' AND object_id = $2", demo.OrgMarket, dm.ID).Scan(&inbox))
+		if inbox != 1 {
+			t.Fatalf("the provider's inbox holds %d reminders", inbox)
+		}
 		// Not answered by the due day (16 October, across National Day): escalated once on the 19th.
 		clock.Set("2026-10-16 18:00")
 		if n, _ := s.EscalateDemands(ctx, clock.Now()); n != 0 {
