@@ -199,6 +199,24 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 			StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date"), Security: r.PostFormValue("security")})
 		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
 	})
+	post("/operate/products/{id}/prices", func(r *http.Request, p *authz.Principal) (string, string, error) {
+		var fe []apperr.FieldError
+		yuan := func(name string) int64 {
+			v := strings.TrimSpace(r.PostFormValue(name))
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				fe = append(fe, apperr.Field(name, "请填写金额（元，最多两位小数）", "give an amount in yuan (at most two decimals)"))
+				return 0
+			}
+			return int64(f*100 + 0.5)
+		}
+		sp := operate.PriceSpec{Model: r.PostFormValue("model"), UnitCents: yuan("unit_cents"), CapCents: yuan("cap_cents"), FreeConditions: r.PostFormValue("free_conditions")}
+		if len(fe) > 0 {
+			return "/operate/products/" + r.PathValue("id"), "", apperr.Invalid.With(fe...)
+		}
+		_, err := s.ProposePrice(r.Context(), p, r.PathValue("id"), sp)
+		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
+	})
 	post("/operate/reports", func(r *http.Request, p *authz.Principal) (string, string, error) {
 		_, err := s.FileReport(r.Context(), p, r.PostFormValue("kind"), strings.TrimSpace(r.PostFormValue("period")))
 		return "/operate#reports", "flash.operate_done", err
@@ -395,6 +413,12 @@ func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 		"IsUnit":     p.Has(authz.AppUnitUser) && p.OrgKind != authz.KindOperator,
 		"Today":      time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02"),
 		"EpsilonText": strconv.FormatFloat(float64(pr.Spec.EpsilonMilli)/1000, 'f', -1, 64), "BudgetText": strconv.FormatFloat(float64(pr.Spec.BudgetMilli)/1000, 'f', -1, 64)}
+	if data["IsOperator"] == true {
+		if ps, err := s.Prices(ctx, p, pr.ID); err == nil {
+			data["Prices"] = ps
+		}
+		data["PriceModels"] = []string{"per_call", "per_volume", "per_period"}
+	}
 	if rs, err := s.Ratings(ctx, p); err == nil {
 		data["Rating"] = rs[pr.ID]
 	} else {

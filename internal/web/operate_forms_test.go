@@ -50,3 +50,33 @@ func TestOperateReportAndEvaluationForms(t *testing.T) {
 		}
 	})
 }
+
+// The operator proposes a price on the product page: a non-number answers beside the field; a
+// valid price is listed awaiting the authority.
+func TestOperatePriceForm(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, nil)
+		h, _, err := server.Handler(a, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := site{t, h}
+		op := s.login("operator")
+		w := s.get("/operate", op)
+		m := productLink.FindStringSubmatch(w.Body.String())
+		if m == nil {
+			t.Fatal("no product on the operator's board")
+		}
+		page := "/operate/products/" + m[1]
+		w = s.get(page, op)
+		mustContain(t, "price form", w, 200, `id="price-form"`, "按次计费")
+		w = s.postForm(page+"/prices", op, url.Values{"model": {"per_call"}, "unit_cents": {"abc"}, "cap_cents": {"500"}, "free_conditions": {"非营利、成果公开"}})
+		mustContain(t, "bad amount", w, 422, `id="pr-unit-err"`)
+		w = s.postForm(page+"/prices", op, url.Values{"model": {"per_call"}, "unit_cents": {"0.5"}, "cap_cents": {"500"}, "free_conditions": {"非营利、成果公开"}})
+		if w.Code != 303 {
+			t.Fatalf("propose: %d %.400s", w.Code, w.Body.String())
+		}
+		w = s.get(page, op)
+		mustContain(t, "price listed", w, 200, `id="price-table"`, "待主管部门批准")
+	})
+}
