@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"pubdata/internal/audit"
 	"sort"
 	"time"
@@ -185,7 +184,6 @@ func (rb *reportBuilder) finish(r *Report) {
 	}
 }
 
-func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
 // applyScore sets the report's score and its dimensions' scores from sc; rb (nil for a stored
 // report) supplies the check counts.

@@ -55,7 +55,6 @@ func TestOneScoreOnReportAndEntryPage(t *testing.T) {
 		}
 		s := site{t, h}
 		oc := s.login("officer")
-		ac := s.login("admin")
 
 		u, err := a.Identity.UserByName(t.Context(), "officer")
 		if err != nil {
@@ -138,7 +137,7 @@ func TestOneScoreOnReportAndEntryPage(t *testing.T) {
 		}
 		clock.Advance(4 * 24 * time.Hour)
 		oc = s.login("officer")
-		ac = s.login("admin")
+		ac := s.login("admin")
 		w = s.get("/quality/entries/"+demo.EntryPopulation, oc)
 		if later := scoreIn(t, currentTime, w.Body.String(), "entry page (later)"); later >= lateT {
 			t.Errorf("timeliness does not keep falling while late: %v then %v", lateT, later)
