@@ -184,7 +184,6 @@ func (rb *reportBuilder) finish(r *Report) {
 	}
 }
 
-
 // applyScore sets the report's score and its dimensions' scores from sc; rb (nil for a stored
 // report) supplies the check counts.
 func (r *Report) applyScore(sc scoring.Score, rb *reportBuilder) {
