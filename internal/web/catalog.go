@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -857,6 +859,11 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 			u, _ := strconv.Atoi(q.Get("updated"))
 			k, _ := strconv.Atoi(q.Get("skipped"))
 			res = &catalog.ImportResult{Created: c, Updated: u, Skipped: k}
+			if errs := takeSkipped(rw, r, w.Secure); len(errs) > 0 {
+				res.Errors = errs
+				importPage(rw, r, p, res, 200, skippedRows(errs))
+				return nil
+			}
 		}
 		importPage(rw, r, p, res, 200, nil)
 		return nil
@@ -880,21 +887,61 @@ func (w *Web) catalogPages(mux *http.ServeMux) {
 			importPage(rw, r, p, nil, 422, err)
 			return nil
 		}
-		if len(res.Errors) == 0 { // a reload of the result page imports nothing again
-			Redirect(rw, r, fmt.Sprintf("/catalog/import?created=%d&updated=%d&skipped=%d", res.Created, res.Updated, res.Skipped), "")
-			return nil
-		}
-		// Rows were skipped: the page lists which and why (the other rows are imported).
-		status := 200
-		var ferr error
+		// The result is a redirect, so a reload of the result page imports nothing again; the
+		// rows skipped (and why) travel to it once in a short-lived cookie.
 		if len(res.Errors) > 0 {
-			ferr = catalog.ErrImport.With(res.Errors...)
-			ferr.(*apperr.Error).Status = 200
-			ferr.(*apperr.Error).ZH, ferr.(*apperr.Error).EN = "以下错误行已跳过", "These rows were skipped"
+			keepSkipped(rw, res.Errors, w.Secure)
 		}
-		importPage(rw, r, p, &res, status, ferr)
+		Redirect(rw, r, fmt.Sprintf("/catalog/import?created=%d&updated=%d&skipped=%d", res.Created, res.Updated, res.Skipped), "")
 		return nil
 	})
+}
+
+// skippedCookie carries an import's skipped rows to its result page, once.
+const skippedCookie = "pd_import_skipped"
+
+// keepSkipped stores the skipped rows' errors for the result page: as many as fit in a cookie
+// (about 3 KB), the rest counted in a last line.
+func keepSkipped(rw http.ResponseWriter, errs []apperr.FieldError, secure bool) {
+	keep := errs
+	var v string
+	for {
+		b, _ := json.Marshal(keep)
+		if v = base64.RawURLEncoding.EncodeToString(b); len(v) <= 3000 || len(keep) <= 1 {
+			break
+		}
+		keep = keep[:len(keep)/2]
+	}
+	if n := len(errs) - len(keep); n > 0 {
+		keep = append(keep[:len(keep):len(keep)], apperr.Field("", fmt.Sprintf("另有 %d 行错误未列出", n), fmt.Sprintf("%d more skipped rows not listed", n)))
+		b, _ := json.Marshal(keep)
+		v = base64.RawURLEncoding.EncodeToString(b)
+	}
+	http.SetCookie(rw, &http.Cookie{Name: skippedCookie, Value: v, Path: "/catalog/import", MaxAge: 300, HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteStrictMode})
+}
+
+// takeSkipped reads and clears the skipped rows left by keepSkipped.
+func takeSkipped(rw http.ResponseWriter, r *http.Request, secure bool) []apperr.FieldError {
+	c, err := r.Cookie(skippedCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	http.SetCookie(rw, &http.Cookie{Name: skippedCookie, Value: "", Path: "/catalog/import", MaxAge: -1, HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteStrictMode})
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	var errs []apperr.FieldError
+	if err != nil || json.Unmarshal(b, &errs) != nil {
+		return nil
+	}
+	return errs
+}
+
+// skippedRows is the notice above the list of skipped rows (the other rows were imported).
+func skippedRows(errs []apperr.FieldError) error {
+	e := catalog.ErrImport.With(errs...)
+	e.Status, e.ZH, e.EN = 200, "以下错误行已跳过", "These rows were skipped"
+	return e
 }
 
 // exportQuery is the current search (without paging) for the export links, so that an export

@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -174,6 +176,49 @@ func TestFormsKeepInputAndShowErrorsBesideFields(t *testing.T) {
 			t.Fatalf("catalog import: %d %s %.600s", w.Code, loc, w.Body.String())
 		} else if page := s.get(loc, c).Body.String(); !strings.Contains(page, `id="import-result"`) {
 			t.Fatalf("the import result page shows no result")
+		}
+		// An import that skips a bad row redirects too: the result page lists the skipped row
+		// once, and its reload shows the counts again but imports nothing and lists nothing.
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(exp.Body.Bytes(), []byte("\ufeff")))).ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("export: %v (%d records)", err, len(recs))
+		}
+		nameCol := slices.Index(recs[0], "name")
+		if nameCol < 0 {
+			t.Fatalf("export header has no name column: %v", recs[0])
+		}
+		bad := slices.Clone(recs[1])
+		bad[nameCol] = ""
+		body.Reset()
+		mw = multipart.NewWriter(&body)
+		fw, _ = mw.CreateFormFile("file", "catalog.csv")
+		cw := csv.NewWriter(fw)
+		cw.WriteAll([][]string{recs[0], recs[1], bad})
+		mw.WriteField("skip_bad", "1")
+		mw.Close()
+		r = httptest.NewRequest("POST", "/catalog/import?csrf_token="+url.QueryEscape(s.csrf(c)), &body)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		r.AddCookie(c)
+		w = httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		loc := w.Header().Get("Location")
+		if w.Code != http.StatusSeeOther || !strings.Contains(loc, "skipped=1") {
+			t.Fatalf("import with a bad row: %d %s %.600s", w.Code, loc, w.Body.String())
+		}
+		var skipped *http.Cookie
+		for _, k := range w.Result().Cookies() {
+			if k.Name == "pd_import_skipped" {
+				skipped = k
+			}
+		}
+		if skipped == nil {
+			t.Fatalf("no skipped-rows cookie: %v", w.Result().Cookies())
+		}
+		if page := s.get(loc, c, skipped).Body.String(); !strings.Contains(page, "以下错误行已跳过") || !strings.Contains(page, `id="import-result"`) {
+			t.Fatalf("the result page does not list the skipped row: %.2000s", page)
+		}
+		if page := s.get(loc, c).Body.String(); strings.Contains(page, "以下错误行已跳过") {
+			t.Fatalf("a reload of the result page lists the skipped rows again")
 		}
 		pages := []struct{ user, page string }{
 			{"officer", "/tokens"},
