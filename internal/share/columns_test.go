@@ -12,10 +12,11 @@ import (
 	"pubdata/internal/testutil"
 )
 
-// Fields of a request that are not stored on its row: names joined in from orgs, and figures
-// computed when read. Every other field must survive a save and a load.
+// Fields of a request that are not stored on its row: names joined in from orgs, figures
+// computed when read, and the product of a product request (its own table,
+// share_request_products, keyed by the request). Every other field must survive a save and a load.
 var requestDerived = map[string]bool{"ConsumerName": true, "ProviderName": true, "RoutedViaName": true,
-	"Remaining": true, "Overdue": true, "DeadlineProvisional": true, "MissingYears": true}
+	"Remaining": true, "Overdue": true, "DeadlineProvisional": true, "MissingYears": true, "Product": true}
 
 // fill sets every stored field of r to a value that differs per field and per round, so that
 // two fields swapped, or one not bound to a column, shows as a difference.
