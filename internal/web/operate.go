@@ -1,8 +1,12 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -236,7 +240,7 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 		return "/operate/products/" + r.PathValue("id"), "flash.operate_rated", err
 	})
 	w.Page(mux, "GET /operate/products/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return w.productPage(rw, r, p, r.PathValue("id"), nil, nil, render)
+		return w.productPage(rw, r, p, r.PathValue("id"), nil, takeUseAnswer(rw, r, w.Secure), render)
 	})
 	// Use forms answer on the product page itself (the answer is not stored in a URL).
 	w.Page(mux, "POST /operate/products/{id}/use", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
@@ -291,8 +295,15 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 			if ae := apperr.As(err); ae.Status >= 500 || ae.Code == "not_found" {
 				return err
 			}
+			return w.productPage(rw, r, p, id, err, out, render)
 		}
-		return w.productPage(rw, r, p, id, err, out, render)
+		// The answer is shown on the product page after a redirect, so a reload neither asks
+		// again (spending budget or counting a call) nor meets "Method Not Allowed".
+		if keepUseAnswer(rw, id, out, w.Secure) {
+			Redirect(rw, r, "/operate/products/"+id+"#answer", "")
+			return nil
+		}
+		return w.productPage(rw, r, p, id, nil, out, render) // too large for the cookie: shown at once
 	})
 
 	// The data subject's page.
@@ -460,4 +471,80 @@ func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 	}
 	render(rw, r, "operate.product", "operate_product", data, ferr)
 	return nil
+}
+
+// useAnswer is one answer of a product's use form, carried to the product page once.
+type useAnswer struct {
+	Stats  *operate.StatsResult  `json:"stats,omitempty"`
+	Verify *operate.VerifyResult `json:"verify,omitempty"`
+	Score  *operate.ScoreResult  `json:"score,omitempty"`
+}
+
+const useAnswerCookie = "pd_use_answer"
+
+// keepUseAnswer stores the answer for the product page in a short-lived cookie scoped to that
+// page (HttpOnly, SameSite strict), compressed; false when it does not fit (about 3.5 KB).
+func keepUseAnswer(rw http.ResponseWriter, productID string, out map[string]any, secure bool) bool {
+	var a useAnswer
+	switch v := out["Stats"].(type) {
+	case operate.StatsResult:
+		a.Stats = &v
+	}
+	switch v := out["Verify"].(type) {
+	case operate.VerifyResult:
+		a.Verify = &v
+	}
+	switch v := out["Score"].(type) {
+	case operate.ScoreResult:
+		a.Score = &v
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return false
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(b)
+	zw.Close()
+	v := base64.RawURLEncoding.EncodeToString(z.Bytes())
+	if len(v) > 3500 {
+		return false
+	}
+	http.SetCookie(rw, &http.Cookie{Name: useAnswerCookie, Value: v, Path: "/operate/products/" + productID, MaxAge: 120,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
+	return true
+}
+
+// takeUseAnswer reads and clears the answer left by keepUseAnswer (nil when there is none).
+func takeUseAnswer(rw http.ResponseWriter, r *http.Request, secure bool) map[string]any {
+	c, err := r.Cookie(useAnswerCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	http.SetCookie(rw, &http.Cookie{Name: useAnswerCookie, Value: "", Path: r.URL.Path, MaxAge: -1, HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteStrictMode})
+	z, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil {
+		return nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(z))
+	if err != nil {
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, 1<<20))
+	var a useAnswer
+	if err != nil || json.Unmarshal(b, &a) != nil {
+		return nil
+	}
+	out := map[string]any{}
+	if a.Stats != nil {
+		out["Stats"] = *a.Stats
+	}
+	if a.Verify != nil {
+		out["Verify"] = *a.Verify
+	}
+	if a.Score != nil {
+		out["Score"] = *a.Score
+	}
+	return out
 }

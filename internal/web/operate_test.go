@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -34,10 +36,35 @@ func TestOperatePages(t *testing.T) {
 			ids[m[2]] = m[1]
 		}
 		pop := ids[demo.DemoProductPopulation]
-		w = s.postForm("/operate/products/"+pop+"/use", unit, url.Values{"kind": {"statistics"}, "group_by": {"sex"}, "agg": {"count_distinct"}})
+		// use posts a product's use form: an answer comes as a redirect to the product page, which
+		// shows it once (a reload shows the form only); a refusal answers on the page at once.
+		use := func(id string, form url.Values) *httptest.ResponseRecorder {
+			t.Helper()
+			w := s.postForm("/operate/products/"+id+"/use", unit, form)
+			if w.Code != http.StatusSeeOther {
+				return w
+			}
+			if loc := w.Header().Get("Location"); loc != "/operate/products/"+id+"#answer" {
+				t.Fatalf("use answered a redirect to %q", loc)
+			}
+			cs := append([]*http.Cookie{unit}, w.Result().Cookies()...)
+			page := s.get("/operate/products/"+id, cs...)
+			cleared := false
+			for _, c := range page.Result().Cookies() {
+				cleared = cleared || c.Name == "pd_use_answer" && c.MaxAge < 0
+			}
+			if !cleared {
+				t.Fatalf("the product page does not clear the answer it showed")
+			}
+			if again := s.get("/operate/products/"+id, unit).Body.String(); strings.Contains(again, `id="answer-table"`) || strings.Contains(again, `id="verify-answer"`) {
+				t.Fatalf("a reload of the product page shows the answer again")
+			}
+			return page
+		}
+		w = use(pop, url.Values{"kind": {"statistics"}, "group_by": {"sex"}, "agg": {"count_distinct"}})
 		mustContain(t, "statistics answer", w, 200, `id="answer-table"`, "男", "女", "本次消耗隐私预算")
 		// a tiny filter: one county and sex is still ≈ 800 people, but a filter to nothing is suppressed
-		w = s.postForm("/operate/products/"+pop+"/use", unit, url.Values{"kind": {"statistics"}, "group_by": {"sex"}, "agg": {"count_distinct"}, "where.region_code": {"150102"}})
+		w = use(pop, url.Values{"kind": {"statistics"}, "group_by": {"sex"}, "agg": {"count_distinct"}, "where.region_code": {"150102"}})
 		mustContain(t, "filtered answer", w, 200, `id="answer-table"`)
 		// the citizen authorizes the unit for the name, through the page
 		cit := s.login("citizen")
@@ -54,7 +81,7 @@ func TestOperatePages(t *testing.T) {
 			t.Fatal(err)
 		}
 		idp := ids[demo.DemoProductIdentity]
-		w = s.postForm("/operate/products/"+idp+"/use", unit, url.Values{"kind": {"verify"}, "subject": {u.IDNumber}, "claim.name": {rec.Values["name"]}})
+		w = use(idp, url.Values{"kind": {"verify"}, "subject": {u.IDNumber}, "claim.name": {rec.Values["name"]}})
 		mustContain(t, "verification", w, 200, `id="verify-answer"`, "核验一致")
 		w = s.get("/me/data", cit)
 		mustContain(t, "accesses", w, 200, `id="access-table"`, "核验产品调用", "包头智信科技有限公司", "普惠金融小微企业授信风控与区域经营分析")
@@ -73,7 +100,7 @@ func TestOperatePages(t *testing.T) {
 		if w = s.postForm("/me/authorizations/"+auth[1]+"/revoke", cit, url.Values{}); w.Code != 303 {
 			t.Fatalf("revoke: %d", w.Code)
 		}
-		w = s.postForm("/operate/products/"+idp+"/use", unit, url.Values{"kind": {"verify"}, "subject": {u.IDNumber}, "claim.name": {rec.Values["name"]}})
+		w = use(idp, url.Values{"kind": {"verify"}, "subject": {u.IDNumber}, "claim.name": {rec.Values["name"]}})
 		mustContain(t, "verification after revocation", w, 403, "未授权")
 		if strings.Contains(w.Body.String(), `id="verify-answer"`) {
 			t.Fatal("an answer was shown after revocation")
