@@ -103,6 +103,9 @@ func TestBrowserUnitFromRegistrationToAnswers(t *testing.T) {
 		// 3. The operator qualifies it.
 		b.Login("operator")
 		b.Visit("/operate")
+		if !b.Has(`#ua-` + org + ` option[value=approve]`) {
+			t.Fatalf("the operator is not offered to qualify the pending unit: %q", b.Text("#unit-table"))
+		}
 		b.Fill("#ur-"+org, "资质材料齐全")
 		b.Click(`form[action="/operate/units/` + org + `/decide"] button[type=submit]`)
 		if !b.Has(`#ua-` + org + ` option[value=suspend]`) {
