@@ -6,7 +6,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/demo"
 	"pubdata/internal/testutil"
@@ -82,13 +81,6 @@ func TestBrowserUnitFromRegistrationToAnswers(t *testing.T) {
 		u, err := a.Identity.UserByName(ctx, user)
 		must(t, err)
 		org := u.OrgID
-		// Done in Go: the web UI has no page that gives a self-registered account the
-		// application-unit user role (registration makes a public user), and without that role
-		// /operate answers "forbidden" (operate.Service.Products needs Read, which a public user of
-		// an enterprise lacks), so the unit-registration form could not even be reached.
-		if _, err := a.DB.ExecContext(ctx, "INSERT INTO user_roles (user_id, role) VALUES ($1,$2)", u.ID, string(authz.AppUnitUser)); err != nil {
-			t.Fatal(err)
-		}
 
 		// 2. It registers as an application unit; the platform checks the credit code.
 		b.LoginWith(user, pass)

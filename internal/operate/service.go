@@ -785,6 +785,14 @@ func (s *Service) MoveUnit(ctx context.Context, p *authz.Principal, orgID, move,
 		if _, err := tx.ExecContext(ctx, "UPDATE opr_units SET state = $1, reason = $2, changed_by = $3, changed_at = $4 WHERE org_id = $5", u.State, u.Reason, p.UserID, int64(u.ChangedAt), u.OrgID); err != nil {
 			return err
 		}
+		if move == "approve" {
+			// A qualified organization's accounts act as its application unit (a company that
+			// registered itself has only the public role until now).
+			if _, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role) SELECT u.id, $1 FROM users u WHERE u.org_id = $2
+				AND NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = $1)`, string(authz.AppUnitUser), u.OrgID); err != nil {
+				return err
+			}
+		}
 		if m.to == UnitTerminated {
 			if _, err := tx.ExecContext(ctx, "UPDATE opr_agreements SET state = $1 WHERE unit_org_id = $2 AND state <> $3", AgrTerminated, u.OrgID, AgrSuperseded); err != nil {
 				return err

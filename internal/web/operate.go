@@ -94,9 +94,9 @@ func (w *Web) operatePages(mux *http.ServeMux) {
 	home := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
 		ctx := r.Context()
 		ps, err := s.Products(ctx, p)
-		if err != nil {
+		if err != nil && authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) != nil {
 			return err
-		}
+		} // an enterprise not yet a unit sees the registration form and its own records only
 		names := map[string]string{}
 		for _, pr := range ps {
 			names[pr.ID] = pr.Name
