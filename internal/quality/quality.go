@@ -39,20 +39,21 @@ import (
 	"pubdata/internal/ids"
 	"pubdata/internal/mask"
 	"pubdata/internal/notify"
+	"pubdata/internal/quality/scoring"
 	"pubdata/internal/workday"
 )
 
-// Quality dimensions (质量维度, QUA-1).
+// Quality dimensions (质量维度, QUA-1): the one list is the scoring package's.
 const (
-	Completeness = "completeness" // 完整性
-	Accuracy     = "accuracy"     // 准确性
-	Consistency  = "consistency"  // 一致性
-	Timeliness   = "timeliness"   // 及时性
-	Availability = "availability" // 可用性
+	Completeness = scoring.Completeness // 完整性
+	Accuracy     = scoring.Accuracy     // 准确性
+	Consistency  = scoring.Consistency  // 一致性
+	Timeliness   = scoring.Timeliness   // 及时性
+	Availability = scoring.Availability // 可用性
 )
 
 // Dimensions lists the dimensions in display order.
-var Dimensions = []string{Completeness, Accuracy, Consistency, Timeliness, Availability}
+var Dimensions = scoring.Dimensions
 
 // DimensionNames gives each dimension's Chinese and English name.
 var DimensionNames = map[string][2]string{
