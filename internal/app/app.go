@@ -167,17 +167,36 @@ func New(ctx context.Context, d *db.DB, cfg Config) (*App, error) {
 		_, err := a.Identity.PurgeExpired(ctx)
 		return err
 	}})
-	for _, hook := range domainHooks {
-		if err := hook(ctx, a); err != nil {
-			return nil, err
+	// The domain services, in dependency order: each wire function (one per file wire_*.go)
+	// builds one capability from what the ones before it set, and registers its jobs.
+	for _, wire := range []struct {
+		name string
+		fn   func(context.Context, *App) error
+	}{
+		{"audit", wireAudit},
+		{"catalog", wireCatalog},
+		{"ingest", wireIngest},
+		{"quality", wireQuality},
+		{"share", wireShare},
+		{"open", wireOpen},
+		{"operate", wireOperate},
+		{"openapply", wireOpenapply},
+		{"openplan", wireOpenplan},
+		{"backup", wireBackup},
+		{"harvest", wireHarvest},
+		{"complaint", wireComplaint},
+		{"supervise", wireSupervise},
+		{"security", wireSecurity},
+		{"market", wireMarket},
+		{"calendar", wireCalendar},
+		{"keys", wireKeys},
+	} {
+		if err := wire.fn(ctx, a); err != nil {
+			return nil, fmt.Errorf("wiring %s: %w", wire.name, err)
 		}
 	}
 	return a, nil
 }
-
-// domainHooks build the domain services (catalog, ingest, share, …), each from its own file in
-// this package, so that adding a capability adds a file rather than editing this one.
-var domainHooks []func(ctx context.Context, a *App) error
 
 // Close inserts the spooled audit records and closes the database.
 func (a *App) Close() error {

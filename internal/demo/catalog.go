@@ -54,8 +54,6 @@ const (
 	EntryReviewOverdue     = "cat-review-skills"       // 技能人才评价信息: submitted, review overdue
 )
 
-func init() { Hooks = append(Hooks, loadCatalog) }
-
 // Field helpers: each returns one data item of a common kind. Personal kinds (ID number, name,
 // phone, address) state no sensitivity: they take their kind's masked default (vocab.Kinds), the
 // safe default every agency gets (SEC-1).

@@ -11,8 +11,6 @@ import (
 // A rights complaint against an open demo dataset, already answered (processed and re-opened),
 // so that the public status page and the provider's list have something to show; the dataset
 // is open again.
-func init() { Hooks = append(Hooks, loadComplaints) }
-
 func loadComplaints(ctx context.Context, a *app.App) error {
 	if a.Complaints == nil || a.Complaints.Suspend == nil {
 		return nil

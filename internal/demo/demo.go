@@ -132,8 +132,22 @@ var regions = []identity.Region{
 	{Code: RegionCountyB, Name: "土默特右旗", NameEN: "Tumed Right Banner", ParentCode: RegionCityB},
 }
 
-// Hooks add each capability's demo data after the directory is loaded, in order.
-var Hooks []func(ctx context.Context, a *app.App) error
+// loaders add each capability's demo data after the directory is loaded, in this order (a later
+// one may use what an earlier one made: the open loader publishes catalog entries, …).
+var loaders = []func(ctx context.Context, a *app.App) error{
+	loadCatalog,
+	loadComplaints,
+	loadIngest,
+	loadOpen,
+	loadApplications,
+	loadPlans,
+	loadOperate,
+	loadQuality,
+	loadSecurity,
+	loadShare,
+	loadSanctions,
+	loadMarket,
+}
 
 // Loaded tells whether the demo region is already in the database.
 func Loaded(ctx context.Context, a *app.App) bool {
@@ -150,7 +164,7 @@ func Load(ctx context.Context, a *app.App) error {
 	if err := LoadDirectory(ctx, a); err != nil {
 		return err
 	}
-	for _, h := range Hooks {
+	for _, h := range loaders {
 		if err := h(ctx, a); err != nil {
 			return err
 		}
@@ -159,7 +173,7 @@ func Load(ctx context.Context, a *app.App) error {
 }
 
 // LoadDirectory loads only the regions, organizations and accounts of the demo region, without
-// any capability's demo data (Hooks): for tests of the foundation that need the demo accounts
+// any capability's demo data (loaders): for tests of the foundation that need the demo accounts
 // but not a catalog, loads or share requests.
 func LoadDirectory(ctx context.Context, a *app.App) error {
 	return a.DB.Tx(ctx, func(tx *sql.Tx) error {

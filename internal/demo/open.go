@@ -19,8 +19,6 @@ import (
 // small counts suppressed), the medical institutions (unconditional) and the administrative
 // penalties (conditional, with a key issued to the application unit's user) hold data; a few
 // downloads and calls this month give the counts something to show.
-func init() { Hooks = append(Hooks, loadOpen) }
-
 func loadOpen(ctx context.Context, a *app.App) error {
 	if a.Open == nil || a.Ingest == nil || a.Catalog == nil {
 		return nil

@@ -11,8 +11,6 @@ import (
 // A conditional-opening application by the demo citizen for the conditionally open penalties
 // dataset, awaiting the market agency's decision, so that the applicant's progress page and the
 // provider's list have something to show.
-func init() { Hooks = append(Hooks, loadApplications) }
-
 func loadApplications(ctx context.Context, a *app.App) error {
 	if a.Applications == nil {
 		return nil

@@ -11,8 +11,6 @@ import (
 // The market agency's open plan for this year (an opened entry and the conditionally open
 // penalties), a public demand it answered and one still open, and a reuse in the showcase
 // (published) with another awaiting moderation.
-func init() { Hooks = append(Hooks, loadPlans) }
-
 func loadPlans(ctx context.Context, a *app.App) error {
 	if a.Plans == nil {
 		return nil

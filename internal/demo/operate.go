@@ -16,8 +16,6 @@ import (
 // and the demo citizen's real-name identity matched to a resident, verified, so the citizen can
 // authorize the unit and watch its accesses.
 
-func init() { Hooks = append(Hooks, loadOperate) }
-
 // Demo product names (the tests and the docs refer to them).
 const (
 	DemoProductPopulation = "人口分布统计"

@@ -19,8 +19,6 @@ import (
 // tasks are open with problem rows (besides the tasks the aggregation demo's deliberately bad
 // rows opened), one open objection from the demo citizen — whose ID number is set to a resident
 // of the demo population — and two weeks of daily scores so the trend charts have a shape.
-func init() { Hooks = append(Hooks, loadQuality) }
-
 func loadQuality(ctx context.Context, a *app.App) error {
 	if a.Quality == nil || a.Ingest == nil || a.Catalog == nil {
 		return nil

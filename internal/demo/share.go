@@ -17,8 +17,6 @@ import (
 // delivery, suspended, expired — grants in use with gateway calls in their usage logs and a
 // use-and-effect report, a verification grant, and demand-list items.
 
-func init() { Hooks = append(Hooks, loadShare) }
-
 func sharePrincipal(ctx context.Context, a *app.App, username string) (*authz.Principal, error) {
 	u, err := a.Identity.UserByName(ctx, username)
 	if err != nil {

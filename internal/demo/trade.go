@@ -14,8 +14,6 @@ import (
 // operation right on the population statistics product, and that product listed, so that the
 // market pages are not empty.
 
-func init() { Hooks = append(Hooks, loadMarket) }
-
 func loadMarket(ctx context.Context, a *app.App) error {
 	if a.Market == nil || a.Operate == nil {
 		return nil

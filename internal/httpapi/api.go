@@ -68,19 +68,13 @@ type API struct {
 // New builds the API and registers every route on mux.
 func New(a *app.App, mux *http.ServeMux) *API {
 	api := &API{App: a, Mux: mux}
-	api.foundationRoutes()
-	for _, f := range routeHooks {
-		f(api)
-	}
+	api.install()
 	api.Handle(Route{Method: "GET", Path: "/api/v1/openapi.json", Summary: "OpenAPI 文档 / OpenAPI document", Tag: "meta", Public: true, Out: map[string]any{}},
 		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
 			return api.OpenAPI(), nil
 		})
 	return api
 }
-
-// routeHooks register domain routes, each from its own file.
-var routeHooks []func(api *API)
 
 // Handle registers one operation.
 //

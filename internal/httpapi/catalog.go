@@ -12,8 +12,6 @@ import (
 	"pubdata/internal/catalog"
 )
 
-func init() { routeHooks = append(routeHooks, catalogRoutes) }
-
 // CatalogQuery reads a catalog search from the query string (shared with the web UI).
 func CatalogQuery(r *http.Request) catalog.SearchQuery {
 	q := r.URL.Query()

@@ -8,8 +8,6 @@ import "net/http"
 // script of our own, static/apidocs.js, starts Redoc. Redoc builds its search index in a Web
 // Worker made from a blob, so this page's Content-Security-Policy adds worker-src blob: to the
 // site's policy; scripts stay 'self' only.
-func init() { pageHooks = append(pageHooks, apiDocsPage) }
-
 // APIDocsCSP is the Content-Security-Policy of /api/docs.
 const APIDocsCSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'"
 

@@ -47,7 +47,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.assessments", Href: "/assessments", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor,
 		authz.Oversight, authz.DataOfficer, authz.AgencyApprover}, Order: 82})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.assessmentPages(mux) })
 }
 
 func (w *Web) assessmentPages(mux *http.ServeMux) {

@@ -47,8 +47,6 @@ func init() {
 	staff := []authz.Role{authz.DataOfficer, authz.AgencyApprover, authz.AuthorityAdmin, authz.AuthorityReviewer}
 	AddNav(NavItem{Key: "nav.catalog", Href: "/catalog", Public: true, Order: 10},
 		NavItem{Key: "nav.catalog_review", Href: "/catalog/review", Roles: staff, Order: 11})
-	AddHomeCards(catalogCards)
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.catalogPages(mux) })
 }
 
 var catalogMessages = map[string][2]string{

@@ -42,7 +42,6 @@ func init() {
 		"flash.level_done":         {"审核决定已记录", "Decision recorded"},
 	})
 	AddNav(NavItem{Key: "nav.level_reports", Href: "/catalog/level-reports", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 25})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.levelPages(mux) })
 }
 
 func (w *Web) levelPages(mux *http.ServeMux) {

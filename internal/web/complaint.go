@@ -22,7 +22,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.complaints", Href: "/open/complaints", Roles: []authz.Role{authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer,
 		authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 44})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.complaintPages(mux) })
 }
 
 func (w *Web) complaintPages(mux *http.ServeMux) {

@@ -109,7 +109,6 @@ func init() {
 		"dash.calls_sum":       {"调用合计", "Calls in all"},
 	})
 	AddNav(NavItem{Key: "nav.dashboard", Href: "/supervise/dashboard", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 5})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.dashboardPages(mux) })
 }
 
 // setStates names the state vocabulary of the sets that have a state.

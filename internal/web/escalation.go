@@ -21,7 +21,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.share_escalation", Href: "/share/escalations", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer,
 		authz.Expert, authz.Oversight, authz.Auditor}, Order: 32})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.escalationPages(mux) })
 }
 
 func (w *Web) escalationPages(mux *http.ServeMux) {

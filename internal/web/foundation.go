@@ -49,7 +49,7 @@ func (w *Web) foundationPages(mux *http.ServeMux) {
 			_, unread, _ := a.Notify.Inbox(r.Context(), p, true, 1, 0)
 			data["Unread"] = unread
 			var cards []HomeCard
-			for _, h := range homeHooks {
+			for _, h := range homeCards {
 				cards = append(cards, h(r, p)...)
 			}
 			data["Cards"] = cards
@@ -327,9 +327,5 @@ type HomeCard struct {
 	Urgent           bool
 }
 
-var homeHooks []func(r *http.Request, p *authz.Principal) []HomeCard
-
-// AddHomeCards registers a dashboard contributor.
-func AddHomeCards(f func(r *http.Request, p *authz.Principal) []HomeCard) {
-	homeHooks = append(homeHooks, f)
-}
+// homeCards are the workbench's contributors, in the order their cards appear.
+var homeCards = []func(r *http.Request, p *authz.Principal) []HomeCard{catalogCards, ingestCards, qualityCards, shareCards}

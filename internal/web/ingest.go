@@ -37,8 +37,6 @@ func init() {
 	})
 	staff := []authz.Role{authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer, authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}
 	AddNav(NavItem{Key: "nav.ingest", Href: "/ingest", Roles: staff, Order: 20})
-	AddHomeCards(ingestCards)
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { ingestWeb = w; w.ingestPages(mux) })
 }
 
 var ingestWeb *Web

@@ -45,7 +45,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.market", Href: "/market", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.DataOfficer, authz.AgencyApprover,
 		authz.OperatorStaff, authz.AppUnitUser, authz.Expert, authz.Auditor, authz.Oversight}, Order: 45})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.marketPages(mux) })
 }
 
 type option struct{ ID, Name string }

@@ -23,7 +23,6 @@ const ContrastCookie = "pd_contrast"
 func init() {
 	Register(openMessages)
 	AddNav(NavItem{Key: "nav.open", Href: "/open", Public: true, Order: 5})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.openPages(mux) })
 }
 
 var openMessages = map[string][2]string{

@@ -24,7 +24,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.applications", Href: "/open/applications", Roles: []authz.Role{authz.PublicUser, authz.DataOfficer, authz.AgencyApprover,
 		authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 43})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.applicationPages(mux) })
 }
 
 type itemChoice struct {

@@ -31,7 +31,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.open_reviews", Href: "/open/reviews", Roles: []authz.Role{authz.DataOfficer, authz.AgencyApprover,
 		authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 45})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.planPages(mux) })
 }
 
 func (w *Web) planPages(mux *http.ServeMux) {

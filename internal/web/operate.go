@@ -41,7 +41,6 @@ func init() {
 	AddNav(NavItem{Key: "nav.operate", Href: "/operate", Roles: []authz.Role{authz.OperatorStaff, authz.OperatorProduct, authz.OperatorReviewer, authz.OperatorUnits, authz.AppUnitUser, authz.AuthorityAdmin, authz.AuthorityReviewer,
 		authz.Expert, authz.Auditor, authz.Oversight}, Order: 40},
 		NavItem{Key: "nav.mydata", Href: "/me/data", Roles: []authz.Role{authz.PublicUser}, Order: 41})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.operatePages(mux) })
 	funcs["mstime"] = func(ms db.Stamp) string {
 		if ms == 0 {
 			return "—"

@@ -16,7 +16,6 @@ func init() {
 		"nav.operate_public": {"授权运营公开信息", "Operation: public"},
 	})
 	AddNav(NavItem{Key: "nav.operate_public", Href: "/operate/public", Public: true, Order: 42})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.operatePublicPage(mux) })
 	funcs["yuan"] = func(fen int64) string { return strconv.FormatFloat(float64(fen)/100, 'f', 2, 64) }
 }
 

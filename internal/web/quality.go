@@ -44,8 +44,6 @@ func init() {
 		authz.Auditor, authz.Oversight, authz.Expert}
 	AddNav(NavItem{Key: "nav.quality", Href: "/quality", Roles: staff, Order: 25},
 		NavItem{Key: "nav.objections", Href: "/objections", Order: 26})
-	AddHomeCards(qualityCards)
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.qualityPages(mux) })
 }
 
 var qualityWeb *Web

@@ -51,7 +51,6 @@ func init() {
 		"security.expires":           {"到期", "Expiry"},
 	})
 	AddNav(NavItem{Key: "nav.security", Href: "/security", Roles: []authz.Role{authz.AuthorityAdmin, authz.Auditor, authz.Oversight}, Order: 85})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.securityPages(mux) })
 }
 
 func (w *Web) securityPages(mux *http.ServeMux) {

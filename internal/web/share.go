@@ -42,8 +42,6 @@ func init() {
 	AddNav(NavItem{Key: "nav.share", Href: "/share", Roles: []authz.Role{authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer,
 		authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 30},
 		NavItem{Key: "nav.share_overdue", Href: "/share/overdue", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Oversight}, Order: 31})
-	AddHomeCards(shareCards)
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.sharePages(mux) })
 }
 
 // homeApp is set by sharePages so the dashboard tiles can reach the service.

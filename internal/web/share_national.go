@@ -39,7 +39,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.national", Href: "/share/national", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight,
 		authz.DataOfficer, authz.AgencyApprover}, Order: 46})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.nationalPages(mux) })
 }
 
 func (w *Web) nationalPages(mux *http.ServeMux) {

@@ -44,7 +44,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.sanctions", Href: "/sanctions", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight,
 		authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer, authz.AppUnitUser}, Order: 80})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.sanctionPages(mux) })
 }
 
 func (w *Web) sanctionPages(mux *http.ServeMux) {

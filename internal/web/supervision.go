@@ -77,7 +77,6 @@ func init() {
 	})
 	AddNav(NavItem{Key: "nav.supervision", Href: "/supervision", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor,
 		authz.Oversight, authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer}, Order: 81})
-	pageHooks = append(pageHooks, func(w *Web, mux *http.ServeMux) { w.supervisionPages(mux) })
 }
 
 func (w *Web) supervisionPages(mux *http.ServeMux) {

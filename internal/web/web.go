@@ -93,9 +93,6 @@ type Web struct {
 	pages  map[string]*template.Template
 }
 
-// pageHooks register domain pages, each from its own file.
-var pageHooks []func(w *Web, mux *http.ServeMux)
-
 // New parses the templates and registers every page on mux.
 func New(a *app.App, mux *http.ServeMux, secure bool) (*Web, error) {
 	w := &Web{App: a, Secure: secure, pages: map[string]*template.Template{}}
@@ -130,10 +127,7 @@ func New(a *app.App, mux *http.ServeMux, secure bool) (*Web, error) {
 		rw.Header().Set("Cache-Control", "public, max-age=86400")
 		rw.Write(b)
 	})
-	w.foundationPages(mux)
-	for _, h := range pageHooks {
-		h(w, mux)
-	}
+	w.install(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.noRoute(mux, rw, r) })
 	httpapi.PageFail = w.Fail
 	return w, nil

@@ -15,44 +15,42 @@ import (
 // told — in the inbox (once per year each) and on the workbench — when next year's table is
 // still missing. Deadlines that run into such a year are provisional and are recomputed when
 // the table is imported; the stored deadlines of each capability are registered here.
-func init() {
-	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
-		if a.Catalog != nil {
-			a.CalStore.Deadlines = append(a.CalStore.Deadlines,
-				workday.DeadlineColumn{Table: "catalog_entries", ObjectType: "catalog_entry", Due: "review_due", Since: "submitted_at",
-					Running: "status IN ('submitted', 'withdrawing')"},
-				workday.DeadlineColumn{Table: "catalog_entries", ObjectType: "catalog_entry", Due: "update_due", Since: "legal_change_at",
-					Running: "update_due <> ''"})
-		}
-		if a.Ingest != nil {
-			a.CalStore.Deadlines = append(a.CalStore.Deadlines,
-				workday.DeadlineColumn{Table: "ingest_returns", ObjectType: "data_return", Due: "due_date", Since: "created_at",
-					Running: "status = 'requested'"})
-		}
-		if a.Quality != nil {
-			a.CalStore.Deadlines = append(a.CalStore.Deadlines,
-				workday.DeadlineColumn{Table: "quality_tasks", ObjectType: "quality_task", Due: "due", Since: "updated_at",
-					Running: "closed_at = 0"},
-				workday.DeadlineColumn{Table: "quality_objections", ObjectType: "quality_objection", Due: "due", Since: "created_at",
-					Running: "state IN ('open', 'verifying', 'overdue')"})
-		}
-		if a.Share != nil {
-			a.CalStore.Deadlines = append(a.CalStore.Deadlines,
-				workday.DeadlineColumn{Table: "share_requests", ObjectType: "share_request", Due: "due_date", Mirrors: []string{"decide_due", "deliver_due"},
-					Since: "updated_at", Running: "due_kind <> ''"},
-				// A completion date the agency named itself (processing needed) is kept.
-				workday.DeadlineColumn{Table: "share_demands", ObjectType: "share_demand", Due: "due_date", Mirrors: []string{"answer_due", "complete_due"},
-					Since: "updated_at", Running: "due_kind <> '' AND named_date = 0"},
-				// Escalations: an urged date was named by the authority and is kept.
-				workday.DeadlineColumn{Table: "escalations", ObjectType: "escalation", Due: "due_date", Since: "due_since",
-					Running: "live = 1 AND due_kind IN ('handle', 'coordinate', 'experts')"})
-		}
-		a.Jobs.Add(jobs.Job{Name: "calendar.next_year", Every: 6 * time.Hour, Run: func(ctx context.Context, now time.Time) error {
-			_, err := a.NoticeMissingCalendar(ctx, now)
-			return err
-		}})
-		return nil
-	})
+func wireCalendar(ctx context.Context, a *App) error {
+	if a.Catalog != nil {
+		a.CalStore.Deadlines = append(a.CalStore.Deadlines,
+			workday.DeadlineColumn{Table: "catalog_entries", ObjectType: "catalog_entry", Due: "review_due", Since: "submitted_at",
+				Running: "status IN ('submitted', 'withdrawing')"},
+			workday.DeadlineColumn{Table: "catalog_entries", ObjectType: "catalog_entry", Due: "update_due", Since: "legal_change_at",
+				Running: "update_due <> ''"})
+	}
+	if a.Ingest != nil {
+		a.CalStore.Deadlines = append(a.CalStore.Deadlines,
+			workday.DeadlineColumn{Table: "ingest_returns", ObjectType: "data_return", Due: "due_date", Since: "created_at",
+				Running: "status = 'requested'"})
+	}
+	if a.Quality != nil {
+		a.CalStore.Deadlines = append(a.CalStore.Deadlines,
+			workday.DeadlineColumn{Table: "quality_tasks", ObjectType: "quality_task", Due: "due", Since: "updated_at",
+				Running: "closed_at = 0"},
+			workday.DeadlineColumn{Table: "quality_objections", ObjectType: "quality_objection", Due: "due", Since: "created_at",
+				Running: "state IN ('open', 'verifying', 'overdue')"})
+	}
+	if a.Share != nil {
+		a.CalStore.Deadlines = append(a.CalStore.Deadlines,
+			workday.DeadlineColumn{Table: "share_requests", ObjectType: "share_request", Due: "due_date", Mirrors: []string{"decide_due", "deliver_due"},
+				Since: "updated_at", Running: "due_kind <> ''"},
+			// A completion date the agency named itself (processing needed) is kept.
+			workday.DeadlineColumn{Table: "share_demands", ObjectType: "share_demand", Due: "due_date", Mirrors: []string{"answer_due", "complete_due"},
+				Since: "updated_at", Running: "due_kind <> '' AND named_date = 0"},
+			// Escalations: an urged date was named by the authority and is kept.
+			workday.DeadlineColumn{Table: "escalations", ObjectType: "escalation", Due: "due_date", Since: "due_since",
+				Running: "live = 1 AND due_kind IN ('handle', 'coordinate', 'experts')"})
+	}
+	a.Jobs.Add(jobs.Job{Name: "calendar.next_year", Every: 6 * time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.NoticeMissingCalendar(ctx, now)
+		return err
+	}})
+	return nil
 }
 
 // MissingNextYear returns next year when, at now, it is 1 November or later and next year has

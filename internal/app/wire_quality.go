@@ -16,33 +16,31 @@ import (
 // quality service plugs into aggregation's hooks: its rules run inside every load
 // (ExtraRules), every committed load feeds the correction loop and the scores (AfterCommit),
 // and open objections mark served records as disputed (IsDisputed).
-func init() {
-	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
-		q := quality.New(a.DB, a.Audit, a.Notify, a.Calendar)
-		q.Now = a.Now
-		q.FingerprintKey = a.Cfg.SecretKey
-		if a.Catalog != nil {
-			q.Entry = func(ctx context.Context, id string) (*catalog.Entry, error) {
-				e, err := a.Catalog.Get(ctx, id)
-				if err != nil {
-					return nil, err
-				}
-				return &e, nil
+func wireQuality(ctx context.Context, a *App) error {
+	q := quality.New(a.DB, a.Audit, a.Notify, a.Calendar)
+	q.Now = a.Now
+	q.FingerprintKey = a.Cfg.SecretKey
+	if a.Catalog != nil {
+		q.Entry = func(ctx context.Context, id string) (*catalog.Entry, error) {
+			e, err := a.Catalog.Get(ctx, id)
+			if err != nil {
+				return nil, err
 			}
-			q.Published = func(ctx context.Context, id string) (*catalog.Entry, error) {
-				e, err := a.Catalog.Published(ctx, id)
-				if err != nil {
-					return nil, err
-				}
-				return &e, nil
-			}
+			return &e, nil
 		}
-		a.Quality = q
-		wireQualityIngest(a, q)
-		a.Jobs.Add(jobs.Job{Name: "quality.deadlines", Every: 15 * time.Minute, Run: q.CheckDeadlines})
-		a.Jobs.Add(jobs.Job{Name: "quality.daily_scores", Every: time.Hour, Run: q.SnapshotDaily})
-		return nil
-	})
+		q.Published = func(ctx context.Context, id string) (*catalog.Entry, error) {
+			e, err := a.Catalog.Published(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return &e, nil
+		}
+	}
+	a.Quality = q
+	wireQualityIngest(a, q)
+	a.Jobs.Add(jobs.Job{Name: "quality.deadlines", Every: 15 * time.Minute, Run: q.CheckDeadlines})
+	a.Jobs.Add(jobs.Job{Name: "quality.daily_scores", Every: time.Hour, Run: q.SnapshotDaily})
+	return nil
 }
 
 // wireQualityIngest connects quality to aggregation: quality reads loaded records through

@@ -39,23 +39,21 @@ const ReencryptBatch = 500
 // Re-encryption after a key rotation or a change of algorithm: every registered secret column is
 // re-sealed under the primary key in batches; values stay readable throughout (the old key still
 // opens them), so nothing stops while it runs.
-func init() {
-	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
-		for _, c := range a.Audit.SecretColumns() {
+func wireKeys(ctx context.Context, a *App) error {
+	for _, c := range a.Audit.SecretColumns() {
+		a.Secrets.Add(c)
+	}
+	if a.Ingest != nil {
+		for _, c := range a.Ingest.SecretColumns() {
 			a.Secrets.Add(c)
 		}
-		if a.Ingest != nil {
-			for _, c := range a.Ingest.SecretColumns() {
-				a.Secrets.Add(c)
-			}
-			a.Secrets.AddSource(a.Ingest.SealedColumns) // top-sensitivity items in data tables (SEC-1)
-		}
-		a.Jobs.Add(jobs.Job{Name: "keys.reencrypt", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-			_, err := a.Reencrypt(ctx, nil)
-			return err
-		}})
-		return nil
-	})
+		a.Secrets.AddSource(a.Ingest.SealedColumns) // top-sensitivity items in data tables (SEC-1)
+	}
+	a.Jobs.Add(jobs.Job{Name: "keys.reencrypt", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+		_, err := a.Reencrypt(ctx, nil)
+		return err
+	}})
+	return nil
 }
 
 // Reencrypt re-seals every stored secret that is not under the primary key, batch by batch,

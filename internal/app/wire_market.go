@@ -12,21 +12,19 @@ import (
 // Data assets, market records and regulated units (MKT-1 … MKT-4, OPR-11). The market.letters
 // job marks rectification letters past their working-day deadline overdue and escalates them to
 // the authority's administrators.
-func init() {
-	domainHooks = append(domainHooks, func(ctx context.Context, a *App) error {
-		s := market.New(a.DB, a.Audit, a.Notify, a.Calendar)
-		s.Now = a.Now
-		if a.Quality != nil {
-			s.QualityScore = a.Quality.CurrentOf
-		}
-		a.Market = s
-		a.CalStore.Deadlines = append(a.CalStore.Deadlines, marketDeadlines...)
-		a.Jobs.Add(jobs.Job{Name: "market.letters", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
-			_, err := s.EscalateOverdue(ctx, now)
-			return err
-		}})
-		return nil
-	})
+func wireMarket(ctx context.Context, a *App) error {
+	s := market.New(a.DB, a.Audit, a.Notify, a.Calendar)
+	s.Now = a.Now
+	if a.Quality != nil {
+		s.QualityScore = a.Quality.CurrentOf
+	}
+	a.Market = s
+	a.CalStore.Deadlines = append(a.CalStore.Deadlines, marketDeadlines...)
+	a.Jobs.Add(jobs.Job{Name: "market.letters", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := s.EscalateOverdue(ctx, now)
+		return err
+	}})
+	return nil
 }
 
 // marketDeadlines are the stored due dates of the market that a calendar import recomputes: the

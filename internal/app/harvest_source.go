@@ -10,9 +10,9 @@ import (
 	"pubdata/internal/open"
 )
 
-// wireHarvest gives the harvest API the opening package's records (its one transformation,
+// connectHarvestSource gives the harvest API the opening package's records (its one transformation,
 // keys, rate limits, suspension check and audit), downloads and suspensions.
-func wireHarvest(a *App, src *harvest.CatalogSource) {
+func connectHarvestSource(a *App, src *harvest.CatalogSource) {
 	if a.Open == nil {
 		return
 	}
