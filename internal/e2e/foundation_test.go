@@ -68,3 +68,20 @@ func TestAdminSwitchesLanguageAndReadsAuditLog(t *testing.T) {
 		}
 	})
 }
+
+// A click on the submit button of a form that the browser will not send names the invalid
+// fields (and fails the test at once) instead of waiting for a page that never comes.
+func TestBrowserNamesInvalidFormFields(t *testing.T) {
+	// The browser's form checks do not depend on the database: SQLite only.
+	b := testutil.NewBrowser(t, testutil.SQLite(t), nil)
+	b.Visit("/login")
+	b.Fill("#username", "bt_admin")
+	submit := `form[action="/login"] button[type="submit"]`
+	if got := b.InvalidFields(submit); !strings.HasPrefix(got, "password: ") || len(got) <= len("password: ") {
+		t.Fatalf("invalid fields of the login form without a password: %q, want password with the browser's message", got)
+	}
+	b.Fill("#password", "x")
+	if got := b.InvalidFields(submit); got != "" {
+		t.Fatalf("a filled login form reports invalid fields: %q", got)
+	}
+}

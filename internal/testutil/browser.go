@@ -208,6 +208,11 @@ func (b *Browser) Visit(path string) {
 // leads to (a link or a form's submit button). Use ClickStay when the click loads no page.
 func (b *Browser) Click(selector string) {
 	b.t.Helper()
+	// A submit button of a form with invalid fields sends nothing: the browser shows a bubble and
+	// the page never changes. Say which fields at once instead of waiting for the timeout.
+	if bad := b.InvalidFields(selector); bad != "" {
+		b.t.Fatalf("browser: click %s: the form is not sent, the browser refuses its fields: %s (page %s)", selector, bad, b.location())
+	}
 	ctx, cancel := b.timeout()
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(selector), chromedp.NodeVisible))
@@ -217,6 +222,23 @@ func (b *Browser) Click(selector string) {
 	if resp != nil {
 		b.Status = int(resp.Status)
 	}
+}
+
+// InvalidFields names the fields that keep the form of the submit button matching selector from
+// being sent (HTML constraint validation: required, pattern, type, min/max …), each as
+// "name: the browser's message", or "" when the element is not a submit button or its form is
+// valid.
+func (b *Browser) InvalidFields(selector string) string {
+	b.t.Helper()
+	js := fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		if (!el || !el.form || el.type !== "submit" || el.formNoValidate || el.form.noValidate) return "";
+		return Array.from(el.form.elements)
+			.filter(f => f.willValidate && !f.checkValidity())
+			.map(f => (f.name || f.id || f.tagName.toLowerCase()) + ": " + f.validationMessage)
+			.join("; ");
+	})()`, selector)
+	return BrowserRun(b, "check the form of "+selector, chromedp.Evaluate[string](js))
 }
 
 // ClickStay clicks an element that changes the page in place (no navigation).
