@@ -1,32 +1,16 @@
 package chart
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	goldenfile "pubdata/internal/golden"
+)
 
 func golden(t *testing.T, name string, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden.html")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/chart -update to write it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from %s (run with -update after checking the change):\n%s", name, path, got)
-	}
+	goldenfile.Check(t, name+".golden.html", []byte(got))
 }
 
 var months = []string{"2025-01", "2025-02", "2025-03", "2025-04"}
