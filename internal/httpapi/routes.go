@@ -1,5 +1,11 @@
 package httpapi
 
+import (
+	"pubdata/internal/audit"
+	"pubdata/internal/operate"
+	"pubdata/internal/share"
+)
+
 // install registers every API operation, surface by surface, in the order the OpenAPI document
 // and docs/api.md list them. It is the one place to look for "which handler answers this path".
 func (api *API) install() {
@@ -49,7 +55,77 @@ func (api *API) install() {
 	api.securityRoutes()
 
 	// ── 数据共享与网关 / sharing and the gateway ──
-	api.shareRoutes()
+	// Requests
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/requests", Tag: "share", Summary: "提交共享申请 / File a share request", Body: true, In: share.NewRequest{}, Out: Created{V: share.Request{}}}, api.shareFileRequest)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/requests", Tag: "share", Summary: "共享申请列表（mine/queue/routing/region/all）/ Share requests", Out: Paged[share.Request]{}, Query: []string{"box", "page", "page_size", "state"}}, api.shareListRequests)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/requests/{id}", Tag: "share", Summary: "共享申请详情与办理进度 / A share request and its progress", Out: RequestAnswer{}}, api.shareGetRequest)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/forward", Tag: "share", Summary: "主管部门转报跨层级申请 / Route a cross-region request", Body: true, In: note{}, Out: share.Request{}}, api.shareForwardRequest)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/approve", Tag: "share", Summary: "同意共享（可缩小范围）/ Approve (possibly narrower)", Body: true, In: share.Approval{}, Out: share.Request{}}, api.shareApproveRequest)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/refuse", Tag: "share", Summary: "拒绝共享（须理由和依据）/ Refuse (reason and legal basis)", Body: true, In: share.Refusal{}, Out: share.Request{}}, api.shareRefuseRequest)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/withdraw", Tag: "share", Summary: "撤回共享申请 / Withdraw a request", Body: true, In: note{}, Out: share.Request{}}, api.shareWithdrawRequest)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/requests/{id}/deliveries", Tag: "share", Summary: "登记线下交付 / Record an offline delivery", Body: true, In: share.NewDelivery{}, Out: Created{V: share.Delivery{}}}, api.shareRecordDelivery)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/overdue", Tag: "share", Summary: "逾期督办清单 / Overdue items for supervision", Out: Items[share.BoardItem]{}}, api.shareOverdue)
+
+	// Grants
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/grants", Tag: "share", Summary: "共享授权列表（mine/provided/region/all）/ Share grants", Out: Paged[share.Grant]{}, Query: []string{"box", "page", "page_size"}}, api.shareListGrants)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/grants/{id}", Tag: "share", Summary: "共享授权详情、凭证与调用统计 / A grant, its credentials and statistics", Out: GrantAnswer{}}, api.shareGetGrant)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/credentials", Tag: "share", Summary: "生成调用凭证（仅显示一次）/ Issue a gateway credential (shown once)", Out: Created{V: CredentialIssued{}}}, api.shareIssueCredential)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/suspend", Tag: "share", Summary: "暂停授权 / Suspend a grant", Body: true, In: note{}, Out: share.Request{}}, api.shareSuspendGrant)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/resume", Tag: "share", Summary: "恢复授权 / Resume a grant", Body: true, In: note{}, Out: share.Request{}}, api.shareResumeGrant)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/revoke", Tag: "share", Summary: "撤销授权 / Revoke a grant", Body: true, In: note{}, Out: share.Request{}}, api.shareRevokeGrant)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/usage", Tag: "share", Summary: "授权使用日志（format=csv 导出）/ A grant's usage log (format=csv to export)", Out: Paged[audit.Record]{}, Query: []string{"format", "page", "page_size"}}, api.shareGrantUsage)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/reports", Tag: "share", Summary: "使用情况和效果评价 / Use-and-effect reports", Out: Items[share.UseReport]{}}, api.shareListReports)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/reports", Tag: "share", Summary: "提交使用评价 / File a use-and-effect report", Body: true, In: share.NewReport{}, Out: Created{V: share.UseReport{}}}, api.shareFileReport)
+
+	// Grants over time: renewals (续期) and scheduled use reports (使用评价, SHR-4, SHR-11)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/renewals", Tag: "share", Summary: "授权续期申请 / A grant's renewals", Out: Items[share.Renewal]{}}, api.shareListRenewals)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/renewals", Tag: "share", Summary: "申请授权续期（只能缩小范围）/ Ask for a renewal (never wider)", Body: true, In: share.NewRenewal{}, Out: Created{V: share.Renewal{}}}, api.shareRequestRenewal)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/renewals/{id}", Tag: "share", Summary: "续期申请详情 / A renewal", Out: share.Renewal{}}, api.shareGetRenewal)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/renewals/{id}/approve", Tag: "share", Summary: "同意续期（可缩小范围）/ Approve a renewal (possibly narrower)", Body: true, In: share.RenewalApproval{}, Out: share.Renewal{}}, api.shareApproveRenewal)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/renewals/{id}/refuse", Tag: "share", Summary: "拒绝续期（须理由和依据）/ Refuse a renewal (reason and legal basis)", Body: true, In: share.Refusal{}, Out: share.Renewal{}}, api.shareRefuseRenewal)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/renewals/{id}/withdraw", Tag: "share", Summary: "撤回续期申请 / Withdraw a renewal", Body: true, In: note{}, Out: share.Renewal{}}, api.shareWithdrawRenewal)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/use-reports", Tag: "share", Summary: "使用评价报告期及其状态 / A grant's scheduled use reports", Out: Items[share.ScheduledReport]{}}, api.shareListUseReports)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/use-reports/{id}/submit", Tag: "share", Summary: "提交本期使用评价 / Submit a period's use report", Body: true, In: share.NewReport{}, Out: Created{V: share.UseReport{}}}, api.shareSubmitUseReport)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/use-reports/{id}/answer", Tag: "share", Summary: "提供部门确认使用评价或提出疑问 / The provider accepts or questions a use report", Body: true, In: share.AnswerReport{}, Out: share.ScheduledReport{}}, api.shareAnswerUseReport)
+
+	// Demand list and responsibility list (SHR-7)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/demands", Tag: "share", Summary: "提交数据需求（需求清单）/ File a data demand", Body: true, In: share.NewDemand{}, Out: Created{V: share.Demand{}}}, api.shareFileDemand)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/demands", Tag: "share", Summary: "需求清单与责任清单（mine/duty/region/all）/ Demand and responsibility lists", Out: Paged[share.Demand]{}, Query: []string{"box", "page", "page_size"}}, api.shareListDemands)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/demands/{id}", Tag: "share", Summary: "数据需求详情与办理进度 / A demand and its progress", Out: DemandAnswer{}}, api.shareGetDemand)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/assign", Tag: "share", Summary: "审核并指定数源部门 / Review and assign a source agency", Body: true, In: DemandAssignInput{}, Out: share.Demand{}}, api.shareAssignDemand)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/reject", Tag: "share", Summary: "审核不通过 / Reject at review", Body: true, In: note{}, Out: share.Demand{}}, api.shareRejectDemand)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/accept", Tag: "share", Summary: "数源部门答复受理（可另定完成日期）/ Accept (optionally naming a date)", Body: true, In: share.DemandAnswer{}, Out: share.Demand{}}, api.shareAcceptDemand)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/refuse", Tag: "share", Summary: "数源部门拒绝（须理由和依据）/ Refuse (reason and legal basis)", Body: true, In: share.DemandAnswer{}, Out: share.Demand{}}, api.shareRefuseDemand)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/return", Tag: "share", Summary: "退回主管部门（非本部门数据）/ Return to the authority", Body: true, In: note{}, Out: share.Demand{}}, api.shareReturnDemand)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/complete", Tag: "share", Summary: "办理完成 / Complete", Body: true, In: DemandCompleteInput{}, Out: share.Demand{}}, api.shareCompleteDemand)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/demands/{id}/withdraw", Tag: "share", Summary: "撤回数据需求 / Withdraw a demand", Out: share.Demand{}}, api.shareWithdrawDemand)
+
+	// National-platform data (NM 25 ¶2): agencies ask, the province authority coordinates.
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/national", Tag: "share", Summary: "国家平台数据申请 / National-platform data requests", Out: Paged[share.NationalRequest]{}}, api.shareListNational)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/national", Tag: "share", Summary: "申请国家平台数据 / Ask for national-platform data", Body: true, In: share.NewNational{}, Out: Created{V: share.NationalRequest{}}}, api.shareFileNational)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/national/{id}", Tag: "share", Summary: "国家平台数据申请详情 / A national-platform data request", Out: share.NationalRequest{}}, api.shareGetNational)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/national/{id}/steps", Tag: "share", Summary: "办理国家平台数据申请（forward/received/unavailable/decline/withdraw）/ Act on a national-platform request", Body: true, In: share.NationalStep{}, Out: share.NationalRequest{}}, api.shareStepNational)
+
+	// Escalations (督办件): the authority urges, coordinates, refers to the experts, decides.
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/escalations", Tag: "share", Summary: "督办件列表（region/mine/experts/all）/ Escalations", Out: Paged[share.Escalation]{}, Query: []string{"box", "page", "page_size"}}, api.shareListEscalations)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/escalations", Tag: "share", Summary: "对逾期事项启动督办 / Escalate an overdue item", Body: true, In: EscalationInput{}, Out: share.Escalation{}}, api.shareOpenEscalation)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/share/escalations/{id}", Tag: "share", Summary: "督办件详情、会议、专家意见与进度 / An escalation with meetings, opinions and history", Out: share.EscalationDetail{}}, api.shareGetEscalation)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/urge", Tag: "share", Summary: "催办（新的办理期限）/ Urge, with a new date", Body: true, In: share.Urge{}, Out: share.Escalation{}}, api.shareUrgeEscalation)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/coordinate", Tag: "share", Summary: "启动协调 / Start coordination", Body: true, In: note{}, Out: share.Escalation{}}, api.shareCoordinateEscalation)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/meetings", Tag: "share", Summary: "登记协调会议及结果 / Record a coordination meeting", Body: true, In: share.NewMeeting{}, Out: share.Escalation{}}, api.shareRecordMeeting)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/refer", Tag: "share", Summary: "提请专家委员会论证 / Refer to the expert committee", Body: true, In: note{}, Out: share.Escalation{}}, api.shareReferEscalation)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/opinions", Tag: "share", Summary: "专家出具意见 / Give an expert opinion", Body: true, In: OpinionInput{}, Out: share.Escalation{}}, api.shareGiveOpinion)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/share/escalations/{id}/decide", Tag: "share", Summary: "作出督办决定（当事方可见）/ Decide (the parties see it)", Body: true, In: share.EscDecision{}, Out: share.Escalation{}}, api.shareDecideEscalation)
+
+	// Gateway: called with a credential bound to one grant (Authorization: Bearer pd_…).
+	// A product grant (SHR-12) calls its one product here, never a record.
+	api.Handle(Route{Method: "POST", Path: "/api/v1/gateway/products/{id}/query", Tag: "gateway", Summary: "按数据产品授权调用统计产品（受限形式，差分隐私）/ Statistics product under a product grant", Body: true, In: operate.StatsQuery{}, Out: operate.StatsResult{}}, api.shareGatewayQueryProduct)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/gateway/products/{id}/verify", Tag: "gateway", Summary: "按数据产品授权调用核验产品（仅返回是否一致）/ Verification product under a product grant", Body: true, In: ProductVerifyInput{}, Out: operate.VerifyResult{}}, api.shareGatewayVerifyProduct)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/gateway/grant", Tag: "gateway", Summary: "本凭证的共享授权（字段、脱敏、期限）/ The caller's grant", Out: share.GrantView{}}, api.shareGatewayGrant)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/gateway/records/{key}", Tag: "gateway", Summary: "按键值查询一条记录（身份证号、信用代码或资源主键）/ Look up one record by key", Out: share.Out{}}, api.shareGatewayLookup)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/gateway/records", Tag: "gateway", Summary: "条件分页查询（其他查询参数为字段=值）/ Filtered, paged query (other parameters are field=value)", Out: Paged[share.Out]{}, Query: []string{"page", "page_size"}}, api.shareGatewayQuery)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/gateway/export", Tag: "gateway", Summary: "批量交付（库表/文件方式，format=csv|json）/ Bulk delivery (table or file mode)", Out: Raw{}, Query: []string{"format"}}, api.shareGatewayExport)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/gateway/verify", Tag: "gateway", Summary: "核验比对（只返回是否一致，不返回数据）/ Verify values (match or mismatch only)", Body: true, In: VerifyInput{}, Out: VerifyAnswer{}}, api.shareGatewayVerify)
 
 	// ── 处罚与整改 / sanctions ──
 	api.superviseRoutes()
