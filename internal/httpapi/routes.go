@@ -3,6 +3,7 @@ package httpapi
 import (
 	"pubdata/internal/audit"
 	"pubdata/internal/operate"
+	"pubdata/internal/quality"
 	"pubdata/internal/share"
 )
 
@@ -49,7 +50,34 @@ func (api *API) install() {
 	api.operateBusinessRoutes()
 
 	// ── 数据质量 / quality ──
-	api.qualityRoutes()
+	// Rules (QUA-1)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/rule-kinds", Tag: "quality", Summary: "质量规则类型与质量维度 / Rule kinds and quality dimensions", Out: RuleKinds{}}, api.qualityRuleKinds)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/entries/{id}/rules", Tag: "quality", Summary: "目录条目的质量规则 / An entry's quality rules", Out: Items[quality.Rule]{}}, api.qualityListRules)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/quality/entries/{id}/rules", Tag: "quality", Summary: "新增质量规则（跨字段、多源校核）/ Add a quality rule", Body: true, In: quality.RuleInput{}, Out: Created{V: quality.Rule{}}}, api.qualityCreateRule)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/quality/entries/{id}/rules/try", Tag: "quality", Summary: "试运行质量规则 / Try a rule on one record", Body: true, In: RuleTrial{}, Out: RuleTried{}}, api.qualityTryRule)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/rules/{id}", Tag: "quality", Summary: "质量规则 / A quality rule", Out: quality.Rule{}}, api.qualityGetRule)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/quality/rules/{id}", Tag: "quality", Summary: "修改质量规则 / Change a quality rule", Body: true, In: quality.RuleInput{}, Out: quality.Rule{}}, api.qualityUpdateRule)
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/quality/rules/{id}", Tag: "quality", Summary: "删除质量规则 / Delete a quality rule", Out: NoContent{}}, api.qualityDeleteRule)
+
+	// Correction tasks (QUA-2)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/tasks", Tag: "quality", Summary: "整改任务列表 / Correction tasks", Out: Paged[quality.Task]{}, Query: []string{"entry_id", "org_id", "page", "page_size", "state"}}, api.qualityListTasks)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/tasks/{id}", Tag: "quality", Summary: "整改任务详情（问题行与处理过程）/ A correction task with its rows and history", Out: quality.Task{}}, api.qualityGetTask)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/quality/tasks/{id}/events", Tag: "quality", Summary: "办理整改任务（acknowledge/note/extend/waive）/ Act on a correction task", Body: true, In: quality.TaskAction{}, Out: quality.Task{}}, api.qualityActOnTask)
+
+	// Scores
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/entries/{id}/scores", Tag: "quality", Summary: "目录条目质量评分趋势（period=load|day）/ An entry's quality scores", Out: Items[quality.ScorePoint]{}, Query: []string{"limit", "period"}}, api.qualityEntryScores)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/entries/{id}/trend.svg", Tag: "quality", Summary: "目录条目质量趋势图（SVG）/ An entry's quality trend chart", Out: Raw{}, Query: []string{"lang", "limit", "period"}}, api.qualityEntryTrendSVG)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/orgs/{id}/scores", Tag: "quality", Summary: "部门质量评分趋势（period=load|day）/ An agency's quality scores", Out: Items[quality.ScorePoint]{}, Query: []string{"limit", "period"}}, api.qualityOrgScores)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/orgs/{id}/trend.svg", Tag: "quality", Summary: "部门质量趋势图（SVG）/ An agency's quality trend chart", Out: Raw{}, Query: []string{"lang", "limit", "period"}}, api.qualityOrgTrendSVG)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/summary", Tag: "quality", Summary: "各部门质量概况（主管部门）/ Agencies' quality at a glance", Out: Items[quality.OrgSummary]{}}, api.qualitySummary)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/settings", Tag: "quality", Summary: "质量整改与异议期限设置 / Quality deadline settings", Out: quality.Settings{}}, api.qualitySettings)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/quality/settings", Tag: "quality", Summary: "修改质量整改与异议期限（工作日）/ Change the quality deadlines", Body: true, In: quality.Settings{}, Out: quality.Settings{}}, api.qualitySetSettings)
+
+	// Objections (QUA-3)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/quality/objections", Tag: "quality", Summary: "提出数据异议 / Raise an objection to a record", Body: true, In: quality.ObjectionInput{}, Out: Created{V: quality.Objection{}}}, api.qualityRaiseObjection)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/objections", Tag: "quality", Summary: "数据异议列表（box=mine|queue）/ Objections", Out: Paged[quality.Objection]{}, Query: []string{"box", "entry_id", "page", "page_size", "state"}}, api.qualityListObjections)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/quality/objections/{id}", Tag: "quality", Summary: "数据异议详情与处理过程 / An objection and its history", Out: quality.Objection{}}, api.qualityGetObjection)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/quality/objections/{id}/events", Tag: "quality", Summary: "办理数据异议（verify/correct/reject/withdraw/note）/ Act on an objection", Body: true, In: quality.ObjectionAction{}, Out: quality.Objection{}}, api.qualityActOnObjection)
 
 	// ── 安全运营 / security operations ──
 	api.securityRoutes()
