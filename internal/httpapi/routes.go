@@ -2,9 +2,12 @@ package httpapi
 
 import (
 	"pubdata/internal/audit"
+	"pubdata/internal/complaint"
 	"pubdata/internal/operate"
 	"pubdata/internal/quality"
+	"pubdata/internal/security"
 	"pubdata/internal/share"
+	"pubdata/internal/supervise"
 )
 
 // install registers every API operation, surface by surface, in the order the OpenAPI document
@@ -14,16 +17,35 @@ func (api *API) install() {
 	api.foundationRoutes()
 
 	// ── 考核评估 / assessment ──
-	api.assessmentRoutes()
+	api.Handle(Route{Method: "GET", Path: "/api/v1/assessments", Tag: "supervise", Summary: "年度考核方案 / Annual assessment plans", Out: Items[supervise.Plan]{}}, api.assessmentListPlans)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/assessments", Tag: "supervise", Summary: "制定年度考核方案（指标与权重）/ Create a plan (indicators and weights)", Body: true, In: supervise.NewPlan{}, Out: Created{V: supervise.Plan{}}}, api.assessmentCreatePlan)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/assessments/{id}", Tag: "supervise", Summary: "考核方案及排名 / A plan and its ranking", Out: supervise.Plan{}}, api.assessmentGetPlan)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/assessments/{id}/indicators", Tag: "supervise", Summary: "调整指标与权重（草稿）/ Set the indicators and weights (draft)", Body: true, In: AssessmentIndicators{}, Out: supervise.Plan{}}, api.assessmentSetIndicators)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/assessments/{id}/compute", Tag: "supervise", Summary: "按平台事实计算得分（草稿）/ Compute the scores from the platform's facts (draft)", Out: supervise.Plan{}}, api.assessmentCompute)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/assessments/{id}/events", Tag: "supervise", Summary: "审核（review）、发布（publish）、退回修改（reopen）/ Review, publish or reopen", Body: true, In: AssessmentEvent{}, Out: supervise.Plan{}}, api.assessmentStepPlan)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/assessments/{id}/orgs/{org}", Tag: "supervise", Summary: "单位得分及其依据的事实记录 / An agency's scores and the fact rows behind them", Out: supervise.OrgResult{}}, api.assessmentOrgResult)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/assessments/{id}/orgs/{org}/report.xlsx", Tag: "supervise", Summary: "单位考核报告（XLSX）/ An agency's report (XLSX)", Out: Raw{}}, api.assessmentOrgReport)
 
 	// ── 审计 / audit ──
-	api.auditRoutes()
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoints", Tag: "audit", Summary: "审计日志签名检查点（新的在前，limit ≤ 1000）/ Signed audit checkpoints, newest first", Out: Items[audit.Checkpoint]{}, Query: []string{"limit"}}, api.auditListCheckpoints)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoints/latest", Tag: "audit", Summary: "最新的审计检查点 / The latest audit checkpoint", Out: audit.Checkpoint{}}, api.auditLatestCheckpoint)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit/checkpoint-keys", Tag: "audit", Summary: "检查点签名公钥（Ed25519 / SM2）/ Public keys that verify checkpoints", Out: Items[audit.PublicKey]{}}, api.auditCheckpointKeys)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit/proof", Tag: "audit", Summary: "单条审计记录的默克尔包含证明（seq，可选 size 指定检查点）/ Merkle inclusion proof of one record (seq; size picks the checkpoint)", Out: ProofAnswer{}, Query: []string{"seq", "size"}}, api.auditProof)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit/consistency", Tag: "audit", Summary: "两个检查点之间的一致性证明（from 为先前检查点的大小，to 可选，默认最新）/ Consistency proof from an earlier checkpoint's size to a later checkpoint (to: default the latest)", Out: audit.ConsistencyProof{}, Query: []string{"from", "to"}}, api.auditConsistency)
 
 	// ── 资源目录 / catalog ──
 	catalogRoutes(api)
 
 	// ── 权益投诉 / rights complaints ──
-	api.complaintRoutes()
+	// Only when the complaint service is configured.
+	if api.App.Complaints != nil {
+		api.Handle(Route{Method: "POST", Path: "/api/v1/open/complaints", Tag: "complaint", Summary: "提交权益投诉（立即中止开放） / File a rights complaint (suspends opening at once)", Public: true, Body: true, In: complaint.Filing{}, Out: Created{V: complaint.Receipt{}}}, api.complaintFile)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/open/complaint-status/{number}", Tag: "complaint", Summary: "按投诉编号查询办理情况 / Complaint status by number", Public: true, Out: complaint.Public{}}, api.complaintStatus)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/open/complaints", Tag: "complaint", Summary: "权益投诉列表（提供部门、主管部门） / Rights complaints (provider, authority)", Out: Items[complaint.Complaint]{}, Query: []string{"state"}}, api.complaintList)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/open/complaints/mine", Tag: "complaint", Summary: "我提交的权益投诉 / My rights complaints", Out: Items[complaint.Public]{}}, api.complaintMine)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/open/complaints/{id}", Tag: "complaint", Summary: "权益投诉详情 / A rights complaint", Out: complaint.Complaint{}}, api.complaintGet)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/open/complaints/{id}/events", Tag: "complaint", Summary: "办理权益投诉：核实、撤回开放、恢复开放、处理后重新开放 / Act on a complaint", Body: true, In: complaint.Step{}, Out: complaint.Complaint{}}, api.complaintAct)
+	}
 
 	// ── 采集接口（CKAN、DCAT、Atom） / harvesting ──
 	api.harvestRoutes()
@@ -80,7 +102,12 @@ func (api *API) install() {
 	api.Handle(Route{Method: "POST", Path: "/api/v1/quality/objections/{id}/events", Tag: "quality", Summary: "办理数据异议（verify/correct/reject/withdraw/note）/ Act on an objection", Body: true, In: quality.ObjectionAction{}, Out: quality.Objection{}}, api.qualityActOnObjection)
 
 	// ── 安全运营 / security operations ──
-	api.securityRoutes()
+	api.Handle(Route{Method: "GET", Path: "/api/v1/security/records", Tag: "security", Summary: "安全运营记录（检查、评估、预案、演练、事件、第三方服务机构）/ Security operation records", Out: Items[security.Record]{}, Query: []string{"kind"}}, api.securityListRecords)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/security/records", Tag: "security", Summary: "登记安全运营记录 / Create a security record", Body: true, In: security.NewRecord{}, Out: Created{V: security.Record{}}}, api.securityCreateRecord)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/security/records/{id}", Tag: "security", Summary: "安全运营记录 / A security record", Out: security.Record{}}, api.securityGetRecord)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/security/records/{id}/close", Tag: "security", Summary: "关闭安全运营记录（写明处置情况）/ Close a record with a note", Body: true, In: SecurityCloseInput{}, Out: security.Record{}}, api.securityCloseRecord)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/security/records/{id}/steps", Tag: "security", Summary: "记录安全事件处置步骤 / Record a response step of an incident", Body: true, In: NoteBody{}, Out: security.Record{}}, api.securityAddStep)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/security/records/{id}/notified", Tag: "security", Summary: "登记已履行的事件报告义务 / Record a notification duty fulfilled", Body: true, In: SecurityNotifiedInput{}, Out: security.Record{}}, api.securityNotified)
 
 	// ── 数据共享与网关 / sharing and the gateway ──
 	// Requests
@@ -156,8 +183,27 @@ func (api *API) install() {
 	api.Handle(Route{Method: "POST", Path: "/api/v1/gateway/verify", Tag: "gateway", Summary: "核验比对（只返回是否一致，不返回数据）/ Verify values (match or mismatch only)", Body: true, In: VerifyInput{}, Out: VerifyAnswer{}}, api.shareGatewayVerify)
 
 	// ── 处罚与整改 / sanctions ──
-	api.superviseRoutes()
+	api.Handle(Route{Method: "GET", Path: "/api/v1/sanctions", Tag: "supervise", Summary: "责令整改（处罚）列表 / Rectification orders (sanctions)", Out: SanctionsAnswer{}, Query: []string{"limit", "offset", "state"}}, api.superviseListSanctions)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/sanctions", Tag: "supervise", Summary: "责令整改：暂停对象的全部接口访问 / Order rectification, suspending the subject's API access", Body: true, In: supervise.NewSanction{}, Out: Created{V: supervise.Sanction{}}}, api.superviseIssueSanction)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/sanctions/{id}", Tag: "supervise", Summary: "责令整改及其经过 / A rectification order and its history", Out: supervise.Sanction{}}, api.superviseGetSanction)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/sanctions/{id}/{event}", Tag: "supervise", Summary: "报告整改（report）、认定通过（accept）、退回（reject）、终止（terminate）/ Report, accept, reject or terminate", Body: true, In: SanctionStepInput{}, Out: supervise.Sanction{}}, api.superviseStepSanction)
 
 	// ── 监督督办 / supervision ──
-	api.supervisionRoutes()
+	api.Handle(Route{Method: "GET", Path: "/api/v1/supervision/notices", Tag: "supervise", Summary: "督办/整改通知（主管部门本地区；部门本单位）/ Supervision notices", Out: Paged[supervise.Notice]{}, Query: []string{"state", "source", "org_id"}}, api.supervisionListNotices)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/supervision/escalated", Tag: "supervise", Summary: "政府督办清单：逾期未整改的通知 / The government's supervision list", Out: Paged[supervise.Notice]{}, Query: []string{"state", "source", "org_id"}}, api.supervisionListEscalated)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/supervision/notices", Tag: "supervise", Summary: "登记违规并下达通知 / Record a violation and issue a notice", Body: true, In: supervise.NewNotice{}, Out: Created{V: supervise.Notice{}}}, api.supervisionRecordNotice)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/supervision/detect", Tag: "supervise", Summary: "立即运行违规检测与逾期督办 / Run the detectors and escalation now", Out: SupervisionDetected{}}, api.supervisionDetect)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/supervision/notices/{id}", Tag: "supervise", Summary: "通知及其经过 / A notice and its history", Out: supervise.Notice{}}, api.supervisionGetNotice)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/supervision/notices/{id}/events", Tag: "supervise", Summary: "办理通知：respond、dispute、accept、reject、refer、uphold、dismiss、withdraw / Act on a notice", Body: true, In: SupervisionStep{}, Out: supervise.Notice{}}, api.supervisionStepNotice)
+
+	api.Handle(Route{Method: "POST", Path: "/api/v1/supervision/reports", Tag: "supervise", Summary: "举报违法违规使用数据（无需登录）/ Report illegal use (no login needed)", Public: true, Body: true, In: supervise.Filing{}, Out: Created{V: supervise.PublicReport{}}}, api.supervisionFileReport)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/supervision/report-status/{number}", Tag: "supervise", Summary: "按举报编号查询办理与答复 / Report status and answer by number", Public: true, Out: supervise.PublicReport{}}, api.supervisionReportStatus)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/supervision/reports", Tag: "supervise", Summary: "举报列表 / Reports of illegal use", Out: Paged[supervise.Report]{}, Query: []string{"state"}}, api.supervisionListReports)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/supervision/reports/{id}", Tag: "supervise", Summary: "举报详情 / A report", Out: supervise.Report{}}, api.supervisionGetReport)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/supervision/reports/{id}/events", Tag: "supervise", Summary: "办理举报：handle、answer、notice / Handle, answer or turn a report into a notice", Body: true, In: supervise.ReportStep{}, Out: supervise.Report{}}, api.supervisionHandleReport)
+
+	api.Handle(Route{Method: "GET", Path: "/api/v1/supervision/dishonesty", Tag: "supervise", Summary: "失信记录 / Dishonesty records", Out: Paged[supervise.Dishonesty]{}}, api.supervisionListDishonesty)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/supervision/dishonesty", Tag: "supervise", Summary: "登记失信记录（依据：通知或处罚）/ Enter a dishonesty record", Body: true, In: supervise.NewDishonesty{}, Out: Created{V: supervise.Dishonesty{}}}, api.supervisionRecordDishonesty)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/supervision/dishonesty/{id}", Tag: "supervise", Summary: "失信记录详情 / A dishonesty record", Out: supervise.Dishonesty{}}, api.supervisionGetDishonesty)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/supervision/dishonesty/{id}/events", Tag: "supervise", Summary: "公示（publish）或撤销（withdraw）失信记录 / Publish or withdraw a record", Body: true, In: SupervisionStep{}, Out: supervise.Dishonesty{}}, api.supervisionStepDishonesty)
 }
