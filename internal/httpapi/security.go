@@ -8,57 +8,57 @@ import (
 )
 
 // Security operation records (SEC-6, SEC-9) — thin handlers over security.Service.
-func (api *API) securityRoutes() {
-	a := api.App
-	h := func(rt Route, fn HandlerFunc) {
-		rt.Tag = "security"
-		api.Handle(rt, fn)
+// The routes are listed in routes.go.
+
+// securityListRecords serves GET /api/v1/security/records: Security operation records.
+func (api *API) securityListRecords(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	rs, err := api.App.Security.List(r.Context(), p, r.URL.Query().Get("kind"), 200)
+	return map[string]any{"items": nonNil(rs)}, err
+}
+
+// securityCreateRecord serves POST /api/v1/security/records: Create a security record.
+func (api *API) securityCreateRecord(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in security.NewRecord
+	if err := Decode(r, &in); err != nil {
+		return nil, err
 	}
-	h(Route{Method: "GET", Path: "/api/v1/security/records", Summary: "安全运营记录（检查、评估、预案、演练、事件、第三方服务机构）/ Security operation records", Out: Items[security.Record]{}, Query: []string{"kind"}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			rs, err := a.Security.List(r.Context(), p, r.URL.Query().Get("kind"), 200)
-			return map[string]any{"items": nonNil(rs)}, err
-		})
-	h(Route{Method: "POST", Path: "/api/v1/security/records", Summary: "登记安全运营记录 / Create a security record", Body: true, In: security.NewRecord{}, Out: Created{V: security.Record{}}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in security.NewRecord
-			if err := Decode(r, &in); err != nil {
-				return nil, err
-			}
-			rec, err := a.Security.Create(r.Context(), p, in)
-			if err != nil {
-				return nil, err
-			}
-			return Created{rec}, nil
-		})
-	h(Route{Method: "GET", Path: "/api/v1/security/records/{id}", Summary: "安全运营记录 / A security record", Out: security.Record{}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			return a.Security.Get(r.Context(), p, r.PathValue("id"))
-		})
-	h(Route{Method: "POST", Path: "/api/v1/security/records/{id}/close", Summary: "关闭安全运营记录（写明处置情况）/ Close a record with a note", Body: true, In: SecurityCloseInput{}, Out: security.Record{}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in SecurityCloseInput
-			if err := Decode(r, &in); err != nil {
-				return nil, err
-			}
-			return a.Security.Close(r.Context(), p, r.PathValue("id"), in.Note)
-		})
-	h(Route{Method: "POST", Path: "/api/v1/security/records/{id}/steps", Summary: "记录安全事件处置步骤 / Record a response step of an incident", Body: true, In: NoteBody{}, Out: security.Record{}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in NoteBody
-			if err := Decode(r, &in); err != nil {
-				return nil, err
-			}
-			return a.Security.AddStep(r.Context(), p, r.PathValue("id"), in.Note)
-		})
-	h(Route{Method: "POST", Path: "/api/v1/security/records/{id}/notified", Summary: "登记已履行的事件报告义务 / Record a notification duty fulfilled", Body: true, In: SecurityNotifiedInput{}, Out: security.Record{}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			var in SecurityNotifiedInput
-			if err := Decode(r, &in); err != nil {
-				return nil, err
-			}
-			return a.Security.Notified(r.Context(), p, r.PathValue("id"), in.Recipient, in.Note)
-		})
+	rec, err := api.App.Security.Create(r.Context(), p, in)
+	if err != nil {
+		return nil, err
+	}
+	return Created{rec}, nil
+}
+
+// securityGetRecord serves GET /api/v1/security/records/{id}: A security record.
+func (api *API) securityGetRecord(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.App.Security.Get(r.Context(), p, r.PathValue("id"))
+}
+
+// securityCloseRecord serves POST /api/v1/security/records/{id}/close: Close a record with a note.
+func (api *API) securityCloseRecord(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in SecurityCloseInput
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	return api.App.Security.Close(r.Context(), p, r.PathValue("id"), in.Note)
+}
+
+// securityAddStep serves POST /api/v1/security/records/{id}/steps: Record a response step of an incident.
+func (api *API) securityAddStep(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in NoteBody
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	return api.App.Security.AddStep(r.Context(), p, r.PathValue("id"), in.Note)
+}
+
+// securityNotified serves POST /api/v1/security/records/{id}/notified: Record a notification duty fulfilled.
+func (api *API) securityNotified(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in SecurityNotifiedInput
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	return api.App.Security.Notified(r.Context(), p, r.PathValue("id"), in.Recipient, in.Note)
 }
 
 // SecurityNotifiedInput records a notification duty fulfilled: whom (data_authority, cyber_police,
