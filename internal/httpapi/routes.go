@@ -1,5 +1,9 @@
 package httpapi
 
+import (
+	"pubdata/internal/catalog"
+)
+
 // install registers every API operation, surface by surface, in the order the OpenAPI document
 // and docs/api.md list them. It is the one place to look for "which handler answers this path".
 func (api *API) install() {
@@ -13,7 +17,60 @@ func (api *API) install() {
 	api.auditRoutes()
 
 	// ── 资源目录 / catalog ──
-	catalogRoutes(api)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries", Summary: "检索目录（全文、分面）/ Search the catalog (full text, facets)", Tag: "catalog", Public: true, Out: catalog.SearchResult{}, Query: []string{"agency", "data_form", "grade", "open_type", "page", "page_size", "q", "region", "resource_attr", "share_type", "status", "topic", "update_frequency"}}, api.catalogSearchEntries)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries", Summary: "起草目录条目 / Draft a catalog entry", Tag: "catalog", Body: true, In: catalog.Entry{}, Out: Created{V: catalog.Entry{}}}, api.catalogCreateEntry)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/check", Summary: "校验目录草稿（不保存）/ Check a draft without saving", Tag: "catalog", Body: true, In: catalog.Entry{}, Out: DraftChecked{}}, api.catalogCheckDraft)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}", Summary: "目录条目 / A catalog entry", Tag: "catalog", Public: true, Out: catalog.Entry{}}, api.catalogGetEntry)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/entries/{id}", Summary: "修改目录条目 / Update a catalog entry", Tag: "catalog", Body: true, In: catalog.Entry{}, Out: catalog.Entry{}}, api.catalogUpdateEntry)
+	// workflow steps on an entry
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/submit", Summary: "提交审核 / Submit for review", Tag: "catalog", In: noteBody{}, Out: catalog.Entry{}}, api.catalogSubmitEntry)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/recall", Summary: "撤回提交 / Recall a submission", Tag: "catalog", In: noteBody{}, Out: catalog.Entry{}}, api.catalogRecallEntry)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/approve", Summary: "审核通过（发布或同意下线）/ Approve (publish or withdraw)", Tag: "catalog", Body: true, In: noteBody{}, Out: catalog.Entry{}}, api.catalogApproveEntry)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/return", Summary: "退回（附理由）/ Return with reasons", Tag: "catalog", Body: true, In: noteBody{}, Out: catalog.Entry{}}, api.catalogReturnEntry)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/withdraw", Summary: "申请下线 / Request withdrawal", Tag: "catalog", Body: true, In: noteBody{}, Out: catalog.Entry{}}, api.catalogRequestWithdrawal)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/legal-change", Summary: "登记法律依据或职能变化（15 个工作日内更新）/ Record a legal change", Tag: "catalog", Body: true, In: noteBody{}, Out: catalog.Entry{}}, api.catalogRecordLegalChange)
+	// versions and history
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/versions", Summary: "已发布版本 / Published versions", Tag: "catalog", Public: true, Out: Items[catalog.VersionInfo]{}}, api.catalogListVersions)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/versions/{version}", Summary: "某一版本 / One version", Tag: "catalog", Public: true, Out: catalog.Entry{}}, api.catalogGetVersion)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/diff", Summary: "比较两个版本（to=0 为工作稿）/ Diff two versions (0 = working copy)", Tag: "catalog", Public: true, Out: catalog.Comparison{}, Query: []string{"from", "to"}}, api.catalogDiffVersions)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/entries/{id}/history", Summary: "流转记录 / Workflow history", Tag: "catalog", Out: Items[catalog.Event]{}}, api.catalogEntryHistory)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/review-queue", Summary: "待办：审核与更新期限 / Review queue with deadlines", Tag: "catalog", Out: Items[catalog.QueueItem]{}}, api.catalogReviewQueue)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/negative-list", Summary: "共享负面清单（format=csv|xlsx|json 下载）/ Negative list", Tag: "catalog", Out: Items[catalog.NegativeItem]{}, Query: []string{"agency", "format", "region"}}, api.catalogNegativeList)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/export", Summary: "导出目录（format=csv|xlsx|json）/ Export the catalog", Tag: "catalog", Public: true, Out: Raw{}, Query: []string{"agency", "data_form", "format", "grade", "open_type", "page", "page_size", "q", "region", "resource_attr", "share_type", "status", "topic", "update_frequency", "working"}}, api.catalogExport)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/import", Summary: "导入目录（CSV/XLSX/JSON；有错行则不导入，skip_bad=1 跳过）/ Import a catalog file", Tag: "catalog", Body: true, In: Upload{}, Out: catalog.ImportResult{}, Query: []string{"filename", "format", "publish", "skip_bad"}}, api.catalogImport)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/rollup", Summary: "目录逐级汇总（县→市→区）/ Catalog roll-up by region", Tag: "catalog", Out: Items[catalog.RollupRow]{}, Query: []string{"region"}}, api.catalogRollup)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/sources", Summary: "数源目录 / Source registry", Tag: "catalog", Out: Items[catalog.Source]{}}, api.catalogListSources)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/sources", Summary: "登记或修改数源 / Put a source registry row", Tag: "catalog", Body: true, In: catalog.Source{}, Out: catalog.Source{}}, api.catalogPutSource)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/source-report", Summary: "一数一源：重复数源与重复采集 / Duplicate sources and collection", Tag: "catalog", Out: catalog.SourceReport{}, Query: []string{"region"}}, api.catalogSourceReport)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/config", Summary: "分级方案、主题分类与期限 / Grading, topics and deadlines", Tag: "catalog", Public: true, Out: catalog.Config{}}, api.catalogGetConfig)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/config", Summary: "修改分级方案、主题分类与期限 / Change the catalog configuration", Tag: "catalog", Body: true, In: catalog.Config{}, Out: catalog.Config{}}, api.catalogSetConfig)
+	// grading drives protection (SEC-1, SEC-2): overrides and masking rules
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/entries/{id}/overrides", Summary: "登记分级保护例外（核心、重要或最高敏感级别数据无条件共享或开放）/ Record a grading override", Tag: "catalog", Body: true, In: overrideBody{}, Out: catalog.Override{}}, api.catalogRecordOverride)
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/catalog/entries/{id}/overrides/{scope}", Summary: "撤销分级保护例外 / Revoke a grading override", Tag: "catalog", Out: catalog.Entry{}}, api.catalogRevokeOverride)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/mask-rules", Summary: "地区脱敏规则 / A region's masking rules", Tag: "catalog", Public: true, Out: MaskRulesAnswer{}, Query: []string{"region"}}, api.catalogGetMaskRules)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/mask-rules", Summary: "修改地区脱敏规则（不得宽于上级）/ Set a region's masking rules", Tag: "catalog", Body: true, In: MaskRulesInput{}, Out: MaskRulesAnswer{}, Query: []string{"region"}}, api.catalogSetMaskRules)
+	// information systems (CAT-10)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/systems", Summary: "信息系统 / Information systems", Tag: "catalog", Out: Items[catalog.System]{}, Query: []string{"org"}}, api.catalogListSystems)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems", Summary: "登记信息系统 / Register a system", Tag: "catalog", Body: true, In: catalog.System{}, Out: Created{V: catalog.System{}}}, api.catalogCreateSystem)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/systems/{id}", Summary: "信息系统详情 / A system", Tag: "catalog", Out: catalog.System{}}, api.catalogGetSystem)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/catalog/systems/{id}", Summary: "修改信息系统 / Update a system", Tag: "catalog", Body: true, In: catalog.System{}, Out: catalog.System{}}, api.catalogUpdateSystem)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems/{id}/accept", Summary: "验收信息系统（须符合验收条件：已编目、已发布、已归集数据）/ Accept a system (only when it meets the conditions)", Tag: "catalog", Body: true, In: NoteBody{}, Out: catalog.System{}}, api.catalogAcceptSystem)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/systems/{id}/documents", Summary: "上传设计或数据结构文档（kind=design|data_structure|other）/ Attach a document", Tag: "catalog", Body: true, In: Upload{}, Out: Created{V: catalog.SystemDoc{}}, Query: []string{"filename", "kind"}}, api.catalogAttachDocument)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/documents/{id}", Summary: "下载系统文档 / Download a document", Tag: "catalog", Out: Raw{}}, api.catalogGetDocument)
+	// purchased non-public data (BT 16)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/purchases", Summary: "采购的非公共数据 / Purchased data", Tag: "catalog", Out: Items[catalog.Purchase]{}}, api.catalogListPurchases)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases", Summary: "申请采购非公共数据 / Request a data purchase", Tag: "catalog", Body: true, In: catalog.Purchase{}, Out: Created{V: catalog.Purchase{}}}, api.catalogRequestPurchase)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/decide", Summary: "审批采购 / Decide a purchase", Tag: "catalog", Body: true, In: PurchaseDecision{}, Out: NoContent{}}, api.catalogDecidePurchase)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/purchases/{id}/link", Summary: "关联目录条目 / Link the cataloging entry", Tag: "catalog", Body: true, In: PurchaseLink{}, Out: NoContent{}}, api.catalogLinkPurchase)
+	// re-assessment (CAT-7)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/reassessments", Summary: "定期评估 / Re-assessments", Tag: "catalog", Out: Items[catalog.Reassessment]{}, Query: []string{"pending"}}, api.catalogListReassessments)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/reassessments/{id}", Summary: "记录评估结论 / Record an outcome", Tag: "catalog", Body: true, In: ReassessmentOutcome{}, Out: NoContent{}}, api.catalogRecordReassessment)
+	// upward review of a level's catalog (NM 10, CAT-1)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-changes", Summary: "本级目录待报审的变化 / This level's changes to report upward", Tag: "catalog", Out: Items[catalog.LevelItem]{}}, api.catalogLevelChanges)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-reports", Summary: "目录报审 / Catalog reports to the level above", Tag: "catalog", Out: Paged[catalog.LevelReport]{}}, api.catalogListLevelReports)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/level-reports", Summary: "向上级报审本级目录 / Report this level's catalog upward", Tag: "catalog", Body: true, In: NoteBody{}, Out: Created{V: catalog.LevelReport{}}}, api.catalogSubmitLevelReport)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/catalog/level-reports/{id}", Summary: "目录报审详情 / A catalog report", Tag: "catalog", Out: catalog.LevelReport{}}, api.catalogGetLevelReport)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/catalog/level-reports/{id}/decide", Summary: "上级审核目录报审 / Decide a catalog report", Tag: "catalog", Body: true, In: LevelDecisionInput{}, Out: catalog.LevelReport{}}, api.catalogDecideLevelReport)
 
 	// ── 权益投诉 / rights complaints ──
 	api.complaintRoutes()
