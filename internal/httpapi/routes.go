@@ -1,14 +1,52 @@
 package httpapi
 
 import (
+	"pubdata/internal/audit"
 	"pubdata/internal/catalog"
+	"pubdata/internal/identity"
+	"pubdata/internal/jobs"
+	"pubdata/internal/notify"
+	"pubdata/internal/workday"
 )
 
 // install registers every API operation, surface by surface, in the order the OpenAPI document
 // and docs/api.md list them. It is the one place to look for "which handler answers this path".
 func (api *API) install() {
 	// ── 基础：账户、机构、会话、令牌、消息 / foundation ──
-	api.foundationRoutes()
+	// session and account
+	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/login", Summary: "登录 / Log in", Tag: "auth", Public: true, Body: true, In: LoginInput{}, Out: LoginAnswer{}}, api.foundationLogin)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/logout", Summary: "退出登录 / Log out", Tag: "auth", Out: NoContent{}}, api.foundationLogout)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/auth/register", Summary: "公众注册（自然人/法人）/ Public self-registration", Tag: "auth", Public: true, Body: true, In: identity.Registration{}, Out: Created{V: identity.User{}}}, api.foundationRegister)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/me", Summary: "当前用户 / Who am I", Tag: "auth", Out: MeAnswer{}}, api.foundationMe)
+	// API tokens
+	api.Handle(Route{Method: "GET", Path: "/api/v1/tokens", Summary: "我的 API 令牌 / My API tokens", Tag: "auth", Out: Items[identity.Token]{}}, api.foundationListTokens)
+	// API tokens
+	api.Handle(Route{Method: "POST", Path: "/api/v1/tokens", Summary: "创建 API 令牌（仅显示一次）/ Create an API token (shown once)", Tag: "auth", Body: true, In: TokenInput{}, Out: Created{V: TokenIssued{}}}, api.foundationIssueToken)
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/tokens/{id}", Summary: "撤销 API 令牌 / Revoke an API token", Tag: "auth", Out: NoContent{}}, api.foundationRevokeToken)
+	// audit log
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit", Summary: "审计日志检索 / Search the audit log", Tag: "audit", Out: Paged[audit.Record]{}, Query: []string{"action", "actor", "grant", "object_id", "object_type", "org", "page", "page_size"}}, api.foundationSearchAudit)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/audit/verify", Summary: "校验审计日志哈希链 / Verify the audit hash chain", Tag: "audit", Out: audit.VerifyResult{}}, api.foundationVerifyAudit)
+	// working-day calendar
+	api.Handle(Route{Method: "GET", Path: "/api/v1/calendar", Summary: "工作日历（节假日与调休）/ Working-day calendar", Tag: "calendar", Out: Items[workday.Day]{}, Query: []string{"year"}}, api.foundationCalendar)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/calendar/add", Summary: "计算 N 个工作日后的日期 / Add working days", Tag: "calendar", Out: DeadlineAnswer{}, Query: []string{"from", "workdays"}}, api.foundationAddWorkdays)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/calendar/import", Summary: "导入年度节假日表（CSV 或 JSON）/ Import a year's holiday table", Tag: "calendar", Body: true, In: Upload{}, Out: CalendarImported{}}, api.foundationImportCalendar)
+	// directory
+	api.Handle(Route{Method: "GET", Path: "/api/v1/regions", Summary: "行政区划 / Regions", Tag: "directory", Out: Items[identity.Region]{}}, api.foundationListRegions)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/orgs", Summary: "机构 / Organizations", Tag: "directory", Out: Items[identity.Org]{}, Query: []string{"kind", "region"}}, api.foundationListOrgs)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/orgs/{id}", Summary: "机构详情 / Organization", Tag: "directory", Out: identity.Org{}}, api.foundationGetOrg)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/users", Summary: "用户 / Users", Tag: "directory", Out: Paged[identity.User]{}, Query: []string{"org", "page", "page_size"}}, api.foundationListUsers)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/users", Summary: "创建用户 / Create a user", Tag: "directory", Body: true, In: identity.NewUser{}, Out: Created{V: identity.User{}}}, api.foundationCreateUser)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/users/{id}/verification", Summary: "实名核验（主管部门登记或撤销）/ Record or withdraw real-name verification", Tag: "directory", Body: true, In: VerificationInput{}, Out: identity.User{}}, api.foundationSetVerification)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/me/verification", Summary: "以身份认证平台的认证结果完成实名核验 / Verify my real name with an identity provider", Tag: "auth", Body: true, In: MyVerificationInput{}, Out: identity.User{}}, api.foundationVerifyMe)
+	// inbox
+	api.Handle(Route{Method: "GET", Path: "/api/v1/notifications", Summary: "站内消息 / Inbox", Tag: "inbox", Out: Paged[notify.Message]{}, Query: []string{"page", "page_size", "unread"}}, api.foundationInbox)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/notifications/{id}/read", Summary: "标记已读 / Mark read", Tag: "inbox", Out: NoContent{}}, api.foundationMarkRead)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/webhooks", Summary: "登记消息推送地址 / Register a webhook", Tag: "inbox", Body: true, In: WebhookInput{}, Out: Created{V: notify.Webhook{}}}, api.foundationAddWebhook)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/webhooks", Summary: "我的消息推送地址 / My webhooks", Tag: "inbox", Out: Items[notify.Webhook]{}}, api.foundationListWebhooks)
+	api.Handle(Route{Method: "DELETE", Path: "/api/v1/webhooks/{id}", Summary: "删除消息推送地址 / Remove a webhook", Tag: "inbox", Out: NoContent{}}, api.foundationRemoveWebhook)
+	// jobs
+	api.Handle(Route{Method: "GET", Path: "/api/v1/jobs", Summary: "定时任务状态 / Scheduled jobs", Tag: "jobs", Out: Items[jobs.Status]{}}, api.foundationListJobs)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/jobs/{name}/run", Summary: "立即运行任务 / Run a job now", Tag: "jobs", Out: JobRan{}}, api.foundationRunJob)
 
 	// ── 考核评估 / assessment ──
 	api.assessmentRoutes()
