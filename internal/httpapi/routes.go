@@ -4,6 +4,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/catalog"
 	"pubdata/internal/identity"
+	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -117,7 +118,42 @@ func (api *API) install() {
 	api.harvestRoutes()
 
 	// ── 数据汇聚 / aggregation ──
-	api.ingestRoutes()
+	if api.App.Ingest != nil { // an app built without aggregation serves none of its routes
+		// uploads and pushes
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/uploads", Summary: "上传文件归集（CSV/XLSX/JSON Lines，流式读取）/ Upload a file (CSV, XLSX, JSON Lines; streamed)", Tag: "ingest", Body: true, In: Upload{}, Out: Created{V: ingest.LoadResult{}}}, api.ingestUpload)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/corrections", Summary: "更正一条记录（作为新版本入库，审计）/ Correct one record (a new version; audited)", Tag: "ingest", Body: true, In: ingest.CorrectionInput{}, Out: Outs{OK: ingest.LoadResult{}, Created: ingest.LoadResult{}}}, api.ingestCorrectRecord)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/batches", Summary: "接口推送一批数据（按批次号幂等）/ Push a batch (idempotent by batch id)", Tag: "ingest", Body: true, In: ingest.Batch{}, Out: Outs{OK: ingest.LoadResult{}, Created: ingest.LoadResult{}}}, api.ingestPushBatch)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/tokens", Summary: "签发推送令牌（绑定该目录条目，仅显示一次）/ Issue a push token bound to the entry (shown once)", Tag: "ingest", Body: true, In: PushTokenInput{}, Out: Created{V: TokenIssued{}}}, api.ingestIssuePushToken)
+		// versions and stored rows
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/current", Summary: "当前数据版本 / Current data version", Tag: "ingest", Out: ingest.Version{}}, api.ingestCurrentVersion)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/versions", Summary: "数据版本列表 / Data versions", Tag: "ingest", Out: Paged[ingest.Load]{}, Query: []string{"page", "page_size"}}, api.ingestListVersions)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/loads", Summary: "归集记录（含被拒收和失败的）/ Load attempts (rejected and failed included)", Tag: "ingest", Out: Paged[ingest.Load]{}, Query: []string{"page", "page_size"}}, api.ingestListEntryLoads)
+		api.Handle(Route{Method: "PUT", Path: "/api/v1/ingest/entries/{id}/retention", Summary: "设置历史版本保留数 / Set how many versions are kept", Tag: "ingest", Body: true, In: RetentionInput{}, Out: NoContent{}}, api.ingestSetRetention)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/records", Summary: "查询已归集数据（按信息项等值筛选，审计）/ Query the stored rows (equality filters; audited)", Tag: "ingest", Out: Paged[ingest.Record]{}, Query: []string{"page", "page_size"}}, api.ingestQueryRecords)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/records/{key}", Summary: "按主键查询一条记录（审计）/ One record by key (audited)", Tag: "ingest", Out: ingest.Record{}}, api.ingestRecordByKey)
+		// loads and their quality reports
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/loads", Summary: "最近的归集记录 / Recent loads", Tag: "ingest", Out: Paged[ingest.Load]{}, Query: []string{"page", "page_size"}}, api.ingestRecentLoads)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/loads/{id}", Summary: "一次归集及其质量报告 / A load and its quality report", Tag: "ingest", Out: ingest.LoadResult{}}, api.ingestGetLoad)
+		// source databases
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/entries/{id}/sources", Summary: "已登记的源数据库 / Registered source databases", Tag: "ingest", Out: Items[ingest.Source]{}}, api.ingestListSources)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/entries/{id}/sources", Summary: "登记源数据库（连接串加密保存）/ Register a source database (DSN stored encrypted)", Tag: "ingest", Body: true, In: ingest.SourceInput{}, Out: Created{V: ingest.Source{}}}, api.ingestRegisterSource)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/sources/{id}/pull", Summary: "立即抽取（源不可用时退避重试）/ Pull now (retried with back-off when the source is down)", Tag: "ingest", Out: Outs{OK: NothingPulled{}, Created: ingest.LoadResult{}}}, api.ingestPullNow)
+		// the freshness board
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/freshness", Summary: "更新及时性看板 / Freshness board", Tag: "ingest", Out: Items[ingest.FreshnessRow]{}}, api.ingestFreshness)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/late", Summary: "逾期更新标记 / Late-update flags", Tag: "ingest", Out: Items[ingest.LateFlag]{}, Query: []string{"org"}}, api.ingestLateFlags)
+		// base, subject and thematic databases
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases", Summary: "基础库 / Base databases", Tag: "ingest", Out: Items[ingest.BaseDef]{}}, api.ingestListBases)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/themes", Summary: "定义主题库或专题库 / Define a subject or thematic database", Tag: "ingest", Body: true, In: ingest.ThemeInput{}, Out: ingest.BaseDef{}}, api.ingestDefineTheme)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/licences", Summary: "电子证照实时归集情况 / E-licence real-time aggregation", Tag: "ingest", Out: Items[ingest.LicenceRow]{}}, api.ingestLicenceFreshness)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases/{base}/members", Summary: "基础库的来源目录 / Entries of a base database", Tag: "ingest", Out: Items[ingest.BaseMember]{}}, api.ingestBaseMembers)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/bases/{base}/lookup/{key}", Summary: "基础库融合查询（审计）/ Fused base-database lookup (audited)", Tag: "ingest", Out: ingest.FusedRecord{}}, api.ingestFusedLookup)
+		// returns between levels
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns", Summary: "数据回流申请 / Data return requests", Tag: "ingest", Out: Items[ingest.DataReturn]{}}, api.ingestListReturns)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns", Summary: "申请数据回流（下级向上级）/ Request a data return (lower level to upper)", Tag: "ingest", Body: true, In: ingest.ReturnInput{}, Out: Created{V: ingest.DataReturn{}}}, api.ingestRequestReturn)
+		api.Handle(Route{Method: "POST", Path: "/api/v1/ingest/returns/{id}/events", Summary: "处理回流申请（approve/refuse/cancel/revoke；同意时可批准明文信息项 clear_fields）/ Act on a return request (approval may allow asked clear fields)", Tag: "ingest", Body: true, In: ingest.ReturnDecision{}, Out: ingest.DataReturn{}}, api.ingestDecideReturn)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/records", Summary: "分页查阅回流数据（本区域、按筛选条件、按分级脱敏；审计）/ Page through returned rows (own region, filtered, masked per grade; audited)", Tag: "ingest", Out: ingest.ReturnPage{}, Query: []string{"limit", "offset"}}, api.ingestPageReturn)
+		api.Handle(Route{Method: "GET", Path: "/api/v1/ingest/returns/{id}/data", Summary: "下载回流数据（CSV，审计）/ Download returned data (CSV; audited)", Tag: "ingest", Out: Raw{}}, api.ingestDownloadReturn)
+	}
 
 	// ── 数据要素市场 / market ──
 	api.marketRoutes()
