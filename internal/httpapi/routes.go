@@ -3,6 +3,7 @@ package httpapi
 import (
 	"pubdata/internal/audit"
 	"pubdata/internal/catalog"
+	"pubdata/internal/harvest"
 	"pubdata/internal/identity"
 	"pubdata/internal/ingest"
 	"pubdata/internal/jobs"
@@ -115,7 +116,36 @@ func (api *API) install() {
 	api.complaintRoutes()
 
 	// ── 采集接口（CKAN、DCAT、Atom） / harvesting ──
-	api.harvestRoutes()
+	if api.App.Harvest != nil { // an app built without harvesting serves none of its routes
+		// CKAN Action API (read side), GET and POST alike: one pair per harvest.Actions entry (TestEveryCKANActionHasItsRoutes)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/package_list", Summary: "CKAN：开放数据集名称列表 / CKAN: names of open datasets", Tag: "harvest", Public: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANPackageList)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/package_list", Summary: "CKAN：开放数据集名称列表 / CKAN: names of open datasets", Tag: "harvest", Public: true, Body: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANPackageList)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/package_show", Summary: "CKAN：开放数据集 / CKAN: one open dataset", Tag: "harvest", Public: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANPackageShow)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/package_show", Summary: "CKAN：开放数据集 / CKAN: one open dataset", Tag: "harvest", Public: true, Body: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANPackageShow)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/package_search", Summary: "CKAN：检索开放数据集（q、fq、sort、rows、start、facet.field） / CKAN: search open datasets", Tag: "harvest", Public: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANPackageSearch)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/package_search", Summary: "CKAN：检索开放数据集（q、fq、sort、rows、start、facet.field） / CKAN: search open datasets", Tag: "harvest", Public: true, Body: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANPackageSearch)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/organization_list", Summary: "CKAN：开放数据提供部门 / CKAN: publishing organizations", Tag: "harvest", Public: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANOrganizationList)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/organization_list", Summary: "CKAN：开放数据提供部门 / CKAN: publishing organizations", Tag: "harvest", Public: true, Body: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANOrganizationList)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/organization_show", Summary: "CKAN：提供部门 / CKAN: one organization", Tag: "harvest", Public: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANOrganizationShow)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/organization_show", Summary: "CKAN：提供部门 / CKAN: one organization", Tag: "harvest", Public: true, Body: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANOrganizationShow)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/resource_show", Summary: "CKAN：数据资源（分发） / CKAN: one resource (distribution)", Tag: "harvest", Public: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANResourceShow)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/resource_show", Summary: "CKAN：数据资源（分发） / CKAN: one resource (distribution)", Tag: "harvest", Public: true, Body: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANResourceShow)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/datastore_search", Summary: "CKAN：开放数据记录 / CKAN: records of an open dataset", Tag: "harvest", Public: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANDatastoreSearch)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/datastore_search", Summary: "CKAN：开放数据记录 / CKAN: records of an open dataset", Tag: "harvest", Public: true, Body: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANDatastoreSearch)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/status_show", Summary: "CKAN：站点状态 / CKAN: site status", Tag: "harvest", Public: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANStatusShow)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/status_show", Summary: "CKAN：站点状态 / CKAN: site status", Tag: "harvest", Public: true, Body: true, In: harvest.Params{}, Out: Raw{}}, api.harvestCKANStatusShow)
+		api.Handle(Route{Method: "GET", Path: "/api/3/action/{action}", Summary: "CKAN：未提供的动作（400） / CKAN: actions not offered (400)", Tag: "harvest", Public: true, Out: Raw{}}, api.harvestCKANOtherAction)
+		api.Handle(Route{Method: "POST", Path: "/api/3/action/{action}", Summary: "CKAN：未提供的动作（400） / CKAN: actions not offered (400)", Tag: "harvest", Public: true, Out: Raw{}}, api.harvestCKANOtherAction)
+		// DCAT-AP 3
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog", Summary: "DCAT-AP 3 目录（Hydra 分页，modified_since；按 Accept 返回 Turtle 或 JSON-LD） / DCAT-AP 3 catalogue", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, api.harvestDCATCatalog)
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog.ttl", Summary: "DCAT-AP 3 目录（Turtle） / DCAT-AP 3 catalogue (Turtle)", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, api.harvestDCATCatalogTurtle)
+		api.Handle(Route{Method: "GET", Path: "/dcat/catalog.jsonld", Summary: "DCAT-AP 3 目录（JSON-LD） / DCAT-AP 3 catalogue (JSON-LD)", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, api.harvestDCATCatalogJSONLD)
+		api.Handle(Route{Method: "GET", Path: "/dcat/datasets/{file}", Summary: "DCAT-AP 3 数据集（{id}、{id}.ttl 或 {id}.jsonld；已撤销开放的答 410） / DCAT-AP 3 dataset (410 once withdrawn)", Tag: "harvest", Public: true, Out: Raw{}}, api.harvestDCATDataset)
+		api.Handle(Route{Method: "GET", Path: "/dcat/withdrawn", Summary: "已撤销开放的数据集（墓碑，modified_since） / Withdrawn datasets (tombstones)", Tag: "harvest", Public: true, Out: Items[Tombstone]{}, Query: []string{"modified_since"}}, api.harvestDCATWithdrawn)
+		// Atom
+		api.Handle(Route{Method: "GET", Path: "/feeds/datasets.atom", Summary: "开放数据集变更（Atom） / Dataset changes (Atom)", Tag: "harvest", Public: true, Out: Raw{}}, api.harvestAtomDatasets)
+		api.Handle(Route{Method: "GET", Path: "/feeds/datasets/{file}", Summary: "一个数据集的变更（{id}.atom） / One dataset's changes (Atom)", Tag: "harvest", Public: true, Out: Raw{}}, api.harvestAtomDataset)
+	}
 
 	// ── 数据汇聚 / aggregation ──
 	if api.App.Ingest != nil { // an app built without aggregation serves none of its routes
@@ -187,4 +217,7 @@ func (api *API) install() {
 
 	// ── 监督督办 / supervision ──
 	api.supervisionRoutes()
+
+	// ── 接口文档 / meta ──
+	api.Handle(Route{Method: "GET", Path: "/api/v1/openapi.json", Summary: "OpenAPI 文档 / OpenAPI document", Tag: "meta", Public: true, Out: map[string]any{}}, api.metaOpenAPI)
 }
