@@ -69,11 +69,12 @@ type API struct {
 func New(a *app.App, mux *http.ServeMux) *API {
 	api := &API{App: a, Mux: mux}
 	api.install()
-	api.Handle(Route{Method: "GET", Path: "/api/v1/openapi.json", Summary: "OpenAPI 文档 / OpenAPI document", Tag: "meta", Public: true, Out: map[string]any{}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			return api.OpenAPI(), nil
-		})
 	return api
+}
+
+// metaOpenAPI answers GET /api/v1/openapi.json: the OpenAPI document of every registered route.
+func (api *API) metaOpenAPI(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.OpenAPI(), nil
 }
 
 // Handle registers one operation.

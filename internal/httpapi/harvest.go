@@ -16,87 +16,118 @@ import (
 
 // Harvesters: the CKAN Action API (read side) under /api/3/action/, DCAT-AP 3 under /dcat/ and
 // Atom feeds under /feeds/ — all public, answering in CKAN's envelope on /api/3.
-func (api *API) harvestRoutes() {
-	a := api.App
-	if a.Harvest == nil {
-		return
-	}
-	summaries := map[string]string{
-		"package_list":      "CKAN：开放数据集名称列表 / CKAN: names of open datasets",
-		"package_show":      "CKAN：开放数据集 / CKAN: one open dataset",
-		"package_search":    "CKAN：检索开放数据集（q、fq、sort、rows、start、facet.field） / CKAN: search open datasets",
-		"organization_list": "CKAN：开放数据提供部门 / CKAN: publishing organizations",
-		"organization_show": "CKAN：提供部门 / CKAN: one organization",
-		"resource_show":     "CKAN：数据资源（分发） / CKAN: one resource (distribution)",
-		"datastore_search":  "CKAN：开放数据记录 / CKAN: records of an open dataset",
-		"status_show":       "CKAN：站点状态 / CKAN: site status",
-	}
-	for _, name := range harvest.Actions {
-		name := name
-		for _, m := range []string{"GET", "POST"} {
-			api.Handle(Route{Method: m, Path: "/api/3/action/" + name, Summary: summaries[name], Tag: "harvest", Public: true, Body: m == "POST", In: harvest.Params{}, Out: Raw{}},
-				func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-					ckanCall(w, r, p, a.Harvest, name)
-					return Raw{}, nil
-				})
-		}
-	}
-	for _, m := range []string{"GET", "POST"} {
-		api.Handle(Route{Method: m, Path: "/api/3/action/{action}", Summary: "CKAN：未提供的动作（400） / CKAN: actions not offered (400)", Tag: "harvest", Public: true, Out: Raw{}},
-			func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-				ckanCall(w, r, p, a.Harvest, r.PathValue("action"))
-				return Raw{}, nil
-			})
-	}
 
-	// DCAT-AP 3
-	catalog := func(format string) HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			pg, err := dcatPage(r)
-			if err != nil {
-				return nil, err
-			}
-			_, g, err := a.Harvest.Catalog(r.Context(), baseURL(r), pg)
-			if err != nil {
-				return nil, err
-			}
-			return writeRDF(w, r, format, g)
-		}
-	}
-	api.Handle(Route{Method: "GET", Path: "/dcat/catalog", Summary: "DCAT-AP 3 目录（Hydra 分页，modified_since；按 Accept 返回 Turtle 或 JSON-LD） / DCAT-AP 3 catalogue", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, catalog(""))
-	api.Handle(Route{Method: "GET", Path: "/dcat/catalog.ttl", Summary: "DCAT-AP 3 目录（Turtle） / DCAT-AP 3 catalogue (Turtle)", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, catalog("ttl"))
-	api.Handle(Route{Method: "GET", Path: "/dcat/catalog.jsonld", Summary: "DCAT-AP 3 目录（JSON-LD） / DCAT-AP 3 catalogue (JSON-LD)", Tag: "harvest", Public: true, Out: Raw{}, Query: []string{"modified_since", "page", "page_size"}}, catalog("jsonld"))
-	api.Handle(Route{Method: "GET", Path: "/dcat/datasets/{file}", Summary: "DCAT-AP 3 数据集（{id}、{id}.ttl 或 {id}.jsonld；已撤销开放的答 410） / DCAT-AP 3 dataset (410 once withdrawn)", Tag: "harvest", Public: true, Out: Raw{}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			id, format := splitExt(r.PathValue("file"), "ttl", "jsonld")
-			g, _, err := a.Harvest.DatasetGraph(r.Context(), baseURL(r), id)
-			if err != nil {
-				return nil, err
-			}
-			return writeRDF(w, r, format, g)
-		})
-	api.Handle(Route{Method: "GET", Path: "/dcat/withdrawn", Summary: "已撤销开放的数据集（墓碑，modified_since） / Withdrawn datasets (tombstones)", Tag: "harvest", Public: true, Out: Items[Tombstone]{}, Query: []string{"modified_since"}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			since, err := modifiedSince(r)
-			if err != nil {
-				return nil, err
-			}
-			items, err := a.Harvest.Withdrawn(r.Context(), baseURL(r), since)
-			return map[string]any{"items": items}, err
-		})
+// harvestCKAN answers the CKAN action named action, in CKAN's envelope (ckanCall).
+func (api *API) harvestCKAN(w http.ResponseWriter, r *http.Request, p *authz.Principal, action string) (any, error) {
+	ckanCall(w, r, p, api.App.Harvest, action)
+	return Raw{}, nil
+}
 
-	// Atom
-	api.Handle(Route{Method: "GET", Path: "/feeds/datasets.atom", Summary: "开放数据集变更（Atom） / Dataset changes (Atom)", Tag: "harvest", Public: true, Out: Raw{}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			b, err := a.Harvest.Feed(r.Context(), baseURL(r), "")
-			return writeAtom(w, b, err)
-		})
-	api.Handle(Route{Method: "GET", Path: "/feeds/datasets/{file}", Summary: "一个数据集的变更（{id}.atom） / One dataset's changes (Atom)", Tag: "harvest", Public: true, Out: Raw{}},
-		func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-			id, _ := splitExt(r.PathValue("file"), "atom")
-			b, err := a.Harvest.Feed(r.Context(), baseURL(r), id)
-			return writeAtom(w, b, err)
-		})
+// harvestCKANPackageList answers GET and POST /api/3/action/package_list: CKAN: names of open datasets.
+func (api *API) harvestCKANPackageList(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, "package_list")
+}
+
+// harvestCKANPackageShow answers GET and POST /api/3/action/package_show: CKAN: one open dataset.
+func (api *API) harvestCKANPackageShow(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, "package_show")
+}
+
+// harvestCKANPackageSearch answers GET and POST /api/3/action/package_search: CKAN: search open datasets.
+func (api *API) harvestCKANPackageSearch(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, "package_search")
+}
+
+// harvestCKANOrganizationList answers GET and POST /api/3/action/organization_list: CKAN: publishing organizations.
+func (api *API) harvestCKANOrganizationList(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, "organization_list")
+}
+
+// harvestCKANOrganizationShow answers GET and POST /api/3/action/organization_show: CKAN: one organization.
+func (api *API) harvestCKANOrganizationShow(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, "organization_show")
+}
+
+// harvestCKANResourceShow answers GET and POST /api/3/action/resource_show: CKAN: one resource (distribution).
+func (api *API) harvestCKANResourceShow(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, "resource_show")
+}
+
+// harvestCKANDatastoreSearch answers GET and POST /api/3/action/datastore_search: CKAN: records of an open dataset.
+func (api *API) harvestCKANDatastoreSearch(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, "datastore_search")
+}
+
+// harvestCKANStatusShow answers GET and POST /api/3/action/status_show: CKAN: site status.
+func (api *API) harvestCKANStatusShow(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, "status_show")
+}
+
+// harvestCKANOtherAction answers GET and POST /api/3/action/{action} for the actions not offered (400).
+func (api *API) harvestCKANOtherAction(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestCKAN(w, r, p, r.PathValue("action"))
+}
+
+// harvestDCATCatalogIn answers a page of the DCAT-AP 3 catalogue in format ("ttl", "jsonld", or
+// "" to choose by Accept).
+func (api *API) harvestDCATCatalogIn(w http.ResponseWriter, r *http.Request, format string) (any, error) {
+	pg, err := dcatPage(r)
+	if err != nil {
+		return nil, err
+	}
+	_, g, err := api.App.Harvest.Catalog(r.Context(), baseURL(r), pg)
+	if err != nil {
+		return nil, err
+	}
+	return writeRDF(w, r, format, g)
+}
+
+// harvestDCATCatalog answers GET /dcat/catalog: the DCAT-AP 3 catalogue, Turtle or JSON-LD by Accept.
+func (api *API) harvestDCATCatalog(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestDCATCatalogIn(w, r, "")
+}
+
+// harvestDCATCatalogTurtle answers GET /dcat/catalog.ttl: the DCAT-AP 3 catalogue (Turtle).
+func (api *API) harvestDCATCatalogTurtle(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestDCATCatalogIn(w, r, "ttl")
+}
+
+// harvestDCATCatalogJSONLD answers GET /dcat/catalog.jsonld: the DCAT-AP 3 catalogue (JSON-LD).
+func (api *API) harvestDCATCatalogJSONLD(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.harvestDCATCatalogIn(w, r, "jsonld")
+}
+
+// harvestDCATDataset answers GET /dcat/datasets/{file}: a DCAT-AP 3 dataset (410 once withdrawn).
+func (api *API) harvestDCATDataset(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	id, format := splitExt(r.PathValue("file"), "ttl", "jsonld")
+	g, _, err := api.App.Harvest.DatasetGraph(r.Context(), baseURL(r), id)
+	if err != nil {
+		return nil, err
+	}
+	return writeRDF(w, r, format, g)
+}
+
+// harvestDCATWithdrawn answers GET /dcat/withdrawn: withdrawn datasets (tombstones).
+func (api *API) harvestDCATWithdrawn(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	since, err := modifiedSince(r)
+	if err != nil {
+		return nil, err
+	}
+	items, err := api.App.Harvest.Withdrawn(r.Context(), baseURL(r), since)
+	return map[string]any{"items": items}, err
+}
+
+// harvestAtomDatasets answers GET /feeds/datasets.atom: dataset changes (Atom).
+func (api *API) harvestAtomDatasets(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	b, err := api.App.Harvest.Feed(r.Context(), baseURL(r), "")
+	return writeAtom(w, b, err)
+}
+
+// harvestAtomDataset answers GET /feeds/datasets/{file}: one dataset's changes (Atom).
+func (api *API) harvestAtomDataset(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	id, _ := splitExt(r.PathValue("file"), "atom")
+	b, err := api.App.Harvest.Feed(r.Context(), baseURL(r), id)
+	return writeAtom(w, b, err)
 }
 
 // ckanCall decodes an action's parameters (URL query, or a JSON object posted) and answers in
