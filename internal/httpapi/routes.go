@@ -1,5 +1,9 @@
 package httpapi
 
+import (
+	"pubdata/internal/market"
+)
+
 // install registers every API operation, surface by surface, in the order the OpenAPI document
 // and docs/api.md list them. It is the one place to look for "which handler answers this path".
 func (api *API) install() {
@@ -25,7 +29,48 @@ func (api *API) install() {
 	api.ingestRoutes()
 
 	// ── 数据要素市场 / market ──
-	api.marketRoutes()
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/register", Tag: "market", Summary: "数据资产登记公示（已登记资产）/ The public data asset register", Public: true, Out: Paged[market.PublicAsset]{}}, api.marketPublicRegister)
+	// Assets (MKT-1)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/assets", Tag: "market", Summary: "数据资产登记列表 / Data asset registrations", Out: Paged[market.Asset]{}, Query: []string{"state"}}, api.marketListAssets)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/assets", Tag: "market", Summary: "登记数据资产 / Register a data asset", Body: true, In: market.AssetInput{}, Out: Created{V: market.Asset{}}}, api.marketRegisterAsset)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/assets/{id}", Tag: "market", Summary: "数据资产登记及其经过 / A registration and its history", Out: market.Asset{}}, api.marketGetAsset)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/assets/{id}/review", Tag: "market", Summary: "审核登记：通过（发证书编号）或不予登记 / Approve (certificate) or refuse", Body: true, In: MarketAssetReview{}, Out: market.Asset{}}, api.marketReviewAsset)
+	// Rights (MKT-2)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/rights", Tag: "market", Summary: "数据产品或数据资产的三权及其历史 / The rights on a product or asset, with their history", Out: Items[market.Right]{}, Query: []string{"object_kind", "object_id"}}, api.marketListRights)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/rights", Tag: "market", Summary: "记录数据权利（持有权、加工使用权、经营权）/ Record a right", Body: true, In: market.RightInput{}, Out: Created{V: market.Right{}}}, api.marketRecordRight)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/rights/{id}", Tag: "market", Summary: "一项数据权利 / A right", Out: market.Right{}}, api.marketGetRight)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/rights/{id}/transfer", Tag: "market", Summary: "转让数据权利给新的持有单位 / Transfer a right to a new holder", Body: true, In: market.RightInput{}, Out: Created{V: market.Right{}}}, api.marketTransferRight)
+	// Assessments (MKT-3)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/products/{id}/assessments", Tag: "market", Summary: "数据产品质量与价值评估历史 / A product's assessments", Out: Items[market.Assessment]{}}, api.marketListAssessments)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/products/{id}/assessments", Tag: "market", Summary: "评估数据产品（平台可计算的由平台计算）/ Assess a product", Body: true, In: market.AssessInput{}, Out: Created{V: market.Assessment{}}}, api.marketAssess)
+	// Listings, trades, reviews (MKT-4)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/listings", Tag: "market", Summary: "挂牌数据产品 / Listings", Out: Paged[market.Listing]{}, Query: []string{"state"}}, api.marketListListings)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/listings", Tag: "market", Summary: "挂牌数据产品（须持有有效经营权；原始数据不得挂牌）/ List a product", Body: true, In: market.ListingInput{}, Out: Created{V: market.Listing{}}}, api.marketCreateListing)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/listings/{id}", Tag: "market", Summary: "一项挂牌 / A listing", Out: market.Listing{}}, api.marketGetListing)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/listings/{id}/delist", Tag: "market", Summary: "摘牌 / Delist", Body: true, In: MarketNote{}, Out: market.Listing{}}, api.marketDelist)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/listings/{id}/trades", Tag: "market", Summary: "记录交易（核验双方身份）/ Record a trade (both identities verified)", Body: true, In: market.TradeInput{}, Out: Created{V: market.Trade{}}}, api.marketRecordTrade)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/trades", Tag: "market", Summary: "交易记录 / Trades", Out: Paged[market.Trade]{}, Query: []string{"listing_id"}}, api.marketListTrades)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/trades/{id}", Tag: "market", Summary: "一笔交易及其评价 / A trade and its reviews", Out: market.Trade{}}, api.marketGetTrade)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/trades/{id}/reviews", Tag: "market", Summary: "交易一方评价交易 / A party reviews the trade", Body: true, In: market.ReviewInput{}, Out: Created{V: market.Review{}}}, api.marketReviewTrade)
+	// Brokers and service organizations
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/brokers", Tag: "market", Summary: "数据经纪人与第三方服务机构 / Brokers and service organizations", Out: Paged[market.Broker]{}}, api.marketListBrokers)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/brokers", Tag: "market", Summary: "登记数据经纪人或服务机构 / Register a broker or service organization", Body: true, In: market.BrokerInput{}, Out: Created{V: market.Broker{}}}, api.marketRegisterBroker)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/brokers/{id}", Tag: "market", Summary: "数据经纪人及其评价 / A broker with its ratings", Out: market.Broker{}}, api.marketGetBroker)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/brokers/{id}/suspend", Tag: "market", Summary: "因违规暂停数据经纪人 / Suspend a broker on a violation", Body: true, In: MarketReason{}, Out: market.Broker{}}, api.marketSuspendBroker)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/brokers/{id}/reinstate", Tag: "market", Summary: "恢复数据经纪人 / Reinstate a broker", Body: true, In: MarketReason{}, Out: market.Broker{}}, api.marketReinstateBroker)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/brokers/{id}/ratings", Tag: "market", Summary: "客户评价数据经纪人 / A client rates a broker", Body: true, In: market.ReviewInput{}, Out: Created{V: market.Review{}}}, api.marketRateBroker)
+	// Regulated units (OPR-11)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/reports", Tag: "market", Summary: "受监管单位报告 / Regulated units' reports", Out: Paged[market.Report]{}}, api.marketListReports)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/reports", Tag: "market", Summary: "报告（事前：外包、合作开发、投资；事后：进展、验收）/ File a report", Body: true, In: market.ReportInput{}, Out: Created{V: market.Report{}}}, api.marketFileReport)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/reports/{id}", Tag: "market", Summary: "一份报告及答复函件 / A report with the letters answering it", Out: market.Report{}}, api.marketGetReport)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/reports/{id}/no-objection", Tag: "market", Summary: "对报告无异议 / No objection to a report", Body: true, In: MarketNote{}, Out: market.Report{}}, api.marketNoObjection)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/letters", Tag: "market", Summary: "主管部门函件（异议、整改函、通报、业务限制）/ The authority's letters", Out: Paged[market.Letter]{}, Query: []string{"state"}}, api.marketListLetters)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/letters", Tag: "market", Summary: "发函（整改函期限按工作日）/ Issue a letter (rectification deadline in working days)", Body: true, In: market.LetterInput{}, Out: Created{V: market.Letter{}}}, api.marketIssueLetter)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/letters/{id}", Tag: "market", Summary: "一份函件及其经过 / A letter and its history", Out: market.Letter{}}, api.marketGetLetter)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/letters/{id}/respond", Tag: "market", Summary: "单位回复函件（整改或落实情况）/ The unit answers the letter", Body: true, In: MarketNote{}, Out: market.Letter{}}, api.marketRespondLetter)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/letters/{id}/close", Tag: "market", Summary: "函件闭环 / Close the letter", Body: true, In: MarketNote{}, Out: market.Letter{}}, api.marketCloseLetter)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/market/letters/{id}/reopen", Tag: "market", Summary: "退回单位继续落实 / Return the letter to the unit", Body: true, In: MarketNote{}, Out: market.Letter{}}, api.marketReopenLetter)
+	api.Handle(Route{Method: "GET", Path: "/api/v1/market/units/{id}/facts", Tag: "market", Summary: "受监管单位年度评价事实（函件、逾期、限制）/ A unit's letters for its annual evaluation", Out: market.UnitFacts{}, Query: []string{"year"}}, api.marketUnitFacts)
 
 	// ── 向社会开放 / opening ──
 	api.openRoutes()
