@@ -33,6 +33,7 @@ func (api *API) install() {
 	api.ingestRoutes()
 
 	// ── 数据要素市场 / market ──
+	// The public register (no login)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/market/register", Tag: "market", Summary: "数据资产登记公示（已登记资产）/ The public data asset register", Public: true, Out: Paged[market.PublicAsset]{}}, api.marketPublicRegister)
 	// Assets (MKT-1)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/market/assets", Tag: "market", Summary: "数据资产登记列表 / Data asset registrations", Out: Paged[market.Asset]{}, Query: []string{"state"}}, api.marketListAssets)
@@ -77,6 +78,7 @@ func (api *API) install() {
 	api.Handle(Route{Method: "GET", Path: "/api/v1/market/units/{id}/facts", Tag: "market", Summary: "受监管单位年度评价事实（函件、逾期、限制）/ A unit's letters for its annual evaluation", Out: market.UnitFacts{}, Query: []string{"year"}}, api.marketUnitFacts)
 
 	// ── 向社会开放 / opening ──
+	// The public side: catalog, dataset pages, records, downloads (no login; an open API key for conditionally open data)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/datasets", Tag: "open", Summary: "开放目录检索（无需登录）/ Search the open catalog (no login)", Public: true, Out: open.SearchResult{}, Query: []string{"agency", "data_form", "open_type", "page", "page_size", "q", "region", "topic"}}, api.openSearch)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/stats", Tag: "open", Summary: "开放概况：数据集数、提供接口的比例、本月下载与调用 / Portal figures", Public: true, Out: open.Stats{}}, api.openStats)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/datasets/{id}", Tag: "open", Summary: "开放数据集详情 / Open dataset", Public: true, Out: open.Dataset{}}, api.openGetDataset)
@@ -100,17 +102,21 @@ func (api *API) install() {
 	api.Handle(Route{Method: "POST", Path: "/api/v1/open/applications/{id}/events", Tag: "open-application", Summary: "办理申请：批准（只能缩小）、不予开放、签署协议（返回一次性密钥）、撤回、终止使用 / Act: approve, refuse, sign (returns the key once), withdraw, revoke", Body: true, In: openapply.Step{}, Out: openapply.Result{}}, api.openapplyAct)
 
 	// ── 开放计划、评审、需求、应用 / open plans ──
+	// Annual open plans (OPN-1)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/plans", Tag: "open-plan", Summary: "年度开放计划及进度（公开；year 参数） / Annual open plans with progress (public)", Public: true, Out: Items[openplan.Plan]{}, Query: []string{"year"}}, api.openplanListPlans)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/open/plans", Tag: "open-plan", Summary: "新建或修改年度开放计划 / Create or update an annual open plan", Body: true, In: openplan.PlanInput{}, Out: openplan.Plan{}}, api.openplanSavePlan)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/plans/{id}", Tag: "open-plan", Summary: "年度开放计划详情与进度（公开） / An open plan with progress (public)", Public: true, Out: openplan.Plan{}}, api.openplanGetPlan)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/open/plans/{id}/items", Tag: "open-plan", Summary: "列入开放计划（优先级、民生数据、目标类型与日期） / Plan an entry", Body: true, In: openplan.ItemInput{}, Out: openplan.Plan{}}, api.openplanAddItem)
 	api.Handle(Route{Method: "DELETE", Path: "/api/v1/open/plans/{id}/items/{item}", Tag: "open-plan", Summary: "移出开放计划 / Remove a planned entry", Out: openplan.Plan{}}, api.openplanRemoveItem)
+	// Reviews of data not open (OPN-6)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/reviews", Tag: "open-plan", Summary: "不予开放数据及定期评估（部门、主管部门、审计只读） / Data not open and its reviews", Out: OpenReviewsAnswer{}}, api.openplanReviews)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/open/reviews", Tag: "open-plan", Summary: "记录定期评估结论（开放结论提交目录修订） / Record a review (opening outcomes submit a catalog revision)", Body: true, In: openplan.ReviewInput{}, Out: Created{V: openplan.Review{}}}, api.openplanRecordReview)
+	// Open-data demands and answers (OPN-7)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/demands", Tag: "open-plan", Summary: "开放需求及答复（公开） / Open-data demands and answers (public)", Public: true, Out: Items[openplan.Demand]{}, Query: []string{"state", "limit", "offset"}}, api.openplanListDemands)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/open/demands", Tag: "open-plan", Summary: "提交开放需求（任何人） / File an open-data demand (anyone)", Public: true, Body: true, In: openplan.DemandInput{}, Out: Created{V: openplan.Demand{}}}, api.openplanFileDemand)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/demands/{number}", Tag: "open-plan", Summary: "开放需求及答复（公开） / An open-data demand and its answer (public)", Public: true, Out: openplan.Demand{}}, api.openplanGetDemand)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/open/demands/{number}/answer", Tag: "open-plan", Summary: "答复开放需求（答复公开） / Answer an open-data demand (public answer)", Body: true, In: openplan.AnswerInput{}, Out: openplan.Demand{}}, api.openplanAnswer)
+	// The reuse showcase
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/showcase", Tag: "open-plan", Summary: "开发利用成果（公开；dataset 参数按数据集） / The reuse showcase (public)", Public: true, Out: Items[openplan.Showcase]{}, Query: []string{"dataset"}}, api.openplanShowcase)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/open/showcase", Tag: "open-plan", Summary: "提交开发利用成果（待主管部门审核） / Submit a reuse (moderated)", Public: true, Body: true, In: openplan.ShowcaseInput{}, Out: Created{V: openplan.Showcase{}}}, api.openplanSubmitShowcase)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/open/showcase/pending", Tag: "open-plan", Summary: "待审核的开发利用成果（主管部门） / Reuse awaiting moderation (authority)", Out: Items[openplan.Showcase]{}}, api.openplanPendingShowcase)
@@ -154,18 +160,23 @@ func (api *API) install() {
 	api.Handle(Route{Method: "POST", Path: "/api/v1/me/objections", Tag: "operate", Summary: "对一次访问提出异议 / Object to an access", Body: true, In: note{}, Out: Created{V: operate.Objection{}}}, api.operateObject)
 
 	// ── 运营业务：价格、反馈、报告 / operation business ──
+	// Prices (OPR-5)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/products/{id}/prices", Tag: "operate", Summary: "产品价格（各版本）/ A product's prices", Out: Items[operate.Price]{}}, api.operateListPrices)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/prices", Tag: "operate", Summary: "提出产品价格（上限内，报主管部门批准）/ Propose a price under a cap", Body: true, In: operate.PriceSpec{}, Out: Created{V: operate.Price{}}}, api.operateProposePrice)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/prices/{version}/decide", Tag: "operate", Summary: "批准或不批准产品价格（主管部门）/ Approve or refuse a price (authority)", Body: true, In: PriceDecideInput{}, Out: operate.Price{}}, api.operateDecidePrice)
+	// Metering and feedback (OPR-6)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/usage", Tag: "operate", Summary: "产品使用计量与计费（按月）/ Metered use and charges of a month", Out: Items[operate.UsageLine]{}, Query: []string{"month"}}, api.operateUsage)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/feedback", Tag: "operate", Summary: "应用单位评价与应用成效 / Units' ratings and reports of use", Out: Items[operate.Feedback]{}}, api.operateListFeedback)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/feedback", Tag: "operate", Summary: "评价产品并反馈应用情况与成效 / Rate a product, report use and effect", Body: true, In: operate.Feedback{}, Out: Created{V: operate.Feedback{}}}, api.operateGiveFeedback)
+	// Reports and the annual disclosure (OPR-6)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/reports", Tag: "operate", Summary: "运营报告（报主管部门、国资部门）与年度披露 / Reports and disclosures", Out: Items[operate.Report]{}}, api.operateListReports)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/reports", Tag: "operate", Summary: "报送运营报告或发布年度披露 / File a report or the annual disclosure", Body: true, In: ReportFileInput{}, Out: Created{V: operate.Report{}}}, api.operateFileReport)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/disclosures", Tag: "operate", Summary: "年度信息披露（产品与价格，公开）/ Annual disclosures (products and prices, public)", Public: true, Out: Items[operate.Report]{}}, api.operateDisclosures)
+	// Contribution scores and the operator's evaluation (OPR-7, OPR-8)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/contributions", Tag: "operate", Summary: "数据贡献评价（按提供部门）/ Contribution scores of providing agencies", Out: Items[operate.Contribution]{}, Query: []string{"year"}}, api.operateContributions)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/evaluations", Tag: "operate", Summary: "运营单位年度评估 / Annual evaluations of the operator", Out: Items[operate.Evaluation]{}}, api.operateListEvaluations)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/evaluations", Tag: "operate", Summary: "记录第三方评估结论（合格、不合格、限期整改）/ Record a third-party evaluation", Body: true, In: operate.EvaluationInput{}, Out: Created{V: operate.Evaluation{}}}, api.operateRecordEvaluation)
+	// The public board
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/board", Tag: "operate", Summary: "供需对接、应用案例与政策通知（公开）/ Needs, offers, cases and notices (public)", Public: true, Out: Paged[operate.Post]{}, Query: []string{"kind"}}, api.operateBoard)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/board", Tag: "operate", Summary: "发布需求（应用单位）或供给、案例、通知（运营单位）/ Post a need, offer, case or notice", Body: true, In: operate.Post{}, Out: Created{V: operate.Post{}}}, api.operateAddPost)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/board/{id}/close", Tag: "operate", Summary: "关闭一条发布 / Close a board item", Out: operate.Post{}}, api.operateClosePost)
