@@ -12,121 +12,142 @@ import (
 // The business side of authorized operation (OPR-1, OPR-5 … OPR-8): prices, metering, feedback,
 // reports and the annual disclosure, contribution scores, the operator's annual evaluation, and
 // the public board. Thin handlers over operate.Service.
-func (api *API) operateBusinessRoutes() {
-	a := api.App
-	if a.Operate == nil {
-		return
-	}
-	s := a.Operate
-	h := func(rt Route, fn HandlerFunc) { rt.Tag = "operate"; api.Handle(rt, fn) }
 
-	h(Route{Method: "GET", Path: "/api/v1/operate/products/{id}/prices", Summary: "产品价格（各版本）/ A product's prices", Out: Items[operate.Price]{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		ps, err := s.Prices(r.Context(), p, r.PathValue("id"))
-		return map[string]any{"items": nonNil(ps)}, err
-	})
-	h(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/prices", Summary: "提出产品价格（上限内，报主管部门批准）/ Propose a price under a cap", Body: true, In: operate.PriceSpec{}, Out: Created{V: operate.Price{}}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		var in operate.PriceSpec
-		if err := Decode(r, &in); err != nil {
-			return nil, err
-		}
-		pr, err := s.ProposePrice(r.Context(), p, r.PathValue("id"), in)
-		if err != nil {
-			return nil, err
-		}
-		return Created{pr}, nil
-	})
-	h(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/prices/{version}/decide", Summary: "批准或不批准产品价格（主管部门）/ Approve or refuse a price (authority)", Body: true, In: PriceDecideInput{}, Out: operate.Price{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		var in PriceDecideInput
-		if err := Decode(r, &in); err != nil {
-			return nil, err
-		}
-		v, _ := strconv.Atoi(r.PathValue("version"))
-		return s.DecidePrice(r.Context(), p, r.PathValue("id"), v, in.Approve, in.Note)
-	})
-	h(Route{Method: "GET", Path: "/api/v1/operate/usage", Summary: "产品使用计量与计费（按月）/ Metered use and charges of a month", Out: Items[operate.UsageLine]{}, Query: []string{"month"}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		us, err := s.Usage(r.Context(), p, r.URL.Query().Get("month"))
-		return map[string]any{"items": nonNil(us)}, err
-	})
-	h(Route{Method: "GET", Path: "/api/v1/operate/feedback", Summary: "应用单位评价与应用成效 / Units' ratings and reports of use", Out: Items[operate.Feedback]{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		fs, err := s.FeedbackList(r.Context(), p)
-		return map[string]any{"items": nonNil(fs)}, err
-	})
-	h(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/feedback", Summary: "评价产品并反馈应用情况与成效 / Rate a product, report use and effect", Body: true, In: operate.Feedback{}, Out: Created{V: operate.Feedback{}}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		var in operate.Feedback
-		if err := Decode(r, &in); err != nil {
-			return nil, err
-		}
-		f, err := s.GiveFeedback(r.Context(), p, r.PathValue("id"), in)
-		if err != nil {
-			return nil, err
-		}
-		return Created{f}, nil
-	})
-	h(Route{Method: "GET", Path: "/api/v1/operate/reports", Summary: "运营报告（报主管部门、国资部门）与年度披露 / Reports and disclosures", Out: Items[operate.Report]{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		rs, err := s.Reports(r.Context(), p)
-		return map[string]any{"items": nonNil(rs)}, err
-	})
-	h(Route{Method: "POST", Path: "/api/v1/operate/reports", Summary: "报送运营报告或发布年度披露 / File a report or the annual disclosure", Body: true, In: ReportFileInput{}, Out: Created{V: operate.Report{}}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		var in ReportFileInput
-		if err := Decode(r, &in); err != nil {
-			return nil, err
-		}
-		rep, err := s.FileReport(r.Context(), p, in.Kind, in.Period)
-		if err != nil {
-			return nil, err
-		}
-		return Created{rep}, nil
-	})
-	h(Route{Method: "GET", Path: "/api/v1/operate/disclosures", Summary: "年度信息披露（产品与价格，公开）/ Annual disclosures (products and prices, public)", Public: true, Out: Items[operate.Report]{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		ds, err := s.Disclosures(r.Context())
-		return map[string]any{"items": nonNil(ds)}, err
-	})
-	h(Route{Method: "GET", Path: "/api/v1/operate/contributions", Summary: "数据贡献评价（按提供部门）/ Contribution scores of providing agencies", Out: Items[operate.Contribution]{}, Query: []string{"year"}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		y, err := strconv.Atoi(r.URL.Query().Get("year"))
-		if err != nil {
-			return nil, apperr.Invalid.With(apperr.Field("year", "请给出年份", "give the year"))
-		}
-		cs, err := s.Contributions(r.Context(), p, y)
-		return map[string]any{"items": nonNil(cs)}, err
-	})
-	h(Route{Method: "GET", Path: "/api/v1/operate/evaluations", Summary: "运营单位年度评估 / Annual evaluations of the operator", Out: Items[operate.Evaluation]{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		es, err := s.Evaluations(r.Context(), p)
-		return map[string]any{"items": nonNil(es)}, err
-	})
-	h(Route{Method: "POST", Path: "/api/v1/operate/evaluations", Summary: "记录第三方评估结论（合格、不合格、限期整改）/ Record a third-party evaluation", Body: true, In: operate.EvaluationInput{}, Out: Created{V: operate.Evaluation{}}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		var in operate.EvaluationInput
-		if err := Decode(r, &in); err != nil {
-			return nil, err
-		}
-		ev, err := s.RecordEvaluation(r.Context(), p, in)
-		if err != nil {
-			return nil, err
-		}
-		return Created{ev}, nil
-	})
-	h(Route{Method: "GET", Path: "/api/v1/operate/board", Summary: "供需对接、应用案例与政策通知（公开）/ Needs, offers, cases and notices (public)", Public: true, Out: Paged[operate.Post]{}, Query: []string{"kind"}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		pg, err := PageOf(r)
-		if err != nil {
-			return nil, err
-		}
-		items, total, err := s.Posts(r.Context(), r.URL.Query().Get("kind"), pg.Size, pg.Offset)
-		if err != nil {
-			return nil, err
-		}
-		return NewPaged(nonNil(items), pg, total), nil
-	})
-	h(Route{Method: "POST", Path: "/api/v1/operate/board", Summary: "发布需求（应用单位）或供给、案例、通知（运营单位）/ Post a need, offer, case or notice", Body: true, In: operate.Post{}, Out: Created{V: operate.Post{}}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		var in operate.Post
-		if err := Decode(r, &in); err != nil {
-			return nil, err
-		}
-		po, err := s.AddPost(r.Context(), p, in)
-		if err != nil {
-			return nil, err
-		}
-		return Created{po}, nil
-	})
-	h(Route{Method: "POST", Path: "/api/v1/operate/board/{id}/close", Summary: "关闭一条发布 / Close a board item", Out: operate.Post{}}, func(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-		return s.ClosePost(r.Context(), p, r.PathValue("id"))
-	})
+// operateListPrices answers GET /api/v1/operate/products/{id}/prices: a product's prices.
+func (api *API) operateListPrices(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	ps, err := api.App.Operate.Prices(r.Context(), p, r.PathValue("id"))
+	return map[string]any{"items": nonNil(ps)}, err
+}
+
+// operateProposePrice answers POST /api/v1/operate/products/{id}/prices: propose a price under a cap.
+func (api *API) operateProposePrice(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in operate.PriceSpec
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	pr, err := api.App.Operate.ProposePrice(r.Context(), p, r.PathValue("id"), in)
+	if err != nil {
+		return nil, err
+	}
+	return Created{pr}, nil
+}
+
+// operateDecidePrice answers POST /api/v1/operate/products/{id}/prices/{version}/decide: approve or refuse a price (authority).
+func (api *API) operateDecidePrice(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in PriceDecideInput
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	v, _ := strconv.Atoi(r.PathValue("version"))
+	return api.App.Operate.DecidePrice(r.Context(), p, r.PathValue("id"), v, in.Approve, in.Note)
+}
+
+// operateUsage answers GET /api/v1/operate/usage: metered use and charges of a month.
+func (api *API) operateUsage(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	us, err := api.App.Operate.Usage(r.Context(), p, r.URL.Query().Get("month"))
+	return map[string]any{"items": nonNil(us)}, err
+}
+
+// operateListFeedback answers GET /api/v1/operate/feedback: units' ratings and reports of use.
+func (api *API) operateListFeedback(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	fs, err := api.App.Operate.FeedbackList(r.Context(), p)
+	return map[string]any{"items": nonNil(fs)}, err
+}
+
+// operateGiveFeedback answers POST /api/v1/operate/products/{id}/feedback: rate a product, report use and effect.
+func (api *API) operateGiveFeedback(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in operate.Feedback
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	f, err := api.App.Operate.GiveFeedback(r.Context(), p, r.PathValue("id"), in)
+	if err != nil {
+		return nil, err
+	}
+	return Created{f}, nil
+}
+
+// operateListReports answers GET /api/v1/operate/reports: reports and disclosures.
+func (api *API) operateListReports(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	rs, err := api.App.Operate.Reports(r.Context(), p)
+	return map[string]any{"items": nonNil(rs)}, err
+}
+
+// operateFileReport answers POST /api/v1/operate/reports: file a report or the annual disclosure.
+func (api *API) operateFileReport(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in ReportFileInput
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	rep, err := api.App.Operate.FileReport(r.Context(), p, in.Kind, in.Period)
+	if err != nil {
+		return nil, err
+	}
+	return Created{rep}, nil
+}
+
+// operateDisclosures answers GET /api/v1/operate/disclosures: annual disclosures (products and prices, public).
+func (api *API) operateDisclosures(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	ds, err := api.App.Operate.Disclosures(r.Context())
+	return map[string]any{"items": nonNil(ds)}, err
+}
+
+// operateContributions answers GET /api/v1/operate/contributions: contribution scores of providing agencies.
+func (api *API) operateContributions(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	y, err := strconv.Atoi(r.URL.Query().Get("year"))
+	if err != nil {
+		return nil, apperr.Invalid.With(apperr.Field("year", "请给出年份", "give the year"))
+	}
+	cs, err := api.App.Operate.Contributions(r.Context(), p, y)
+	return map[string]any{"items": nonNil(cs)}, err
+}
+
+// operateListEvaluations answers GET /api/v1/operate/evaluations: annual evaluations of the operator.
+func (api *API) operateListEvaluations(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	es, err := api.App.Operate.Evaluations(r.Context(), p)
+	return map[string]any{"items": nonNil(es)}, err
+}
+
+// operateRecordEvaluation answers POST /api/v1/operate/evaluations: record a third-party evaluation.
+func (api *API) operateRecordEvaluation(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in operate.EvaluationInput
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	ev, err := api.App.Operate.RecordEvaluation(r.Context(), p, in)
+	if err != nil {
+		return nil, err
+	}
+	return Created{ev}, nil
+}
+
+// operateBoard answers GET /api/v1/operate/board: needs, offers, cases and notices (public).
+func (api *API) operateBoard(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	pg, err := PageOf(r)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := api.App.Operate.Posts(r.Context(), r.URL.Query().Get("kind"), pg.Size, pg.Offset)
+	if err != nil {
+		return nil, err
+	}
+	return NewPaged(nonNil(items), pg, total), nil
+}
+
+// operateAddPost answers POST /api/v1/operate/board: post a need, offer, case or notice.
+func (api *API) operateAddPost(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in operate.Post
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	po, err := api.App.Operate.AddPost(r.Context(), p, in)
+	if err != nil {
+		return nil, err
+	}
+	return Created{po}, nil
+}
+
+// operateClosePost answers POST /api/v1/operate/board/{id}/close: close a board item.
+func (api *API) operateClosePost(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	return api.App.Operate.ClosePost(r.Context(), p, r.PathValue("id"))
 }
