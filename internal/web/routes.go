@@ -6,10 +6,28 @@ import "net/http"
 // handler answers this path"; the catch-all for unknown paths is registered after it (web.New).
 func (w *Web) install(mux *http.ServeMux) {
 	// ── 基础：登录、首页、账户、消息 / foundation ──
-	w.foundationPages(mux)
+	mux.HandleFunc("GET /lang", w.foundationLang)
+	mux.HandleFunc("GET /large", w.foundationLarge)
+	w.PublicPage(mux, "GET /{$}", w.foundationHome)
+	w.PublicPage(mux, "GET /login", w.foundationLogin)
+	w.PublicPage(mux, "POST /login", w.foundationLoginPost)
+	w.Page(mux, "POST /logout", w.foundationLogout)
+	w.PublicPage(mux, "GET /register", w.foundationRegister)
+	w.PublicPage(mux, "POST /register", w.foundationRegisterPost)
+	w.Page(mux, "GET /audit", w.foundationAudit)
+	w.Page(mux, "GET /calendar", w.foundationCalendar)
+	w.Page(mux, "POST /calendar/import", w.foundationCalendarImport)
+	w.Page(mux, "GET /inbox", w.foundationInbox)
+	w.Page(mux, "POST /inbox/{id}/read", w.foundationMarkRead)
+	w.Page(mux, "GET /tokens", w.foundationTokens)
+	w.Page(mux, "POST /tokens", w.foundationIssueToken)
+	w.Page(mux, "POST /tokens/{id}/revoke", w.foundationRevokeToken)
+	w.Page(mux, "GET /directory", w.foundationDirectory)
+	w.Page(mux, "GET /jobs", w.foundationJobs)
+	w.Page(mux, "POST /jobs/{name}/run", w.foundationRunJob)
 
 	// ── 接口文档 / API reference ──
-	apiDocsPage(w, mux)
+	mux.HandleFunc("GET /api/docs", w.apiDocs)
 
 	// ── 考核评估 / assessment ──
 	w.assessmentPages(mux)
@@ -62,7 +80,23 @@ func (w *Web) install(mux *http.ServeMux) {
 
 	// ── 数据汇聚 / aggregation ──
 	ingestWeb = w
-	w.ingestPages(mux)
+	if w.App.Ingest != nil { // the aggregation pages exist only with the ingest service
+		w.Page(mux, "GET /ingest", w.ingestIndex)
+		w.Page(mux, "GET /ingest/entries/{id}", w.ingestEntry)
+		w.Page(mux, "POST /ingest/entries/{id}/upload", w.ingestUpload)
+		w.Page(mux, "POST /ingest/entries/{id}/sources", w.ingestRegisterSource)
+		w.Page(mux, "POST /ingest/sources/{id}/pull", w.ingestPull)
+		w.Page(mux, "POST /ingest/entries/{id}/token", w.ingestIssueToken)
+		w.Page(mux, "POST /ingest/entries/{id}/retention", w.ingestRetention)
+		w.Page(mux, "GET /ingest/loads/{id}", w.ingestLoad)
+		w.Page(mux, "GET /ingest/freshness", w.ingestFreshness)
+		w.Page(mux, "POST /ingest/themes", w.ingestDefineTheme)
+		w.Page(mux, "GET /ingest/base", w.ingestBase)
+		w.Page(mux, "GET /ingest/returns", w.ingestReturns)
+		w.Page(mux, "POST /ingest/returns", w.ingestRequestReturn)
+		w.Page(mux, "POST /ingest/returns/{id}/events", w.ingestDecideReturn)
+		w.Page(mux, "GET /ingest/returns/{id}", w.ingestReturn)
+	}
 
 	// ── 数据要素市场 / market ──
 	w.marketPages(mux)
