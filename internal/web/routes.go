@@ -67,7 +67,10 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.Page(mux, "POST /catalog/import", w.catalogImportPost)
 
 	// ── 目录分级 / catalog levels ──
-	w.levelPages(mux)
+	w.Page(mux, "GET /catalog/level-reports", w.catalogLevelReports)
+	w.Page(mux, "POST /catalog/level-reports", w.catalogLevelSubmit)
+	w.Page(mux, "GET /catalog/level-reports/{id}", w.catalogLevelReport)
+	w.Page(mux, "POST /catalog/level-reports/{id}/decide", w.catalogLevelDecide)
 
 	// ── 权益投诉 / rights complaints ──
 	w.complaintPages(mux)
@@ -76,7 +79,15 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.dashboardPages(mux)
 
 	// ── 督办 / escalation ──
-	w.escalationPages(mux)
+	w.Page(mux, "GET /share/escalations", w.escalationList)
+	w.Page(mux, "GET /share/escalations/{id}", w.escalationShow)
+	w.Page(mux, "POST /share/escalations", w.escalationOpen)
+	w.Page(mux, "POST /share/escalations/{id}/urge", w.escalationUrge)
+	w.Page(mux, "POST /share/escalations/{id}/coordinate", w.escalationCoordinate)
+	w.Page(mux, "POST /share/escalations/{id}/meetings", w.escalationMeeting)
+	w.Page(mux, "POST /share/escalations/{id}/refer", w.escalationRefer)
+	w.Page(mux, "POST /share/escalations/{id}/opinions", w.escalationOpinion)
+	w.Page(mux, "POST /share/escalations/{id}/decide", w.escalationDecide)
 
 	// ── 数据汇聚 / aggregation ──
 	ingestWeb = w
@@ -117,7 +128,21 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.operatePublicPage(mux)
 
 	// ── 数据质量 / quality ──
-	w.qualityPages(mux)
+	qualityWeb = w
+	w.Page(mux, "GET /quality", w.qualityHome)
+	w.Page(mux, "POST /quality/settings", w.qualitySettings)
+	w.Page(mux, "GET /quality/tasks/{id}", w.qualityTask)
+	w.Page(mux, "POST /quality/tasks/{id}/act", w.qualityTaskAct)
+	w.Page(mux, "GET /quality/entries/{id}", w.qualityEntry)
+	w.Page(mux, "POST /quality/entries/{id}/rules", w.qualityCreateRule)
+	w.Page(mux, "POST /quality/rules/{id}/toggle", w.qualityToggleRule)
+	w.Page(mux, "POST /quality/rules/{id}/delete", w.qualityDeleteRule)
+	w.Page(mux, "GET /quality/orgs/{id}", w.qualityOrg)
+	w.Page(mux, "GET /objections", w.qualityObjections)
+	w.Page(mux, "POST /objections", w.qualityRaiseObjection)
+	w.Page(mux, "GET /objections/{id}", w.qualityObjection)
+	w.Page(mux, "POST /objections/{id}/correct-record", w.qualityCorrectRecord)
+	w.Page(mux, "POST /objections/{id}/act", w.qualityObjectionAct)
 
 	// ── 安全运营 / security operations ──
 	w.securityPages(mux)
@@ -164,7 +189,10 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.Page(mux, "POST /share/demands/{id}/withdraw", w.shareWithdrawDemand)
 
 	// ── 国家平台 / national platform ──
-	w.nationalPages(mux)
+	w.Page(mux, "GET /share/national", w.shareNationalList)
+	w.Page(mux, "POST /share/national", w.shareNationalFile)
+	w.Page(mux, "GET /share/national/{id}", w.shareNational)
+	w.Page(mux, "POST /share/national/{id}/steps", w.shareNationalStep)
 
 	// ── 处罚与整改 / sanctions ──
 	w.sanctionPages(mux)
