@@ -422,7 +422,8 @@ func (w *Web) catalogList(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 	return nil
 }
 
-// catalogEntry shows one entry: the working copy to its holders and reviewers, the published version to everyone else.
+// catalogEntry shows one entry: the working copy to its holders and reviewers, the published
+// version to everyone else.
 func (w *Web) catalogEntry(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	id := r.PathValue("id")
 	e, err := w.App.Catalog.View(r.Context(), p, id)

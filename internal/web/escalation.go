@@ -23,7 +23,8 @@ func init() {
 		authz.Expert, authz.Oversight, authz.Auditor}, Order: 32})
 }
 
-// escalationRender renders an escalation page with the state, event and deadline names, and a failed form's errors.
+// escalationRender renders an escalation page with the state, event and deadline names, and a
+// failed form's errors.
 func (w *Web) escalationRender(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
 	v := w.NewView(rw, r, title)
 	status := 200
@@ -108,7 +109,8 @@ func (w *Web) escalationOpen(rw http.ResponseWriter, r *http.Request, p *authz.P
 	return nil
 }
 
-// escalationStep runs one step on an escalation and goes back to it; a refused step (422, 409) shows it with the error.
+// escalationStep runs one step on an escalation and goes back to it; a refused step (422, 409)
+// shows it with the error.
 func (w *Web) escalationStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) error) error {
 	r.ParseForm()
 	id := r.PathValue("id")

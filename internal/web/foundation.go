@@ -44,7 +44,8 @@ func (w *Web) foundationLarge(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, SafeNext(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
-// foundationHome is the home page: the workbench for people logged in, the portal for everyone else.
+// foundationHome is the home page: the workbench for people logged in, the portal for everyone
+// else.
 func (w *Web) foundationHome(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	v := w.NewView(rw, r, "home.title")
 	data := map[string]any{}
@@ -130,7 +131,8 @@ func (w *Web) foundationRegisterPost(rw http.ResponseWriter, r *http.Request, p 
 	return nil
 }
 
-// foundationAudit searches the audit log (the search itself is audited) and verifies its chain on request.
+// foundationAudit searches the audit log (the search itself is audited) and verifies its chain on
+// request.
 func (w *Web) foundationAudit(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	f, pg, err := httpapi.AuditFilter(r, p)
 	if err != nil {
@@ -231,7 +233,8 @@ func (w *Web) foundationMarkRead(rw http.ResponseWriter, r *http.Request, p *aut
 	return nil
 }
 
-// foundationTokensPage renders the personal API tokens, with a just-issued secret once and a failed issue's errors.
+// foundationTokensPage renders the personal API tokens, with a just-issued secret once and a failed
+// issue's errors.
 func (w *Web) foundationTokensPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, secret string, ferr error) error {
 	ts, err := w.App.Identity.Tokens(r.Context(), p.UserID)
 	if err != nil {

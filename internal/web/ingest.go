@@ -102,7 +102,8 @@ func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' })
 }
 
-// ingestCommon adds the dimension and status names every aggregation page uses, and sets the view's data.
+// ingestCommon adds the dimension and status names every aggregation page uses, and sets the view's
+// data.
 func ingestCommon(v *View, data map[string]any) {
 	data["Dims"], data["Statuses"] = dimNames, statusNames
 	v.Data = data
@@ -130,7 +131,8 @@ func (w *Web) ingestIndex(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 	return nil
 }
 
-// ingestEntryPage renders one entry's aggregation page: versions, loads, sources, and a failed form's error (extra["Err"]).
+// ingestEntryPage renders one entry's aggregation page: versions, loads, sources, and a failed
+// form's error (extra["Err"]).
 func (w *Web) ingestEntryPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, extra map[string]any) error {
 	s := w.App.Ingest
 	ctx := r.Context()

@@ -193,7 +193,8 @@ func qRuleInput(r *http.Request) (quality.RuleInput, error) {
 	return in, apperr.Validation(fe)
 }
 
-// qualityRender renders a quality page with the event and dimension names every page uses, and a failed form's errors.
+// qualityRender renders a quality page with the event and dimension names every page uses, and a
+// failed form's errors.
 func (w *Web) qualityRender(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
 	v := w.NewView(rw, r, title)
 	status := 200
@@ -217,7 +218,8 @@ func (w *Web) qualityOrgName(ctx context.Context, id string) string {
 	return id
 }
 
-// qualityHome is the quality overview: the agency's tasks; for the authority also the board of agencies and the settings.
+// qualityHome is the quality overview: the agency's tasks; for the authority also the board of
+// agencies and the settings.
 //
 // Overview: the agency's tasks; for the authority also the board of agencies and settings.
 func (w *Web) qualityHome(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {

@@ -44,7 +44,7 @@ func init() {
 		NavItem{Key: "nav.share_overdue", Href: "/share/overdue", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Oversight}, Order: 31})
 }
 
-// homeApp is set by sharePages so the dashboard tiles can reach the service.
+// shareWeb is set by install (routes.go) so the workbench cards can reach the service.
 var shareWeb *Web
 
 func shareCards(r *http.Request, p *authz.Principal) []HomeCard {
@@ -125,7 +125,8 @@ func fieldRows(a *share.Service, e *catalog.Entry, checked, clear []string) []fi
 	return out
 }
 
-// shareRender renders a sharing page with the state, mode and event names every page uses, and a failed form's errors.
+// shareRender renders a sharing page with the state, mode and event names every page uses, and a
+// failed form's errors.
 func (w *Web) shareRender(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
 	v := w.NewView(rw, r, title)
 	status := 200
@@ -154,7 +155,8 @@ func shareCan(p *authz.Principal, act authz.Action, at authz.ShareAttrs) bool {
 	return authz.Share(p, act, at) == nil
 }
 
-// shareList lists share requests by box: mine, the provider's queue (by deadline), routing, region, all.
+// shareList lists share requests by box: mine, the provider's queue (by deadline), routing, region,
+// all.
 //
 // Lists of requests: mine, the provider's queue (by deadline), routing, region, all.
 func (w *Web) shareList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
@@ -184,7 +186,8 @@ func (w *Web) shareList(rw http.ResponseWriter, r *http.Request, p *authz.Princi
 	return nil
 }
 
-// shareNewForm renders the request form: step 1 finds a published entry, step 2 picks fields and scenario.
+// shareNewForm renders the request form: step 1 finds a published entry, step 2 picks fields and
+// scenario.
 //
 // The request form: step 1 finds a published entry, step 2 picks fields and scenario.
 func (w *Web) shareNewForm(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
@@ -312,7 +315,8 @@ func (w *Web) shareFileProduct(rw http.ResponseWriter, r *http.Request, p *authz
 	return nil
 }
 
-// shareRequestPage renders one request: details, deadline, progress, and the forms for the caller's next steps.
+// shareRequestPage renders one request: details, deadline, progress, and the forms for the caller's
+// next steps.
 //
 // One request: details, deadline, progress, and the forms for the caller's next steps.
 func (w *Web) shareRequestPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
@@ -372,7 +376,8 @@ func (w *Web) shareRequest(rw http.ResponseWriter, r *http.Request, p *authz.Pri
 	return w.shareRequestPage(rw, r, p, r.PathValue("id"), nil)
 }
 
-// shareStep runs one step on a request and goes back to it; a refused step (422, 409) shows the request page with the error.
+// shareStep runs one step on a request and goes back to it; a refused step (422, 409) shows the
+// request page with the error.
 func (w *Web) shareStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) error) error {
 	r.ParseForm()
 	id := r.PathValue("id")
@@ -599,7 +604,8 @@ func (w *Web) shareGrant(rw http.ResponseWriter, r *http.Request, p *authz.Princ
 	return w.shareGrantPage(rw, r, p, id, secret, nil)
 }
 
-// shareIssueCredential issues a gateway credential and redirects to the grant page that shows it once.
+// shareIssueCredential issues a gateway credential and redirects to the grant page that shows it
+// once.
 func (w *Web) shareIssueCredential(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Share
 	id := r.PathValue("id")
@@ -612,7 +618,8 @@ func (w *Web) shareIssueCredential(rw http.ResponseWriter, r *http.Request, p *a
 	return nil
 }
 
-// shareGrantStep runs one step on a grant and goes back to it; a refused step shows the grant page with the error.
+// shareGrantStep runs one step on a grant and goes back to it; a refused step shows the grant page
+// with the error.
 func (w *Web) shareGrantStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) error) error {
 	r.ParseForm()
 	id := r.PathValue("id")
@@ -888,7 +895,8 @@ func (w *Web) shareDemand(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 	return w.shareDemandPage(rw, r, p, r.PathValue("id"), nil)
 }
 
-// shareDemandStep runs one step on a demand and goes back to it (or to the list when the caller may no longer see it).
+// shareDemandStep runs one step on a demand and goes back to it (or to the list when the caller may
+// no longer see it).
 func (w *Web) shareDemandStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) (share.Demand, error)) error {
 	r.ParseForm()
 	id := r.PathValue("id")
