@@ -11,17 +11,16 @@ import "net/http"
 // APIDocsCSP is the Content-Security-Policy of /api/docs.
 const APIDocsCSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'"
 
-func apiDocsPage(w *Web, mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/docs", func(rw http.ResponseWriter, r *http.Request) {
-		b, err := staticFS.ReadFile("static/apidocs.html")
-		if err != nil {
-			http.Error(rw, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		h := rw.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", "no-cache")
-		h.Set("Content-Security-Policy", APIDocsCSP)
-		rw.Write(b)
-	})
+// apiDocs serves the API reference page (static, with its own Content-Security-Policy).
+func (w *Web) apiDocs(rw http.ResponseWriter, r *http.Request) {
+	b, err := staticFS.ReadFile("static/apidocs.html")
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := rw.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Security-Policy", APIDocsCSP)
+	rw.Write(b)
 }

@@ -389,510 +389,594 @@ func entryFromForm(r *http.Request) catalog.Entry {
 	return e
 }
 
-func (w *Web) catalogPages(mux *http.ServeMux) {
-	catalogWeb = w
-	a := w.App
-	cs := func() *catalog.Service { return a.Catalog }
-
-	w.PublicPage(mux, "GET /catalog", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		q := httpapi.CatalogQuery(r)
-		res, err := cs().Search(r.Context(), p, q)
-		if err != nil {
-			return err
-		}
-		cs().LabelFacets(r.Context(), &res)
-		v := w.NewView(rw, r, "cat.title")
-		var facets []facetView
-		for _, k := range catalog.FacetNames {
-			param, title := k, "cat.facet."+k
-			switch k {
-			case "resource_attr":
-				title = "cat.attr"
-			case "share_type":
-				title = "cat.share"
-			case "open_type":
-				title = "cat.open"
-			case "update_frequency":
-				title = "cat.freq"
-			case "data_form":
-				title = "cat.form"
-			}
-			facets = append(facets, facetView{Key: k, Title: title, Param: param, Active: r.URL.Query().Get(param), Items: res.Facets[k]})
-		}
-		v.Data = map[string]any{"Res": res, "Facets": facets, "Page": map[string]int{"Page": res.Page}, "HasNext": res.Page*res.PageSize < res.Total,
-			"CanCreate": p.Has(authz.DataOfficer) && p.OrgKind.IsDataHolder(), "Staff": p.Has(authz.DataOfficer, authz.AgencyApprover, authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight),
-			"Authority": p.IsAuthority(), "Filtered": r.URL.RawQuery != "", "ExportQuery": exportQuery(r.URL.Query())}
-		w.Render(rw, 200, "catalog_list", v)
-		return nil
-	})
-
-	w.PublicPage(mux, "GET /catalog/entries/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		id := r.PathValue("id")
-		e, err := cs().View(r.Context(), p, id)
-		if err != nil {
-			return err
-		}
-		working := catalog.CanSeeWorking(p, e.ProviderOrgID, e.RegionCode)
-		if r.URL.Query().Get("published") == "1" && e.Version > 0 {
-			if pub, err := cs().Published(r.Context(), id); err == nil {
-				e, working = pub, false
-			}
-		}
-		at := authz.CatalogAttrs{ProviderOrgID: e.ProviderOrgID, RegionCode: e.RegionCode, Live: e.Review != nil && e.Review.Live}
-		can := func(act authz.Action, ev string) bool {
-			if !working || authz.CatalogEntry(p, act, at) != nil {
-				return false
-			}
-			_, err := catalog.Next(e.Status, ev)
-			return err == nil
-		}
-		versions, _ := cs().Versions(r.Context(), id)
-		data := map[string]any{"E": e, "Working": working, "Versions": versions,
-			"CanEdit": can(authz.Update, catalog.EvUpdate), "CanSubmit": can(authz.Submit, catalog.EvSubmit), "CanRecall": can(authz.Submit, catalog.EvRecall),
-			"CanReview": can(authz.Review, catalog.EvApprove), "CanWithdraw": can(authz.Withdraw, catalog.EvWithdraw),
-			"CanLegal":    working && authz.CatalogEntry(p, authz.Update, at) == nil && e.Review != nil && e.Review.Live,
-			"CanOverride": working && authz.CatalogEntry(p, authz.Review, at) == nil}
-		if working && e.Review != nil {
-			data["ReviewDue"] = w.catDue(e.Review.ReviewDue)
-			data["UpdateDue"] = w.catDue(e.Review.UpdateDue)
-			h, _ := cs().History(r.Context(), id)
-			// The event's own fields (an embedded catalog.Event would make .Event the whole
-			// struct, printed as {1796… system …}).
-			type hv struct {
-				At            time.Time
-				ActorName, Ev string
-				From, To      catalog.Status
-				Note          string
-			}
-			var hist []hv
-			for _, x := range h {
-				hist = append(hist, hv{time.UnixMilli(int64(x.At)), x.ActorName, x.Event, x.From, x.To, x.Note})
-			}
-			data["History"] = hist
-			if reason, rep := cs().UpperReturned(r.Context(), e.ID); reason != "" {
-				data["UpperReturn"] = map[string]string{"Reason": reason, "Report": rep}
-			}
-			if e.Status == catalog.StatusDraft || e.Status == catalog.StatusReturned {
-				data["Warnings"] = cs().DuplicateWarnings(r.Context(), e)
-			}
-		}
-		if e.PublishedAt > 0 {
-			data["PublishedAt"] = time.UnixMilli(int64(e.PublishedAt))
-		}
-		data["UpdatedAt"] = time.UnixMilli(int64(e.UpdatedAt))
-		if o, err := a.Identity.Org(r.Context(), e.SourceOrgID); err == nil {
-			data["SourceName"] = o.Name
-			if Lang(r) == "en" && o.NameEN != "" {
-				data["SourceName"] = o.NameEN
-			}
-		}
-		v := w.NewView(rw, r, "cat.entry")
-		v.Title = e.Name
-		v.Data = data
-		w.Render(rw, 200, "catalog_entry", v)
-		return nil
-	})
-
-	editor := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, e catalog.Entry, status int, err error) error {
-		v := w.NewView(rw, r, "cat.new")
-		if e.ID != "" {
-			v.Title = T(v.Lang, "cat.edit") + "：" + e.Name
-		}
-		if err != nil {
-			v.Error = apperr.As(err)
-			v.Errors = v.Error.Fields
-			if v.Error.Status >= 500 || v.Error.Status == 0 {
-				return err
-			}
-			status = v.Error.Status
-		}
-		errs := map[string]string{}
-		for _, f := range v.Errors {
-			errs[f.Field] = f.ZH
-			if v.Lang == "en" {
-				errs[f.Field] = f.EN
-			}
-		}
-		orgs, _ := a.Identity.Orgs(r.Context(), "", "")
-		if len(e.Fields) == 0 {
-			e.Fields = []catalog.Field{{Type: catalog.TypeString, Kind: catalog.KindText}} // sensitivity: the kind's default
-		}
-		v.Data = map[string]any{"E": e, "Cfg": cs().Config(r.Context()), "Orgs": orgs, "Errs": errs,
-			"Forms": catalog.AllForms, "Attrs": catalog.AllAttrs, "Shares": catalog.AllShare, "Opens": catalog.AllOpen, "Freqs": catalog.AllFrequency,
-			"Kinds": catalog.AllKinds, "Types": catalog.AllTypes, "Modes": catalog.AllModes, "Reasons": catalog.OpenReasons, "Levels": []int{1, 2, 3, 4},
-			"Next": len(e.Fields), "Warnings": e.Warnings}
-		w.Render(rw, status, "catalog_edit", v)
-		return nil
+// catalogList searches the catalog, with facets and export links (public).
+func (w *Web) catalogList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := httpapi.CatalogQuery(r)
+	res, err := w.App.Catalog.Search(r.Context(), p, q)
+	if err != nil {
+		return err
 	}
-	w.Page(mux, "GET /catalog/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := authz.CatalogEntry(p, authz.Create, authz.CatalogAttrs{ProviderOrgID: p.OrgID, RegionCode: p.RegionCode}); err != nil {
-			return err
+	w.App.Catalog.LabelFacets(r.Context(), &res)
+	v := w.NewView(rw, r, "cat.title")
+	var facets []facetView
+	for _, k := range catalog.FacetNames {
+		param, title := k, "cat.facet."+k
+		switch k {
+		case "resource_attr":
+			title = "cat.attr"
+		case "share_type":
+			title = "cat.share"
+		case "open_type":
+			title = "cat.open"
+		case "update_frequency":
+			title = "cat.freq"
+		case "data_form":
+			title = "cat.form"
 		}
-		return editor(rw, r, p, catalog.Entry{Form: catalog.FormTable, ResourceAttr: catalog.AttrDepartment, Grade: catalog.GradeGeneral, Level: 1,
-			ShareType: catalog.ShareUnconditional, Frequency: catalog.FreqDaily}, 200, nil)
-	})
-	w.Page(mux, "POST /catalog/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		e := entryFromForm(r)
-		out, err := cs().Create(r.Context(), p, e)
-		if err != nil {
-			return editor(rw, r, p, e, 422, err)
-		}
-		Redirect(rw, r, "/catalog/entries/"+out.ID, "flash.cat_saved")
-		return nil
-	})
-	w.Page(mux, "GET /catalog/entries/{id}/edit", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		e, err := cs().Get(r.Context(), r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if err := authz.CatalogEntry(p, authz.Update, authz.CatalogAttrs{ProviderOrgID: e.ProviderOrgID, RegionCode: e.RegionCode}); err != nil {
-			return err
-		}
-		if _, err := catalog.Next(e.Status, catalog.EvUpdate); err != nil {
-			return err
-		}
-		return editor(rw, r, p, e, 200, nil)
-	})
-	w.Page(mux, "POST /catalog/entries/{id}/edit", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		e := entryFromForm(r)
-		e.ID = r.PathValue("id")
-		out, err := cs().Update(r.Context(), p, e)
-		if st := apperr.As(err).Status; st == http.StatusNotFound || st == http.StatusForbidden || st == http.StatusUnauthorized {
-			return err // the error page, alike for an entry one may not see and one that is not there
-		} else if err != nil {
-			return editor(rw, r, p, e, 422, err)
-		}
-		Redirect(rw, r, "/catalog/entries/"+out.ID, "flash.cat_saved")
-		return nil
-	})
-	act := func(name, flash string, fn func(r *http.Request, p *authz.Principal, id string) error) {
-		w.Page(mux, "POST /catalog/entries/{id}/"+name, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-			id := r.PathValue("id")
-			if err := fn(r, p, id); err != nil {
-				return err
-			}
-			back := "/catalog/entries/" + id
-			if r.PostFormValue("back") == "review" {
-				back = "/catalog/review"
-			}
-			Redirect(rw, r, back, flash)
-			return nil
-		})
+		facets = append(facets, facetView{Key: k, Title: title, Param: param, Active: r.URL.Query().Get(param), Items: res.Facets[k]})
 	}
-	act("submit", "flash.cat_submitted", func(r *http.Request, p *authz.Principal, id string) error { return cs().Submit(r.Context(), p, id) })
-	act("recall", "flash.cat_recalled", func(r *http.Request, p *authz.Principal, id string) error { return cs().Recall(r.Context(), p, id) })
-	act("approve", "flash.cat_approved", func(r *http.Request, p *authz.Principal, id string) error {
-		return cs().Approve(r.Context(), p, id, r.PostFormValue("note"))
+	v.Data = map[string]any{"Res": res, "Facets": facets, "Page": map[string]int{"Page": res.Page}, "HasNext": res.Page*res.PageSize < res.Total,
+		"CanCreate": p.Has(authz.DataOfficer) && p.OrgKind.IsDataHolder(), "Staff": p.Has(authz.DataOfficer, authz.AgencyApprover, authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight),
+		"Authority": p.IsAuthority(), "Filtered": r.URL.RawQuery != "", "ExportQuery": exportQuery(r.URL.Query())}
+	w.Render(rw, 200, "catalog_list", v)
+	return nil
+}
+
+// catalogEntry shows one entry: the working copy to its holders and reviewers, the published
+// version to everyone else.
+func (w *Web) catalogEntry(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	id := r.PathValue("id")
+	e, err := w.App.Catalog.View(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	working := catalog.CanSeeWorking(p, e.ProviderOrgID, e.RegionCode)
+	if r.URL.Query().Get("published") == "1" && e.Version > 0 {
+		if pub, err := w.App.Catalog.Published(r.Context(), id); err == nil {
+			e, working = pub, false
+		}
+	}
+	at := authz.CatalogAttrs{ProviderOrgID: e.ProviderOrgID, RegionCode: e.RegionCode, Live: e.Review != nil && e.Review.Live}
+	can := func(act authz.Action, ev string) bool {
+		if !working || authz.CatalogEntry(p, act, at) != nil {
+			return false
+		}
+		_, err := catalog.Next(e.Status, ev)
+		return err == nil
+	}
+	versions, _ := w.App.Catalog.Versions(r.Context(), id)
+	data := map[string]any{"E": e, "Working": working, "Versions": versions,
+		"CanEdit": can(authz.Update, catalog.EvUpdate), "CanSubmit": can(authz.Submit, catalog.EvSubmit), "CanRecall": can(authz.Submit, catalog.EvRecall),
+		"CanReview": can(authz.Review, catalog.EvApprove), "CanWithdraw": can(authz.Withdraw, catalog.EvWithdraw),
+		"CanLegal":    working && authz.CatalogEntry(p, authz.Update, at) == nil && e.Review != nil && e.Review.Live,
+		"CanOverride": working && authz.CatalogEntry(p, authz.Review, at) == nil}
+	if working && e.Review != nil {
+		data["ReviewDue"] = w.catDue(e.Review.ReviewDue)
+		data["UpdateDue"] = w.catDue(e.Review.UpdateDue)
+		h, _ := w.App.Catalog.History(r.Context(), id)
+		// The event's own fields (an embedded catalog.Event would make .Event the whole
+		// struct, printed as {1796… system …}).
+		type hv struct {
+			At            time.Time
+			ActorName, Ev string
+			From, To      catalog.Status
+			Note          string
+		}
+		var hist []hv
+		for _, x := range h {
+			hist = append(hist, hv{time.UnixMilli(int64(x.At)), x.ActorName, x.Event, x.From, x.To, x.Note})
+		}
+		data["History"] = hist
+		if reason, rep := w.App.Catalog.UpperReturned(r.Context(), e.ID); reason != "" {
+			data["UpperReturn"] = map[string]string{"Reason": reason, "Report": rep}
+		}
+		if e.Status == catalog.StatusDraft || e.Status == catalog.StatusReturned {
+			data["Warnings"] = w.App.Catalog.DuplicateWarnings(r.Context(), e)
+		}
+	}
+	if e.PublishedAt > 0 {
+		data["PublishedAt"] = time.UnixMilli(int64(e.PublishedAt))
+	}
+	data["UpdatedAt"] = time.UnixMilli(int64(e.UpdatedAt))
+	if o, err := w.App.Identity.Org(r.Context(), e.SourceOrgID); err == nil {
+		data["SourceName"] = o.Name
+		if Lang(r) == "en" && o.NameEN != "" {
+			data["SourceName"] = o.NameEN
+		}
+	}
+	v := w.NewView(rw, r, "cat.entry")
+	v.Title = e.Name
+	v.Data = data
+	w.Render(rw, 200, "catalog_entry", v)
+	return nil
+}
+
+// catalogEditor renders the entry form (new or edit), with the field errors of a failed save.
+func (w *Web) catalogEditor(rw http.ResponseWriter, r *http.Request, p *authz.Principal, e catalog.Entry, status int, err error) error {
+	v := w.NewView(rw, r, "cat.new")
+	if e.ID != "" {
+		v.Title = T(v.Lang, "cat.edit") + "：" + e.Name
+	}
+	if err != nil {
+		v.Error = apperr.As(err)
+		v.Errors = v.Error.Fields
+		if v.Error.Status >= 500 || v.Error.Status == 0 {
+			return err
+		}
+		status = v.Error.Status
+	}
+	errs := map[string]string{}
+	for _, f := range v.Errors {
+		errs[f.Field] = f.ZH
+		if v.Lang == "en" {
+			errs[f.Field] = f.EN
+		}
+	}
+	orgs, _ := w.App.Identity.Orgs(r.Context(), "", "")
+	if len(e.Fields) == 0 {
+		e.Fields = []catalog.Field{{Type: catalog.TypeString, Kind: catalog.KindText}} // sensitivity: the kind's default
+	}
+	v.Data = map[string]any{"E": e, "Cfg": w.App.Catalog.Config(r.Context()), "Orgs": orgs, "Errs": errs,
+		"Forms": catalog.AllForms, "Attrs": catalog.AllAttrs, "Shares": catalog.AllShare, "Opens": catalog.AllOpen, "Freqs": catalog.AllFrequency,
+		"Kinds": catalog.AllKinds, "Types": catalog.AllTypes, "Modes": catalog.AllModes, "Reasons": catalog.OpenReasons, "Levels": []int{1, 2, 3, 4},
+		"Next": len(e.Fields), "Warnings": e.Warnings}
+	w.Render(rw, status, "catalog_edit", v)
+	return nil
+}
+
+// catalogNew is the empty form for a new entry.
+func (w *Web) catalogNew(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if err := authz.CatalogEntry(p, authz.Create, authz.CatalogAttrs{ProviderOrgID: p.OrgID, RegionCode: p.RegionCode}); err != nil {
+		return err
+	}
+	return w.catalogEditor(rw, r, p, catalog.Entry{Form: catalog.FormTable, ResourceAttr: catalog.AttrDepartment, Grade: catalog.GradeGeneral, Level: 1,
+		ShareType: catalog.ShareUnconditional, Frequency: catalog.FreqDaily}, 200, nil)
+}
+
+// catalogCreate saves a new entry as a draft.
+func (w *Web) catalogCreate(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	r.ParseForm()
+	e := entryFromForm(r)
+	out, err := w.App.Catalog.Create(r.Context(), p, e)
+	if err != nil {
+		return w.catalogEditor(rw, r, p, e, 422, err)
+	}
+	Redirect(rw, r, "/catalog/entries/"+out.ID, "flash.cat_saved")
+	return nil
+}
+
+// catalogEdit is the form to edit an entry.
+func (w *Web) catalogEdit(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	e, err := w.App.Catalog.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := authz.CatalogEntry(p, authz.Update, authz.CatalogAttrs{ProviderOrgID: e.ProviderOrgID, RegionCode: e.RegionCode}); err != nil {
+		return err
+	}
+	if _, err := catalog.Next(e.Status, catalog.EvUpdate); err != nil {
+		return err
+	}
+	return w.catalogEditor(rw, r, p, e, 200, nil)
+}
+
+// catalogUpdate saves an edited entry.
+func (w *Web) catalogUpdate(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	r.ParseForm()
+	e := entryFromForm(r)
+	e.ID = r.PathValue("id")
+	out, err := w.App.Catalog.Update(r.Context(), p, e)
+	if st := apperr.As(err).Status; st == http.StatusNotFound || st == http.StatusForbidden || st == http.StatusUnauthorized {
+		return err // the error page, alike for an entry one may not see and one that is not there
+	} else if err != nil {
+		return w.catalogEditor(rw, r, p, e, 422, err)
+	}
+	Redirect(rw, r, "/catalog/entries/"+out.ID, "flash.cat_saved")
+	return nil
+}
+
+// catalogAct runs one step of an entry's workflow and goes back to the entry (or to the review
+// queue when the step was taken there).
+func (w *Web) catalogAct(rw http.ResponseWriter, r *http.Request, p *authz.Principal, flash string, fn func(r *http.Request, p *authz.Principal, id string) error) error {
+	id := r.PathValue("id")
+	if err := fn(r, p, id); err != nil {
+		return err
+	}
+	back := "/catalog/entries/" + id
+	if r.PostFormValue("back") == "review" {
+		back = "/catalog/review"
+	}
+	Redirect(rw, r, back, flash)
+	return nil
+}
+
+// catalogSubmit submits an entry for review.
+func (w *Web) catalogSubmit(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogAct(rw, r, p, "flash.cat_submitted", func(r *http.Request, p *authz.Principal, id string) error {
+		return w.App.Catalog.Submit(r.Context(), p, id)
 	})
-	act("return", "flash.cat_returned", func(r *http.Request, p *authz.Principal, id string) error {
-		return cs().Return(r.Context(), p, id, r.PostFormValue("reasons"))
+}
+
+// catalogRecall takes a submitted entry back.
+func (w *Web) catalogRecall(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogAct(rw, r, p, "flash.cat_recalled", func(r *http.Request, p *authz.Principal, id string) error {
+		return w.App.Catalog.Recall(r.Context(), p, id)
 	})
-	act("withdraw", "flash.cat_withdraw", func(r *http.Request, p *authz.Principal, id string) error {
-		return cs().RequestWithdrawal(r.Context(), p, id, r.PostFormValue("reason"))
+}
+
+// catalogApprove approves (publishes) an entry under review.
+func (w *Web) catalogApprove(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogAct(rw, r, p, "flash.cat_approved", func(r *http.Request, p *authz.Principal, id string) error {
+		return w.App.Catalog.Approve(r.Context(), p, id, r.PostFormValue("note"))
 	})
-	act("override", "flash.cat_override", func(r *http.Request, p *authz.Principal, id string) error {
-		_, err := cs().RecordOverride(r.Context(), p, id, r.PostFormValue("scope"), r.PostFormValue("reason"))
+}
+
+// catalogReturn returns an entry under review with the reasons.
+func (w *Web) catalogReturn(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogAct(rw, r, p, "flash.cat_returned", func(r *http.Request, p *authz.Principal, id string) error {
+		return w.App.Catalog.Return(r.Context(), p, id, r.PostFormValue("reasons"))
+	})
+}
+
+// catalogWithdraw requests the withdrawal of a published entry.
+func (w *Web) catalogWithdraw(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogAct(rw, r, p, "flash.cat_withdraw", func(r *http.Request, p *authz.Principal, id string) error {
+		return w.App.Catalog.RequestWithdrawal(r.Context(), p, id, r.PostFormValue("reason"))
+	})
+}
+
+// catalogOverride records a reviewer's override of a check.
+func (w *Web) catalogOverride(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogAct(rw, r, p, "flash.cat_override", func(r *http.Request, p *authz.Principal, id string) error {
+		_, err := w.App.Catalog.RecordOverride(r.Context(), p, id, r.PostFormValue("scope"), r.PostFormValue("reason"))
 		return err
 	})
-	act("legal-change", "flash.cat_legal", func(r *http.Request, p *authz.Principal, id string) error {
-		return cs().RecordLegalChange(r.Context(), p, id, r.PostFormValue("note"))
-	})
+}
 
-	w.Page(mux, "GET /catalog/review", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		q, err := cs().ReviewQueue(r.Context(), p)
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "cat.review")
-		v.Data = map[string]any{"Items": q}
-		w.Render(rw, 200, "catalog_review", v)
-		return nil
+// catalogLegalChange records a change of the legal basis of a live entry.
+func (w *Web) catalogLegalChange(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogAct(rw, r, p, "flash.cat_legal", func(r *http.Request, p *authz.Principal, id string) error {
+		return w.App.Catalog.RecordLegalChange(r.Context(), p, id, r.PostFormValue("note"))
 	})
-	w.PublicPage(mux, "GET /catalog/entries/{id}/diff", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		from, _ := strconv.Atoi(r.URL.Query().Get("from"))
-		to, _ := strconv.Atoi(r.URL.Query().Get("to"))
-		c, err := cs().Compare(r.Context(), p, r.PathValue("id"), from, to)
-		if err != nil {
-			return err
-		}
-		versions, _ := cs().Versions(r.Context(), r.PathValue("id"))
-		v := w.NewView(rw, r, "cat.diff")
-		v.Title = T(v.Lang, "cat.diff") + "：" + c.New.Name
-		v.Data = map[string]any{"C": c, "Versions": versions, "ID": r.PathValue("id"), "Working": catalog.CanSeeWorking(p, c.New.ProviderOrgID, c.New.RegionCode)}
-		w.Render(rw, 200, "catalog_diff", v)
-		return nil
-	})
-	w.Page(mux, "GET /catalog/negative", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		q := catalog.NegativeQuery{Agency: r.URL.Query().Get("agency"), Region: r.URL.Query().Get("region")}
-		items, err := cs().NegativeList(r.Context(), p, q)
-		if err != nil {
-			return err
-		}
-		orgs, _ := a.Identity.Orgs(r.Context(), "", "")
-		regions, _ := a.Identity.Regions(r.Context())
-		v := w.NewView(rw, r, "cat.negative")
-		v.Data = map[string]any{"Items": items, "Orgs": orgs, "Regions": regions, "Export": r.URL.RawQuery}
-		w.Render(rw, 200, "catalog_negative", v)
-		return nil
-	})
-	w.Page(mux, "GET /catalog/sources", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		src, err := cs().Sources(r.Context())
-		if err != nil {
-			return err
-		}
-		rep, err := cs().SourceReport(r.Context(), p, r.URL.Query().Get("region"))
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "cat.sources")
-		v.Data = map[string]any{"Sources": src, "Report": rep}
-		w.Render(rw, 200, "catalog_sources", v)
-		return nil
-	})
-	w.Page(mux, "GET /catalog/rollup", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		rows, err := cs().Rollup(r.Context(), p, r.URL.Query().Get("region"))
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "cat.rollup")
-		v.Data = map[string]any{"Rows": rows}
-		w.Render(rw, 200, "catalog_rollup", v)
-		return nil
-	})
+}
 
-	// Information systems.
-	systems := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, form catalog.System, status int, ferr error) error {
-		list, err := cs().Systems(r.Context(), p, "")
-		if err != nil {
-			return err
-		}
-		mine, _ := cs().Search(r.Context(), p, catalog.SearchQuery{Agency: p.OrgID, PageSize: 500})
-		v := w.NewView(rw, r, "cat.systems")
-		if ferr != nil {
-			v.Error = apperr.As(ferr)
-			v.Errors = v.Error.Fields
-			status = v.Error.Status
-		}
-		v.Data = map[string]any{"Systems": list, "Form": form, "MyEntries": mine.Hits, "CanRegister": p.Has(authz.DataOfficer, authz.AgencyApprover) && p.OrgKind.IsDataHolder()}
-		w.Render(rw, status, "catalog_systems", v)
-		return nil
+// catalogReview is the reviewer's queue.
+func (w *Web) catalogReview(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q, err := w.App.Catalog.ReviewQueue(r.Context(), p)
+	if err != nil {
+		return err
 	}
-	sysForm := func(r *http.Request) catalog.System {
-		return catalog.System{Name: r.PostFormValue("name"), Stage: r.PostFormValue("stage"), FinanceFunded: r.PostFormValue("finance_funded") != "",
-			ProjectCode: strings.TrimSpace(r.PostFormValue("project_code")), Description: r.PostFormValue("description"), EntryIDs: r.PostForm["entry_ids"]}
-	}
-	w.Page(mux, "GET /catalog/systems", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return systems(rw, r, p, catalog.System{Stage: catalog.StagePlanned}, 200, nil)
-	})
-	w.Page(mux, "POST /catalog/systems", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		in := sysForm(r)
-		s, err := cs().SaveSystem(r.Context(), p, in)
-		if err != nil {
-			return systems(rw, r, p, in, 422, err)
-		}
-		Redirect(rw, r, "/catalog/systems/"+s.ID, "flash.cat_system")
-		return nil
-	})
-	system := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, s catalog.System, status int, ferr error) error {
-		v := w.NewView(rw, r, "cat.system")
-		v.Title = s.Name
-		if ferr != nil {
-			v.Error = apperr.As(ferr)
-			v.Errors = v.Error.Fields
-			status = v.Error.Status
-		}
-		mine, _ := cs().Search(r.Context(), p, catalog.SearchQuery{Agency: s.OrgID, PageSize: 500})
-		linked := map[string]bool{}
-		for _, id := range s.EntryIDs {
-			linked[id] = true
-		}
-		v.Data = map[string]any{"S": s, "Entries": mine.Hits, "Linked": linked, "CanEdit": authz.CatalogRegistry(p, authz.Update, s.OrgID, s.RegionCode) == nil,
-			"CanAccept": !s.Accepted && authz.CatalogRegistry(p, authz.Review, s.OrgID, s.RegionCode) == nil}
-		w.Render(rw, status, "catalog_system", v)
-		return nil
-	}
-	w.Page(mux, "GET /catalog/systems/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		s, err := cs().System(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		return system(rw, r, p, s, 200, nil)
-	})
-	w.Page(mux, "POST /catalog/systems/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		in := sysForm(r)
-		in.ID = r.PathValue("id")
-		s, err := cs().SaveSystem(r.Context(), p, in)
-		if err != nil {
-			cur, err2 := cs().System(r.Context(), p, in.ID)
-			if err2 != nil {
-				return err2
-			}
-			return system(rw, r, p, cur, 422, err)
-		}
-		Redirect(rw, r, "/catalog/systems/"+s.ID, "flash.cat_system")
-		return nil
-	})
-	w.Page(mux, "POST /catalog/systems/{id}/accept", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := cs().AcceptSystem(r.Context(), p, r.PathValue("id"), r.PostFormValue("note")); err != nil {
-			ae := apperr.As(err)
-			if ae.Code != catalog.ErrNotAcceptable.Code {
-				return err
-			}
-			cur, err2 := cs().System(r.Context(), p, r.PathValue("id"))
-			if err2 != nil {
-				return err2
-			}
-			return system(rw, r, p, cur, ae.Status, err)
-		}
-		Redirect(rw, r, "/catalog/systems/"+r.PathValue("id"), "flash.cat_system_accepted")
-		return nil
-	})
-	w.Page(mux, "POST /catalog/systems/{id}/documents", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.Body = http.MaxBytesReader(rw, r.Body, catalog.MaxDocSize+1<<20)
-		f, h, err := r.FormFile("file")
-		if err != nil {
-			return apperr.BadRequest.With(apperr.Field("file", "请选择要上传的文件", "choose a file to upload"))
-		}
-		defer f.Close()
-		data, err := io.ReadAll(io.LimitReader(f, catalog.MaxDocSize+1))
-		if err != nil {
-			return apperr.TooLarge
-		}
-		if _, err := cs().AttachDoc(r.Context(), p, r.PathValue("id"), r.FormValue("kind"), h.Filename, h.Header.Get("Content-Type"), data); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/catalog/systems/"+r.PathValue("id"), "flash.cat_doc")
-		return nil
-	})
+	v := w.NewView(rw, r, "cat.review")
+	v.Data = map[string]any{"Items": q}
+	w.Render(rw, 200, "catalog_review", v)
+	return nil
+}
 
-	// Purchased non-public data.
-	purchases := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, form catalog.Purchase, status int, ferr error) error {
-		list, err := cs().Purchases(r.Context(), p)
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "cat.purchases")
-		if ferr != nil {
-			v.Error = apperr.As(ferr)
-			v.Errors = v.Error.Fields
-			status = v.Error.Status
-		}
-		type row struct {
-			catalog.Purchase
-			CanDecide bool
-		}
-		var rows []row
-		for _, pu := range list {
-			rows = append(rows, row{pu, pu.Status == catalog.PurchasePending && authz.CatalogRegistry(p, authz.Review, pu.OrgID, pu.RegionCode) == nil})
-		}
-		v.Data = map[string]any{"Items": rows, "Form": form, "CanRequest": p.Has(authz.DataOfficer, authz.AgencyApprover) && p.OrgKind.IsDataHolder()}
-		w.Render(rw, status, "catalog_purchases", v)
-		return nil
+// catalogDiff compares two versions of an entry (public).
+func (w *Web) catalogDiff(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
+	c, err := w.App.Catalog.Compare(r.Context(), p, r.PathValue("id"), from, to)
+	if err != nil {
+		return err
 	}
-	w.Page(mux, "GET /catalog/purchases", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return purchases(rw, r, p, catalog.Purchase{}, 200, nil)
-	})
-	w.Page(mux, "POST /catalog/purchases", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		in := catalog.Purchase{Name: r.PostFormValue("name"), Supplier: r.PostFormValue("supplier"), Purpose: r.PostFormValue("purpose"), Amount: catalog.Amount(r.PostFormValue("amount"))}
-		if _, err := cs().RequestPurchase(r.Context(), p, in); err != nil {
-			return purchases(rw, r, p, in, 422, err)
-		}
-		Redirect(rw, r, "/catalog/purchases", "flash.cat_purchase")
-		return nil
-	})
-	w.Page(mux, "POST /catalog/purchases/{id}/decide", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := cs().DecidePurchase(r.Context(), p, r.PathValue("id"), r.PostFormValue("approve") == "1", r.PostFormValue("note")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/catalog/purchases", "flash.cat_purchase")
-		return nil
-	})
+	versions, _ := w.App.Catalog.Versions(r.Context(), r.PathValue("id"))
+	v := w.NewView(rw, r, "cat.diff")
+	v.Title = T(v.Lang, "cat.diff") + "：" + c.New.Name
+	v.Data = map[string]any{"C": c, "Versions": versions, "ID": r.PathValue("id"), "Working": catalog.CanSeeWorking(p, c.New.ProviderOrgID, c.New.RegionCode)}
+	w.Render(rw, 200, "catalog_diff", v)
+	return nil
+}
 
-	// Re-assessments.
-	w.Page(mux, "GET /catalog/reassessments", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		list, err := cs().Reassessments(r.Context(), p, false)
-		if err != nil {
-			return err
-		}
-		type row struct {
-			catalog.Reassessment
-			CanDecide bool
-		}
-		var rows []row
-		for _, x := range list {
-			rows = append(rows, row{x, x.Outcome == "" && p.OrgID == x.OrgID && p.Has(authz.DataOfficer, authz.AgencyApprover)})
-		}
-		v := w.NewView(rw, r, "cat.reassess")
-		v.Data = map[string]any{"Items": rows, "Outcomes": catalog.Outcomes}
-		w.Render(rw, 200, "catalog_reassess", v)
-		return nil
-	})
-	w.Page(mux, "POST /catalog/reassessments/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := cs().RecordReassessment(r.Context(), p, r.PathValue("id"), r.PostFormValue("outcome"), r.PostFormValue("note")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/catalog/reassessments", "flash.cat_reassess")
-		return nil
-	})
-
-	// Import.
-	importPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, res *catalog.ImportResult, status int, ferr error) {
-		v := w.NewView(rw, r, "cat.import")
-		if ferr != nil {
-			v.Error = apperr.As(ferr)
-			v.Errors = v.Error.Fields
-			status = v.Error.Status
-		}
-		v.Data = map[string]any{"Res": res, "Authority": p.IsAuthority() && p.Has(authz.AuthorityAdmin), "Columns": strings.Join(catalog.ColumnKeys(), ", ")}
-		w.Render(rw, status, "catalog_import", v)
+// catalogNegative is the negative list (entries not shared or not opened).
+func (w *Web) catalogNegative(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := catalog.NegativeQuery{Agency: r.URL.Query().Get("agency"), Region: r.URL.Query().Get("region")}
+	items, err := w.App.Catalog.NegativeList(r.Context(), p, q)
+	if err != nil {
+		return err
 	}
-	w.Page(mux, "GET /catalog/import", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		var res *catalog.ImportResult
-		if q := r.URL.Query(); q.Has("created") { // the result of an import, after its redirect
-			c, _ := strconv.Atoi(q.Get("created"))
-			u, _ := strconv.Atoi(q.Get("updated"))
-			k, _ := strconv.Atoi(q.Get("skipped"))
-			res = &catalog.ImportResult{Created: c, Updated: u, Skipped: k}
-			if errs := takeSkipped(rw, r, w.Secure); len(errs) > 0 {
-				res.Errors = errs
-				importPage(rw, r, p, res, 200, skippedRows(errs))
-				return nil
-			}
+	orgs, _ := w.App.Identity.Orgs(r.Context(), "", "")
+	regions, _ := w.App.Identity.Regions(r.Context())
+	v := w.NewView(rw, r, "cat.negative")
+	v.Data = map[string]any{"Items": items, "Orgs": orgs, "Regions": regions, "Export": r.URL.RawQuery}
+	w.Render(rw, 200, "catalog_negative", v)
+	return nil
+}
+
+// catalogSources lists the data sources and the source report.
+func (w *Web) catalogSources(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	src, err := w.App.Catalog.Sources(r.Context())
+	if err != nil {
+		return err
+	}
+	rep, err := w.App.Catalog.SourceReport(r.Context(), p, r.URL.Query().Get("region"))
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "cat.sources")
+	v.Data = map[string]any{"Sources": src, "Report": rep}
+	w.Render(rw, 200, "catalog_sources", v)
+	return nil
+}
+
+// catalogRollup sums the catalog up by region and agency.
+func (w *Web) catalogRollup(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	rows, err := w.App.Catalog.Rollup(r.Context(), p, r.URL.Query().Get("region"))
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "cat.rollup")
+	v.Data = map[string]any{"Rows": rows}
+	w.Render(rw, 200, "catalog_rollup", v)
+	return nil
+}
+
+// catalogSystemsPage renders the information-system list with the registration form.
+//
+// Information systems.
+func (w *Web) catalogSystemsPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, form catalog.System, status int, ferr error) error {
+	list, err := w.App.Catalog.Systems(r.Context(), p, "")
+	if err != nil {
+		return err
+	}
+	mine, _ := w.App.Catalog.Search(r.Context(), p, catalog.SearchQuery{Agency: p.OrgID, PageSize: 500})
+	v := w.NewView(rw, r, "cat.systems")
+	if ferr != nil {
+		v.Error = apperr.As(ferr)
+		v.Errors = v.Error.Fields
+		status = v.Error.Status
+	}
+	v.Data = map[string]any{"Systems": list, "Form": form, "MyEntries": mine.Hits, "CanRegister": p.Has(authz.DataOfficer, authz.AgencyApprover) && p.OrgKind.IsDataHolder()}
+	w.Render(rw, status, "catalog_systems", v)
+	return nil
+}
+
+// catalogSystemForm reads an information system from the posted form.
+func catalogSystemForm(r *http.Request) catalog.System {
+	return catalog.System{Name: r.PostFormValue("name"), Stage: r.PostFormValue("stage"), FinanceFunded: r.PostFormValue("finance_funded") != "",
+		ProjectCode: strings.TrimSpace(r.PostFormValue("project_code")), Description: r.PostFormValue("description"), EntryIDs: r.PostForm["entry_ids"]}
+}
+
+// catalogSystems lists the information systems.
+func (w *Web) catalogSystems(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogSystemsPage(rw, r, p, catalog.System{Stage: catalog.StagePlanned}, 200, nil)
+}
+
+// catalogSystemCreate registers an information system.
+func (w *Web) catalogSystemCreate(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	r.ParseForm()
+	in := catalogSystemForm(r)
+	s, err := w.App.Catalog.SaveSystem(r.Context(), p, in)
+	if err != nil {
+		return w.catalogSystemsPage(rw, r, p, in, 422, err)
+	}
+	Redirect(rw, r, "/catalog/systems/"+s.ID, "flash.cat_system")
+	return nil
+}
+
+// catalogSystemPage renders one information system with its linked entries.
+func (w *Web) catalogSystemPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, s catalog.System, status int, ferr error) error {
+	v := w.NewView(rw, r, "cat.system")
+	v.Title = s.Name
+	if ferr != nil {
+		v.Error = apperr.As(ferr)
+		v.Errors = v.Error.Fields
+		status = v.Error.Status
+	}
+	mine, _ := w.App.Catalog.Search(r.Context(), p, catalog.SearchQuery{Agency: s.OrgID, PageSize: 500})
+	linked := map[string]bool{}
+	for _, id := range s.EntryIDs {
+		linked[id] = true
+	}
+	v.Data = map[string]any{"S": s, "Entries": mine.Hits, "Linked": linked, "CanEdit": authz.CatalogRegistry(p, authz.Update, s.OrgID, s.RegionCode) == nil,
+		"CanAccept": !s.Accepted && authz.CatalogRegistry(p, authz.Review, s.OrgID, s.RegionCode) == nil}
+	w.Render(rw, status, "catalog_system", v)
+	return nil
+}
+
+// catalogSystem shows one information system.
+func (w *Web) catalogSystem(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s, err := w.App.Catalog.System(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return w.catalogSystemPage(rw, r, p, s, 200, nil)
+}
+
+// catalogSystemUpdate saves an edited information system.
+func (w *Web) catalogSystemUpdate(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	r.ParseForm()
+	in := catalogSystemForm(r)
+	in.ID = r.PathValue("id")
+	s, err := w.App.Catalog.SaveSystem(r.Context(), p, in)
+	if err != nil {
+		cur, err2 := w.App.Catalog.System(r.Context(), p, in.ID)
+		if err2 != nil {
+			return err2
 		}
-		importPage(rw, r, p, res, 200, nil)
-		return nil
-	})
-	w.Page(mux, "POST /catalog/import", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.Body = http.MaxBytesReader(rw, r.Body, 33<<20)
-		f, h, err := r.FormFile("file")
-		if err != nil {
-			importPage(rw, r, p, nil, 400, apperr.BadRequest.With(apperr.Field("file", "请选择要上传的文件", "choose a file to upload")))
+		return w.catalogSystemPage(rw, r, p, cur, 422, err)
+	}
+	Redirect(rw, r, "/catalog/systems/"+s.ID, "flash.cat_system")
+	return nil
+}
+
+// catalogSystemAccept accepts an information system (its data cataloged).
+func (w *Web) catalogSystemAccept(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if _, err := w.App.Catalog.AcceptSystem(r.Context(), p, r.PathValue("id"), r.PostFormValue("note")); err != nil {
+		ae := apperr.As(err)
+		if ae.Code != catalog.ErrNotAcceptable.Code {
+			return err
+		}
+		cur, err2 := w.App.Catalog.System(r.Context(), p, r.PathValue("id"))
+		if err2 != nil {
+			return err2
+		}
+		return w.catalogSystemPage(rw, r, p, cur, ae.Status, err)
+	}
+	Redirect(rw, r, "/catalog/systems/"+r.PathValue("id"), "flash.cat_system_accepted")
+	return nil
+}
+
+// catalogSystemDocument attaches a document to an information system.
+func (w *Web) catalogSystemDocument(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	r.Body = http.MaxBytesReader(rw, r.Body, catalog.MaxDocSize+1<<20)
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		return apperr.BadRequest.With(apperr.Field("file", "请选择要上传的文件", "choose a file to upload"))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, catalog.MaxDocSize+1))
+	if err != nil {
+		return apperr.TooLarge
+	}
+	if _, err := w.App.Catalog.AttachDoc(r.Context(), p, r.PathValue("id"), r.FormValue("kind"), h.Filename, h.Header.Get("Content-Type"), data); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/catalog/systems/"+r.PathValue("id"), "flash.cat_doc")
+	return nil
+}
+
+// catalogPurchasesPage renders the purchased-data list with the request form.
+//
+// Purchased non-public data.
+func (w *Web) catalogPurchasesPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, form catalog.Purchase, status int, ferr error) error {
+	list, err := w.App.Catalog.Purchases(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "cat.purchases")
+	if ferr != nil {
+		v.Error = apperr.As(ferr)
+		v.Errors = v.Error.Fields
+		status = v.Error.Status
+	}
+	type row struct {
+		catalog.Purchase
+		CanDecide bool
+	}
+	var rows []row
+	for _, pu := range list {
+		rows = append(rows, row{pu, pu.Status == catalog.PurchasePending && authz.CatalogRegistry(p, authz.Review, pu.OrgID, pu.RegionCode) == nil})
+	}
+	v.Data = map[string]any{"Items": rows, "Form": form, "CanRequest": p.Has(authz.DataOfficer, authz.AgencyApprover) && p.OrgKind.IsDataHolder()}
+	w.Render(rw, status, "catalog_purchases", v)
+	return nil
+}
+
+// catalogPurchases lists the purchased non-public data.
+func (w *Web) catalogPurchases(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.catalogPurchasesPage(rw, r, p, catalog.Purchase{}, 200, nil)
+}
+
+// catalogPurchaseRequest requests approval for a data purchase.
+func (w *Web) catalogPurchaseRequest(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	in := catalog.Purchase{Name: r.PostFormValue("name"), Supplier: r.PostFormValue("supplier"), Purpose: r.PostFormValue("purpose"), Amount: catalog.Amount(r.PostFormValue("amount"))}
+	if _, err := w.App.Catalog.RequestPurchase(r.Context(), p, in); err != nil {
+		return w.catalogPurchasesPage(rw, r, p, in, 422, err)
+	}
+	Redirect(rw, r, "/catalog/purchases", "flash.cat_purchase")
+	return nil
+}
+
+// catalogPurchaseDecide approves or refuses a data purchase.
+func (w *Web) catalogPurchaseDecide(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if err := w.App.Catalog.DecidePurchase(r.Context(), p, r.PathValue("id"), r.PostFormValue("approve") == "1", r.PostFormValue("note")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/catalog/purchases", "flash.cat_purchase")
+	return nil
+}
+
+// catalogReassessments lists the re-assessments due.
+//
+// Re-assessments.
+func (w *Web) catalogReassessments(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	list, err := w.App.Catalog.Reassessments(r.Context(), p, false)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		catalog.Reassessment
+		CanDecide bool
+	}
+	var rows []row
+	for _, x := range list {
+		rows = append(rows, row{x, x.Outcome == "" && p.OrgID == x.OrgID && p.Has(authz.DataOfficer, authz.AgencyApprover)})
+	}
+	v := w.NewView(rw, r, "cat.reassess")
+	v.Data = map[string]any{"Items": rows, "Outcomes": catalog.Outcomes}
+	w.Render(rw, 200, "catalog_reassess", v)
+	return nil
+}
+
+// catalogReassessment records the outcome of a re-assessment.
+func (w *Web) catalogReassessment(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if err := w.App.Catalog.RecordReassessment(r.Context(), p, r.PathValue("id"), r.PostFormValue("outcome"), r.PostFormValue("note")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/catalog/reassessments", "flash.cat_reassess")
+	return nil
+}
+
+// catalogImportPage renders the import form and, after an import, its result.
+//
+// Import.
+func (w *Web) catalogImportPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, res *catalog.ImportResult, status int, ferr error) {
+	v := w.NewView(rw, r, "cat.import")
+	if ferr != nil {
+		v.Error = apperr.As(ferr)
+		v.Errors = v.Error.Fields
+		status = v.Error.Status
+	}
+	v.Data = map[string]any{"Res": res, "Authority": p.IsAuthority() && p.Has(authz.AuthorityAdmin), "Columns": strings.Join(catalog.ColumnKeys(), ", ")}
+	w.Render(rw, status, "catalog_import", v)
+}
+
+// catalogImport is the import form and, after a redirect, the import's result.
+func (w *Web) catalogImport(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	var res *catalog.ImportResult
+	if q := r.URL.Query(); q.Has("created") { // the result of an import, after its redirect
+		c, _ := strconv.Atoi(q.Get("created"))
+		u, _ := strconv.Atoi(q.Get("updated"))
+		k, _ := strconv.Atoi(q.Get("skipped"))
+		res = &catalog.ImportResult{Created: c, Updated: u, Skipped: k}
+		if errs := takeSkipped(rw, r, w.Secure); len(errs) > 0 {
+			res.Errors = errs
+			w.catalogImportPage(rw, r, p, res, 200, skippedRows(errs))
 			return nil
 		}
-		defer f.Close()
-		data, _ := io.ReadAll(io.LimitReader(f, 32<<20))
-		rows, err := catalog.ReadEntries(bytes.NewReader(data), catalog.FormatOf(h.Filename))
-		if err != nil {
-			importPage(rw, r, p, nil, 422, err)
-			return nil
-		}
-		res, err := cs().Import(r.Context(), p, rows, catalog.ImportOptions{SkipBad: r.FormValue("skip_bad") != "", Publish: r.FormValue("publish") != "", Note: h.Filename})
-		if err != nil {
-			importPage(rw, r, p, nil, 422, err)
-			return nil
-		}
-		// The result is a redirect, so a reload of the result page imports nothing again; the
-		// rows skipped (and why) travel to it once in a short-lived cookie.
-		if len(res.Errors) > 0 {
-			keepSkipped(rw, res.Errors, w.Secure)
-		}
-		Redirect(rw, r, fmt.Sprintf("/catalog/import?created=%d&updated=%d&skipped=%d", res.Created, res.Updated, res.Skipped), "")
+	}
+	w.catalogImportPage(rw, r, p, res, 200, nil)
+	return nil
+}
+
+// catalogImportPost imports entries from a spreadsheet and redirects to the result.
+func (w *Web) catalogImportPost(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	r.Body = http.MaxBytesReader(rw, r.Body, 33<<20)
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		w.catalogImportPage(rw, r, p, nil, 400, apperr.BadRequest.With(apperr.Field("file", "请选择要上传的文件", "choose a file to upload")))
 		return nil
-	})
+	}
+	defer f.Close()
+	data, _ := io.ReadAll(io.LimitReader(f, 32<<20))
+	rows, err := catalog.ReadEntries(bytes.NewReader(data), catalog.FormatOf(h.Filename))
+	if err != nil {
+		w.catalogImportPage(rw, r, p, nil, 422, err)
+		return nil
+	}
+	res, err := w.App.Catalog.Import(r.Context(), p, rows, catalog.ImportOptions{SkipBad: r.FormValue("skip_bad") != "", Publish: r.FormValue("publish") != "", Note: h.Filename})
+	if err != nil {
+		w.catalogImportPage(rw, r, p, nil, 422, err)
+		return nil
+	}
+	// The result is a redirect, so a reload of the result page imports nothing again; the
+	// rows skipped (and why) travel to it once in a short-lived cookie.
+	if len(res.Errors) > 0 {
+		keepSkipped(rw, res.Errors, w.Secure)
+	}
+	Redirect(rw, r, fmt.Sprintf("/catalog/import?created=%d&updated=%d&skipped=%d", res.Created, res.Updated, res.Skipped), "")
+	return nil
 }
 
 // skippedCookie carries an import's skipped rows to its result page, once.

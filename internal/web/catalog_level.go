@@ -44,61 +44,65 @@ func init() {
 	AddNav(NavItem{Key: "nav.level_reports", Href: "/catalog/level-reports", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 25})
 }
 
-func (w *Web) levelPages(mux *http.ServeMux) {
-	cs := func() *catalog.Service { return w.App.Catalog }
-	w.Page(mux, "GET /catalog/level-reports", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-		list, total, err := cs().LevelReports(r.Context(), p, 50, max(offset, 0))
-		if err != nil {
-			return err
+// catalogLevelReports lists the reports to the level above, with the changes still to report.
+func (w *Web) catalogLevelReports(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	list, total, err := w.App.Catalog.LevelReports(r.Context(), p, 50, max(offset, 0))
+	if err != nil {
+		return err
+	}
+	// The changes to report, for staff of an authority that has a level above it.
+	changes, cerr := w.App.Catalog.LevelChanges(r.Context(), p)
+	v := w.NewView(rw, r, "cat.level")
+	v.Data = map[string]any{"Reports": list, "Total": total, "Offset": offset, "Next": offset + 50,
+		"CanReport": cerr == nil, "Changes": changes}
+	w.Render(rw, 200, "catalog_level", v)
+	return nil
+}
+
+// catalogLevelSubmit reports the catalog's changes to the level above.
+func (w *Web) catalogLevelSubmit(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	rep, err := w.App.Catalog.SubmitLevelReport(r.Context(), p, r.PostFormValue("note"))
+	if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/catalog/level-reports/"+rep.ID, "flash.level_sent")
+	return nil
+}
+
+// catalogLevelReport shows one level report, with the decision form for the level above.
+func (w *Web) catalogLevelReport(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	rep, err := w.App.Catalog.LevelReport(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	canDecide := rep.Status == catalog.LevelSubmitted &&
+		authz.CatalogLevel(p, authz.Review, authz.LevelAttrs{OrgID: rep.OrgID, RegionCode: rep.RegionCode, UpperOrgID: rep.UpperOrgID}) == nil
+	v := w.NewView(rw, r, "cat.level.one")
+	v.Data = map[string]any{"R": rep, "CanDecide": canDecide}
+	w.Render(rw, 200, "catalog_level_report", v)
+	return nil
+}
+
+// catalogLevelDecide records the level above's decision on each entry of a report.
+func (w *Web) catalogLevelDecide(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	id := r.PathValue("id")
+	rep, err := w.App.Catalog.LevelReport(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	var ds []catalog.LevelDecision
+	for _, it := range rep.Items {
+		switch r.PostFormValue("d_" + it.EntryID) {
+		case "approve":
+			ds = append(ds, catalog.LevelDecision{EntryID: it.EntryID, Approve: true})
+		case "return":
+			ds = append(ds, catalog.LevelDecision{EntryID: it.EntryID, Reason: r.PostFormValue("reason_" + it.EntryID)})
 		}
-		// The changes to report, for staff of an authority that has a level above it.
-		changes, cerr := cs().LevelChanges(r.Context(), p)
-		v := w.NewView(rw, r, "cat.level")
-		v.Data = map[string]any{"Reports": list, "Total": total, "Offset": offset, "Next": offset + 50,
-			"CanReport": cerr == nil, "Changes": changes}
-		w.Render(rw, 200, "catalog_level", v)
-		return nil
-	})
-	w.Page(mux, "POST /catalog/level-reports", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		rep, err := cs().SubmitLevelReport(r.Context(), p, r.PostFormValue("note"))
-		if err != nil {
-			return err
-		}
-		Redirect(rw, r, "/catalog/level-reports/"+rep.ID, "flash.level_sent")
-		return nil
-	})
-	w.Page(mux, "GET /catalog/level-reports/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		rep, err := cs().LevelReport(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		canDecide := rep.Status == catalog.LevelSubmitted &&
-			authz.CatalogLevel(p, authz.Review, authz.LevelAttrs{OrgID: rep.OrgID, RegionCode: rep.RegionCode, UpperOrgID: rep.UpperOrgID}) == nil
-		v := w.NewView(rw, r, "cat.level.one")
-		v.Data = map[string]any{"R": rep, "CanDecide": canDecide}
-		w.Render(rw, 200, "catalog_level_report", v)
-		return nil
-	})
-	w.Page(mux, "POST /catalog/level-reports/{id}/decide", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		id := r.PathValue("id")
-		rep, err := cs().LevelReport(r.Context(), p, id)
-		if err != nil {
-			return err
-		}
-		var ds []catalog.LevelDecision
-		for _, it := range rep.Items {
-			switch r.PostFormValue("d_" + it.EntryID) {
-			case "approve":
-				ds = append(ds, catalog.LevelDecision{EntryID: it.EntryID, Approve: true})
-			case "return":
-				ds = append(ds, catalog.LevelDecision{EntryID: it.EntryID, Reason: r.PostFormValue("reason_" + it.EntryID)})
-			}
-		}
-		if _, err := cs().DecideLevelReport(r.Context(), p, id, ds, r.PostFormValue("note")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/catalog/level-reports/"+id, "flash.level_done")
-		return nil
-	})
+	}
+	if _, err := w.App.Catalog.DecideLevelReport(r.Context(), p, id, ds, r.PostFormValue("note")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/catalog/level-reports/"+id, "flash.level_done")
+	return nil
 }

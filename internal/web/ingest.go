@@ -102,298 +102,335 @@ func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' })
 }
 
-func (w *Web) ingestPages(mux *http.ServeMux) {
-	a := w.App
-	if a.Ingest == nil {
-		return
-	}
-	s := a.Ingest
-	common := func(v *View, data map[string]any) {
-		data["Dims"], data["Statuses"] = dimNames, statusNames
-		v.Data = data
-	}
+// ingestCommon adds the dimension and status names every aggregation page uses, and sets the view's
+// data.
+func ingestCommon(v *View, data map[string]any) {
+	data["Dims"], data["Statuses"] = dimNames, statusNames
+	v.Data = data
+}
 
-	w.Page(mux, "GET /ingest", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		ctx := r.Context()
-		v := w.NewView(rw, r, "ingest.title")
-		board, err := s.Freshness(ctx, p)
-		if err != nil {
-			return err
-		}
-		loads, _, err := s.RecentLoads(ctx, p, 30, 0)
-		if err != nil {
-			return err
-		}
-		names := map[string]string{}
-		for _, f := range board {
-			names[f.EntryID] = f.Name
-		}
-		common(v, map[string]any{"Board": board, "Loads": loads, "Names": names})
-		w.Render(rw, 200, "ingest_index", v)
-		return nil
-	})
+// ingestIndex is the aggregation overview: the freshness board and the recent loads.
+func (w *Web) ingestIndex(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	ctx := r.Context()
+	v := w.NewView(rw, r, "ingest.title")
+	board, err := s.Freshness(ctx, p)
+	if err != nil {
+		return err
+	}
+	loads, _, err := s.RecentLoads(ctx, p, 30, 0)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, f := range board {
+		names[f.EntryID] = f.Name
+	}
+	ingestCommon(v, map[string]any{"Board": board, "Loads": loads, "Names": names})
+	w.Render(rw, 200, "ingest_index", v)
+	return nil
+}
 
-	entryPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, extra map[string]any) error {
-		ctx := r.Context()
-		id := r.PathValue("id")
-		e, err := a.Catalog.Published(ctx, id)
-		if err != nil {
-			return err
-		}
-		versions, _, err := s.Versions(ctx, p, id, 20, 0)
-		if err != nil {
-			return err
-		}
-		loads, _, _ := s.Loads(ctx, p, id, 20, 0)
-		srcs, _ := s.Sources(ctx, p, id)
-		v := w.NewView(rw, r, "ingest.entry")
-		attrs := authz.IngestAttrs{EntryID: e.ID, ProviderOrgID: e.ProviderOrgID, SourceOrgID: e.SourceOrgID, RegionCode: e.RegionCode}
-		data := map[string]any{"E": e, "Summary": s.SummaryOf(ctx, id), "Versions": versions, "Loads": loads, "Sources": srcs,
-			"CanLoad": authz.Ingest(p, authz.Create, attrs) == nil, "CanManage": authz.Ingest(p, authz.Manage, attrs) == nil,
-			"CanRead": authz.Ingest(p, authz.IngestReadData, attrs) == nil, "MaxMiB": s.MaxUploadBytes() >> 20}
-		if cur, err := s.Current(ctx, id); err == nil {
-			data["Current"] = cur
-		}
-		for k, x := range extra {
-			data[k] = x
-		}
-		common(v, data)
-		if e, ok := extra["Err"].(*apperr.Error); ok {
-			v.Error, v.Errors = e, e.Fields
-		}
-		w.Render(rw, 200, "ingest_entry", v)
+// ingestEntryPage renders one entry's aggregation page: versions, loads, sources, and a failed
+// form's error (extra["Err"]).
+func (w *Web) ingestEntryPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, extra map[string]any) error {
+	s := w.App.Ingest
+	ctx := r.Context()
+	id := r.PathValue("id")
+	e, err := w.App.Catalog.Published(ctx, id)
+	if err != nil {
+		return err
+	}
+	versions, _, err := s.Versions(ctx, p, id, 20, 0)
+	if err != nil {
+		return err
+	}
+	loads, _, _ := s.Loads(ctx, p, id, 20, 0)
+	srcs, _ := s.Sources(ctx, p, id)
+	v := w.NewView(rw, r, "ingest.entry")
+	attrs := authz.IngestAttrs{EntryID: e.ID, ProviderOrgID: e.ProviderOrgID, SourceOrgID: e.SourceOrgID, RegionCode: e.RegionCode}
+	data := map[string]any{"E": e, "Summary": s.SummaryOf(ctx, id), "Versions": versions, "Loads": loads, "Sources": srcs,
+		"CanLoad": authz.Ingest(p, authz.Create, attrs) == nil, "CanManage": authz.Ingest(p, authz.Manage, attrs) == nil,
+		"CanRead": authz.Ingest(p, authz.IngestReadData, attrs) == nil, "MaxMiB": s.MaxUploadBytes() >> 20}
+	if cur, err := s.Current(ctx, id); err == nil {
+		data["Current"] = cur
+	}
+	for k, x := range extra {
+		data[k] = x
+	}
+	ingestCommon(v, data)
+	if e, ok := extra["Err"].(*apperr.Error); ok {
+		v.Error, v.Errors = e, e.Fields
+	}
+	w.Render(rw, 200, "ingest_entry", v)
+	return nil
+}
+
+// ingestEntry shows one entry's aggregation page, with a just-issued push token once.
+func (w *Web) ingestEntry(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if secret := w.TakeSecret(rw, r); secret != "" {
+		return w.ingestEntryPage(rw, r, p, map[string]any{"Secret": secret})
+	}
+	return w.ingestEntryPage(rw, r, p, nil)
+}
+
+// ingestUpload loads an uploaded file and goes to the load's report.
+func (w *Web) ingestUpload(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	req, err := httpapi.UploadRequest(rw, r, s.MaxUploadBytes())
+	if err != nil {
+		return err
+	}
+	req.EntryID, req.ClientIP = r.PathValue("id"), httpapi.ClientIP(r)
+	res, err := s.Load(r.Context(), p, req)
+	if res != nil && res.Load.ID != "" {
+		Redirect(rw, r, "/ingest/loads/"+res.Load.ID, "")
 		return nil
 	}
-	w.Page(mux, "GET /ingest/entries/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if secret := w.TakeSecret(rw, r); secret != "" {
-			return entryPage(rw, r, p, map[string]any{"Secret": secret})
-		}
-		return entryPage(rw, r, p, nil)
-	})
-	w.Page(mux, "POST /ingest/entries/{id}/upload", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		req, err := httpapi.UploadRequest(rw, r, s.MaxUploadBytes())
-		if err != nil {
-			return err
-		}
-		req.EntryID, req.ClientIP = r.PathValue("id"), httpapi.ClientIP(r)
-		res, err := s.Load(r.Context(), p, req)
-		if res != nil && res.Load.ID != "" {
-			Redirect(rw, r, "/ingest/loads/"+res.Load.ID, "")
-			return nil
+	return err
+}
+
+// ingestRegisterSource registers a database source to pull from.
+func (w *Web) ingestRegisterSource(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	every, _ := strconv.Atoi(r.PostFormValue("every_minutes"))
+	in := ingest.SourceInput{Name: r.PostFormValue("name"), DSN: r.PostFormValue("dsn"), Table: r.PostFormValue("table"), Query: r.PostFormValue("query"),
+		Mode: r.PostFormValue("mode"), Watermark: r.PostFormValue("watermark_column"), EveryMinutes: every}
+	if _, err := s.RegisterSource(r.Context(), p, r.PathValue("id"), in, httpapi.ClientIP(r)); err != nil {
+		if ae := apperr.As(err); ae.Status < 500 && ae.Status != http.StatusForbidden && ae.Status != http.StatusNotFound {
+			return w.ingestEntryPage(rw, r, p, map[string]any{"Err": ae, "SourceForm": in})
 		}
 		return err
-	})
-	w.Page(mux, "POST /ingest/entries/{id}/sources", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		every, _ := strconv.Atoi(r.PostFormValue("every_minutes"))
-		in := ingest.SourceInput{Name: r.PostFormValue("name"), DSN: r.PostFormValue("dsn"), Table: r.PostFormValue("table"), Query: r.PostFormValue("query"),
-			Mode: r.PostFormValue("mode"), Watermark: r.PostFormValue("watermark_column"), EveryMinutes: every}
-		if _, err := s.RegisterSource(r.Context(), p, r.PathValue("id"), in, httpapi.ClientIP(r)); err != nil {
-			if ae := apperr.As(err); ae.Status < 500 && ae.Status != http.StatusForbidden && ae.Status != http.StatusNotFound {
-				return entryPage(rw, r, p, map[string]any{"Err": ae, "SourceForm": in})
-			}
-			return err
-		}
-		Redirect(rw, r, "/ingest/entries/"+r.PathValue("id")+"#sources", "flash.ingest_source")
+	}
+	Redirect(rw, r, "/ingest/entries/"+r.PathValue("id")+"#sources", "flash.ingest_source")
+	return nil
+}
+
+// ingestPull pulls a source now and goes to the load's report.
+func (w *Web) ingestPull(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	res, err := s.PullNow(r.Context(), p, r.PathValue("id"), httpapi.ClientIP(r))
+	if res != nil && res.Load.ID != "" {
+		Redirect(rw, r, "/ingest/loads/"+res.Load.ID, "")
 		return nil
-	})
-	w.Page(mux, "POST /ingest/sources/{id}/pull", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		res, err := s.PullNow(r.Context(), p, r.PathValue("id"), httpapi.ClientIP(r))
-		if res != nil && res.Load.ID != "" {
-			Redirect(rw, r, "/ingest/loads/"+res.Load.ID, "")
-			return nil
-		}
-		entry := r.PostFormValue("entry")
-		if err == nil {
-			Redirect(rw, r, "/ingest/entries/"+entry+"#sources", "flash.ingest_pull_none")
-			return nil
-		}
-		if errors.Is(err, ingest.ErrSourceDown) && entry != "" {
-			r.SetPathValue("id", entry)
-			return entryPage(rw, r, p, map[string]any{"Err": apperr.As(err)})
-		}
+	}
+	entry := r.PostFormValue("entry")
+	if err == nil {
+		Redirect(rw, r, "/ingest/entries/"+entry+"#sources", "flash.ingest_pull_none")
+		return nil
+	}
+	if errors.Is(err, ingest.ErrSourceDown) && entry != "" {
+		r.SetPathValue("id", entry)
+		return w.ingestEntryPage(rw, r, p, map[string]any{"Err": apperr.As(err)})
+	}
+	return err
+}
+
+// ingestIssueToken issues a push token for an entry, shown once.
+func (w *Web) ingestIssueToken(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	days, _ := strconv.Atoi(r.PostFormValue("ttl_days"))
+	if days <= 0 {
+		days = 365
+	}
+	secret, _, err := s.IssuePushToken(r.Context(), p, r.PathValue("id"), r.PostFormValue("name"), time.Duration(days)*24*time.Hour)
+	if err != nil {
 		return err
-	})
-	w.Page(mux, "POST /ingest/entries/{id}/token", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		days, _ := strconv.Atoi(r.PostFormValue("ttl_days"))
-		if days <= 0 {
-			days = 365
-		}
-		secret, _, err := s.IssuePushToken(r.Context(), p, r.PathValue("id"), r.PostFormValue("name"), time.Duration(days)*24*time.Hour)
-		if err != nil {
-			return err
-		}
-		w.RedirectWithSecret(rw, r, "/ingest/entries/"+r.PathValue("id"), secret, "")
-		return nil
-	})
-	w.Page(mux, "POST /ingest/entries/{id}/retention", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		keep, _ := strconv.Atoi(r.PostFormValue("keep"))
-		if err := s.SetRetention(r.Context(), p, r.PathValue("id"), keep, httpapi.ClientIP(r)); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/ingest/entries/"+r.PathValue("id"), "flash.ingest_retention")
-		return nil
-	})
+	}
+	w.RedirectWithSecret(rw, r, "/ingest/entries/"+r.PathValue("id"), secret, "")
+	return nil
+}
 
-	w.Page(mux, "GET /ingest/loads/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		ctx := r.Context()
-		l, err := s.GetLoad(ctx, p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		rep, err := s.Report(ctx, p, l.ID)
-		if err != nil {
-			return err
-		}
-		labels := map[string]string{}
-		if e, err := a.Catalog.Published(ctx, l.EntryID); err == nil {
-			for _, f := range e.Fields {
-				labels[f.Name] = f.Label
-			}
-		}
-		v := w.NewView(rw, r, "ingest.report")
-		common(v, map[string]any{"L": l, "R": rep, "Labels": labels, "More": rep.ProblemsTotal > int64(len(rep.Problems))})
-		w.Render(rw, 200, "ingest_report", v)
-		return nil
-	})
+// ingestRetention sets how many versions an entry keeps.
+func (w *Web) ingestRetention(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	keep, _ := strconv.Atoi(r.PostFormValue("keep"))
+	if err := s.SetRetention(r.Context(), p, r.PathValue("id"), keep, httpapi.ClientIP(r)); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/ingest/entries/"+r.PathValue("id"), "flash.ingest_retention")
+	return nil
+}
 
-	w.Page(mux, "GET /ingest/freshness", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		board, err := s.Freshness(r.Context(), p)
-		if err != nil {
-			return err
+// ingestLoad is one load's quality report.
+func (w *Web) ingestLoad(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	ctx := r.Context()
+	l, err := s.GetLoad(ctx, p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	rep, err := s.Report(ctx, p, l.ID)
+	if err != nil {
+		return err
+	}
+	labels := map[string]string{}
+	if e, err := w.App.Catalog.Published(ctx, l.EntryID); err == nil {
+		for _, f := range e.Fields {
+			labels[f.Name] = f.Label
 		}
-		flags, _ := s.LateFlags(r.Context(), p, "")
-		v := w.NewView(rw, r, "ingest.freshness")
-		common(v, map[string]any{"Board": board, "Flags": flags})
-		w.Render(rw, 200, "ingest_freshness", v)
-		return nil
-	})
+	}
+	v := w.NewView(rw, r, "ingest.report")
+	ingestCommon(v, map[string]any{"L": l, "R": rep, "Labels": labels, "More": rep.ProblemsTotal > int64(len(rep.Problems))})
+	w.Render(rw, 200, "ingest_report", v)
+	return nil
+}
 
-	w.Page(mux, "POST /ingest/themes", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		in := ingest.ThemeInput{Code: r.PostFormValue("code"), Kind: r.PostFormValue("kind"), Name: r.PostFormValue("name"),
-			NameEN: r.PostFormValue("name_en"), KeyKind: r.PostFormValue("key_kind"), Entries: r.PostForm["entries"]}
-		b, err := s.DefineTheme(r.Context(), p, in)
-		if err != nil {
-			return err
-		}
-		Redirect(rw, r, "/ingest/base?base="+b.Code, "flash.theme_saved")
-		return nil
-	})
-	w.Page(mux, "GET /ingest/base", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := authz.BaseDB(p, authz.Read); err != nil {
-			return err
-		}
-		base, key := r.URL.Query().Get("base"), strings.TrimSpace(r.URL.Query().Get("key"))
-		if base == "" {
-			base = "population"
-		}
-		v := w.NewView(rw, r, "ingest.base")
-		bases, err := s.AllBases(r.Context(), p)
-		if err != nil {
-			return err
-		}
-		data := map[string]any{"Bases": bases, "Base": base, "Key": key}
-		if base == "license" {
-			data["Licences"], _ = s.LicenceFreshness(r.Context(), p)
-		}
-		if authz.BaseDB(p, authz.Manage) == nil {
-			type kk struct{ Code, ZH, EN string }
-			var kinds []kk
-			for _, k := range ingest.ThemeKeyKinds {
-				kinds = append(kinds, kk{string(k), k.Label("zh"), k.Label("en")})
-			}
-			data["CanDefine"], data["KeyKinds"] = true, kinds
-			data["Candidates"], _ = s.ThemeCandidates(r.Context())
-		}
-		if ms, err := s.BaseMembers(r.Context(), p, base); err == nil {
-			data["Members"] = ms
-		}
-		if key != "" {
-			fr, err := s.Fuse(r.Context(), p, base, key, httpapi.ClientIP(r))
-			if err != nil {
-				ae := apperr.As(err)
-				if ae.Status >= 500 {
-					return err
-				}
-				v.Error, v.Errors = ae, ae.Fields
-			} else {
-				data["F"] = fr
-			}
-		}
-		common(v, data)
-		w.Render(rw, 200, "ingest_base", v)
-		return nil
-	})
+// ingestFreshness is the freshness board with the late flags.
+func (w *Web) ingestFreshness(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	board, err := s.Freshness(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	flags, _ := s.LateFlags(r.Context(), p, "")
+	v := w.NewView(rw, r, "ingest.freshness")
+	ingestCommon(v, map[string]any{"Board": board, "Flags": flags})
+	w.Render(rw, 200, "ingest_freshness", v)
+	return nil
+}
 
-	w.Page(mux, "GET /ingest/returns", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		rs, err := s.Returns(r.Context(), p)
+// ingestDefineTheme defines a theme (base) database.
+func (w *Web) ingestDefineTheme(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	r.ParseForm()
+	in := ingest.ThemeInput{Code: r.PostFormValue("code"), Kind: r.PostFormValue("kind"), Name: r.PostFormValue("name"),
+		NameEN: r.PostFormValue("name_en"), KeyKind: r.PostFormValue("key_kind"), Entries: r.PostForm["entries"]}
+	b, err := s.DefineTheme(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/ingest/base?base="+b.Code, "flash.theme_saved")
+	return nil
+}
+
+// ingestBase shows the base and theme databases and fuses records by key.
+func (w *Web) ingestBase(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	if err := authz.BaseDB(p, authz.Read); err != nil {
+		return err
+	}
+	base, key := r.URL.Query().Get("base"), strings.TrimSpace(r.URL.Query().Get("key"))
+	if base == "" {
+		base = "population"
+	}
+	v := w.NewView(rw, r, "ingest.base")
+	bases, err := s.AllBases(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Bases": bases, "Base": base, "Key": key}
+	if base == "license" {
+		data["Licences"], _ = s.LicenceFreshness(r.Context(), p)
+	}
+	if authz.BaseDB(p, authz.Manage) == nil {
+		type kk struct{ Code, ZH, EN string }
+		var kinds []kk
+		for _, k := range ingest.ThemeKeyKinds {
+			kinds = append(kinds, kk{string(k), k.Label("zh"), k.Label("en")})
+		}
+		data["CanDefine"], data["KeyKinds"] = true, kinds
+		data["Candidates"], _ = s.ThemeCandidates(r.Context())
+	}
+	if ms, err := s.BaseMembers(r.Context(), p, base); err == nil {
+		data["Members"] = ms
+	}
+	if key != "" {
+		fr, err := s.Fuse(r.Context(), p, base, key, httpapi.ClientIP(r))
 		if err != nil {
-			return err
+			ae := apperr.As(err)
+			if ae.Status >= 500 {
+				return err
+			}
+			v.Error, v.Errors = ae, ae.Fields
+		} else {
+			data["F"] = fr
 		}
-		sort.SliceStable(rs, func(i, j int) bool { return rs[i].CreatedAt.After(rs[j].CreatedAt) })
-		v := w.NewView(rw, r, "ingest.returns")
-		common(v, map[string]any{"Returns": rs, "CanRequest": p.IsAuthority() && p.Has(authz.AuthorityAdmin) && p.RegionCode != "" && !strings.HasSuffix(p.RegionCode, "0000")})
-		w.Render(rw, 200, "ingest_returns", v)
-		return nil
-	})
-	w.Page(mux, "POST /ingest/returns", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		entry := strings.TrimSpace(r.PostFormValue("entry"))
-		if e, err := a.Catalog.GetByCode(r.Context(), r.PostFormValue("region"), entry); err == nil {
-			entry = e.ID
+	}
+	ingestCommon(v, data)
+	w.Render(rw, 200, "ingest_base", v)
+	return nil
+}
+
+// ingestReturns lists data returns (回流).
+func (w *Web) ingestReturns(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	rs, err := s.Returns(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].CreatedAt.After(rs[j].CreatedAt) })
+	v := w.NewView(rw, r, "ingest.returns")
+	ingestCommon(v, map[string]any{"Returns": rs, "CanRequest": p.IsAuthority() && p.Has(authz.AuthorityAdmin) && p.RegionCode != "" && !strings.HasSuffix(p.RegionCode, "0000")})
+	w.Render(rw, 200, "ingest_returns", v)
+	return nil
+}
+
+// ingestRequestReturn requests a data return.
+func (w *Web) ingestRequestReturn(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	entry := strings.TrimSpace(r.PostFormValue("entry"))
+	if e, err := w.App.Catalog.GetByCode(r.Context(), r.PostFormValue("region"), entry); err == nil {
+		entry = e.ID
+	}
+	if _, err := s.RequestReturn(r.Context(), p, ingest.ReturnInput{EntryID: entry, Purpose: r.PostFormValue("purpose"), LegalBasis: r.PostFormValue("legal_basis"),
+		Fields: splitList(r.PostFormValue("fields")), EndDate: r.PostFormValue("end_date"), Filters: returnFilters(r.PostFormValue("filters")),
+		ClearFields: splitList(r.PostFormValue("clear_fields")), ClearReason: r.PostFormValue("clear_reason")}, httpapi.ClientIP(r)); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/ingest/returns", "flash.ingest_return")
+	return nil
+}
+
+// ingestDecideReturn decides, cancels or revokes a data return.
+func (w *Web) ingestDecideReturn(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	r.ParseForm()
+	if _, err := s.DecideReturnWith(r.Context(), p, r.PathValue("id"), ingest.ReturnDecision{Event: r.PostFormValue("event"), Reason: r.PostFormValue("reason"),
+		ClearFields: r.PostForm["clear"]}, httpapi.ClientIP(r)); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/ingest/returns/"+r.PathValue("id"), "flash.ingest_decided")
+	return nil
+}
+
+// ingestReturn shows one data return and, once approved, its data page by page.
+func (w *Web) ingestReturn(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Ingest
+	ret, err := s.GetReturn(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	labels := map[string]string{}
+	if e, err := w.App.Catalog.Published(r.Context(), ret.EntryID); err == nil {
+		for _, f := range e.Fields {
+			labels[f.Name] = f.Label
 		}
-		if _, err := s.RequestReturn(r.Context(), p, ingest.ReturnInput{EntryID: entry, Purpose: r.PostFormValue("purpose"), LegalBasis: r.PostFormValue("legal_basis"),
-			Fields: splitList(r.PostFormValue("fields")), EndDate: r.PostFormValue("end_date"), Filters: returnFilters(r.PostFormValue("filters")),
-			ClearFields: splitList(r.PostFormValue("clear_fields")), ClearReason: r.PostFormValue("clear_reason")}, httpapi.ClientIP(r)); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/ingest/returns", "flash.ingest_return")
-		return nil
-	})
-	w.Page(mux, "POST /ingest/returns/{id}/events", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		if _, err := s.DecideReturnWith(r.Context(), p, r.PathValue("id"), ingest.ReturnDecision{Event: r.PostFormValue("event"), Reason: r.PostFormValue("reason"),
-			ClearFields: r.PostForm["clear"]}, httpapi.ClientIP(r)); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/ingest/returns/"+r.PathValue("id"), "flash.ingest_decided")
-		return nil
-	})
-	w.Page(mux, "GET /ingest/returns/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		ret, err := s.GetReturn(r.Context(), p, r.PathValue("id"))
+	}
+	attrs := authz.ReturnAttrs{EntryRegion: ret.FromRegion, ToRegion: ret.ToRegion, RequesterOrg: ret.RequesterOrg}
+	pending := ret.Status == ingest.ReturnRequested
+	data := map[string]any{"R": ret, "Labels": labels,
+		"CanDecide": pending && authz.DataReturn(p, authz.ReturnDecide, attrs) == nil,
+		"CanCancel": pending && authz.DataReturn(p, authz.ReturnRequest, attrs) == nil,
+		"CanRevoke": ret.Status == ingest.ReturnApproved && authz.DataReturn(p, authz.ReturnDecide, attrs) == nil}
+	if ret.Status == ingest.ReturnApproved && authz.DataReturn(p, authz.ReturnFetch, attrs) == nil {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		pg, err := s.PageReturn(r.Context(), p, ret.ID, 50, offset, httpapi.ClientIP(r))
 		if err != nil {
-			return err
-		}
-		labels := map[string]string{}
-		if e, err := a.Catalog.Published(r.Context(), ret.EntryID); err == nil {
-			for _, f := range e.Fields {
-				labels[f.Name] = f.Label
+			ae := apperr.As(err)
+			if ae.Status >= 500 {
+				return err
+			}
+			data["PageError"] = ae
+		} else {
+			data["Page"] = pg
+			if pg.Offset+pg.Limit < pg.Total {
+				data["Next"] = pg.Offset + pg.Limit
 			}
 		}
-		attrs := authz.ReturnAttrs{EntryRegion: ret.FromRegion, ToRegion: ret.ToRegion, RequesterOrg: ret.RequesterOrg}
-		pending := ret.Status == ingest.ReturnRequested
-		data := map[string]any{"R": ret, "Labels": labels,
-			"CanDecide": pending && authz.DataReturn(p, authz.ReturnDecide, attrs) == nil,
-			"CanCancel": pending && authz.DataReturn(p, authz.ReturnRequest, attrs) == nil,
-			"CanRevoke": ret.Status == ingest.ReturnApproved && authz.DataReturn(p, authz.ReturnDecide, attrs) == nil}
-		if ret.Status == ingest.ReturnApproved && authz.DataReturn(p, authz.ReturnFetch, attrs) == nil {
-			offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-			pg, err := s.PageReturn(r.Context(), p, ret.ID, 50, offset, httpapi.ClientIP(r))
-			if err != nil {
-				ae := apperr.As(err)
-				if ae.Status >= 500 {
-					return err
-				}
-				data["PageError"] = ae
-			} else {
-				data["Page"] = pg
-				if pg.Offset+pg.Limit < pg.Total {
-					data["Next"] = pg.Offset + pg.Limit
-				}
-			}
-		}
-		v := w.NewView(rw, r, "ingest.return")
-		common(v, data)
-		w.Render(rw, 200, "ingest_return", v)
-		return nil
-	})
+	}
+	v := w.NewView(rw, r, "ingest.return")
+	ingestCommon(v, data)
+	w.Render(rw, 200, "ingest_return", v)
+	return nil
 }

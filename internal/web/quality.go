@@ -193,299 +193,346 @@ func qRuleInput(r *http.Request) (quality.RuleInput, error) {
 	return in, apperr.Validation(fe)
 }
 
-func (w *Web) qualityPages(mux *http.ServeMux) {
-	qualityWeb = w
-	a := w.App
-	q := a.Quality
-	render := func(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
-		v := w.NewView(rw, r, title)
-		status := 200
-		if ferr != nil {
-			v.Error = apperr.As(ferr)
-			v.Errors = v.Error.Fields
-			status = v.Error.Status
-		}
-		data["Events"] = quality.EventNames
-		data["Dims"] = quality.Dimensions
-		data["DimNames"] = quality.DimensionNames
-		v.Data = data
-		w.Render(rw, status, page, v)
+// qualityRender renders a quality page with the event and dimension names every page uses, and a
+// failed form's errors.
+func (w *Web) qualityRender(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
+	v := w.NewView(rw, r, title)
+	status := 200
+	if ferr != nil {
+		v.Error = apperr.As(ferr)
+		v.Errors = v.Error.Fields
+		status = v.Error.Status
 	}
-	orgName := func(ctx context.Context, id string) string {
-		if o, err := a.Identity.Org(ctx, id); err == nil {
-			return o.Name
-		}
-		return id
-	}
+	data["Events"] = quality.EventNames
+	data["Dims"] = quality.Dimensions
+	data["DimNames"] = quality.DimensionNames
+	v.Data = data
+	w.Render(rw, status, page, v)
+}
 
-	// Overview: the agency's tasks; for the authority also the board of agencies and settings.
-	w.Page(mux, "GET /quality", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		pg, err := httpapi.PageOf(r)
-		if err != nil {
-			return err
-		}
-		state := r.URL.Query().Get("state")
-		if state == "" {
-			state = "live"
-		}
-		if state == "all" {
-			state = ""
-		}
-		ts, total, err := q.Tasks(r.Context(), p, quality.TaskFilter{State: state, Limit: pg.Size, Offset: pg.Offset})
-		if err != nil {
-			return err
-		}
+// qualityOrgName is an organization's name, or its id when it cannot be found.
+func (w *Web) qualityOrgName(ctx context.Context, id string) string {
+	if o, err := w.App.Identity.Org(ctx, id); err == nil {
+		return o.Name
+	}
+	return id
+}
+
+// qualityHome is the quality overview: the agency's tasks; for the authority also the board of
+// agencies and the settings.
+//
+// Overview: the agency's tasks; for the authority also the board of agencies and settings.
+func (w *Web) qualityHome(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	pg, err := httpapi.PageOf(r)
+	if err != nil {
+		return err
+	}
+	state := r.URL.Query().Get("state")
+	if state == "" {
+		state = "live"
+	}
+	if state == "all" {
+		state = ""
+	}
+	ts, total, err := q.Tasks(r.Context(), p, quality.TaskFilter{State: state, Limit: pg.Size, Offset: pg.Offset})
+	if err != nil {
+		return err
+	}
+	rows := make([]qTaskRow, len(ts))
+	for i, t := range ts {
+		rows[i] = qTask(t)
+	}
+	data := map[string]any{"Tasks": rows, "Total": total, "Page": pg, "HasNext": pg.Offset+len(ts) < total, "State": r.URL.Query().Get("state"),
+		"States": quality.TaskStateNames, "Settings": q.Settings(r.Context()), "CanSettings": authz.QualitySettings(p, authz.Update) == nil}
+	if sm, err := q.Summaries(r.Context(), p); err == nil {
+		data["Summaries"] = sm
+	}
+	if p.OrgID != "" && authz.QualityScores(p, authz.Read, authz.QualityAttrs{ProviderOrgID: p.OrgID}) == nil && !p.IsAuthority() {
+		data["OwnOrg"] = p.OrgID
+		data["Trend"] = w.QualityTrend(r.Context(), p, "org", p.OrgID, quality.PeriodDay, Lang(r))
+	}
+	w.qualityRender(rw, r, "quality.title", "quality_home", data, nil)
+	return nil
+}
+
+// qualitySettings saves the correction and objection deadlines.
+func (w *Web) qualitySettings(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k))); return n }
+	if err := q.SetSettings(r.Context(), p, quality.Settings{CorrectionWorkdays: atoi("correction_workdays"), EscalateAfter: atoi("escalate_after"),
+		ObjectionWorkdays: atoi("objection_workdays")}); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/quality", "flash.quality_settings")
+	return nil
+}
+
+// qualityTask shows a correction task.
+//
+// A correction task.
+func (w *Web) qualityTask(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	t, err := q.Task(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.qualityRender(rw, r, "quality.task", "quality_task", map[string]any{"T": qTask(t), "OrgName": w.qualityOrgName(r.Context(), t.OrgID), "States": quality.TaskStateNames}, nil)
+	return nil
+}
+
+// qualityTaskAct takes a step on a correction task.
+func (w *Web) qualityTaskAct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	n, _ := strconv.Atoi(r.PostFormValue("workdays"))
+	if _, err := q.ActOnTask(r.Context(), p, r.PathValue("id"), quality.TaskAction{Event: r.PostFormValue("event"), Note: r.PostFormValue("note"), Workdays: n}, httpapi.ClientIP(r)); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/quality/tasks/"+r.PathValue("id"), "flash.quality_done")
+	return nil
+}
+
+// qualityEntryPage renders an entry's quality page: trend, rules (with the editor), tasks.
+//
+// An entry: trend, rules (with the editor), tasks.
+func (w *Web) qualityEntryPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
+	q := w.App.Quality
+	id := r.PathValue("id")
+	rules, err := q.Rules(r.Context(), p, id)
+	canRead := err == nil
+	if err != nil && !errors.Is(err, apperr.Forbidden) && !errors.Is(err, apperr.NotFound) { // may see the entry, not its rules
+		return err
+	}
+	e, err := w.App.Catalog.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	period := r.URL.Query().Get("period")
+	pts, serr := q.EntryScores(r.Context(), p, id, period, 60)
+	if !canRead && serr != nil {
+		return serr
+	}
+	attrs := authz.QualityAttrs{ProviderOrgID: e.ProviderOrgID, SourceOrgID: e.SourceOrgID, RegionCode: e.RegionCode}
+	kindNames := map[string][2]string{}
+	for _, k := range quality.Kinds {
+		kindNames[k.Kind] = [2]string{k.ZH, k.EN}
+	}
+	data := map[string]any{"E": e, "Rules": rules, "CanRules": canRead, "CanEdit": authz.QualityRule(p, authz.Create, attrs) == nil,
+		"Kinds": quality.Kinds, "KindNames": kindNames, "Points": pts, "Period": period, "Trend": w.QualityTrend(r.Context(), p, "entry", id, period, Lang(r))}
+	if cur, ok, err := q.CurrentScore(r.Context(), p, id); err == nil && ok {
+		data["Current"] = cur
+	}
+	if ts, _, err := q.Tasks(r.Context(), p, quality.TaskFilter{EntryID: id, Limit: 20}); err == nil {
 		rows := make([]qTaskRow, len(ts))
 		for i, t := range ts {
 			rows[i] = qTask(t)
 		}
-		data := map[string]any{"Tasks": rows, "Total": total, "Page": pg, "HasNext": pg.Offset+len(ts) < total, "State": r.URL.Query().Get("state"),
-			"States": quality.TaskStateNames, "Settings": q.Settings(r.Context()), "CanSettings": authz.QualitySettings(p, authz.Update) == nil}
-		if sm, err := q.Summaries(r.Context(), p); err == nil {
-			data["Summaries"] = sm
-		}
-		if p.OrgID != "" && authz.QualityScores(p, authz.Read, authz.QualityAttrs{ProviderOrgID: p.OrgID}) == nil && !p.IsAuthority() {
-			data["OwnOrg"] = p.OrgID
-			data["Trend"] = w.QualityTrend(r.Context(), p, "org", p.OrgID, quality.PeriodDay, Lang(r))
-		}
-		render(rw, r, "quality.title", "quality_home", data, nil)
-		return nil
-	})
-	w.Page(mux, "POST /quality/settings", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		atoi := func(k string) int { n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(k))); return n }
-		if err := q.SetSettings(r.Context(), p, quality.Settings{CorrectionWorkdays: atoi("correction_workdays"), EscalateAfter: atoi("escalate_after"),
-			ObjectionWorkdays: atoi("objection_workdays")}); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/quality", "flash.quality_settings")
-		return nil
-	})
-
-	// A correction task.
-	w.Page(mux, "GET /quality/tasks/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		t, err := q.Task(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		render(rw, r, "quality.task", "quality_task", map[string]any{"T": qTask(t), "OrgName": orgName(r.Context(), t.OrgID), "States": quality.TaskStateNames}, nil)
-		return nil
-	})
-	w.Page(mux, "POST /quality/tasks/{id}/act", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		n, _ := strconv.Atoi(r.PostFormValue("workdays"))
-		if _, err := q.ActOnTask(r.Context(), p, r.PathValue("id"), quality.TaskAction{Event: r.PostFormValue("event"), Note: r.PostFormValue("note"), Workdays: n}, httpapi.ClientIP(r)); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/quality/tasks/"+r.PathValue("id"), "flash.quality_done")
-		return nil
-	})
-
-	// An entry: trend, rules (with the editor), tasks.
-	entryPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
-		id := r.PathValue("id")
-		rules, err := q.Rules(r.Context(), p, id)
-		canRead := err == nil
-		if err != nil && !errors.Is(err, apperr.Forbidden) && !errors.Is(err, apperr.NotFound) { // may see the entry, not its rules
-			return err
-		}
-		e, err := a.Catalog.Get(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		period := r.URL.Query().Get("period")
-		pts, serr := q.EntryScores(r.Context(), p, id, period, 60)
-		if !canRead && serr != nil {
-			return serr
-		}
-		attrs := authz.QualityAttrs{ProviderOrgID: e.ProviderOrgID, SourceOrgID: e.SourceOrgID, RegionCode: e.RegionCode}
-		kindNames := map[string][2]string{}
-		for _, k := range quality.Kinds {
-			kindNames[k.Kind] = [2]string{k.ZH, k.EN}
-		}
-		data := map[string]any{"E": e, "Rules": rules, "CanRules": canRead, "CanEdit": authz.QualityRule(p, authz.Create, attrs) == nil,
-			"Kinds": quality.Kinds, "KindNames": kindNames, "Points": pts, "Period": period, "Trend": w.QualityTrend(r.Context(), p, "entry", id, period, Lang(r))}
-		if cur, ok, err := q.CurrentScore(r.Context(), p, id); err == nil && ok {
-			data["Current"] = cur
-		}
-		if ts, _, err := q.Tasks(r.Context(), p, quality.TaskFilter{EntryID: id, Limit: 20}); err == nil {
-			rows := make([]qTaskRow, len(ts))
-			for i, t := range ts {
-				rows[i] = qTask(t)
-			}
-			data["Tasks"] = rows
-		}
-		if others, err := q.PublishedEntries(r.Context()); err == nil {
-			data["Others"] = others
-		}
-		render(rw, r, "quality.entry", "quality_entry", data, ferr)
-		return nil
+		data["Tasks"] = rows
 	}
-	w.Page(mux, "GET /quality/entries/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return entryPage(rw, r, p, nil)
-	})
-	w.Page(mux, "POST /quality/entries/{id}/rules", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		in, err := qRuleInput(r)
-		if err == nil {
-			_, err = q.CreateRule(r.Context(), p, r.PathValue("id"), in)
-		}
-		if err != nil {
-			if ae := apperr.As(err); ae.Status == http.StatusUnprocessableEntity || ae.Status == http.StatusConflict {
-				return entryPage(rw, r, p, err)
-			}
-			return err
-		}
-		Redirect(rw, r, "/quality/entries/"+r.PathValue("id"), "flash.quality_rule")
-		return nil
-	})
-	w.Page(mux, "POST /quality/rules/{id}/toggle", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		rule, err := q.Rule(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		on := !rule.Enabled
-		if _, err := q.UpdateRule(r.Context(), p, rule.ID, quality.RuleInput{Name: rule.Name, Kind: rule.Kind, Dimension: rule.Dimension, Params: rule.Params,
-			Enabled: &on, Blocking: rule.Blocking, Note: rule.Note}); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/quality/entries/"+rule.EntryID, "flash.quality_rule")
-		return nil
-	})
-	w.Page(mux, "POST /quality/rules/{id}/delete", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		rule, err := q.Rule(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if err := q.DeleteRule(r.Context(), p, rule.ID); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/quality/entries/"+rule.EntryID, "flash.quality_deleted")
-		return nil
-	})
-
-	// An agency: trend and tasks.
-	w.Page(mux, "GET /quality/orgs/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		id := r.PathValue("id")
-		period := r.URL.Query().Get("period")
-		pts, err := q.OrgScores(r.Context(), p, id, period, 60)
-		if err != nil {
-			return err
-		}
-		data := map[string]any{"OrgID": id, "OrgName": orgName(r.Context(), id), "Points": pts, "Period": period,
-			"Trend": w.QualityTrend(r.Context(), p, "org", id, period, Lang(r))}
-		if ts, _, err := q.Tasks(r.Context(), p, quality.TaskFilter{OrgID: id, State: "live", Limit: 50}); err == nil {
-			rows := make([]qTaskRow, len(ts))
-			for i, t := range ts {
-				rows[i] = qTask(t)
-			}
-			data["Tasks"] = rows
-		}
-		render(rw, r, "quality.org", "quality_org", data, nil)
-		return nil
-	})
-
-	// Objections: mine (with the form) or the provider's queue.
-	objectionsPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in quality.ObjectionInput, ferr error) error {
-		box := r.URL.Query().Get("box")
-		if box != "queue" {
-			box = "mine"
-		}
-		pg, err := httpapi.PageOf(r)
-		if err != nil {
-			return err
-		}
-		objs, total, err := q.Objections(r.Context(), p, quality.ObjectionFilter{Mine: box == "mine", State: r.URL.Query().Get("state"), Limit: pg.Size, Offset: pg.Offset})
-		if err != nil {
-			return err
-		}
-		rows := make([]qObjRow, len(objs))
-		for i, o := range objs {
-			rows[i] = qObj(o)
-		}
-		idn, credit, _ := q.MySubjects(r.Context(), p)
-		verified, dataUser := q.CallerVerified(r.Context(), p), authz.ObjectionDataUser(p)
-		if in.Key == "" && verified {
-			in.Key = idn
-			if in.Key == "" {
-				in.Key = credit
-			}
-		}
-		entries, _ := q.ObjectionEntries(r.Context(), p)
-		canQueue := p.OrgID != "" && p.Has(authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer)
-		render(rw, r, "quality.objections", "quality_objections", map[string]any{"Box": box, "Rows": rows, "Total": total, "Page": pg,
-			"HasNext": pg.Offset+len(objs) < total, "In": in, "Entries": entries, "Kinds": quality.ObjKindNames, "HasID": idn != "", "HasCredit": credit != "",
-			"CanQueue": canQueue, "Verified": verified, "DataUser": dataUser}, ferr)
-		return nil
+	if others, err := q.PublishedEntries(r.Context()); err == nil {
+		data["Others"] = others
 	}
-	w.Page(mux, "GET /objections", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return objectionsPage(rw, r, p, quality.ObjectionInput{EntryID: r.URL.Query().Get("entry_id"), Key: r.URL.Query().Get("key")}, nil)
-	})
-	w.Page(mux, "POST /objections", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		in := quality.ObjectionInput{EntryID: r.PostFormValue("entry_id"), Key: r.PostFormValue("key"), Kind: r.PostFormValue("kind"),
-			Fields: qLines(strings.Join(r.PostForm["fields"], ",")), Description: r.PostFormValue("description"), Proposed: r.PostFormValue("proposed")}
-		o, err := q.Raise(r.Context(), p, in, httpapi.ClientIP(r))
-		if err != nil {
-			ae := apperr.As(err)
-			if ae.Status >= 500 {
-				return err
-			}
-			return objectionsPage(rw, r, p, in, err)
+	w.qualityRender(rw, r, "quality.entry", "quality_entry", data, ferr)
+	return nil
+}
+
+// qualityEntry shows an entry's quality page.
+func (w *Web) qualityEntry(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.qualityEntryPage(rw, r, p, nil)
+}
+
+// qualityCreateRule adds a quality rule to an entry.
+func (w *Web) qualityCreateRule(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	in, err := qRuleInput(r)
+	if err == nil {
+		_, err = q.CreateRule(r.Context(), p, r.PathValue("id"), in)
+	}
+	if err != nil {
+		if ae := apperr.As(err); ae.Status == http.StatusUnprocessableEntity || ae.Status == http.StatusConflict {
+			return w.qualityEntryPage(rw, r, p, err)
 		}
-		Redirect(rw, r, "/objections/"+o.ID, "flash.objection_raised")
-		return nil
-	})
-	w.Page(mux, "GET /objections/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		o, err := q.Objection(r.Context(), p, r.PathValue("id"))
-		if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/quality/entries/"+r.PathValue("id"), "flash.quality_rule")
+	return nil
+}
+
+// qualityToggleRule switches a quality rule on or off.
+func (w *Web) qualityToggleRule(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	rule, err := q.Rule(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	on := !rule.Enabled
+	if _, err := q.UpdateRule(r.Context(), p, rule.ID, quality.RuleInput{Name: rule.Name, Kind: rule.Kind, Dimension: rule.Dimension, Params: rule.Params,
+		Enabled: &on, Blocking: rule.Blocking, Note: rule.Note}); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/quality/entries/"+rule.EntryID, "flash.quality_rule")
+	return nil
+}
+
+// qualityDeleteRule deletes a quality rule.
+func (w *Web) qualityDeleteRule(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	rule, err := q.Rule(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := q.DeleteRule(r.Context(), p, rule.ID); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/quality/entries/"+rule.EntryID, "flash.quality_deleted")
+	return nil
+}
+
+// qualityOrg shows an agency's quality trend and tasks.
+//
+// An agency: trend and tasks.
+func (w *Web) qualityOrg(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	id := r.PathValue("id")
+	period := r.URL.Query().Get("period")
+	pts, err := q.OrgScores(r.Context(), p, id, period, 60)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"OrgID": id, "OrgName": w.qualityOrgName(r.Context(), id), "Points": pts, "Period": period,
+		"Trend": w.QualityTrend(r.Context(), p, "org", id, period, Lang(r))}
+	if ts, _, err := q.Tasks(r.Context(), p, quality.TaskFilter{OrgID: id, State: "live", Limit: 50}); err == nil {
+		rows := make([]qTaskRow, len(ts))
+		for i, t := range ts {
+			rows[i] = qTask(t)
+		}
+		data["Tasks"] = rows
+	}
+	w.qualityRender(rw, r, "quality.org", "quality_org", data, nil)
+	return nil
+}
+
+// qualityObjectionsPage renders the objection list (mine, with the form, or the provider's queue).
+//
+// Objections: mine (with the form) or the provider's queue.
+func (w *Web) qualityObjectionsPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in quality.ObjectionInput, ferr error) error {
+	q := w.App.Quality
+	box := r.URL.Query().Get("box")
+	if box != "queue" {
+		box = "mine"
+	}
+	pg, err := httpapi.PageOf(r)
+	if err != nil {
+		return err
+	}
+	objs, total, err := q.Objections(r.Context(), p, quality.ObjectionFilter{Mine: box == "mine", State: r.URL.Query().Get("state"), Limit: pg.Size, Offset: pg.Offset})
+	if err != nil {
+		return err
+	}
+	rows := make([]qObjRow, len(objs))
+	for i, o := range objs {
+		rows[i] = qObj(o)
+	}
+	idn, credit, _ := q.MySubjects(r.Context(), p)
+	verified, dataUser := q.CallerVerified(r.Context(), p), authz.ObjectionDataUser(p)
+	if in.Key == "" && verified {
+		in.Key = idn
+		if in.Key == "" {
+			in.Key = credit
+		}
+	}
+	entries, _ := q.ObjectionEntries(r.Context(), p)
+	canQueue := p.OrgID != "" && p.Has(authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer)
+	w.qualityRender(rw, r, "quality.objections", "quality_objections", map[string]any{"Box": box, "Rows": rows, "Total": total, "Page": pg,
+		"HasNext": pg.Offset+len(objs) < total, "In": in, "Entries": entries, "Kinds": quality.ObjKindNames, "HasID": idn != "", "HasCredit": credit != "",
+		"CanQueue": canQueue, "Verified": verified, "DataUser": dataUser}, ferr)
+	return nil
+}
+
+// qualityObjections lists objections, with the form to raise one.
+func (w *Web) qualityObjections(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.qualityObjectionsPage(rw, r, p, quality.ObjectionInput{EntryID: r.URL.Query().Get("entry_id"), Key: r.URL.Query().Get("key")}, nil)
+}
+
+// qualityRaiseObjection raises an objection to a record.
+func (w *Web) qualityRaiseObjection(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	in := quality.ObjectionInput{EntryID: r.PostFormValue("entry_id"), Key: r.PostFormValue("key"), Kind: r.PostFormValue("kind"),
+		Fields: qLines(strings.Join(r.PostForm["fields"], ",")), Description: r.PostFormValue("description"), Proposed: r.PostFormValue("proposed")}
+	o, err := q.Raise(r.Context(), p, in, httpapi.ClientIP(r))
+	if err != nil {
+		ae := apperr.As(err)
+		if ae.Status >= 500 {
 			return err
 		}
-		data := map[string]any{"O": qObj(o), "ProviderName": orgName(r.Context(), o.ProviderOrgID)}
-		if e, err := a.Catalog.Get(r.Context(), o.EntryID); err == nil {
-			var labels []string
-			var fixable [][2]string // disputed fields that a record correction may change: name, label
-			keys := e.KeyFields()
-			for _, f := range o.Fields {
-				label := f
-				if fd, ok := e.Field(f); ok && fd.Label != "" {
-					label = fd.Label
-				}
-				labels = append(labels, label)
-				if !slices.Contains(keys, f) {
-					fixable = append(fixable, [2]string{f, label})
-				}
-			}
-			data["FieldLabels"] = labels
-			data["Fixable"] = fixable
-		}
-		render(rw, r, "quality.objection", "quality_objection", data, nil)
-		return nil
-	})
-	// A record correction from the objection (QUA-3): the provider corrects the disputed values
-	// of the record as a new version; the objection can then be answered "corrected".
-	w.Page(mux, "POST /objections/{id}/correct-record", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		o, err := q.Objection(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if a.Ingest == nil {
-			return apperr.NotFound
-		}
-		r.ParseForm()
-		vals := map[string]string{}
+		return w.qualityObjectionsPage(rw, r, p, in, err)
+	}
+	Redirect(rw, r, "/objections/"+o.ID, "flash.objection_raised")
+	return nil
+}
+
+// qualityObjection shows one objection.
+func (w *Web) qualityObjection(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	o, err := q.Objection(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"O": qObj(o), "ProviderName": w.qualityOrgName(r.Context(), o.ProviderOrgID)}
+	if e, err := w.App.Catalog.Get(r.Context(), o.EntryID); err == nil {
+		var labels []string
+		var fixable [][2]string // disputed fields that a record correction may change: name, label
+		keys := e.KeyFields()
 		for _, f := range o.Fields {
-			if v, ok := r.PostForm["v_"+f]; ok && strings.TrimSpace(v[0]) != "" {
-				vals[f] = v[0]
+			label := f
+			if fd, ok := e.Field(f); ok && fd.Label != "" {
+				label = fd.Label
+			}
+			labels = append(labels, label)
+			if !slices.Contains(keys, f) {
+				fixable = append(fixable, [2]string{f, label})
 			}
 		}
-		if _, err := a.Ingest.CorrectRecord(r.Context(), p, o.EntryID, ingest.CorrectionInput{Key: o.Key, Values: vals, Reason: r.PostFormValue("reason")}, httpapi.ClientIP(r)); err != nil {
-			return err
+		data["FieldLabels"] = labels
+		data["Fixable"] = fixable
+	}
+	w.qualityRender(rw, r, "quality.objection", "quality_objection", data, nil)
+	return nil
+}
+
+// qualityCorrectRecord corrects the record an objection is about.
+//
+// A record correction from the objection (QUA-3): the provider corrects the disputed values
+// of the record as a new version; the objection can then be answered "corrected".
+func (w *Web) qualityCorrectRecord(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	o, err := q.Objection(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if w.App.Ingest == nil {
+		return apperr.NotFound
+	}
+	r.ParseForm()
+	vals := map[string]string{}
+	for _, f := range o.Fields {
+		if v, ok := r.PostForm["v_"+f]; ok && strings.TrimSpace(v[0]) != "" {
+			vals[f] = v[0]
 		}
-		Redirect(rw, r, "/objections/"+o.ID, "flash.record_corrected")
-		return nil
-	})
-	w.Page(mux, "POST /objections/{id}/act", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := q.ActOnObjection(r.Context(), p, r.PathValue("id"), quality.ObjectionAction{Event: r.PostFormValue("event"), Answer: r.PostFormValue("answer")}, httpapi.ClientIP(r)); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/objections/"+r.PathValue("id"), "flash.quality_done")
-		return nil
-	})
+	}
+	if _, err := w.App.Ingest.CorrectRecord(r.Context(), p, o.EntryID, ingest.CorrectionInput{Key: o.Key, Values: vals, Reason: r.PostFormValue("reason")}, httpapi.ClientIP(r)); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/objections/"+o.ID, "flash.record_corrected")
+	return nil
+}
+
+// qualityObjectionAct takes a step on an objection.
+func (w *Web) qualityObjectionAct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	q := w.App.Quality
+	if _, err := q.ActOnObjection(r.Context(), p, r.PathValue("id"), quality.ObjectionAction{Event: r.PostFormValue("event"), Answer: r.PostFormValue("answer")}, httpapi.ClientIP(r)); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/objections/"+r.PathValue("id"), "flash.quality_done")
+	return nil
 }

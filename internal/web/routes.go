@@ -6,19 +6,71 @@ import "net/http"
 // handler answers this path"; the catch-all for unknown paths is registered after it (web.New).
 func (w *Web) install(mux *http.ServeMux) {
 	// ── 基础：登录、首页、账户、消息 / foundation ──
-	w.foundationPages(mux)
+	mux.HandleFunc("GET /lang", w.foundationLang)
+	mux.HandleFunc("GET /large", w.foundationLarge)
+	w.PublicPage(mux, "GET /{$}", w.foundationHome)
+	w.PublicPage(mux, "GET /login", w.foundationLogin)
+	w.PublicPage(mux, "POST /login", w.foundationLoginPost)
+	w.Page(mux, "POST /logout", w.foundationLogout)
+	w.PublicPage(mux, "GET /register", w.foundationRegister)
+	w.PublicPage(mux, "POST /register", w.foundationRegisterPost)
+	w.Page(mux, "GET /audit", w.foundationAudit)
+	w.Page(mux, "GET /calendar", w.foundationCalendar)
+	w.Page(mux, "POST /calendar/import", w.foundationCalendarImport)
+	w.Page(mux, "GET /inbox", w.foundationInbox)
+	w.Page(mux, "POST /inbox/{id}/read", w.foundationMarkRead)
+	w.Page(mux, "GET /tokens", w.foundationTokens)
+	w.Page(mux, "POST /tokens", w.foundationIssueToken)
+	w.Page(mux, "POST /tokens/{id}/revoke", w.foundationRevokeToken)
+	w.Page(mux, "GET /directory", w.foundationDirectory)
+	w.Page(mux, "GET /jobs", w.foundationJobs)
+	w.Page(mux, "POST /jobs/{name}/run", w.foundationRunJob)
 
 	// ── 接口文档 / API reference ──
-	apiDocsPage(w, mux)
+	mux.HandleFunc("GET /api/docs", w.apiDocs)
 
 	// ── 考核评估 / assessment ──
 	w.assessmentPages(mux)
 
 	// ── 资源目录 / catalog ──
-	w.catalogPages(mux)
+	catalogWeb = w
+	w.PublicPage(mux, "GET /catalog", w.catalogList)
+	w.PublicPage(mux, "GET /catalog/entries/{id}", w.catalogEntry)
+	w.Page(mux, "GET /catalog/new", w.catalogNew)
+	w.Page(mux, "POST /catalog/new", w.catalogCreate)
+	w.Page(mux, "GET /catalog/entries/{id}/edit", w.catalogEdit)
+	w.Page(mux, "POST /catalog/entries/{id}/edit", w.catalogUpdate)
+	w.Page(mux, "POST /catalog/entries/{id}/submit", w.catalogSubmit)
+	w.Page(mux, "POST /catalog/entries/{id}/recall", w.catalogRecall)
+	w.Page(mux, "POST /catalog/entries/{id}/approve", w.catalogApprove)
+	w.Page(mux, "POST /catalog/entries/{id}/return", w.catalogReturn)
+	w.Page(mux, "POST /catalog/entries/{id}/withdraw", w.catalogWithdraw)
+	w.Page(mux, "POST /catalog/entries/{id}/override", w.catalogOverride)
+	w.Page(mux, "POST /catalog/entries/{id}/legal-change", w.catalogLegalChange)
+	w.Page(mux, "GET /catalog/review", w.catalogReview)
+	w.PublicPage(mux, "GET /catalog/entries/{id}/diff", w.catalogDiff)
+	w.Page(mux, "GET /catalog/negative", w.catalogNegative)
+	w.Page(mux, "GET /catalog/sources", w.catalogSources)
+	w.Page(mux, "GET /catalog/rollup", w.catalogRollup)
+	w.Page(mux, "GET /catalog/systems", w.catalogSystems)
+	w.Page(mux, "POST /catalog/systems", w.catalogSystemCreate)
+	w.Page(mux, "GET /catalog/systems/{id}", w.catalogSystem)
+	w.Page(mux, "POST /catalog/systems/{id}", w.catalogSystemUpdate)
+	w.Page(mux, "POST /catalog/systems/{id}/accept", w.catalogSystemAccept)
+	w.Page(mux, "POST /catalog/systems/{id}/documents", w.catalogSystemDocument)
+	w.Page(mux, "GET /catalog/purchases", w.catalogPurchases)
+	w.Page(mux, "POST /catalog/purchases", w.catalogPurchaseRequest)
+	w.Page(mux, "POST /catalog/purchases/{id}/decide", w.catalogPurchaseDecide)
+	w.Page(mux, "GET /catalog/reassessments", w.catalogReassessments)
+	w.Page(mux, "POST /catalog/reassessments/{id}", w.catalogReassessment)
+	w.Page(mux, "GET /catalog/import", w.catalogImport)
+	w.Page(mux, "POST /catalog/import", w.catalogImportPost)
 
 	// ── 目录分级 / catalog levels ──
-	w.levelPages(mux)
+	w.Page(mux, "GET /catalog/level-reports", w.catalogLevelReports)
+	w.Page(mux, "POST /catalog/level-reports", w.catalogLevelSubmit)
+	w.Page(mux, "GET /catalog/level-reports/{id}", w.catalogLevelReport)
+	w.Page(mux, "POST /catalog/level-reports/{id}/decide", w.catalogLevelDecide)
 
 	// ── 权益投诉 / rights complaints ──
 	w.complaintPages(mux)
@@ -27,11 +79,35 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.dashboardPages(mux)
 
 	// ── 督办 / escalation ──
-	w.escalationPages(mux)
+	w.Page(mux, "GET /share/escalations", w.escalationList)
+	w.Page(mux, "GET /share/escalations/{id}", w.escalationShow)
+	w.Page(mux, "POST /share/escalations", w.escalationOpen)
+	w.Page(mux, "POST /share/escalations/{id}/urge", w.escalationUrge)
+	w.Page(mux, "POST /share/escalations/{id}/coordinate", w.escalationCoordinate)
+	w.Page(mux, "POST /share/escalations/{id}/meetings", w.escalationMeeting)
+	w.Page(mux, "POST /share/escalations/{id}/refer", w.escalationRefer)
+	w.Page(mux, "POST /share/escalations/{id}/opinions", w.escalationOpinion)
+	w.Page(mux, "POST /share/escalations/{id}/decide", w.escalationDecide)
 
 	// ── 数据汇聚 / aggregation ──
 	ingestWeb = w
-	w.ingestPages(mux)
+	if w.App.Ingest != nil { // the aggregation pages exist only with the ingest service
+		w.Page(mux, "GET /ingest", w.ingestIndex)
+		w.Page(mux, "GET /ingest/entries/{id}", w.ingestEntry)
+		w.Page(mux, "POST /ingest/entries/{id}/upload", w.ingestUpload)
+		w.Page(mux, "POST /ingest/entries/{id}/sources", w.ingestRegisterSource)
+		w.Page(mux, "POST /ingest/sources/{id}/pull", w.ingestPull)
+		w.Page(mux, "POST /ingest/entries/{id}/token", w.ingestIssueToken)
+		w.Page(mux, "POST /ingest/entries/{id}/retention", w.ingestRetention)
+		w.Page(mux, "GET /ingest/loads/{id}", w.ingestLoad)
+		w.Page(mux, "GET /ingest/freshness", w.ingestFreshness)
+		w.Page(mux, "POST /ingest/themes", w.ingestDefineTheme)
+		w.Page(mux, "GET /ingest/base", w.ingestBase)
+		w.Page(mux, "GET /ingest/returns", w.ingestReturns)
+		w.Page(mux, "POST /ingest/returns", w.ingestRequestReturn)
+		w.Page(mux, "POST /ingest/returns/{id}/events", w.ingestDecideReturn)
+		w.Page(mux, "GET /ingest/returns/{id}", w.ingestReturn)
+	}
 
 	// ── 数据要素市场 / market ──
 	w.marketPages(mux)
@@ -52,16 +128,71 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.operatePublicPage(mux)
 
 	// ── 数据质量 / quality ──
-	w.qualityPages(mux)
+	qualityWeb = w
+	w.Page(mux, "GET /quality", w.qualityHome)
+	w.Page(mux, "POST /quality/settings", w.qualitySettings)
+	w.Page(mux, "GET /quality/tasks/{id}", w.qualityTask)
+	w.Page(mux, "POST /quality/tasks/{id}/act", w.qualityTaskAct)
+	w.Page(mux, "GET /quality/entries/{id}", w.qualityEntry)
+	w.Page(mux, "POST /quality/entries/{id}/rules", w.qualityCreateRule)
+	w.Page(mux, "POST /quality/rules/{id}/toggle", w.qualityToggleRule)
+	w.Page(mux, "POST /quality/rules/{id}/delete", w.qualityDeleteRule)
+	w.Page(mux, "GET /quality/orgs/{id}", w.qualityOrg)
+	w.Page(mux, "GET /objections", w.qualityObjections)
+	w.Page(mux, "POST /objections", w.qualityRaiseObjection)
+	w.Page(mux, "GET /objections/{id}", w.qualityObjection)
+	w.Page(mux, "POST /objections/{id}/correct-record", w.qualityCorrectRecord)
+	w.Page(mux, "POST /objections/{id}/act", w.qualityObjectionAct)
 
 	// ── 安全运营 / security operations ──
 	w.securityPages(mux)
 
 	// ── 数据共享 / sharing ──
-	w.sharePages(mux)
+	shareWeb = w
+	w.Page(mux, "GET /share", w.shareList)
+	w.Page(mux, "GET /share/new", w.shareNew)
+	w.Page(mux, "POST /share/new", w.shareFile)
+	w.Page(mux, "GET /share/new-product", w.shareNewProduct)
+	w.Page(mux, "POST /share/new-product", w.shareFileProduct)
+	w.Page(mux, "GET /share/requests/{id}", w.shareRequest)
+	w.Page(mux, "POST /share/requests/{id}/approve", w.shareApprove)
+	w.Page(mux, "POST /share/requests/{id}/refuse", w.shareRefuse)
+	w.Page(mux, "POST /share/requests/{id}/forward", w.shareForward)
+	w.Page(mux, "POST /share/requests/{id}/withdraw", w.shareWithdraw)
+	w.Page(mux, "POST /share/requests/{id}/deliver", w.shareDeliver)
+	w.Page(mux, "GET /share/overdue", w.shareOverdue)
+	w.Page(mux, "GET /share/grants", w.shareGrants)
+	w.Page(mux, "GET /share/grants/{id}", w.shareGrant)
+	w.Page(mux, "POST /share/grants/{id}/credentials", w.shareIssueCredential)
+	w.Page(mux, "POST /share/grants/{id}/suspend", w.shareSuspend)
+	w.Page(mux, "POST /share/grants/{id}/resume", w.shareResume)
+	w.Page(mux, "POST /share/grants/{id}/revoke", w.shareRevoke)
+	w.Page(mux, "POST /share/grants/{id}/reports", w.shareReport)
+	w.Page(mux, "GET /share/renewals/{id}", w.shareRenewal)
+	w.Page(mux, "POST /share/grants/{id}/renewals", w.shareRequestRenewal)
+	w.Page(mux, "POST /share/renewals/{id}/approve", w.shareApproveRenewal)
+	w.Page(mux, "POST /share/renewals/{id}/refuse", w.shareRefuseRenewal)
+	w.Page(mux, "POST /share/renewals/{id}/withdraw", w.shareWithdrawRenewal)
+	w.Page(mux, "POST /share/use-reports/{id}/submit", w.shareSubmitUseReport)
+	w.Page(mux, "POST /share/use-reports/{id}/answer", w.shareAnswerUseReport)
+	w.Page(mux, "GET /share/grants/{id}/usage.csv", w.shareUsageCSV)
+	w.Page(mux, "GET /share/demands", w.shareDemands)
+	w.Page(mux, "GET /share/demands/new", w.shareNewDemand)
+	w.Page(mux, "POST /share/demands/new", w.shareFileDemand)
+	w.Page(mux, "GET /share/demands/{id}", w.shareDemand)
+	w.Page(mux, "POST /share/demands/{id}/assign", w.shareAssignDemand)
+	w.Page(mux, "POST /share/demands/{id}/reject", w.shareRejectDemand)
+	w.Page(mux, "POST /share/demands/{id}/accept", w.shareAcceptDemand)
+	w.Page(mux, "POST /share/demands/{id}/refuse", w.shareRefuseDemand)
+	w.Page(mux, "POST /share/demands/{id}/return", w.shareReturnDemand)
+	w.Page(mux, "POST /share/demands/{id}/complete", w.shareCompleteDemand)
+	w.Page(mux, "POST /share/demands/{id}/withdraw", w.shareWithdrawDemand)
 
 	// ── 国家平台 / national platform ──
-	w.nationalPages(mux)
+	w.Page(mux, "GET /share/national", w.shareNationalList)
+	w.Page(mux, "POST /share/national", w.shareNationalFile)
+	w.Page(mux, "GET /share/national/{id}", w.shareNational)
+	w.Page(mux, "POST /share/national/{id}/steps", w.shareNationalStep)
 
 	// ── 处罚与整改 / sanctions ──
 	w.sanctionPages(mux)

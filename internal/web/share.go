@@ -44,7 +44,7 @@ func init() {
 		NavItem{Key: "nav.share_overdue", Href: "/share/overdue", Roles: []authz.Role{authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Oversight}, Order: 31})
 }
 
-// homeApp is set by sharePages so the dashboard tiles can reach the service.
+// shareWeb is set by install (routes.go) so the workbench cards can reach the service.
 var shareWeb *Web
 
 func shareCards(r *http.Request, p *authz.Principal) []HomeCard {
@@ -125,244 +125,276 @@ func fieldRows(a *share.Service, e *catalog.Entry, checked, clear []string) []fi
 	return out
 }
 
-func (w *Web) sharePages(mux *http.ServeMux) {
-	shareWeb = w
-	a := w.App
-	s := a.Share
-	render := func(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
-		v := w.NewView(rw, r, title)
-		status := 200
-		if ferr != nil {
-			v.Error = apperr.As(ferr)
-			v.Errors = v.Error.Fields
-			status = v.Error.Status
-		}
-		data["States"] = share.StateNames
-		data["DemandStates"] = share.DemandStateNames
-		data["Modes"] = share.ModeNames
-		modeStr := map[string][2]string{}
-		for k, v := range share.ModeNames {
-			modeStr[string(k)] = v
-		}
-		data["ModeStr"] = modeStr
-		data["Events"] = share.EventNames
-		data["Channels"] = share.Channels
-		data["GrantStates"] = share.GrantStatusNames
-		v.Data = data
-		w.Render(rw, status, page, v)
+// shareRender renders a sharing page with the state, mode and event names every page uses, and a
+// failed form's errors.
+func (w *Web) shareRender(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
+	v := w.NewView(rw, r, title)
+	status := 200
+	if ferr != nil {
+		v.Error = apperr.As(ferr)
+		v.Errors = v.Error.Fields
+		status = v.Error.Status
 	}
-	can := func(p *authz.Principal, act authz.Action, at authz.ShareAttrs) bool {
-		return authz.Share(p, act, at) == nil
+	data["States"] = share.StateNames
+	data["DemandStates"] = share.DemandStateNames
+	data["Modes"] = share.ModeNames
+	modeStr := map[string][2]string{}
+	for k, v := range share.ModeNames {
+		modeStr[string(k)] = v
 	}
+	data["ModeStr"] = modeStr
+	data["Events"] = share.EventNames
+	data["Channels"] = share.Channels
+	data["GrantStates"] = share.GrantStatusNames
+	v.Data = data
+	w.Render(rw, status, page, v)
+}
 
-	// Lists of requests: mine, the provider's queue (by deadline), routing, region, all.
-	w.Page(mux, "GET /share", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		boxes := share.Boxes(p)
-		if len(boxes) == 0 {
-			return apperr.Forbidden
+// shareCan says whether p may take act on the request or grant.
+func shareCan(p *authz.Principal, act authz.Action, at authz.ShareAttrs) bool {
+	return authz.Share(p, act, at) == nil
+}
+
+// shareList lists share requests by box: mine, the provider's queue (by deadline), routing, region,
+// all.
+//
+// Lists of requests: mine, the provider's queue (by deadline), routing, region, all.
+func (w *Web) shareList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	boxes := share.Boxes(p)
+	if len(boxes) == 0 {
+		return apperr.Forbidden
+	}
+	box := r.URL.Query().Get("box")
+	if box == "" {
+		box = boxes[0]
+	}
+	pg, err := httpapi.PageOf(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.List(r.Context(), p, share.ListFilter{Box: box, State: share.State(r.URL.Query().Get("state")), Limit: pg.Size, Offset: pg.Offset})
+	if err != nil {
+		return err
+	}
+	rows := make([]reqRow, len(items))
+	for i, it := range items {
+		rows[i] = rowOf(it)
+	}
+	w.shareRender(rw, r, "share.title", "share_list", map[string]any{"Box": box, "Boxes": boxes, "Rows": rows, "Total": total, "Page": pg,
+		"HasNext": pg.Offset+len(items) < total, "CanFile": p.OrgKind.IsDataHolder() && p.Has(authz.DataOfficer, authz.AgencyApprover)}, nil)
+	return nil
+}
+
+// shareNewForm renders the request form: step 1 finds a published entry, step 2 picks fields and
+// scenario.
+//
+// The request form: step 1 finds a published entry, step 2 picks fields and scenario.
+func (w *Web) shareNewForm(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
+	s := w.App.Share
+	data := map[string]any{"In": in, "Text": share.CommitmentText}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if in.EntryID != "" {
+		e, err := w.App.Catalog.Published(r.Context(), in.EntryID)
+		if err != nil {
+			return apperr.Invalid.With(apperr.Field("entry_id", "该数据资源不存在或未发布，不能申请共享", "the catalog entry does not exist or is not published"))
 		}
-		box := r.URL.Query().Get("box")
-		if box == "" {
-			box = boxes[0]
+		modes := e.ShareModes
+		if len(modes) == 0 {
+			for _, m := range share.Modes {
+				modes = append(modes, string(m))
+			}
 		}
-		pg, err := httpapi.PageOf(r)
+		data["Entry"], data["Fields"], data["EntryModes"] = e, fieldRows(s, &e, in.Fields, in.ClearFields), modes
+		data["NotShared"] = e.ShareType == catalog.ShareNone
+	} else if q != "" {
+		res, err := w.App.Catalog.Search(r.Context(), p, catalog.SearchQuery{Q: q, Status: string(catalog.StatusPublished), PageSize: 20})
 		if err != nil {
 			return err
 		}
-		items, total, err := s.List(r.Context(), p, share.ListFilter{Box: box, State: share.State(r.URL.Query().Get("state")), Limit: pg.Size, Offset: pg.Offset})
+		data["Hits"] = res.Hits
+	}
+	data["Q"] = q
+	w.shareRender(rw, r, "share.new", "share_new", data, ferr)
+	return nil
+}
+
+// shareNew is the share request form, possibly prefilled from a demand.
+func (w *Web) shareNew(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	if err := authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}); err != nil {
+		return err
+	}
+	in := share.NewRequest{EntryID: r.URL.Query().Get("entry"), Mode: share.ModeAPI}
+	if did := r.URL.Query().Get("demand"); did != "" { // a completed demand's data, now cataloged
+		pre, err := s.PrefillFromDemand(r.Context(), p, did)
 		if err != nil {
 			return err
 		}
-		rows := make([]reqRow, len(items))
-		for i, it := range items {
-			rows[i] = rowOf(it)
-		}
-		render(rw, r, "share.title", "share_list", map[string]any{"Box": box, "Boxes": boxes, "Rows": rows, "Total": total, "Page": pg,
-			"HasNext": pg.Offset+len(items) < total, "CanFile": p.OrgKind.IsDataHolder() && p.Has(authz.DataOfficer, authz.AgencyApprover)}, nil)
-		return nil
-	})
-
-	// The request form: step 1 finds a published entry, step 2 picks fields and scenario.
-	newForm := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
-		data := map[string]any{"In": in, "Text": share.CommitmentText}
-		q := strings.TrimSpace(r.URL.Query().Get("q"))
-		if in.EntryID != "" {
-			e, err := a.Catalog.Published(r.Context(), in.EntryID)
-			if err != nil {
-				return apperr.Invalid.With(apperr.Field("entry_id", "该数据资源不存在或未发布，不能申请共享", "the catalog entry does not exist or is not published"))
-			}
-			modes := e.ShareModes
-			if len(modes) == 0 {
-				for _, m := range share.Modes {
-					modes = append(modes, string(m))
-				}
-			}
-			data["Entry"], data["Fields"], data["EntryModes"] = e, fieldRows(s, &e, in.Fields, in.ClearFields), modes
-			data["NotShared"] = e.ShareType == catalog.ShareNone
-		} else if q != "" {
-			res, err := a.Catalog.Search(r.Context(), p, catalog.SearchQuery{Q: q, Status: string(catalog.StatusPublished), PageSize: 20})
-			if err != nil {
-				return err
-			}
-			data["Hits"] = res.Hits
-		}
-		data["Q"] = q
-		render(rw, r, "share.new", "share_new", data, ferr)
-		return nil
+		in = pre
 	}
-	w.Page(mux, "GET /share/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}); err != nil {
-			return err
-		}
-		in := share.NewRequest{EntryID: r.URL.Query().Get("entry"), Mode: share.ModeAPI}
-		if did := r.URL.Query().Get("demand"); did != "" { // a completed demand's data, now cataloged
-			pre, err := s.PrefillFromDemand(r.Context(), p, did)
-			if err != nil {
-				return err
-			}
-			in = pre
-		}
-		if r.URL.Query().Get("kind") == string(share.KindVerify) { // e.g. after a catalog change suspended a data grant
+	if r.URL.Query().Get("kind") == string(share.KindVerify) { // e.g. after a catalog change suspended a data grant
+		in.Kind = share.KindVerify
+	}
+	if in.EntryID != "" {
+		if e, err := w.App.Catalog.Published(r.Context(), in.EntryID); err == nil && e.ShareType == catalog.ShareNone {
 			in.Kind = share.KindVerify
 		}
-		if in.EntryID != "" {
-			if e, err := a.Catalog.Published(r.Context(), in.EntryID); err == nil && e.ShareType == catalog.ShareNone {
-				in.Kind = share.KindVerify
-			}
-		}
-		return newForm(rw, r, p, in, nil)
-	})
-	w.Page(mux, "POST /share/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		f := r.PostForm
-		in := share.NewRequest{Kind: share.Kind(f.Get("kind")), EntryID: f.Get("entry_id"), Fields: f["fields"], ClearFields: f["clear_fields"],
-			Scenario: f.Get("scenario"), Purpose: f.Get("purpose"), LegalBasis: f.Get("legal_basis"), Mode: share.Mode(f.Get("mode")),
-			EndDate: f.Get("end_date"), Authenticity: f.Get("commit_authenticity") == "1", Compliance: f.Get("commit_compliance") == "1", Security: f.Get("commit_security") == "1"}
-		req, err := s.File(r.Context(), p, in)
-		if err != nil {
-			if ae := apperr.As(err); ae.Status >= 500 || in.EntryID == "" {
-				return err
-			}
-			return newForm(rw, r, p, in, err)
-		}
-		Redirect(rw, r, "/share/requests/"+req.ID, "flash.share_filed")
-		return nil
-	})
+	}
+	return w.shareNewForm(rw, r, p, in, nil)
+}
 
-	// The product request form (SHR-12): a released verification or statistics product instead
-	// of records; the product fixes the entry, the fields it reads and the API mode.
-	productForm := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
-		zh, en, _ := strings.Cut(share.CommitmentText, " / ")
-		data := map[string]any{"In": in, "TextZH": zh, "TextEN": en}
-		if a.Operate != nil {
-			ps, err := a.Operate.ShareableProducts(r.Context())
-			if err != nil {
-				return err
-			}
-			data["Products"] = ps
-		}
-		render(rw, r, "share.new_product", "share_new_product", data, ferr)
-		return nil
-	}
-	w.Page(mux, "GET /share/new-product", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}); err != nil {
+// shareFile files a share request.
+func (w *Web) shareFile(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	r.ParseForm()
+	f := r.PostForm
+	in := share.NewRequest{Kind: share.Kind(f.Get("kind")), EntryID: f.Get("entry_id"), Fields: f["fields"], ClearFields: f["clear_fields"],
+		Scenario: f.Get("scenario"), Purpose: f.Get("purpose"), LegalBasis: f.Get("legal_basis"), Mode: share.Mode(f.Get("mode")),
+		EndDate: f.Get("end_date"), Authenticity: f.Get("commit_authenticity") == "1", Compliance: f.Get("commit_compliance") == "1", Security: f.Get("commit_security") == "1"}
+	req, err := s.File(r.Context(), p, in)
+	if err != nil {
+		if ae := apperr.As(err); ae.Status >= 500 || in.EntryID == "" {
 			return err
 		}
-		return productForm(rw, r, p, share.NewRequest{Kind: share.KindProduct, ProductID: r.URL.Query().Get("product")}, nil)
-	})
-	w.Page(mux, "POST /share/new-product", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		f := r.PostForm
-		in := share.NewRequest{Kind: share.KindProduct, ProductID: f.Get("product_id"), Scenario: f.Get("scenario"), Purpose: f.Get("purpose"),
-			LegalBasis: f.Get("legal_basis"), EndDate: f.Get("end_date"),
-			Authenticity: f.Get("commit_authenticity") == "1", Compliance: f.Get("commit_compliance") == "1", Security: f.Get("commit_security") == "1"}
-		if v := strings.TrimSpace(f.Get("budget_milli")); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return productForm(rw, r, p, in, apperr.Invalid.With(apperr.Field("budget_milli", "隐私预算须为整数（千分之一 ε）", "the privacy budget must be a whole number (thousandths of ε)")))
-			}
-			in.BudgetMilli = n
-		}
-		req, err := s.File(r.Context(), p, in)
-		if err != nil {
-			if ae := apperr.As(err); ae.Status >= 500 {
-				return err
-			}
-			return productForm(rw, r, p, in, err)
-		}
-		Redirect(rw, r, "/share/requests/"+req.ID, "flash.share_filed")
-		return nil
-	})
+		return w.shareNewForm(rw, r, p, in, err)
+	}
+	Redirect(rw, r, "/share/requests/"+req.ID, "flash.share_filed")
+	return nil
+}
 
-	// One request: details, deadline, progress, and the forms for the caller's next steps.
-	reqPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
-		req, err := s.Get(r.Context(), p, id)
+// shareProductForm renders the product request form.
+//
+// The product request form (SHR-12): a released verification or statistics product instead
+// of records; the product fixes the entry, the fields it reads and the API mode.
+func (w *Web) shareProductForm(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
+	zh, en, _ := strings.Cut(share.CommitmentText, " / ")
+	data := map[string]any{"In": in, "TextZH": zh, "TextEN": en}
+	if w.App.Operate != nil {
+		ps, err := w.App.Operate.ShareableProducts(r.Context())
 		if err != nil {
 			return err
 		}
-		hist, err := s.History(r.Context(), p, id)
-		if err != nil {
-			return err
-		}
-		dls, err := s.Deliveries(r.Context(), p, id)
-		if err != nil {
-			return err
-		}
-		at := req.Authz()
-		data := map[string]any{"R": rowOf(req), "History": hist, "Deliveries": dls}
-		if es, err := s.EscalationsOf(r.Context(), p, "share_request", req.ID); err == nil {
-			data["Escalations"], data["EscStates"] = es, share.EscStateNames
-		}
-		if req.GrantID != "" {
-			if g, err := s.GetGrant(r.Context(), p, req.GrantID); err == nil {
-				data["Grant"] = g
-			}
-		}
-		switch req.State {
-		case share.StatePending:
-			data["CanDecide"] = can(p, authz.ShareDecide, at)
-			data["Limits"] = s.Limits // defaults and the region's caps for the call limits
-			data["CanWithdraw"] = can(p, authz.ShareWithdraw, at)
-			if e, err := a.Catalog.Published(r.Context(), req.EntryID); err == nil {
-				data["Fields"] = fieldRows(s, &e, req.Fields, req.ClearFields)
-				// Only the modes an approval may choose: the one asked, or a narrower one offered.
-				var ms []share.Mode
-				for _, m := range share.Modes {
-					if share.ModeWithin(m, req.Mode, e.ShareModes) && (req.Kind == share.KindData || m == share.ModeAPI) {
-						ms = append(ms, m)
-					}
-				}
-				data["ApproveModes"] = ms
-			}
-		case share.StateRouting:
-			data["CanForward"] = can(p, authz.ShareForward, at)
-			data["CanWithdraw"] = can(p, authz.ShareWithdraw, at)
-		case share.StateApproved, share.StateActive:
-			if g, ok := data["Grant"].(share.Grant); ok && g.Mode == share.ModeOffline {
-				data["CanDeliver"] = can(p, authz.ShareDeliver, at)
-			}
-		}
-		render(rw, r, "share.request", "share_request", data, ferr)
-		return nil
+		data["Products"] = ps
 	}
-	w.Page(mux, "GET /share/requests/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return reqPage(rw, r, p, r.PathValue("id"), nil)
-	})
-	step := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
-		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-			r.ParseForm()
-			id := r.PathValue("id")
-			if err := do(r, p, id); err != nil {
-				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
-					return reqPage(rw, r, p, id, err)
-				}
-				return err
-			}
-			Redirect(rw, r, "/share/requests/"+id, "flash.share_done")
-			return nil
-		})
+	w.shareRender(rw, r, "share.new_product", "share_new_product", data, ferr)
+	return nil
+}
+
+// shareNewProduct is the data product request form.
+func (w *Web) shareNewProduct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if err := authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}); err != nil {
+		return err
 	}
-	step("POST /share/requests/{id}/approve", func(r *http.Request, p *authz.Principal, id string) error {
+	return w.shareProductForm(rw, r, p, share.NewRequest{Kind: share.KindProduct, ProductID: r.URL.Query().Get("product")}, nil)
+}
+
+// shareFileProduct files a data product request.
+func (w *Web) shareFileProduct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	r.ParseForm()
+	f := r.PostForm
+	in := share.NewRequest{Kind: share.KindProduct, ProductID: f.Get("product_id"), Scenario: f.Get("scenario"), Purpose: f.Get("purpose"),
+		LegalBasis: f.Get("legal_basis"), EndDate: f.Get("end_date"),
+		Authenticity: f.Get("commit_authenticity") == "1", Compliance: f.Get("commit_compliance") == "1", Security: f.Get("commit_security") == "1"}
+	if v := strings.TrimSpace(f.Get("budget_milli")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return w.shareProductForm(rw, r, p, in, apperr.Invalid.With(apperr.Field("budget_milli", "隐私预算须为整数（千分之一 ε）", "the privacy budget must be a whole number (thousandths of ε)")))
+		}
+		in.BudgetMilli = n
+	}
+	req, err := s.File(r.Context(), p, in)
+	if err != nil {
+		if ae := apperr.As(err); ae.Status >= 500 {
+			return err
+		}
+		return w.shareProductForm(rw, r, p, in, err)
+	}
+	Redirect(rw, r, "/share/requests/"+req.ID, "flash.share_filed")
+	return nil
+}
+
+// shareRequestPage renders one request: details, deadline, progress, and the forms for the caller's
+// next steps.
+//
+// One request: details, deadline, progress, and the forms for the caller's next steps.
+func (w *Web) shareRequestPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
+	s := w.App.Share
+	req, err := s.Get(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	hist, err := s.History(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	dls, err := s.Deliveries(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	at := req.Authz()
+	data := map[string]any{"R": rowOf(req), "History": hist, "Deliveries": dls}
+	if es, err := s.EscalationsOf(r.Context(), p, "share_request", req.ID); err == nil {
+		data["Escalations"], data["EscStates"] = es, share.EscStateNames
+	}
+	if req.GrantID != "" {
+		if g, err := s.GetGrant(r.Context(), p, req.GrantID); err == nil {
+			data["Grant"] = g
+		}
+	}
+	switch req.State {
+	case share.StatePending:
+		data["CanDecide"] = shareCan(p, authz.ShareDecide, at)
+		data["Limits"] = s.Limits // defaults and the region's caps for the call limits
+		data["CanWithdraw"] = shareCan(p, authz.ShareWithdraw, at)
+		if e, err := w.App.Catalog.Published(r.Context(), req.EntryID); err == nil {
+			data["Fields"] = fieldRows(s, &e, req.Fields, req.ClearFields)
+			// Only the modes an approval may choose: the one asked, or a narrower one offered.
+			var ms []share.Mode
+			for _, m := range share.Modes {
+				if share.ModeWithin(m, req.Mode, e.ShareModes) && (req.Kind == share.KindData || m == share.ModeAPI) {
+					ms = append(ms, m)
+				}
+			}
+			data["ApproveModes"] = ms
+		}
+	case share.StateRouting:
+		data["CanForward"] = shareCan(p, authz.ShareForward, at)
+		data["CanWithdraw"] = shareCan(p, authz.ShareWithdraw, at)
+	case share.StateApproved, share.StateActive:
+		if g, ok := data["Grant"].(share.Grant); ok && g.Mode == share.ModeOffline {
+			data["CanDeliver"] = shareCan(p, authz.ShareDeliver, at)
+		}
+	}
+	w.shareRender(rw, r, "share.request", "share_request", data, ferr)
+	return nil
+}
+
+// shareRequest shows one share request.
+func (w *Web) shareRequest(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.shareRequestPage(rw, r, p, r.PathValue("id"), nil)
+}
+
+// shareStep runs one step on a request and goes back to it; a refused step (422, 409) shows the
+// request page with the error.
+func (w *Web) shareStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) error) error {
+	r.ParseForm()
+	id := r.PathValue("id")
+	if err := do(r, p, id); err != nil {
+		if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+			return w.shareRequestPage(rw, r, p, id, err)
+		}
+		return err
+	}
+	Redirect(rw, r, "/share/requests/"+id, "flash.share_done")
+	return nil
+}
+
+// shareApprove approves a request with the fields, mode, end date and call limits chosen.
+func (w *Web) shareApprove(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		f := r.PostForm
 		ap := share.Approval{Fields: f["fields"], ClearFields: f["clear_fields"], Mode: share.Mode(f.Get("mode")), EndDate: f.Get("end_date"), Note: f.Get("note")}
 		if ap.ClearFields == nil {
@@ -401,393 +433,540 @@ func (w *Web) sharePages(mux *http.ServeMux) {
 		_, err := s.Approve(r.Context(), p, id, ap)
 		return err
 	})
-	step("POST /share/requests/{id}/refuse", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareRefuse refuses a request with reason and legal basis.
+func (w *Web) shareRefuse(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.Refuse(r.Context(), p, id, share.Refusal{Reason: r.PostFormValue("reason"), LegalBasis: r.PostFormValue("legal_basis")})
 		return err
 	})
-	step("POST /share/requests/{id}/forward", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareForward forwards a routed request to its provider.
+func (w *Web) shareForward(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.Forward(r.Context(), p, id, r.PostFormValue("note"))
 		return err
 	})
-	step("POST /share/requests/{id}/withdraw", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareWithdraw withdraws a request.
+func (w *Web) shareWithdraw(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.Withdraw(r.Context(), p, id, r.PostFormValue("note"))
 		return err
 	})
-	step("POST /share/requests/{id}/deliver", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareDeliver records an offline delivery.
+func (w *Web) shareDeliver(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		n, _ := strconv.ParseInt(r.PostFormValue("records"), 10, 64)
 		_, err := s.Deliver(r.Context(), p, id, share.NewDelivery{Channel: r.PostFormValue("channel"), Items: r.PostFormValue("items"), Records: n,
 			ReceivedBy: r.PostFormValue("received_by"), DeliveredOn: r.PostFormValue("delivered_on"), Note: r.PostFormValue("note")})
 		return err
 	})
+}
 
-	// The authority's overdue board (督办).
-	w.Page(mux, "GET /share/overdue", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		items, err := s.Overdue(r.Context(), p)
-		if err != nil {
-			return err
-		}
-		render(rw, r, "share.overdue", "share_overdue", map[string]any{"Items": items, "DueNames": dueNamesWeb, "EscStates": share.EscStateNames,
-			"CanHandle": p.IsAuthority()}, nil)
-		return nil
-	})
+// shareOverdue is the authority's overdue board (督办).
+//
+// The authority's overdue board (督办).
+func (w *Web) shareOverdue(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	items, err := s.Overdue(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	w.shareRender(rw, r, "share.overdue", "share_overdue", map[string]any{"Items": items, "DueNames": dueNamesWeb, "EscStates": share.EscStateNames,
+		"CanHandle": p.IsAuthority()}, nil)
+	return nil
+}
 
-	// Grants.
-	w.Page(mux, "GET /share/grants", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		box := r.URL.Query().Get("box")
-		var boxes []string
-		if p.OrgID != "" && p.Has(authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer) {
-			boxes = append(boxes, "mine", "provided")
-		}
-		if p.IsAuthority() {
-			boxes = append(boxes, "region")
-		}
-		if p.Has(authz.Auditor, authz.Oversight) {
-			boxes = append(boxes, "all")
-		}
-		if len(boxes) == 0 {
-			return apperr.Forbidden
-		}
-		if box == "" {
-			box = boxes[0]
-		}
-		pg, err := httpapi.PageOf(r)
-		if err != nil {
-			return err
-		}
-		items, total, err := s.ListGrants(r.Context(), p, box, pg.Size, pg.Offset)
-		if err != nil {
-			return err
-		}
-		render(rw, r, "share.grants", "share_grants", map[string]any{"Box": box, "Boxes": boxes, "Grants": items, "Total": total, "Page": pg, "HasNext": pg.Offset+len(items) < total}, nil)
-		return nil
-	})
-	grantPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id, secret string, ferr error) error {
-		g, err := s.GetGrant(r.Context(), p, id)
-		if err != nil {
-			return err
-		}
-		creds, err := s.Credentials(r.Context(), p, g.ID)
-		if err != nil {
-			return err
-		}
-		stats, err := s.Stats(r.Context(), p, g.ID)
-		if err != nil {
-			return err
-		}
-		usage, total, err := s.UsageLog(r.Context(), p, g.ID, 20, 0)
-		if err != nil {
-			return err
-		}
-		reps, err := s.Reports(r.Context(), p, g.ID)
-		if err != nil {
-			return err
-		}
-		renewals, err := s.Renewals(r.Context(), p, g.ID)
-		if err != nil {
-			return err
-		}
-		sched, err := s.ScheduledReports(r.Context(), p, g.ID)
-		if err != nil {
-			return err
-		}
-		at := g.Authz()
-		pendingRenewal := false
-		for _, n := range renewals {
-			pendingRenewal = pendingRenewal || n.State == share.RenewalPending
-		}
-		data := map[string]any{"G": g, "Creds": creds, "Stats": stats, "Usage": usage, "UsageTotal": total, "Reports": reps, "Secret": secret,
-			"Renewals": renewals, "Scheduled": sched,
-			"CanRenew":           can(p, authz.ShareWithdraw, at) && g.Status == share.GrantActive && !pendingRenewal,
-			"CanWithdrawRenewal": can(p, authz.ShareWithdraw, at), "CanDecideRenewal": can(p, authz.ShareDecide, at),
-			"CanAnswer": can(p, authz.ShareDeliver, at),
-			"CanIssue":  can(p, authz.ShareIssue, at) && g.Status == share.GrantActive && g.Mode != share.ModeOffline,
-			"CanReport": can(p, authz.ShareReport, at), "CanSuspend": can(p, authz.ShareSuspend, at), "CanRevoke": can(p, authz.ShareRevoke, at),
-			"Today": workdayToday(s), "Base": platformBase(r, w.Secure), "Now": s.Now()}
-		if secret != "" {
-			// Shown only when it is one of this grant's credentials (the cookie came back from
-			// the issue below, not from anywhere else).
-			delete(data, "Secret")
-			for _, c := range creds {
-				if c.Prefix != "" && strings.HasPrefix(secret, "pd_"+c.Prefix+"_") {
-					data["Secret"], data["NewCred"] = secret, c
-					data["ValidAsGrant"] = workday.Format(c.ExpiresAt.Add(-time.Second)) == g.EndDate
-					break
-				}
+// shareGrants lists grants by box.
+//
+// Grants.
+func (w *Web) shareGrants(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	box := r.URL.Query().Get("box")
+	var boxes []string
+	if p.OrgID != "" && p.Has(authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer) {
+		boxes = append(boxes, "mine", "provided")
+	}
+	if p.IsAuthority() {
+		boxes = append(boxes, "region")
+	}
+	if p.Has(authz.Auditor, authz.Oversight) {
+		boxes = append(boxes, "all")
+	}
+	if len(boxes) == 0 {
+		return apperr.Forbidden
+	}
+	if box == "" {
+		box = boxes[0]
+	}
+	pg, err := httpapi.PageOf(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.ListGrants(r.Context(), p, box, pg.Size, pg.Offset)
+	if err != nil {
+		return err
+	}
+	w.shareRender(rw, r, "share.grants", "share_grants", map[string]any{"Box": box, "Boxes": boxes, "Grants": items, "Total": total, "Page": pg, "HasNext": pg.Offset+len(items) < total}, nil)
+	return nil
+}
+
+// shareGrantPage renders one grant: credentials, usage, reports, renewals.
+func (w *Web) shareGrantPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id, secret string, ferr error) error {
+	s := w.App.Share
+	g, err := s.GetGrant(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	creds, err := s.Credentials(r.Context(), p, g.ID)
+	if err != nil {
+		return err
+	}
+	stats, err := s.Stats(r.Context(), p, g.ID)
+	if err != nil {
+		return err
+	}
+	usage, total, err := s.UsageLog(r.Context(), p, g.ID, 20, 0)
+	if err != nil {
+		return err
+	}
+	reps, err := s.Reports(r.Context(), p, g.ID)
+	if err != nil {
+		return err
+	}
+	renewals, err := s.Renewals(r.Context(), p, g.ID)
+	if err != nil {
+		return err
+	}
+	sched, err := s.ScheduledReports(r.Context(), p, g.ID)
+	if err != nil {
+		return err
+	}
+	at := g.Authz()
+	pendingRenewal := false
+	for _, n := range renewals {
+		pendingRenewal = pendingRenewal || n.State == share.RenewalPending
+	}
+	data := map[string]any{"G": g, "Creds": creds, "Stats": stats, "Usage": usage, "UsageTotal": total, "Reports": reps, "Secret": secret,
+		"Renewals": renewals, "Scheduled": sched,
+		"CanRenew":           shareCan(p, authz.ShareWithdraw, at) && g.Status == share.GrantActive && !pendingRenewal,
+		"CanWithdrawRenewal": shareCan(p, authz.ShareWithdraw, at), "CanDecideRenewal": shareCan(p, authz.ShareDecide, at),
+		"CanAnswer": shareCan(p, authz.ShareDeliver, at),
+		"CanIssue":  shareCan(p, authz.ShareIssue, at) && g.Status == share.GrantActive && g.Mode != share.ModeOffline,
+		"CanReport": shareCan(p, authz.ShareReport, at), "CanSuspend": shareCan(p, authz.ShareSuspend, at), "CanRevoke": shareCan(p, authz.ShareRevoke, at),
+		"Today": workdayToday(s), "Base": platformBase(r, w.Secure), "Now": s.Now()}
+	if secret != "" {
+		// Shown only when it is one of this grant's credentials (the cookie came back from
+		// the issue below, not from anywhere else).
+		delete(data, "Secret")
+		for _, c := range creds {
+			if c.Prefix != "" && strings.HasPrefix(secret, "pd_"+c.Prefix+"_") {
+				data["Secret"], data["NewCred"] = secret, c
+				data["ValidAsGrant"] = workday.Format(c.ExpiresAt.Add(-time.Second)) == g.EndDate
+				break
 			}
 		}
-		if e, err := a.Catalog.Published(r.Context(), g.EntryID); err == nil {
-			data["Fields"] = fieldRows(s, &e, g.Fields, g.ClearFields)
-		}
-		render(rw, r, "share.grant", "share_grant", data, ferr)
-		return nil
 	}
-	// Issuing a credential answers with a redirect to the grant page (a reload issues nothing),
-	// which shows the secret once: it travels in a cookie scoped to that page (HttpOnly,
-	// SameSite=Strict, two minutes) that the page reads and clears.
-	onceCookie := func(id, value string, maxAge int) *http.Cookie {
-		return &http.Cookie{Name: credentialCookie, Value: value, Path: "/share/grants/" + id, MaxAge: maxAge,
-			HttpOnly: true, Secure: w.Secure, SameSite: http.SameSiteStrictMode}
+	if e, err := w.App.Catalog.Published(r.Context(), g.EntryID); err == nil {
+		data["Fields"] = fieldRows(s, &e, g.Fields, g.ClearFields)
 	}
-	w.Page(mux, "GET /share/grants/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		id, secret := r.PathValue("id"), ""
-		if c, err := r.Cookie(credentialCookie); err == nil {
-			secret = c.Value
-			http.SetCookie(rw, onceCookie(id, "", -1))
-		}
-		return grantPage(rw, r, p, id, secret, nil)
-	})
-	w.Page(mux, "POST /share/grants/{id}/credentials", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		id := r.PathValue("id")
-		secret, _, err := s.IssueCredential(r.Context(), p, id)
-		if err != nil {
-			return err
-		}
-		http.SetCookie(rw, onceCookie(id, secret, 120))
-		Redirect(rw, r, "/share/grants/"+id+"#credential-once", "")
-		return nil
-	})
-	grantStep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
-		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-			r.ParseForm()
-			id := r.PathValue("id")
-			if err := do(r, p, id); err != nil {
-				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
-					return grantPage(rw, r, p, id, "", err)
-				}
-				return err
-			}
-			Redirect(rw, r, "/share/grants/"+id, "flash.share_done")
-			return nil
-		})
+	w.shareRender(rw, r, "share.grant", "share_grant", data, ferr)
+	return nil
+}
+
+// shareOnceCookie is the cookie that carries a just-issued secret to the grant page, once.
+//
+// Issuing a credential answers with a redirect to the grant page (a reload issues nothing),
+// which shows the secret once: it travels in a cookie scoped to that page (HttpOnly,
+// SameSite=Strict, two minutes) that the page reads and clears.
+func (w *Web) shareOnceCookie(id, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: credentialCookie, Value: value, Path: "/share/grants/" + id, MaxAge: maxAge,
+		HttpOnly: true, Secure: w.Secure, SameSite: http.SameSiteStrictMode}
+}
+
+// shareGrant shows one grant, with a just-issued secret once.
+func (w *Web) shareGrant(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	id, secret := r.PathValue("id"), ""
+	if c, err := r.Cookie(credentialCookie); err == nil {
+		secret = c.Value
+		http.SetCookie(rw, w.shareOnceCookie(id, "", -1))
 	}
-	grantStep("POST /share/grants/{id}/suspend", func(r *http.Request, p *authz.Principal, id string) error {
+	return w.shareGrantPage(rw, r, p, id, secret, nil)
+}
+
+// shareIssueCredential issues a gateway credential and redirects to the grant page that shows it
+// once.
+func (w *Web) shareIssueCredential(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	id := r.PathValue("id")
+	secret, _, err := s.IssueCredential(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(rw, w.shareOnceCookie(id, secret, 120))
+	Redirect(rw, r, "/share/grants/"+id+"#credential-once", "")
+	return nil
+}
+
+// shareGrantStep runs one step on a grant and goes back to it; a refused step shows the grant page
+// with the error.
+func (w *Web) shareGrantStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) error) error {
+	r.ParseForm()
+	id := r.PathValue("id")
+	if err := do(r, p, id); err != nil {
+		if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+			return w.shareGrantPage(rw, r, p, id, "", err)
+		}
+		return err
+	}
+	Redirect(rw, r, "/share/grants/"+id, "flash.share_done")
+	return nil
+}
+
+// shareSuspend suspends a grant.
+func (w *Web) shareSuspend(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareGrantStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.Suspend(r.Context(), p, id, r.PostFormValue("reason"))
 		return err
 	})
-	grantStep("POST /share/grants/{id}/resume", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareResume resumes a suspended grant.
+func (w *Web) shareResume(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareGrantStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.Resume(r.Context(), p, id, r.PostFormValue("reason"))
 		return err
 	})
-	grantStep("POST /share/grants/{id}/revoke", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareRevoke revokes a grant.
+func (w *Web) shareRevoke(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareGrantStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.Revoke(r.Context(), p, id, r.PostFormValue("reason"))
 		return err
 	})
-	grantStep("POST /share/grants/{id}/reports", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareReport files a use report on a grant.
+func (w *Web) shareReport(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareGrantStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.FileReport(r.Context(), p, id, share.NewReport{PeriodFrom: r.PostFormValue("period_from"), PeriodTo: r.PostFormValue("period_to"),
 			Use: r.PostFormValue("use"), Effect: r.PostFormValue("effect"), Problems: r.PostFormValue("problems")})
 		return err
 	})
-	// Renewals and scheduled use reports act from the grant page and return to it.
-	renewalStep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
-		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-			r.ParseForm()
-			n, err := s.GetRenewal(r.Context(), p, r.PathValue("id"))
-			if err != nil {
-				return err
-			}
-			if err := do(r, p, n.ID); err != nil {
-				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
-					return grantPage(rw, r, p, n.GrantID, "", err)
-				}
-				return err
-			}
-			Redirect(rw, r, "/share/grants/"+n.GrantID+"#renewals", "flash.share_done")
-			return nil
-		})
+}
+
+// shareRenewalStep runs one step on a renewal and goes back to its grant page.
+//
+// Renewals and scheduled use reports act from the grant page and return to it.
+func (w *Web) shareRenewalStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) error) error {
+	s := w.App.Share
+	r.ParseForm()
+	n, err := s.GetRenewal(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
 	}
-	w.Page(mux, "GET /share/renewals/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		n, err := s.GetRenewal(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
+	if err := do(r, p, n.ID); err != nil {
+		if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+			return w.shareGrantPage(rw, r, p, n.GrantID, "", err)
 		}
-		Redirect(rw, r, "/share/grants/"+n.GrantID+"#renewals", "")
-		return nil
-	})
-	grantStep("POST /share/grants/{id}/renewals", func(r *http.Request, p *authz.Principal, id string) error {
+		return err
+	}
+	Redirect(rw, r, "/share/grants/"+n.GrantID+"#renewals", "flash.share_done")
+	return nil
+}
+
+// shareRenewal redirects to the renewal on its grant page.
+func (w *Web) shareRenewal(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	n, err := s.GetRenewal(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/share/grants/"+n.GrantID+"#renewals", "")
+	return nil
+}
+
+// shareRequestRenewal requests a grant's renewal.
+func (w *Web) shareRequestRenewal(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareGrantStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.RequestRenewal(r.Context(), p, id, share.NewRenewal{EndDate: r.PostFormValue("end_date"), Fields: r.PostForm["fields"], Reason: r.PostFormValue("reason")})
 		return err
 	})
-	renewalStep("POST /share/renewals/{id}/approve", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareApproveRenewal approves a renewal.
+func (w *Web) shareApproveRenewal(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareRenewalStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.ApproveRenewal(r.Context(), p, id, share.RenewalApproval{EndDate: r.PostFormValue("end_date"), Note: r.PostFormValue("note")})
 		return err
 	})
-	renewalStep("POST /share/renewals/{id}/refuse", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareRefuseRenewal refuses a renewal.
+func (w *Web) shareRefuseRenewal(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareRenewalStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.RefuseRenewal(r.Context(), p, id, share.Refusal{Reason: r.PostFormValue("reason"), LegalBasis: r.PostFormValue("legal_basis")})
 		return err
 	})
-	renewalStep("POST /share/renewals/{id}/withdraw", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareWithdrawRenewal withdraws a renewal request.
+func (w *Web) shareWithdrawRenewal(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareRenewalStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.WithdrawRenewal(r.Context(), p, id, r.PostFormValue("note"))
 		return err
 	})
-	reportStep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) error) {
-		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-			r.ParseForm()
-			grantID, err := s.UseReportGrant(r.Context(), p, r.PathValue("id"))
-			if err != nil {
-				return err
-			}
-			if err := do(r, p, r.PathValue("id")); err != nil {
-				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
-					return grantPage(rw, r, p, grantID, "", err)
-				}
-				return err
-			}
-			Redirect(rw, r, "/share/grants/"+grantID+"#reports", "flash.share_done")
-			return nil
-		})
+}
+
+// shareReportStep runs one step on a scheduled use report and goes back to its grant page.
+func (w *Web) shareReportStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) error) error {
+	s := w.App.Share
+	r.ParseForm()
+	grantID, err := s.UseReportGrant(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
 	}
-	reportStep("POST /share/use-reports/{id}/submit", func(r *http.Request, p *authz.Principal, id string) error {
+	if err := do(r, p, r.PathValue("id")); err != nil {
+		if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+			return w.shareGrantPage(rw, r, p, grantID, "", err)
+		}
+		return err
+	}
+	Redirect(rw, r, "/share/grants/"+grantID+"#reports", "flash.share_done")
+	return nil
+}
+
+// shareSubmitUseReport submits a scheduled use report.
+func (w *Web) shareSubmitUseReport(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareReportStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.SubmitScheduled(r.Context(), p, id, share.NewReport{Use: r.PostFormValue("use"), Effect: r.PostFormValue("effect"), Problems: r.PostFormValue("problems")})
 		return err
 	})
-	reportStep("POST /share/use-reports/{id}/answer", func(r *http.Request, p *authz.Principal, id string) error {
+}
+
+// shareAnswerUseReport accepts or returns a scheduled use report.
+func (w *Web) shareAnswerUseReport(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareReportStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.AnswerScheduled(r.Context(), p, id, share.AnswerReport{Accept: r.PostFormValue("answer") == "accept", Reason: r.PostFormValue("reason")})
 		return err
 	})
-	w.Page(mux, "GET /share/grants/{id}/usage.csv", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := s.GetGrant(r.Context(), p, r.PathValue("id")); err != nil {
-			return err
-		}
-		rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		rw.Header().Set("Content-Disposition", `attachment; filename="usage-`+r.PathValue("id")+`.csv"`)
-		rw.Header().Set("Cache-Control", "no-store")
-		_, err := s.ExportUsage(r.Context(), p, httpapi.ClientIP(r), r.PathValue("id"), rw)
-		return err
-	})
+}
 
-	// Demand list and responsibility list (SHR-7).
-	w.Page(mux, "GET /share/demands", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		boxes := share.DemandBoxes(p)
-		if len(boxes) == 0 {
-			return apperr.Forbidden
-		}
-		box := r.URL.Query().Get("box")
-		if box == "" {
-			box = boxes[0]
-		}
-		items, total, err := s.ListDemands(r.Context(), p, box, 100, 0)
-		if err != nil {
+// shareUsageCSV exports a grant's usage log as CSV.
+func (w *Web) shareUsageCSV(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	if _, err := s.GetGrant(r.Context(), p, r.PathValue("id")); err != nil {
+		return err
+	}
+	rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	rw.Header().Set("Content-Disposition", `attachment; filename="usage-`+r.PathValue("id")+`.csv"`)
+	rw.Header().Set("Cache-Control", "no-store")
+	_, err := s.ExportUsage(r.Context(), p, httpapi.ClientIP(r), r.PathValue("id"), rw)
+	return err
+}
+
+// shareDemands is the demand list and responsibility list (SHR-7).
+//
+// Demand list and responsibility list (SHR-7).
+func (w *Web) shareDemands(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	boxes := share.DemandBoxes(p)
+	if len(boxes) == 0 {
+		return apperr.Forbidden
+	}
+	box := r.URL.Query().Get("box")
+	if box == "" {
+		box = boxes[0]
+	}
+	items, total, err := s.ListDemands(r.Context(), p, box, 100, 0)
+	if err != nil {
+		return err
+	}
+	type drow struct {
+		share.Demand
+		DueZH, DueEN string
+		Urgent       bool
+	}
+	rows := make([]drow, len(items))
+	for i, d := range items {
+		rows[i].Demand = d
+		rows[i].DueZH, rows[i].DueEN, rows[i].Urgent = countdown(d.DueDate, d.Remaining, d.Overdue)
+	}
+	w.shareRender(rw, r, "share.demands", "share_demands", map[string]any{"Box": box, "Boxes": boxes, "Rows": rows, "Total": total,
+		"CanFile": authz.ShareDemand(p, authz.Create, authz.DemandAttrs{RequesterOrgID: p.OrgID, Region: p.RegionCode}) == nil}, nil)
+	return nil
+}
+
+// shareNewDemand is the demand form.
+func (w *Web) shareNewDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if err := authz.ShareDemand(p, authz.Create, authz.DemandAttrs{RequesterOrgID: p.OrgID, Region: p.RegionCode}); err != nil {
+		return err
+	}
+	w.shareRender(rw, r, "share.demand_new", "share_demand_new", map[string]any{"In": share.NewDemand{}, "FieldsText": ""}, nil)
+	return nil
+}
+
+// shareFileDemand files a data demand.
+func (w *Web) shareFileDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	r.ParseForm()
+	in := share.NewDemand{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), Scenario: r.PostFormValue("scenario"),
+		Purpose: r.PostFormValue("purpose"), LegalBasis: r.PostFormValue("legal_basis")}
+	text := r.PostFormValue("fields")
+	in.Fields = strings.FieldsFunc(text, func(c rune) bool { return c == '\n' || c == ',' || c == '，' || c == '、' || c == '\r' })
+	d, err := s.FileDemand(r.Context(), p, in)
+	if err != nil {
+		if apperr.As(err).Status >= 500 {
 			return err
 		}
-		type drow struct {
-			share.Demand
-			DueZH, DueEN string
-			Urgent       bool
-		}
-		rows := make([]drow, len(items))
-		for i, d := range items {
-			rows[i].Demand = d
-			rows[i].DueZH, rows[i].DueEN, rows[i].Urgent = countdown(d.DueDate, d.Remaining, d.Overdue)
-		}
-		render(rw, r, "share.demands", "share_demands", map[string]any{"Box": box, "Boxes": boxes, "Rows": rows, "Total": total,
-			"CanFile": authz.ShareDemand(p, authz.Create, authz.DemandAttrs{RequesterOrgID: p.OrgID, Region: p.RegionCode}) == nil}, nil)
-		return nil
-	})
-	w.Page(mux, "GET /share/demands/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := authz.ShareDemand(p, authz.Create, authz.DemandAttrs{RequesterOrgID: p.OrgID, Region: p.RegionCode}); err != nil {
-			return err
-		}
-		render(rw, r, "share.demand_new", "share_demand_new", map[string]any{"In": share.NewDemand{}, "FieldsText": ""}, nil)
-		return nil
-	})
-	w.Page(mux, "POST /share/demands/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		in := share.NewDemand{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), Scenario: r.PostFormValue("scenario"),
-			Purpose: r.PostFormValue("purpose"), LegalBasis: r.PostFormValue("legal_basis")}
-		text := r.PostFormValue("fields")
-		in.Fields = strings.FieldsFunc(text, func(c rune) bool { return c == '\n' || c == ',' || c == '，' || c == '、' || c == '\r' })
-		d, err := s.FileDemand(r.Context(), p, in)
-		if err != nil {
-			if apperr.As(err).Status >= 500 {
-				return err
-			}
-			render(rw, r, "share.demand_new", "share_demand_new", map[string]any{"In": in, "FieldsText": text}, err)
-			return nil
-		}
-		Redirect(rw, r, "/share/demands/"+d.ID, "flash.demand_filed")
-		return nil
-	})
-	demandPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
-		d, err := s.GetDemand(r.Context(), p, id)
-		if err != nil {
-			return err
-		}
-		hist, err := s.DemandHistory(r.Context(), p, id)
-		if err != nil {
-			return err
-		}
-		at := d.Authz()
-		dueZH, dueEN, urgent := countdown(d.DueDate, d.Remaining, d.Overdue)
-		data := map[string]any{"D": d, "History": hist, "DueZH": dueZH, "DueEN": dueEN, "Urgent": urgent,
-			"CanReview":   d.State == share.DemandSubmitted && authz.ShareDemand(p, authz.Review, at) == nil,
-			"CanAnswer":   d.State == share.DemandAssigned && authz.ShareDemand(p, authz.ShareDecide, at) == nil,
-			"CanComplete": d.State == share.DemandAccepted && authz.ShareDemand(p, authz.ShareDecide, at) == nil,
-			"CanWithdraw": (d.State == share.DemandSubmitted || d.State == share.DemandAssigned) && authz.ShareDemand(p, authz.ShareWithdraw, at) == nil}
-		if data["CanReview"] == true {
-			var orgs []map[string]string
-			for _, k := range []authz.OrgKind{authz.KindAgency, authz.KindUtility} {
-				os, err := a.Identity.Orgs(r.Context(), k, "")
-				if err != nil {
-					return err
-				}
-				for _, o := range os {
-					if o.ID != d.RequesterOrgID {
-						orgs = append(orgs, map[string]string{"ID": o.ID, "Name": o.Name})
-					}
-				}
-			}
-			data["Orgs"] = orgs
-		}
-		if eid := s.ResultEntryID(r.Context(), &d); eid != "" && d.RequesterOrgID == p.OrgID && authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}) == nil {
-			data["RequestLink"] = "/share/new?demand=" + d.ID
-		}
-		if es, err := s.EscalationsOf(r.Context(), p, "share_demand", d.ID); err == nil {
-			data["Escalations"], data["EscStates"] = es, share.EscStateNames
-		}
-		render(rw, r, "share.demand", "share_demand", data, ferr)
+		w.shareRender(rw, r, "share.demand_new", "share_demand_new", map[string]any{"In": in, "FieldsText": text}, err)
 		return nil
 	}
-	w.Page(mux, "GET /share/demands/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return demandPage(rw, r, p, r.PathValue("id"), nil)
-	})
-	dstep := func(pattern string, do func(r *http.Request, p *authz.Principal, id string) (share.Demand, error)) {
-		w.Page(mux, pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-			r.ParseForm()
-			id := r.PathValue("id")
-			d, err := do(r, p, id)
+	Redirect(rw, r, "/share/demands/"+d.ID, "flash.demand_filed")
+	return nil
+}
+
+// shareDemandPage renders one demand with its history and the caller's next steps.
+func (w *Web) shareDemandPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
+	s := w.App.Share
+	d, err := s.GetDemand(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	hist, err := s.DemandHistory(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	at := d.Authz()
+	dueZH, dueEN, urgent := countdown(d.DueDate, d.Remaining, d.Overdue)
+	data := map[string]any{"D": d, "History": hist, "DueZH": dueZH, "DueEN": dueEN, "Urgent": urgent,
+		"CanReview":   d.State == share.DemandSubmitted && authz.ShareDemand(p, authz.Review, at) == nil,
+		"CanAnswer":   d.State == share.DemandAssigned && authz.ShareDemand(p, authz.ShareDecide, at) == nil,
+		"CanComplete": d.State == share.DemandAccepted && authz.ShareDemand(p, authz.ShareDecide, at) == nil,
+		"CanWithdraw": (d.State == share.DemandSubmitted || d.State == share.DemandAssigned) && authz.ShareDemand(p, authz.ShareWithdraw, at) == nil}
+	if data["CanReview"] == true {
+		var orgs []map[string]string
+		for _, k := range []authz.OrgKind{authz.KindAgency, authz.KindUtility} {
+			os, err := w.App.Identity.Orgs(r.Context(), k, "")
 			if err != nil {
-				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
-					return demandPage(rw, r, p, id, err)
-				}
 				return err
 			}
-			if authz.ShareDemand(p, authz.Read, d.Authz()) != nil {
-				Redirect(rw, r, "/share/demands", "flash.share_done")
-				return nil
+			for _, o := range os {
+				if o.ID != d.RequesterOrgID {
+					orgs = append(orgs, map[string]string{"ID": o.ID, "Name": o.Name})
+				}
 			}
-			Redirect(rw, r, "/share/demands/"+id, "flash.share_done")
-			return nil
-		})
+		}
+		data["Orgs"] = orgs
 	}
-	dstep("POST /share/demands/{id}/assign", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+	if eid := s.ResultEntryID(r.Context(), &d); eid != "" && d.RequesterOrgID == p.OrgID && authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}) == nil {
+		data["RequestLink"] = "/share/new?demand=" + d.ID
+	}
+	if es, err := s.EscalationsOf(r.Context(), p, "share_demand", d.ID); err == nil {
+		data["Escalations"], data["EscStates"] = es, share.EscStateNames
+	}
+	w.shareRender(rw, r, "share.demand", "share_demand", data, ferr)
+	return nil
+}
+
+// shareDemand shows one demand.
+func (w *Web) shareDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.shareDemandPage(rw, r, p, r.PathValue("id"), nil)
+}
+
+// shareDemandStep runs one step on a demand and goes back to it (or to the list when the caller may
+// no longer see it).
+func (w *Web) shareDemandStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal, do func(r *http.Request, p *authz.Principal, id string) (share.Demand, error)) error {
+	r.ParseForm()
+	id := r.PathValue("id")
+	d, err := do(r, p, id)
+	if err != nil {
+		if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 {
+			return w.shareDemandPage(rw, r, p, id, err)
+		}
+		return err
+	}
+	if authz.ShareDemand(p, authz.Read, d.Authz()) != nil {
+		Redirect(rw, r, "/share/demands", "flash.share_done")
+		return nil
+	}
+	Redirect(rw, r, "/share/demands/"+id, "flash.share_done")
+	return nil
+}
+
+// shareAssignDemand assigns a demand to a responsible organization.
+func (w *Web) shareAssignDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareDemandStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
 		return s.AssignDemand(r.Context(), p, id, r.PostFormValue("org_id"), r.PostFormValue("note"))
 	})
-	dstep("POST /share/demands/{id}/reject", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+}
+
+// shareRejectDemand rejects a demand.
+func (w *Web) shareRejectDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareDemandStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
 		return s.RejectDemand(r.Context(), p, id, r.PostFormValue("reason"))
 	})
-	dstep("POST /share/demands/{id}/accept", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+}
+
+// shareAcceptDemand accepts a demand (the responsibility list).
+func (w *Web) shareAcceptDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareDemandStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
 		return s.AnswerDemand(r.Context(), p, id, true, share.DemandAnswer{Note: r.PostFormValue("note"), NamedDate: r.PostFormValue("named_date")})
 	})
-	dstep("POST /share/demands/{id}/refuse", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+}
+
+// shareRefuseDemand refuses a demand with reason and legal basis.
+func (w *Web) shareRefuseDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareDemandStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
 		return s.AnswerDemand(r.Context(), p, id, false, share.DemandAnswer{Reason: r.PostFormValue("reason"), LegalBasis: r.PostFormValue("legal_basis")})
 	})
-	dstep("POST /share/demands/{id}/return", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+}
+
+// shareReturnDemand returns a demand to its requester.
+func (w *Web) shareReturnDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareDemandStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
 		return s.ReturnDemand(r.Context(), p, id, r.PostFormValue("reason"))
 	})
-	dstep("POST /share/demands/{id}/complete", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+}
+
+// shareCompleteDemand completes a demand with its resulting entry.
+func (w *Web) shareCompleteDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareDemandStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
 		return s.CompleteDemand(r.Context(), p, id, r.PostFormValue("result_entry"), r.PostFormValue("note"))
 	})
-	dstep("POST /share/demands/{id}/withdraw", func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
+}
+
+// shareWithdrawDemand withdraws a demand.
+func (w *Web) shareWithdrawDemand(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareDemandStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) (share.Demand, error) {
 		return s.WithdrawDemand(r.Context(), p, id)
 	})
 }

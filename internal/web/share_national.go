@@ -41,48 +41,52 @@ func init() {
 		authz.DataOfficer, authz.AgencyApprover}, Order: 46})
 }
 
-func (w *Web) nationalPages(mux *http.ServeMux) {
-	ss := func() *share.Service { return w.App.Share }
-	w.Page(mux, "GET /share/national", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-		list, total, err := ss().ListNational(r.Context(), p, 50, max(offset, 0))
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "nat.title")
-		v.Data = map[string]any{"Items": list, "Total": total, "Next": offset + 50,
-			"CanFile": p.OrgKind.IsDataHolder() && p.Has(authz.DataOfficer, authz.AgencyApprover)}
-		w.Render(rw, 200, "share_national", v)
-		return nil
-	})
-	w.Page(mux, "POST /share/national", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		n, err := ss().FileNational(r.Context(), p, share.NewNational{DataWanted: r.PostFormValue("data_wanted"), Source: r.PostFormValue("source"),
-			Purpose: r.PostFormValue("purpose"), Basis: r.PostFormValue("basis")})
-		if err != nil {
-			return err
-		}
-		Redirect(rw, r, "/share/national/"+n.ID, "flash.nat_filed")
-		return nil
-	})
-	w.Page(mux, "GET /share/national/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		n, err := ss().GetNational(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		at := authz.NationalAttrs{OrgID: n.OrgID, RegionCode: n.RegionCode, AuthorityID: n.AuthorityID}
-		v := w.NewView(rw, r, "nat.one")
-		v.Data = map[string]any{"N": n, "CanCoordinate": authz.NationalRequest(p, authz.Review, at) == nil,
-			"CanWithdraw": n.State == share.NatFiled && authz.NationalRequest(p, authz.Update, at) == nil}
-		w.Render(rw, 200, "share_national_one", v)
-		return nil
-	})
-	w.Page(mux, "POST /share/national/{id}/steps", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		id := r.PathValue("id")
-		if _, err := ss().StepNational(r.Context(), p, id, share.NationalStep{Event: r.PostFormValue("event"),
-			NationalRef: r.PostFormValue("national_ref"), Note: r.PostFormValue("note")}); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/share/national/"+id, "flash.nat_stepped")
-		return nil
-	})
+// shareNationalList lists the requests to the national platform.
+func (w *Web) shareNationalList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	list, total, err := w.App.Share.ListNational(r.Context(), p, 50, max(offset, 0))
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "nat.title")
+	v.Data = map[string]any{"Items": list, "Total": total, "Next": offset + 50,
+		"CanFile": p.OrgKind.IsDataHolder() && p.Has(authz.DataOfficer, authz.AgencyApprover)}
+	w.Render(rw, 200, "share_national", v)
+	return nil
+}
+
+// shareNationalFile files a request to the national platform.
+func (w *Web) shareNationalFile(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	n, err := w.App.Share.FileNational(r.Context(), p, share.NewNational{DataWanted: r.PostFormValue("data_wanted"), Source: r.PostFormValue("source"),
+		Purpose: r.PostFormValue("purpose"), Basis: r.PostFormValue("basis")})
+	if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/share/national/"+n.ID, "flash.nat_filed")
+	return nil
+}
+
+// shareNational shows one national platform request.
+func (w *Web) shareNational(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	n, err := w.App.Share.GetNational(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	at := authz.NationalAttrs{OrgID: n.OrgID, RegionCode: n.RegionCode, AuthorityID: n.AuthorityID}
+	v := w.NewView(rw, r, "nat.one")
+	v.Data = map[string]any{"N": n, "CanCoordinate": authz.NationalRequest(p, authz.Review, at) == nil,
+		"CanWithdraw": n.State == share.NatFiled && authz.NationalRequest(p, authz.Update, at) == nil}
+	w.Render(rw, 200, "share_national_one", v)
+	return nil
+}
+
+// shareNationalStep takes a step on a national platform request.
+func (w *Web) shareNationalStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	id := r.PathValue("id")
+	if _, err := w.App.Share.StepNational(r.Context(), p, id, share.NationalStep{Event: r.PostFormValue("event"),
+		NationalRef: r.PostFormValue("national_ref"), Note: r.PostFormValue("note")}); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/share/national/"+id, "flash.nat_stepped")
+	return nil
 }
