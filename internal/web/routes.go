@@ -34,7 +34,32 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.ingestPages(mux)
 
 	// ── 数据要素市场 / market ──
-	w.marketPages(mux)
+	w.Page(mux, "GET /market", w.marketHome)
+	w.PublicPage(mux, "GET /market/register", w.marketRegister)
+	w.Page(mux, "POST /market/assets", w.marketAssetFile)
+	w.Page(mux, "GET /market/assets/{id}", w.marketAsset)
+	w.Page(mux, "POST /market/assets/{id}/review", w.marketAssetReview)
+	w.Page(mux, "POST /market/rights", w.marketRightRecord)
+	w.Page(mux, "POST /market/rights/{id}/transfer", w.marketRightTransfer)
+	w.Page(mux, "GET /market/products/{id}", w.marketProduct)
+	w.Page(mux, "POST /market/products/{id}/assess", w.marketProductAssess)
+	w.Page(mux, "POST /market/listings", w.marketListingCreate)
+	w.Page(mux, "GET /market/listings/{id}", w.marketListing)
+	w.Page(mux, "POST /market/listings/{id}/delist", w.marketListingDelist)
+	w.Page(mux, "POST /market/listings/{id}/trades", w.marketTradeRecord)
+	w.Page(mux, "GET /market/trades/{id}", w.marketTrade)
+	w.Page(mux, "POST /market/trades/{id}/review", w.marketTradeReview)
+	w.Page(mux, "POST /market/brokers", w.marketBrokerRegister)
+	w.Page(mux, "GET /market/brokers/{id}", w.marketBroker)
+	w.Page(mux, "POST /market/brokers/{id}/move", w.marketBrokerMove)
+	w.Page(mux, "POST /market/brokers/{id}/rate", w.marketBrokerRate)
+	w.Page(mux, "GET /market/units", w.marketUnits)
+	w.Page(mux, "POST /market/reports", w.marketReportFile)
+	w.Page(mux, "GET /market/reports/{id}", w.marketReport)
+	w.Page(mux, "POST /market/reports/{id}/no-objection", w.marketReportNoObjection)
+	w.Page(mux, "POST /market/letters", w.marketLetterIssue)
+	w.Page(mux, "GET /market/letters/{id}", w.marketLetter)
+	w.Page(mux, "POST /market/letters/{id}/act", w.marketLetterAct)
 
 	// ── 开放门户 / open portal ──
 	w.openPages(mux)
@@ -43,7 +68,23 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.applicationPages(mux)
 
 	// ── 开放计划 / open plans ──
-	w.planPages(mux)
+	if w.App.Plans != nil {
+		w.PublicPage(mux, "GET /open/plans", w.planList)
+		w.Page(mux, "POST /open/plans", w.planSave)
+		w.PublicPage(mux, "GET /open/plans/{id}", w.planShow)
+		w.Page(mux, "POST /open/plans/{id}/items", w.planItemAdd)
+		w.Page(mux, "POST /open/plans/{id}/items/{item}/remove", w.planItemRemove)
+		w.Page(mux, "GET /open/reviews", w.planReviewList)
+		w.Page(mux, "POST /open/reviews", w.planReviewSave)
+		w.PublicPage(mux, "GET /open/demands", w.planDemandList)
+		w.PublicPage(mux, "POST /open/demands", w.planDemandFile)
+		w.PublicPage(mux, "GET /open/demands/{number}", w.planDemand)
+		w.Page(mux, "POST /open/demands/{number}/answer", w.planDemandAnswer)
+		w.PublicPage(mux, "GET /open/showcase", w.planShowcaseList)
+		w.PublicPage(mux, "POST /open/showcase", w.planShowcaseSubmit)
+		w.Page(mux, "GET /open/showcase/moderate", w.planShowcaseModeration)
+		w.Page(mux, "POST /open/showcase/{id}/moderate", w.planShowcaseModerate)
+	}
 
 	// ── 授权运营 / authorized operation ──
 	w.operatePages(mux)
@@ -67,5 +108,20 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.sanctionPages(mux)
 
 	// ── 监督督办 / supervision ──
-	w.supervisionPages(mux)
+	w.Page(mux, "GET /supervision", w.supervisionHome)
+	w.Page(mux, "GET /supervision/list", w.supervisionEscalated)
+	w.Page(mux, "POST /supervision/notices", w.supervisionNoticeIssue)
+	w.Page(mux, "POST /supervision/detect", w.supervisionDetect)
+	w.Page(mux, "GET /supervision/notices/{id}", w.supervisionNotice)
+	w.Page(mux, "POST /supervision/notices/{id}/act", w.supervisionNoticeAct)
+	w.PublicPage(mux, "GET /report", w.supervisionReportForm)
+	w.PublicPage(mux, "POST /report", w.supervisionReportFile)
+	w.PublicPage(mux, "GET /report/status/{number}", w.supervisionReportStatus)
+	w.Page(mux, "GET /supervision/reports", w.supervisionReports)
+	w.Page(mux, "GET /supervision/reports/{id}", w.supervisionReport)
+	w.Page(mux, "POST /supervision/reports/{id}/act", w.supervisionReportAct)
+	w.Page(mux, "GET /supervision/dishonesty", w.supervisionDishonestyList)
+	w.Page(mux, "POST /supervision/dishonesty", w.supervisionDishonestyRecord)
+	w.Page(mux, "GET /supervision/dishonesty/{id}", w.supervisionDishonesty)
+	w.Page(mux, "POST /supervision/dishonesty/{id}/act", w.supervisionDishonestyAct)
 }
