@@ -12,7 +12,15 @@ func (w *Web) install(mux *http.ServeMux) {
 	apiDocsPage(w, mux)
 
 	// ── 考核评估 / assessment ──
-	w.assessmentPages(mux)
+	w.Page(mux, "GET /assessments", w.assessmentList)
+	w.Page(mux, "POST /assessments", w.assessmentCreate)
+	w.Page(mux, "GET /assessments/{id}", w.assessmentPlan)
+	w.Page(mux, "POST /assessments/{id}/weights", w.assessmentWeights)
+	w.Page(mux, "POST /assessments/{id}/compute", w.assessmentCompute)
+	w.Page(mux, "POST /assessments/{id}/act", w.assessmentAct)
+	w.Page(mux, "GET /assessments/{id}/orgs/{org}", w.assessmentOrg)
+	w.Page(mux, "GET /assessments/{id}/orgs/{org}/print", w.assessmentOrgPrint)
+	w.Page(mux, "GET /assessments/{id}/orgs/{org}/report.xlsx", w.assessmentOrgXLSX)
 
 	// ── 资源目录 / catalog ──
 	w.catalogPages(mux)
@@ -21,10 +29,19 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.levelPages(mux)
 
 	// ── 权益投诉 / rights complaints ──
-	w.complaintPages(mux)
+	if w.App.Complaints != nil {
+		w.PublicPage(mux, "GET /open/complaints/new", w.complaintNew)
+		w.PublicPage(mux, "POST /open/complaints", w.complaintFile)
+		w.PublicPage(mux, "GET /open/complaints/status", w.complaintStatusLookup)
+		w.PublicPage(mux, "GET /open/complaints/status/{number}", w.complaintStatus)
+		w.Page(mux, "GET /open/complaints", w.complaintList)
+		w.Page(mux, "GET /open/complaints/{id}", w.complaintShow)
+		w.Page(mux, "POST /open/complaints/{id}/act", w.complaintAct)
+	}
 
 	// ── 驾驶舱 / dashboard ──
-	w.dashboardPages(mux)
+	w.Page(mux, "GET /supervise/dashboard", w.dashboardHome)
+	w.Page(mux, "GET /supervise/dashboard/items", w.dashboardItems)
 
 	// ── 督办 / escalation ──
 	w.escalationPages(mux)
@@ -62,10 +79,23 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.Page(mux, "POST /market/letters/{id}/act", w.marketLetterAct)
 
 	// ── 开放门户 / open portal ──
-	w.openPages(mux)
+	mux.HandleFunc("GET /contrast", w.openContrast)
+	w.PublicPage(mux, "GET /open", w.openPortal)
+	w.PublicPage(mux, "GET /open/datasets/{id}", w.openDataset)
+	w.Page(mux, "GET /open/keys", w.openKeys)
+	w.Page(mux, "POST /open/keys", w.openKeyCreate)
+	w.Page(mux, "POST /open/keys/{id}/revoke", w.openKeyRevoke)
+	w.PublicPage(mux, "GET /open/api", w.openAPI)
 
 	// ── 有条件开放申请 / conditional opening ──
-	w.applicationPages(mux)
+	if w.App.Applications != nil {
+		w.Page(mux, "GET /open/applications/new", w.applicationNew)
+		w.Page(mux, "POST /open/applications", w.applicationFile)
+		w.Page(mux, "GET /open/applications", w.applicationList)
+		w.Page(mux, "GET /open/applications/{id}", w.applicationShow)
+		w.Page(mux, "POST /open/applications/{id}/act", w.applicationAct)
+		w.Page(mux, "POST /open/applications/{id}/sign", w.applicationSign)
+	}
 
 	// ── 开放计划 / open plans ──
 	if w.App.Plans != nil {
@@ -90,13 +120,20 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.operatePages(mux)
 
 	// ── 运营公开页 / operation disclosures ──
-	w.operatePublicPage(mux)
+	if w.App.Operate != nil {
+		w.PublicPage(mux, "GET /operate/public", w.operatePublicHome)
+	}
 
 	// ── 数据质量 / quality ──
 	w.qualityPages(mux)
 
 	// ── 安全运营 / security operations ──
-	w.securityPages(mux)
+	w.Page(mux, "GET /security", w.securityList)
+	w.Page(mux, "GET /security/{id}", w.securityRecord)
+	w.Page(mux, "POST /security/{id}/steps", w.securityStep)
+	w.Page(mux, "POST /security/{id}/notified", w.securityNotified)
+	w.Page(mux, "POST /security", w.securityCreate)
+	w.Page(mux, "POST /security/{id}/close", w.securityClose)
 
 	// ── 数据共享 / sharing ──
 	w.sharePages(mux)
@@ -105,7 +142,10 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.nationalPages(mux)
 
 	// ── 处罚与整改 / sanctions ──
-	w.sanctionPages(mux)
+	w.Page(mux, "GET /sanctions", w.sanctionList)
+	w.Page(mux, "POST /sanctions", w.sanctionIssue)
+	w.Page(mux, "GET /sanctions/{id}", w.sanctionShow)
+	w.Page(mux, "POST /sanctions/{id}/act", w.sanctionAct)
 
 	// ── 监督督办 / supervision ──
 	w.Page(mux, "GET /supervision", w.supervisionHome)
