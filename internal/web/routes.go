@@ -117,7 +117,27 @@ func (w *Web) install(mux *http.ServeMux) {
 	}
 
 	// ── 授权运营 / authorized operation ──
-	w.operatePages(mux)
+	if w.App.Operate != nil {
+		w.Page(mux, "GET /operate", w.operateHome)
+		w.Page(mux, "POST /operate/units", w.operateUnitRegister)
+		w.Page(mux, "POST /operate/units/{id}/decide", w.operateUnitDecide)
+		w.Page(mux, "POST /operate/applications/{id}/decide", w.operateApplicationDecide)
+		w.Page(mux, "POST /operate/agreements/{id}/sign", w.operateAgreementSign)
+		w.Page(mux, "POST /operate/products/{id}/submit", w.operateProductSubmit)
+		w.Page(mux, "POST /operate/products/{id}/review", w.operateProductReview)
+		w.Page(mux, "POST /operate/products/{id}/expert", w.operateProductExpert)
+		w.Page(mux, "POST /operate/products/{id}/apply", w.operateProductApply)
+		w.Page(mux, "POST /operate/products/{id}/prices", w.operateProductPrices)
+		w.Page(mux, "POST /operate/reports", w.operateReportFile)
+		w.Page(mux, "POST /operate/evaluations", w.operateEvaluationRecord)
+		w.Page(mux, "POST /operate/products/{id}/rate", w.operateProductRate)
+		w.Page(mux, "GET /operate/products/{id}", w.operateProduct)
+		w.Page(mux, "POST /operate/products/{id}/use", w.operateProductUse)
+		w.Page(mux, "GET /me/data", w.operateMyData)
+		w.Page(mux, "POST /me/authorizations", w.operateAuthorize)
+		w.Page(mux, "POST /me/authorizations/{id}/revoke", w.operateAuthorizationRevoke)
+		w.Page(mux, "POST /me/objections", w.operateObject)
+	}
 
 	// ── 运营公开页 / operation disclosures ──
 	if w.App.Operate != nil {
