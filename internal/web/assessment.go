@@ -49,90 +49,116 @@ func init() {
 		authz.Oversight, authz.DataOfficer, authz.AgencyApprover}, Order: 82})
 }
 
-func (w *Web) assessmentPages(mux *http.ServeMux) {
+// assessmentList lists the assessment plans, with the form to create one.
+func (w *Web) assessmentList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	a := w.App
-	w.Page(mux, "GET /assessments", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		items, err := a.Supervise.ListPlans(r.Context(), p)
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "assess.title")
-		v.Data = map[string]any{"Items": items, "CanCreate": supervise.CanAssess(p), "Year": a.Now().Year()}
-		w.Render(rw, 200, "assess_plans", v)
-		return nil
-	})
-	w.Page(mux, "POST /assessments", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		year, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("year")))
-		pl, err := a.Supervise.CreatePlan(r.Context(), p, supervise.NewPlan{Year: year, Title: r.PostFormValue("title")})
-		if err != nil {
-			return err
-		}
-		Redirect(rw, r, "/assessments/"+pl.ID, "flash.assess_done")
-		return nil
-	})
-	w.Page(mux, "GET /assessments/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		pl, err := a.Supervise.GetPlan(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "assess.plan")
-		v.Data = map[string]any{"P": pl, "CanAct": authz.Supervision(p, authz.Review, authz.SanctionAttrs{Region: pl.RegionCode}) == nil}
-		w.Render(rw, 200, "assess_plan", v)
-		return nil
-	})
-	w.Page(mux, "POST /assessments/{id}/weights", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		var list []supervise.Indicator
-		for _, c := range supervise.IndicatorCodes {
-			if v := strings.TrimSpace(r.PostFormValue("w_" + c)); v != "" {
-				f, err := strconv.ParseFloat(v, 64)
-				if err != nil {
-					f = -1 // refused by the service with the field named
-				}
-				list = append(list, supervise.Indicator{Code: c, Weight: f})
-			}
-		}
-		if _, err := a.Supervise.SetWeights(r.Context(), p, r.PathValue("id"), list); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/assessments/"+r.PathValue("id"), "flash.assess_done")
-		return nil
-	})
-	w.Page(mux, "POST /assessments/{id}/compute", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := a.Supervise.Compute(r.Context(), p, r.PathValue("id")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/assessments/"+r.PathValue("id"), "flash.assess_done")
-		return nil
-	})
-	w.Page(mux, "POST /assessments/{id}/act", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := a.Supervise.StepPlan(r.Context(), p, r.PathValue("id"), r.PostFormValue("event")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/assessments/"+r.PathValue("id"), "flash.assess_done")
-		return nil
-	})
-	result := func(tpl string) PageFunc {
-		return func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-			res, err := a.Supervise.OrgResult(r.Context(), p, r.PathValue("id"), r.PathValue("org"))
+	items, err := a.Supervise.ListPlans(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "assess.title")
+	v.Data = map[string]any{"Items": items, "CanCreate": supervise.CanAssess(p), "Year": a.Now().Year()}
+	w.Render(rw, 200, "assess_plans", v)
+	return nil
+}
+
+// assessmentCreate creates an assessment plan for a year.
+func (w *Web) assessmentCreate(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	year, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("year")))
+	pl, err := a.Supervise.CreatePlan(r.Context(), p, supervise.NewPlan{Year: year, Title: r.PostFormValue("title")})
+	if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/assessments/"+pl.ID, "flash.assess_done")
+	return nil
+}
+
+// assessmentPlan shows an assessment plan with its indicators and results.
+func (w *Web) assessmentPlan(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	pl, err := a.Supervise.GetPlan(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "assess.plan")
+	v.Data = map[string]any{"P": pl, "CanAct": authz.Supervision(p, authz.Review, authz.SanctionAttrs{Region: pl.RegionCode}) == nil}
+	w.Render(rw, 200, "assess_plan", v)
+	return nil
+}
+
+// assessmentWeights sets the indicator weights of a plan; an unreadable weight is passed on as -1 so the service names the field.
+func (w *Web) assessmentWeights(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	var list []supervise.Indicator
+	for _, c := range supervise.IndicatorCodes {
+		if v := strings.TrimSpace(r.PostFormValue("w_" + c)); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
 			if err != nil {
-				return err
+				f = -1 // refused by the service with the field named
 			}
-			v := w.NewView(rw, r, "assess.result")
-			v.Data = map[string]any{"R": res}
-			w.Render(rw, 200, tpl, v)
-			return nil
+			list = append(list, supervise.Indicator{Code: c, Weight: f})
 		}
 	}
-	w.Page(mux, "GET /assessments/{id}/orgs/{org}", result("assess_org"))
-	w.Page(mux, "GET /assessments/{id}/orgs/{org}/print", result("assess_print"))
-	w.Page(mux, "GET /assessments/{id}/orgs/{org}/report.xlsx", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		var buf bytes.Buffer
-		if err := a.Supervise.ExportXLSX(r.Context(), p, r.PathValue("id"), r.PathValue("org"), &buf); err != nil {
-			return err
-		}
-		rw.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		rw.Header().Set("Content-Disposition", `attachment; filename="assessment-`+r.PathValue("org")+`.xlsx"`)
-		_, err := rw.Write(buf.Bytes())
+	if _, err := a.Supervise.SetWeights(r.Context(), p, r.PathValue("id"), list); err != nil {
 		return err
-	})
+	}
+	Redirect(rw, r, "/assessments/"+r.PathValue("id"), "flash.assess_done")
+	return nil
+}
+
+// assessmentCompute computes a plan's results.
+func (w *Web) assessmentCompute(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	if _, err := a.Supervise.Compute(r.Context(), p, r.PathValue("id")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/assessments/"+r.PathValue("id"), "flash.assess_done")
+	return nil
+}
+
+// assessmentAct records a step on an assessment plan.
+func (w *Web) assessmentAct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	if _, err := a.Supervise.StepPlan(r.Context(), p, r.PathValue("id"), r.PostFormValue("event")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/assessments/"+r.PathValue("id"), "flash.assess_done")
+	return nil
+}
+
+// assessmentResult renders an organisation's assessment result with the template tpl (page or print).
+func (w *Web) assessmentResult(rw http.ResponseWriter, r *http.Request, p *authz.Principal, tpl string) error {
+	a := w.App
+	res, err := a.Supervise.OrgResult(r.Context(), p, r.PathValue("id"), r.PathValue("org"))
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "assess.result")
+	v.Data = map[string]any{"R": res}
+	w.Render(rw, 200, tpl, v)
+	return nil
+}
+
+// assessmentOrg shows an organisation's result in a plan.
+func (w *Web) assessmentOrg(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.assessmentResult(rw, r, p, "assess_org")
+}
+
+// assessmentOrgPrint shows an organisation's result in a plan, for printing.
+func (w *Web) assessmentOrgPrint(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.assessmentResult(rw, r, p, "assess_print")
+}
+
+// assessmentOrgXLSX downloads an organisation's result as a spreadsheet.
+func (w *Web) assessmentOrgXLSX(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	var buf bytes.Buffer
+	if err := a.Supervise.ExportXLSX(r.Context(), p, r.PathValue("id"), r.PathValue("org"), &buf); err != nil {
+		return err
+	}
+	rw.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	rw.Header().Set("Content-Disposition", `attachment; filename="assessment-`+r.PathValue("org")+`.xlsx"`)
+	_, err := rw.Write(buf.Bytes())
+	return err
 }

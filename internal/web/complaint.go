@@ -24,100 +24,114 @@ func init() {
 		authz.AuthorityAdmin, authz.AuthorityReviewer, authz.Auditor, authz.Oversight}, Order: 44})
 }
 
-func (w *Web) complaintPages(mux *http.ServeMux) {
+// complaintKinds lists the complaint kinds as the form's choices.
+func (w *Web) complaintKinds() [][3]string {
+	var out [][3]string
+	for _, k := range complaint.Kinds {
+		out = append(out, [3]string{k, "", ""})
+	}
+	return out
+}
+
+// complaintNew shows the public form to complain about an open dataset (no login).
+func (w *Web) complaintNew(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	v := w.NewView(rw, r, "complaint.new")
+	id := r.URL.Query().Get("dataset")
+	e, err := w.App.Catalog.Published(r.Context(), id)
+	if err != nil {
+		return complaint.ErrNotOpen
+	}
+	v.Data = map[string]any{"DatasetID": e.ID, "DatasetTitle": e.Name, "Kinds": w.complaintKinds()}
+	w.Render(rw, http.StatusOK, "complaint_new", v)
+	return nil
+}
+
+// complaintFile files a public complaint; a form error shows the form again, refilled.
+func (w *Web) complaintFile(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	c := w.App.Complaints
-	if c == nil {
-		return
-	}
-	kinds := func() [][3]string {
-		var out [][3]string
-		for _, k := range complaint.Kinds {
-			out = append(out, [3]string{k, "", ""})
-		}
-		return out
-	}
-	w.PublicPage(mux, "GET /open/complaints/new", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		v := w.NewView(rw, r, "complaint.new")
-		id := r.URL.Query().Get("dataset")
-		e, err := w.App.Catalog.Published(r.Context(), id)
-		if err != nil {
-			return complaint.ErrNotOpen
-		}
-		v.Data = map[string]any{"DatasetID": e.ID, "DatasetTitle": e.Name, "Kinds": kinds()}
-		w.Render(rw, http.StatusOK, "complaint_new", v)
-		return nil
-	})
-	w.PublicPage(mux, "POST /open/complaints", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		in := complaint.Filing{DatasetID: r.PostFormValue("dataset_id"), Kind: r.PostFormValue("kind"), Records: r.PostFormValue("records"),
-			Description: r.PostFormValue("description"), Evidence: r.PostFormValue("evidence"), Name: r.PostFormValue("complainant_name"),
-			Contact: r.PostFormValue("contact")}
-		rc, err := c.File(r.Context(), p, in, httpapi.ClientIP(r))
-		if err != nil {
-			if ae := apperr.As(err); ae.Code == "invalid" {
-				v := w.NewView(rw, r, "complaint.new")
-				v.Errors = ae.Fields
-				v.Data = map[string]any{"DatasetID": in.DatasetID, "DatasetTitle": r.PostFormValue("dataset_title"), "Kinds": kinds(), "In": in}
-				w.Render(rw, http.StatusUnprocessableEntity, "complaint_new", v)
-				return nil
-			}
-			return err
-		}
-		Redirect(rw, r, "/open/complaints/status/"+rc.Complaint.Number+"?filed=1", "")
-		return nil
-	})
-	w.PublicPage(mux, "GET /open/complaints/status", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if n := r.URL.Query().Get("number"); n != "" {
-			Redirect(rw, r, "/open/complaints/status/"+n, "")
+	in := complaint.Filing{DatasetID: r.PostFormValue("dataset_id"), Kind: r.PostFormValue("kind"), Records: r.PostFormValue("records"),
+		Description: r.PostFormValue("description"), Evidence: r.PostFormValue("evidence"), Name: r.PostFormValue("complainant_name"),
+		Contact: r.PostFormValue("contact")}
+	rc, err := c.File(r.Context(), p, in, httpapi.ClientIP(r))
+	if err != nil {
+		if ae := apperr.As(err); ae.Code == "invalid" {
+			v := w.NewView(rw, r, "complaint.new")
+			v.Errors = ae.Fields
+			v.Data = map[string]any{"DatasetID": in.DatasetID, "DatasetTitle": r.PostFormValue("dataset_title"), "Kinds": w.complaintKinds(), "In": in}
+			w.Render(rw, http.StatusUnprocessableEntity, "complaint_new", v)
 			return nil
 		}
-		v := w.NewView(rw, r, "complaint.status")
-		v.Data = map[string]any{} // the lookup form (no complaint yet)
-		w.Render(rw, http.StatusOK, "complaint_status", v)
+		return err
+	}
+	Redirect(rw, r, "/open/complaints/status/"+rc.Complaint.Number+"?filed=1", "")
+	return nil
+}
+
+// complaintStatusLookup shows the form to look a complaint up by its number, or goes to its status.
+func (w *Web) complaintStatusLookup(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if n := r.URL.Query().Get("number"); n != "" {
+		Redirect(rw, r, "/open/complaints/status/"+n, "")
 		return nil
-	})
-	w.PublicPage(mux, "GET /open/complaints/status/{number}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		pub, err := c.Status(r.Context(), r.PathValue("number"))
-		if err != nil {
-			return err
+	}
+	v := w.NewView(rw, r, "complaint.status")
+	v.Data = map[string]any{} // the lookup form (no complaint yet)
+	w.Render(rw, http.StatusOK, "complaint_status", v)
+	return nil
+}
+
+// complaintStatus shows a complaint's public status by its number.
+func (w *Web) complaintStatus(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	c := w.App.Complaints
+	pub, err := c.Status(r.Context(), r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "complaint.status")
+	v.Data = map[string]any{"C": pub, "Filed": r.URL.Query().Get("filed") == "1"}
+	w.Render(rw, http.StatusOK, "complaint_status", v)
+	return nil
+}
+
+// complaintList lists the complaints the caller handles.
+func (w *Web) complaintList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	c := w.App.Complaints
+	list, err := c.List(r.Context(), p, complaint.ListQuery{State: r.URL.Query().Get("state")})
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "complaint.list")
+	v.Data = map[string]any{"Items": list}
+	w.Render(rw, http.StatusOK, "complaint_list", v)
+	return nil
+}
+
+// complaintShow shows a complaint with the steps the caller may take.
+func (w *Web) complaintShow(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	c := w.App.Complaints
+	x, err := c.Get(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var actions []string
+	for _, ev := range []complaint.Ev{complaint.EvVerify, complaint.EvWithdraw, complaint.EvRestore, complaint.EvReopen} {
+		if _, ok := complaint.Next(x.State, ev); ok {
+			actions = append(actions, string(ev))
 		}
-		v := w.NewView(rw, r, "complaint.status")
-		v.Data = map[string]any{"C": pub, "Filed": r.URL.Query().Get("filed") == "1"}
-		w.Render(rw, http.StatusOK, "complaint_status", v)
-		return nil
-	})
-	w.Page(mux, "GET /open/complaints", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		list, err := c.List(r.Context(), p, complaint.ListQuery{State: r.URL.Query().Get("state")})
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "complaint.list")
-		v.Data = map[string]any{"Items": list}
-		w.Render(rw, http.StatusOK, "complaint_list", v)
-		return nil
-	})
-	w.Page(mux, "GET /open/complaints/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		x, err := c.Get(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		var actions []string
-		for _, ev := range []complaint.Ev{complaint.EvVerify, complaint.EvWithdraw, complaint.EvRestore, complaint.EvReopen} {
-			if _, ok := complaint.Next(x.State, ev); ok {
-				actions = append(actions, string(ev))
-			}
-		}
-		v := w.NewView(rw, r, "complaint.view")
-		v.Data = map[string]any{"C": x, "Actions": actions}
-		w.Render(rw, http.StatusOK, "complaint_view", v)
-		return nil
-	})
-	w.Page(mux, "POST /open/complaints/{id}/act", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		_, err := c.Act(r.Context(), p, r.PathValue("id"), complaint.Step{Event: complaint.Ev(r.PostFormValue("event")),
-			Answer: r.PostFormValue("answer"), LegalBasis: r.PostFormValue("legal_basis")})
-		if err != nil {
-			return err
-		}
-		Redirect(rw, r, "/open/complaints/"+r.PathValue("id"), "flash.complaint_done")
-		return nil
-	})
+	}
+	v := w.NewView(rw, r, "complaint.view")
+	v.Data = map[string]any{"C": x, "Actions": actions}
+	w.Render(rw, http.StatusOK, "complaint_view", v)
+	return nil
+}
+
+// complaintAct records a step on a complaint.
+func (w *Web) complaintAct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	c := w.App.Complaints
+	_, err := c.Act(r.Context(), p, r.PathValue("id"), complaint.Step{Event: complaint.Ev(r.PostFormValue("event")),
+		Answer: r.PostFormValue("answer"), LegalBasis: r.PostFormValue("legal_basis")})
+	if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/open/complaints/"+r.PathValue("id"), "flash.complaint_done")
+	return nil
 }

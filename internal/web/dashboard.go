@@ -115,53 +115,55 @@ func init() {
 var setStates = map[string]string{supervise.SetRequests: vocab.ShareState, supervise.SetSanctions: vocab.SanctionState,
 	supervise.SetIncidents: vocab.SecurityState, supervise.SetTasksDue: vocab.TaskState}
 
-func (w *Web) dashboardPages(mux *http.ServeMux) {
+// dashboardHome shows the supervision dashboard for the caller's scope (or an organisation in it); the look is audited.
+func (w *Web) dashboardHome(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	a := w.App
-	w.Page(mux, "GET /supervise/dashboard", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		sc, err := a.Supervise.ScopeOf(r.Context(), p, r.URL.Query().Get("org"))
-		if err != nil {
-			return err
-		}
-		b, err := a.Supervise.Dashboard(r.Context(), sc, 12)
-		if err != nil {
-			return err
-		}
-		a.Audit.Log(r.Context(), audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "supervise.dashboard", ClientIP: httpapi.ClientIP(r),
-			Detail: map[string]any{"region": sc.Region, "org": sc.OrgID}})
-		v := w.NewView(rw, r, "dash.title")
-		v.Data = w.boardView(r.Context(), v, p, b)
-		w.Render(rw, 200, "dashboard", v)
-		return nil
-	})
-	w.Page(mux, "GET /supervise/dashboard/items", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		q := r.URL.Query()
-		sc, err := a.Supervise.ScopeOf(r.Context(), p, q.Get("scope"))
-		if err != nil {
-			return err
-		}
-		f := supervise.Filter{Set: q.Get("set"), OrgID: q.Get("org"), Region: q.Get("region"), Month: q.Get("month"), State: q.Get("state"), Risk: q.Get("risk") == "1",
-			Day: q.Get("day"), DueMonth: q.Get("due_month")}
-		pg, err := httpapi.PageOf(r)
-		if err != nil {
-			return err
-		}
-		items, total, err := a.Supervise.Items(r.Context(), sc, f, pg.Size, pg.Offset)
-		if err != nil {
-			return err
-		}
-		a.Audit.Log(r.Context(), audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "supervise.dashboard", ClientIP: httpapi.ClientIP(r),
-			Detail: map[string]any{"query": r.URL.RawQuery}})
-		v := w.NewView(rw, r, "dash.items")
-		v.Title = T(v.Lang, "dash.set."+f.Set)
-		var sum int64
-		for _, it := range items {
-			sum += it.N
-		}
-		v.Data = map[string]any{"Items": items, "Total": total, "Sum": sum, "Summed": f.Set == supervise.SetCalls, "Kinds": f.Set == supervise.SetOverdue, "Page": pg, "HasNext": pg.Offset+len(items) < total, "F": f,
-			"StateVocab": setStates[f.Set], "Back": "/supervise/dashboard" + scopeQuery(q.Get("scope"), "?")}
-		w.Render(rw, 200, "dashboard_items", v)
-		return nil
-	})
+	sc, err := a.Supervise.ScopeOf(r.Context(), p, r.URL.Query().Get("org"))
+	if err != nil {
+		return err
+	}
+	b, err := a.Supervise.Dashboard(r.Context(), sc, 12)
+	if err != nil {
+		return err
+	}
+	a.Audit.Log(r.Context(), audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "supervise.dashboard", ClientIP: httpapi.ClientIP(r),
+		Detail: map[string]any{"region": sc.Region, "org": sc.OrgID}})
+	v := w.NewView(rw, r, "dash.title")
+	v.Data = w.boardView(r.Context(), v, p, b)
+	w.Render(rw, 200, "dashboard", v)
+	return nil
+}
+
+// dashboardItems lists the items behind a dashboard figure (drill-down); the look is audited.
+func (w *Web) dashboardItems(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	q := r.URL.Query()
+	sc, err := a.Supervise.ScopeOf(r.Context(), p, q.Get("scope"))
+	if err != nil {
+		return err
+	}
+	f := supervise.Filter{Set: q.Get("set"), OrgID: q.Get("org"), Region: q.Get("region"), Month: q.Get("month"), State: q.Get("state"), Risk: q.Get("risk") == "1",
+		Day: q.Get("day"), DueMonth: q.Get("due_month")}
+	pg, err := httpapi.PageOf(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := a.Supervise.Items(r.Context(), sc, f, pg.Size, pg.Offset)
+	if err != nil {
+		return err
+	}
+	a.Audit.Log(r.Context(), audit.Event{ActorID: p.UserID, ActorName: p.Username, OrgID: p.OrgID, Action: "supervise.dashboard", ClientIP: httpapi.ClientIP(r),
+		Detail: map[string]any{"query": r.URL.RawQuery}})
+	v := w.NewView(rw, r, "dash.items")
+	v.Title = T(v.Lang, "dash.set."+f.Set)
+	var sum int64
+	for _, it := range items {
+		sum += it.N
+	}
+	v.Data = map[string]any{"Items": items, "Total": total, "Sum": sum, "Summed": f.Set == supervise.SetCalls, "Kinds": f.Set == supervise.SetOverdue, "Page": pg, "HasNext": pg.Offset+len(items) < total, "F": f,
+		"StateVocab": setStates[f.Set], "Back": "/supervise/dashboard" + scopeQuery(q.Get("scope"), "?")}
+	w.Render(rw, 200, "dashboard_items", v)
+	return nil
 }
 
 func scopeQuery(org, sep string) string {

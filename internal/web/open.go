@@ -129,121 +129,135 @@ var openMessages = map[string][2]string{
 	"open.keys.none":    {"您还没有开放接口密钥。", "You have no open API keys yet."},
 }
 
-func (w *Web) openPages(mux *http.ServeMux) {
-	a := w.App
-	mux.HandleFunc("GET /contrast", func(rw http.ResponseWriter, r *http.Request) {
-		val := "0"
-		if r.URL.Query().Get("on") == "1" {
-			val = "1"
-		}
-		http.SetCookie(rw, &http.Cookie{Name: ContrastCookie, Value: val, Path: "/", MaxAge: 365 * 86400, SameSite: http.SameSiteLaxMode, Secure: w.Secure})
-		http.Redirect(rw, r, SafeNext(r.URL.Query().Get("back")), http.StatusSeeOther)
-	})
-
-	w.PublicPage(mux, "GET /open", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		q := httpapi.OpenQuery(r)
-		if q.Page < 1 {
-			q.Page = 1
-		}
-		res, err := a.Open.Search(r.Context(), q)
-		if err != nil {
-			return err
-		}
-		st, err := a.Open.Stats(r.Context())
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "open.title")
-		var facets []facetView
-		for _, k := range open.OpenFacets {
-			facets = append(facets, facetView{Key: k, Title: "open.facet." + k, Param: k, Active: r.URL.Query().Get(k), Items: res.Facets[k]})
-		}
-		v.Data = map[string]any{"Res": res, "Facets": facets, "Stats": st, "Page": map[string]int{"Page": res.Page},
-			"HasNext": res.Page*res.PageSize < res.Total, "Filtered": r.URL.RawQuery != ""}
-		w.Render(rw, 200, "open_portal", v)
-		return nil
-	})
-
-	w.PublicPage(mux, "GET /open/datasets/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		ds, err := a.Open.Dataset(r.Context(), r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "open.dataset")
-		v.Title = ds.Name
-		data := map[string]any{"D": ds, "PreviewRows": a.Open.Limits.PreviewRows, "Base": "/api/v1/open/datasets/" + url.PathEscape(ds.ID)}
-		pg, perr := a.Open.Preview(r.Context(), httpapi.OpenCaller(r, p), ds.ID)
-		switch {
-		case perr == nil:
-			data["Preview"] = pg
-		case errors.Is(perr, authz.ErrOpenKeyNeeded):
-			data["NeedKey"] = true
-		case errors.Is(perr, open.ErrNoData), errors.Is(perr, open.ErrSuspended):
-		default:
-			return perr
-		}
-		if len(ds.Suspended) > 0 {
-			data["Suspended"] = ds.Suspended[0].Reason
-		}
-		if a.Plans != nil { // the reuse showcase built on this dataset (OPN-7)
-			if sc, err := a.Plans.Published(r.Context(), ds.ID); err == nil {
-				data["Showcase"] = sc
-			}
-		}
-		v.Data = data
-		w.Render(rw, 200, "open_dataset", v)
-		return nil
-	})
-
-	keysPage := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, secret string, ferr error) error {
-		keys, err := a.Open.Keys(r.Context(), p)
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "open.keys.title")
-		status := 200
-		if ferr != nil {
-			v.Error = apperr.As(ferr)
-			v.Errors = v.Error.Fields
-			status = v.Error.Status
-		}
-		v.Data = map[string]any{"Keys": keys, "Secret": secret, "MaxDays": a.Open.Limits.MaxKeyDays, "Scopes": open.KeyScopes}
-		w.Render(rw, status, "open_keys", v)
-		return nil
+// openContrast switches high contrast on or off (a cookie) and goes back to the page it came from.
+func (w *Web) openContrast(rw http.ResponseWriter, r *http.Request) {
+	val := "0"
+	if r.URL.Query().Get("on") == "1" {
+		val = "1"
 	}
-	w.Page(mux, "GET /open/keys", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return keysPage(rw, r, p, w.TakeSecret(rw, r), nil)
-	})
-	w.Page(mux, "POST /open/keys", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		r.ParseForm()
-		days, _ := strconv.Atoi(r.PostFormValue("days"))
-		k, err := a.Open.CreateKey(r.Context(), p, open.KeyInput{Name: r.PostFormValue("name"), Days: days, Scopes: r.PostForm["scopes"]})
-		if err != nil {
-			return keysPage(rw, r, p, "", err)
-		}
-		w.RedirectWithSecret(rw, r, "/open/keys", k.Secret, "")
-		return nil
-	})
-	w.Page(mux, "POST /open/keys/{id}/revoke", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := a.Open.RevokeKey(r.Context(), p, r.PathValue("id")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/open/keys", "flash.open_key_revoked")
-		return nil
-	})
+	http.SetCookie(rw, &http.Cookie{Name: ContrastCookie, Value: val, Path: "/", MaxAge: 365 * 86400, SameSite: http.SameSiteLaxMode, Secure: w.Secure})
+	http.Redirect(rw, r, SafeNext(r.URL.Query().Get("back")), http.StatusSeeOther)
+}
 
-	w.PublicPage(mux, "GET /open/api", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		v := w.NewView(rw, r, "open.api.title")
-		res, err := a.Open.Search(r.Context(), open.SearchQuery{PageSize: 1})
-		if err != nil {
-			return err
+// openPortal shows the open data portal: search, facets and statistics (public).
+func (w *Web) openPortal(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	q := httpapi.OpenQuery(r)
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	res, err := a.Open.Search(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	st, err := a.Open.Stats(r.Context())
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "open.title")
+	var facets []facetView
+	for _, k := range open.OpenFacets {
+		facets = append(facets, facetView{Key: k, Title: "open.facet." + k, Param: k, Active: r.URL.Query().Get(k), Items: res.Facets[k]})
+	}
+	v.Data = map[string]any{"Res": res, "Facets": facets, "Stats": st, "Page": map[string]int{"Page": res.Page},
+		"HasNext": res.Page*res.PageSize < res.Total, "Filtered": r.URL.RawQuery != ""}
+	w.Render(rw, 200, "open_portal", v)
+	return nil
+}
+
+// openDataset shows an open dataset with its preview, API address and showcase (public).
+func (w *Web) openDataset(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	ds, err := a.Open.Dataset(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "open.dataset")
+	v.Title = ds.Name
+	data := map[string]any{"D": ds, "PreviewRows": a.Open.Limits.PreviewRows, "Base": "/api/v1/open/datasets/" + url.PathEscape(ds.ID)}
+	pg, perr := a.Open.Preview(r.Context(), httpapi.OpenCaller(r, p), ds.ID)
+	switch {
+	case perr == nil:
+		data["Preview"] = pg
+	case errors.Is(perr, authz.ErrOpenKeyNeeded):
+		data["NeedKey"] = true
+	case errors.Is(perr, open.ErrNoData), errors.Is(perr, open.ErrSuspended):
+	default:
+		return perr
+	}
+	if len(ds.Suspended) > 0 {
+		data["Suspended"] = ds.Suspended[0].Reason
+	}
+	if a.Plans != nil { // the reuse showcase built on this dataset (OPN-7)
+		if sc, err := a.Plans.Published(r.Context(), ds.ID); err == nil {
+			data["Showcase"] = sc
 		}
-		example := "{id}"
-		if len(res.Items) > 0 {
-			example = res.Items[0].ID
-		}
-		v.Data = map[string]any{"Example": example, "LoggedIn": p.Authenticated()}
-		w.Render(rw, 200, "open_api", v)
-		return nil
-	})
+	}
+	v.Data = data
+	w.Render(rw, 200, "open_dataset", v)
+	return nil
+}
+
+// openKeysPage renders the caller's open API keys, with a new key's secret once and the form error ferr.
+func (w *Web) openKeysPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, secret string, ferr error) error {
+	a := w.App
+	keys, err := a.Open.Keys(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "open.keys.title")
+	status := 200
+	if ferr != nil {
+		v.Error = apperr.As(ferr)
+		v.Errors = v.Error.Fields
+		status = v.Error.Status
+	}
+	v.Data = map[string]any{"Keys": keys, "Secret": secret, "MaxDays": a.Open.Limits.MaxKeyDays, "Scopes": open.KeyScopes}
+	w.Render(rw, status, "open_keys", v)
+	return nil
+}
+
+// openKeys shows the caller's open API keys (a new key's secret once).
+func (w *Web) openKeys(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.openKeysPage(rw, r, p, w.TakeSecret(rw, r), nil)
+}
+
+// openKeyCreate creates an open API key and shows its secret once; an error shows the keys page with the message.
+func (w *Web) openKeyCreate(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	r.ParseForm()
+	days, _ := strconv.Atoi(r.PostFormValue("days"))
+	k, err := a.Open.CreateKey(r.Context(), p, open.KeyInput{Name: r.PostFormValue("name"), Days: days, Scopes: r.PostForm["scopes"]})
+	if err != nil {
+		return w.openKeysPage(rw, r, p, "", err)
+	}
+	w.RedirectWithSecret(rw, r, "/open/keys", k.Secret, "")
+	return nil
+}
+
+// openKeyRevoke revokes an open API key.
+func (w *Web) openKeyRevoke(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	if err := a.Open.RevokeKey(r.Context(), p, r.PathValue("id")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/open/keys", "flash.open_key_revoked")
+	return nil
+}
+
+// openAPI shows the open API guide with an example dataset (public).
+func (w *Web) openAPI(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	v := w.NewView(rw, r, "open.api.title")
+	res, err := a.Open.Search(r.Context(), open.SearchQuery{PageSize: 1})
+	if err != nil {
+		return err
+	}
+	example := "{id}"
+	if len(res.Items) > 0 {
+		example = res.Items[0].ID
+	}
+	v.Data = map[string]any{"Example": example, "LoggedIn": p.Authenticated()}
+	w.Render(rw, 200, "open_api", v)
+	return nil
 }

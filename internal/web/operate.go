@@ -72,312 +72,363 @@ func (w *Web) fieldLabels(ctx context.Context, entryID string) map[string][2]str
 	return out
 }
 
-func (w *Web) operatePages(mux *http.ServeMux) {
-	a := w.App
-	s := a.Operate
-	if s == nil {
-		return
+// operateRender renders an operation page with the form error ferr (and its status) when there is one.
+func (w *Web) operateRender(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
+	v := w.NewView(rw, r, title)
+	status := 200
+	if ferr != nil {
+		v.Error = apperr.As(ferr)
+		v.Errors = v.Error.Fields
+		status = v.Error.Status
 	}
-	render := func(rw http.ResponseWriter, r *http.Request, title, page string, data map[string]any, ferr error) {
-		v := w.NewView(rw, r, title)
-		status := 200
-		if ferr != nil {
-			v.Error = apperr.As(ferr)
-			v.Errors = v.Error.Fields
-			status = v.Error.Status
-		}
-		v.Data = data
-		w.Render(rw, status, page, v)
-	}
+	v.Data = data
+	w.Render(rw, status, page, v)
+}
 
-	home := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
-		ctx := r.Context()
-		ps, err := s.Products(ctx, p)
-		if err != nil && authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) != nil {
-			return err
-		} // an enterprise not yet a unit sees the registration form and its own records only
-		names := map[string]string{}
-		for _, pr := range ps {
-			names[pr.ID] = pr.Name
-		}
-		data := map[string]any{"Products": ps, "Names": names,
-			"IsOperator": authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}) == nil,
-			"IsUnit":     p.Has(authz.AppUnitUser), "CanReview": authz.Operate(p, authz.OprReview, authz.OperateAttrs{}) == nil, "IsExpert": p.Has(authz.Expert),
-			"CanRegister": authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) == nil,
-			"Today":       time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02")}
-		if us, err := s.Units(ctx, p); err == nil {
-			data["Units"] = us
-		}
-		if as, err := s.Applications(ctx, p); err == nil {
-			data["Apps"] = as
-		}
-		if gs, err := s.Agreements(ctx, p); err == nil {
-			data["Agreements"] = gs
-		}
-		if qs, err := s.Queries(ctx, p); err == nil {
-			if len(qs) > 50 {
-				qs = qs[:50]
-			}
-			data["Queries"] = qs
-		}
-		if vs, err := s.Views(ctx, p); err == nil {
-			data["Views"] = vs
-		}
-		rs, err := s.Ratings(ctx, p)
-		if err != nil {
-			rs = map[string]operate.Rating{}
-		}
-		data["Ratings"] = rs
-		// Periodic reports (operator) and the annual evaluation (authority), OPR-6, OPR-8.
-		data["CanReport"] = authz.Operate(p, authz.OprReport, authz.OperateAttrs{}) == nil
-		data["CanEvaluate"] = authz.Operate(p, authz.OprEvaluate, authz.OperateAttrs{}) == nil
-		if rps, err := s.Reports(ctx, p); err == nil {
-			data["Reports"] = rps
-		}
-		if evs, err := s.Evaluations(ctx, p); err == nil {
-			data["Evaluations"] = evs
-		}
-		data["ReportKinds"] = []string{operate.ReportAuthority, operate.ReportAssets, operate.ReportDisclosure}
-		data["EvalOutcomes"] = []string{"pass", "rectify", "fail"}
-		data["LastYear"] = time.Now().Year() - 1
-		render(rw, r, "operate.title", "operate_home", data, ferr)
-		return nil
+// operateHomeView renders the operation workbench: products, units, applications, agreements, queries, reports and evaluations the caller may see, with the form error ferr.
+func (w *Web) operateHomeView(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
+	s := w.App.Operate
+	ctx := r.Context()
+	ps, err := s.Products(ctx, p)
+	if err != nil && authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) != nil {
+		return err
+	} // an enterprise not yet a unit sees the registration form and its own records only
+	names := map[string]string{}
+	for _, pr := range ps {
+		names[pr.ID] = pr.Name
 	}
-	w.Page(mux, "GET /operate", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if err := authz.Operate(p, authz.Read, authz.OperateAttrs{UnitOrgID: p.OrgID}); err != nil && authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) != nil {
-			return err
-		}
-		return home(rw, r, p, nil)
-	})
-	post := func(pattern string, fn func(r *http.Request, p *authz.Principal) (string, string, error)) {
-		w.Page(mux, "POST "+pattern, func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-			target, flash, err := fn(r, p)
-			if err != nil {
-				if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 || ae.Status == 403 && ae.Code != "forbidden" {
-					if strings.HasPrefix(target, "/operate/products/") {
-						return w.productPage(rw, r, p, r.PathValue("id"), err, nil, render)
-					}
-					return home(rw, r, p, err)
-				}
-				return err
-			}
-			Redirect(rw, r, target, flash)
-			return nil
-		})
+	data := map[string]any{"Products": ps, "Names": names,
+		"IsOperator": authz.Operate(p, authz.OprDecide, authz.OperateAttrs{}) == nil,
+		"IsUnit":     p.Has(authz.AppUnitUser), "CanReview": authz.Operate(p, authz.OprReview, authz.OperateAttrs{}) == nil, "IsExpert": p.Has(authz.Expert),
+		"CanRegister": authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) == nil,
+		"Today":       time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02")}
+	if us, err := s.Units(ctx, p); err == nil {
+		data["Units"] = us
 	}
-	post("/operate/units", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		_, err := s.RegisterUnit(r.Context(), p, r.PostFormValue("contact"))
-		return "/operate", "flash.operate_done", err
-	})
-	post("/operate/units/{id}/decide", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		_, err := s.MoveUnit(r.Context(), p, r.PathValue("id"), r.PostFormValue("action"), r.PostFormValue("reason"))
-		return "/operate", "flash.operate_done", err
-	})
-	post("/operate/applications/{id}/decide", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		_, err := s.DecideApplication(r.Context(), p, r.PathValue("id"), r.PostFormValue("approve") == "1", r.PostFormValue("note"))
-		return "/operate", "flash.operate_done", err
-	})
-	post("/operate/agreements/{id}/sign", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		_, err := s.SignAgreement(r.Context(), p, r.PathValue("id"))
-		return "/operate", "flash.operate_signed", err
-	})
-	post("/operate/products/{id}/submit", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		_, err := s.SubmitProduct(r.Context(), p, r.PathValue("id"))
-		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
-	})
-	post("/operate/products/{id}/review", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		cl := map[string]bool{}
-		for _, c := range r.PostForm["checklist"] {
-			cl[c] = true
+	if as, err := s.Applications(ctx, p); err == nil {
+		data["Apps"] = as
+	}
+	if gs, err := s.Agreements(ctx, p); err == nil {
+		data["Agreements"] = gs
+	}
+	if qs, err := s.Queries(ctx, p); err == nil {
+		if len(qs) > 50 {
+			qs = qs[:50]
 		}
-		_, err := s.ReviewProduct(r.Context(), p, r.PathValue("id"), operate.ReviewInput{Checklist: cl, Decision: r.PostFormValue("decision"), Note: r.PostFormValue("note")})
-		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
-	})
-	post("/operate/products/{id}/expert", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		_, err := s.ExpertOpinion(r.Context(), p, r.PathValue("id"), r.PostFormValue("opinion"))
-		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
-	})
-	post("/operate/products/{id}/apply", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		_, err := s.Apply(r.Context(), p, operate.ApplicationInput{ProductID: r.PathValue("id"), Scenario: r.PostFormValue("scenario"), Items: r.PostForm["items"],
-			StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date"), Security: r.PostFormValue("security")})
-		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
-	})
-	post("/operate/products/{id}/prices", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		var fe []apperr.FieldError
-		yuan := func(name string) int64 {
-			v := strings.TrimSpace(r.PostFormValue(name))
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0 {
-				fe = append(fe, apperr.Field(name, "请填写金额（元，最多两位小数）", "give an amount in yuan (at most two decimals)"))
-				return 0
-			}
-			return int64(f*100 + 0.5)
-		}
-		sp := operate.PriceSpec{Model: r.PostFormValue("model"), UnitCents: yuan("unit_cents"), CapCents: yuan("cap_cents"), FreeConditions: r.PostFormValue("free_conditions")}
-		if len(fe) > 0 {
-			return "/operate/products/" + r.PathValue("id"), "", apperr.Invalid.With(fe...)
-		}
-		_, err := s.ProposePrice(r.Context(), p, r.PathValue("id"), sp)
-		return "/operate/products/" + r.PathValue("id"), "flash.operate_done", err
-	})
-	post("/operate/reports", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		_, err := s.FileReport(r.Context(), p, r.PostFormValue("kind"), strings.TrimSpace(r.PostFormValue("period")))
-		return "/operate#reports", "flash.operate_done", err
-	})
-	post("/operate/evaluations", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		year, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("year")))
-		if err != nil {
-			return "/operate#evaluations", "", apperr.Invalid.With(apperr.Field("year", "年度须为四位数字", "the year must be four digits"))
-		}
-		_, err = s.RecordEvaluation(r.Context(), p, operate.EvaluationInput{Year: year, Assessor: r.PostFormValue("assessor"), Outcome: r.PostFormValue("outcome"), Findings: r.PostFormValue("findings")})
-		return "/operate#evaluations", "flash.operate_done", err
-	})
-	post("/operate/products/{id}/rate", func(r *http.Request, p *authz.Principal) (string, string, error) {
-		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
-		_, err := s.GiveFeedback(r.Context(), p, r.PathValue("id"), operate.Feedback{Rating: rating, Quality: r.PostFormValue("quality"),
-			Use: r.PostFormValue("use"), Effect: r.PostFormValue("effect")})
-		return "/operate/products/" + r.PathValue("id"), "flash.operate_rated", err
-	})
-	w.Page(mux, "GET /operate/products/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		return w.productPage(rw, r, p, r.PathValue("id"), nil, takeUseAnswer(rw, r, w.Secure), render)
-	})
-	// Use forms answer on the product page itself (the answer is not stored in a URL).
-	w.Page(mux, "POST /operate/products/{id}/use", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		id := r.PathValue("id")
-		ctx := r.Context()
-		out := map[string]any{}
-		var err error
-		switch r.PostFormValue("kind") {
-		case operate.KindStatistics:
-			q := operate.StatsQuery{GroupBy: r.PostForm["group_by"], Where: map[string][]string{}}
-			for k, vs := range r.PostForm {
-				if f, ok := strings.CutPrefix(k, "where."); ok && len(vs) > 0 {
-					q.Where[f] = vs
-				}
-			}
-			for _, ag := range r.PostForm["agg"] {
-				fn, m, _ := strings.Cut(ag, ":")
-				a := operate.Agg{Fn: fn, Measure: m}
-				if fn == operate.FnQuantile {
-					a.Q, _ = strconv.ParseFloat(r.PostFormValue("q"), 64)
-				}
-				q.Aggregates = append(q.Aggregates, a)
-			}
-			raw, _ := json.Marshal(q)
-			var res operate.StatsResult
-			res, err = s.QueryStats(ctx, p, id, raw)
-			if err == nil {
-				out["Stats"] = res
-			}
-		case operate.KindVerification:
-			claims := map[string]string{}
-			for k, vs := range r.PostForm {
-				if f, ok := strings.CutPrefix(k, "claim."); ok && len(vs) > 0 && vs[0] != "" {
-					claims[f] = vs[0]
-				}
-			}
-			var res operate.VerifyResult
-			res, err = s.Verify(ctx, p, id, r.PostFormValue("subject"), claims)
-			if err == nil {
-				out["Verify"] = res
-			}
-		case operate.KindIndicator:
-			var res operate.ScoreResult
-			res, err = s.Score(ctx, p, id, r.PostFormValue("subject"))
-			if err == nil {
-				out["Score"] = res
-			}
-		default:
-			err = apperr.BadRequest
-		}
-		if err != nil {
-			if ae := apperr.As(err); ae.Status >= 500 || ae.Code == "not_found" {
-				return err
-			}
-			return w.productPage(rw, r, p, id, err, out, render)
-		}
-		// The answer is shown on the product page after a redirect, so a reload neither asks
-		// again (spending budget or counting a call) nor meets "Method Not Allowed".
-		if keepUseAnswer(rw, id, out, w.Secure) {
-			Redirect(rw, r, "/operate/products/"+id+"#answer", "")
-			return nil
-		}
-		return w.productPage(rw, r, p, id, nil, out, render) // too large for the cookie: shown at once
-	})
+		data["Queries"] = qs
+	}
+	if vs, err := s.Views(ctx, p); err == nil {
+		data["Views"] = vs
+	}
+	rs, err := s.Ratings(ctx, p)
+	if err != nil {
+		rs = map[string]operate.Rating{}
+	}
+	data["Ratings"] = rs
+	// Periodic reports (operator) and the annual evaluation (authority), OPR-6, OPR-8.
+	data["CanReport"] = authz.Operate(p, authz.OprReport, authz.OperateAttrs{}) == nil
+	data["CanEvaluate"] = authz.Operate(p, authz.OprEvaluate, authz.OperateAttrs{}) == nil
+	if rps, err := s.Reports(ctx, p); err == nil {
+		data["Reports"] = rps
+	}
+	if evs, err := s.Evaluations(ctx, p); err == nil {
+		data["Evaluations"] = evs
+	}
+	data["ReportKinds"] = []string{operate.ReportAuthority, operate.ReportAssets, operate.ReportDisclosure}
+	data["EvalOutcomes"] = []string{"pass", "rectify", "fail"}
+	data["LastYear"] = time.Now().Year() - 1
+	w.operateRender(rw, r, "operate.title", "operate_home", data, ferr)
+	return nil
+}
 
-	// The data subject's page.
-	mydata := func(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
-		ctx := r.Context()
-		auths, err := s.MyAuthorizations(ctx, p)
-		if err != nil {
+// operateHome shows the operation workbench (an enterprise not yet a unit sees the registration form).
+func (w *Web) operateHome(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	if err := authz.Operate(p, authz.Read, authz.OperateAttrs{UnitOrgID: p.OrgID}); err != nil && authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}) != nil {
+		return err
+	}
+	return w.operateHomeView(rw, r, p, nil)
+}
+
+// operateAfter ends a workbench form: on success it redirects to target with the flash; a refusal the user can correct (422, 409, a 403 other than forbidden) shows the product page or the workbench again with the message.
+func (w *Web) operateAfter(rw http.ResponseWriter, r *http.Request, p *authz.Principal, target, flash string, err error) error {
+	if err != nil {
+		if ae := apperr.As(err); ae.Status == 422 || ae.Status == 409 || ae.Status == 403 && ae.Code != "forbidden" {
+			if strings.HasPrefix(target, "/operate/products/") {
+				return w.productPage(rw, r, p, r.PathValue("id"), err, nil)
+			}
+			return w.operateHomeView(rw, r, p, err)
+		}
+		return err
+	}
+	Redirect(rw, r, target, flash)
+	return nil
+}
+
+// operateUnitRegister registers the caller's organisation as an application unit.
+func (w *Web) operateUnitRegister(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.RegisterUnit(r.Context(), p, r.PostFormValue("contact"))
+	return w.operateAfter(rw, r, p, "/operate", "flash.operate_done", err)
+}
+
+// operateUnitDecide moves an application unit (approve, suspend, …) on the operator's decision.
+func (w *Web) operateUnitDecide(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.MoveUnit(r.Context(), p, r.PathValue("id"), r.PostFormValue("action"), r.PostFormValue("reason"))
+	return w.operateAfter(rw, r, p, "/operate", "flash.operate_done", err)
+}
+
+// operateApplicationDecide approves or refuses a unit's application for a product.
+func (w *Web) operateApplicationDecide(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.DecideApplication(r.Context(), p, r.PathValue("id"), r.PostFormValue("approve") == "1", r.PostFormValue("note"))
+	return w.operateAfter(rw, r, p, "/operate", "flash.operate_done", err)
+}
+
+// operateAgreementSign signs a use agreement.
+func (w *Web) operateAgreementSign(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.SignAgreement(r.Context(), p, r.PathValue("id"))
+	return w.operateAfter(rw, r, p, "/operate", "flash.operate_signed", err)
+}
+
+// operateProductSubmit submits a product for review.
+func (w *Web) operateProductSubmit(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.SubmitProduct(r.Context(), p, r.PathValue("id"))
+	return w.operateAfter(rw, r, p, "/operate/products/"+r.PathValue("id"), "flash.operate_done", err)
+}
+
+// operateProductReview records the review of a product with its checklist.
+func (w *Web) operateProductReview(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	cl := map[string]bool{}
+	for _, c := range r.PostForm["checklist"] {
+		cl[c] = true
+	}
+	_, err := s.ReviewProduct(r.Context(), p, r.PathValue("id"), operate.ReviewInput{Checklist: cl, Decision: r.PostFormValue("decision"), Note: r.PostFormValue("note")})
+	return w.operateAfter(rw, r, p, "/operate/products/"+r.PathValue("id"), "flash.operate_done", err)
+}
+
+// operateProductExpert records an expert's opinion on a product.
+func (w *Web) operateProductExpert(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.ExpertOpinion(r.Context(), p, r.PathValue("id"), r.PostFormValue("opinion"))
+	return w.operateAfter(rw, r, p, "/operate/products/"+r.PathValue("id"), "flash.operate_done", err)
+}
+
+// operateProductApply files a unit's application to use a product.
+func (w *Web) operateProductApply(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.Apply(r.Context(), p, operate.ApplicationInput{ProductID: r.PathValue("id"), Scenario: r.PostFormValue("scenario"), Items: r.PostForm["items"],
+		StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date"), Security: r.PostFormValue("security")})
+	return w.operateAfter(rw, r, p, "/operate/products/"+r.PathValue("id"), "flash.operate_done", err)
+}
+
+// operateProductPrices proposes a product's price; amounts are read in yuan and kept in fen.
+func (w *Web) operateProductPrices(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	var fe []apperr.FieldError
+	yuan := func(name string) int64 {
+		v := strings.TrimSpace(r.PostFormValue(name))
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			fe = append(fe, apperr.Field(name, "请填写金额（元，最多两位小数）", "give an amount in yuan (at most two decimals)"))
+			return 0
+		}
+		return int64(f*100 + 0.5)
+	}
+	sp := operate.PriceSpec{Model: r.PostFormValue("model"), UnitCents: yuan("unit_cents"), CapCents: yuan("cap_cents"), FreeConditions: r.PostFormValue("free_conditions")}
+	if len(fe) > 0 {
+		return w.operateAfter(rw, r, p, "/operate/products/"+r.PathValue("id"), "", apperr.Invalid.With(fe...))
+	}
+	_, err := s.ProposePrice(r.Context(), p, r.PathValue("id"), sp)
+	return w.operateAfter(rw, r, p, "/operate/products/"+r.PathValue("id"), "flash.operate_done", err)
+}
+
+// operateReportFile files the operator's periodic report.
+func (w *Web) operateReportFile(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.FileReport(r.Context(), p, r.PostFormValue("kind"), strings.TrimSpace(r.PostFormValue("period")))
+	return w.operateAfter(rw, r, p, "/operate#reports", "flash.operate_done", err)
+}
+
+// operateEvaluationRecord records the authority's annual evaluation of the operation.
+func (w *Web) operateEvaluationRecord(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	year, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("year")))
+	if err != nil {
+		return w.operateAfter(rw, r, p, "/operate#evaluations", "", apperr.Invalid.With(apperr.Field("year", "年度须为四位数字", "the year must be four digits")))
+	}
+	_, err = s.RecordEvaluation(r.Context(), p, operate.EvaluationInput{Year: year, Assessor: r.PostFormValue("assessor"), Outcome: r.PostFormValue("outcome"), Findings: r.PostFormValue("findings")})
+	return w.operateAfter(rw, r, p, "/operate#evaluations", "flash.operate_done", err)
+}
+
+// operateProductRate records a unit's feedback on a product.
+func (w *Web) operateProductRate(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
+	_, err := s.GiveFeedback(r.Context(), p, r.PathValue("id"), operate.Feedback{Rating: rating, Quality: r.PostFormValue("quality"),
+		Use: r.PostFormValue("use"), Effect: r.PostFormValue("effect")})
+	return w.operateAfter(rw, r, p, "/operate/products/"+r.PathValue("id"), "flash.operate_rated", err)
+}
+
+// operateProduct shows a product page, with the answer of a use kept from the last form when there is one.
+func (w *Web) operateProduct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.productPage(rw, r, p, r.PathValue("id"), nil, takeUseAnswer(rw, r, w.Secure))
+}
+
+// operateProductUse uses a product (statistics, verification, indicator) and answers on the
+// product page itself (the answer is not stored in a URL).
+func (w *Web) operateProductUse(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	id := r.PathValue("id")
+	ctx := r.Context()
+	out := map[string]any{}
+	var err error
+	switch r.PostFormValue("kind") {
+	case operate.KindStatistics:
+		q := operate.StatsQuery{GroupBy: r.PostForm["group_by"], Where: map[string][]string{}}
+		for k, vs := range r.PostForm {
+			if f, ok := strings.CutPrefix(k, "where."); ok && len(vs) > 0 {
+				q.Where[f] = vs
+			}
+		}
+		for _, ag := range r.PostForm["agg"] {
+			fn, m, _ := strings.Cut(ag, ":")
+			a := operate.Agg{Fn: fn, Measure: m}
+			if fn == operate.FnQuantile {
+				a.Q, _ = strconv.ParseFloat(r.PostFormValue("q"), 64)
+			}
+			q.Aggregates = append(q.Aggregates, a)
+		}
+		raw, _ := json.Marshal(q)
+		var res operate.StatsResult
+		res, err = s.QueryStats(ctx, p, id, raw)
+		if err == nil {
+			out["Stats"] = res
+		}
+	case operate.KindVerification:
+		claims := map[string]string{}
+		for k, vs := range r.PostForm {
+			if f, ok := strings.CutPrefix(k, "claim."); ok && len(vs) > 0 && vs[0] != "" {
+				claims[f] = vs[0]
+			}
+		}
+		var res operate.VerifyResult
+		res, err = s.Verify(ctx, p, id, r.PostFormValue("subject"), claims)
+		if err == nil {
+			out["Verify"] = res
+		}
+	case operate.KindIndicator:
+		var res operate.ScoreResult
+		res, err = s.Score(ctx, p, id, r.PostFormValue("subject"))
+		if err == nil {
+			out["Score"] = res
+		}
+	default:
+		err = apperr.BadRequest
+	}
+	if err != nil {
+		if ae := apperr.As(err); ae.Status >= 500 || ae.Code == "not_found" {
 			return err
 		}
-		data := map[string]any{"Auths": auths, "Verified": p.Verified,
-			"Today": time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02")}
-		if acc, total, err := s.MyAccesses(ctx, p, 100, 0); err == nil {
-			data["Accesses"], data["AccessTotal"] = acc, total
-		} else {
-			data["NoKey"] = true
-		}
-		if obs, err := s.MyObjections(ctx, p); err == nil {
-			data["Objections"] = obs
-		}
-		if us, err := s.ActiveUnits(ctx); err == nil {
-			data["Units"] = us
-		}
-		// items one may authorize: the verifiable items of every view, with their names
-		items := map[string][2]string{}
-		if byEntry, err := s.AuthorizableItems(ctx); err == nil {
-			for entry, its := range byEntry {
-				labels := w.fieldLabels(ctx, entry)
-				for _, it := range its {
-					if l, ok := labels[it]; ok {
-						items[it] = l
-					}
+		return w.productPage(rw, r, p, id, err, out)
+	}
+	// The answer is shown on the product page after a redirect, so a reload neither asks
+	// again (spending budget or counting a call) nor meets "Method Not Allowed".
+	if keepUseAnswer(rw, id, out, w.Secure) {
+		Redirect(rw, r, "/operate/products/"+id+"#answer", "")
+		return nil
+	}
+	return w.productPage(rw, r, p, id, nil, out) // too large for the cookie: shown at once
+}
+
+// operateMyDataView renders the data subject's page: authorizations, accesses, objections, with the form error ferr.
+func (w *Web) operateMyDataView(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
+	s := w.App.Operate
+	ctx := r.Context()
+	auths, err := s.MyAuthorizations(ctx, p)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Auths": auths, "Verified": p.Verified,
+		"Today": time.Now().Format("2006-01-02"), "NextYear": time.Now().AddDate(1, 0, 0).Format("2006-01-02")}
+	if acc, total, err := s.MyAccesses(ctx, p, 100, 0); err == nil {
+		data["Accesses"], data["AccessTotal"] = acc, total
+	} else {
+		data["NoKey"] = true
+	}
+	if obs, err := s.MyObjections(ctx, p); err == nil {
+		data["Objections"] = obs
+	}
+	if us, err := s.ActiveUnits(ctx); err == nil {
+		data["Units"] = us
+	}
+	// items one may authorize: the verifiable items of every view, with their names
+	items := map[string][2]string{}
+	if byEntry, err := s.AuthorizableItems(ctx); err == nil {
+		for entry, its := range byEntry {
+			labels := w.fieldLabels(ctx, entry)
+			for _, it := range its {
+				if l, ok := labels[it]; ok {
+					items[it] = l
 				}
 			}
 		}
-		data["Items"] = items
-		render(rw, r, "operate.mydata", "operate_mydata", data, ferr)
-		return nil
 	}
-	w.Page(mux, "GET /me/data", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error { return mydata(rw, r, p, nil) })
-	w.Page(mux, "POST /me/authorizations", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		_, err := s.Authorize(r.Context(), p, operate.AuthorizationInput{GranteeOrgID: r.PostFormValue("grantee_org_id"), Items: r.PostForm["items"],
-			Purpose: r.PostFormValue("purpose"), StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date")})
-		if err != nil {
-			if ae := apperr.As(err); ae.Status == 422 || ae.Status == 403 {
-				return mydata(rw, r, p, err)
-			}
-			return err
+	data["Items"] = items
+	w.operateRender(rw, r, "operate.mydata", "operate_mydata", data, ferr)
+	return nil
+}
+
+// operateMyData shows the data subject's page.
+func (w *Web) operateMyData(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	return w.operateMyDataView(rw, r, p, nil)
+}
+
+// operateAuthorize records the data subject's authorization; a refusal shows the page again with the message.
+func (w *Web) operateAuthorize(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	_, err := s.Authorize(r.Context(), p, operate.AuthorizationInput{GranteeOrgID: r.PostFormValue("grantee_org_id"), Items: r.PostForm["items"],
+		Purpose: r.PostFormValue("purpose"), StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date")})
+	if err != nil {
+		if ae := apperr.As(err); ae.Status == 422 || ae.Status == 403 {
+			return w.operateMyDataView(rw, r, p, err)
 		}
-		Redirect(rw, r, "/me/data", "flash.consent_given")
-		return nil
-	})
-	w.Page(mux, "POST /me/authorizations/{id}/revoke", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := s.Revoke(r.Context(), p, r.PathValue("id")); err != nil {
-			return err
+		return err
+	}
+	Redirect(rw, r, "/me/data", "flash.consent_given")
+	return nil
+}
+
+// operateAuthorizationRevoke revokes a data subject's authorization.
+func (w *Web) operateAuthorizationRevoke(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	if _, err := s.Revoke(r.Context(), p, r.PathValue("id")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/me/data", "flash.consent_off")
+	return nil
+}
+
+// operateObject records the data subject's objection to an access; a form error shows the page again.
+func (w *Web) operateObject(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Operate
+	seq, _ := strconv.ParseInt(r.PostFormValue("audit_seq"), 10, 64)
+	if _, err := s.Object(r.Context(), p, seq, r.PostFormValue("text")); err != nil {
+		if apperr.As(err).Status == 422 {
+			return w.operateMyDataView(rw, r, p, err)
 		}
-		Redirect(rw, r, "/me/data", "flash.consent_off")
-		return nil
-	})
-	w.Page(mux, "POST /me/objections", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		seq, _ := strconv.ParseInt(r.PostFormValue("audit_seq"), 10, 64)
-		if _, err := s.Object(r.Context(), p, seq, r.PostFormValue("text")); err != nil {
-			if apperr.As(err).Status == 422 {
-				return mydata(rw, r, p, err)
-			}
-			return err
-		}
-		Redirect(rw, r, "/me/data", "flash.objected")
-		return nil
-	})
+		return err
+	}
+	Redirect(rw, r, "/me/data", "flash.objected")
+	return nil
 }
 
 // productPage renders a product: its definition in words, its reviews, and the forms the caller
 // may use (review, expert opinion, application, queries), with an answer when there is one.
-func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error, answer map[string]any,
-	render func(http.ResponseWriter, *http.Request, string, string, map[string]any, error)) error {
+func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error, answer map[string]any) error {
 	ctx := r.Context()
 	s := w.App.Operate
 	pr, err := s.Product(ctx, p, id)
@@ -468,7 +519,7 @@ func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 		data["Heads"] = heads
 		data["CostText"] = strconv.FormatFloat(float64(st.CostMilli)/1000, 'f', -1, 64)
 	}
-	render(rw, r, "operate.product", "operate_product", data, ferr)
+	w.operateRender(rw, r, "operate.product", "operate_product", data, ferr)
 	return nil
 }
 

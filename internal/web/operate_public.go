@@ -19,31 +19,27 @@ func init() {
 	funcs["yuan"] = func(fen int64) string { return strconv.FormatFloat(float64(fen)/100, 'f', 2, 64) }
 }
 
-func (w *Web) operatePublicPage(mux *http.ServeMux) {
+// operatePublicHome shows the authorized operation's public posts and annual disclosures (no login).
+func (w *Web) operatePublicHome(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Operate
-	if s == nil {
-		return
-	}
-	w.PublicPage(mux, "GET /operate/public", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		ctx := r.Context()
-		data := map[string]any{}
-		for kind, key := range map[string]string{"need": "Needs", "offer": "Offers", "case": "Cases", "notice": "Notices"} {
-			items, _, err := s.Posts(ctx, kind, 20, 0)
-			if err != nil {
-				return err
-			}
-			data[key] = items
-		}
-		ds, err := s.Disclosures(ctx)
+	ctx := r.Context()
+	data := map[string]any{}
+	for kind, key := range map[string]string{"need": "Needs", "offer": "Offers", "case": "Cases", "notice": "Notices"} {
+		items, _, err := s.Posts(ctx, kind, 20, 0)
 		if err != nil {
 			return err
 		}
-		data["Disclosures"] = ds
-		year, due, filed := s.DisclosureDue(ctx, s.Now())
-		data["DueYear"], data["Due"], data["Filed"] = year, due, filed
-		v := w.NewView(rw, r, "operate.public")
-		v.Data = data
-		w.Render(rw, 200, "operate_public", v)
-		return nil
-	})
+		data[key] = items
+	}
+	ds, err := s.Disclosures(ctx)
+	if err != nil {
+		return err
+	}
+	data["Disclosures"] = ds
+	year, due, filed := s.DisclosureDue(ctx, s.Now())
+	data["DueYear"], data["Due"], data["Filed"] = year, due, filed
+	v := w.NewView(rw, r, "operate.public")
+	v.Data = data
+	w.Render(rw, 200, "operate_public", v)
+	return nil
 }

@@ -53,60 +53,74 @@ func init() {
 	AddNav(NavItem{Key: "nav.security", Href: "/security", Roles: []authz.Role{authz.AuthorityAdmin, authz.Auditor, authz.Oversight}, Order: 85})
 }
 
-func (w *Web) securityPages(mux *http.ServeMux) {
+// securityList lists the security operations records, with the form to open one.
+func (w *Web) securityList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	a := w.App
-	w.Page(mux, "GET /security", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		rs, err := a.Security.List(r.Context(), p, r.URL.Query().Get("kind"), 200)
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "security.title")
-		v.Data = map[string]any{"Items": rs, "Kinds": security.Kinds, "CanWrite": authz.SecurityRecords(p, authz.Create, p.RegionCode) == nil}
-		w.Render(rw, 200, "security", v)
-		return nil
-	})
-	w.Page(mux, "GET /security/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		rec, err := a.Security.Get(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		var zh, en string
-		a.DB.QueryRowContext(r.Context(), "SELECT name, name_en FROM regions WHERE code = $1", rec.RegionCode).Scan(&zh, &en)
-		v := w.NewView(rw, r, "security.one")
-		v.Data = map[string]any{"R": rec, "RegionZH": zh, "RegionEN": en, "CanWrite": authz.SecurityRecords(p, authz.Update, rec.RegionCode) == nil && rec.State == "open"}
-		w.Render(rw, 200, "security_record", v)
-		return nil
-	})
-	w.Page(mux, "POST /security/{id}/steps", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := a.Security.AddStep(r.Context(), p, r.PathValue("id"), r.PostFormValue("note")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/security/"+r.PathValue("id"), "flash.security")
-		return nil
-	})
-	w.Page(mux, "POST /security/{id}/notified", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := a.Security.Notified(r.Context(), p, r.PathValue("id"), r.PostFormValue("recipient"), r.PostFormValue("note")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/security/"+r.PathValue("id"), "flash.security")
-		return nil
-	})
-	w.Page(mux, "POST /security", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		days, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
-		_, err := a.Security.Create(r.Context(), p, security.NewRecord{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"),
-			Detail: r.PostFormValue("detail"), Owner: r.PostFormValue("owner"), Severity: r.PostFormValue("severity"), Days: days,
-			NotifyDuty: r.PostFormValue("notify_duty") == "1", ReviewExpires: r.PostFormValue("review_expires"), AgreementExpires: r.PostFormValue("agreement_expires")})
-		if err != nil {
-			return err
-		}
-		Redirect(rw, r, "/security", "flash.security")
-		return nil
-	})
-	w.Page(mux, "POST /security/{id}/close", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		if _, err := a.Security.Close(r.Context(), p, r.PathValue("id"), r.PostFormValue("note")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/security/"+r.PathValue("id"), "flash.security")
-		return nil
-	})
+	rs, err := a.Security.List(r.Context(), p, r.URL.Query().Get("kind"), 200)
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "security.title")
+	v.Data = map[string]any{"Items": rs, "Kinds": security.Kinds, "CanWrite": authz.SecurityRecords(p, authz.Create, p.RegionCode) == nil}
+	w.Render(rw, 200, "security", v)
+	return nil
+}
+
+// securityRecord shows a security record with its steps and notifications.
+func (w *Web) securityRecord(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	rec, err := a.Security.Get(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var zh, en string
+	a.DB.QueryRowContext(r.Context(), "SELECT name, name_en FROM regions WHERE code = $1", rec.RegionCode).Scan(&zh, &en)
+	v := w.NewView(rw, r, "security.one")
+	v.Data = map[string]any{"R": rec, "RegionZH": zh, "RegionEN": en, "CanWrite": authz.SecurityRecords(p, authz.Update, rec.RegionCode) == nil && rec.State == "open"}
+	w.Render(rw, 200, "security_record", v)
+	return nil
+}
+
+// securityStep adds a handling step to a security record.
+func (w *Web) securityStep(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	if _, err := a.Security.AddStep(r.Context(), p, r.PathValue("id"), r.PostFormValue("note")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/security/"+r.PathValue("id"), "flash.security")
+	return nil
+}
+
+// securityNotified records that a party was notified of a security record.
+func (w *Web) securityNotified(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	if _, err := a.Security.Notified(r.Context(), p, r.PathValue("id"), r.PostFormValue("recipient"), r.PostFormValue("note")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/security/"+r.PathValue("id"), "flash.security")
+	return nil
+}
+
+// securityCreate opens a security record.
+func (w *Web) securityCreate(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	days, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
+	_, err := a.Security.Create(r.Context(), p, security.NewRecord{Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"),
+		Detail: r.PostFormValue("detail"), Owner: r.PostFormValue("owner"), Severity: r.PostFormValue("severity"), Days: days,
+		NotifyDuty: r.PostFormValue("notify_duty") == "1", ReviewExpires: r.PostFormValue("review_expires"), AgreementExpires: r.PostFormValue("agreement_expires")})
+	if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/security", "flash.security")
+	return nil
+}
+
+// securityClose closes a security record.
+func (w *Web) securityClose(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	if _, err := a.Security.Close(r.Context(), p, r.PathValue("id"), r.PostFormValue("note")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/security/"+r.PathValue("id"), "flash.security")
+	return nil
 }

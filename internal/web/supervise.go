@@ -46,70 +46,78 @@ func init() {
 		authz.DataOfficer, authz.AgencyApprover, authz.SecurityOfficer, authz.AppUnitUser}, Order: 80})
 }
 
-func (w *Web) sanctionPages(mux *http.ServeMux) {
+// sanctionList lists the sanctions, with the form to issue one to an organisation in the caller's region.
+func (w *Web) sanctionList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	a := w.App
-	w.Page(mux, "GET /sanctions", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-		items, total, err := a.Supervise.List(r.Context(), p, "", 50, max(offset, 0))
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	items, total, err := a.Supervise.List(r.Context(), p, "", 50, max(offset, 0))
+	if err != nil {
+		return err
+	}
+	var orgs []identity.Org
+	if supervise.CanIssue(p) {
+		all, err := a.Identity.Orgs(r.Context(), "", "")
 		if err != nil {
 			return err
 		}
-		var orgs []identity.Org
-		if supervise.CanIssue(p) {
-			all, err := a.Identity.Orgs(r.Context(), "", "")
-			if err != nil {
-				return err
-			}
-			for _, o := range all {
-				if authz.RegionCovers(p.RegionCode, o.RegionCode) && o.ID != p.OrgID {
-					orgs = append(orgs, o)
-				}
+		for _, o := range all {
+			if authz.RegionCovers(p.RegionCode, o.RegionCode) && o.ID != p.OrgID {
+				orgs = append(orgs, o)
 			}
 		}
-		v := w.NewView(rw, r, "sanction.title")
-		v.Data = map[string]any{"Items": items, "Total": total, "Orgs": orgs, "Grounds": supervise.Grounds}
-		w.Render(rw, 200, "sanctions", v)
-		return nil
-	})
-	w.Page(mux, "POST /sanctions", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		in := supervise.NewSanction{SubjectKind: r.PostFormValue("subject_kind"), SubjectID: r.PostFormValue("org_id"),
-			Ground: r.PostFormValue("ground"), Reason: r.PostFormValue("reason")}
-		in.Days, _ = strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
-		if in.SubjectKind == "user" {
-			u, err := a.Identity.UserByName(r.Context(), strings.TrimSpace(r.PostFormValue("username")))
-			if err != nil {
-				return supervise.ErrNoSubject
-			}
-			in.SubjectID = u.ID
-		}
-		sc, err := a.Supervise.Issue(r.Context(), p, in)
+	}
+	v := w.NewView(rw, r, "sanction.title")
+	v.Data = map[string]any{"Items": items, "Total": total, "Orgs": orgs, "Grounds": supervise.Grounds}
+	w.Render(rw, 200, "sanctions", v)
+	return nil
+}
+
+// sanctionIssue issues a sanction to an organisation or a user (named by username).
+func (w *Web) sanctionIssue(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	in := supervise.NewSanction{SubjectKind: r.PostFormValue("subject_kind"), SubjectID: r.PostFormValue("org_id"),
+		Ground: r.PostFormValue("ground"), Reason: r.PostFormValue("reason")}
+	in.Days, _ = strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
+	if in.SubjectKind == "user" {
+		u, err := a.Identity.UserByName(r.Context(), strings.TrimSpace(r.PostFormValue("username")))
 		if err != nil {
-			return err
+			return supervise.ErrNoSubject
 		}
-		Redirect(rw, r, "/sanctions/"+sc.ID, "flash.sanction_issued")
-		return nil
-	})
-	w.Page(mux, "GET /sanctions/{id}", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		x, err := a.Supervise.Get(r.Context(), p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		v := w.NewView(rw, r, "sanction.one")
-		v.Data = map[string]any{"S": x, "Actions": supervise.Actions(p, x)}
-		w.Render(rw, 200, "sanction", v)
-		return nil
-	})
-	w.Page(mux, "POST /sanctions/{id}/act", func(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-		ev := supervise.SanctionEvent(r.PostFormValue("event"))
-		switch ev {
-		case supervise.EvReport, supervise.EvAccept, supervise.EvReject, supervise.EvTerminate:
-		default:
-			return apperr.BadRequest
-		}
-		if _, err := a.Supervise.Fire(r.Context(), p, r.PathValue("id"), ev, r.PostFormValue("text")); err != nil {
-			return err
-		}
-		Redirect(rw, r, "/sanctions/"+r.PathValue("id"), "flash.sanction_done")
-		return nil
-	})
+		in.SubjectID = u.ID
+	}
+	sc, err := a.Supervise.Issue(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	Redirect(rw, r, "/sanctions/"+sc.ID, "flash.sanction_issued")
+	return nil
+}
+
+// sanctionShow shows a sanction with the steps the caller may take.
+func (w *Web) sanctionShow(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	x, err := a.Supervise.Get(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := w.NewView(rw, r, "sanction.one")
+	v.Data = map[string]any{"S": x, "Actions": supervise.Actions(p, x)}
+	w.Render(rw, 200, "sanction", v)
+	return nil
+}
+
+// sanctionAct records a step on a sanction: report, accept, reject or terminate.
+func (w *Web) sanctionAct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	a := w.App
+	ev := supervise.SanctionEvent(r.PostFormValue("event"))
+	switch ev {
+	case supervise.EvReport, supervise.EvAccept, supervise.EvReject, supervise.EvTerminate:
+	default:
+		return apperr.BadRequest
+	}
+	if _, err := a.Supervise.Fire(r.Context(), p, r.PathValue("id"), ev, r.PostFormValue("text")); err != nil {
+		return err
+	}
+	Redirect(rw, r, "/sanctions/"+r.PathValue("id"), "flash.sanction_done")
+	return nil
 }
