@@ -45,7 +45,7 @@ func (s *Service) CatalogChanged(ctx context.Context, tx db.Q, e catalog.Entry, 
 
 // suspendForCatalog takes the platform's EvCatalog step on one request inside tx.
 func (s *Service) suspendForCatalog(ctx context.Context, tx db.Q, requestID, cause string, version int) error {
-	r, err := s.loadRequest(ctx, tx, requestID, true)
+	r, err := s.lockRequest(ctx, tx, requestID)
 	if err != nil {
 		return err
 	}

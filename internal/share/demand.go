@@ -148,27 +148,62 @@ type DemandAnswer struct {
 	LegalBasis string `json:"legal_basis"`
 }
 
-const demandCols = `d.id, d.requester_org_id, COALESCE(ro.name,''), d.requester_id, d.requester_name, d.region_code, d.title, d.description,
-	d.fields, d.scenario, d.purpose, d.legal_basis, d.suggested_org_id, d.state, d.assigned_org_id, COALESCE(ao.name,''), d.due_date,
-	d.due_kind, d.review_note, d.answer_due, d.complete_due, d.named_date, d.answer_note, d.refuse_reason, d.refuse_basis,
-	d.result_entry, d.result_note, d.escalated_at, d.submitted_at, d.assigned_at, d.answered_at, d.completed_at, d.updated_at`
+// demandColumns binds every stored column of share_demands to its field of d (db.Column): the
+// one list the insert, the update and the scan are generated from. A new field on demands is one
+// line here (and its migration); TestDemandColumnsRoundTrip fails when one is not bound.
+func demandColumns(d *Demand) []db.Column {
+	return []db.Column{
+		{Name: "id", Ptr: &d.ID},
+		{Name: "requester_org_id", Ptr: &d.RequesterOrgID},
+		{Name: "requester_id", Ptr: &d.RequesterID},
+		{Name: "requester_name", Ptr: &d.RequesterName},
+		{Name: "region_code", Ptr: &d.Region},
+		{Name: "title", Ptr: &d.Title},
+		{Name: "description", Ptr: &d.Description},
+		{Name: "fields", Ptr: db.JSONList(&d.Fields)},
+		{Name: "scenario", Ptr: &d.Scenario},
+		{Name: "purpose", Ptr: &d.Purpose},
+		{Name: "legal_basis", Ptr: &d.LegalBasis},
+		{Name: "suggested_org_id", Ptr: &d.SuggestedOrgID},
+		{Name: "state", Ptr: (*string)(&d.State)},
+		{Name: "assigned_org_id", Ptr: &d.AssignedOrgID},
+		{Name: "due_date", Ptr: &d.DueDate},
+		{Name: "due_kind", Ptr: &d.DueKind},
+		{Name: "review_note", Ptr: &d.ReviewNote},
+		{Name: "answer_due", Ptr: &d.AnswerDue},
+		{Name: "complete_due", Ptr: &d.CompleteDue},
+		{Name: "named_date", Ptr: db.IntBool(&d.NamedDate)},
+		{Name: "answer_note", Ptr: &d.AnswerNote},
+		{Name: "refuse_reason", Ptr: &d.RefuseReason},
+		{Name: "refuse_basis", Ptr: &d.RefuseBasis},
+		{Name: "result_entry", Ptr: &d.ResultEntry},
+		{Name: "result_note", Ptr: &d.ResultNote},
+		{Name: "escalated_at", Ptr: db.TimeMillis(&d.EscalatedAt)},
+		{Name: "submitted_at", Ptr: db.TimeMillis(&d.SubmittedAt)},
+		{Name: "assigned_at", Ptr: db.TimeMillis(&d.AssignedAt)},
+		{Name: "answered_at", Ptr: db.TimeMillis(&d.AnsweredAt)},
+		{Name: "completed_at", Ptr: db.TimeMillis(&d.CompletedAt)},
+		{Name: "updated_at", Ptr: db.TimeMillis(&d.UpdatedAt)},
+	}
+}
+
+// demandJoined are the names joined in from orgs (not stored on the demand).
+func demandJoined(d *Demand) []any { return []any{&d.RequesterOrg, &d.AssignedOrg} }
+
+var (
+	insertDemandSQL = db.InsertSQL("share_demands", demandColumns(&Demand{}))
+	updateDemandSQL = db.UpdateSQL("share_demands", demandColumns(&Demand{}))
+	// demandCols is the select list of a demand: its stored columns, then the joined names.
+	demandCols = db.Names(demandColumns(&Demand{}), "d.") + ", COALESCE(ro.name,''), COALESCE(ao.name,'')"
+)
 
 const demandFrom = ` FROM share_demands d LEFT JOIN orgs ro ON ro.id = d.requester_org_id LEFT JOIN orgs ao ON ao.id = d.assigned_org_id`
 
 func (s *Service) scanDemand(sc scanner) (Demand, error) {
 	var d Demand
-	var fields, state string
-	var named, esc, sub, asg, ans, cmp, upd int64
-	err := sc.Scan(&d.ID, &d.RequesterOrgID, &d.RequesterOrg, &d.RequesterID, &d.RequesterName, &d.Region, &d.Title, &d.Description,
-		&fields, &d.Scenario, &d.Purpose, &d.LegalBasis, &d.SuggestedOrgID, &state, &d.AssignedOrgID, &d.AssignedOrg, &d.DueDate,
-		&d.DueKind, &d.ReviewNote, &d.AnswerDue, &d.CompleteDue, &named, &d.AnswerNote, &d.RefuseReason, &d.RefuseBasis,
-		&d.ResultEntry, &d.ResultNote, &esc, &sub, &asg, &ans, &cmp, &upd)
-	if err != nil {
+	if err := sc.Scan(append(db.Dests(demandColumns(&d)), demandJoined(&d)...)...); err != nil {
 		return d, err
 	}
-	d.Fields, d.State, d.NamedDate = parseList(fields), State(state), named != 0
-	d.EscalatedAt, d.SubmittedAt, d.AssignedAt, d.AnsweredAt, d.CompletedAt, d.UpdatedAt =
-		db.FromMillis(esc), db.FromMillis(sub), db.FromMillis(asg), db.FromMillis(ans), db.FromMillis(cmp), db.FromMillis(upd)
 	if d.DueDate != "" {
 		d.Remaining, d.Overdue = s.remaining(d.DueDate)
 		d.MissingYears = s.Calendar.ProvisionalDue(d.DueDate, s.Now())
@@ -177,46 +212,28 @@ func (s *Service) scanDemand(sc scanner) (Demand, error) {
 	return d, nil
 }
 
+// saveDemand writes a demand row (insert for a new one), every column from demandColumns.
 func (s *Service) saveDemand(ctx context.Context, q db.Q, d *Demand, insert bool) error {
-	named := 0
-	if d.NamedDate {
-		named = 1
-	}
-	args := []any{d.ID, d.RequesterOrgID, d.RequesterID, d.RequesterName, d.Region, d.Title, d.Description, jsonList(d.Fields), d.Scenario,
-		d.Purpose, d.LegalBasis, d.SuggestedOrgID, string(d.State), d.AssignedOrgID, d.DueDate, d.DueKind, d.ReviewNote, d.AnswerDue,
-		d.CompleteDue, named, d.AnswerNote, d.RefuseReason, d.RefuseBasis, d.ResultEntry, d.ResultNote, db.Millis(d.EscalatedAt),
-		db.Millis(d.SubmittedAt), db.Millis(d.AssignedAt), db.Millis(d.AnsweredAt), db.Millis(d.CompletedAt), db.Millis(d.UpdatedAt)}
+	query := updateDemandSQL
 	if insert {
-		_, err := q.ExecContext(ctx, `INSERT INTO share_demands (id, requester_org_id, requester_id, requester_name, region_code, title,
-			description, fields, scenario, purpose, legal_basis, suggested_org_id, state, assigned_org_id, due_date, due_kind, review_note,
-			answer_due, complete_due, named_date, answer_note, refuse_reason, refuse_basis, result_entry, result_note, escalated_at,
-			submitted_at, assigned_at, answered_at, completed_at, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31)`, args...)
-		return err
+		query = insertDemandSQL
 	}
-	_, err := q.ExecContext(ctx, `UPDATE share_demands SET requester_org_id=$2, requester_id=$3, requester_name=$4, region_code=$5,
-		title=$6, description=$7, fields=$8, scenario=$9, purpose=$10, legal_basis=$11, suggested_org_id=$12, state=$13,
-		assigned_org_id=$14, due_date=$15, due_kind=$16, review_note=$17, answer_due=$18, complete_due=$19, named_date=$20,
-		answer_note=$21, refuse_reason=$22, refuse_basis=$23, result_entry=$24, result_note=$25, escalated_at=$26, submitted_at=$27,
-		assigned_at=$28, answered_at=$29, completed_at=$30, updated_at=$31 WHERE id=$1`, args...)
+	_, err := q.ExecContext(ctx, query, db.Values(demandColumns(d))...)
 	return err
 }
 
-func (s *Service) loadDemand(ctx context.Context, q db.Q, id string, lock bool) (Demand, error) {
-	if lock && s.DB.IsPG() {
-		var x string
-		if err := q.QueryRowContext(ctx, "SELECT id FROM share_demands WHERE id = $1 FOR UPDATE", id).Scan(&x); err != nil {
-			if db.IsNoRows(err) {
-				return Demand{}, apperr.NotFound
-			}
-			return Demand{}, err
-		}
-	}
-	d, err := s.scanDemand(q.QueryRowContext(ctx, "SELECT "+demandCols+demandFrom+" WHERE d.id = $1", id))
-	if db.IsNoRows(err) {
-		return d, apperr.NotFound
-	}
-	return d, err
+func (s *Service) readDemand(ctx context.Context, q db.Q, id string) (Demand, error) {
+	return s.scanDemand(q.QueryRowContext(ctx, "SELECT "+demandCols+demandFrom+" WHERE d.id = $1", id))
+}
+
+// loadDemand reads one demand.
+func (s *Service) loadDemand(ctx context.Context, q db.Q, id string) (Demand, error) {
+	return found(s.readDemand(ctx, q, id))
+}
+
+// lockDemand reads one demand under its row lock, for a state change in tx.
+func (s *Service) lockDemand(ctx context.Context, tx db.Q, id string) (Demand, error) {
+	return found(db.LoadLocked(ctx, tx, s.DB, "share_demands", id, func(q db.Q) (Demand, error) { return s.readDemand(ctx, q, id) }))
 }
 
 // demandStep takes one transition of the demand machine for p, audited, with the history and
@@ -297,7 +314,7 @@ func (s *Service) demandStep(ctx context.Context, tx *sql.Tx, p *authz.Principal
 func (s *Service) demandTx(ctx context.Context, p *authz.Principal, id string, ev Ev, fn func(tx *sql.Tx, d *Demand) error) (Demand, error) {
 	var out Demand
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		d, err := s.loadDemand(ctx, tx, id, true)
+		d, err := s.lockDemand(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -313,7 +330,7 @@ func (s *Service) demandTx(ctx context.Context, p *authz.Principal, id string, e
 		if err := fn(tx, &d); err != nil {
 			return err
 		}
-		out, err = s.loadDemand(ctx, tx, id, false)
+		out, err = s.loadDemand(ctx, tx, id)
 		return err
 	})
 	return out, err
@@ -545,7 +562,7 @@ func (s *Service) WithdrawDemand(ctx context.Context, p *authz.Principal, id str
 
 // GetDemand returns a demand to those who may see it.
 func (s *Service) GetDemand(ctx context.Context, p *authz.Principal, id string) (Demand, error) {
-	d, err := s.loadDemand(ctx, s.DB, id, false)
+	d, err := s.loadDemand(ctx, s.DB, id)
 	if err != nil {
 		return d, err
 	}

@@ -31,14 +31,8 @@ func (s *Service) insertGrant(ctx context.Context, q db.Q, g *Grant, r *Request)
 	if g == nil {
 		return nil
 	}
-	g.Status = grantStatus(r.State)
-	_, err := q.ExecContext(ctx, `INSERT INTO share_grants (id, request_id, kind, consumer_org_id, consumer_region, provider_org_id,
-		provider_orgs, entry_id, entry_code, entry_name, entry_region, fields, clear_fields, scenario, purpose, mode, end_date, status,
-		rev, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,1,$19,$20)`,
-		g.ID, g.RequestID, string(g.Kind), g.ConsumerOrgID, g.ConsumerRegion, g.ProviderOrgID, jsonList(g.ProviderOrgs), g.EntryID,
-		g.EntryCode, g.EntryName, g.EntryRegion, jsonList(g.Fields), jsonList(g.ClearFields), g.Scenario, g.Purpose, string(g.Mode),
-		g.EndDate, string(g.Status), db.Millis(g.CreatedAt), db.Millis(g.UpdatedAt))
-	if err != nil {
+	g.Status, g.Rev = grantStatus(r.State), 1
+	if _, err := q.ExecContext(ctx, insertGrantSQL, db.Values(grantColumns(g))...); err != nil {
 		return err
 	}
 	if err := s.insertReportPlan(ctx, q, g.ID, g.ReportEveryMonths); err != nil {
@@ -47,22 +41,51 @@ func (s *Service) insertGrant(ctx context.Context, q db.Q, g *Grant, r *Request)
 	return s.insertLimits(ctx, q, g, r.DecidedBy)
 }
 
-const grantCols = `g.id, g.request_id, g.kind, g.consumer_org_id, COALESCE(co.name,''), g.consumer_region, g.provider_org_id,
-	COALESCE(po.name,''), g.provider_orgs, g.entry_id, g.entry_code, g.entry_name, g.entry_region, g.fields, g.clear_fields,
-	g.scenario, g.purpose, g.mode, g.end_date, g.status, g.status_reason, g.rev, g.created_at, g.updated_at, g.suspend_cause`
+// grantColumns binds every stored column of share_grants to its field of g (db.Column): the one
+// list the insert and the scan are generated from. A new field on grants is one line here (and
+// its migration); TestGrantColumnsRoundTrip fails when a field or a table column is not bound.
+func grantColumns(g *Grant) []db.Column {
+	return []db.Column{
+		{Name: "id", Ptr: &g.ID},
+		{Name: "request_id", Ptr: &g.RequestID},
+		{Name: "kind", Ptr: (*string)(&g.Kind)},
+		{Name: "consumer_org_id", Ptr: &g.ConsumerOrgID},
+		{Name: "consumer_region", Ptr: &g.ConsumerRegion},
+		{Name: "provider_org_id", Ptr: &g.ProviderOrgID},
+		{Name: "provider_orgs", Ptr: db.JSONList(&g.ProviderOrgs)},
+		{Name: "entry_id", Ptr: &g.EntryID},
+		{Name: "entry_code", Ptr: &g.EntryCode},
+		{Name: "entry_name", Ptr: &g.EntryName},
+		{Name: "entry_region", Ptr: &g.EntryRegion},
+		{Name: "fields", Ptr: db.JSONList(&g.Fields)},
+		{Name: "clear_fields", Ptr: db.JSONList(&g.ClearFields)},
+		{Name: "scenario", Ptr: &g.Scenario},
+		{Name: "purpose", Ptr: &g.Purpose},
+		{Name: "mode", Ptr: (*string)(&g.Mode)},
+		{Name: "end_date", Ptr: &g.EndDate},
+		{Name: "status", Ptr: (*string)(&g.Status)},
+		{Name: "status_reason", Ptr: &g.StatusReason},
+		{Name: "suspend_cause", Ptr: &g.SuspendCause},
+		{Name: "rev", Ptr: &g.Rev},
+		{Name: "created_at", Ptr: db.TimeMillis(&g.CreatedAt)},
+		{Name: "updated_at", Ptr: db.TimeMillis(&g.UpdatedAt)},
+	}
+}
+
+// grantJoined are the names joined in from orgs (not stored on the grant).
+func grantJoined(g *Grant) []any { return []any{&g.ConsumerName, &g.ProviderName} }
+
+var (
+	insertGrantSQL = db.InsertSQL("share_grants", grantColumns(&Grant{}))
+	// grantCols is the select list of a grant: its stored columns, then the joined names.
+	grantCols = db.Names(grantColumns(&Grant{}), "g.") + ", COALESCE(co.name,''), COALESCE(po.name,'')"
+)
 
 const grantFrom = ` FROM share_grants g LEFT JOIN orgs co ON co.id = g.consumer_org_id LEFT JOIN orgs po ON po.id = g.provider_org_id`
 
 func scanGrant(sc scanner) (Grant, error) {
 	var g Grant
-	var kind, provs, fields, clear, mode, status string
-	var c, u int64
-	err := sc.Scan(&g.ID, &g.RequestID, &kind, &g.ConsumerOrgID, &g.ConsumerName, &g.ConsumerRegion, &g.ProviderOrgID,
-		&g.ProviderName, &provs, &g.EntryID, &g.EntryCode, &g.EntryName, &g.EntryRegion, &fields, &clear,
-		&g.Scenario, &g.Purpose, &mode, &g.EndDate, &status, &g.StatusReason, &g.Rev, &c, &u, &g.SuspendCause)
-	g.Kind, g.Mode, g.Status = Kind(kind), Mode(mode), GrantStatus(status)
-	g.ProviderOrgs, g.Fields, g.ClearFields = parseList(provs), parseList(fields), parseList(clear)
-	g.CreatedAt, g.UpdatedAt = db.FromMillis(c), db.FromMillis(u)
+	err := sc.Scan(append(db.Dests(grantColumns(&g)), grantJoined(&g)...)...)
 	return g, err
 }
 

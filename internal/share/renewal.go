@@ -108,26 +108,58 @@ func (n *Renewal) attrs() attrs {
 	return attrs{consumer: n.consumer, providers: n.providers, entryRegion: n.entryRegion, consumerRegion: n.consumerRegion, grant: n.GrantID}
 }
 
-const renewalCols = `n.id, n.grant_id, n.request_id, n.state, n.old_end_date, n.fields, n.clear_fields, n.mode, n.end_date, n.reason,
-	n.requested_by_id, n.requested_by, n.requested_at, n.due_date, n.escalated_at, n.granted_fields, n.granted_clear, n.granted_mode,
-	n.granted_end, n.decided_by, n.decided_at, n.decision_note, n.refuse_reason, n.refuse_basis, n.updated_at,
-	g.consumer_org_id, g.entry_name, g.entry_region, g.consumer_region, g.provider_orgs`
+// renewalColumns binds every stored column of share_renewals to its field of n (db.Column): the
+// one list the insert, the update and the scan are generated from. A new field on renewals is
+// one line here (and its migration); TestRenewalColumnsRoundTrip fails when one is not bound.
+func renewalColumns(n *Renewal) []db.Column {
+	return []db.Column{
+		{Name: "id", Ptr: &n.ID},
+		{Name: "grant_id", Ptr: &n.GrantID},
+		{Name: "request_id", Ptr: &n.RequestID},
+		{Name: "state", Ptr: (*string)(&n.State)},
+		{Name: "old_end_date", Ptr: &n.OldEndDate},
+		{Name: "fields", Ptr: db.JSONList(&n.Fields)},
+		{Name: "clear_fields", Ptr: db.JSONList(&n.ClearFields)},
+		{Name: "mode", Ptr: (*string)(&n.Mode)},
+		{Name: "end_date", Ptr: &n.EndDate},
+		{Name: "reason", Ptr: &n.Reason},
+		{Name: "requested_by_id", Ptr: &n.RequestedByID},
+		{Name: "requested_by", Ptr: &n.RequestedBy},
+		{Name: "requested_at", Ptr: db.TimeMillis(&n.RequestedAt)},
+		{Name: "due_date", Ptr: &n.DueDate},
+		{Name: "escalated_at", Ptr: db.TimeMillis(&n.EscalatedAt)},
+		{Name: "granted_fields", Ptr: db.JSONList(&n.GrantedFields)},
+		{Name: "granted_clear", Ptr: db.JSONList(&n.GrantedClear)},
+		{Name: "granted_mode", Ptr: (*string)(&n.GrantedMode)},
+		{Name: "granted_end", Ptr: &n.GrantedEnd},
+		{Name: "decided_by", Ptr: &n.DecidedBy},
+		{Name: "decided_at", Ptr: db.TimeMillis(&n.DecidedAt)},
+		{Name: "decision_note", Ptr: &n.DecisionNote},
+		{Name: "refuse_reason", Ptr: &n.RefuseReason},
+		{Name: "refuse_basis", Ptr: &n.RefuseBasis},
+		{Name: "updated_at", Ptr: db.TimeMillis(&n.UpdatedAt)},
+	}
+}
+
+// renewalJoined are the facts of the grant joined in for authorization (not stored on the renewal).
+func renewalJoined(n *Renewal) []any {
+	return []any{&n.consumer, &n.entryName, &n.entryRegion, &n.consumerRegion, db.JSONList(&n.providers)}
+}
+
+var (
+	insertRenewalSQL = db.InsertSQL("share_renewals", renewalColumns(&Renewal{}))
+	updateRenewalSQL = db.UpdateSQL("share_renewals", renewalColumns(&Renewal{}))
+	// renewalCols is the select list of a renewal: its stored columns, then the grant's facts.
+	renewalCols = db.Names(renewalColumns(&Renewal{}), "n.") + ", g.consumer_org_id, g.entry_name, g.entry_region, g.consumer_region, g.provider_orgs"
+)
 
 const renewalFrom = ` FROM share_renewals n JOIN share_grants g ON g.id = n.grant_id`
 
 func (s *Service) scanRenewal(sc scanner) (Renewal, error) {
 	var n Renewal
-	var st, fields, clear, mode, gf, gc, gm, provs string
-	var req, esc, dec, upd int64
-	err := sc.Scan(&n.ID, &n.GrantID, &n.RequestID, &st, &n.OldEndDate, &fields, &clear, &mode, &n.EndDate, &n.Reason,
-		&n.RequestedByID, &n.RequestedBy, &req, &n.DueDate, &esc, &gf, &gc, &gm, &n.GrantedEnd, &n.DecidedBy, &dec, &n.DecisionNote,
-		&n.RefuseReason, &n.RefuseBasis, &upd, &n.consumer, &n.entryName, &n.entryRegion, &n.consumerRegion, &provs)
-	if err != nil {
+	if err := sc.Scan(append(db.Dests(renewalColumns(&n)), renewalJoined(&n)...)...); err != nil {
 		return n, err
 	}
-	n.State, n.Mode, n.GrantedMode = RenewalState(st), Mode(mode), Mode(gm)
-	n.Fields, n.ClearFields, n.GrantedFields, n.GrantedClear, n.providers = parseList(fields), parseList(clear), parseList(gf), parseList(gc), parseList(provs)
-	n.RequestedAt, n.EscalatedAt, n.DecidedAt, n.UpdatedAt = db.FromMillis(req), db.FromMillis(esc), db.FromMillis(dec), db.FromMillis(upd)
 	if n.State == RenewalPending {
 		n.Remaining, n.Overdue = s.remaining(n.DueDate)
 	} else {
@@ -136,39 +168,27 @@ func (s *Service) scanRenewal(sc scanner) (Renewal, error) {
 	return n, nil
 }
 
-func (s *Service) loadRenewal(ctx context.Context, q db.Q, id string, lock bool) (Renewal, error) {
-	if lock && s.DB.IsPG() {
-		var x string
-		if err := q.QueryRowContext(ctx, "SELECT id FROM share_renewals WHERE id = $1 FOR UPDATE", id).Scan(&x); err != nil {
-			if db.IsNoRows(err) {
-				return Renewal{}, apperr.NotFound
-			}
-			return Renewal{}, err
-		}
-	}
-	n, err := s.scanRenewal(q.QueryRowContext(ctx, "SELECT "+renewalCols+renewalFrom+" WHERE n.id = $1", id))
-	if db.IsNoRows(err) {
-		return n, apperr.NotFound
-	}
-	return n, err
+func (s *Service) readRenewal(ctx context.Context, q db.Q, id string) (Renewal, error) {
+	return s.scanRenewal(q.QueryRowContext(ctx, "SELECT "+renewalCols+renewalFrom+" WHERE n.id = $1", id))
 }
 
+// loadRenewal reads one renewal.
+func (s *Service) loadRenewal(ctx context.Context, q db.Q, id string) (Renewal, error) {
+	return found(s.readRenewal(ctx, q, id))
+}
+
+// lockRenewal reads one renewal under its row lock, for a state change in tx.
+func (s *Service) lockRenewal(ctx context.Context, tx db.Q, id string) (Renewal, error) {
+	return found(db.LoadLocked(ctx, tx, s.DB, "share_renewals", id, func(q db.Q) (Renewal, error) { return s.readRenewal(ctx, q, id) }))
+}
+
+// saveRenewal writes a renewal row (insert for a new one), every column from renewalColumns.
 func (s *Service) saveRenewal(ctx context.Context, q db.Q, n *Renewal, insert bool) error {
-	args := []any{n.ID, n.GrantID, n.RequestID, string(n.State), n.OldEndDate, jsonList(n.Fields), jsonList(n.ClearFields), string(n.Mode),
-		n.EndDate, n.Reason, n.RequestedByID, n.RequestedBy, db.Millis(n.RequestedAt), n.DueDate, db.Millis(n.EscalatedAt),
-		jsonList(n.GrantedFields), jsonList(n.GrantedClear), string(n.GrantedMode), n.GrantedEnd, n.DecidedBy, db.Millis(n.DecidedAt),
-		n.DecisionNote, n.RefuseReason, n.RefuseBasis, db.Millis(n.UpdatedAt)}
+	query := updateRenewalSQL
 	if insert {
-		_, err := q.ExecContext(ctx, `INSERT INTO share_renewals (id, grant_id, request_id, state, old_end_date, fields, clear_fields, mode,
-			end_date, reason, requested_by_id, requested_by, requested_at, due_date, escalated_at, granted_fields, granted_clear, granted_mode,
-			granted_end, decided_by, decided_at, decision_note, refuse_reason, refuse_basis, updated_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`, args...)
-		return err
+		query = insertRenewalSQL
 	}
-	_, err := q.ExecContext(ctx, `UPDATE share_renewals SET grant_id=$2, request_id=$3, state=$4, old_end_date=$5, fields=$6, clear_fields=$7,
-		mode=$8, end_date=$9, reason=$10, requested_by_id=$11, requested_by=$12, requested_at=$13, due_date=$14, escalated_at=$15,
-		granted_fields=$16, granted_clear=$17, granted_mode=$18, granted_end=$19, decided_by=$20, decided_at=$21, decision_note=$22,
-		refuse_reason=$23, refuse_basis=$24, updated_at=$25 WHERE id=$1`, args...)
+	_, err := q.ExecContext(ctx, query, db.Values(renewalColumns(n))...)
 	return err
 }
 
@@ -252,7 +272,7 @@ func (s *Service) RequestRenewal(ctx context.Context, p *authz.Principal, grantI
 	if err != nil {
 		return Renewal{}, err
 	}
-	return s.loadRenewal(ctx, s.DB, n.ID, false)
+	return s.loadRenewal(ctx, s.DB, n.ID)
 }
 
 // renewalStep records a renewal step in the request's history, the audit log and one inbox.
@@ -278,7 +298,7 @@ func (s *Service) renewalStep(ctx context.Context, tx db.Q, p *authz.Principal, 
 // renewalTx loads a renewal under lock, checks p may see its grant, and runs fn in one transaction.
 func (s *Service) renewalTx(ctx context.Context, p *authz.Principal, id string, act authz.Action, fn func(tx *sql.Tx, n *Renewal) error) (Renewal, error) {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		n, err := s.loadRenewal(ctx, tx, id, true)
+		n, err := s.lockRenewal(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -300,7 +320,7 @@ func (s *Service) renewalTx(ctx context.Context, p *authz.Principal, id string, 
 	if err != nil {
 		return Renewal{}, err
 	}
-	return s.loadRenewal(ctx, s.DB, id, false)
+	return s.loadRenewal(ctx, s.DB, id)
 }
 
 // ApproveRenewal decides yes (the provider's approver): the grant's end date moves to the
@@ -448,7 +468,7 @@ func (s *Service) WithdrawRenewal(ctx context.Context, p *authz.Principal, id, n
 
 // GetRenewal returns one renewal for those who may see its grant.
 func (s *Service) GetRenewal(ctx context.Context, p *authz.Principal, id string) (Renewal, error) {
-	n, err := s.loadRenewal(ctx, s.DB, id, false)
+	n, err := s.loadRenewal(ctx, s.DB, id)
 	if err != nil {
 		return n, err
 	}

@@ -468,7 +468,7 @@ func (s *Service) transact(ctx context.Context, id string, fn func(tx *sql.Tx, r
 	var r Request
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if r, err = s.loadRequest(ctx, tx, id, true); err != nil {
+		if r, err = s.lockRequest(ctx, tx, id); err != nil {
 			return err
 		}
 		return fn(tx, &r)
@@ -757,7 +757,7 @@ func (s *Service) expire(ctx context.Context, id string) error {
 
 // Get returns one request with its remaining working days, for those who may see it.
 func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (Request, error) {
-	r, err := s.loadRequest(ctx, s.DB, id, false)
+	r, err := s.loadRequest(ctx, s.DB, id)
 	if err != nil {
 		return r, err
 	}

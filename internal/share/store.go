@@ -103,24 +103,26 @@ func (s *Service) scanRequest(sc scanner) (Request, error) {
 	return r, nil
 }
 
-// loadRequest reads one request; lock takes the row lock for a state change.
-func (s *Service) loadRequest(ctx context.Context, q db.Q, id string, lock bool) (Request, error) {
-	query := "SELECT " + reqCols + reqFrom + " WHERE r.id = $1"
-	if lock && s.DB.IsPG() {
-		// FOR UPDATE cannot lock the nullable side of an outer join; lock the request row first.
-		var x string
-		if err := q.QueryRowContext(ctx, "SELECT id FROM share_requests WHERE id = $1 FOR UPDATE", id).Scan(&x); err != nil {
-			if db.IsNoRows(err) {
-				return Request{}, apperr.NotFound
-			}
-			return Request{}, err
-		}
-	}
-	r, err := s.scanRequest(q.QueryRowContext(ctx, query, id))
+func (s *Service) readRequest(ctx context.Context, q db.Q, id string) (Request, error) {
+	return s.scanRequest(q.QueryRowContext(ctx, "SELECT "+reqCols+reqFrom+" WHERE r.id = $1", id))
+}
+
+// loadRequest reads one request.
+func (s *Service) loadRequest(ctx context.Context, q db.Q, id string) (Request, error) {
+	return found(s.readRequest(ctx, q, id))
+}
+
+// lockRequest reads one request under its row lock, for a state change in tx.
+func (s *Service) lockRequest(ctx context.Context, tx db.Q, id string) (Request, error) {
+	return found(db.LoadLocked(ctx, tx, s.DB, "share_requests", id, func(q db.Q) (Request, error) { return s.readRequest(ctx, q, id) }))
+}
+
+// found turns a missing row into apperr.NotFound.
+func found[T any](v T, err error) (T, error) {
 	if db.IsNoRows(err) {
-		return r, apperr.NotFound
+		return v, apperr.NotFound
 	}
-	return r, err
+	return v, err
 }
 
 // Authz returns the request's facts for authorization decisions (e.g. which actions a page offers).

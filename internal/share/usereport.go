@@ -145,12 +145,8 @@ func (s *Service) ScheduledReports(ctx context.Context, p *authz.Principal, gran
 
 // scheduledFor finds the open scheduled report of a grant for exactly this period (locked).
 func (s *Service) scheduledFor(ctx context.Context, tx db.Q, grantID, from, to string) (ScheduledReport, bool, error) {
-	lock := ""
-	if s.DB.IsPG() {
-		lock = " FOR UPDATE"
-	}
 	r, err := s.scanScheduled(tx.QueryRowContext(ctx, "SELECT "+schedCols+` FROM share_use_reports WHERE grant_id = $1 AND period_from = $2
-		AND period_to = $3 AND state IN ('due','reminded','questioned','overdue')`+lock, grantID, from, to))
+		AND period_to = $3 AND state IN ('due','reminded','questioned','overdue')`+s.DB.ForUpdate(), grantID, from, to))
 	if db.IsNoRows(err) {
 		return r, false, nil
 	}
@@ -211,14 +207,9 @@ func (s *Service) AnswerScheduled(ctx context.Context, p *authz.Principal, id st
 	in.Reason = clean(in.Reason)
 	var out ScheduledReport
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		lock := ""
-		if s.DB.IsPG() {
-			lock = " FOR UPDATE"
-		}
-		r, err := s.scanScheduled(tx.QueryRowContext(ctx, "SELECT "+schedCols+" FROM share_use_reports WHERE id = $1"+lock, id))
-		if db.IsNoRows(err) {
-			return apperr.NotFound
-		}
+		r, err := found(db.LoadLocked(ctx, tx, s.DB, "share_use_reports", id, func(q db.Q) (ScheduledReport, error) {
+			return s.scanScheduled(q.QueryRowContext(ctx, "SELECT "+schedCols+" FROM share_use_reports WHERE id = $1", id))
+		}))
 		if err != nil {
 			return err
 		}
