@@ -2,7 +2,7 @@
 // done, so that a log line names the operation instead of a bare driver message. It follows
 // golang/pkgsite's derrors.Wrap: a deferred call on the named error result.
 //
-// Typed user errors (*apperr.Error) pass through untouched: their text is what the user sees and
+// Typed user errors (*apperr.Error, *validate.Error) pass through untouched: their text is what the user sees and
 // what tests and callers compare. Everything else keeps its cause reachable through errors.Is and
 // errors.As (the wrapping uses %w).
 package errs
@@ -12,10 +12,11 @@ import (
 	"fmt"
 
 	"pubdata/internal/apperr"
+	"pubdata/internal/validate"
 )
 
 // Wrap prefixes *errp with the operation described by format and args, unless *errp is nil or
-// carries an *apperr.Error (a user error, left exactly as it is). Use it deferred:
+// carries a typed user error (*apperr.Error, *validate.Error, left exactly as it is). Use it deferred:
 //
 //	func (s *Service) Load(ctx context.Context, id string) (_ *Load, err error) {
 //		defer errs.Wrap(&err, "ingest: load %s", id)
@@ -26,8 +27,10 @@ func Wrap(errp *error, format string, args ...any) {
 	*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
 }
 
-// IsUser tells whether err carries a typed user error (*apperr.Error) anywhere in its chain.
+// IsUser tells whether err carries a typed user error (*apperr.Error, or *validate.Error whose
+// bilingual text some callers show) anywhere in its chain.
 func IsUser(err error) bool {
 	var ae *apperr.Error
-	return errors.As(err, &ae)
+	var ve *validate.Error
+	return errors.As(err, &ae) || errors.As(err, &ve)
 }
