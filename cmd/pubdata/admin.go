@@ -339,7 +339,7 @@ func validateCmd() *cobra.Command {
 				if err := check(v); err != nil {
 					bad++
 					zh, en := err.Error(), err.Error()
-					if ve, ok := err.(*validate.Error); ok {
+					if ve := (*validate.Error)(nil); errors.As(err, &ve) {
 						zh, en = ve.ZH, ve.EN
 					}
 					fmt.Printf("%s\t无效 / invalid: %s / %s\n", v, zh, en)

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -173,7 +174,7 @@ func (s *Service) Import(ctx context.Context, p *authz.Principal, rows []ImportR
 			}
 			r.Entry = e
 			if err := s.save(ctx, tx, &r, !pl.exists); err != nil {
-				if ae, ok := err.(*apperr.Error); ok {
+				if ae := (*apperr.Error)(nil); errors.As(err, &ae) {
 					for i := range ae.Fields {
 						ae.Fields[i].Line = pl.row.Line
 					}

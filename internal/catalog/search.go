@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"slices"
 	"sort"
 	"strconv"
@@ -730,7 +731,7 @@ func (s *Service) FacetLabel(ctx context.Context, cfg Config, key, val string) (
 			return nn[0], nn[1]
 		}
 		var zh, en string
-		if err := s.DB.QueryRowContext(ctx, "SELECT name, name_en FROM regions WHERE code = $1", val).Scan(&zh, &en); err != nil && err != sql.ErrNoRows {
+		if err := s.DB.QueryRowContext(ctx, "SELECT name, name_en FROM regions WHERE code = $1", val).Scan(&zh, &en); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return val, val
 		}
 		if zh == "" {

@@ -20,10 +20,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
-	_ "modernc.org/sqlite" // SQLite driver "sqlite", pure Go (cgo-free cross builds)
+	"modernc.org/sqlite" // SQLite driver "sqlite", pure Go (cgo-free cross builds)
 )
 
 // Dialect names a backend.
@@ -200,10 +201,12 @@ func (d *DB) MigrateFS(ctx context.Context, fsys fs.FS) error {
 }
 
 // Tx runs fn inside a transaction, committing if fn returns nil and rolling back otherwise.
+// fn's own error comes back as it is; a failure to begin or commit reads "db: begin: …" /
+// "db: commit: …" (the cause stays reachable through errors.Is/errors.As).
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("db: begin: %w", err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -217,7 +220,88 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err = fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+// ExecContext is sql.DB's ExecContext with the driver's error wrapped as
+// "db: exec UPDATE share_requests: <cause>" — the operation and a short form of the statement
+// (never its arguments). errors.Is/errors.As still find the cause (context.Canceled,
+// *pgconn.PgError, *sqlite.Error), and IsUniqueViolation still recognizes a unique violation.
+func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := d.DB.ExecContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrapStmt("exec", query, err)
+	}
+	return res, nil
+}
+
+// QueryContext is sql.DB's QueryContext with the driver's error wrapped like ExecContext's.
+// (QueryRowContext is sql.DB's own: its *sql.Row reports sql.ErrNoRows from Scan unwrapped, and
+// the code compares that everywhere.)
+func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := d.DB.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrapStmt("query", query, err)
+	}
+	return rows, nil
+}
+
+// wrapStmt wraps err with op and the statement's short form.
+func wrapStmt(op, query string, err error) error {
+	return fmt.Errorf("db: %s %s: %w", op, StmtSummary(query), err)
+}
+
+// StmtSummary is a short, argument-free form of a SQL statement for error messages: its verb
+// and the table it works on ("UPDATE share_requests", "SELECT datasets", "INSERT INTO loads").
+func StmtSummary(query string) string {
+	f := strings.Fields(query)
+	if len(f) == 0 {
+		return "(empty)"
+	}
+	verb := strings.ToUpper(f[0])
+	after := func(kw string) string {
+		for i := 1; i+1 < len(f); i++ {
+			// The first kw followed by a name (not a subquery) names the table.
+			if tok := f[i+1]; strings.EqualFold(f[i], kw) && !strings.HasPrefix(tok, "(") {
+				if j := strings.IndexAny(tok, "(),;"); j >= 0 {
+					tok = tok[:j]
+				}
+				return tok
+			}
+		}
+		return ""
+	}
+	var table string
+	switch verb {
+	case "SELECT", "DELETE":
+		table = after("FROM")
+	case "INSERT":
+		if t := after("INTO"); t != "" {
+			return "INSERT INTO " + t
+		}
+	case "UPDATE":
+		if len(f) > 1 {
+			table = f[1]
+		}
+	case "WITH":
+		// The CTE's name says little; name the statement's main verb and table when found.
+		for i := 1; i < len(f); i++ {
+			switch v := strings.ToUpper(f[i]); v {
+			case "UPDATE", "DELETE", "INSERT":
+				return "WITH … " + StmtSummary(strings.Join(f[i:], " "))
+			}
+		}
+		if t := after("FROM"); t != "" {
+			return "WITH … SELECT " + t
+		}
+	}
+	if table == "" {
+		return verb
+	}
+	return verb + " " + table
 }
 
 // ForUpdate is the row-lock suffix for SELECTs that must serialize writers. SQLite needs none:
@@ -240,10 +324,19 @@ func (d *DB) Like() string {
 	return "LIKE"
 }
 
-// IsUniqueViolation tells whether err is a unique-constraint violation on either backend.
+// IsUniqueViolation tells whether err is a unique-constraint violation on either backend. It looks
+// through wrapping (errors.As) for the drivers' typed errors and falls back to their text.
 func IsUniqueViolation(err error) bool {
 	if err == nil {
 		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code() == 2067 || se.Code() == 1555) {
+		return true // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
 	}
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "duplicate key value")
@@ -280,7 +373,7 @@ func (d *DB) Prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	}
 	st, err := d.PrepareContext(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, wrapStmt("prepare", query, err)
 	}
 	if v, loaded := d.stmts.LoadOrStore(query, st); loaded {
 		st.Close()
@@ -310,7 +403,11 @@ func (d *DB) QueryFast(ctx context.Context, query string, args ...any) (*sql.Row
 	if err != nil {
 		return d.QueryContext(ctx, query, args...)
 	}
-	return st.QueryContext(ctx, args...)
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, wrapStmt("query", query, err)
+	}
+	return rows, nil
 }
 
 // ScanAll reads every row with scan and closes rows: the loop every list query repeats. scan

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +12,9 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
 
 	"pubdata/internal/db"
 	"pubdata/internal/testutil"
@@ -242,4 +246,81 @@ func TestConcurrentStartsMigrateOnce(t *testing.T) {
 			t.Fatalf("audit_head rows: %d %v", n, err)
 		}
 	})
+}
+
+// A driver error leaving the DB handle names the operation and the statement's verb and table,
+// and keeps its cause: errors.Is finds context.Canceled, errors.As the driver's typed error, and
+// a unique violation is still one (also wrapped once more by a service), so RetryUnique retries.
+func TestDriverErrorsNameTheStatementAndKeepTheCause(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := "INSERT INTO settings (key, value) VALUES ($1, 'v')"
+		if _, err := d.ExecContext(ctx, ins, "k"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := d.ExecContext(ctx, ins, "k")
+		if err == nil || !strings.HasPrefix(err.Error(), "db: exec INSERT INTO settings: ") {
+			t.Fatalf("duplicate insert: %v", err)
+		}
+		if strings.Contains(err.Error(), "'v'") {
+			t.Fatalf("the statement's text leaked into the error: %v", err)
+		}
+		if d.IsPG() {
+			var pe *pgconn.PgError
+			if !errors.As(err, &pe) || pe.Code != "23505" {
+				t.Fatalf("errors.As lost the PostgreSQL error: %v", err)
+			}
+		} else {
+			var se *sqlite.Error
+			if !errors.As(err, &se) {
+				t.Fatalf("errors.As lost the SQLite error: %v", err)
+			}
+		}
+		if !db.IsUniqueViolation(fmt.Errorf("svc: op: %w", err)) {
+			t.Fatalf("wrapped unique violation not recognized: %v", err)
+		}
+		tries := 0
+		if err := db.RetryUnique(3, func() error {
+			tries++
+			_, err := d.ExecContext(ctx, ins, "k")
+			return fmt.Errorf("svc: save: %w", err)
+		}); !db.IsUniqueViolation(err) || tries != 3 {
+			t.Fatalf("RetryUnique: %d tries, %v", tries, err)
+		}
+
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := d.QueryContext(cctx, "SELECT key FROM settings WHERE key = $1", "k"); !errors.Is(err, context.Canceled) ||
+			!strings.HasPrefix(err.Error(), "db: query SELECT settings: ") {
+			t.Fatalf("cancelled query: %v", err)
+		}
+		if err := d.Tx(cctx, func(*sql.Tx) error { return nil }); !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "db: begin: ") {
+			t.Fatalf("cancelled begin: %v", err)
+		}
+		if _, err := d.ExecContext(ctx, "UPDATE no_such_table SET x = 1"); err == nil || !strings.HasPrefix(err.Error(), "db: exec UPDATE no_such_table: ") {
+			t.Fatalf("bad table: %v", err)
+		}
+		// sql.ErrNoRows from a row read stays the plain sentinel.
+		if err := d.QueryRowContext(ctx, "SELECT key FROM settings WHERE key = 'zz'").Scan(new(string)); err != sql.ErrNoRows {
+			t.Fatalf("no rows: %v", err)
+		}
+	})
+}
+
+func TestStmtSummary(t *testing.T) {
+	for q, want := range map[string]string{
+		"UPDATE share_requests SET state = $1 WHERE id = $2":      "UPDATE share_requests",
+		"\n\t\tSELECT a, b FROM datasets d JOIN x ON x.id = d.id": "SELECT datasets",
+		"INSERT INTO loads(id, entry) VALUES ($1, $2)":            "INSERT INTO loads",
+		"DELETE FROM sessions WHERE expires < $1":                 "DELETE sessions",
+		"WITH t AS (SELECT 1) UPDATE jobs SET x = 1":              "WITH … UPDATE jobs",
+		"WITH t AS (SELECT id FROM a) SELECT * FROM t":            "WITH … SELECT a",
+		"SELECT current_schema()":                                 "SELECT",
+		"  ":                                                      "(empty)",
+		"select count(*) from (SELECT id FROM entries) s":         "SELECT entries",
+	} {
+		if got := db.StmtSummary(q); got != want {
+			t.Errorf("StmtSummary(%q) = %q, want %q", q, got, want)
+		}
+	}
 }

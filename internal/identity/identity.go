@@ -426,14 +426,14 @@ func (s *Service) Register(ctx context.Context, in Registration, clientIP string
 }
 
 func zh(err error) string {
-	if ve, ok := err.(*validate.Error); ok {
+	if ve := (*validate.Error)(nil); errors.As(err, &ve) {
 		return ve.ZH
 	}
 	return err.Error()
 }
 
 func en(err error) string {
-	if ve, ok := err.(*validate.Error); ok {
+	if ve := (*validate.Error)(nil); errors.As(err, &ve) {
 		return ve.EN
 	}
 	return err.Error()
@@ -646,10 +646,10 @@ func (s *Service) Login(ctx context.Context, username, password, clientIP string
 		}
 	}
 	u, hash, err := s.scanUser(ctx, s.DB.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE username = $1", username))
-	if err != nil && err != apperr.NotFound {
+	if err != nil && !errors.Is(err, apperr.NotFound) {
 		return "", "", User{}, err
 	}
-	if err == apperr.NotFound {
+	if errors.Is(err, apperr.NotFound) {
 		hash = dummyHash()
 	}
 	if !CheckPassword(hash, password) || err != nil || u.Disabled {

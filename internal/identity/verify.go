@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -21,7 +22,7 @@ func (s *Service) placeOf(ctx context.Context, orgID, idNumber string) (string, 
 	if orgID != "" {
 		o, err := s.Org(ctx, orgID)
 		if err != nil {
-			if err == apperr.NotFound {
+			if errors.Is(err, apperr.NotFound) {
 				return "", "", apperr.Invalid.With(apperr.Field("org_id", "机构不存在", "no such organization"))
 			}
 			return "", "", err

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -240,7 +241,7 @@ func (w *sqlWriter) upsert(ctx context.Context, b *batch) error {
 		key := b.keys[i]
 		err := w.sel.QueryRowContext(ctx, key).Scan(ptrs...)
 		switch {
-		case err == sql.ErrNoRows:
+		case errors.Is(err, sql.ErrNoRows):
 			w.st.newKeys++
 		case err != nil:
 			return err
