@@ -13,9 +13,9 @@ import (
 // operate.Service. Product calls (query, verify, score, budget) take an API token with scope
 // "product"; everything else is a session's.
 
-// operateStep is the request body of the operate steps that take a few words (expert opinion, unit
+// operateNote is the request body of the operate steps that take a few words (expert opinion, unit
 // registration and decisions, application decisions, objections); each step reads its fields.
-type operateStep struct {
+type operateNote struct {
 	Note     string `json:"note"`
 	Reason   string `json:"reason"`
 	Action   string `json:"action"`
@@ -112,7 +112,7 @@ func (api *API) operateReviewProduct(w http.ResponseWriter, r *http.Request, p *
 
 // operateExpertOpinion answers POST /api/v1/operate/products/{id}/expert-opinion: expert opinion.
 func (api *API) operateExpertOpinion(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-	var in operateStep
+	var in operateNote
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (api *API) operateListUnits(w http.ResponseWriter, r *http.Request, p *auth
 
 // operateRegisterUnit answers POST /api/v1/operate/units: register as an application unit.
 func (api *API) operateRegisterUnit(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-	var in operateStep
+	var in operateNote
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (api *API) operateRegisterUnit(w http.ResponseWriter, r *http.Request, p *a
 
 // operateMoveUnit answers POST /api/v1/operate/units/{id}/decide: qualify, suspend, resume or terminate a unit.
 func (api *API) operateMoveUnit(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-	var in operateStep
+	var in operateNote
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (api *API) operateApply(w http.ResponseWriter, r *http.Request, p *authz.Pr
 
 // operateDecideApplication answers POST /api/v1/operate/applications/{id}/decide: decide an application.
 func (api *API) operateDecideApplication(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-	var in operateStep
+	var in operateNote
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func (api *API) operateMyObjections(w http.ResponseWriter, r *http.Request, p *a
 
 // operateObject answers POST /api/v1/me/objections: object to an access.
 func (api *API) operateObject(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
-	var in operateStep
+	var in operateNote
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}

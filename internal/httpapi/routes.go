@@ -316,7 +316,7 @@ func (api *API) install() {
 	api.Handle(Route{Method: "PUT", Path: "/api/v1/operate/products/{id}", Tag: "operate", Summary: "修改数据产品（已发布的产生新版本）/ Edit a product (a released one opens a new version)", Body: true, In: operate.ProductInput{}, Out: operate.Product{}}, api.operateUpdateProduct)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/submit", Tag: "operate", Summary: "提交合规审查 / Send to compliance review", Out: operate.Product{}}, api.operateSubmitProduct)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/review", Tag: "operate", Summary: "合规审查决定（通过、退回、征求专家意见）/ Compliance review decision", Body: true, In: operate.ReviewInput{}, Out: operate.Product{}}, api.operateReviewProduct)
-	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/expert-opinion", Tag: "operate", Summary: "专家意见 / Expert opinion", Body: true, In: operateStep{}, Out: operate.Product{}}, api.operateExpertOpinion)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/expert-opinion", Tag: "operate", Summary: "专家意见 / Expert opinion", Body: true, In: operateNote{}, Out: operate.Product{}}, api.operateExpertOpinion)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/withdraw", Tag: "operate", Summary: "下架数据产品 / Withdraw a product", Out: operate.Product{}}, api.operateWithdrawProduct)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/query", Tag: "operate", Summary: "统计产品查询（受限形式，差分隐私）/ Statistics query (restricted form, differential privacy)", Body: true, In: operate.StatsQuery{}, Out: operate.StatsResult{}}, api.operateQueryStats)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/products/{id}/verify", Tag: "operate", Summary: "核验产品调用（仅返回是否一致）/ Verification (yes/no only)", Body: true, In: ProductVerifyInput{}, Out: operate.VerifyResult{}}, api.operateVerify)
@@ -324,11 +324,11 @@ func (api *API) install() {
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/products/{id}/budget", Tag: "operate", Summary: "本协议期隐私预算 / Privacy budget of the agreement period", Out: operate.Budget{}}, api.operateBudget)
 	// Units, applications, agreements
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/units", Tag: "operate", Summary: "应用单位 / Application units", Out: Items[operate.Unit]{}}, api.operateListUnits)
-	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/units", Tag: "operate", Summary: "登记为应用单位（核验统一社会信用代码）/ Register as an application unit", Body: true, In: operateStep{}, Out: Created{V: operate.Unit{}}}, api.operateRegisterUnit)
-	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/units/{id}/decide", Tag: "operate", Summary: "资质审核、暂停、恢复、终止合作 / Qualify, suspend, resume or terminate a unit", Body: true, In: operateStep{}, Out: operate.Unit{}}, api.operateMoveUnit)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/units", Tag: "operate", Summary: "登记为应用单位（核验统一社会信用代码）/ Register as an application unit", Body: true, In: operateNote{}, Out: Created{V: operate.Unit{}}}, api.operateRegisterUnit)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/units/{id}/decide", Tag: "operate", Summary: "资质审核、暂停、恢复、终止合作 / Qualify, suspend, resume or terminate a unit", Body: true, In: operateNote{}, Out: operate.Unit{}}, api.operateMoveUnit)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/applications", Tag: "operate", Summary: "产品使用申请 / Product applications", Out: Items[operate.Application]{}}, api.operateListApplications)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/applications", Tag: "operate", Summary: "申请使用数据产品 / Apply for a product", Body: true, In: operate.ApplicationInput{}, Out: Created{V: operate.Application{}}}, api.operateApply)
-	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/applications/{id}/decide", Tag: "operate", Summary: "审核产品使用申请（资质与风险）/ Decide an application", Body: true, In: operateStep{}, Out: operate.Application{}}, api.operateDecideApplication)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/applications/{id}/decide", Tag: "operate", Summary: "审核产品使用申请（资质与风险）/ Decide an application", Body: true, In: operateNote{}, Out: operate.Application{}}, api.operateDecideApplication)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/applications/{id}/amend", Tag: "operate", Summary: "修订协议（新版本，双方重签）/ Amend the agreement (new version)", Body: true, In: operate.AmendInput{}, Out: operate.Agreement{}}, api.operateAmendAgreement)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/operate/agreements", Tag: "operate", Summary: "服务与保密协议 / Agreements", Out: Items[operate.Agreement]{}}, api.operateListAgreements)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/operate/agreements/{id}/sign", Tag: "operate", Summary: "签署协议（本方）/ Sign an agreement for one's side", Out: operate.Agreement{}}, api.operateSignAgreement)
@@ -339,7 +339,7 @@ func (api *API) install() {
 	api.Handle(Route{Method: "POST", Path: "/api/v1/me/authorizations/{id}/revoke", Tag: "operate", Summary: "撤回授权（下一次请求起生效）/ Revoke (effective on the next request)", Out: operate.Authorization{}}, api.operateRevokeAuthorization)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/me/accesses", Tag: "operate", Summary: "谁访问了我的数据（来自审计日志）/ Who accessed my data (from the audit log)", Out: Paged[operate.Access]{}, Query: []string{"page", "page_size"}}, api.operateMyAccesses)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/me/objections", Tag: "operate", Summary: "我的异议 / My objections", Out: Items[operate.Objection]{}}, api.operateMyObjections)
-	api.Handle(Route{Method: "POST", Path: "/api/v1/me/objections", Tag: "operate", Summary: "对一次访问提出异议 / Object to an access", Body: true, In: operateStep{}, Out: Created{V: operate.Objection{}}}, api.operateObject)
+	api.Handle(Route{Method: "POST", Path: "/api/v1/me/objections", Tag: "operate", Summary: "对一次访问提出异议 / Object to an access", Body: true, In: operateNote{}, Out: Created{V: operate.Objection{}}}, api.operateObject)
 
 	// ── 运营业务：价格、反馈、报告 / operation business ──
 	// Prices (OPR-5)
