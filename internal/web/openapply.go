@@ -147,10 +147,8 @@ func (w *Web) applicationAct(rw http.ResponseWriter, r *http.Request, p *authz.P
 	return nil
 }
 
-// Signing answers with the page itself: the key's secret is shown once, never stored in
-// clear (as on the keys page).
-
-// applicationSign signs the use agreement of an approved application and shows the key's secret once.
+// applicationSign signs the use agreement of an approved application. It answers with the page
+// itself: the key's secret is shown once, never stored in clear (as on the keys page).
 func (w *Web) applicationSign(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Applications
 	res, err := s.Act(r.Context(), p, r.PathValue("id"), openapply.Step{Event: openapply.EvSign, Agree: r.PostFormValue("agree") == "1",
