@@ -711,9 +711,9 @@ func (w *Web) catalogRollup(rw http.ResponseWriter, r *http.Request, p *authz.Pr
 	return nil
 }
 
-// catalogSystemsPage renders the information-system list with the registration form.
-//
 // Information systems.
+
+// catalogSystemsPage renders the information-system list with the registration form.
 func (w *Web) catalogSystemsPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, form catalog.System, status int, ferr error) error {
 	list, err := w.App.Catalog.Systems(r.Context(), p, "")
 	if err != nil {
@@ -836,9 +836,9 @@ func (w *Web) catalogSystemDocument(rw http.ResponseWriter, r *http.Request, p *
 	return nil
 }
 
-// catalogPurchasesPage renders the purchased-data list with the request form.
-//
 // Purchased non-public data.
+
+// catalogPurchasesPage renders the purchased-data list with the request form.
 func (w *Web) catalogPurchasesPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, form catalog.Purchase, status int, ferr error) error {
 	list, err := w.App.Catalog.Purchases(r.Context(), p)
 	if err != nil {
@@ -887,9 +887,9 @@ func (w *Web) catalogPurchaseDecide(rw http.ResponseWriter, r *http.Request, p *
 	return nil
 }
 
-// catalogReassessments lists the re-assessments due.
-//
 // Re-assessments.
+
+// catalogReassessments lists the re-assessments due.
 func (w *Web) catalogReassessments(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	list, err := w.App.Catalog.Reassessments(r.Context(), p, false)
 	if err != nil {
@@ -918,9 +918,9 @@ func (w *Web) catalogReassessment(rw http.ResponseWriter, r *http.Request, p *au
 	return nil
 }
 
-// catalogImportPage renders the import form and, after an import, its result.
-//
 // Import.
+
+// catalogImportPage renders the import form and, after an import, its result.
 func (w *Web) catalogImportPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, res *catalog.ImportResult, status int, ferr error) {
 	v := w.NewView(rw, r, "cat.import")
 	if ferr != nil {

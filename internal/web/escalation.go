@@ -96,8 +96,6 @@ func (w *Web) escalationShow(rw http.ResponseWriter, r *http.Request, p *authz.P
 }
 
 // escalationOpen opens (or finds) the escalation of an overdue item and goes to it.
-//
-// From the overdue board: open (or find) the escalation of an item, then go to it.
 func (w *Web) escalationOpen(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Share
 	r.ParseForm()

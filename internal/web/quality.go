@@ -220,8 +220,6 @@ func (w *Web) qualityOrgName(ctx context.Context, id string) string {
 
 // qualityHome is the quality overview: the agency's tasks; for the authority also the board of
 // agencies and the settings.
-//
-// Overview: the agency's tasks; for the authority also the board of agencies and settings.
 func (w *Web) qualityHome(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	q := w.App.Quality
 	pg, err := httpapi.PageOf(r)
@@ -269,8 +267,6 @@ func (w *Web) qualitySettings(rw http.ResponseWriter, r *http.Request, p *authz.
 }
 
 // qualityTask shows a correction task.
-//
-// A correction task.
 func (w *Web) qualityTask(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	q := w.App.Quality
 	t, err := q.Task(r.Context(), p, r.PathValue("id"))
@@ -293,8 +289,6 @@ func (w *Web) qualityTaskAct(rw http.ResponseWriter, r *http.Request, p *authz.P
 }
 
 // qualityEntryPage renders an entry's quality page: trend, rules (with the editor), tasks.
-//
-// An entry: trend, rules (with the editor), tasks.
 func (w *Web) qualityEntryPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, ferr error) error {
 	q := w.App.Quality
 	id := r.PathValue("id")
@@ -389,8 +383,6 @@ func (w *Web) qualityDeleteRule(rw http.ResponseWriter, r *http.Request, p *auth
 }
 
 // qualityOrg shows an agency's quality trend and tasks.
-//
-// An agency: trend and tasks.
 func (w *Web) qualityOrg(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	q := w.App.Quality
 	id := r.PathValue("id")
@@ -413,8 +405,6 @@ func (w *Web) qualityOrg(rw http.ResponseWriter, r *http.Request, p *authz.Princ
 }
 
 // qualityObjectionsPage renders the objection list (mine, with the form, or the provider's queue).
-//
-// Objections: mine (with the form) or the provider's queue.
 func (w *Web) qualityObjectionsPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in quality.ObjectionInput, ferr error) error {
 	q := w.App.Quality
 	box := r.URL.Query().Get("box")

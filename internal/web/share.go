@@ -157,8 +157,6 @@ func shareCan(p *authz.Principal, act authz.Action, at authz.ShareAttrs) bool {
 
 // shareList lists share requests by box: mine, the provider's queue (by deadline), routing, region,
 // all.
-//
-// Lists of requests: mine, the provider's queue (by deadline), routing, region, all.
 func (w *Web) shareList(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Share
 	boxes := share.Boxes(p)
@@ -188,8 +186,6 @@ func (w *Web) shareList(rw http.ResponseWriter, r *http.Request, p *authz.Princi
 
 // shareNewForm renders the request form: step 1 finds a published entry, step 2 picks fields and
 // scenario.
-//
-// The request form: step 1 finds a published entry, step 2 picks fields and scenario.
 func (w *Web) shareNewForm(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in share.NewRequest, ferr error) error {
 	s := w.App.Share
 	data := map[string]any{"In": in, "Text": share.CommitmentText}
@@ -317,8 +313,6 @@ func (w *Web) shareFileProduct(rw http.ResponseWriter, r *http.Request, p *authz
 
 // shareRequestPage renders one request: details, deadline, progress, and the forms for the caller's
 // next steps.
-//
-// One request: details, deadline, progress, and the forms for the caller's next steps.
 func (w *Web) shareRequestPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id string, ferr error) error {
 	s := w.App.Share
 	req, err := s.Get(r.Context(), p, id)
@@ -474,8 +468,6 @@ func (w *Web) shareDeliver(rw http.ResponseWriter, r *http.Request, p *authz.Pri
 }
 
 // shareOverdue is the authority's overdue board (督办).
-//
-// The authority's overdue board (督办).
 func (w *Web) shareOverdue(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Share
 	items, err := s.Overdue(r.Context(), p)
@@ -487,9 +479,9 @@ func (w *Web) shareOverdue(rw http.ResponseWriter, r *http.Request, p *authz.Pri
 	return nil
 }
 
-// shareGrants lists grants by box.
-//
 // Grants.
+
+// shareGrants lists grants by box.
 func (w *Web) shareGrants(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Share
 	box := r.URL.Query().Get("box")
@@ -787,8 +779,6 @@ func (w *Web) shareUsageCSV(rw http.ResponseWriter, r *http.Request, p *authz.Pr
 }
 
 // shareDemands is the demand list and responsibility list (SHR-7).
-//
-// Demand list and responsibility list (SHR-7).
 func (w *Web) shareDemands(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Share
 	boxes := share.DemandBoxes(p)
