@@ -19,7 +19,8 @@ import (
 // cause, so the gateway answers that cause's 4xx code from the next call on, on every node; the
 // consumer (its data officer and approver) and the provider are told, and the consumer may
 // request verification instead. Grants that still fit are left as they are.
-func (s *Service) CatalogChanged(ctx context.Context, tx db.Q, e catalog.Entry, live bool) error {
+func (s *Service) CatalogChanged(ctx context.Context, tx db.Q, e catalog.Entry, live bool) (err error) {
+	defer wrapErr(&err, "catalog change of entry %s", e.ID)
 	rows, err := tx.QueryContext(ctx, "SELECT "+grantCols+grantFrom+" WHERE g.entry_id = $1 AND g.status IN ('active','pending','suspended') ORDER BY g.id", e.ID)
 	grants, err := db.ScanAll(rows, err, func(sc scanner) (Grant, error) { return scanGrant(sc) })
 	if err != nil {

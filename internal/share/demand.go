@@ -338,7 +338,8 @@ func (s *Service) demandTx(ctx context.Context, p *authz.Principal, id string, e
 
 // FileDemand files a demand for data that is not cataloged (SHR-7); it goes to the authority of
 // the requester's region.
-func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in NewDemand) (Demand, error) {
+func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in NewDemand) (_ Demand, err error) {
+	defer wrapErr(&err, "file demand")
 	if err := authz.ShareDemand(p, authz.Create, authz.DemandAttrs{RequesterOrgID: p.OrgID, Region: p.RegionCode}); err != nil {
 		return Demand{}, err
 	}
@@ -366,7 +367,7 @@ func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in NewDema
 	d := Demand{ID: ids.New(), RequesterOrgID: p.OrgID, RequesterID: p.UserID, RequesterName: actorName(p), Region: p.RegionCode,
 		Title: in.Title, Description: in.Description, Fields: in.Fields, Scenario: in.Scenario, Purpose: in.Purpose, LegalBasis: in.LegalBasis,
 		SuggestedOrgID: in.SuggestedOrgID, State: StateNew, SubmittedAt: s.Now()}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		return s.demandStep(ctx, tx, p, &d, EvFile, facts{}, "", nil)
 	})
 	if err != nil {
@@ -376,7 +377,8 @@ func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in NewDema
 }
 
 // AssignDemand reviews a demand and puts it on a source agency's responsibility list.
-func (s *Service) AssignDemand(ctx context.Context, p *authz.Principal, id, orgID, note string) (Demand, error) {
+func (s *Service) AssignDemand(ctx context.Context, p *authz.Principal, id, orgID, note string) (_ Demand, err error) {
+	defer wrapErr(&err, "assign demand %s", id)
 	return s.demandTx(ctx, p, id, EvAssign, func(tx *sql.Tx, d *Demand) error {
 		var kind string
 		tx.QueryRowContext(ctx, "SELECT kind FROM orgs WHERE id = $1", orgID).Scan(&kind)
@@ -393,7 +395,8 @@ func (s *Service) AssignDemand(ctx context.Context, p *authz.Principal, id, orgI
 }
 
 // RejectDemand ends a demand at review, with reasons.
-func (s *Service) RejectDemand(ctx context.Context, p *authz.Principal, id, reason string) (Demand, error) {
+func (s *Service) RejectDemand(ctx context.Context, p *authz.Principal, id, reason string) (_ Demand, err error) {
+	defer wrapErr(&err, "reject demand %s", id)
 	reason = clean(reason)
 	return s.demandTx(ctx, p, id, EvReject, func(tx *sql.Tx, d *Demand) error {
 		if d.State != DemandSubmitted {
@@ -418,7 +421,8 @@ func answerEv(accept bool) Ev {
 // AnswerDemand is the source agency's answer within 5 working days: accept (complete within 7
 // working days of the answer, or by a named date when processing is needed) or refuse (reason
 // and legal basis required).
-func (s *Service) AnswerDemand(ctx context.Context, p *authz.Principal, id string, accept bool, a DemandAnswer) (Demand, error) {
+func (s *Service) AnswerDemand(ctx context.Context, p *authz.Principal, id string, accept bool, a DemandAnswer) (_ Demand, err error) {
+	defer wrapErr(&err, "answer demand %s", id)
 	a.Note, a.NamedDate, a.Reason, a.LegalBasis = clean(a.Note), clean(a.NamedDate), clean(a.Reason), clean(a.LegalBasis)
 	return s.demandTx(ctx, p, id, answerEv(accept), func(tx *sql.Tx, d *Demand) error {
 		if d.State != DemandAssigned {
@@ -458,7 +462,8 @@ func (s *Service) AnswerDemand(ctx context.Context, p *authz.Principal, id strin
 }
 
 // ReturnDemand sends a demand back to the authority (the agency is not the data's source).
-func (s *Service) ReturnDemand(ctx context.Context, p *authz.Principal, id, reason string) (Demand, error) {
+func (s *Service) ReturnDemand(ctx context.Context, p *authz.Principal, id, reason string) (_ Demand, err error) {
+	defer wrapErr(&err, "return demand %s", id)
 	reason = clean(reason)
 	return s.demandTx(ctx, p, id, EvReturn, func(tx *sql.Tx, d *Demand) error {
 		if reason == "" {
@@ -478,7 +483,8 @@ func (s *Service) ReturnDemand(ctx context.Context, p *authz.Principal, id, reas
 // CompleteDemand records that the data is now available: done means done — the catalog code of
 // the published entry that now holds it, provided by the assigned agency, is required. The
 // requester is then offered a share request prefilled from the demand (ResultEntryID).
-func (s *Service) CompleteDemand(ctx context.Context, p *authz.Principal, id, entryCode, note string) (Demand, error) {
+func (s *Service) CompleteDemand(ctx context.Context, p *authz.Principal, id, entryCode, note string) (_ Demand, err error) {
+	defer wrapErr(&err, "complete demand %s", id)
 	entryCode, note = strings.ToUpper(clean(entryCode)), clean(note)
 	return s.demandTx(ctx, p, id, EvComplete, func(tx *sql.Tx, d *Demand) error {
 		if d.State != DemandAccepted {
@@ -528,7 +534,8 @@ func (s *Service) ResultEntryID(ctx context.Context, d *Demand) string {
 // PrefillFromDemand fills a share request from a completed demand of p's agency: the entry that
 // now holds the data, the demand's scenario, purpose and legal basis, and the entry's fields
 // whose names or codes the demand listed.
-func (s *Service) PrefillFromDemand(ctx context.Context, p *authz.Principal, demandID string) (NewRequest, error) {
+func (s *Service) PrefillFromDemand(ctx context.Context, p *authz.Principal, demandID string) (_ NewRequest, err error) {
+	defer wrapErr(&err, "prefill from demand %s", demandID)
 	d, err := s.GetDemand(ctx, p, demandID)
 	if err != nil {
 		return NewRequest{}, err
@@ -554,14 +561,16 @@ func (s *Service) PrefillFromDemand(ctx context.Context, p *authz.Principal, dem
 }
 
 // WithdrawDemand takes a demand back before it is answered.
-func (s *Service) WithdrawDemand(ctx context.Context, p *authz.Principal, id string) (Demand, error) {
+func (s *Service) WithdrawDemand(ctx context.Context, p *authz.Principal, id string) (_ Demand, err error) {
+	defer wrapErr(&err, "withdraw demand %s", id)
 	return s.demandTx(ctx, p, id, EvWithdraw, func(tx *sql.Tx, d *Demand) error {
 		return s.demandStep(ctx, tx, p, d, EvWithdraw, facts{}, "", nil)
 	})
 }
 
 // GetDemand returns a demand to those who may see it.
-func (s *Service) GetDemand(ctx context.Context, p *authz.Principal, id string) (Demand, error) {
+func (s *Service) GetDemand(ctx context.Context, p *authz.Principal, id string) (_ Demand, err error) {
+	defer wrapErr(&err, "get demand %s", id)
 	d, err := s.loadDemand(ctx, s.DB, id)
 	if err != nil {
 		return d, err
@@ -576,7 +585,8 @@ func (s *Service) GetDemand(ctx context.Context, p *authz.Principal, id string) 
 }
 
 // DemandHistory returns a demand's steps, oldest first.
-func (s *Service) DemandHistory(ctx context.Context, p *authz.Principal, id string) ([]Event, error) {
+func (s *Service) DemandHistory(ctx context.Context, p *authz.Principal, id string) (_ []Event, err error) {
+	defer wrapErr(&err, "demand history %s", id)
 	if _, err := s.GetDemand(ctx, p, id); err != nil {
 		return nil, err
 	}
@@ -603,7 +613,8 @@ func DemandBoxes(p *authz.Principal) []string {
 
 // ListDemands returns a demand list: "mine" (filed by p's agency), "duty" (p's responsibility
 // list, by deadline), "region" (the authority's), "all" (auditors).
-func (s *Service) ListDemands(ctx context.Context, p *authz.Principal, box string, limit, offset int) ([]Demand, int, error) {
+func (s *Service) ListDemands(ctx context.Context, p *authz.Principal, box string, limit, offset int) (_ []Demand, _ int, err error) {
+	defer wrapErr(&err, "list demands")
 	if !p.Authenticated() {
 		return nil, 0, apperr.Unauthenticated
 	}

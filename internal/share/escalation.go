@@ -3,6 +3,7 @@ package share
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -577,9 +578,10 @@ func (s *Service) escTx(ctx context.Context, p *authz.Principal, id string, fn f
 
 // OpenEscalation opens the escalation of an overdue item from the authority's board (the
 // deadline job opens it on its own when the item falls overdue); an existing live one is returned.
-func (s *Service) OpenEscalation(ctx context.Context, p *authz.Principal, subjectType, subjectID string) (Escalation, error) {
+func (s *Service) OpenEscalation(ctx context.Context, p *authz.Principal, subjectType, subjectID string) (_ Escalation, err error) {
+	defer wrapErr(&err, "open escalation of %s %s", subjectType, subjectID)
 	var out Escalation
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		sub, err := s.subject(ctx, tx, subjectType, subjectID)
 		if err != nil {
 			return err
@@ -599,7 +601,8 @@ func (s *Service) OpenEscalation(ctx context.Context, p *authz.Principal, subjec
 
 // UrgeEscalation is 催办: the responsible agency is told to act by a new date (a working day
 // after today), reminded before it and reported to the authority when it passes.
-func (s *Service) UrgeEscalation(ctx context.Context, p *authz.Principal, id string, in Urge) (Escalation, error) {
+func (s *Service) UrgeEscalation(ctx context.Context, p *authz.Principal, id string, in Urge) (_ Escalation, err error) {
+	defer wrapErr(&err, "urge escalation %s", id)
 	in.DueDate, in.Note = clean(in.DueDate), clean(in.Note)
 	return s.escTx(ctx, p, id, func(tx *sql.Tx, e *Escalation) error {
 		if err := authz.Escalation(p, authz.EscalationHandle, e.Authz()); err != nil {
@@ -624,7 +627,8 @@ func (s *Service) UrgeEscalation(ctx context.Context, p *authz.Principal, id str
 }
 
 // CoordinateEscalation starts coordination (协调): the coordination deadline starts to run.
-func (s *Service) CoordinateEscalation(ctx context.Context, p *authz.Principal, id, note string) (Escalation, error) {
+func (s *Service) CoordinateEscalation(ctx context.Context, p *authz.Principal, id, note string) (_ Escalation, err error) {
+	defer wrapErr(&err, "coordinate escalation %s", id)
 	note = clean(note)
 	return s.escTx(ctx, p, id, func(tx *sql.Tx, e *Escalation) error {
 		return s.escStep(ctx, tx, p, e, EvCoordinate, facts{}, note, nil)
@@ -632,7 +636,8 @@ func (s *Service) CoordinateEscalation(ctx context.Context, p *authz.Principal, 
 }
 
 // RecordMeeting records a coordination meeting and its outcome.
-func (s *Service) RecordMeeting(ctx context.Context, p *authz.Principal, id string, in NewMeeting) (Escalation, error) {
+func (s *Service) RecordMeeting(ctx context.Context, p *authz.Principal, id string, in NewMeeting) (_ Escalation, err error) {
+	defer wrapErr(&err, "record meeting %s", id)
 	in.HeldOn, in.Participants, in.Outcome = clean(in.HeldOn), clean(in.Participants), clean(in.Outcome)
 	return s.escTx(ctx, p, id, func(tx *sql.Tx, e *Escalation) error {
 		if err := authz.Escalation(p, authz.EscalationHandle, e.Authz()); err != nil {
@@ -669,7 +674,8 @@ func (s *Service) RecordMeeting(ctx context.Context, p *authz.Principal, id stri
 }
 
 // ReferEscalation hands the dispute to the expert committee (专家委员会论证).
-func (s *Service) ReferEscalation(ctx context.Context, p *authz.Principal, id, note string) (Escalation, error) {
+func (s *Service) ReferEscalation(ctx context.Context, p *authz.Principal, id, note string) (_ Escalation, err error) {
+	defer wrapErr(&err, "refer escalation %s", id)
 	note = clean(note)
 	return s.escTx(ctx, p, id, func(tx *sql.Tx, e *Escalation) error {
 		// The right before the input: a party or reader learns nothing from a validation answer.
@@ -684,7 +690,8 @@ func (s *Service) ReferEscalation(ctx context.Context, p *authz.Principal, id, n
 }
 
 // GiveOpinion records an expert's opinion on a referred escalation.
-func (s *Service) GiveOpinion(ctx context.Context, p *authz.Principal, id, opinion string) (Escalation, error) {
+func (s *Service) GiveOpinion(ctx context.Context, p *authz.Principal, id, opinion string) (_ Escalation, err error) {
+	defer wrapErr(&err, "give opinion %s", id)
 	opinion = clean(opinion)
 	return s.escTx(ctx, p, id, func(tx *sql.Tx, e *Escalation) error {
 		if err := authz.Escalation(p, authz.EscalationOpinion, e.Authz()); err != nil {
@@ -703,7 +710,8 @@ func (s *Service) GiveOpinion(ctx context.Context, p *authz.Principal, id, opini
 
 // DecideEscalation closes the matter with a recorded decision the parties see (inbox, the
 // subject's page). A comply-by date becomes the subject's deadline again.
-func (s *Service) DecideEscalation(ctx context.Context, p *authz.Principal, id string, in EscDecision) (Escalation, error) {
+func (s *Service) DecideEscalation(ctx context.Context, p *authz.Principal, id string, in EscDecision) (_ Escalation, err error) {
+	defer wrapErr(&err, "decide escalation %s", id)
 	in.Decision, in.LegalBasis, in.ComplyBy = clean(in.Decision), clean(in.LegalBasis), clean(in.ComplyBy)
 	return s.escTx(ctx, p, id, func(tx *sql.Tx, e *Escalation) error {
 		if err := authz.Escalation(p, authz.EscalationHandle, e.Authz()); err != nil {
@@ -754,7 +762,8 @@ func (s *Service) DecideEscalation(ctx context.Context, p *authz.Principal, id s
 var ErrNoOpinions = apperr.New(409, "share.no_opinions", "已提请专家论证，须至少有一位专家出具意见后方可作出决定", "the matter was referred to the experts; decide once at least one opinion is in")
 
 // GetEscalation returns an escalation to those who may see it.
-func (s *Service) GetEscalation(ctx context.Context, p *authz.Principal, id string) (Escalation, error) {
+func (s *Service) GetEscalation(ctx context.Context, p *authz.Principal, id string) (_ Escalation, err error) {
+	defer wrapErr(&err, "get escalation %s", id)
 	e, err := s.loadEsc(ctx, s.DB, id)
 	if err != nil {
 		return e, err
@@ -777,7 +786,8 @@ type EscalationDetail struct {
 }
 
 // EscalationDetails returns an escalation with everything recorded on it.
-func (s *Service) EscalationDetails(ctx context.Context, p *authz.Principal, id string) (EscalationDetail, error) {
+func (s *Service) EscalationDetails(ctx context.Context, p *authz.Principal, id string) (_ EscalationDetail, err error) {
+	defer wrapErr(&err, "escalation details %s", id)
 	var out EscalationDetail
 	e, err := s.GetEscalation(ctx, p, id)
 	if err != nil {
@@ -814,7 +824,8 @@ func (s *Service) EscalationDetails(ctx context.Context, p *authz.Principal, id 
 
 // EscalationsOf returns the escalations of a subject that p may see, newest first (the
 // request and demand pages show them with their decisions).
-func (s *Service) EscalationsOf(ctx context.Context, p *authz.Principal, subjectType, subjectID string) ([]Escalation, error) {
+func (s *Service) EscalationsOf(ctx context.Context, p *authz.Principal, subjectType, subjectID string) (_ []Escalation, err error) {
+	defer wrapErr(&err, "escalations of %s %s", subjectType, subjectID)
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+escCols+escFrom+" WHERE e.subject_type = $1 AND e.subject_id = $2 ORDER BY e.opened_at DESC, e.id LIMIT 20", subjectType, subjectID)
 	all, err := db.ScanAll(rows, err, s.scanEsc)
 	if err != nil {
@@ -852,7 +863,8 @@ func EscalationBoxes(p *authz.Principal) []string {
 }
 
 // ListEscalations returns an escalation list, live ones first by deadline.
-func (s *Service) ListEscalations(ctx context.Context, p *authz.Principal, box string, limit, offset int) ([]Escalation, int, error) {
+func (s *Service) ListEscalations(ctx context.Context, p *authz.Principal, box string, limit, offset int) (_ []Escalation, _ int, err error) {
+	defer wrapErr(&err, "list escalations")
 	if !p.Authenticated() {
 		return nil, 0, apperr.Unauthenticated
 	}
@@ -895,7 +907,8 @@ func (s *Service) ListEscalations(ctx context.Context, p *authz.Principal, box s
 // date; once overdue it goes up — an urged date that passed to the authority, the authority's
 // own handling, coordination or the experts' opinions to the authority above (or, at the top,
 // the oversight bodies) — once per deadline.
-func (s *Service) EscalationDeadlines(ctx context.Context) error {
+func (s *Service) EscalationDeadlines(ctx context.Context) (err error) {
+	defer wrapErr(&err, "escalation deadlines")
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+escCols+escFrom+" WHERE e.live = 1 ORDER BY e.id LIMIT 5000")
 	live, err := db.ScanAll(rows, err, s.scanEsc)
 	if err != nil {
@@ -912,10 +925,10 @@ func (s *Service) EscalationDeadlines(ctx context.Context) error {
 
 func (s *Service) escDeadline(ctx context.Context, e Escalation) error {
 	sub, err := s.subject(ctx, s.DB, e.SubjectType, e.SubjectID)
-	if err != nil && err != apperr.NotFound {
+	if err != nil && !errors.Is(err, apperr.NotFound) {
 		return err
 	}
-	if err == apperr.NotFound || !sub.waiting {
+	if errors.Is(err, apperr.NotFound) || !sub.waiting {
 		_, err := s.escTx(ctx, authz.System, e.ID, func(tx *sql.Tx, x *Escalation) error {
 			if !escLive(x.State) {
 				return nil

@@ -350,7 +350,8 @@ type GrantView struct {
 }
 
 // GatewayInfo returns the caller's grant as the gateway applies it.
-func (s *Service) GatewayInfo(ctx context.Context, p *authz.Principal, ip string) (GrantView, error) {
+func (s *Service) GatewayInfo(ctx context.Context, p *authz.Principal, ip string) (_ GrantView, err error) {
+	defer wrapErr(&err, "gateway info")
 	pl, err := s.authorize(ctx, p)
 	if err != nil {
 		return GrantView{}, s.refuse(ctx, p, ip, "info", pl, err)
@@ -380,7 +381,8 @@ func (s *Service) GatewayInfo(ctx context.Context, p *authz.Principal, ip string
 
 // Lookup returns one record by its key (ID number, credit code or the entry's key). A key that is
 // not in the entry is a plain not found, the same whatever exists elsewhere.
-func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string) (Out, error) {
+func (s *Service) Lookup(ctx context.Context, p *authz.Principal, ip, key string) (_ Out, err error) {
+	defer wrapErr(&err, "gateway lookup")
 	key = strings.TrimSpace(key)
 	var recs []Record
 	pl, read, err := s.lookupWithGrant(ctx, p, key)
@@ -476,7 +478,8 @@ func (s *Service) lookupWithGrant(ctx context.Context, p *authz.Principal, key s
 // filterable, which are delivered in clear (or key fields): filtering on a masked value would
 // reveal it. An API grant answers per record and cannot list its entry (SHR-10): a query
 // without a filter, or with an empty value, is refused.
-func (s *Service) Query(ctx context.Context, p *authz.Principal, ip string, filter map[string]string, limit, offset int) ([]Out, int, error) {
+func (s *Service) Query(ctx context.Context, p *authz.Principal, ip string, filter map[string]string, limit, offset int) (_ []Out, _ int, err error) {
+	defer wrapErr(&err, "gateway query")
 	pl, err := s.authorize(ctx, p)
 	if err == nil && pl.grant.Kind == KindVerify {
 		err = ErrVerifyOnly
@@ -538,7 +541,8 @@ type Export struct {
 }
 
 // BeginExport checks a bulk delivery (批量交付) and records its start; Write streams it.
-func (s *Service) BeginExport(ctx context.Context, p *authz.Principal, ip, format string) (*Export, error) {
+func (s *Service) BeginExport(ctx context.Context, p *authz.Principal, ip, format string) (_ *Export, err error) {
+	defer wrapErr(&err, "begin export")
 	pl, err := s.authorize(ctx, p)
 	switch {
 	case err != nil:
@@ -574,9 +578,9 @@ func (x *Export) FileName() string {
 }
 
 // Write streams every record of the grant's entry (filtered and masked) and records the delivery.
-func (x *Export) Write(ctx context.Context, w io.Writer) (int64, error) {
+func (x *Export) Write(ctx context.Context, w io.Writer) (_ int64, err error) {
+	defer wrapErr(&err, "write export")
 	var n int64
-	var err error
 	if x.Format == "csv" {
 		cw := csvsafe.NewWriter(w)
 		head := make([]string, 0, len(x.pl.out)+1)
@@ -662,7 +666,8 @@ type VerifyResult struct {
 // Verify answers yes/no and match/mismatch for values the consumer submits (核验/比对). Batch
 // size, per-minute and per-day volumes are limited per grant, counted in the database so the
 // limits hold across nodes; the submitted values are not written to the audit log.
-func (s *Service) Verify(ctx context.Context, p *authz.Principal, ip string, items []VerifyItem) ([]VerifyResult, error) {
+func (s *Service) Verify(ctx context.Context, p *authz.Principal, ip string, items []VerifyItem) (_ []VerifyResult, err error) {
+	defer wrapErr(&err, "gateway verify")
 	pl, err := s.authorize(ctx, p)
 	if err == nil && pl.grant.Kind == KindProduct {
 		err = ErrProductOnly // a product grant calls its product (/gateway/products/{id}/verify)
@@ -901,7 +906,8 @@ func (s *Service) count(grant, org string, calls, records, denied int64) {
 }
 
 // FlushStats writes the statistics counted on this node to the database now.
-func (s *Service) FlushStats(ctx context.Context) error {
+func (s *Service) FlushStats(ctx context.Context) (err error) {
+	defer wrapErr(&err, "flush stats")
 	g := s.gw
 	g.smu.Lock()
 	g.flushing = true

@@ -102,7 +102,8 @@ func (s *Service) loadGrant(ctx context.Context, q db.Q, id string) (Grant, erro
 }
 
 // GetGrant returns a grant for those who may see it (consumer, provider, authority, auditors).
-func (s *Service) GetGrant(ctx context.Context, p *authz.Principal, id string) (Grant, error) {
+func (s *Service) GetGrant(ctx context.Context, p *authz.Principal, id string) (_ Grant, err error) {
+	defer wrapErr(&err, "get grant %s", id)
 	g, err := s.loadGrant(ctx, s.DB, id)
 	if err != nil {
 		return g, err
@@ -121,7 +122,8 @@ func (s *Service) GetGrant(ctx context.Context, p *authz.Principal, id string) (
 
 // ListGrants lists the grants p's agency holds (box "mine") or provides ("provided"), or, for
 // the authority, those of its region ("region"); auditors and oversight see all ("all").
-func (s *Service) ListGrants(ctx context.Context, p *authz.Principal, box string, limit, offset int) ([]Grant, int, error) {
+func (s *Service) ListGrants(ctx context.Context, p *authz.Principal, box string, limit, offset int) (_ []Grant, _ int, err error) {
+	defer wrapErr(&err, "list grants")
 	var cond string
 	var args []any
 	if p.TokenID != "" {
@@ -187,7 +189,8 @@ type Credential struct {
 
 // IssueCredential mints an API token bound to the grant (scope "gateway", subject = grant id)
 // for p, a member of the consumer agency. The secret is returned once and never stored.
-func (s *Service) IssueCredential(ctx context.Context, p *authz.Principal, grantID string) (string, Credential, error) {
+func (s *Service) IssueCredential(ctx context.Context, p *authz.Principal, grantID string) (_ string, _ Credential, err error) {
+	defer wrapErr(&err, "issue credential for grant %s", grantID)
 	g, err := s.GetGrant(ctx, p, grantID)
 	if err != nil {
 		return "", Credential{}, err
@@ -244,7 +247,8 @@ func (s *Service) IssueCredential(ctx context.Context, p *authz.Principal, grant
 }
 
 // Credentials lists a grant's credentials (never their secrets).
-func (s *Service) Credentials(ctx context.Context, p *authz.Principal, grantID string) ([]Credential, error) {
+func (s *Service) Credentials(ctx context.Context, p *authz.Principal, grantID string) (_ []Credential, err error) {
+	defer wrapErr(&err, "credentials of grant %s", grantID)
 	if _, err := s.GetGrant(ctx, p, grantID); err != nil {
 		return nil, err
 	}
@@ -279,7 +283,8 @@ type NewDelivery struct {
 
 // Deliver records an offline delivery by the provider; the first one completes an approved
 // offline request (SHR-4 delivery deadline), later ones are recorded on the active grant.
-func (s *Service) Deliver(ctx context.Context, p *authz.Principal, id string, in NewDelivery) (Delivery, error) {
+func (s *Service) Deliver(ctx context.Context, p *authz.Principal, id string, in NewDelivery) (_ Delivery, err error) {
+	defer wrapErr(&err, "deliver request %s", id)
 	in.Items, in.ReceivedBy, in.Note, in.DeliveredOn = clean(in.Items), clean(in.ReceivedBy), clean(in.Note), clean(in.DeliveredOn)
 	var fe []apperr.FieldError
 	if _, ok := Channels[in.Channel]; !ok || in.Channel == "download" {
@@ -307,7 +312,7 @@ func (s *Service) Deliver(ctx context.Context, p *authz.Principal, id string, in
 		}
 	}
 	var dl Delivery
-	_, err := s.transact(ctx, s.requestOf(ctx, id), func(tx *sql.Tx, r *Request) error {
+	_, err = s.transact(ctx, s.requestOf(ctx, id), func(tx *sql.Tx, r *Request) error {
 		if err := s.may(p, r, EvDeliver); err != nil {
 			return err
 		}
@@ -343,7 +348,8 @@ func (s *Service) insertDelivery(ctx context.Context, q db.Q, d *Delivery) error
 }
 
 // Deliveries lists a request's (or grant's) deliveries, newest first.
-func (s *Service) Deliveries(ctx context.Context, p *authz.Principal, id string) ([]Delivery, error) {
+func (s *Service) Deliveries(ctx context.Context, p *authz.Principal, id string) (_ []Delivery, err error) {
+	defer wrapErr(&err, "deliveries of request %s", id)
 	r, err := s.Get(ctx, p, s.requestOf(ctx, id))
 	if err != nil {
 		return nil, err
@@ -368,7 +374,8 @@ func (s *Service) Deliveries(ctx context.Context, p *authz.Principal, id string)
 }
 
 // Stats returns a grant's daily call statistics, newest day first (at most 90 days).
-func (s *Service) Stats(ctx context.Context, p *authz.Principal, grantID string) ([]Stat, error) {
+func (s *Service) Stats(ctx context.Context, p *authz.Principal, grantID string) (_ []Stat, err error) {
+	defer wrapErr(&err, "stats of grant %s", grantID)
 	if _, err := s.GetGrant(ctx, p, grantID); err != nil {
 		return nil, err
 	}
@@ -400,7 +407,8 @@ type NewReport struct {
 
 // FileReport files a periodic use-and-effect report on a grant (SHR-11); the platform adds the
 // number of gateway calls in the period, and the provider is told.
-func (s *Service) FileReport(ctx context.Context, p *authz.Principal, grantID string, in NewReport) (UseReport, error) {
+func (s *Service) FileReport(ctx context.Context, p *authz.Principal, grantID string, in NewReport) (_ UseReport, err error) {
+	defer wrapErr(&err, "file report on grant %s", grantID)
 	g, err := s.GetGrant(ctx, p, grantID)
 	if err != nil {
 		return UseReport{}, err
@@ -465,7 +473,8 @@ func (s *Service) FileReport(ctx context.Context, p *authz.Principal, grantID st
 }
 
 // Reports lists a grant's use-and-effect reports, newest first (consumer, provider, authority).
-func (s *Service) Reports(ctx context.Context, p *authz.Principal, grantID string) ([]UseReport, error) {
+func (s *Service) Reports(ctx context.Context, p *authz.Principal, grantID string) (_ []UseReport, err error) {
+	defer wrapErr(&err, "reports of grant %s", grantID)
 	if _, err := s.GetGrant(ctx, p, grantID); err != nil {
 		return nil, err
 	}

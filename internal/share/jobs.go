@@ -44,7 +44,8 @@ type dueItem struct {
 // the item, in its history and in the audit log, and the authority and the late agency are told.
 // Safe to run on any node at any time: messages carry dedup keys, escalation happens once per
 // deadline.
-func (s *Service) Deadlines(ctx context.Context) error {
+func (s *Service) Deadlines(ctx context.Context) (err error) {
+	defer wrapErr(&err, "request deadlines")
 	var items []dueItem
 	rows, err := s.DB.QueryContext(ctx, `SELECT id, entry_name, state, due_kind, due_date, provider_org_id, routed_via, entry_region, consumer_region, escalated_at
 		FROM share_requests WHERE state IN ('routing','pending','approved') AND due_date <> ''`)
@@ -196,7 +197,8 @@ func (s *Service) deadline(ctx context.Context, it dueItem) error {
 
 // ExpireDue ends every grant whose end date has passed (SHR-10); the gateway refuses them anyway
 // from the day after the end date, this makes the state visible.
-func (s *Service) ExpireDue(ctx context.Context) error {
+func (s *Service) ExpireDue(ctx context.Context) (err error) {
+	defer wrapErr(&err, "expire due")
 	rows, err := s.DB.QueryContext(ctx, "SELECT request_id, id FROM share_grants WHERE status IN ('active','suspended','pending') AND end_date < $1", s.today())
 	if err != nil {
 		return err
@@ -223,7 +225,8 @@ func (s *Service) ExpireDue(ctx context.Context) error {
 
 // PushUsage sends each consumer agency a summary of yesterday's gateway use of its grants (SEC-4:
 // usage logs are pushed to the agency they concern), once per agency and day.
-func (s *Service) PushUsage(ctx context.Context) error {
+func (s *Service) PushUsage(ctx context.Context) (err error) {
+	defer wrapErr(&err, "push usage")
 	s.FlushStats(ctx)
 	day := workday.Format(workday.Date(s.Now()).AddDate(0, 0, -1))
 	rows, err := s.DB.QueryContext(ctx, `SELECT g.consumer_org_id, COUNT(DISTINCT st.grant_id), SUM(st.calls), SUM(st.records), SUM(st.denied)
@@ -277,7 +280,8 @@ type BoardItem struct {
 
 // Overdue lists the overdue requests and demands an authority supervises (its region and
 // below), most overdue first; oversight bodies (and authz.System) see every region.
-func (s *Service) Overdue(ctx context.Context, p *authz.Principal) ([]BoardItem, error) {
+func (s *Service) Overdue(ctx context.Context, p *authz.Principal) (_ []BoardItem, err error) {
+	defer wrapErr(&err, "overdue board")
 	if p != authz.System { // the platform itself (CLI, jobs) sees the whole board
 		if err := authz.Share(p, authz.ShareSupervise, authz.ShareAttrs{}); err != nil {
 			return nil, err
@@ -370,7 +374,8 @@ func (s *Service) Overdue(ctx context.Context, p *authz.Principal) ([]BoardItem,
 
 // UsageLog returns the gateway calls made under a grant (its usage log), newest first, to the
 // consumer agency, the provider and those who supervise (SEC-4).
-func (s *Service) UsageLog(ctx context.Context, p *authz.Principal, grantID string, limit, offset int) ([]audit.Record, int, error) {
+func (s *Service) UsageLog(ctx context.Context, p *authz.Principal, grantID string, limit, offset int) (_ []audit.Record, _ int, err error) {
+	defer wrapErr(&err, "usage log of grant %s", grantID)
 	g, err := s.GetGrant(ctx, p, grantID)
 	if err != nil {
 		return nil, 0, err
@@ -380,7 +385,8 @@ func (s *Service) UsageLog(ctx context.Context, p *authz.Principal, grantID stri
 
 // ExportUsage writes a grant's whole usage log as CSV (UTF-8 with BOM, for spreadsheet tools);
 // the export itself is audited.
-func (s *Service) ExportUsage(ctx context.Context, p *authz.Principal, ip, grantID string, w io.Writer) (int, error) {
+func (s *Service) ExportUsage(ctx context.Context, p *authz.Principal, ip, grantID string, w io.Writer) (_ int, err error) {
+	defer wrapErr(&err, "export usage of grant %s", grantID)
 	g, err := s.GetGrant(ctx, p, grantID)
 	if err != nil {
 		return 0, err
@@ -419,7 +425,8 @@ func (s *Service) ExportUsage(ctx context.Context, p *authz.Principal, ip, grant
 // RemindEnding tells each consumer, once per grant and end date, that a grant ends within
 // GrantEndNoticeDays working days (SHR-10, SHR-4): time to ask for a renewal before the gateway
 // stops answering.
-func (s *Service) RemindEnding(ctx context.Context) error {
+func (s *Service) RemindEnding(ctx context.Context) (err error) {
+	defer wrapErr(&err, "remind ending")
 	today := s.today()
 	rows, err := s.DB.QueryContext(ctx, `SELECT g.id, g.consumer_org_id, g.entry_name, g.end_date FROM share_grants g
 		WHERE g.status IN ('active','suspended','pending') AND g.end_date >= $1 ORDER BY g.end_date, g.id LIMIT 5000`, today)

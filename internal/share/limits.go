@@ -308,7 +308,8 @@ func (s *Service) offHours(t time.Time) bool {
 // gateway volume today (SEC-6): calls reaching AlertFactor times the grant's median day over the
 // last 28 days (days without calls count as 0), or AlertMinCalls calls made off hours; never
 // for fewer than AlertMinCalls calls. Once per grant and day, audited; safe on every node.
-func (s *Service) Anomalies(ctx context.Context) error {
+func (s *Service) Anomalies(ctx context.Context) (err error) {
+	defer wrapErr(&err, "anomalies")
 	if err := s.FlushStats(ctx); err != nil {
 		return err
 	}

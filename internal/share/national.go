@@ -121,7 +121,8 @@ func (s *Service) fillNational(ctx context.Context, n *NationalRequest) {
 
 // FileNational files a request for national-platform data; the province authority must act on
 // it within ForwardDays working days.
-func (s *Service) FileNational(ctx context.Context, p *authz.Principal, in NewNational) (NationalRequest, error) {
+func (s *Service) FileNational(ctx context.Context, p *authz.Principal, in NewNational) (_ NationalRequest, err error) {
+	defer wrapErr(&err, "file national")
 	region := p.RegionCode
 	auth := authorityOrg(ctx, s.DB, provinceOf(region))
 	if err := authz.NationalRequest(p, authz.Create, authz.NationalAttrs{OrgID: p.OrgID, RegionCode: region, AuthorityID: auth}); err != nil {
@@ -147,7 +148,7 @@ func (s *Service) FileNational(ctx context.Context, p *authz.Principal, in NewNa
 		DataWanted: strings.TrimSpace(in.DataWanted), Source: strings.TrimSpace(in.Source), Purpose: strings.TrimSpace(in.Purpose),
 		Basis: strings.TrimSpace(in.Basis), FiledBy: p.DisplayName, FiledAt: db.StampOf(now),
 		ForwardDue: workday.Format(s.Calendar.AddWorkdays(now, s.ForwardDays))}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO share_national (id, org_id, region_code, authority_id, state, data_wanted, source, purpose, basis,
 			filed_by, filed_at, forward_due) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
 			n.ID, n.OrgID, n.RegionCode, n.AuthorityID, n.State, n.DataWanted, n.Source, n.Purpose, n.Basis, n.FiledBy, n.FiledAt, n.ForwardDue); err != nil {
@@ -173,7 +174,8 @@ func (s *Service) FileNational(ctx context.Context, p *authz.Principal, in NewNa
 func nationalLink(id string) string { return "/share/national/" + id }
 
 // GetNational returns one request.
-func (s *Service) GetNational(ctx context.Context, p *authz.Principal, id string) (NationalRequest, error) {
+func (s *Service) GetNational(ctx context.Context, p *authz.Principal, id string) (_ NationalRequest, err error) {
+	defer wrapErr(&err, "get national %s", id)
 	n, err := s.scanNational(s.DB.QueryRowContext(ctx, "SELECT "+nationalCols+" FROM share_national WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return n, errNationalNotFound
@@ -189,7 +191,8 @@ func (s *Service) GetNational(ctx context.Context, p *authz.Principal, id string
 }
 
 // ListNational lists the requests p may read, newest first.
-func (s *Service) ListNational(ctx context.Context, p *authz.Principal, limit, offset int) ([]NationalRequest, int, error) {
+func (s *Service) ListNational(ctx context.Context, p *authz.Principal, limit, offset int) (_ []NationalRequest, _ int, err error) {
+	defer wrapErr(&err, "list national")
 	if err := authz.NationalRequest(p, authz.Read, authz.NationalAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -233,8 +236,9 @@ var nationalMachine = map[string]map[string]string{
 // StepNational takes one step: the authority forwards (with the national request number),
 // records the answer (received or unavailable) or declines (with a reason); the agency
 // withdraws while the request is still filed. The agency is told of every step.
-func (s *Service) StepNational(ctx context.Context, p *authz.Principal, id string, in NationalStep) (NationalRequest, error) {
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+func (s *Service) StepNational(ctx context.Context, p *authz.Principal, id string, in NationalStep) (_ NationalRequest, err error) {
+	defer wrapErr(&err, "step national %s", id)
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		n, err := s.scanNational(tx.QueryRowContext(ctx, "SELECT "+nationalCols+" FROM share_national WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return errNationalNotFound
@@ -300,7 +304,8 @@ func (s *Service) StepNational(ctx context.Context, p *authz.Principal, id strin
 
 // RunNationalDeadlines reminds the coordinating authority before a request's forwarding
 // deadline and escalates it to the authority's oversight when overdue; each message once.
-func (s *Service) RunNationalDeadlines(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) RunNationalDeadlines(ctx context.Context, now time.Time) (_ int, err error) {
+	defer wrapErr(&err, "national request deadlines")
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+nationalCols+" FROM share_national WHERE state = 'filed' ORDER BY forward_due LIMIT 1000")
 	if err != nil {
 		return 0, err

@@ -141,7 +141,8 @@ func (s *Service) withProduct(ctx context.Context, r *Request) error {
 // returns the grant: the grant must be active and within its end date (suspension, revocation
 // and expiry take effect on the next call), a product grant, for this very product, and within
 // its call rate and daily quota. A refusal is audited and counted as the gateway's are.
-func (s *Service) ProductGrant(ctx context.Context, p *authz.Principal, ip, productID string) (ProductGrant, error) {
+func (s *Service) ProductGrant(ctx context.Context, p *authz.Principal, ip, productID string) (_ ProductGrant, err error) {
+	defer wrapErr(&err, "product grant %s", productID)
 	pl, err := s.authorize(ctx, p)
 	var rp *RequestProduct
 	if err == nil && pl.grant.Kind != KindProduct {

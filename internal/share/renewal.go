@@ -204,7 +204,8 @@ func (s *Service) renewalEntry(ctx context.Context, entryID string) (*catalog.En
 // RequestRenewal files a renewal of an active grant for p, a member of the consumer agency
 // (SHR-4): a later end date (at most three years ahead) and at most the grant's scope. The
 // provider is told and must decide within DecideDays working days.
-func (s *Service) RequestRenewal(ctx context.Context, p *authz.Principal, grantID string, in NewRenewal) (Renewal, error) {
+func (s *Service) RequestRenewal(ctx context.Context, p *authz.Principal, grantID string, in NewRenewal) (_ Renewal, err error) {
+	defer wrapErr(&err, "request renewal of grant %s", grantID)
 	g, err := s.GetGrant(ctx, p, grantID)
 	if err != nil {
 		return Renewal{}, err
@@ -327,7 +328,8 @@ func (s *Service) renewalTx(ctx context.Context, p *authz.Principal, id string, 
 // approved one (at most the asked one), its fields, clear fields and mode narrow as approved,
 // and its live credentials are extended with it (never past the new end date, nor a year past
 // today). The approval is measured against the renewal by the one rule.
-func (s *Service) ApproveRenewal(ctx context.Context, p *authz.Principal, id string, a RenewalApproval) (Renewal, error) {
+func (s *Service) ApproveRenewal(ctx context.Context, p *authz.Principal, id string, a RenewalApproval) (_ Renewal, err error) {
+	defer wrapErr(&err, "approve renewal %s", id)
 	var grantID string
 	n, err := s.renewalTx(ctx, p, id, authz.ShareDecide, func(tx *sql.Tx, n *Renewal) error {
 		g, err := s.loadGrant(ctx, tx, n.GrantID)
@@ -430,7 +432,8 @@ func (s *Service) extendCredentials(ctx context.Context, tx db.Q, grantID, end s
 }
 
 // RefuseRenewal decides no, with a reason and a legal basis; the grant ends on its date.
-func (s *Service) RefuseRenewal(ctx context.Context, p *authz.Principal, id string, rf Refusal) (Renewal, error) {
+func (s *Service) RefuseRenewal(ctx context.Context, p *authz.Principal, id string, rf Refusal) (_ Renewal, err error) {
+	defer wrapErr(&err, "refuse renewal %s", id)
 	rf.Reason, rf.LegalBasis = clean(rf.Reason), clean(rf.LegalBasis)
 	return s.renewalTx(ctx, p, id, authz.ShareDecide, func(tx *sql.Tx, n *Renewal) error {
 		var fe []apperr.FieldError
@@ -456,7 +459,8 @@ func (s *Service) RefuseRenewal(ctx context.Context, p *authz.Principal, id stri
 }
 
 // WithdrawRenewal takes back a renewal not yet decided (the consumer).
-func (s *Service) WithdrawRenewal(ctx context.Context, p *authz.Principal, id, note string) (Renewal, error) {
+func (s *Service) WithdrawRenewal(ctx context.Context, p *authz.Principal, id, note string) (_ Renewal, err error) {
+	defer wrapErr(&err, "withdraw renewal %s", id)
 	return s.renewalTx(ctx, p, id, authz.ShareWithdraw, func(tx *sql.Tx, n *Renewal) error {
 		n.State, n.UpdatedAt = RenewalWithdrawn, s.Now()
 		if err := s.saveRenewal(ctx, tx, n, false); err != nil {
@@ -467,7 +471,8 @@ func (s *Service) WithdrawRenewal(ctx context.Context, p *authz.Principal, id, n
 }
 
 // GetRenewal returns one renewal for those who may see its grant.
-func (s *Service) GetRenewal(ctx context.Context, p *authz.Principal, id string) (Renewal, error) {
+func (s *Service) GetRenewal(ctx context.Context, p *authz.Principal, id string) (_ Renewal, err error) {
+	defer wrapErr(&err, "get renewal %s", id)
 	n, err := s.loadRenewal(ctx, s.DB, id)
 	if err != nil {
 		return n, err
@@ -482,7 +487,8 @@ func (s *Service) GetRenewal(ctx context.Context, p *authz.Principal, id string)
 }
 
 // Renewals lists a grant's renewals, newest first.
-func (s *Service) Renewals(ctx context.Context, p *authz.Principal, grantID string) ([]Renewal, error) {
+func (s *Service) Renewals(ctx context.Context, p *authz.Principal, grantID string) (_ []Renewal, err error) {
+	defer wrapErr(&err, "renewals of grant %s", grantID)
 	if _, err := s.GetGrant(ctx, p, grantID); err != nil {
 		return nil, err
 	}

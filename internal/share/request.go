@@ -166,7 +166,8 @@ func normList(v []string) []string {
 // (SHR-3); conditional ones go to the source agency with a 5-working-day deadline (SHR-4);
 // requests across regions go through the authority first (SHR-8). Bad input is refused with the
 // error shape naming every problem.
-func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (Request, error) {
+func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (_ Request, err error) {
+	defer wrapErr(&err, "file request")
 	if err := authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}); err != nil {
 		return Request{}, err
 	}
@@ -254,7 +255,7 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (
 		r.Path = PathDecision
 	}
 	r.CrossRegion = p.RegionCode != e.RegionCode
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM share_requests WHERE consumer_org_id = $1 AND entry_id = $2 AND kind = $3
 			AND scenario = $4 AND state IN ('routing','pending','approved','active','suspended')`, r.ConsumerOrgID, r.EntryID, string(r.Kind), r.Scenario).Scan(&n); err != nil {
@@ -500,8 +501,9 @@ func (s *Service) may(p *authz.Principal, r *Request, ev Ev) error {
 
 // Forward routes a cross-level or cross-region request on to the holding region's source agency
 // (转报, SHR-8); the decision deadline starts then. Unconditional ones are granted on forwarding.
-func (s *Service) Forward(ctx context.Context, p *authz.Principal, id, note string) (Request, error) {
-	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+func (s *Service) Forward(ctx context.Context, p *authz.Principal, id, note string) (_ Request, err error) {
+	defer wrapErr(&err, "forward request %s", id)
+	_, err = s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
 		if err := s.may(p, r, EvForward); err != nil {
 			return err
 		}
@@ -549,8 +551,9 @@ func (s *Service) markDelivered(r *Request, f facts) {
 // Approve decides yes on a conditional request (SHR-4). The approver may narrow fields, clear
 // values, mode and end date; the grant is the approved minimum. Online grants are usable at once;
 // offline ones must be delivered within 5 working days of the decision.
-func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a Approval) (Request, error) {
-	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a Approval) (_ Request, err error) {
+	defer wrapErr(&err, "approve request %s", id)
+	_, err = s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
 		if err := s.may(p, r, EvApprove); err != nil {
 			return err
 		}
@@ -635,7 +638,8 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, a 
 
 // Refuse decides no (SHR-4) — or, for the authority at routing, declines to forward. A refusal
 // needs both a reason and a legal basis.
-func (s *Service) Refuse(ctx context.Context, p *authz.Principal, id string, rf Refusal) (Request, error) {
+func (s *Service) Refuse(ctx context.Context, p *authz.Principal, id string, rf Refusal) (_ Request, err error) {
+	defer wrapErr(&err, "refuse request %s", id)
 	rf.Reason, rf.LegalBasis = clean(rf.Reason), clean(rf.LegalBasis)
 	var fe []apperr.FieldError
 	if rf.Reason == "" {
@@ -644,7 +648,7 @@ func (s *Service) Refuse(ctx context.Context, p *authz.Principal, id string, rf 
 	if rf.LegalBasis == "" {
 		fe = append(fe, apperr.Field("legal_basis", "拒绝须说明法律依据", "a refusal needs a legal basis"))
 	}
-	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+	_, err = s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
 		if err := s.may(p, r, EvRefuse); err != nil {
 			return err
 		}
@@ -665,8 +669,9 @@ func (s *Service) Refuse(ctx context.Context, p *authz.Principal, id string, rf 
 }
 
 // Withdraw takes back a request not yet decided.
-func (s *Service) Withdraw(ctx context.Context, p *authz.Principal, id, note string) (Request, error) {
-	_, err := s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
+func (s *Service) Withdraw(ctx context.Context, p *authz.Principal, id, note string) (_ Request, err error) {
+	defer wrapErr(&err, "withdraw request %s", id)
+	_, err = s.transact(ctx, id, func(tx *sql.Tx, r *Request) error {
 		if err := s.may(p, r, EvWithdraw); err != nil {
 			return err
 		}
@@ -679,17 +684,20 @@ func (s *Service) Withdraw(ctx context.Context, p *authz.Principal, id, note str
 }
 
 // Suspend pauses a grant (e.g. a sanction, SUP-1); the next gateway call is refused.
-func (s *Service) Suspend(ctx context.Context, p *authz.Principal, id, reason string) (Request, error) {
+func (s *Service) Suspend(ctx context.Context, p *authz.Principal, id, reason string) (_ Request, err error) {
+	defer wrapErr(&err, "suspend request %s", id)
 	return s.grantStep(ctx, p, id, EvSuspend, reason, true)
 }
 
 // Resume lifts a suspension.
-func (s *Service) Resume(ctx context.Context, p *authz.Principal, id, note string) (Request, error) {
+func (s *Service) Resume(ctx context.Context, p *authz.Principal, id, note string) (_ Request, err error) {
+	defer wrapErr(&err, "resume request %s", id)
 	return s.grantStep(ctx, p, id, EvResume, note, false)
 }
 
 // Revoke ends a grant before its end date; the next gateway call is refused.
-func (s *Service) Revoke(ctx context.Context, p *authz.Principal, id, reason string) (Request, error) {
+func (s *Service) Revoke(ctx context.Context, p *authz.Principal, id, reason string) (_ Request, err error) {
+	defer wrapErr(&err, "revoke request %s", id)
 	return s.grantStep(ctx, p, id, EvRevoke, reason, true)
 }
 
@@ -756,7 +764,8 @@ func (s *Service) expire(ctx context.Context, id string) error {
 }
 
 // Get returns one request with its remaining working days, for those who may see it.
-func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (Request, error) {
+func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (_ Request, err error) {
+	defer wrapErr(&err, "get request %s", id)
 	r, err := s.loadRequest(ctx, s.DB, id)
 	if err != nil {
 		return r, err
@@ -768,7 +777,8 @@ func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (Reque
 }
 
 // History returns a request's steps (办理进度), oldest first.
-func (s *Service) History(ctx context.Context, p *authz.Principal, id string) ([]Event, error) {
+func (s *Service) History(ctx context.Context, p *authz.Principal, id string) (_ []Event, err error) {
+	defer wrapErr(&err, "history of request %s", id)
 	if _, err := s.Get(ctx, p, id); err != nil {
 		return nil, err
 	}
@@ -816,7 +826,8 @@ func regionPrefix(r string) string {
 
 // List returns a box of requests and the total. The provider's queue is ordered by deadline,
 // soonest (or most overdue) first; other boxes newest first.
-func (s *Service) List(ctx context.Context, p *authz.Principal, f ListFilter) ([]Request, int, error) {
+func (s *Service) List(ctx context.Context, p *authz.Principal, f ListFilter) (_ []Request, _ int, err error) {
+	defer wrapErr(&err, "list requests")
 	if !p.Authenticated() {
 		return nil, 0, apperr.Unauthenticated
 	}

@@ -135,7 +135,8 @@ func (s *Service) WithClock(now func() time.Time) *Service {
 // Receivers lists the consumer organizations holding a live grant on an entry (the agencies
 // that received its data), for objection notices (QUA-3). The key is accepted for the quality
 // hook's signature; grants are entry-wide.
-func (s *Service) Receivers(ctx context.Context, entryID, key string) ([]string, error) {
+func (s *Service) Receivers(ctx context.Context, entryID, key string) (_ []string, err error) {
+	defer wrapErr(&err, "receivers of entry %s", entryID)
 	rows, err := s.DB.QueryContext(ctx, `SELECT DISTINCT consumer_org_id FROM share_grants
 		WHERE entry_id = $1 AND kind = 'data' AND status IN ('active','suspended','pending') ORDER BY consumer_org_id`, entryID)
 	if err != nil {

@@ -3,6 +3,8 @@ package share
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 
 	"pubdata/internal/apperr"
@@ -221,3 +223,17 @@ func (s *Service) sendOrg(ctx context.Context, q db.Q, org, kind, titleZH, title
 }
 
 func clean(s string) string { return strings.TrimSpace(s) }
+
+// wrapErr adds what was being done to an infrastructure error returned by an exported method
+// ("share: approve request r1: …"); typed user-facing errors (apperr) pass unchanged so they keep
+// their code and message. errors.Is and errors.As see through the wrapping.
+func wrapErr(err *error, format string, args ...any) {
+	if *err == nil {
+		return
+	}
+	var ae *apperr.Error
+	if errors.As(*err, &ae) {
+		return
+	}
+	*err = fmt.Errorf("share: "+format+": %w", append(args, *err)...)
+}

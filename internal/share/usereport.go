@@ -120,7 +120,8 @@ func (s *Service) scanScheduled(sc scanner) (ScheduledReport, error) {
 }
 
 // ScheduledReports lists a grant's report periods, newest first, each with its submitted report.
-func (s *Service) ScheduledReports(ctx context.Context, p *authz.Principal, grantID string) ([]ScheduledReport, error) {
+func (s *Service) ScheduledReports(ctx context.Context, p *authz.Principal, grantID string) (_ []ScheduledReport, err error) {
+	defer wrapErr(&err, "scheduled reports of grant %s", grantID)
 	if _, err := s.GetGrant(ctx, p, grantID); err != nil {
 		return nil, err
 	}
@@ -154,7 +155,8 @@ func (s *Service) scheduledFor(ctx context.Context, tx db.Q, grantID, from, to s
 }
 
 // SubmitScheduled files the report of one scheduled period (its period is the schedule's).
-func (s *Service) SubmitScheduled(ctx context.Context, p *authz.Principal, id string, in NewReport) (UseReport, error) {
+func (s *Service) SubmitScheduled(ctx context.Context, p *authz.Principal, id string, in NewReport) (_ UseReport, err error) {
+	defer wrapErr(&err, "submit scheduled %s", id)
 	var grantID, from, to, st string
 	if err := s.DB.QueryRowContext(ctx, "SELECT grant_id, period_from, period_to, state FROM share_use_reports WHERE id = $1", id).Scan(&grantID, &from, &to, &st); err != nil {
 		if db.IsNoRows(err) {
@@ -203,10 +205,11 @@ type AnswerReport struct {
 
 // AnswerScheduled records the provider's answer (its data officer or approver). A questioned
 // report is due again ReportDueDays working days later, reminded and escalated as before.
-func (s *Service) AnswerScheduled(ctx context.Context, p *authz.Principal, id string, in AnswerReport) (ScheduledReport, error) {
+func (s *Service) AnswerScheduled(ctx context.Context, p *authz.Principal, id string, in AnswerReport) (_ ScheduledReport, err error) {
+	defer wrapErr(&err, "answer scheduled %s", id)
 	in.Reason = clean(in.Reason)
 	var out ScheduledReport
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r, err := found(db.LoadLocked(ctx, tx, s.DB, "share_use_reports", id, func(q db.Q) (ScheduledReport, error) {
 			return s.scanScheduled(q.QueryRowContext(ctx, "SELECT "+schedCols+" FROM share_use_reports WHERE id = $1", id))
 		}))
@@ -267,7 +270,8 @@ func (s *Service) AnswerScheduled(ctx context.Context, p *authz.Principal, id st
 // periods as they start, reminds the consumer once ReportRemindDays working days before a due
 // date, and once a due date has passed tells the provider, the authority and the consumer
 // (once per due date). Safe to run on any node at any time.
-func (s *Service) UseReportDeadlines(ctx context.Context) error {
+func (s *Service) UseReportDeadlines(ctx context.Context) (err error) {
+	defer wrapErr(&err, "use report deadlines")
 	now := s.Now()
 	today := s.today()
 	// Grants from before the schedule existed start their cycle today.
@@ -393,7 +397,8 @@ func (s *Service) UseReportDeadlines(ctx context.Context) error {
 }
 
 // UseReportGrant returns the grant of a scheduled report, for those who may see the grant.
-func (s *Service) UseReportGrant(ctx context.Context, p *authz.Principal, id string) (string, error) {
+func (s *Service) UseReportGrant(ctx context.Context, p *authz.Principal, id string) (_ string, err error) {
+	defer wrapErr(&err, "grant of use report %s", id)
 	var grantID string
 	if err := s.DB.QueryRowContext(ctx, "SELECT grant_id FROM share_use_reports WHERE id = $1", id).Scan(&grantID); err != nil {
 		if db.IsNoRows(err) {
