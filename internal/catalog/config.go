@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
+	"pubdata/internal/errs"
 	"pubdata/internal/vocab"
 )
 
@@ -109,7 +110,8 @@ func (s *Service) Config(ctx context.Context) Config {
 }
 
 // SetConfig replaces the configuration (authority administrators of the province).
-func (s *Service) SetConfig(ctx context.Context, p *authz.Principal, c Config) error {
+func (s *Service) SetConfig(ctx context.Context, p *authz.Principal, c Config) (err error) {
+	defer errs.Wrap(&err, "catalog: SetConfig")
 	if err := authz.CatalogEntry(p, authz.Manage, authz.CatalogAttrs{RegionCode: s.platformRegion(ctx)}); err != nil {
 		return err
 	}

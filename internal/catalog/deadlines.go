@@ -10,6 +10,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/jobs"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -37,7 +38,8 @@ type pendingDeadline struct {
 
 // RunDeadlines sends the reminders and escalations due at now. Each message carries a dedup
 // key (entry, deadline kind, start), so running it again — on any node — sends nothing twice.
-func (s *Service) RunDeadlines(ctx context.Context, now time.Time) (DeadlineRun, error) {
+func (s *Service) RunDeadlines(ctx context.Context, now time.Time) (_ DeadlineRun, err error) {
+	defer errs.Wrap(&err, "catalog: RunDeadlines")
 	cfg := s.Config(ctx)
 	var run DeadlineRun
 	list := func(q string) ([]pendingDeadline, error) {
@@ -190,7 +192,8 @@ type QueueItem struct {
 // ReviewQueue lists what p must act on, ordered by deadline: for the authority, submitted
 // entries and withdrawal requests in its region and below; for an agency, its entries waiting
 // for review and the updates it owes after a legal change.
-func (s *Service) ReviewQueue(ctx context.Context, p *authz.Principal) ([]QueueItem, error) {
+func (s *Service) ReviewQueue(ctx context.Context, p *authz.Principal) (_ []QueueItem, err error) {
+	defer errs.Wrap(&err, "catalog: ReviewQueue")
 	if !p.Authenticated() {
 		return nil, apperr.Unauthenticated
 	}

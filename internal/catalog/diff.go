@@ -7,6 +7,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/errs"
 )
 
 // Change is one difference between two versions of an entry.
@@ -94,7 +95,8 @@ type Comparison struct {
 
 // Compare diffs two published versions of an entry; version 0 names the working copy (only for
 // those who may see it).
-func (s *Service) Compare(ctx context.Context, p *authz.Principal, id string, from, to int) (Comparison, error) {
+func (s *Service) Compare(ctx context.Context, p *authz.Principal, id string, from, to int) (_ Comparison, err error) {
+	defer errs.Wrap(&err, "catalog: Compare(%s)", id)
 	cur, err := s.load(ctx, s.DB, id, false)
 	if err != nil {
 		return Comparison{}, err

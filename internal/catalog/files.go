@@ -20,6 +20,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/csvsafe"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ziplimit"
 )
 
@@ -378,14 +379,14 @@ type ExportQuery struct {
 
 // ExportEntries returns the entries to export, visible to p: the published versions, or with
 // Working the working copies p may see. The export is audited.
-func (s *Service) ExportEntries(ctx context.Context, p *authz.Principal, q ExportQuery) ([]Entry, error) {
+func (s *Service) ExportEntries(ctx context.Context, p *authz.Principal, q ExportQuery) (_ []Entry, err error) {
+	defer errs.Wrap(&err, "catalog: ExportEntries")
 	var rows interface {
 		Next() bool
 		Scan(...any) error
 		Close() error
 		Err() error
 	}
-	var err error
 	if q.Working {
 		rows, err = s.DB.QueryContext(ctx, "SELECT e.data, e.region_code, e.provider_org_id, e.id, e.status, e.version, e.published_at, e.updated_at, e.created_at FROM catalog_entries e ORDER BY e.region_code, e.code")
 	} else {

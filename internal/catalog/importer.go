@@ -10,6 +10,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/workday"
 )
@@ -57,7 +58,8 @@ func trusted(p *authz.Principal) bool {
 // working copy; the others create entries. Every row is checked first (rules, organizations,
 // permissions, duplicate codes); any bad row refuses the whole file with every problem and its
 // line, unless SkipBad. The valid rows are written in one transaction.
-func (s *Service) Import(ctx context.Context, p *authz.Principal, rows []ImportRow, opts ImportOptions) (ImportResult, error) {
+func (s *Service) Import(ctx context.Context, p *authz.Principal, rows []ImportRow, opts ImportOptions) (_ ImportResult, err error) {
+	defer errs.Wrap(&err, "catalog: Import")
 	var res ImportResult
 	if !p.Authenticated() && !trusted(p) {
 		return res, apperr.Unauthenticated
@@ -100,7 +102,7 @@ func (s *Service) Import(ctx context.Context, p *authz.Principal, rows []ImportR
 			c, err := s.load(ctx, s.DB, e.ID, false)
 			if err == nil {
 				exists, cur = true, c
-			} else if err != ErrNotFound {
+			} else if !errors.Is(err, ErrNotFound) {
 				return res, err
 			}
 		} else if e.Code != "" {
@@ -148,7 +150,7 @@ func (s *Service) Import(ctx context.Context, p *authz.Principal, rows []ImportR
 	if subAt.IsZero() {
 		subAt = now
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for _, pl := range plan {
 			e := pl.row.Entry
 			var r row

@@ -12,6 +12,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/csvsafe"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 )
 
 // refreshDerived rewrites what is derived from an entry's published version: its source claims
@@ -75,7 +76,8 @@ type NegativeQuery struct {
 
 // NegativeList returns the negative list, by provider then code. Every logged-in user may read
 // it (agencies plan their requests with it); the authority aggregates it for its region.
-func (s *Service) NegativeList(ctx context.Context, p *authz.Principal, q NegativeQuery) ([]NegativeItem, error) {
+func (s *Service) NegativeList(ctx context.Context, p *authz.Principal, q NegativeQuery) (_ []NegativeItem, err error) {
+	defer errs.Wrap(&err, "catalog: NegativeList")
 	if !p.Authenticated() && !trusted(p) {
 		return nil, apperr.Unauthenticated
 	}
@@ -141,9 +143,10 @@ func (s *Service) NegativeList(ctx context.Context, p *authz.Principal, q Negati
 
 // OnNegativeList tells whether a field (or, with field "", the whole entry) of a published
 // entry is on the negative list — for the sharing capability.
-func (s *Service) OnNegativeList(ctx context.Context, entryID, field string) (bool, error) {
+func (s *Service) OnNegativeList(ctx context.Context, entryID, field string) (_ bool, err error) {
+	defer errs.Wrap(&err, "catalog: OnNegativeList(%s)", entryID)
 	var n int
-	err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM catalog_negative WHERE entry_id = $1 AND (field_name = '' OR field_name = $2)", entryID, field).Scan(&n)
+	err = s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM catalog_negative WHERE entry_id = $1 AND (field_name = '' OR field_name = $2)", entryID, field).Scan(&n)
 	return n > 0, err
 }
 

@@ -12,6 +12,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/mask"
 	"pubdata/internal/vocab"
 )
@@ -185,7 +186,8 @@ func describeRule(r mask.Rule, lang string) string {
 }
 
 // Overrides lists the overrides recorded for an entry.
-func (s *Service) Overrides(ctx context.Context, q db.Q, entryID string) ([]Override, error) {
+func (s *Service) Overrides(ctx context.Context, q db.Q, entryID string) (_ []Override, err error) {
+	defer errs.Wrap(&err, "catalog: Overrides(%s)", entryID)
 	rows, err := q.QueryContext(ctx, `SELECT entry_id, scope, reason, actor_id, actor_name, org_id, created_at
 		FROM catalog_protection_overrides WHERE entry_id = $1 ORDER BY scope LIMIT 10`, entryID)
 	if err != nil {
@@ -206,7 +208,8 @@ func (s *Service) Overrides(ctx context.Context, q db.Q, entryID string) ([]Over
 // RecordOverride records the authority's override letting a protected entry be unconditionally
 // shared (scope share) or opened (scope open). Only the authority covering the entry's region
 // may; the reason is required; the decision goes to the entry's history and the audit log.
-func (s *Service) RecordOverride(ctx context.Context, p *authz.Principal, entryID, scope, reason string) (Override, error) {
+func (s *Service) RecordOverride(ctx context.Context, p *authz.Principal, entryID, scope, reason string) (_ Override, err error) {
+	defer errs.Wrap(&err, "catalog: RecordOverride(%s)", entryID)
 	var fe []apperr.FieldError
 	if scope != OverrideShare && scope != OverrideOpen {
 		fe = append(fe, apperr.Field("scope", "例外范围须为 share（无条件共享）或 open（无条件开放）", "scope must be share or open"))
@@ -215,7 +218,7 @@ func (s *Service) RecordOverride(ctx context.Context, p *authz.Principal, entryI
 		fe = append(fe, apperr.Field("reason", "登记例外须说明理由", "an override needs its reason"))
 	}
 	o := Override{EntryID: entryID, Scope: scope, Reason: strings.TrimSpace(reason), ActorID: p.UserID, ActorName: actorName(p), OrgID: p.OrgID, At: db.Stamp(s.Now().UnixMilli())}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.load(ctx, tx, entryID, true)
 		if err != nil {
 			return err
@@ -242,7 +245,8 @@ func (s *Service) RecordOverride(ctx context.Context, p *authz.Principal, entryI
 
 // RevokeOverride removes an override; the entry's next save, submission or approval is checked
 // without it (the published version stays until then).
-func (s *Service) RevokeOverride(ctx context.Context, p *authz.Principal, entryID, scope string) error {
+func (s *Service) RevokeOverride(ctx context.Context, p *authz.Principal, entryID, scope string) (err error) {
+	defer errs.Wrap(&err, "catalog: RevokeOverride(%s)", entryID)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.load(ctx, tx, entryID, true)
 		if err != nil {
@@ -314,7 +318,8 @@ func (s *Service) regionMaskRules(ctx context.Context, q db.Q, region string) (m
 // SetMaskRules replaces the masking rules of a region (脱敏规则, SEC-2): authority
 // administrators covering it. A rule looser than the one in force in the region above (or the
 // national default) is refused, naming the rule. Audited.
-func (s *Service) SetMaskRules(ctx context.Context, p *authz.Principal, region string, rules []mask.Rule) error {
+func (s *Service) SetMaskRules(ctx context.Context, p *authz.Principal, region string, rules []mask.Rule) (err error) {
+	defer errs.Wrap(&err, "catalog: SetMaskRules")
 	if err := authz.CatalogEntry(p, authz.Manage, authz.CatalogAttrs{RegionCode: region}); err != nil {
 		return err
 	}
@@ -353,6 +358,7 @@ func (s *Service) SetMaskRules(ctx context.Context, p *authz.Principal, region s
 // region follows the one above) and the rules in force there (the national defaults tightened
 // from the top region down), in kind order.
 func (s *Service) MaskRules(ctx context.Context, region string) (stored, inForce []mask.Rule, err error) {
+	defer errs.Wrap(&err, "catalog: MaskRules")
 	if stored, err = s.storedMaskRules(ctx, s.DB, region); err != nil {
 		return nil, nil, err
 	}

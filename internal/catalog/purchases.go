@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 )
@@ -43,7 +44,8 @@ type Purchase struct {
 var ErrPurchaseNotFound = apperr.New(http.StatusNotFound, "catalog.purchase_not_found", "采购记录不存在", "purchase record not found")
 
 // RequestPurchase records a planned purchase of non-public data and asks the authority.
-func (s *Service) RequestPurchase(ctx context.Context, p *authz.Principal, pu Purchase) (Purchase, error) {
+func (s *Service) RequestPurchase(ctx context.Context, p *authz.Principal, pu Purchase) (_ Purchase, err error) {
+	defer errs.Wrap(&err, "catalog: RequestPurchase")
 	pu.OrgID = p.OrgID
 	o, ok := s.org(ctx, s.DB, pu.OrgID)
 	if !ok {
@@ -73,7 +75,7 @@ func (s *Service) RequestPurchase(ctx context.Context, p *authz.Principal, pu Pu
 	}
 	pu.ID, pu.Status, pu.CreatedBy, pu.CreatedAt = ids.New(), PurchasePending, actorName(p), db.Stamp(s.Now().UnixMilli())
 	pu.DecidedBy, pu.DecidedAt, pu.Note = "", 0, ""
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_purchases (id, org_id, region_code, name, supplier, purpose, amount, entry_id, status, created_by, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, pu.ID, pu.OrgID, pu.RegionCode, pu.Name, pu.Supplier, pu.Purpose, pu.Amount, pu.EntryID, pu.Status, pu.CreatedBy, pu.CreatedAt); err != nil {
 			return err
@@ -92,7 +94,8 @@ func (s *Service) RequestPurchase(ctx context.Context, p *authz.Principal, pu Pu
 }
 
 // DecidePurchase is the authority's approval or refusal.
-func (s *Service) DecidePurchase(ctx context.Context, p *authz.Principal, id string, approve bool, note string) error {
+func (s *Service) DecidePurchase(ctx context.Context, p *authz.Principal, id string, approve bool, note string) (err error) {
+	defer errs.Wrap(&err, "catalog: DecidePurchase(%s)", id)
 	if !approve && blank(note) {
 		return apperr.Invalid.With(apperr.Field("note", "不予批准须说明理由", "a refusal needs reasons"))
 	}
@@ -129,7 +132,8 @@ func (s *Service) DecidePurchase(ctx context.Context, p *authz.Principal, id str
 }
 
 // LinkPurchase links an approved purchase to the catalog entry that catalogs the bought data.
-func (s *Service) LinkPurchase(ctx context.Context, p *authz.Principal, id, entryID string) error {
+func (s *Service) LinkPurchase(ctx context.Context, p *authz.Principal, id, entryID string) (err error) {
+	defer errs.Wrap(&err, "catalog: LinkPurchase(%s, %s)", id, entryID)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var org, region string
 		if err := tx.QueryRowContext(ctx, "SELECT org_id, region_code FROM catalog_purchases WHERE id = $1", id).Scan(&org, &region); err != nil {
@@ -150,7 +154,8 @@ func (s *Service) LinkPurchase(ctx context.Context, p *authz.Principal, id, entr
 }
 
 // Purchases lists the purchases visible to p.
-func (s *Service) Purchases(ctx context.Context, p *authz.Principal) ([]Purchase, error) {
+func (s *Service) Purchases(ctx context.Context, p *authz.Principal) (_ []Purchase, err error) {
+	defer errs.Wrap(&err, "catalog: Purchases")
 	if !p.Authenticated() {
 		return nil, apperr.Unauthenticated
 	}

@@ -11,6 +11,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/jobs"
 	"pubdata/internal/notify"
@@ -58,7 +59,8 @@ type Reassessment struct {
 // RunReassessment opens a re-assessment for every published entry with conditional or no share,
 // or conditional or no open, whose last assessment is ReassessMonths old, and tells its agency.
 // It is idempotent per entry and due date.
-func (s *Service) RunReassessment(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) RunReassessment(ctx context.Context, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "catalog: RunReassessment")
 	cfg := s.Config(ctx)
 	rows, err := s.DB.QueryContext(ctx, `SELECT id, name, provider_org_id, share_type, open_type, assessed_at, published_at FROM catalog_entries
 		WHERE live = 1 AND (share_type IN ('conditional', 'none') OR open_type IN ('conditional', 'none'))`)
@@ -126,7 +128,8 @@ func (s *Service) RunReassessment(ctx context.Context, now time.Time) (int, erro
 
 // Reassessments lists re-assessments visible to p (its agency's, or all in the authority's
 // region); pendingOnly keeps the undecided ones.
-func (s *Service) Reassessments(ctx context.Context, p *authz.Principal, pendingOnly bool) ([]Reassessment, error) {
+func (s *Service) Reassessments(ctx context.Context, p *authz.Principal, pendingOnly bool) (_ []Reassessment, err error) {
+	defer errs.Wrap(&err, "catalog: Reassessments")
 	if !p.Authenticated() {
 		return nil, apperr.Unauthenticated
 	}
@@ -164,7 +167,8 @@ func (s *Service) Reassessments(ctx context.Context, p *authz.Principal, pending
 // RecordReassessment records the agency's outcome of a re-assessment; the entry's next
 // assessment is counted from now. A "relax" or "desensitize" outcome is followed by a revision of
 // the entry, submitted for review like any other.
-func (s *Service) RecordReassessment(ctx context.Context, p *authz.Principal, id, outcome, note string) error {
+func (s *Service) RecordReassessment(ctx context.Context, p *authz.Principal, id, outcome, note string) (err error) {
+	defer errs.Wrap(&err, "catalog: RecordReassessment(%s)", id)
 	if !slices.Contains(Outcomes, outcome) {
 		return apperr.Invalid.With(apperr.Field("outcome", "评估结论须为 keep（维持）、relax（放宽）或 desensitize（脱敏后共享）", "outcome must be keep, relax or desensitize"))
 	}

@@ -5,6 +5,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/errs"
 )
 
 // RollupRow counts the catalog of one region including everything below it.
@@ -22,7 +23,8 @@ type RollupRow struct {
 // Rollup is the catalog of a region rolled up from its counties and cities (CAT-1): the region
 // itself first, then each child region with its own descendants. Counts of drafts and reviews
 // are shown only to those who may see them.
-func (s *Service) Rollup(ctx context.Context, p *authz.Principal, region string) ([]RollupRow, error) {
+func (s *Service) Rollup(ctx context.Context, p *authz.Principal, region string) (_ []RollupRow, err error) {
+	defer errs.Wrap(&err, "catalog: Rollup")
 	if !p.Authenticated() {
 		return nil, apperr.Unauthenticated
 	}

@@ -16,6 +16,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/vocab"
 )
 
@@ -524,7 +525,8 @@ func seek(l []uint32, pos *int, doc uint32) (uint32, bool) {
 }
 
 // Search finds entries by free text and facets, visible to p (CAT-11).
-func (s *Service) Search(ctx context.Context, p *authz.Principal, q SearchQuery) (SearchResult, error) {
+func (s *Service) Search(ctx context.Context, p *authz.Principal, q SearchQuery) (_ SearchResult, err error) {
+	defer errs.Wrap(&err, "catalog: Search")
 	if q.Page < 1 {
 		q.Page = 1
 	}
@@ -829,7 +831,8 @@ outer:
 
 // Warm builds this node's search index now (serve calls it in the background at start), so
 // the first search after a start does not pay for reading the whole catalog.
-func (s *Service) Warm(ctx context.Context) error {
-	_, err := s.searchIndex(ctx)
+func (s *Service) Warm(ctx context.Context) (err error) {
+	defer errs.Wrap(&err, "catalog: Warm")
+	_, err = s.searchIndex(ctx)
 	return err
 }

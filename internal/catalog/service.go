@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -184,7 +185,8 @@ type Event struct {
 }
 
 // History lists an entry's workflow events, oldest first.
-func (s *Service) History(ctx context.Context, id string) ([]Event, error) {
+func (s *Service) History(ctx context.Context, id string) (_ []Event, err error) {
+	defer errs.Wrap(&err, "catalog: History(%s)", id)
 	rows, err := s.DB.QueryContext(ctx, "SELECT at, actor_id, actor_name, event, from_status, to_status, note FROM catalog_events WHERE entry_id = $1 ORDER BY at, id", id)
 	if err != nil {
 		return nil, err
@@ -205,7 +207,8 @@ func (s *Service) History(ctx context.Context, id string) ([]Event, error) {
 
 // Get returns the current working copy of an entry (no access check: for services and jobs;
 // handlers use View).
-func (s *Service) Get(ctx context.Context, id string) (Entry, error) {
+func (s *Service) Get(ctx context.Context, id string) (_ Entry, err error) {
+	defer errs.Wrap(&err, "catalog: Get(%s)", id)
 	r, err := s.load(ctx, s.DB, id, false)
 	if err != nil {
 		return Entry{}, err
@@ -220,9 +223,10 @@ func (s *Service) Get(ctx context.Context, id string) (Entry, error) {
 }
 
 // GetByCode returns the working copy of the entry with a code in a region.
-func (s *Service) GetByCode(ctx context.Context, regionCode, code string) (Entry, error) {
+func (s *Service) GetByCode(ctx context.Context, regionCode, code string) (_ Entry, err error) {
+	defer errs.Wrap(&err, "catalog: GetByCode")
 	var id string
-	err := s.DB.QueryRowContext(ctx, "SELECT id FROM catalog_entries WHERE region_code = $1 AND code = $2", regionCode, strings.ToUpper(strings.TrimSpace(code))).Scan(&id)
+	err = s.DB.QueryRowContext(ctx, "SELECT id FROM catalog_entries WHERE region_code = $1 AND code = $2", regionCode, strings.ToUpper(strings.TrimSpace(code))).Scan(&id)
 	if db.IsNoRows(err) {
 		return Entry{}, ErrNotFound
 	}
@@ -235,9 +239,10 @@ func (s *Service) GetByCode(ctx context.Context, regionCode, code string) (Entry
 // Published returns the latest published version of an entry — what sharing, opening and
 // aggregation go by. It fails with catalog.not_published if the entry was never published or
 // has been withdrawn.
-func (s *Service) Published(ctx context.Context, id string) (Entry, error) {
+func (s *Service) Published(ctx context.Context, id string) (_ Entry, err error) {
+	defer errs.Wrap(&err, "catalog: Published(%s)", id)
 	var live, version int
-	err := s.DB.QueryRowContext(ctx, "SELECT live, version FROM catalog_entries WHERE id = $1", id).Scan(&live, &version)
+	err = s.DB.QueryRowContext(ctx, "SELECT live, version FROM catalog_entries WHERE id = $1", id).Scan(&live, &version)
 	if db.IsNoRows(err) {
 		return Entry{}, ErrNotFound
 	}
@@ -255,9 +260,10 @@ func (s *Service) Published(ctx context.Context, id string) (Entry, error) {
 }
 
 // Version returns one published version's snapshot.
-func (s *Service) Version(ctx context.Context, id string, version int) (Entry, error) {
+func (s *Service) Version(ctx context.Context, id string, version int) (_ Entry, err error) {
+	defer errs.Wrap(&err, "catalog: Version(%s)", id)
 	var data string
-	err := s.DB.QueryRowContext(ctx, "SELECT data FROM catalog_versions WHERE entry_id = $1 AND version = $2", id, version).Scan(&data)
+	err = s.DB.QueryRowContext(ctx, "SELECT data FROM catalog_versions WHERE entry_id = $1 AND version = $2", id, version).Scan(&data)
 	if db.IsNoRows(err) {
 		return Entry{}, ErrVersion
 	}
@@ -282,7 +288,8 @@ type VersionInfo struct {
 }
 
 // Versions lists an entry's published versions, newest first.
-func (s *Service) Versions(ctx context.Context, id string) ([]VersionInfo, error) {
+func (s *Service) Versions(ctx context.Context, id string) (_ []VersionInfo, err error) {
+	defer errs.Wrap(&err, "catalog: Versions(%s)", id)
 	rows, err := s.DB.QueryContext(ctx, "SELECT version, published_at, approved_by, note, data FROM catalog_versions WHERE entry_id = $1 ORDER BY version DESC", id)
 	if err != nil {
 		return nil, err
@@ -305,7 +312,8 @@ func (s *Service) Versions(ctx context.Context, id string) ([]VersionInfo, error
 
 // View returns what p may see of an entry: the working copy for the provider agency and the
 // authority, the published version for everyone else.
-func (s *Service) View(ctx context.Context, p *authz.Principal, id string) (Entry, error) {
+func (s *Service) View(ctx context.Context, p *authz.Principal, id string) (_ Entry, err error) {
+	defer errs.Wrap(&err, "catalog: View(%s)", id)
 	r, err := s.load(ctx, s.DB, id, false)
 	if err != nil {
 		return Entry{}, err

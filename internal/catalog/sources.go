@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -51,7 +52,8 @@ var SeedSources = []Source{
 }
 
 // EnsureSources seeds the source registry when it is empty (idempotent).
-func (s *Service) EnsureSources(ctx context.Context) error {
+func (s *Service) EnsureSources(ctx context.Context) (err error) {
+	defer errs.Wrap(&err, "catalog: EnsureSources")
 	var n int
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM catalog_sources").Scan(&n); err != nil || n > 0 {
 		return err
@@ -83,7 +85,8 @@ func (s *Service) putSource(ctx context.Context, tx db.Q, src Source) error {
 }
 
 // Sources lists the source registry.
-func (s *Service) Sources(ctx context.Context) ([]Source, error) {
+func (s *Service) Sources(ctx context.Context) (_ []Source, err error) {
+	defer errs.Wrap(&err, "catalog: Sources")
 	rows, err := s.DB.QueryContext(ctx, "SELECT id, category, category_en, sectors, org_ids, keywords, basis, note FROM catalog_sources ORDER BY id")
 	if err != nil {
 		return nil, err
@@ -105,7 +108,8 @@ func (s *Service) Sources(ctx context.Context) ([]Source, error) {
 }
 
 // PutSource adds or changes a registry row (authority administrators).
-func (s *Service) PutSource(ctx context.Context, p *authz.Principal, src Source) (Source, error) {
+func (s *Service) PutSource(ctx context.Context, p *authz.Principal, src Source) (_ Source, err error) {
+	defer errs.Wrap(&err, "catalog: PutSource")
 	if err := authz.CatalogEntry(p, authz.Manage, authz.CatalogAttrs{RegionCode: s.platformRegion(ctx)}); err != nil {
 		return Source{}, err
 	}
@@ -122,7 +126,7 @@ func (s *Service) PutSource(ctx context.Context, p *authz.Principal, src Source)
 	if src.ID == "" {
 		src.ID = ids.New()
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.putSource(ctx, tx, src); err != nil {
 			return err
 		}
@@ -295,7 +299,8 @@ type SourceReport struct {
 }
 
 // Sources report for the region (and below) visible to p; agencies see their own issues.
-func (s *Service) SourceReport(ctx context.Context, p *authz.Principal, region string) (SourceReport, error) {
+func (s *Service) SourceReport(ctx context.Context, p *authz.Principal, region string) (_ SourceReport, err error) {
+	defer errs.Wrap(&err, "catalog: SourceReport")
 	if !p.Authenticated() {
 		return SourceReport{}, apperr.Unauthenticated
 	}

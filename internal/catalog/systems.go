@@ -16,6 +16,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 )
@@ -107,7 +108,8 @@ func (s *Service) checkSystem(ctx context.Context, sys *System) error {
 }
 
 // SaveSystem registers (no ID) or changes a system of p's agency, linking its catalog entries.
-func (s *Service) SaveSystem(ctx context.Context, p *authz.Principal, sys System) (System, error) {
+func (s *Service) SaveSystem(ctx context.Context, p *authz.Principal, sys System) (_ System, err error) {
+	defer errs.Wrap(&err, "catalog: SaveSystem")
 	if sys.OrgID == "" {
 		sys.OrgID = p.OrgID
 	}
@@ -147,7 +149,7 @@ func (s *Service) SaveSystem(ctx context.Context, p *authz.Principal, sys System
 	if sys.FinanceFunded {
 		ff = 1
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if insert {
 			_, err = tx.ExecContext(ctx, `INSERT INTO catalog_systems (id, org_id, region_code, name, stage, finance_funded, project_code, description, entry_ids, created_at, updated_at)
@@ -187,7 +189,8 @@ func scanSystem(sc interface{ Scan(...any) error }) (System, error) {
 }
 
 // System returns one system with its documents and its acceptance status.
-func (s *Service) System(ctx context.Context, p *authz.Principal, id string) (System, error) {
+func (s *Service) System(ctx context.Context, p *authz.Principal, id string) (_ System, err error) {
+	defer errs.Wrap(&err, "catalog: System(%s)", id)
 	sys, err := scanSystem(s.DB.QueryRowContext(ctx, "SELECT "+systemCols+" FROM catalog_systems WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return System{}, ErrSystemNotFound
@@ -202,7 +205,8 @@ func (s *Service) System(ctx context.Context, p *authz.Principal, id string) (Sy
 }
 
 // Systems lists the systems visible to p (one agency's with orgID).
-func (s *Service) Systems(ctx context.Context, p *authz.Principal, orgID string) ([]System, error) {
+func (s *Service) Systems(ctx context.Context, p *authz.Principal, orgID string) (_ []System, err error) {
+	defer errs.Wrap(&err, "catalog: Systems(%s)", orgID)
 	if !p.Authenticated() {
 		return nil, apperr.Unauthenticated
 	}
@@ -300,7 +304,8 @@ func docKindName(k, lang string) string {
 }
 
 // AttachDoc stores a document of a system in the database.
-func (s *Service) AttachDoc(ctx context.Context, p *authz.Principal, systemID, kind, filename, contentType string, data []byte) (SystemDoc, error) {
+func (s *Service) AttachDoc(ctx context.Context, p *authz.Principal, systemID, kind, filename, contentType string, data []byte) (_ SystemDoc, err error) {
+	defer errs.Wrap(&err, "catalog: AttachDoc(%s)", systemID)
 	sys, err := s.System(ctx, p, systemID)
 	if err != nil {
 		return SystemDoc{}, err
@@ -339,10 +344,11 @@ func (s *Service) AttachDoc(ctx context.Context, p *authz.Principal, systemID, k
 }
 
 // Doc returns a document and its content (the download is audited).
-func (s *Service) Doc(ctx context.Context, p *authz.Principal, docID string) (SystemDoc, []byte, error) {
+func (s *Service) Doc(ctx context.Context, p *authz.Principal, docID string) (_ SystemDoc, _ []byte, err error) {
+	defer errs.Wrap(&err, "catalog: Doc(%s)", docID)
 	var d SystemDoc
 	var data []byte
-	err := s.DB.QueryRowContext(ctx, "SELECT id, system_id, kind, filename, content_type, size, sha256, uploaded_by, created_at, content FROM catalog_system_docs WHERE id = $1", docID).
+	err = s.DB.QueryRowContext(ctx, "SELECT id, system_id, kind, filename, content_type, size, sha256, uploaded_by, created_at, content FROM catalog_system_docs WHERE id = $1", docID).
 		Scan(&d.ID, &d.SystemID, &d.Kind, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.UploadedBy, &d.CreatedAt, &data)
 	if db.IsNoRows(err) {
 		return d, nil, apperr.NotFound
@@ -369,7 +375,8 @@ var (
 // acceptance check passes — its catalog is filed and published, its documents attached and its
 // cataloged data aggregated (the aggregation check); otherwise the answer names each problem and
 // nothing is recorded. The agency is told; the step is audited.
-func (s *Service) AcceptSystem(ctx context.Context, p *authz.Principal, id, note string) (System, error) {
+func (s *Service) AcceptSystem(ctx context.Context, p *authz.Principal, id, note string) (_ System, err error) {
+	defer errs.Wrap(&err, "catalog: AcceptSystem(%s)", id)
 	sys, err := scanSystem(s.DB.QueryRowContext(ctx, "SELECT "+systemCols+" FROM catalog_systems WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return System{}, ErrSystemNotFound

@@ -12,6 +12,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -104,7 +105,8 @@ func (s *Service) levelOf(ctx context.Context, p *authz.Principal) (upper string
 
 // LevelChanges lists the entries of p's level changed since the level above last approved
 // them — what the next report will carry.
-func (s *Service) LevelChanges(ctx context.Context, p *authz.Principal) ([]LevelItem, error) {
+func (s *Service) LevelChanges(ctx context.Context, p *authz.Principal) (_ []LevelItem, err error) {
+	defer errs.Wrap(&err, "catalog: LevelChanges")
 	if _, err := s.levelOf(ctx, p); err != nil {
 		return nil, err
 	}
@@ -183,7 +185,8 @@ func (s *Service) levelChanges(ctx context.Context, q db.Q, org, region string) 
 
 // SubmitLevelReport reports p's level catalog to the authority above: every entry changed since
 // the last approval. The review is due ReviewDays working days later.
-func (s *Service) SubmitLevelReport(ctx context.Context, p *authz.Principal, note string) (LevelReport, error) {
+func (s *Service) SubmitLevelReport(ctx context.Context, p *authz.Principal, note string) (_ LevelReport, err error) {
+	defer errs.Wrap(&err, "catalog: SubmitLevelReport")
 	upper, err := s.levelOf(ctx, p)
 	if err != nil {
 		return LevelReport{}, err
@@ -282,7 +285,8 @@ func (s *Service) fillLevel(ctx context.Context, q db.Q, r *LevelReport, items b
 }
 
 // LevelReport returns one report with its items.
-func (s *Service) LevelReport(ctx context.Context, p *authz.Principal, id string) (LevelReport, error) {
+func (s *Service) LevelReport(ctx context.Context, p *authz.Principal, id string) (_ LevelReport, err error) {
+	defer errs.Wrap(&err, "catalog: LevelReport(%s)", id)
 	r, err := scanLevel(s.DB.QueryRowContext(ctx, "SELECT "+levelCols+" FROM catalog_level_reports WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return r, errReportNotFound
@@ -298,7 +302,8 @@ func (s *Service) LevelReport(ctx context.Context, p *authz.Principal, id string
 }
 
 // LevelReports lists the reports p may read — its own level's and those sent to it — newest first.
-func (s *Service) LevelReports(ctx context.Context, p *authz.Principal, limit, offset int) ([]LevelReport, int, error) {
+func (s *Service) LevelReports(ctx context.Context, p *authz.Principal, limit, offset int) (_ []LevelReport, _ int, err error) {
+	defer errs.Wrap(&err, "catalog: LevelReports")
 	if !p.Authenticated() {
 		return nil, 0, apperr.Unauthenticated
 	}
@@ -341,8 +346,9 @@ func (s *Service) LevelReports(ctx context.Context, p *authz.Principal, limit, o
 // with a reason (every entry must be decided). Approved entries are recorded as the version the
 // level above accepted; returned entries go back to their agency and to the reporting authority
 // with the reason, and come up again in the next report once revised.
-func (s *Service) DecideLevelReport(ctx context.Context, p *authz.Principal, id string, ds []LevelDecision, note string) (LevelReport, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+func (s *Service) DecideLevelReport(ctx context.Context, p *authz.Principal, id string, ds []LevelDecision, note string) (_ LevelReport, err error) {
+	defer errs.Wrap(&err, "catalog: DecideLevelReport(%s)", id)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := scanLevel(tx.QueryRowContext(ctx, "SELECT "+levelCols+" FROM catalog_level_reports WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return errReportNotFound

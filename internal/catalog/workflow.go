@@ -10,6 +10,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -117,7 +118,8 @@ func (s *Service) providerOf(ctx context.Context, p *authz.Principal, e *Entry) 
 // Create drafts a new entry for the provider agency (CAT-2). The caller must be a data officer
 // of the provider; the entry is validated against CAT-2/3/4 and refused with every problem named.
 // Warnings (e.g. a field already published by another agency, CAT-8) come back on the entry.
-func (s *Service) Create(ctx context.Context, p *authz.Principal, e Entry) (Entry, error) {
+func (s *Service) Create(ctx context.Context, p *authz.Principal, e Entry) (_ Entry, err error) {
+	defer errs.Wrap(&err, "catalog: Create")
 	if err := s.providerOf(ctx, p, &e); err != nil {
 		return Entry{}, err
 	}
@@ -131,7 +133,7 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, e Entry) (Entr
 	now := s.Now().UnixMilli()
 	e.ID, e.Status, e.Version, e.PublishedAt, e.CreatedAt, e.UpdatedAt = ids.New(), StatusDraft, 0, 0, db.Stamp(now), db.Stamp(now)
 	r := row{Entry: e}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.assignCode(ctx, tx, &r.Entry); err != nil {
 			return err
 		}
@@ -154,7 +156,8 @@ func (s *Service) Create(ctx context.Context, p *authz.Principal, e Entry) (Entr
 // Update replaces the working copy of an entry (fields, types, conditions …). The provider,
 // region and code stay; a published entry becomes a draft revision while its published version
 // stays in force until the revision is approved.
-func (s *Service) Update(ctx context.Context, p *authz.Principal, e Entry) (Entry, error) {
+func (s *Service) Update(ctx context.Context, p *authz.Principal, e Entry) (_ Entry, err error) {
+	defer errs.Wrap(&err, "catalog: Update")
 	cfg := s.Config(ctx)
 	cur, err := s.load(ctx, s.DB, e.ID, false)
 	if err != nil {
@@ -201,7 +204,8 @@ func (s *Service) Update(ctx context.Context, p *authz.Principal, e Entry) (Entr
 // Submit sends a draft (or returned) entry to the authority for review. The review is due
 // ReviewDays (5) working days after the day of submission; submitting also fulfils a pending
 // update after a legal change.
-func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) error {
+func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) (err error) {
+	defer errs.Wrap(&err, "catalog: Submit(%s)", id)
 	cfg := s.Config(ctx)
 	return s.step(ctx, p, id, authz.Submit, EvSubmit, func(tx *sql.Tx, r *row, to Status) error {
 		fe := Validate(&r.Entry, cfg)
@@ -229,7 +233,8 @@ func (s *Service) Submit(ctx context.Context, p *authz.Principal, id string) err
 }
 
 // Recall takes a submitted entry back to draft before the authority decides.
-func (s *Service) Recall(ctx context.Context, p *authz.Principal, id string) error {
+func (s *Service) Recall(ctx context.Context, p *authz.Principal, id string) (err error) {
+	defer errs.Wrap(&err, "catalog: Recall(%s)", id)
 	return s.step(ctx, p, id, authz.Submit, EvRecall, func(tx *sql.Tx, r *row, to Status) error {
 		from := r.Status
 		r.Status, r.UpdatedAt, r.rv.SubmittedAt, r.rv.ReviewDue = to, db.Stamp(s.Now().UnixMilli()), 0, ""
@@ -242,7 +247,8 @@ func (s *Service) Recall(ctx context.Context, p *authz.Principal, id string) err
 
 // Approve is the authority's positive decision: a submitted entry is published as the next
 // version (every version is kept); a withdrawal request takes the entry off the catalog (下线).
-func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, note string) error {
+func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, note string) (err error) {
+	defer errs.Wrap(&err, "catalog: Approve(%s)", id)
 	return s.step(ctx, p, id, authz.Review, EvApprove, func(tx *sql.Tx, r *row, to Status) error {
 		if to == StatusPublished { // an override revoked since submission, or a region rule tightened
 			pe, err := s.protection(ctx, tx, &r.Entry)
@@ -289,7 +295,8 @@ func (s *Service) Approve(ctx context.Context, p *authz.Principal, id string, no
 
 // Return sends a submitted entry back to its agency with reasons; on a withdrawal request it
 // refuses the withdrawal (the entry stays published).
-func (s *Service) Return(ctx context.Context, p *authz.Principal, id, reasons string) error {
+func (s *Service) Return(ctx context.Context, p *authz.Principal, id, reasons string) (err error) {
+	defer errs.Wrap(&err, "catalog: Return(%s)", id)
 	if blank(reasons) {
 		return apperr.Invalid.With(apperr.Field("reasons", "退回须说明理由", "returning needs reasons"))
 	}
@@ -315,7 +322,8 @@ func (s *Service) Return(ctx context.Context, p *authz.Principal, id, reasons st
 }
 
 // RequestWithdrawal asks the authority to take a published entry off the catalog (下线).
-func (s *Service) RequestWithdrawal(ctx context.Context, p *authz.Principal, id, reason string) error {
+func (s *Service) RequestWithdrawal(ctx context.Context, p *authz.Principal, id, reason string) (err error) {
+	defer errs.Wrap(&err, "catalog: RequestWithdrawal(%s)", id)
 	if blank(reason) {
 		return apperr.Invalid.With(apperr.Field("reason", "申请下线须说明理由", "a withdrawal needs a reason"))
 	}
@@ -339,7 +347,8 @@ func (s *Service) RequestWithdrawal(ctx context.Context, p *authz.Principal, id,
 // RecordLegalChange records that the legal basis or duties behind an entry changed; the agency
 // must update the entry within UpdateDays (15) working days (CAT-5). Submitting the update
 // fulfils it.
-func (s *Service) RecordLegalChange(ctx context.Context, p *authz.Principal, id, note string) error {
+func (s *Service) RecordLegalChange(ctx context.Context, p *authz.Principal, id, note string) (err error) {
+	defer errs.Wrap(&err, "catalog: RecordLegalChange(%s)", id)
 	if blank(note) {
 		return apperr.Invalid.With(apperr.Field("note", "请说明法律依据或职能的变化", "describe the change of legal basis or duties"))
 	}
@@ -418,7 +427,8 @@ func (s *Service) assignCode(ctx context.Context, tx db.Q, e *Entry) error {
 
 // Check validates a draft without saving it, for live feedback while editing: the rule
 // violations (each naming its field) and the warnings (duplicate collection, source registry).
-func (s *Service) Check(ctx context.Context, p *authz.Principal, e Entry) ([]apperr.FieldError, []Warning, error) {
+func (s *Service) Check(ctx context.Context, p *authz.Principal, e Entry) (_ []apperr.FieldError, _ []Warning, err error) {
+	defer errs.Wrap(&err, "catalog: Check")
 	if e.ID != "" {
 		cur, err := s.load(ctx, s.DB, e.ID, false)
 		if err != nil {

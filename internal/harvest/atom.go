@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"time"
 
+	"pubdata/internal/errs"
 	"pubdata/internal/vocab"
 )
 
@@ -53,7 +54,8 @@ type atomCategory struct {
 }
 
 // Feed writes the Atom feed of the portal (datasetID "") or of one dataset.
-func (s *Service) Feed(ctx context.Context, base, datasetID string) ([]byte, error) {
+func (s *Service) Feed(ctx context.Context, base, datasetID string) (_ []byte, err error) {
+	defer errs.Wrap(&err, "harvest: Feed(%s)", datasetID)
 	q := `SELECT c.id, c.dataset_id, c.at, c.kind, c.version, c.title, c.note FROM harvest_changes c`
 	args := []any{}
 	self := base + "/feeds/datasets.atom"

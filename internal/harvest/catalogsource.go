@@ -11,6 +11,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -32,7 +33,8 @@ type CatalogSource struct {
 }
 
 // Cursor is the catalog's change counter (plus the suspension counter, when set).
-func (c *CatalogSource) Cursor(ctx context.Context) (int64, error) {
+func (c *CatalogSource) Cursor(ctx context.Context) (_ int64, err error) {
+	defer errs.Wrap(&err, "harvest: CatalogSource.Cursor")
 	var n int64
 	if err := c.DB.QueryRowContext(ctx, "SELECT seq FROM catalog_seq WHERE id = 1").Scan(&n); err != nil {
 		return 0, err
@@ -49,7 +51,8 @@ func (c *CatalogSource) Cursor(ctx context.Context) (int64, error) {
 
 // Changed returns the datasets of entries changed after since (all when the suspension counter
 // moved, since suspension is not stamped on entries).
-func (c *CatalogSource) Changed(ctx context.Context, since int64) ([]Dataset, int64, error) {
+func (c *CatalogSource) Changed(ctx context.Context, since int64) (_ []Dataset, _ int64, err error) {
+	defer errs.Wrap(&err, "harvest: CatalogSource.Changed")
 	cur, err := c.Cursor(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -132,7 +135,8 @@ func fill(ds *Dataset, e catalog.Entry, orgName, orgNameEN string) {
 }
 
 // Orgs lists every organization.
-func (c *CatalogSource) Orgs(ctx context.Context) ([]Org, error) {
+func (c *CatalogSource) Orgs(ctx context.Context) (_ []Org, err error) {
+	defer errs.Wrap(&err, "harvest: CatalogSource.Orgs")
 	rows, err := c.DB.QueryContext(ctx, "SELECT id, name, name_en, region_code FROM orgs")
 	if err != nil {
 		return nil, err
@@ -150,7 +154,8 @@ func (c *CatalogSource) Orgs(ctx context.Context) ([]Org, error) {
 }
 
 // Records reads records through the opening package.
-func (c *CatalogSource) Records(ctx context.Context, p *authz.Principal, id string, q RecordQuery) (RecordPage, error) {
+func (c *CatalogSource) Records(ctx context.Context, p *authz.Principal, id string, q RecordQuery) (_ RecordPage, err error) {
+	defer errs.Wrap(&err, "harvest: CatalogSource.Records(%s)", id)
 	if c.RecordsFn == nil {
 		return RecordPage{}, ErrNoRecords
 	}
@@ -174,10 +179,11 @@ func slug(e catalog.Entry) string {
 // CatalogChanged follows a publication or withdrawal inside the catalog's transaction: a newly
 // open entry gets its identity (name fixed from now on), a dataset that stops being open gets
 // its tombstone, and every change goes to the change log the Atom feeds are written from.
-func (c *CatalogSource) CatalogChanged(ctx context.Context, q db.Q, e catalog.Entry, live bool) error {
+func (c *CatalogSource) CatalogChanged(ctx context.Context, q db.Q, e catalog.Entry, live bool) (err error) {
+	defer errs.Wrap(&err, "harvest: CatalogSource.CatalogChanged")
 	now := c.Now().UnixMilli()
 	var state string
-	err := q.QueryRowContext(ctx, "SELECT state FROM harvest_datasets WHERE id = $1", e.ID).Scan(&state)
+	err = q.QueryRowContext(ctx, "SELECT state FROM harvest_datasets WHERE id = $1", e.ID).Scan(&state)
 	if err != nil && !db.IsNoRows(err) {
 		return err
 	}
@@ -243,7 +249,8 @@ func change(ctx context.Context, q db.Q, id string, at int64, kind string, versi
 
 // Backfill gives an identity to every open entry published before harvesting existed (or
 // loaded without the hook), once; the entry's publication time is its first opening.
-func (c *CatalogSource) Backfill(ctx context.Context) error {
+func (c *CatalogSource) Backfill(ctx context.Context) (err error) {
+	defer errs.Wrap(&err, "harvest: CatalogSource.Backfill")
 	rows, err := c.DB.QueryContext(ctx, `SELECT e.id, e.published_at, v.data FROM catalog_entries e
 		JOIN catalog_versions v ON v.entry_id = e.id AND v.version = e.version
 		WHERE e.live = 1 AND NOT EXISTS (SELECT 1 FROM harvest_datasets h WHERE h.id = e.id)`)
@@ -307,9 +314,10 @@ func (c *CatalogSource) Backfill(ctx context.Context) error {
 // portal), that its opening was suspended (suspended) or is open again (restored), with the
 // reason or note. A dataset without a harvest identity (not open) records nothing. q is the
 // suspending transaction, so that the change and the suspension stand or fall together.
-func (c *CatalogSource) Suspension(ctx context.Context, q db.Q, entryID string, suspended bool, note string) error {
+func (c *CatalogSource) Suspension(ctx context.Context, q db.Q, entryID string, suspended bool, note string) (err error) {
+	defer errs.Wrap(&err, "harvest: CatalogSource.Suspension(%s)", entryID)
 	var title string
-	err := q.QueryRowContext(ctx, "SELECT title FROM harvest_datasets WHERE id = $1", entryID).Scan(&title)
+	err = q.QueryRowContext(ctx, "SELECT title FROM harvest_datasets WHERE id = $1", entryID).Scan(&title)
 	if db.IsNoRows(err) {
 		return nil
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"pubdata/internal/errs"
 )
 
 // DCAT-AP 3 (the EU application profile of W3C DCAT 3): the catalogue with Hydra paging and
@@ -184,7 +186,8 @@ const MaxDCATPage = 1000
 
 // Catalog builds the catalogue graph of one page of active datasets (oldest change first, so
 // that a harvester following next pages with modified_since sees each change once).
-func (s *Service) Catalog(ctx context.Context, base string, pg DCATPage) (*gnode, *gnode, error) {
+func (s *Service) Catalog(ctx context.Context, base string, pg DCATPage) (_ *gnode, _ *gnode, err error) {
+	defer errs.Wrap(&err, "harvest: Catalog")
 	ix, err := s.index(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -250,7 +253,8 @@ func (s *Service) Catalog(ctx context.Context, base string, pg DCATPage) (*gnode
 }
 
 // DatasetGraph is one dataset's description (a tombstone answers ErrWithdrawn).
-func (s *Service) DatasetGraph(ctx context.Context, base, idOrName string) (*gnode, *Dataset, error) {
+func (s *Service) DatasetGraph(ctx context.Context, base, idOrName string) (_ *gnode, _ *Dataset, err error) {
+	defer errs.Wrap(&err, "harvest: DatasetGraph")
 	ix, err := s.index(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -268,7 +272,8 @@ func (s *Service) DatasetGraph(ctx context.Context, base, idOrName string) (*gno
 }
 
 // Withdrawn lists the tombstones changed since a time (Unix ms), oldest first.
-func (s *Service) Withdrawn(ctx context.Context, base string, since int64) ([]map[string]any, error) {
+func (s *Service) Withdrawn(ctx context.Context, base string, since int64) (_ []map[string]any, err error) {
+	defer errs.Wrap(&err, "harvest: Withdrawn")
 	ix, err := s.index(ctx)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
+	"pubdata/internal/errs"
 	"pubdata/internal/mask"
 	"pubdata/internal/validate"
 )
@@ -197,7 +198,8 @@ func (s *Service) members(ctx context.Context, def BaseDef) ([]*catalog.Entry, m
 }
 
 // BaseMembers lists the entries of a base database with their freshness.
-func (s *Service) BaseMembers(ctx context.Context, p *authz.Principal, base string) ([]BaseMember, error) {
+func (s *Service) BaseMembers(ctx context.Context, p *authz.Principal, base string) (_ []BaseMember, err error) {
+	defer errs.Wrap(&err, "ingest: BaseMembers")
 	if err := authz.BaseDB(p, authz.Read); err != nil {
 		return nil, err
 	}
@@ -224,7 +226,8 @@ func (s *Service) BaseMembers(ctx context.Context, p *authz.Principal, base stri
 // (as key or as a holder column), fused into one value per data item taken from that item's
 // source agency, each with its source entry, version and freshness. Authority staff only;
 // audited; sensitive values are masked for readers outside the source agency.
-func (s *Service) Fuse(ctx context.Context, p *authz.Principal, base, key, clientIP string) (*FusedRecord, error) {
+func (s *Service) Fuse(ctx context.Context, p *authz.Principal, base, key, clientIP string) (_ *FusedRecord, err error) {
+	defer errs.Wrap(&err, "ingest: Fuse")
 	act := ActorOf(p, clientIP)
 	if err := authz.BaseDB(p, authz.Read); err != nil {
 		s.logDenied(ctx, act, "ingest.base.lookup", base)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"pubdata/internal/errs"
 )
 
 // ScanOptions narrow a column scan (ScanColumns).
@@ -29,7 +31,8 @@ type ScanInfo struct {
 // is reused between calls (copy what you keep), key is the row's key column value ("" for an
 // entry without a key). Unknown fields are refused; a pruned version answers ErrVersionGone.
 // The caller authorizes and audits the access.
-func (s *Service) ScanColumns(ctx context.Context, entryID string, fields []string, opt ScanOptions, fn func(key string, row []string) error) (ScanInfo, error) {
+func (s *Service) ScanColumns(ctx context.Context, entryID string, fields []string, opt ScanOptions, fn func(key string, row []string) error) (_ ScanInfo, err error) {
+	defer errs.Wrap(&err, "ingest: ScanColumns(%s)", entryID)
 	t, err := s.tableOf(ctx, s.DB, entryID, false)
 	if err != nil {
 		return ScanInfo{}, err
@@ -149,7 +152,8 @@ func orderAll(fields []string) string {
 // CommittedVersions lists an entry's committed versions, newest first, each with whether its
 // data is still stored (retention) — for the open dataset page's version history, which the
 // caller shows to everyone (no principal: only version metadata, no data).
-func (s *Service) CommittedVersions(ctx context.Context, entryID string, limit int) ([]Load, []bool, error) {
+func (s *Service) CommittedVersions(ctx context.Context, entryID string, limit int) (_ []Load, _ []bool, err error) {
+	defer errs.Wrap(&err, "ingest: CommittedVersions(%s)", entryID)
 	loads, _, err := s.loads(ctx, "entry_id = $1 AND status = 'committed' AND version > 0", []any{entryID}, limit, 0)
 	if err != nil {
 		return nil, nil, err

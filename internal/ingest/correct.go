@@ -11,6 +11,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
+	"pubdata/internal/errs"
 )
 
 // ChannelCorrection is a record correction (记录更正): the provider corrects one record's values
@@ -29,7 +30,8 @@ type CorrectionInput struct {
 // checked by the quality rules like any load, kept in the history) and audited with the fields
 // it changed and the reason (not the values: they may be personal data). Only the entry's
 // agency (data officers, approvers) may correct; the key itself cannot be corrected.
-func (s *Service) CorrectRecord(ctx context.Context, p *authz.Principal, entryID string, in CorrectionInput, clientIP string) (*LoadResult, error) {
+func (s *Service) CorrectRecord(ctx context.Context, p *authz.Principal, entryID string, in CorrectionInput, clientIP string) (_ *LoadResult, err error) {
+	defer errs.Wrap(&err, "ingest: CorrectRecord(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -152,7 +153,8 @@ func (s *Service) authorityOf(ctx context.Context, q db.Q, region string) string
 }
 
 // RequestReturn files a return request for p's own (lower) region.
-func (s *Service) RequestReturn(ctx context.Context, p *authz.Principal, in ReturnInput, clientIP string) (DataReturn, error) {
+func (s *Service) RequestReturn(ctx context.Context, p *authz.Principal, in ReturnInput, clientIP string) (_ DataReturn, err error) {
+	defer errs.Wrap(&err, "ingest: RequestReturn")
 	e, err := s.entry(ctx, in.EntryID)
 	if err != nil {
 		return DataReturn{}, err
@@ -226,7 +228,8 @@ func (s *Service) RequestReturn(ctx context.Context, p *authz.Principal, in Retu
 }
 
 // GetReturn returns one return request.
-func (s *Service) GetReturn(ctx context.Context, p *authz.Principal, id string) (DataReturn, error) {
+func (s *Service) GetReturn(ctx context.Context, p *authz.Principal, id string) (_ DataReturn, err error) {
+	defer errs.Wrap(&err, "ingest: GetReturn(%s)", id)
 	r, err := scanReturn(s.DB.QueryRowContext(ctx, "SELECT "+returnCols+" FROM ingest_returns WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return r, apperr.NotFound
@@ -245,7 +248,8 @@ func (s *Service) GetReturn(ctx context.Context, p *authz.Principal, id string) 
 }
 
 // Returns lists the return requests p may read, newest first.
-func (s *Service) Returns(ctx context.Context, p *authz.Principal) ([]DataReturn, error) {
+func (s *Service) Returns(ctx context.Context, p *authz.Principal) (_ []DataReturn, err error) {
+	defer errs.Wrap(&err, "ingest: Returns")
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+returnCols+" FROM ingest_returns ORDER BY created_at DESC LIMIT 500")
 	if err != nil {
 		return nil, err
@@ -267,13 +271,15 @@ func (s *Service) Returns(ctx context.Context, p *authz.Principal) ([]DataReturn
 
 // DecideReturn applies an event (approve, refuse, cancel, revoke) to a return request. Approval
 // pins the entry's current version, so the returned data stays available whatever the retention.
-func (s *Service) DecideReturn(ctx context.Context, p *authz.Principal, id, event, reason, clientIP string) (DataReturn, error) {
+func (s *Service) DecideReturn(ctx context.Context, p *authz.Principal, id, event, reason, clientIP string) (_ DataReturn, err error) {
+	defer errs.Wrap(&err, "ingest: DecideReturn(%s)", id)
 	return s.DecideReturnWith(ctx, p, id, ReturnDecision{Event: event, Reason: reason}, clientIP)
 }
 
 // DecideReturnWith applies a decision. Approval counts the rows in scope and allows clear
 // values only for asked clear fields named in d.ClearFields.
-func (s *Service) DecideReturnWith(ctx context.Context, p *authz.Principal, id string, d ReturnDecision, clientIP string) (DataReturn, error) {
+func (s *Service) DecideReturnWith(ctx context.Context, p *authz.Principal, id string, d ReturnDecision, clientIP string) (_ DataReturn, err error) {
+	defer errs.Wrap(&err, "ingest: DecideReturnWith(%s)", id)
 	event, reason := d.Event, d.Reason
 	r, err := scanReturn(s.DB.QueryRowContext(ctx, "SELECT "+returnCols+" FROM ingest_returns WHERE id = $1", id))
 	if db.IsNoRows(err) {
@@ -393,7 +399,8 @@ var errReturnExpired = apperr.New(http.StatusForbidden, "return_expired", "å›žæµ
 // FetchReturn streams the returned data (the pinned version, in scope: the requesting region's
 // rows meeting the request's filters, only the approved fields, masked per grade unless clear
 // values were approved) to the requesting region. Every fetch is audited with the return as its grant.
-func (s *Service) FetchReturn(ctx context.Context, p *authz.Principal, id, clientIP string, fn func(fields []string, r Record) error) error {
+func (s *Service) FetchReturn(ctx context.Context, p *authz.Principal, id, clientIP string, fn func(fields []string, r Record) error) (err error) {
+	defer errs.Wrap(&err, "ingest: FetchReturn(%s)", id)
 	r, t, sc, err := s.openReturn(ctx, p, id, clientIP, "ingest.return.fetch", nil)
 	if err != nil {
 		return err
@@ -416,7 +423,8 @@ type ReturnPage struct {
 const MaxReturnPage = 500
 
 // PageReturn returns one page of the returned data, in the same scope as FetchReturn (audited).
-func (s *Service) PageReturn(ctx context.Context, p *authz.Principal, id string, limit, offset int, clientIP string) (ReturnPage, error) {
+func (s *Service) PageReturn(ctx context.Context, p *authz.Principal, id string, limit, offset int, clientIP string) (_ ReturnPage, err error) {
+	defer errs.Wrap(&err, "ingest: PageReturn(%s)", id)
 	if limit <= 0 || limit > MaxReturnPage {
 		limit = 100
 	}
@@ -486,7 +494,8 @@ func (s *Service) openReturn(ctx context.Context, p *authz.Principal, id, client
 // RemindReturns reminds the deciding authority of return requests due within one working day
 // and tells both sides when a decision is overdue (once per request and stage: dedup keys). It
 // returns how many messages were sent. Safe to run on any node at any time.
-func (s *Service) RemindReturns(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) RemindReturns(ctx context.Context, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "ingest: RemindReturns")
 	if s.Notify == nil {
 		return 0, nil
 	}

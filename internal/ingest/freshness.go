@@ -11,6 +11,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/notify"
 	"pubdata/internal/quality/scoring"
 	"pubdata/internal/workday"
@@ -121,7 +122,8 @@ func (s *Service) trackedEntries(ctx context.Context) ([]catalog.Entry, map[stri
 
 // Freshness is the board of declared update frequency against actual loads, for the entries p
 // may read (an agency its own, an authority its region), late ones first.
-func (s *Service) Freshness(ctx context.Context, p *authz.Principal) ([]FreshnessRow, error) {
+func (s *Service) Freshness(ctx context.Context, p *authz.Principal) (_ []FreshnessRow, err error) {
+	defer errs.Wrap(&err, "ingest: Freshness")
 	entries, tables, err := s.trackedEntries(ctx)
 	if err != nil {
 		return nil, err
@@ -151,7 +153,8 @@ func (s *Service) Freshness(ctx context.Context, p *authz.Principal) ([]Freshnes
 // CheckFreshness flags every late entry once per missed due day: a row in ingest_late (the
 // authority's list and the agency's score) and a message in the provider agency's inbox. It is
 // the body of the ingest.freshness job; it returns how many new flags it raised.
-func (s *Service) CheckFreshness(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) CheckFreshness(ctx context.Context, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "ingest: CheckFreshness")
 	entries, tables, err := s.trackedEntries(ctx)
 	if err != nil {
 		return 0, err
@@ -213,7 +216,8 @@ type LateFlag struct {
 
 // LateFlags lists the flags raised for an organization ("" = every one p may read), newest
 // first; they count in the agency's score.
-func (s *Service) LateFlags(ctx context.Context, p *authz.Principal, orgID string) ([]LateFlag, error) {
+func (s *Service) LateFlags(ctx context.Context, p *authz.Principal, orgID string) (_ []LateFlag, err error) {
+	defer errs.Wrap(&err, "ingest: LateFlags(%s)", orgID)
 	q := "SELECT entry_id, due_day, org_id, region_code, flagged_at, resolved_at FROM ingest_late"
 	var args []any
 	if orgID != "" {

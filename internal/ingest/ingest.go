@@ -34,6 +34,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/identity"
 	"pubdata/internal/keys"
 	"pubdata/internal/notify"
@@ -321,7 +322,8 @@ func (s *Service) entry(ctx context.Context, id string) (*catalog.Entry, error) 
 }
 
 // EntryByCode resolves a catalog code in a region to its published entry.
-func (s *Service) EntryByCode(ctx context.Context, region, code string) (*catalog.Entry, error) {
+func (s *Service) EntryByCode(ctx context.Context, region, code string) (_ *catalog.Entry, err error) {
+	defer errs.Wrap(&err, "ingest: EntryByCode")
 	if s.Catalog == nil {
 		return nil, apperr.NotFound
 	}

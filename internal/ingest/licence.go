@@ -11,6 +11,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/notify"
 )
 
@@ -70,7 +71,8 @@ func (s *Service) licenceRows(ctx context.Context, now time.Time) ([]LicenceRow,
 
 // LicenceFreshness is the e-licence board: each real-time e-licence entry and its lag.
 // Authority staff only (like the base databases).
-func (s *Service) LicenceFreshness(ctx context.Context, p *authz.Principal) ([]LicenceRow, error) {
+func (s *Service) LicenceFreshness(ctx context.Context, p *authz.Principal) (_ []LicenceRow, err error) {
+	defer errs.Wrap(&err, "ingest: LicenceFreshness")
 	if err := authz.BaseDB(p, authz.Read); err != nil {
 		return nil, err
 	}
@@ -79,7 +81,8 @@ func (s *Service) LicenceFreshness(ctx context.Context, p *authz.Principal) ([]L
 
 // CheckLicences flags every real-time e-licence entry that is behind, once per lapse (keyed by
 // the minute its allowance ran out), telling its agency. It returns how many flags it raised.
-func (s *Service) CheckLicences(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) CheckLicences(ctx context.Context, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "ingest: CheckLicences")
 	rows, err := s.licenceRows(ctx, now)
 	if err != nil {
 		return 0, err

@@ -21,6 +21,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -95,7 +96,8 @@ type LoadResult struct {
 }
 
 // Load authorizes p and loads data into a published entry (AGG-1, AGG-2).
-func (s *Service) Load(ctx context.Context, p *authz.Principal, req LoadRequest) (*LoadResult, error) {
+func (s *Service) Load(ctx context.Context, p *authz.Principal, req LoadRequest) (_ *LoadResult, err error) {
+	defer errs.Wrap(&err, "ingest: Load")
 	e, err := s.entry(ctx, req.EntryID)
 	if err != nil {
 		return nil, err
@@ -134,7 +136,8 @@ type checkResult struct {
 // pull job, returns, the demo and benchmarks). Rows are parsed and checked in one goroutine while
 // the calling goroutine writes them inside one transaction; the new version becomes visible at
 // commit, all at once.
-func (s *Service) LoadEntry(ctx context.Context, act Actor, e *catalog.Entry, req LoadRequest) (*LoadResult, error) {
+func (s *Service) LoadEntry(ctx context.Context, act Actor, e *catalog.Entry, req LoadRequest) (_ *LoadResult, err error) {
+	defer errs.Wrap(&err, "ingest: LoadEntry")
 	started := s.now()
 	if !req.At.IsZero() {
 		started = req.At

@@ -24,6 +24,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/netguard"
 	"pubdata/internal/notify"
@@ -235,7 +236,8 @@ func scanSource(sc interface{ Scan(...any) error }) (Source, error) {
 }
 
 // RegisterSource registers a source database for an entry (agency data officer).
-func (s *Service) RegisterSource(ctx context.Context, p *authz.Principal, entryID string, in SourceInput, clientIP string) (Source, error) {
+func (s *Service) RegisterSource(ctx context.Context, p *authz.Principal, entryID string, in SourceInput, clientIP string) (_ Source, err error) {
+	defer errs.Wrap(&err, "ingest: RegisterSource(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return Source{}, err
@@ -323,7 +325,8 @@ func (s *Service) RegisterSource(ctx context.Context, p *authz.Principal, entryI
 }
 
 // Sources lists an entry's registered sources.
-func (s *Service) Sources(ctx context.Context, p *authz.Principal, entryID string) ([]Source, error) {
+func (s *Service) Sources(ctx context.Context, p *authz.Principal, entryID string) (_ []Source, err error) {
+	defer errs.Wrap(&err, "ingest: Sources(%s)", entryID)
 	if err := authz.Ingest(p, authz.Read, s.attrsOfTable(ctx, entryID, "")); err != nil {
 		return nil, err
 	}
@@ -356,7 +359,8 @@ func (s *Service) source(ctx context.Context, id string) (Source, error) {
 }
 
 // PullNow pulls a source on demand, retrying a source that is down after each PullRetry wait.
-func (s *Service) PullNow(ctx context.Context, p *authz.Principal, sourceID, clientIP string) (*LoadResult, error) {
+func (s *Service) PullNow(ctx context.Context, p *authz.Principal, sourceID, clientIP string) (_ *LoadResult, err error) {
+	defer errs.Wrap(&err, "ingest: PullNow(%s)", sourceID)
 	src, err := s.source(ctx, sourceID)
 	if err != nil {
 		return nil, err
@@ -387,7 +391,8 @@ func (s *Service) PullNow(ctx context.Context, p *authz.Principal, sourceID, cli
 
 // PullDue pulls every active source whose next attempt is due (the ingest.pull job). Failures
 // back off exponentially (1, 2, 4 … minutes, at most the source's interval or 6 hours).
-func (s *Service) PullDue(ctx context.Context, now time.Time) error {
+func (s *Service) PullDue(ctx context.Context, now time.Time) (err error) {
+	defer errs.Wrap(&err, "ingest: PullDue")
 	srcs, err := s.sourcesWhere(ctx, "active = 1 AND every_ms > 0 AND next_attempt_at <= $1", db.Millis(now))
 	if err != nil {
 		return err

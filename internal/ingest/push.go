@@ -8,6 +8,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/errs"
 	"pubdata/internal/identity"
 )
 
@@ -27,7 +28,8 @@ const MaxBatchRows = 10000
 // Push loads a pushed batch. The caller is typically an agency system holding a token with the
 // "ingest" scope bound to this entry. A batch id seen before returns the earlier result
 // (Replayed) and loads nothing.
-func (s *Service) Push(ctx context.Context, p *authz.Principal, entryID string, b Batch, clientIP string) (*LoadResult, error) {
+func (s *Service) Push(ctx context.Context, p *authz.Principal, entryID string, b Batch, clientIP string) (_ *LoadResult, err error) {
+	defer errs.Wrap(&err, "ingest: Push(%s)", entryID)
 	var fe []apperr.FieldError
 	b.BatchID = strings.TrimSpace(b.BatchID)
 	if b.BatchID == "" {
@@ -56,7 +58,8 @@ func (s *Service) Push(ctx context.Context, p *authz.Principal, entryID string, 
 // IssuePushToken mints an API token for an agency system to push into one entry: scope
 // "ingest", bound to the entry (subject), owned by the issuing data officer. The secret is
 // returned once.
-func (s *Service) IssuePushToken(ctx context.Context, p *authz.Principal, entryID, name string, ttl time.Duration) (string, identity.Token, error) {
+func (s *Service) IssuePushToken(ctx context.Context, p *authz.Principal, entryID, name string, ttl time.Duration) (_ string, _ identity.Token, err error) {
+	defer errs.Wrap(&err, "ingest: IssuePushToken(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return "", identity.Token{}, err

@@ -15,6 +15,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/mask"
 )
 
@@ -86,7 +87,8 @@ func (rs *recordScanner) scan(sc interface{ Scan(...any) error }) (Record, error
 
 // Lookup returns the current record with this key (Record.Key: the key fields joined by "|").
 // The caller authorizes and audits the access.
-func (s *Service) Lookup(ctx context.Context, entryID, key string) (Record, error) {
+func (s *Service) Lookup(ctx context.Context, entryID, key string) (_ Record, err error) {
+	defer errs.Wrap(&err, "ingest: Lookup(%s)", entryID)
 	t, err := s.schemaOf(ctx, entryID)
 	if err != nil {
 		return Record{}, err
@@ -133,6 +135,7 @@ type alongsideQuery struct {
 // LookupAlongside is Lookup reading a's row in the same statement. It returns sql.ErrNoRows
 // when a's row does not exist, and found = false when the record does not.
 func (s *Service) LookupAlongside(ctx context.Context, entryID, key string, a Alongside) (rec Record, found bool, err error) {
+	defer errs.Wrap(&err, "ingest: LookupAlongside(%s)", entryID)
 	c, err := s.cachedSchema(ctx, entryID)
 	if err != nil {
 		return Record{}, false, err
@@ -187,7 +190,8 @@ func (s *Service) LookupAlongside(ctx context.Context, entryID, key string, a Al
 
 // Query returns current records matching every equality filter (field name → value), ordered by
 // key, with the total number of matches. The caller authorizes and audits the access.
-func (s *Service) Query(ctx context.Context, entryID string, filter map[string]string, limit, offset int) ([]Record, int, error) {
+func (s *Service) Query(ctx context.Context, entryID string, filter map[string]string, limit, offset int) (_ []Record, _ int, err error) {
+	defer errs.Wrap(&err, "ingest: Query(%s)", entryID)
 	t, err := s.tableOf(ctx, s.DB, entryID, false)
 	if err != nil {
 		return nil, 0, err
@@ -281,7 +285,8 @@ const streamChunk = 500
 
 // Stream calls fn for every record of the entry's current version (one consistent snapshot
 // read), stopping at fn's first error. The caller authorizes and audits the access.
-func (s *Service) Stream(ctx context.Context, entryID string, fn func(Record) error) error {
+func (s *Service) Stream(ctx context.Context, entryID string, fn func(Record) error) (err error) {
+	defer errs.Wrap(&err, "ingest: Stream(%s)", entryID)
 	t, err := s.tableOf(ctx, s.DB, entryID, false)
 	if err != nil {
 		return err
@@ -356,7 +361,8 @@ func (s *Service) markDisputed(ctx context.Context, entryID string, recs []Recor
 }
 
 // Current returns the metadata of the entry's current version; ErrNoData before the first load.
-func (s *Service) Current(ctx context.Context, entryID string) (Version, error) {
+func (s *Service) Current(ctx context.Context, entryID string) (_ Version, err error) {
+	defer errs.Wrap(&err, "ingest: Current(%s)", entryID)
 	t, err := s.tableOf(ctx, s.DB, entryID, false)
 	if err != nil {
 		return Version{}, err
@@ -375,7 +381,8 @@ func (s *Service) Current(ctx context.Context, entryID string) (Version, error) 
 
 // Versions lists an entry's committed versions, newest first (retained or not: the data of
 // pruned versions is gone, their record stays).
-func (s *Service) Versions(ctx context.Context, p *authz.Principal, entryID string, limit, offset int) ([]Load, int, error) {
+func (s *Service) Versions(ctx context.Context, p *authz.Principal, entryID string, limit, offset int) (_ []Load, _ int, err error) {
+	defer errs.Wrap(&err, "ingest: Versions(%s)", entryID)
 	if err := authz.Ingest(p, authz.Read, s.attrsOfTable(ctx, entryID, "")); err != nil {
 		return nil, 0, err
 	}
@@ -383,7 +390,8 @@ func (s *Service) Versions(ctx context.Context, p *authz.Principal, entryID stri
 }
 
 // Loads lists load attempts (all statuses) of an entry, newest first.
-func (s *Service) Loads(ctx context.Context, p *authz.Principal, entryID string, limit, offset int) ([]Load, int, error) {
+func (s *Service) Loads(ctx context.Context, p *authz.Principal, entryID string, limit, offset int) (_ []Load, _ int, err error) {
+	defer errs.Wrap(&err, "ingest: Loads(%s)", entryID)
 	if err := authz.Ingest(p, authz.Read, s.attrsOfTable(ctx, entryID, "")); err != nil {
 		return nil, 0, err
 	}
@@ -392,7 +400,8 @@ func (s *Service) Loads(ctx context.Context, p *authz.Principal, entryID string,
 
 // RecentLoads lists the latest load attempts p may see: its organization's, or every load in
 // the region an authority covers (auditors and oversight: all).
-func (s *Service) RecentLoads(ctx context.Context, p *authz.Principal, limit, offset int) ([]Load, int, error) {
+func (s *Service) RecentLoads(ctx context.Context, p *authz.Principal, limit, offset int) (_ []Load, _ int, err error) {
+	defer errs.Wrap(&err, "ingest: RecentLoads")
 	if !p.Authenticated() {
 		return nil, 0, apperr.Unauthenticated
 	}
@@ -443,7 +452,8 @@ func (s *Service) loads(ctx context.Context, cond string, args []any, limit, off
 }
 
 // GetLoad returns one load record.
-func (s *Service) GetLoad(ctx context.Context, p *authz.Principal, id string) (Load, error) {
+func (s *Service) GetLoad(ctx context.Context, p *authz.Principal, id string) (_ Load, err error) {
+	defer errs.Wrap(&err, "ingest: GetLoad(%s)", id)
 	l, err := s.loadByID(ctx, id)
 	if err != nil {
 		return l, err
@@ -469,7 +479,8 @@ func (s *Service) attrsOfTable(ctx context.Context, entryID, fallbackOrg string)
 // Records is the principal-facing read of an entry's rows (the provider's own data view and the
 // authority's supervision): authorized by authz.Ingest(ingest.read_data) and audited. Values of
 // sensitive fields (level 3+) are masked for readers outside the provider and source agencies.
-func (s *Service) Records(ctx context.Context, p *authz.Principal, entryID string, filter map[string]string, limit, offset int, clientIP string) ([]Record, int, error) {
+func (s *Service) Records(ctx context.Context, p *authz.Principal, entryID string, filter map[string]string, limit, offset int, clientIP string) (_ []Record, _ int, err error) {
+	defer errs.Wrap(&err, "ingest: Records(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return nil, 0, err
@@ -491,7 +502,8 @@ func (s *Service) Records(ctx context.Context, p *authz.Principal, entryID strin
 }
 
 // RecordByKey is Lookup for a principal, authorized and audited like Records.
-func (s *Service) RecordByKey(ctx context.Context, p *authz.Principal, entryID, key, clientIP string) (Record, error) {
+func (s *Service) RecordByKey(ctx context.Context, p *authz.Principal, entryID, key, clientIP string) (_ Record, err error) {
+	defer errs.Wrap(&err, "ingest: RecordByKey(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return Record{}, err

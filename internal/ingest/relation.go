@@ -1,6 +1,10 @@
 package ingest
 
-import "context"
+import (
+	"context"
+
+	"pubdata/internal/errs"
+)
 
 // Relation describes an entry's data table for computations that run inside the platform
 // (authorized-operation products, internal/operate): the physical table, its fields (each a
@@ -24,7 +28,8 @@ type Relation struct {
 }
 
 // RelationOf returns the entry's relation; ErrNoData when it never held data.
-func (s *Service) RelationOf(ctx context.Context, entryID string) (Relation, error) {
+func (s *Service) RelationOf(ctx context.Context, entryID string) (_ Relation, err error) {
+	defer errs.Wrap(&err, "ingest: RelationOf(%s)", entryID)
 	t, err := s.tableOf(ctx, s.DB, entryID, false)
 	if err != nil {
 		return Relation{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"pubdata/internal/audit"
+	"pubdata/internal/errs"
 	"sort"
 	"time"
 
@@ -226,7 +227,8 @@ func (rb *reportBuilder) timeliness(freq catalog.Frequency, prev, now time.Time)
 }
 
 // Report returns the quality report of a load.
-func (s *Service) Report(ctx context.Context, p *authz.Principal, loadID string) (*Report, error) {
+func (s *Service) Report(ctx context.Context, p *authz.Principal, loadID string) (_ *Report, err error) {
+	defer errs.Wrap(&err, "ingest: Report(%s)", loadID)
 	l, err := s.loadByID(ctx, loadID)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"pubdata/internal/catalog"
+	"pubdata/internal/errs"
 	"pubdata/internal/keys"
 	"pubdata/internal/vocab"
 )
@@ -120,7 +121,8 @@ func (s *Service) filterForms(ctx context.Context, t *table, f, v string) ([]str
 // SealedColumns lists the sealed fields of every data table, for the key ring's re-encryption
 // (a source of keys.Registry); names are quoted for SQL (a field may be called "order"), which
 // keys.Column's AAD ignores.
-func (s *Service) SealedColumns(ctx context.Context) ([]keys.Column, error) {
+func (s *Service) SealedColumns(ctx context.Context) (_ []keys.Column, err error) {
+	defer errs.Wrap(&err, "ingest: SealedColumns")
 	rows, err := s.DB.QueryContext(ctx, "SELECT table_name, sealed FROM ingest_tables WHERE sealed <> '[]' ORDER BY entry_id")
 	if err != nil {
 		return nil, err

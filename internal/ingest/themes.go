@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 )
 
 // Kinds of fused databases (AGG-4, NM 18): the platform's base databases, and the subject (主题库)
@@ -54,7 +55,8 @@ func (s *Service) baseDef(ctx context.Context, code string) (BaseDef, error) {
 }
 
 // AllBases lists the base databases and then the defined subject and thematic databases.
-func (s *Service) AllBases(ctx context.Context, p *authz.Principal) ([]BaseDef, error) {
+func (s *Service) AllBases(ctx context.Context, p *authz.Principal) (_ []BaseDef, err error) {
+	defer errs.Wrap(&err, "ingest: AllBases")
 	if err := authz.BaseDB(p, authz.Read); err != nil {
 		return nil, err
 	}
@@ -99,7 +101,8 @@ type ThemeInput struct {
 
 // DefineTheme saves a subject or thematic database: its members are published entries that
 // hold data and carry the identifier it fuses on. Authority administrators only; audited.
-func (s *Service) DefineTheme(ctx context.Context, p *authz.Principal, in ThemeInput) (BaseDef, error) {
+func (s *Service) DefineTheme(ctx context.Context, p *authz.Principal, in ThemeInput) (_ BaseDef, err error) {
+	defer errs.Wrap(&err, "ingest: DefineTheme")
 	if err := authz.BaseDB(p, authz.Manage); err != nil {
 		return BaseDef{}, err
 	}
@@ -138,7 +141,7 @@ func (s *Service) DefineTheme(ctx context.Context, p *authz.Principal, in ThemeI
 	}
 	entries, _ := json.Marshal(in.Entries)
 	now := db.Millis(s.now())
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ingest_themes (code, kind, name, name_en, key_kind, entries, region_code, created_by, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9)
 			ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, name = excluded.name, name_en = excluded.name_en, key_kind = excluded.key_kind,
@@ -166,7 +169,8 @@ type ThemeCandidate struct {
 
 // ThemeCandidates lists the entries with data that carry an identifier a defined database may
 // fuse on (for the definition form).
-func (s *Service) ThemeCandidates(ctx context.Context) ([]ThemeCandidate, error) {
+func (s *Service) ThemeCandidates(ctx context.Context) (_ []ThemeCandidate, err error) {
+	defer errs.Wrap(&err, "ingest: ThemeCandidates")
 	rows, err := s.DB.QueryContext(ctx, "SELECT entry_id FROM ingest_tables WHERE current_version > 0 ORDER BY entry_id LIMIT 2000")
 	if err != nil {
 		return nil, err

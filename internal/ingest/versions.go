@@ -11,6 +11,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 )
 
 // ErrVersionGone is returned when a version's data was pruned by the retention setting.
@@ -63,7 +64,8 @@ func (s *Service) versionAvailable(ctx context.Context, t *table, v int64) bool 
 }
 
 // SetRetention sets how many versions of an entry's data are kept (1–100).
-func (s *Service) SetRetention(ctx context.Context, p *authz.Principal, entryID string, keep int, clientIP string) error {
+func (s *Service) SetRetention(ctx context.Context, p *authz.Principal, entryID string, keep int, clientIP string) (err error) {
+	defer errs.Wrap(&err, "ingest: SetRetention(%s)", entryID)
 	if keep < 1 || keep > 100 {
 		return apperr.Invalid.With(apperr.Field("retention", "保留版本数应为 1–100", "versions kept must be 1–100"))
 	}
@@ -112,7 +114,8 @@ func (s *Service) SummaryOf(ctx context.Context, entryID string) Summary {
 // that a cache of what was derived from it can tell when it is stale: the physical table and
 // the load that committed the version. It changes with every new load and never repeats; a
 // pruned version answers ErrVersionGone, an entry without data ErrNoData.
-func (s *Service) VersionStamp(ctx context.Context, entryID string, version int64) (string, int64, error) {
+func (s *Service) VersionStamp(ctx context.Context, entryID string, version int64) (_ string, _ int64, err error) {
+	defer errs.Wrap(&err, "ingest: VersionStamp(%s)", entryID)
 	t, err := s.tableOf(ctx, s.DB, entryID, false)
 	if err != nil {
 		return "", 0, err

@@ -15,6 +15,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ingest"
 	"pubdata/internal/workday"
 )
@@ -139,7 +140,8 @@ type Download struct {
 
 // BeginDownload checks a download of a dataset (OPN-2: no login for unconditionally open data)
 // and audits its start; Write streams it.
-func (s *Service) BeginDownload(ctx context.Context, c *Caller, entryID string, opt DownloadOptions) (*Download, error) {
+func (s *Service) BeginDownload(ctx context.Context, c *Caller, entryID string, opt DownloadOptions) (_ *Download, err error) {
+	defer errs.Wrap(&err, "open: BeginDownload(%s)", entryID)
 	if opt.Format == "" {
 		opt.Format = FormatCSV
 	}
@@ -194,7 +196,8 @@ func (d *Download) Plan() *Plan { return d.x.plan }
 //
 // A download already in the export cache is copied from its file; otherwise the first download
 // of a cacheable version writes the file as it streams (exports.go).
-func (d *Download) Write(ctx context.Context, w io.Writer) (int64, error) {
+func (d *Download) Write(ctx context.Context, w io.Writer) (_ int64, err error) {
+	defer errs.Wrap(&err, "open: Download.Write")
 	if f, m, ok := d.cached(); ok {
 		sent, err := io.Copy(w, f)
 		f.Close()
@@ -350,13 +353,15 @@ type Record = orderedRecord
 // Records answers one page of the open records API (OPN-2): filters on open, unmasked items,
 // cursor paging without a total cap (the cursor is sealed, so it never shows a key that does not
 // leave), the page size bounded. Audited (open.records) with the rows returned; counted.
-func (s *Service) Records(ctx context.Context, c *Caller, entryID string, q RecordsQuery) (*RecordsPage, error) {
+func (s *Service) Records(ctx context.Context, c *Caller, entryID string, q RecordsQuery) (_ *RecordsPage, err error) {
+	defer errs.Wrap(&err, "open: Records(%s)", entryID)
 	return s.records(ctx, c, entryID, q, "records")
 }
 
 // Preview returns the first rows of a dataset as its page shows them (the same plan as every
 // download). Audited (open.preview).
-func (s *Service) Preview(ctx context.Context, c *Caller, entryID string) (*RecordsPage, error) {
+func (s *Service) Preview(ctx context.Context, c *Caller, entryID string) (_ *RecordsPage, err error) {
+	defer errs.Wrap(&err, "open: Preview(%s)", entryID)
 	return s.records(ctx, c, entryID, RecordsQuery{Limit: s.Limits.PreviewRows}, "preview")
 }
 

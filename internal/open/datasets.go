@@ -6,6 +6,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/workday"
 )
 
@@ -39,7 +40,8 @@ type SearchResult struct {
 }
 
 // Search searches the open catalog (no login). Facet values carry their display names.
-func (s *Service) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
+func (s *Service) Search(ctx context.Context, q SearchQuery) (_ SearchResult, err error) {
+	defer errs.Wrap(&err, "open: Search")
 	if q.PageSize == 0 {
 		q.PageSize = 20
 	}
@@ -133,7 +135,8 @@ type Usage struct {
 
 // Dataset returns a dataset's page (no login): ErrNotOpen for an entry that is not published or
 // not open. It shows metadata only; the preview is Preview (audited like any data call).
-func (s *Service) Dataset(ctx context.Context, entryID string) (*Dataset, error) {
+func (s *Service) Dataset(ctx context.Context, entryID string) (_ *Dataset, err error) {
+	defer errs.Wrap(&err, "open: Dataset(%s)", entryID)
 	e, err := s.Catalog.Published(ctx, entryID)
 	if err != nil || (e.OpenType != catalog.OpenUnconditional && e.OpenType != catalog.OpenConditional) {
 		return nil, ErrNotOpen
@@ -190,7 +193,8 @@ func (s *Service) Dataset(ctx context.Context, entryID string) (*Dataset, error)
 }
 
 // UsageOf returns a dataset's monthly counts, newest first.
-func (s *Service) UsageOf(ctx context.Context, entryID string, months int) ([]Usage, error) {
+func (s *Service) UsageOf(ctx context.Context, entryID string, months int) (_ []Usage, err error) {
+	defer errs.Wrap(&err, "open: UsageOf(%s)", entryID)
 	rows, err := s.DB.QueryContext(ctx, "SELECT month, downloads, calls, rows_out FROM open_usage WHERE entry_id = $1 ORDER BY month DESC LIMIT $2", entryID, months)
 	if err != nil {
 		return nil, err
@@ -228,7 +232,8 @@ const APITarget = 30
 
 // Stats returns the portal's figures. A dataset "has an API" when its data is served by the
 // open records API (it holds data, is not suspended) or its catalog form is an interface.
-func (s *Service) Stats(ctx context.Context) (Stats, error) {
+func (s *Service) Stats(ctx context.Context) (_ Stats, err error) {
+	defer errs.Wrap(&err, "open: Stats")
 	st := Stats{APITarget: APITarget, Month: workday.Date(s.now()).Format("2006-01")}
 	withData, err := s.idSet(ctx, "SELECT entry_id FROM ingest_tables WHERE current_version > 0")
 	if err != nil {

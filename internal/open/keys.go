@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/identity"
 	"pubdata/internal/ids"
 )
@@ -90,7 +91,8 @@ const KeyPrefix = "opk_"
 
 // CreateKey makes a key for the caller (logged-in users; tokens may not): for unconditionally
 // open datasets only (conditional access comes from an approval: IssueKey). Audited.
-func (s *Service) CreateKey(ctx context.Context, p *authz.Principal, in KeyInput) (Key, error) {
+func (s *Service) CreateKey(ctx context.Context, p *authz.Principal, in KeyInput) (_ Key, err error) {
+	defer errs.Wrap(&err, "open: CreateKey")
 	if err := authz.Open(p, authz.OpenKeys, authz.OpenAttrs{}); err != nil {
 		return Key{}, err
 	}
@@ -137,7 +139,8 @@ func (s *Service) CreateKey(ctx context.Context, p *authz.Principal, in KeyInput
 // conditional level), valid until expires (at most 180 days from now). The caller — the
 // application workflow — has authorized the approval; the key belongs to the applicant (userID).
 // scopes follow the approved method of provision (empty: both). Audited.
-func (s *Service) IssueKey(ctx context.Context, p *authz.Principal, userID, orgID, name string, datasets []string, fields map[string][]string, expires time.Time, refID string, scopes ...string) (Key, error) {
+func (s *Service) IssueKey(ctx context.Context, p *authz.Principal, userID, orgID, name string, datasets []string, fields map[string][]string, expires time.Time, refID string, scopes ...string) (_ Key, err error) {
+	defer errs.Wrap(&err, "open: IssueKey(%s, %s, %s)", userID, orgID, refID)
 	sc, ok := normScopes(scopes)
 	if !ok {
 		return Key{}, apperr.Invalid.With(apperr.Field("scopes", "用途只能是 api 或 download", "scopes may be api or download"))
@@ -209,7 +212,8 @@ func scanKey(sc interface{ Scan(...any) error }) (Key, error) {
 }
 
 // Keys lists the caller's keys, newest first (at most 100).
-func (s *Service) Keys(ctx context.Context, p *authz.Principal) ([]Key, error) {
+func (s *Service) Keys(ctx context.Context, p *authz.Principal) (_ []Key, err error) {
+	defer errs.Wrap(&err, "open: Keys")
 	if err := authz.Open(p, authz.OpenKeys, authz.OpenAttrs{}); err != nil {
 		return nil, err
 	}
@@ -230,7 +234,8 @@ func (s *Service) Keys(ctx context.Context, p *authz.Principal) ([]Key, error) {
 }
 
 // RevokeKey revokes one of the caller's keys (effective on the next call). Audited.
-func (s *Service) RevokeKey(ctx context.Context, p *authz.Principal, id string) error {
+func (s *Service) RevokeKey(ctx context.Context, p *authz.Principal, id string) (err error) {
+	defer errs.Wrap(&err, "open: RevokeKey(%s)", id)
 	if err := authz.Open(p, authz.OpenKeys, authz.OpenAttrs{}); err != nil {
 		return err
 	}
@@ -248,9 +253,10 @@ func (s *Service) RevokeKey(ctx context.Context, p *authz.Principal, id string) 
 
 // RevokeKeysOf revokes every key an application issued (refID), for the conditional-opening
 // workflow (a withdrawn approval, a sanction). It returns how many were revoked. Audited.
-func (s *Service) RevokeKeysOf(ctx context.Context, p *authz.Principal, refID, reason string) (int, error) {
+func (s *Service) RevokeKeysOf(ctx context.Context, p *authz.Principal, refID, reason string) (_ int, err error) {
+	defer errs.Wrap(&err, "open: RevokeKeysOf(%s)", refID)
 	var n int64
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE open_keys SET revoked_at = $1 WHERE ref_id = $2 AND ref_id <> '' AND revoked_at = 0", db.Millis(s.now()), refID)
 		if err != nil {
 			return err

@@ -30,6 +30,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ingest"
 	"pubdata/internal/quality"
 )
@@ -128,10 +129,11 @@ const (
 )
 
 // SettingsOf returns a dataset's opening settings (defaults when none were set).
-func (s *Service) SettingsOf(ctx context.Context, entryID string) (Settings, error) {
+func (s *Service) SettingsOf(ctx context.Context, entryID string) (_ Settings, err error) {
+	defer errs.Wrap(&err, "open: SettingsOf(%s)", entryID)
 	st := Settings{EntryID: entryID}
 	var cf string
-	err := s.DB.QueryRowContext(ctx, `SELECT licence, temporal_from, temporal_to, spatial, count_fields, min_count, updated_by, updated_at
+	err = s.DB.QueryRowContext(ctx, `SELECT licence, temporal_from, temporal_to, spatial, count_fields, min_count, updated_by, updated_at
 		FROM open_settings WHERE entry_id = $1`, entryID).Scan(&st.Licence, &st.TemporalFrom, &st.TemporalTo, &st.Spatial, &cf, &st.MinCount, &st.UpdatedBy, &st.UpdatedAt)
 	if db.IsNoRows(err) {
 		return st, nil
@@ -146,7 +148,8 @@ func (s *Service) SettingsOf(ctx context.Context, entryID string) (Settings, err
 // SetSettings stores a dataset's opening settings: the provider's data officer or approver, or
 // the authority. Count fields must be integer items of the entry; the minimum count is 0 or 2–100.
 // Audited.
-func (s *Service) SetSettings(ctx context.Context, p *authz.Principal, st Settings) (Settings, error) {
+func (s *Service) SetSettings(ctx context.Context, p *authz.Principal, st Settings) (_ Settings, err error) {
+	defer errs.Wrap(&err, "open: SetSettings")
 	e, err := s.Catalog.Published(ctx, st.EntryID)
 	if err != nil {
 		return Settings{}, ErrNotOpen

@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -47,7 +48,8 @@ type SuspendInput struct {
 // suspensions (a complaint and a sanction); it is open again when every one is lifted. Audited in
 // the same transaction. Workflows that suspend on their own (a complaint filed by the public)
 // call SuspendAs with authz.System.
-func (s *Service) Suspend(ctx context.Context, p *authz.Principal, entryID string, in SuspendInput) (Suspension, error) {
+func (s *Service) Suspend(ctx context.Context, p *authz.Principal, entryID string, in SuspendInput) (_ Suspension, err error) {
+	defer errs.Wrap(&err, "open: Suspend(%s)", entryID)
 	e, err := s.Catalog.Published(ctx, entryID)
 	if err != nil {
 		return Suspension{}, apperr.NotFound
@@ -61,7 +63,8 @@ func (s *Service) Suspend(ctx context.Context, p *authz.Principal, entryID strin
 // SuspendAs is Suspend without the authorization decision, for workflows that decided already
 // (the complaint workflow suspends on filing, as OPN-5 requires, with p = the filer or
 // authz.System).
-func (s *Service) SuspendAs(ctx context.Context, p *authz.Principal, entryID string, in SuspendInput) (Suspension, error) {
+func (s *Service) SuspendAs(ctx context.Context, p *authz.Principal, entryID string, in SuspendInput) (_ Suspension, err error) {
+	defer errs.Wrap(&err, "open: SuspendAs(%s)", entryID)
 	var fe []apperr.FieldError
 	switch in.Cause {
 	case CauseComplaint, CauseSanction, CauseProvider:
@@ -79,7 +82,7 @@ func (s *Service) SuspendAs(ctx context.Context, p *authz.Principal, entryID str
 	}
 	sp := Suspension{ID: ids.New(), EntryID: entryID, Cause: in.Cause, Reason: in.Reason, RefID: strings.TrimSpace(in.RefID),
 		ActorID: p.UserID, ActorName: name(p), CreatedAt: db.Millis(s.now())}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO open_suspensions (id, entry_id, cause, reason, ref_id, actor_id, actor_name, created_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, sp.ID, sp.EntryID, sp.Cause, sp.Reason, sp.RefID, sp.ActorID, sp.ActorName, sp.CreatedAt); err != nil {
 			return err
@@ -101,7 +104,8 @@ func (s *Service) SuspendAs(ctx context.Context, p *authz.Principal, entryID str
 
 // Restore lifts one suspension (suspensionID) or, with suspensionID empty, every suspension of
 // the dataset: same roles as Suspend; the note says what was verified or done. Audited.
-func (s *Service) Restore(ctx context.Context, p *authz.Principal, entryID, suspensionID, note string) error {
+func (s *Service) Restore(ctx context.Context, p *authz.Principal, entryID, suspensionID, note string) (err error) {
+	defer errs.Wrap(&err, "open: Restore(%s, %s)", entryID, suspensionID)
 	e, err := s.Catalog.Published(ctx, entryID)
 	if err != nil {
 		return apperr.NotFound
@@ -113,7 +117,8 @@ func (s *Service) Restore(ctx context.Context, p *authz.Principal, entryID, susp
 }
 
 // RestoreAs is Restore without the authorization decision (workflows that decided already).
-func (s *Service) RestoreAs(ctx context.Context, p *authz.Principal, entryID, suspensionID, note string) error {
+func (s *Service) RestoreAs(ctx context.Context, p *authz.Principal, entryID, suspensionID, note string) (err error) {
+	defer errs.Wrap(&err, "open: RestoreAs(%s, %s)", entryID, suspensionID)
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return apperr.Invalid.With(apperr.Field("note", "请说明恢复开放的依据（核实结果或处理情况）", "state why opening is restored (what was verified or done)"))
@@ -149,12 +154,14 @@ func (s *Service) RestoreAs(ctx context.Context, p *authz.Principal, entryID, su
 }
 
 // Suspended returns the suspensions in force on a dataset (none: it is open), newest first.
-func (s *Service) Suspended(ctx context.Context, entryID string) ([]Suspension, error) {
+func (s *Service) Suspended(ctx context.Context, entryID string) (_ []Suspension, err error) {
+	defer errs.Wrap(&err, "open: Suspended(%s)", entryID)
 	return s.suspensions(ctx, "entry_id = $1 AND lifted_at = 0", entryID)
 }
 
 // Suspensions lists every suspension of a dataset, lifted or not, newest first (at most 100).
-func (s *Service) Suspensions(ctx context.Context, entryID string) ([]Suspension, error) {
+func (s *Service) Suspensions(ctx context.Context, entryID string) (_ []Suspension, err error) {
+	defer errs.Wrap(&err, "open: Suspensions(%s)", entryID)
 	return s.suspensions(ctx, "entry_id = $1", entryID)
 }
 
@@ -202,7 +209,8 @@ func name(p *authz.Principal) string {
 
 // SuspensionsFor lists a dataset's suspensions for its provider, the authority covering its
 // region, auditors and oversight bodies (authz.Open Read).
-func (s *Service) SuspensionsFor(ctx context.Context, p *authz.Principal, entryID string) ([]Suspension, error) {
+func (s *Service) SuspensionsFor(ctx context.Context, p *authz.Principal, entryID string) (_ []Suspension, err error) {
+	defer errs.Wrap(&err, "open: SuspensionsFor(%s)", entryID)
 	e, err := s.Catalog.Published(ctx, entryID)
 	if err != nil {
 		return nil, apperr.NotFound

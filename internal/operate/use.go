@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -134,7 +135,7 @@ func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID 
 		return err
 	})
 	if err != nil {
-		if apperr.As(err) == ErrBudget || err == ErrBudget {
+		if errors.Is(err, ErrBudget) {
 			s.logQuery(ctx, s.DB, p, g, pr, hash, string(canon), 0, false, "refused: budget", 0)
 			s.logUse(ctx, p, g, pr, "operate.query.refused", "opr_product", pr.ID, audit.Denied, map[string]any{"reason": "budget", "query_hash": hash, "spent_milli": b.SpentMilli, "budget_milli": b.TotalMilli})
 			return StatsResult{Budget: b}, ErrBudget.With(apperr.Field("budget", "已用"+milli(b.SpentMilli)+"，总额"+milli(b.TotalMilli)+"，本次需"+milli(cost),

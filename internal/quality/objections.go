@@ -17,6 +17,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/validate"
@@ -288,6 +289,7 @@ func (s *Service) readsRecords(ctx context.Context, p *authz.Principal, e *catal
 // MySubjects returns the caller's own citizen ID number and its organization's credit code
 // (either may be empty), to prefill the objection form.
 func (s *Service) MySubjects(ctx context.Context, p *authz.Principal) (idNumber, creditCode string, err error) {
+	defer errs.Wrap(&err, "quality: MySubjects")
 	idNumber, creditCode, _, err = s.callerSubjects(ctx, p)
 	return
 }
@@ -301,7 +303,8 @@ func (s *Service) CallerVerified(ctx context.Context, p *authz.Principal) bool {
 // ObjectionEntries lists the published entries a record can be disputed in, by name: those
 // holding a citizen ID number or a credit code (records about persons or organizations), or,
 // for data users, every published entry.
-func (s *Service) ObjectionEntries(ctx context.Context, p *authz.Principal) ([]catalog.Entry, error) {
+func (s *Service) ObjectionEntries(ctx context.Context, p *authz.Principal) (_ []catalog.Entry, err error) {
+	defer errs.Wrap(&err, "quality: ObjectionEntries")
 	if s.ListPublished == nil {
 		return nil, nil
 	}
@@ -328,7 +331,8 @@ func (s *Service) ObjectionEntries(ctx context.Context, p *authz.Principal) ([]c
 }
 
 // PublishedEntries lists every published entry by name (the other entry of a cross-source rule).
-func (s *Service) PublishedEntries(ctx context.Context) ([]catalog.Entry, error) {
+func (s *Service) PublishedEntries(ctx context.Context) (_ []catalog.Entry, err error) {
+	defer errs.Wrap(&err, "quality: PublishedEntries")
 	if s.ListPublished == nil {
 		return nil, nil
 	}
@@ -352,7 +356,8 @@ func canonicalKey(e *catalog.Entry, key string) string {
 
 // Raise records an objection to a record and marks the record disputed until it is answered.
 // The provider is told, with a deadline in working days; so is every agency that received it.
-func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInput, clientIP string) (Objection, error) {
+func (s *Service) Raise(ctx context.Context, p *authz.Principal, in ObjectionInput, clientIP string) (_ Objection, err error) {
+	defer errs.Wrap(&err, "quality: Raise")
 	if !p.Authenticated() {
 		return Objection{}, apperr.Unauthenticated
 	}
@@ -528,7 +533,8 @@ func nonNilStrings(v []string) []string {
 
 // Objection returns one objection with its history and the caller's possible actions. The
 // record key is masked for readers who are neither the objector nor the provider.
-func (s *Service) Objection(ctx context.Context, p *authz.Principal, id string) (Objection, error) {
+func (s *Service) Objection(ctx context.Context, p *authz.Principal, id string) (_ Objection, err error) {
+	defer errs.Wrap(&err, "quality: Objection(%s)", id)
 	o, err := s.scanObjection(s.DB.QueryRowContext(ctx, "SELECT "+objCols+" FROM quality_objections WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return Objection{}, apperr.Hidden
@@ -571,7 +577,8 @@ type ObjectionFilter struct {
 
 // Objections lists objections, newest first: the caller's own (Mine), or the queue it may see:
 // its agency's as provider, its region's for the authority, all for auditors and oversight.
-func (s *Service) Objections(ctx context.Context, p *authz.Principal, f ObjectionFilter) ([]Objection, int, error) {
+func (s *Service) Objections(ctx context.Context, p *authz.Principal, f ObjectionFilter) (_ []Objection, _ int, err error) {
+	defer errs.Wrap(&err, "quality: Objections")
 	if !p.Authenticated() {
 		return nil, 0, apperr.Unauthenticated
 	}
@@ -642,7 +649,8 @@ type ObjectionAction struct {
 // ActOnObjection fires an event through the objection state machine, audited. Answering
 // (correct, reject) clears the disputed mark and tells the objector, the provider and every
 // agency that received the record.
-func (s *Service) ActOnObjection(ctx context.Context, p *authz.Principal, id string, in ObjectionAction, clientIP string) (Objection, error) {
+func (s *Service) ActOnObjection(ctx context.Context, p *authz.Principal, id string, in ObjectionAction, clientIP string) (_ Objection, err error) {
+	defer errs.Wrap(&err, "quality: ActOnObjection(%s)", id)
 	in.Answer = strings.TrimSpace(in.Answer)
 	if utf8.RuneCountInString(in.Answer) > 4000 {
 		return Objection{}, apperr.Invalid.With(apperr.Field("answer", "答复不超过 4000 字", "the answer must have at most 4000 characters"))
@@ -651,7 +659,7 @@ func (s *Service) ActOnObjection(ctx context.Context, p *authz.Principal, id str
 		return Objection{}, ErrBadEvent.With(apperr.Field("event", "此操作由系统执行", "this action is taken by the system"))
 	}
 	var o Objection
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		o, err = s.scanObjection(tx.QueryRowContext(ctx, "SELECT "+objCols+" FROM quality_objections WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
@@ -762,7 +770,8 @@ type disputedSet struct {
 
 // IsDisputed tells which of the keys of an entry carry an open objection (the loader's
 // IsDisputed hook: served records are marked disputed, 标注为有异议).
-func (s *Service) IsDisputed(ctx context.Context, entryID string, keys []string) (map[string]bool, error) {
+func (s *Service) IsDisputed(ctx context.Context, entryID string, keys []string) (_ map[string]bool, err error) {
+	defer errs.Wrap(&err, "quality: IsDisputed(%s)", entryID)
 	out := make(map[string]bool, len(keys))
 	if len(keys) == 0 {
 		return out, nil

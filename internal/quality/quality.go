@@ -36,6 +36,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/mask"
 	"pubdata/internal/notify"
@@ -230,7 +231,8 @@ func (s *Service) Settings(ctx context.Context) Settings {
 }
 
 // SetSettings changes the deadline settings (authority administrators).
-func (s *Service) SetSettings(ctx context.Context, p *authz.Principal, st Settings) error {
+func (s *Service) SetSettings(ctx context.Context, p *authz.Principal, st Settings) (err error) {
+	defer errs.Wrap(&err, "quality: SetSettings")
 	if err := authz.QualitySettings(p, authz.Update); err != nil {
 		return err
 	}

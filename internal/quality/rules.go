@@ -16,6 +16,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -128,7 +129,8 @@ func attrsOf(e *catalog.Entry) authz.QualityAttrs {
 var errRuleName = apperr.New(409, "quality.rule_name_taken", "本目录已有同名规则", "the entry already has a rule with that name")
 
 // Rules lists an entry's rules.
-func (s *Service) Rules(ctx context.Context, p *authz.Principal, entryID string) ([]Rule, error) {
+func (s *Service) Rules(ctx context.Context, p *authz.Principal, entryID string) (_ []Rule, err error) {
+	defer errs.Wrap(&err, "quality: Rules(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return nil, err
@@ -175,7 +177,8 @@ func scanRule(sc interface{ Scan(...any) error }) (Rule, error) {
 }
 
 // Rule returns one rule.
-func (s *Service) Rule(ctx context.Context, p *authz.Principal, id string) (Rule, error) {
+func (s *Service) Rule(ctx context.Context, p *authz.Principal, id string) (_ Rule, err error) {
+	defer errs.Wrap(&err, "quality: Rule(%s)", id)
 	r, err := scanRule(s.DB.QueryRowContext(ctx, `SELECT id, entry_id, name, kind, dimension, params, enabled, blocking, note, created_by, created_at, updated_by, updated_at
 		FROM quality_rules WHERE id = $1`, id))
 	if db.IsNoRows(err) {
@@ -192,7 +195,8 @@ func (s *Service) Rule(ctx context.Context, p *authz.Principal, id string) (Rule
 }
 
 // CreateRule adds a rule to an entry (provider's data officer or the authority).
-func (s *Service) CreateRule(ctx context.Context, p *authz.Principal, entryID string, in RuleInput) (Rule, error) {
+func (s *Service) CreateRule(ctx context.Context, p *authz.Principal, entryID string, in RuleInput) (_ Rule, err error) {
+	defer errs.Wrap(&err, "quality: CreateRule(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return Rule{}, err
@@ -223,7 +227,8 @@ func (s *Service) CreateRule(ctx context.Context, p *authz.Principal, entryID st
 }
 
 // UpdateRule changes a rule.
-func (s *Service) UpdateRule(ctx context.Context, p *authz.Principal, id string, in RuleInput) (Rule, error) {
+func (s *Service) UpdateRule(ctx context.Context, p *authz.Principal, id string, in RuleInput) (_ Rule, err error) {
+	defer errs.Wrap(&err, "quality: UpdateRule(%s)", id)
 	old, err := s.Rule(ctx, p, id)
 	if err != nil {
 		return Rule{}, err
@@ -257,7 +262,8 @@ func (s *Service) UpdateRule(ctx context.Context, p *authz.Principal, id string,
 }
 
 // DeleteRule removes a rule.
-func (s *Service) DeleteRule(ctx context.Context, p *authz.Principal, id string) error {
+func (s *Service) DeleteRule(ctx context.Context, p *authz.Principal, id string) (err error) {
+	defer errs.Wrap(&err, "quality: DeleteRule(%s)", id)
 	old, err := s.Rule(ctx, p, id)
 	if err != nil {
 		return err
@@ -279,7 +285,8 @@ func (s *Service) DeleteRule(ctx context.Context, p *authz.Principal, id string)
 }
 
 // TryRule checks one record against a rule that is not saved yet (a dry run for the editor).
-func (s *Service) TryRule(ctx context.Context, p *authz.Principal, entryID string, in RuleInput, rec map[string]string) ([]Problem, error) {
+func (s *Service) TryRule(ctx context.Context, p *authz.Principal, entryID string, in RuleInput, rec map[string]string) (_ []Problem, err error) {
+	defer errs.Wrap(&err, "quality: TryRule(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return nil, err
@@ -457,7 +464,8 @@ func cleanList(vs []string) []string {
 
 // RowRules returns an entry's enabled rules compiled for one load: the loader runs them on every
 // row. Cross-source rules keep a per-load cache of the records they looked up.
-func (s *Service) RowRules(ctx context.Context, e *catalog.Entry) ([]RowRule, error) {
+func (s *Service) RowRules(ctx context.Context, e *catalog.Entry) (_ []RowRule, err error) {
+	defer errs.Wrap(&err, "quality: RowRules")
 	rs, err := s.rules(ctx, e.ID, true)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/quality/scoring"
 	"pubdata/internal/workday"
@@ -183,6 +184,7 @@ func (s *Service) currentScores(ctx context.Context, q db.Q, orgID, entryID stri
 // the entry is late (the number the entry page shows; the same definition as the load's
 // report, which shows it as of the load). ok is false before any load was scored.
 func (s *Service) CurrentScore(ctx context.Context, p *authz.Principal, entryID string) (sp ScorePoint, ok bool, err error) {
+	defer errs.Wrap(&err, "quality: CurrentScore(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return sp, false, err
@@ -233,7 +235,8 @@ func (s *Service) orgScore(ctx context.Context, q db.Q, orgID string, now time.T
 
 // SnapshotDaily records today's (Asia/Shanghai) score of every scored entry and agency; run by
 // the daily job, idempotent within a day (the day's row is overwritten).
-func (s *Service) SnapshotDaily(ctx context.Context, now time.Time) error {
+func (s *Service) SnapshotDaily(ctx context.Context, now time.Time) (err error) {
+	defer errs.Wrap(&err, "quality: SnapshotDaily")
 	day := workday.Format(now)
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		// Today's scores as they stand (an entry late since its last load scores lower each day).
@@ -311,7 +314,8 @@ func checkPeriod(period string) (string, error) {
 }
 
 // EntryScores returns an entry's scores, oldest first (at most limit, the latest ones).
-func (s *Service) EntryScores(ctx context.Context, p *authz.Principal, entryID, period string, limit int) ([]ScorePoint, error) {
+func (s *Service) EntryScores(ctx context.Context, p *authz.Principal, entryID, period string, limit int) (_ []ScorePoint, err error) {
+	defer errs.Wrap(&err, "quality: EntryScores(%s)", entryID)
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
 		return nil, err
@@ -350,11 +354,12 @@ func (s *Service) EntryScores(ctx context.Context, p *authz.Principal, entryID, 
 }
 
 // OrgScores returns an agency's scores, oldest first.
-func (s *Service) OrgScores(ctx context.Context, p *authz.Principal, orgID, period string, limit int) ([]ScorePoint, error) {
+func (s *Service) OrgScores(ctx context.Context, p *authz.Principal, orgID, period string, limit int) (_ []ScorePoint, err error) {
+	defer errs.Wrap(&err, "quality: OrgScores(%s)", orgID)
 	if err := authz.QualityScores(p, authz.Read, authz.QualityAttrs{ProviderOrgID: orgID}); err != nil {
 		return nil, err
 	}
-	period, err := checkPeriod(period)
+	period, err = checkPeriod(period)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +433,8 @@ type OrgSummary struct {
 
 // Summaries lists every agency with quality activity: its latest score and open work, best
 // score first. For the authority, auditors, oversight bodies (all) and experts.
-func (s *Service) Summaries(ctx context.Context, p *authz.Principal) ([]OrgSummary, error) {
+func (s *Service) Summaries(ctx context.Context, p *authz.Principal) (_ []OrgSummary, err error) {
+	defer errs.Wrap(&err, "quality: Summaries")
 	if !(p.IsAuthority() || p.Has(authz.Auditor, authz.Oversight, authz.Expert)) || !p.Scoped("read") {
 		if !p.Authenticated() {
 			return nil, apperr.Unauthenticated

@@ -13,6 +13,7 @@ import (
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -198,7 +199,8 @@ type openRow struct {
 // the rows of the entry's open correction tasks by key and closes tasks whose rows all pass,
 // opens a task for the load's new problem rows, and records the load's quality scores. It is
 // idempotent per (entry, version).
-func (s *Service) AfterLoad(ctx context.Context, ld Load, problems []Problem) error {
+func (s *Service) AfterLoad(ctx context.Context, ld Load, problems []Problem) (err error) {
+	defer errs.Wrap(&err, "quality: AfterLoad")
 	e, err := s.published(ctx, ld.EntryID) // loads go into the published version
 	if err != nil {
 		if e, err = s.entry(ctx, ld.EntryID); err != nil {
@@ -589,7 +591,8 @@ type TaskFilter struct {
 
 // Tasks lists the tasks the caller may see, newest first: its own agency's, or, for the
 // authority, its region's; auditors and oversight bodies see all.
-func (s *Service) Tasks(ctx context.Context, p *authz.Principal, f TaskFilter) ([]Task, int, error) {
+func (s *Service) Tasks(ctx context.Context, p *authz.Principal, f TaskFilter) (_ []Task, _ int, err error) {
+	defer errs.Wrap(&err, "quality: Tasks")
 	where, args := []string{"1=1"}, []any{}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	switch {
@@ -632,7 +635,8 @@ func (s *Service) Tasks(ctx context.Context, p *authz.Principal, f TaskFilter) (
 }
 
 // Task returns one task with its rows and history.
-func (s *Service) Task(ctx context.Context, p *authz.Principal, id string) (Task, error) {
+func (s *Service) Task(ctx context.Context, p *authz.Principal, id string) (_ Task, err error) {
+	defer errs.Wrap(&err, "quality: Task(%s)", id)
 	t, err := s.scanTask(s.DB.QueryRowContext(ctx, "SELECT "+taskCols+" FROM quality_tasks WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return t, apperr.NotFound
@@ -676,7 +680,8 @@ type TaskAction struct {
 }
 
 // ActOnTask fires an event on a task through the state machine, audited.
-func (s *Service) ActOnTask(ctx context.Context, p *authz.Principal, id string, in TaskAction, clientIP string) (Task, error) {
+func (s *Service) ActOnTask(ctx context.Context, p *authz.Principal, id string, in TaskAction, clientIP string) (_ Task, err error) {
+	defer errs.Wrap(&err, "quality: ActOnTask(%s)", id)
 	in.Note = strings.TrimSpace(in.Note)
 	if len([]rune(in.Note)) > 2000 {
 		return Task{}, apperr.Invalid.With(apperr.Field("note", "说明不超过 2000 个字符", "the note must have at most 2000 characters"))
@@ -689,7 +694,7 @@ func (s *Service) ActOnTask(ctx context.Context, p *authz.Principal, id string, 
 			return Task{}, apperr.Invalid.With(apperr.Field("workdays", "延期须为 1–60 个工作日", "the extension must be 1–60 working days"))
 		}
 	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		t, err := s.scanTask(tx.QueryRowContext(ctx, "SELECT "+taskCols+" FROM quality_tasks WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return apperr.NotFound
@@ -751,7 +756,8 @@ func (s *Service) ActOnTask(ctx context.Context, p *authz.Principal, id string, 
 // once the whole due day has passed, and escalates them to the data authority after the
 // configured number of further working days; the same for objections. Idempotent (DedupKey), so
 // it can run on every tick.
-func (s *Service) CheckDeadlines(ctx context.Context, now time.Time) error {
+func (s *Service) CheckDeadlines(ctx context.Context, now time.Time) (err error) {
+	defer errs.Wrap(&err, "quality: CheckDeadlines")
 	if err := s.taskDeadlines(ctx, now); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ package supervise
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -599,7 +600,7 @@ func (s *Service) EscalateOverdue(ctx context.Context, now time.Time) (int, erro
 	count := 0
 	for _, n := range list {
 		err := s.moveNotice(ctx, authz.System, n, &noticeMachine[len(noticeMachine)-1], NvEscalate, "整改期限届满未答复 / not answered by the deadline")
-		if err == ErrNoticeTransition {
+		if errors.Is(err, ErrNoticeTransition) {
 			continue
 		}
 		if err != nil {
