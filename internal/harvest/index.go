@@ -46,6 +46,7 @@ type index struct {
 
 	qmu    sync.Mutex
 	qcache map[string]*cachedSearch // search.go
+	all    map[string][]int32       // allHits (search.go)
 
 	slugOnce  sync.Once
 	orgBySlug map[string]string // organization slug → name (facet display names)
