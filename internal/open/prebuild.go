@@ -212,8 +212,12 @@ func (s *Service) sweepExports(keep string) {
 		if err != nil {
 			return nil
 		}
-		total += info.Size()
 		name := de.Name()
+		if strings.HasPrefix(name, ".tmp-") && time.Since(info.ModTime()) > time.Hour {
+			os.Remove(p) // left by a build the process did not finish (a restart)
+			return nil
+		}
+		total += info.Size()
 		if strings.HasPrefix(name, ".tmp-") || strings.HasSuffix(name, ".json") || p == keep {
 			return nil // being written, metadata (removed with its file), or the file just written
 		}
