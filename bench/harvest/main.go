@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -217,7 +218,14 @@ func (r Result) print() {
 func main() {
 	n := flag.Int("n", 100000, "datasets to generate")
 	reps := flag.Int("reps", 20, "repetitions of the query mix")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured calls here")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	slog.SetDefault(slog.New(slog.DiscardHandler)) // no access log on the terminal
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "pubdata-bench-harvest-")

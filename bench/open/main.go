@@ -237,4 +237,9 @@ func main() {
 	fmt.Printf("cold: allocated %d bytes (%.0f per row), peak heap in use %.1f MiB\n", cold.alloc, float64(cold.alloc)/float64(max(*rows, 1)), float64(cold.peak)/(1<<20))
 	fmt.Printf("cached: allocated %d bytes (%.0f per row), peak heap in use %.1f MiB\n", cached.alloc, float64(cached.alloc)/float64(max(*rows, 1)), float64(cached.peak)/(1<<20))
 	fmt.Printf("cached = a later download of the same version, served from the export file; cold = the first one after a new version\n")
+	verdict := "OK"
+	if r := cold.best.Seconds() / bestBase.Seconds(); r > 1.0 {
+		verdict = "OVER"
+	}
+	fmt.Printf("gate: cold ratio ≤ 1.0 (the first download of a version, not the cached one): %s\n", verdict)
 }

@@ -15,22 +15,25 @@ import (
 // the way — so package_search costs O(datasets) with small constants and no sort per call.
 
 type doc struct {
-	// Compact, interned attributes first (filters and facets read only these).
-	deleted bool
-	org     uint32
-	open    uint32
-	region  uint32
-	topic   uint32
-	freq    uint32
-	fmtMask uint64
-	sig     [4]uint64 // which characters the text holds (256-bit signature): skips most docs before strings.Contains
-	tagIDs  []uint32
-	ds      Dataset
-	text    string // lower-cased title, code, summary, tags, organization, item labels
-	title   string // lower-cased title, for ranking
-	orgName string // CKAN organization name
-	formats []string
-	cache   atomic.Pointer[pkgCache] // encoded package dict (ckan.go)
+	// Compact, interned attributes first (filters and facets read only these, on the same
+	// cache line: a pass over 100,000 datasets touches one line per dataset).
+	modified int64 // ds.Modified
+	created  int64 // ds.Created
+	deleted  bool
+	org      uint32
+	open     uint32
+	region   uint32
+	topic    uint32
+	freq     uint32
+	fmtMask  uint64
+	sig      [4]uint64 // which characters the text holds (256-bit signature): skips most docs before strings.Contains
+	tagIDs   []uint32
+	ds       Dataset
+	text     string // lower-cased title, code, summary, tags, organization, item labels
+	title    string // lower-cased title, for ranking
+	orgName  string // CKAN organization name
+	formats  []string
+	cache    atomic.Pointer[pkgCache] // encoded package dict (ckan.go)
 }
 
 // sortKeys are the orders kept sorted.
@@ -46,6 +49,7 @@ type index struct {
 
 	qmu    sync.Mutex
 	qcache map[string]*cachedSearch // search.go
+	all    map[string][]int32       // allHits (search.go)
 
 	slugOnce  sync.Once
 	orgBySlug map[string]string // organization slug → name (facet display names)
@@ -97,7 +101,7 @@ func less(key string) func(a, b *doc) int {
 }
 
 func newDoc(ds Dataset, in *interners) *doc {
-	d := &doc{ds: ds, orgName: orgSlug(ds.OrgID), deleted: ds.Deleted}
+	d := &doc{ds: ds, orgName: orgSlug(ds.OrgID), deleted: ds.Deleted, modified: ds.Modified, created: ds.Created}
 	d.org = in[dimOrg].id(d.orgName)
 	d.open = in[dimOpen].id(ds.OpenType)
 	d.region = in[dimRegion].id(ds.Region)

@@ -170,9 +170,9 @@ func (f fieldExpr) match(d *doc) bool {
 
 func (r rangeExpr) match(d *doc) bool {
 	if r.date {
-		t := d.ds.Modified
+		t := d.modified
 		if r.field == "metadata_created" {
-			t = d.ds.Created
+			t = d.created
 		}
 		if t < r.loT || (!r.loIncl && t == r.loT) || t > r.hiT || (!r.hiIncl && t == r.hiT) {
 			return false

@@ -79,6 +79,30 @@ func (s *Service) search(ctx context.Context, sp SearchParams) (*index, searchRe
 	var scored []scoredDoc
 	var hits []int32 // positions in order of every match, in answer order (for the cache)
 	n := len(order)
+	if !score && matchesAll(qe) && matchesAll(fe) {
+		// Every (active) dataset in the order: the positions are kept on the index, so the
+		// first call of a plain listing or a full harvest costs a page, not a pass.
+		hits = ix.allHits(key, sp.Desc, onlyActive)
+		res.count = len(hits)
+		if sp.Start < len(hits) {
+			for _, j := range hits[sp.Start:min(len(hits), sp.Start+sp.Rows)] {
+				res.docs = append(res.docs, order[j])
+			}
+		}
+		if fc != nil {
+			for _, j := range hits {
+				fc.count(order[j])
+			}
+			res.facets = fc.result(&s.dict)
+		}
+		if ckey != "" {
+			ix.store(ckey, &cachedSearch{order: key, count: res.count, hits: hits, facets: res.facets})
+		}
+		return ix, res, nil
+	}
+	if ckey != "" && !score {
+		hits = make([]int32, 0, n)
+	}
 	for i := 0; i < n; i++ {
 		j := i
 		if sp.Desc {
@@ -175,6 +199,54 @@ func (c *cachedSearch) page(ix *index, sp SearchParams) searchResult {
 		}
 	}
 	return res
+}
+
+// matchesAll tells whether an expression matches every dataset (no query, *:*, or only such
+// terms side by side).
+func matchesAll(e expr) bool {
+	switch x := e.(type) {
+	case allExpr:
+		return true
+	case textExpr:
+		return x.word == "*"
+	case andExpr:
+		for _, y := range x {
+			if !matchesAll(y) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// allHits are the positions in an order of every dataset (onlyActive: every dataset not
+// withdrawn), in answer order; computed once per index version and shared read-only.
+func (ix *index) allHits(key string, desc, onlyActive bool) []int32 {
+	k := key + "\x00" + strconv.FormatBool(desc) + strconv.FormatBool(onlyActive)
+	ix.qmu.Lock()
+	defer ix.qmu.Unlock()
+	if h, ok := ix.all[k]; ok {
+		return h
+	}
+	order := ix.orders[key]
+	n := len(order)
+	h := make([]int32, 0, n)
+	for i := 0; i < n; i++ {
+		j := i
+		if desc {
+			j = n - 1 - i
+		}
+		if onlyActive && order[j].deleted {
+			continue
+		}
+		h = append(h, int32(j))
+	}
+	if ix.all == nil {
+		ix.all = map[string][]int32{}
+	}
+	ix.all[k] = h
+	return h
 }
 
 type scoredDoc struct {

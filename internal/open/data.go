@@ -216,7 +216,7 @@ func (d *Download) Write(ctx context.Context, w io.Writer) (_ int64, err error) 
 	if err != nil {
 		return 0, err
 	}
-	n, err := d.x.stream(ctx, rw, ingest.ScanOptions{Version: d.opt.Version}, d.opt.Format == FormatXLSX)
+	n, err := d.x.stream(ctx, rw, d.opt.Version, d.opt.Format == FormatXLSX)
 	if tee != nil {
 		tee.finish(err == nil, n)
 	}
@@ -229,11 +229,12 @@ func (d *Download) Write(ctx context.Context, w io.Writer) (_ int64, err error) 
 	return n, err
 }
 
-// stream writes every row of the scan through the plan. Reading and writing are pipelined: one
-// goroutine scans the database into a few reused batches while the caller's goroutine masks,
-// encodes and writes them, so a download uses two cores and a bounded amount of memory
-// (streamBatches batches of streamBatchRows rows), whatever the dataset's size.
-func (x *call) stream(ctx context.Context, rw RowWriter, opt ingest.ScanOptions, capped bool) (int64, error) {
+// stream writes every row of a version through the plan. Reading and writing are pipelined: one
+// goroutine scans the database (ingest.ScanBulk, chunks built inside SQLite) into a few reused
+// batches while the caller's goroutine masks, encodes and writes them, so a download uses two
+// cores and a bounded amount of memory (streamBatches batches of streamBatchRows rows),
+// whatever the dataset's size.
+func (x *call) stream(ctx context.Context, rw RowWriter, version int64, capped bool) (int64, error) {
 	if err := rw.Begin(x.plan.Columns); err != nil {
 		return 0, err
 	}
@@ -253,7 +254,7 @@ func (x *call) stream(ctx context.Context, rw RowWriter, opt ingest.ScanOptions,
 	go func() {
 		defer close(full)
 		cur := <-free
-		_, err := x.s.Data.ScanColumns(ctx, x.e.ID, x.plan.Names(), opt, func(_ string, row []string) error {
+		_, err := x.s.Data.ScanBulk(ctx, x.e.ID, x.plan.Names(), version, func(row []string) error {
 			copy(cur.rows[cur.n], row)
 			cur.n++
 			if cur.n == streamBatchRows {

@@ -60,6 +60,7 @@ type exportMeta struct {
 type exportCache struct {
 	mu       sync.Mutex
 	building map[string]bool
+	sweep    sync.Mutex
 }
 
 func (s *Service) exportPath(entryID, key, format string) string {
@@ -75,9 +76,13 @@ func (s *Service) exportKey(ctx context.Context, d *Download) string {
 	if err != nil {
 		return ""
 	}
+	enc := d.opt.Encoding
+	if enc == "" {
+		enc = "utf-8" // the same bytes
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%d\x00%s\x00%t\x00%s\x00%t\x00", exportLayout, buildStamp, d.x.e.ID, stamp, d.opt.Version,
-		d.opt.Format, d.opt.BOM, d.opt.Encoding, d.opt.Labels)
+		d.opt.Format, d.opt.BOM, enc, d.opt.Labels)
 	for _, c := range d.x.plan.Columns {
 		fmt.Fprintf(h, "%q %q %q %q %q %t %d %#v\x00", c.Name, c.Label, c.LabelEN, c.Type, c.Kind, c.Masked, c.MinCount, c.Rule)
 	}
@@ -103,6 +108,7 @@ func (d *Download) cached() (*os.File, exportMeta, bool) {
 		f.Close()
 		return nil, m, false
 	}
+	touchExport(f)
 	return f, m, true
 }
 
@@ -196,7 +202,9 @@ func (t *exportTee) finish(ok bool, rows int64) {
 	}
 	if err := os.Rename(t.f.Name(), t.path); err != nil {
 		os.Remove(t.f.Name())
+		return
 	}
+	t.s.sweepExports(t.path)
 }
 
 // dropExports removes every cached download of an entry (a new version, a suspension, new

@@ -3,6 +3,8 @@ package open
 import (
 	"bufio"
 	"io"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
@@ -79,26 +81,31 @@ func NewRowWriter(format string, w io.Writer, opt FormatOptions) (RowWriter, err
 	return nil, ErrFormat
 }
 
+// csvWriter encodes rows by appending to one reused buffer (appendCSVRecord), written out in
+// blocks of csvBlock bytes: no allocation per row or value. Its bytes are those of
+// csvsafe.Writer (TestCSVWriterMatchesCSVSafe).
 type csvWriter struct {
 	out io.Writer
 	opt FormatOptions
 	enc io.WriteCloser
-	bw  *bufio.Writer
-	cw  *csvsafe.Writer
+	w   io.Writer
+	buf []byte
+	err error
 }
 
+const csvBlock = 64 << 10
+
 func (c *csvWriter) Begin(cols []Column) error {
-	w := c.out
+	c.w = c.out
 	if c.opt.Encoding == "gb18030" {
-		c.enc = transform.NewWriter(w, simplifiedchinese.GB18030.NewEncoder())
-		w = c.enc
+		c.enc = transform.NewWriter(c.out, simplifiedchinese.GB18030.NewEncoder())
+		c.w = c.enc
 	}
-	c.bw = bufio.NewWriterSize(w, 64<<10)
+	c.buf = make([]byte, 0, csvBlock+4096)
 	if c.opt.BOM && c.opt.Encoding != "gb18030" {
-		c.bw.WriteString("\uFEFF")
+		c.buf = append(c.buf, "\uFEFF"...)
 	}
-	c.cw = csvsafe.NewWriter(c.bw)
-	return c.cw.Write(header(cols, c.opt.Labels))
+	return c.Write(header(cols, c.opt.Labels))
 }
 
 func header(cols []Column, labels bool) []string {
@@ -113,27 +120,90 @@ func header(cols []Column, labels bool) []string {
 }
 
 func (c *csvWriter) Write(row []string) error {
+	if c.err != nil {
+		return c.err
+	}
 	if len(row) == 1 && row[0] == "" {
 		// A one-column row with an empty value would be a blank line, which readers skip.
-		c.cw.Flush()
-		_, err := c.bw.WriteString("\"\"\n")
-		return err
+		c.buf = append(c.buf, "\"\"\n"...)
+	} else {
+		c.buf = appendCSVRecord(c.buf, row)
 	}
-	return c.cw.Write(row)
+	if len(c.buf) >= csvBlock {
+		_, c.err = c.w.Write(c.buf)
+		c.buf = c.buf[:0]
+	}
+	return c.err
 }
 
 func (c *csvWriter) End() error {
-	c.cw.Flush()
-	if err := c.cw.Error(); err != nil {
-		return err
+	if c.err == nil && len(c.buf) > 0 {
+		_, c.err = c.w.Write(c.buf)
+		c.buf = c.buf[:0]
 	}
-	if err := c.bw.Flush(); err != nil {
-		return err
+	if c.err != nil {
+		return c.err
 	}
 	if c.enc != nil {
 		return c.enc.Close()
 	}
 	return nil
+}
+
+// appendCSVRecord appends one CSV record as csvsafe.Writer writes it: each cell neutralized
+// (csvsafe.Cell), quoted as encoding/csv quotes (a comma, quote, CR or LF inside, a leading
+// space, or the field `\.`), quotes doubled, the record ended by LF.
+func appendCSVRecord(b []byte, rec []string) []byte {
+	for i, v := range rec {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if v == "" {
+			continue
+		}
+		switch v[0] {
+		case '=', '+', '-', '@', '\t', '\r':
+			v = csvsafe.Cell(v)
+		}
+		if !csvNeedsQuotes(v) {
+			b = append(b, v...)
+			continue
+		}
+		b = append(b, '"')
+		for {
+			j := strings.IndexByte(v, '"')
+			if j < 0 {
+				b = append(b, v...)
+				break
+			}
+			b = append(b, v[:j+1]...)
+			b = append(b, '"')
+			v = v[j+1:]
+		}
+		b = append(b, '"')
+	}
+	return append(b, '\n')
+}
+
+// csvNeedsQuotes is encoding/csv's rule for a comma separator.
+func csvNeedsQuotes(v string) bool {
+	if v == "" {
+		return false
+	}
+	if v == `\.` {
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	if v[0] < utf8.RuneSelf {
+		return v[0] == ' ' || v[0] == '\t' || v[0] == '\v' || v[0] == '\f'
+	}
+	r, _ := utf8.DecodeRuneInString(v)
+	return unicode.IsSpace(r)
 }
 
 // jsonWriter writes an array of objects, keys in column order.

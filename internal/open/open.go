@@ -58,12 +58,18 @@ type Service struct {
 	// ExportDir holds the export cache (exports.go): finished public downloads, served as
 	// files; empty: every download is generated from the rows.
 	ExportDir string
+	// ExportCacheMax bounds the export cache in bytes (prebuild.go): 0 is
+	// DefaultExportCacheMax, a negative value no bound.
+	ExportCacheMax int64
+	// ExportBuilders is how many background builds of the export cache run at once (0: 1).
+	ExportBuilders int
 
-	exports  exportCache
-	sealOnce sync.Once
-	aead     cipher.AEAD
-	sealErr  error
-	limiter  limiter
+	exports     exportCache
+	exportQueue exportQueue
+	sealOnce    sync.Once
+	aead        cipher.AEAD
+	sealErr     error
+	limiter     limiter
 }
 
 // Limits bound the open channel (every listing and call has bounds).
@@ -203,6 +209,7 @@ func (s *Service) SetSettings(ctx context.Context, p *authz.Principal, st Settin
 	})
 	if err == nil {
 		s.dropExports(st.EntryID)
+		s.QueueExport(st.EntryID)
 	}
 	return st, err
 }
