@@ -33,6 +33,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -104,7 +105,8 @@ func (s *Service) ext() string {
 }
 
 // Create makes a backup now: snapshot, encrypt, write locally (and off-site), record.
-func (s *Service) Create(ctx context.Context, by string, progress Progress) (Manifest, error) {
+func (s *Service) Create(ctx context.Context, by string, progress Progress) (_ Manifest, err error) {
+	defer errs.Wrap(&err, "backup: Create")
 	if strings.TrimSpace(s.Recipient) == "" {
 		return Manifest{}, ErrNoRecipient
 	}
@@ -124,7 +126,7 @@ func (s *Service) Create(ctx context.Context, by string, progress Progress) (Man
 		m.ID, db.Millis(start), m.Backend, m.Encryption, by); err != nil {
 		return m, err
 	}
-	m, err := s.create(ctx, m, progress)
+	m, err = s.create(ctx, m, progress)
 	if err != nil {
 		s.DB.ExecContext(context.WithoutCancel(ctx), "UPDATE backups SET state = 'failed', error = $1, finished_at = $2 WHERE id = $3", clip(err.Error(), 500), db.Millis(s.now()), m.ID)
 		s.Audit.Log(context.WithoutCancel(ctx), audit.Event{ActorName: by, Action: "backup.create", ObjectType: "backup", ObjectID: m.ID, Result: "error",
@@ -330,7 +332,8 @@ type Record struct {
 }
 
 // List returns the latest backups (at most limit, capped at 200).
-func (s *Service) List(ctx context.Context, limit int) ([]Record, error) {
+func (s *Service) List(ctx context.Context, limit int) (_ []Record, err error) {
+	defer errs.Wrap(&err, "backup: List")
 	if limit <= 0 || limit > 200 {
 		limit = 200
 	}
@@ -358,7 +361,8 @@ func (s *Service) List(ctx context.Context, limit int) ([]Record, error) {
 
 // Prune applies the retention rule to the finished backups: files (local and off-site) of those
 // not kept are deleted and their rows marked pruned.
-func (s *Service) Prune(ctx context.Context) (int, error) {
+func (s *Service) Prune(ctx context.Context) (_ int, err error) {
+	defer errs.Wrap(&err, "backup: Prune")
 	rows, err := s.DB.QueryContext(ctx, "SELECT id, created_at, file, offsite FROM backups WHERE state = 'done' ORDER BY created_at DESC LIMIT 10000")
 	if err != nil {
 		return 0, err
@@ -469,9 +473,10 @@ func ReadManifest(path string) (Manifest, []byte, error) {
 
 // Latest returns the manifest of the newest finished backup, read from the local directory or,
 // when it is not there, from off-site.
-func (s *Service) Latest(ctx context.Context) (Manifest, error) {
+func (s *Service) Latest(ctx context.Context) (_ Manifest, err error) {
+	defer errs.Wrap(&err, "backup: Latest")
 	var id string
-	err := s.DB.QueryRowContext(ctx, "SELECT id FROM backups WHERE state = 'done' ORDER BY created_at DESC, id DESC LIMIT 1").Scan(&id)
+	err = s.DB.QueryRowContext(ctx, "SELECT id FROM backups WHERE state = 'done' ORDER BY created_at DESC, id DESC LIMIT 1").Scan(&id)
 	if db.IsNoRows(err) {
 		return Manifest{}, ErrNoBackup
 	}
@@ -482,7 +487,8 @@ func (s *Service) Latest(ctx context.Context) (Manifest, error) {
 }
 
 // Manifest reads the manifest of backup id (fetching it from off-site when needed).
-func (s *Service) Manifest(ctx context.Context, id string) (Manifest, error) {
+func (s *Service) Manifest(ctx context.Context, id string) (_ Manifest, err error) {
+	defer errs.Wrap(&err, "backup: Manifest(%s)", id)
 	p := filepath.Join(s.Dir, id+".manifest.json")
 	if _, err := os.Stat(p); err != nil && s.Offsite != nil {
 		if err := s.Offsite.Get(ctx, id+".manifest.json", p); err != nil {

@@ -21,6 +21,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/audit"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -162,7 +163,8 @@ func ErrDrillFailed(d Drill) error {
 // count against the manifest, the audit chain, the latest checkpoint against this platform's
 // published keys) and records the measured recovery point and time. A failed check is a drill
 // that did not pass (OK false, recorded), not an error.
-func (s *Service) RunDrill(ctx context.Context) (Drill, error) {
+func (s *Service) RunDrill(ctx context.Context) (_ Drill, err error) {
+	defer errs.Wrap(&err, "backup: RunDrill")
 	if strings.TrimSpace(s.DrillIdentity) == "" {
 		return Drill{}, ErrNoDrillKey
 	}
@@ -241,7 +243,8 @@ func (s *Service) drill(ctx context.Context, m Manifest, d *Drill) ([]string, er
 // Check compares a restored database with its manifest: every table's row count, the audit
 // chain, and the manifest's checkpoint, whose signing key must be one of trusted (nil: this
 // platform's published checkpoint keys).
-func (s *Service) Check(ctx context.Context, m Manifest, restored *db.DB, d *Drill, trusted []string) ([]string, error) {
+func (s *Service) Check(ctx context.Context, m Manifest, restored *db.DB, d *Drill, trusted []string) (_ []string, err error) {
+	defer errs.Wrap(&err, "backup: Check")
 	var problems []string
 	counts, err := countTables(ctx, restored, restored.Dialect)
 	if err != nil {
@@ -312,7 +315,8 @@ func (s *Service) scratchPG(ctx context.Context) (string, func(), error) {
 }
 
 // Drills lists the latest drills (at most limit, capped at 100).
-func (s *Service) Drills(ctx context.Context, limit int) ([]Drill, error) {
+func (s *Service) Drills(ctx context.Context, limit int) (_ []Drill, err error) {
+	defer errs.Wrap(&err, "backup: Drills")
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
@@ -338,7 +342,8 @@ func (s *Service) Drills(ctx context.Context, limit int) ([]Drill, error) {
 }
 
 // RestoreLatest restores the newest backup (or backup id) onto target with identity.
-func (s *Service) RestoreID(ctx context.Context, id, identity string, t Target, progress Progress) (Manifest, error) {
+func (s *Service) RestoreID(ctx context.Context, id, identity string, t Target, progress Progress) (_ Manifest, err error) {
+	defer errs.Wrap(&err, "backup: RestoreID(%s)", id)
 	m, err := s.Manifest(ctx, id)
 	if err != nil {
 		return m, err

@@ -9,6 +9,8 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"pubdata/internal/errs"
 )
 
 // S3 is the off-site copy: any S3-compatible object store (MinIO, Ceph, a cloud's object
@@ -53,7 +55,8 @@ func (s *S3) cl() (*minio.Client, error) {
 func (s *S3) key(name string) string { return path.Join(strings.Trim(s.Prefix, "/"), name) }
 
 // Put uploads a local file under name.
-func (s *S3) Put(ctx context.Context, file, name string) error {
+func (s *S3) Put(ctx context.Context, file, name string) (err error) {
+	defer errs.Wrap(&err, "backup: S3.Put")
 	c, err := s.cl()
 	if err != nil {
 		return err
@@ -63,7 +66,8 @@ func (s *S3) Put(ctx context.Context, file, name string) error {
 }
 
 // Get downloads name into a local file.
-func (s *S3) Get(ctx context.Context, name, file string) error {
+func (s *S3) Get(ctx context.Context, name, file string) (err error) {
+	defer errs.Wrap(&err, "backup: S3.Get")
 	c, err := s.cl()
 	if err != nil {
 		return err
@@ -76,7 +80,8 @@ func (s *S3) Get(ctx context.Context, name, file string) error {
 }
 
 // Remove deletes name.
-func (s *S3) Remove(ctx context.Context, name string) error {
+func (s *S3) Remove(ctx context.Context, name string) (err error) {
+	defer errs.Wrap(&err, "backup: S3.Remove")
 	c, err := s.cl()
 	if err != nil {
 		return err
@@ -85,7 +90,8 @@ func (s *S3) Remove(ctx context.Context, name string) error {
 }
 
 // List lists the object names under the prefix.
-func (s *S3) List(ctx context.Context) ([]string, error) {
+func (s *S3) List(ctx context.Context) (_ []string, err error) {
+	defer errs.Wrap(&err, "backup: S3.List")
 	c, err := s.cl()
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/validate"
 )
@@ -119,7 +120,8 @@ var (
 )
 
 // CreateRegion adds a region.
-func (s *Service) CreateRegion(ctx context.Context, q db.Q, r Region) error {
+func (s *Service) CreateRegion(ctx context.Context, q db.Q, r Region) (err error) {
+	defer errs.Wrap(&err, "identity: CreateRegion")
 	level, err := validate.RegionCode(r.Code)
 	if err != nil {
 		return apperr.Invalid.With(apperr.Field("code", "行政区划代码无效", "invalid region code"))
@@ -135,7 +137,8 @@ func (s *Service) CreateRegion(ctx context.Context, q db.Q, r Region) error {
 }
 
 // Regions lists all regions ordered by code.
-func (s *Service) Regions(ctx context.Context) ([]Region, error) {
+func (s *Service) Regions(ctx context.Context) (_ []Region, err error) {
+	defer errs.Wrap(&err, "identity: Regions")
 	rows, err := s.DB.QueryContext(ctx, "SELECT code, name, name_en, level, COALESCE(parent_code,'') FROM regions ORDER BY code")
 	if err != nil {
 		return nil, err
@@ -153,9 +156,10 @@ func (s *Service) Regions(ctx context.Context) ([]Region, error) {
 }
 
 // Region returns one region.
-func (s *Service) Region(ctx context.Context, code string) (Region, error) {
+func (s *Service) Region(ctx context.Context, code string) (_ Region, err error) {
+	defer errs.Wrap(&err, "identity: Region")
 	var r Region
-	err := s.DB.QueryRowContext(ctx, "SELECT code, name, name_en, level, COALESCE(parent_code,'') FROM regions WHERE code = $1", code).
+	err = s.DB.QueryRowContext(ctx, "SELECT code, name, name_en, level, COALESCE(parent_code,'') FROM regions WHERE code = $1", code).
 		Scan(&r.Code, &r.Name, &r.NameEN, &r.Level, &r.ParentCode)
 	if db.IsNoRows(err) {
 		return r, apperr.NotFound
@@ -164,7 +168,8 @@ func (s *Service) Region(ctx context.Context, code string) (Region, error) {
 }
 
 // CreateOrg adds an organization.
-func (s *Service) CreateOrg(ctx context.Context, q db.Q, o *Org) error {
+func (s *Service) CreateOrg(ctx context.Context, q db.Q, o *Org) (err error) {
+	defer errs.Wrap(&err, "identity: CreateOrg")
 	var fe []apperr.FieldError
 	if strings.TrimSpace(o.Name) == "" {
 		fe = append(fe, apperr.Field("name", "名称不能为空", "name is required"))
@@ -187,7 +192,7 @@ func (s *Service) CreateOrg(ctx context.Context, q db.Q, o *Org) error {
 	if o.ParentID != "" {
 		parent = o.ParentID
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO orgs (id, name, name_en, kind, sector, region_code, credit_code, parent_id, created_at)
+	_, err = q.ExecContext(ctx, `INSERT INTO orgs (id, name, name_en, kind, sector, region_code, credit_code, parent_id, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, o.ID, o.Name, o.NameEN, string(o.Kind), o.Sector, o.RegionCode, o.CreditCode, parent, db.Millis(s.Now()))
 	return err
 }
@@ -203,7 +208,8 @@ func scanOrg(sc interface{ Scan(...any) error }) (Org, error) {
 }
 
 // Org returns one organization.
-func (s *Service) Org(ctx context.Context, id string) (Org, error) {
+func (s *Service) Org(ctx context.Context, id string) (_ Org, err error) {
+	defer errs.Wrap(&err, "identity: Org(%s)", id)
 	o, err := scanOrg(s.DB.QueryRowContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return o, apperr.NotFound
@@ -212,7 +218,8 @@ func (s *Service) Org(ctx context.Context, id string) (Org, error) {
 }
 
 // Orgs lists organizations, optionally of one kind or region.
-func (s *Service) Orgs(ctx context.Context, kind authz.OrgKind, region string) ([]Org, error) {
+func (s *Service) Orgs(ctx context.Context, kind authz.OrgKind, region string) (_ []Org, err error) {
+	defer errs.Wrap(&err, "identity: Orgs")
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+orgCols+" FROM orgs WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR region_code = $2) ORDER BY region_code, name", string(kind), region)
 	if err != nil {
 		return nil, err
@@ -263,7 +270,8 @@ func checkNewUser(in *NewUser) []apperr.FieldError {
 }
 
 // CreateUser adds a user with roles, inside q.
-func (s *Service) CreateUser(ctx context.Context, q db.Q, in NewUser) (User, error) {
+func (s *Service) CreateUser(ctx context.Context, q db.Q, in NewUser) (_ User, err error) {
+	defer errs.Wrap(&err, "identity: CreateUser")
 	if err := apperr.Validation(checkNewUser(&in)); err != nil {
 		return User{}, err
 	}
@@ -273,7 +281,7 @@ func (s *Service) CreateUser(ctx context.Context, q db.Q, in NewUser) (User, err
 	if in.OrgID != "" {
 		org = in.OrgID
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO users (id, username, display_name, org_id, password_hash, person_kind, id_number, credit_code, email, phone, created_at)
+	_, err = q.ExecContext(ctx, `INSERT INTO users (id, username, display_name, org_id, password_hash, person_kind, id_number, credit_code, email, phone, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, u.ID, u.Username, u.DisplayName, org, HashPassword(in.Password),
 		u.PersonKind, u.IDNumber, u.CreditCode, u.Email, u.Phone, db.Millis(u.CreatedAt))
 	if db.IsUniqueViolation(err) {
@@ -294,7 +302,8 @@ func (s *Service) CreateUser(ctx context.Context, q db.Q, in NewUser) (User, err
 //
 // The administrator acts within its region (authz.Directory): the new user's organization must lie
 // in its region or below, and authority roles go only to staff of a data authority.
-func (s *Service) AddUser(ctx context.Context, p *authz.Principal, in NewUser) (User, error) {
+func (s *Service) AddUser(ctx context.Context, p *authz.Principal, in NewUser) (_ User, err error) {
+	defer errs.Wrap(&err, "identity: AddUser")
 	region, kind, err := s.placeOf(ctx, in.OrgID, in.IDNumber)
 	if err != nil {
 		return User{}, err
@@ -336,7 +345,8 @@ type Registration struct {
 
 // Register creates a public user; a legal person also gets an enterprise organization keyed by
 // its unified social credit code.
-func (s *Service) Register(ctx context.Context, in Registration, clientIP string) (User, error) {
+func (s *Service) Register(ctx context.Context, in Registration, clientIP string) (_ User, err error) {
+	defer errs.Wrap(&err, "identity: Register")
 	// Self-registration is throttled per client address (注册限流): RegisterMax accounts per
 	// RegisterWindow, then the address waits, each time longer.
 	rkey := "reg:" + clientIP
@@ -393,7 +403,7 @@ func (s *Service) Register(ctx context.Context, in Registration, clientIP string
 		return User{}, err
 	}
 	var u User
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if in.PersonKind == "legal" {
 			// Joining an existing organization by naming its credit code would hand a stranger
 			// that organization's inbox and directory (the code is public), so a code that is
@@ -479,19 +489,22 @@ func (s *Service) roles(ctx context.Context, userID string) ([]authz.Role, error
 }
 
 // User returns one user.
-func (s *Service) User(ctx context.Context, id string) (User, error) {
+func (s *Service) User(ctx context.Context, id string) (_ User, err error) {
+	defer errs.Wrap(&err, "identity: User(%s)", id)
 	u, _, err := s.scanUser(ctx, s.DB.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE id = $1", id))
 	return u, err
 }
 
 // UserByName returns one user by username.
-func (s *Service) UserByName(ctx context.Context, name string) (User, error) {
+func (s *Service) UserByName(ctx context.Context, name string) (_ User, err error) {
+	defer errs.Wrap(&err, "identity: UserByName")
 	u, _, err := s.scanUser(ctx, s.DB.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE username = $1", name))
 	return u, err
 }
 
 // Users lists users of an organization ("" = all).
-func (s *Service) Users(ctx context.Context, orgID string) ([]User, error) {
+func (s *Service) Users(ctx context.Context, orgID string) (_ []User, err error) {
+	defer errs.Wrap(&err, "identity: Users(%s)", orgID)
 	rows, err := s.DB.QueryContext(ctx, "SELECT id FROM users WHERE ($1 = '' OR org_id = $1) ORDER BY username", orgID)
 	if err != nil {
 		return nil, err
@@ -515,7 +528,8 @@ func (s *Service) Users(ctx context.Context, orgID string) ([]User, error) {
 }
 
 // Principal builds the principal of a user.
-func (s *Service) Principal(ctx context.Context, u User) (*authz.Principal, error) {
+func (s *Service) Principal(ctx context.Context, u User) (_ *authz.Principal, err error) {
+	defer errs.Wrap(&err, "identity: Principal")
 	p := &authz.Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, OrgID: u.OrgID, Roles: u.Roles, Verified: u.Verified}
 	if u.OrgID != "" {
 		o, err := s.Org(ctx, u.OrgID)
@@ -632,6 +646,7 @@ var dummyHash = sync.OnceValue(func() string { return HashPassword("pubdata-no-s
 // username lock the account; AddressMaxFailures failures from one address throttle the
 // address for accounts that have not logged in from it before. Both refusals say how long.
 func (s *Service) Login(ctx context.Context, username, password, clientIP string) (sessionToken, csrf string, u User, err error) {
+	defer errs.Wrap(&err, "identity: Login")
 	ukey, ikey := "u:"+strings.ToLower(username), "ip:"+clientIP
 	denied := func(err *apperr.Error, reason string) (string, string, User, error) {
 		s.Audit.Log(ctx, audit.Event{ActorName: username, ClientIP: clientIP, Action: "identity.login", Result: audit.Denied, Detail: map[string]any{"reason": reason}})
@@ -691,10 +706,11 @@ func HashSecret(s string) string {
 }
 
 // Session resolves a session cookie to its principal and CSRF token.
-func (s *Service) Session(ctx context.Context, token string) (*authz.Principal, string, error) {
+func (s *Service) Session(ctx context.Context, token string) (_ *authz.Principal, _ string, err error) {
+	defer errs.Wrap(&err, "identity: Session")
 	var userID, csrf string
 	var expires int64
-	err := s.DB.QueryRowContext(ctx, "SELECT user_id, csrf, expires_at FROM sessions WHERE id_hash = $1", HashSecret(token)).Scan(&userID, &csrf, &expires)
+	err = s.DB.QueryRowContext(ctx, "SELECT user_id, csrf, expires_at FROM sessions WHERE id_hash = $1", HashSecret(token)).Scan(&userID, &csrf, &expires)
 	if err != nil || expires < db.Millis(s.Now()) {
 		return nil, "", apperr.Unauthenticated
 	}
@@ -707,8 +723,9 @@ func (s *Service) Session(ctx context.Context, token string) (*authz.Principal, 
 }
 
 // Logout ends a session.
-func (s *Service) Logout(ctx context.Context, token string) error {
-	_, err := s.DB.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = $1", HashSecret(token))
+func (s *Service) Logout(ctx context.Context, token string) (err error) {
+	defer errs.Wrap(&err, "identity: Logout")
+	_, err = s.DB.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = $1", HashSecret(token))
 	return err
 }
 
@@ -730,7 +747,8 @@ type Token struct {
 var Scopes = authz.TokenScopes
 
 // CreateToken mints a token for p's user; the returned secret is never stored.
-func (s *Service) CreateToken(ctx context.Context, q db.Q, p *authz.Principal, name string, scopes []string, subject string, ttl time.Duration) (string, Token, error) {
+func (s *Service) CreateToken(ctx context.Context, q db.Q, p *authz.Principal, name string, scopes []string, subject string, ttl time.Duration) (_ string, _ Token, err error) {
+	defer errs.Wrap(&err, "identity: CreateToken")
 	var fe []apperr.FieldError
 	if strings.TrimSpace(name) == "" {
 		fe = append(fe, apperr.Field("name", "令牌名称不能为空", "token name is required"))
@@ -753,7 +771,7 @@ func (s *Service) CreateToken(ctx context.Context, q db.Q, p *authz.Principal, n
 	secret := "pd_" + prefix + "_" + ids.Token(24)
 	now := s.Now()
 	t := Token{ID: ids.New(), UserID: p.UserID, Name: name, Prefix: prefix, Scopes: scopes, Subject: subject, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	_, err := q.ExecContext(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, scopes, subject, created_at, expires_at)
+	_, err = q.ExecContext(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, scopes, subject, created_at, expires_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, t.ID, t.UserID, t.Name, HashSecret(secret), prefix, strings.Join(scopes, ","), subject, db.Millis(now), db.Millis(t.ExpiresAt))
 	if err != nil {
 		return "", Token{}, err
@@ -764,13 +782,14 @@ func (s *Service) CreateToken(ctx context.Context, q db.Q, p *authz.Principal, n
 }
 
 // IssueToken mints a token in its own transaction after the authorization check.
-func (s *Service) IssueToken(ctx context.Context, p *authz.Principal, name string, scopes []string, ttl time.Duration) (string, Token, error) {
+func (s *Service) IssueToken(ctx context.Context, p *authz.Principal, name string, scopes []string, ttl time.Duration) (_ string, _ Token, err error) {
+	defer errs.Wrap(&err, "identity: IssueToken")
 	if err := authz.Tokens(p, authz.Create, p.UserID, p.RegionCode); err != nil {
 		return "", Token{}, err
 	}
 	var secret string
 	var t Token
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		secret, t, err = s.CreateToken(ctx, tx, p, name, scopes, "", ttl)
 		return err
@@ -779,7 +798,8 @@ func (s *Service) IssueToken(ctx context.Context, p *authz.Principal, name strin
 }
 
 // Tokens lists a user's tokens.
-func (s *Service) Tokens(ctx context.Context, userID string) ([]Token, error) {
+func (s *Service) Tokens(ctx context.Context, userID string) (_ []Token, err error) {
+	defer errs.Wrap(&err, "identity: Tokens(%s)", userID)
 	rows, err := s.DB.QueryContext(ctx, `SELECT id, user_id, name, prefix, scopes, subject, created_at, expires_at, revoked_at, last_used_at
 		FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`, userID)
 	if err != nil {
@@ -802,7 +822,8 @@ func (s *Service) Tokens(ctx context.Context, userID string) ([]Token, error) {
 }
 
 // RevokeToken revokes a token of p's (or, for authority admins, anyone's).
-func (s *Service) RevokeToken(ctx context.Context, p *authz.Principal, id string) error {
+func (s *Service) RevokeToken(ctx context.Context, p *authz.Principal, id string) (err error) {
+	defer errs.Wrap(&err, "identity: RevokeToken(%s)", id)
 	var owner string
 	if err := s.DB.QueryRowContext(ctx, "SELECT user_id FROM api_tokens WHERE id = $1", id).Scan(&owner); err != nil {
 		return apperr.NotFound
@@ -833,7 +854,8 @@ func (s *Service) RevokeToken(ctx context.Context, p *authz.Principal, id string
 var errTokenExpired = apperr.New(http.StatusUnauthorized, "token_expired", "访问令牌已过期或已撤销", "the access token has expired or was revoked")
 
 // TokenPrincipal resolves an API token to its principal (with the token's scopes).
-func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*authz.Principal, error) {
+func (s *Service) TokenPrincipal(ctx context.Context, secret string) (_ *authz.Principal, err error) {
+	defer errs.Wrap(&err, "identity: TokenPrincipal")
 	h := HashSecret(secret)
 	now := s.Now()
 	if v, ok := tokenCache.Load(h); ok {
@@ -946,7 +968,8 @@ func forgetToken(id string) {
 
 // PurgeExpired deletes sessions past their expiry and login-failure counters idle longer than
 // a day (the lock window is far shorter); it returns how many rows went. A daily job runs it.
-func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
+func (s *Service) PurgeExpired(ctx context.Context) (_ int64, err error) {
+	defer errs.Wrap(&err, "identity: PurgeExpired")
 	now := db.Millis(s.Now())
 	r1, err := s.DB.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at < $1", now)
 	if err != nil {
@@ -964,7 +987,8 @@ func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
 // RevokeSubjectTokens revokes, inside tx, every API token of a user (kind "user") or of every
 // member of an organization (kind "org") — a terminated sanction (SUP-1) — and forgets them on
 // this node. It returns how many were revoked.
-func (s *Service) RevokeSubjectTokens(ctx context.Context, tx *sql.Tx, kind, id string) (int64, error) {
+func (s *Service) RevokeSubjectTokens(ctx context.Context, tx *sql.Tx, kind, id string) (_ int64, err error) {
+	defer errs.Wrap(&err, "identity: RevokeSubjectTokens(%s)", id)
 	cond := "user_id = $2"
 	if kind == "org" {
 		cond = "user_id IN (SELECT id FROM users WHERE org_id = $2)"

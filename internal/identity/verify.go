@@ -11,6 +11,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/validate"
 )
 
@@ -43,7 +44,8 @@ func (s *Service) placeOf(ctx context.Context, orgID, idNumber string) (string, 
 }
 
 // RegionOf returns the region directory decisions about user u are scoped to.
-func (s *Service) RegionOf(ctx context.Context, u User) (string, error) {
+func (s *Service) RegionOf(ctx context.Context, u User) (_ string, err error) {
+	defer errs.Wrap(&err, "identity: RegionOf")
 	r, _, err := s.placeOf(ctx, u.OrgID, u.IDNumber)
 	return r, err
 }
@@ -54,7 +56,8 @@ const MaxUserList = 5000
 // VisibleUsers lists the users p may see (authz.Directory Read), of one organization or (org
 // "") of every organization p may see: authority staff their region and below, auditors and
 // oversight bodies everyone, others their own organization. At most MaxUserList.
-func (s *Service) VisibleUsers(ctx context.Context, p *authz.Principal, org string) ([]User, error) {
+func (s *Service) VisibleUsers(ctx context.Context, p *authz.Principal, org string) (_ []User, err error) {
+	defer errs.Wrap(&err, "identity: VisibleUsers")
 	if org == "" && !p.Has(authz.AuthorityAdmin, authz.Auditor, authz.Oversight, authz.AuthorityReviewer) {
 		if org = p.OrgID; org == "" {
 			return nil, apperr.Forbidden
@@ -117,7 +120,8 @@ var errNothingToVerify = apperr.New(http.StatusUnprocessableEntity, "identity.no
 // SetVerified records (or withdraws) the authority's real-name verification of a user (实名核验),
 // audited: an authority administrator whose region covers the user's, after checking the
 // person's identity documents. note says how it was checked.
-func (s *Service) SetVerified(ctx context.Context, p *authz.Principal, userID string, verified bool, note string) (User, error) {
+func (s *Service) SetVerified(ctx context.Context, p *authz.Principal, userID string, verified bool, note string) (_ User, err error) {
+	defer errs.Wrap(&err, "identity: SetVerified(%s)", userID)
 	u, err := s.User(ctx, userID)
 	if err != nil {
 		return User{}, apperr.NotFound
@@ -188,7 +192,8 @@ func (s *Service) AddProvider(ip IdentityProvider) {
 // VerifyByClaim marks p's own account verified when the named identity provider vouches, with
 // real-name verification, for the citizen ID number on the account (or the credit code of the
 // account or of its organization). Audited either way.
-func (s *Service) VerifyByClaim(ctx context.Context, p *authz.Principal, provider, assertion string) (User, error) {
+func (s *Service) VerifyByClaim(ctx context.Context, p *authz.Principal, provider, assertion string) (_ User, err error) {
+	defer errs.Wrap(&err, "identity: VerifyByClaim")
 	if !p.Authenticated() || p.TokenID != "" {
 		return User{}, apperr.Forbidden
 	}

@@ -8,6 +8,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -84,7 +85,8 @@ func (s *Service) facts(ctx context.Context, productID string) (Assessment, erro
 
 // Assess records an assessment of a product: the figures computed from the platform's facts where
 // it has them, the assessor's for the rest (an assessor's figure never overrides a fact).
-func (s *Service) Assess(ctx context.Context, p *authz.Principal, productID string, in AssessInput) (Assessment, error) {
+func (s *Service) Assess(ctx context.Context, p *authz.Principal, productID string, in AssessInput) (_ Assessment, err error) {
+	defer errs.Wrap(&err, "market: Assess(%s)", productID)
 	a, err := s.facts(ctx, productID)
 	if err != nil {
 		return a, err
@@ -150,7 +152,8 @@ func (s *Service) Assess(ctx context.Context, p *authz.Principal, productID stri
 }
 
 // Assessments lists a product's assessments, newest first (the history).
-func (s *Service) Assessments(ctx context.Context, p *authz.Principal, productID string) ([]Assessment, error) {
+func (s *Service) Assessments(ctx context.Context, p *authz.Principal, productID string) (_ []Assessment, err error) {
+	defer errs.Wrap(&err, "market: Assessments(%s)", productID)
 	if _, err := s.facts(ctx, productID); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/vocab"
 	"pubdata/internal/workday"
@@ -69,7 +70,8 @@ func assetAttrs(a Asset) authz.MarketAttrs {
 }
 
 // RegisterAsset registers a data asset of the caller's organization.
-func (s *Service) RegisterAsset(ctx context.Context, p *authz.Principal, in AssetInput) (Asset, error) {
+func (s *Service) RegisterAsset(ctx context.Context, p *authz.Principal, in AssetInput) (_ Asset, err error) {
+	defer errs.Wrap(&err, "market: RegisterAsset")
 	if err := authz.Market(p, authz.MktAsset, authz.MarketAttrs{}); err != nil {
 		return Asset{}, err
 	}
@@ -179,7 +181,8 @@ func (s *Service) asset(ctx context.Context, id string) (Asset, error) {
 }
 
 // Asset returns a registration with its history; one the caller may not read is not found.
-func (s *Service) Asset(ctx context.Context, p *authz.Principal, id string) (Asset, error) {
+func (s *Service) Asset(ctx context.Context, p *authz.Principal, id string) (_ Asset, err error) {
+	defer errs.Wrap(&err, "market: Asset(%s)", id)
 	a, err := s.asset(ctx, id)
 	if err != nil {
 		return a, err
@@ -191,7 +194,8 @@ func (s *Service) Asset(ctx context.Context, p *authz.Principal, id string) (Ass
 }
 
 // Assets lists the registrations p reads (the authority its region's, an agency its own), newest first.
-func (s *Service) Assets(ctx context.Context, p *authz.Principal, state string, limit, offset int) ([]Asset, int, error) {
+func (s *Service) Assets(ctx context.Context, p *authz.Principal, state string, limit, offset int) (_ []Asset, _ int, err error) {
+	defer errs.Wrap(&err, "market: Assets")
 	if err := authz.Market(p, authz.Read, authz.MarketAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -211,8 +215,9 @@ func (s *Service) Assets(ctx context.Context, p *authz.Principal, state string, 
 }
 
 // ReviewAsset approves a registration (issuing its certificate number) or refuses it with a reason.
-func (s *Service) ReviewAsset(ctx context.Context, p *authz.Principal, id string, approve bool, reason string) (Asset, error) {
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+func (s *Service) ReviewAsset(ctx context.Context, p *authz.Principal, id string, approve bool, reason string) (_ Asset, err error) {
+	defer errs.Wrap(&err, "market: ReviewAsset(%s)", id)
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		a, err := scanAsset(tx.QueryRowContext(ctx, "SELECT "+assetCols+" FROM mkt_assets WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return apperr.Hidden
@@ -287,7 +292,8 @@ type PublicAsset struct {
 }
 
 // Register lists the approved assets of the region register for everyone, by certificate number.
-func (s *Service) Register(ctx context.Context, limit, offset int) ([]PublicAsset, int, error) {
+func (s *Service) Register(ctx context.Context, limit, offset int) (_ []PublicAsset, _ int, err error) {
+	defer errs.Wrap(&err, "market: Register")
 	limit, offset = page(limit, offset)
 	var total int
 	if err := s.DB.QueryRowContext(ctx, "SELECT count(*) FROM mkt_assets WHERE state = 'approved'").Scan(&total); err != nil {

@@ -8,6 +8,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -111,7 +112,8 @@ func letterAttrs(l Letter) authz.MarketAttrs {
 }
 
 // FileReport files a report of the caller's unit.
-func (s *Service) FileReport(ctx context.Context, p *authz.Principal, in ReportInput) (Report, error) {
+func (s *Service) FileReport(ctx context.Context, p *authz.Principal, in ReportInput) (_ Report, err error) {
+	defer errs.Wrap(&err, "market: FileReport")
 	if err := authz.Market(p, authz.MktFile, authz.MarketAttrs{}); err != nil {
 		return Report{}, err
 	}
@@ -185,7 +187,8 @@ func (s *Service) report(ctx context.Context, q db.Q, id string, lock bool) (Rep
 }
 
 // Report returns a report with the letters answering it and its history.
-func (s *Service) Report(ctx context.Context, p *authz.Principal, id string) (Report, error) {
+func (s *Service) Report(ctx context.Context, p *authz.Principal, id string) (_ Report, err error) {
+	defer errs.Wrap(&err, "market: Report(%s)", id)
 	r, err := s.report(ctx, s.DB, id, false)
 	if err != nil {
 		return r, err
@@ -202,7 +205,8 @@ func (s *Service) Report(ctx context.Context, p *authz.Principal, id string) (Re
 }
 
 // Reports lists the reports p reads (the authority its region's, a unit its own), newest first.
-func (s *Service) Reports(ctx context.Context, p *authz.Principal, limit, offset int) ([]Report, int, error) {
+func (s *Service) Reports(ctx context.Context, p *authz.Principal, limit, offset int) (_ []Report, _ int, err error) {
+	defer errs.Wrap(&err, "market: Reports")
 	if err := authz.Market(p, authz.Read, authz.MarketAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -219,8 +223,9 @@ func (s *Service) Reports(ctx context.Context, p *authz.Principal, limit, offset
 }
 
 // NoObjection records that the authority takes note of a report without objection.
-func (s *Service) NoObjection(ctx context.Context, p *authz.Principal, id, note string) (Report, error) {
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+func (s *Service) NoObjection(ctx context.Context, p *authz.Principal, id, note string) (_ Report, err error) {
+	defer errs.Wrap(&err, "market: NoObjection(%s)", id)
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.report(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -252,9 +257,10 @@ func (s *Service) NoObjection(ctx context.Context, p *authz.Principal, id, note 
 
 // IssueLetter answers a unit (and, with ReportID, its report) with an objection, a rectification
 // letter (deadline in working days), a notice or a business restriction.
-func (s *Service) IssueLetter(ctx context.Context, p *authz.Principal, in LetterInput) (Letter, error) {
+func (s *Service) IssueLetter(ctx context.Context, p *authz.Principal, in LetterInput) (_ Letter, err error) {
+	defer errs.Wrap(&err, "market: IssueLetter")
 	var l Letter
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var rep Report
 		if in.ReportID != "" {
 			var err error
@@ -359,7 +365,8 @@ func (s *Service) letter(ctx context.Context, q db.Q, id string, lock bool) (Let
 }
 
 // Letter returns a letter with its history; one the caller may not read is not found.
-func (s *Service) Letter(ctx context.Context, p *authz.Principal, id string) (Letter, error) {
+func (s *Service) Letter(ctx context.Context, p *authz.Principal, id string) (_ Letter, err error) {
+	defer errs.Wrap(&err, "market: Letter(%s)", id)
 	l, err := s.letter(ctx, s.DB, id, false)
 	if err != nil {
 		return l, err
@@ -372,7 +379,8 @@ func (s *Service) Letter(ctx context.Context, p *authz.Principal, id string) (Le
 }
 
 // Letters lists the letters p reads, newest first; state "overdue" lists the overdue ones.
-func (s *Service) Letters(ctx context.Context, p *authz.Principal, state string, limit, offset int) ([]Letter, int, error) {
+func (s *Service) Letters(ctx context.Context, p *authz.Principal, state string, limit, offset int) (_ []Letter, _ int, err error) {
+	defer errs.Wrap(&err, "market: Letters")
 	if err := authz.Market(p, authz.Read, authz.MarketAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -427,8 +435,9 @@ func LetterActions(p *authz.Principal, l Letter) []string {
 
 // FireLetter moves a letter: the unit responds (its rectification or acknowledgement); the
 // authority closes it, or reopens it when the response does not suffice.
-func (s *Service) FireLetter(ctx context.Context, p *authz.Principal, id, ev, note string) (Letter, error) {
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+func (s *Service) FireLetter(ctx context.Context, p *authz.Principal, id, ev, note string) (_ Letter, err error) {
+	defer errs.Wrap(&err, "market: FireLetter(%s)", id)
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		l, err := s.letter(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -496,7 +505,8 @@ func (s *Service) FireLetter(ctx context.Context, p *authz.Principal, id, ev, no
 // EscalateOverdue marks the open rectification letters past their deadline overdue and escalates
 // each once: to the administrators of the authorities covering the unit's region and to the unit
 // (the market.letters job).
-func (s *Service) EscalateOverdue(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) EscalateOverdue(ctx context.Context, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "market: EscalateOverdue")
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+letterCols+" FROM mkt_letters WHERE kind = 'rectification' AND state = 'open' AND overdue = 0 AND deadline <> '' AND deadline < $1 ORDER BY deadline LIMIT 500",
 		workday.Format(now))
 	due, err := db.ScanAll(rows, err, scanLetter)
@@ -556,11 +566,12 @@ type UnitFacts struct {
 }
 
 // EvaluationFacts counts a unit's letters of a year (Asia/Shanghai) for its annual evaluation.
-func (s *Service) EvaluationFacts(ctx context.Context, orgID string, year int) (UnitFacts, error) {
+func (s *Service) EvaluationFacts(ctx context.Context, orgID string, year int) (_ UnitFacts, err error) {
+	defer errs.Wrap(&err, "market: EvaluationFacts(%s)", orgID)
 	f := UnitFacts{OrgID: orgID, Year: year}
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, workday.Location)
 	to := from.AddDate(1, 0, 0)
-	err := s.DB.QueryRowContext(ctx, `SELECT count(*),
+	err = s.DB.QueryRowContext(ctx, `SELECT count(*),
 		COALESCE(SUM(CASE WHEN kind = 'rectification' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN state <> 'closed' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(overdue), 0),
@@ -571,7 +582,8 @@ func (s *Service) EvaluationFacts(ctx context.Context, orgID string, year int) (
 }
 
 // UnitFactsFor is EvaluationFacts for a reader of the unit's records (the unit, the authority, auditors).
-func (s *Service) UnitFactsFor(ctx context.Context, p *authz.Principal, orgID string, year int) (UnitFacts, error) {
+func (s *Service) UnitFactsFor(ctx context.Context, p *authz.Principal, orgID string, year int) (_ UnitFacts, err error) {
+	defer errs.Wrap(&err, "market: UnitFactsFor(%s)", orgID)
 	o, err := s.org(ctx, s.DB, orgID)
 	if db.IsNoRows(err) {
 		return UnitFacts{}, apperr.Hidden

@@ -7,6 +7,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -126,7 +127,8 @@ func (in *RightInput) validate(transfer bool) error {
 }
 
 // RecordRight records a holder's right on a product or an asset (the authority).
-func (s *Service) RecordRight(ctx context.Context, p *authz.Principal, in RightInput) (Right, error) {
+func (s *Service) RecordRight(ctx context.Context, p *authz.Principal, in RightInput) (_ Right, err error) {
+	defer errs.Wrap(&err, "market: RecordRight")
 	name, region, attrs, err := s.object(ctx, in.ObjectKind, in.ObjectID)
 	if err != nil {
 		return Right{}, err
@@ -198,7 +200,8 @@ func (s *Service) right(ctx context.Context, id string) (Right, error) {
 }
 
 // Right returns one right; one the caller may not read is not found.
-func (s *Service) Right(ctx context.Context, p *authz.Principal, id string) (Right, error) {
+func (s *Service) Right(ctx context.Context, p *authz.Principal, id string) (_ Right, err error) {
+	defer errs.Wrap(&err, "market: Right(%s)", id)
 	r, err := s.right(ctx, id)
 	if err != nil {
 		return r, err
@@ -210,7 +213,8 @@ func (s *Service) Right(ctx context.Context, p *authz.Principal, id string) (Rig
 }
 
 // Rights lists every right recorded on an object, current and ended (the history), oldest first.
-func (s *Service) Rights(ctx context.Context, p *authz.Principal, objectKind, objectID string) ([]Right, error) {
+func (s *Service) Rights(ctx context.Context, p *authz.Principal, objectKind, objectID string) (_ []Right, err error) {
+	defer errs.Wrap(&err, "market: Rights(%s)", objectID)
 	_, _, attrs, err := s.object(ctx, objectKind, objectID)
 	if err != nil {
 		return nil, err
@@ -224,9 +228,10 @@ func (s *Service) Rights(ctx context.Context, p *authz.Principal, objectKind, ob
 
 // TransferRight ends a holder's active right and records the new holder's (same object and kind),
 // linking the two: the chain is the right's history.
-func (s *Service) TransferRight(ctx context.Context, p *authz.Principal, id string, in RightInput) (Right, error) {
+func (s *Service) TransferRight(ctx context.Context, p *authz.Principal, id string, in RightInput) (_ Right, err error) {
+	defer errs.Wrap(&err, "market: TransferRight(%s)", id)
 	var next Right
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.scanRight(tx.QueryRowContext(ctx, "SELECT "+rightCols+" FROM mkt_rights WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return apperr.Hidden

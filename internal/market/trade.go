@@ -9,6 +9,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/validate"
 )
@@ -62,7 +63,8 @@ func listingAttrs(l Listing) authz.MarketAttrs {
 
 // List puts a released product on the market. Raw data (a catalog entry, a dataset, anything
 // not a product) is refused; so is a party without a valid product operation right.
-func (s *Service) List(ctx context.Context, p *authz.Principal, in ListingInput) (Listing, error) {
+func (s *Service) List(ctx context.Context, p *authz.Principal, in ListingInput) (_ Listing, err error) {
+	defer errs.Wrap(&err, "market: List")
 	if err := authz.Market(p, authz.MktList, authz.MarketAttrs{}); err != nil {
 		return Listing{}, err
 	}
@@ -71,7 +73,7 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, in ListingInput)
 	}
 	var name, state string
 	var released int
-	err := s.DB.QueryRowContext(ctx, "SELECT name, state, released_version FROM opr_products WHERE id = $1", in.ProductID).Scan(&name, &state, &released)
+	err = s.DB.QueryRowContext(ctx, "SELECT name, state, released_version FROM opr_products WHERE id = $1", in.ProductID).Scan(&name, &state, &released)
 	if db.IsNoRows(err) {
 		var n int
 		s.DB.QueryRowContext(ctx, "SELECT count(*) FROM catalog_entries WHERE id = $1", in.ProductID).Scan(&n)
@@ -146,7 +148,8 @@ func (s *Service) listing(ctx context.Context, q db.Q, id string, lock bool) (Li
 }
 
 // Listing returns a listing; one the caller may not read is not found.
-func (s *Service) Listing(ctx context.Context, p *authz.Principal, id string) (Listing, error) {
+func (s *Service) Listing(ctx context.Context, p *authz.Principal, id string) (_ Listing, err error) {
+	defer errs.Wrap(&err, "market: Listing(%s)", id)
 	l, err := s.listing(ctx, s.DB, id, false)
 	if err != nil {
 		return l, err
@@ -164,7 +167,8 @@ func marketReader(p *authz.Principal) bool {
 }
 
 // Listings lists the listings p reads (the market's participants all; others their own), newest first.
-func (s *Service) Listings(ctx context.Context, p *authz.Principal, state string, limit, offset int) ([]Listing, int, error) {
+func (s *Service) Listings(ctx context.Context, p *authz.Principal, state string, limit, offset int) (_ []Listing, _ int, err error) {
+	defer errs.Wrap(&err, "market: Listings")
 	if err := authz.Market(p, authz.Read, authz.MarketAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -186,9 +190,10 @@ func (s *Service) Listings(ctx context.Context, p *authz.Principal, state string
 }
 
 // Delist takes a listing off the market (its provider, or the authority).
-func (s *Service) Delist(ctx context.Context, p *authz.Principal, id, note string) (Listing, error) {
+func (s *Service) Delist(ctx context.Context, p *authz.Principal, id, note string) (_ Listing, err error) {
+	defer errs.Wrap(&err, "market: Delist(%s)", id)
 	var out Listing
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		l, err := s.listing(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -280,9 +285,10 @@ func identity(fe *[]apperr.FieldError, side string, code, person string) {
 // RecordTrade records a trade of a listed product by its provider, once both parties' identities
 // are verified (credit code checked, a named responsible person for each) and the broker, if
 // any, is not suspended.
-func (s *Service) RecordTrade(ctx context.Context, p *authz.Principal, listingID string, in TradeInput) (Trade, error) {
+func (s *Service) RecordTrade(ctx context.Context, p *authz.Principal, listingID string, in TradeInput) (_ Trade, err error) {
+	defer errs.Wrap(&err, "market: RecordTrade(%s)", listingID)
 	var t Trade
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		l, err := s.listing(ctx, tx, listingID, false)
 		if err != nil {
 			return err
@@ -376,7 +382,8 @@ func (s *Service) trade(ctx context.Context, q db.Q, id string) (Trade, error) {
 }
 
 // Trade returns a trade with its reviews; one the caller may not read is not found.
-func (s *Service) Trade(ctx context.Context, p *authz.Principal, id string) (Trade, error) {
+func (s *Service) Trade(ctx context.Context, p *authz.Principal, id string) (_ Trade, err error) {
+	defer errs.Wrap(&err, "market: Trade(%s)", id)
 	t, err := s.trade(ctx, s.DB, id)
 	if err != nil {
 		return t, err
@@ -390,7 +397,8 @@ func (s *Service) Trade(ctx context.Context, p *authz.Principal, id string) (Tra
 
 // Trades lists the trades p reads (the authority its region's, a party its own), newest first;
 // listingID narrows to one listing.
-func (s *Service) Trades(ctx context.Context, p *authz.Principal, listingID string, limit, offset int) ([]Trade, int, error) {
+func (s *Service) Trades(ctx context.Context, p *authz.Principal, listingID string, limit, offset int) (_ []Trade, _ int, err error) {
+	defer errs.Wrap(&err, "market: Trades(%s)", listingID)
 	if err := authz.Market(p, authz.Read, authz.MarketAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -466,7 +474,8 @@ func (in *ReviewInput) validate() error {
 }
 
 // ReviewTrade records a party's review of a trade (one per party).
-func (s *Service) ReviewTrade(ctx context.Context, p *authz.Principal, tradeID string, in ReviewInput) (Review, error) {
+func (s *Service) ReviewTrade(ctx context.Context, p *authz.Principal, tradeID string, in ReviewInput) (_ Review, err error) {
+	defer errs.Wrap(&err, "market: ReviewTrade(%s)", tradeID)
 	t, err := s.trade(ctx, s.DB, tradeID)
 	if err != nil {
 		return Review{}, err
@@ -514,7 +523,8 @@ func brokerAttrs(b Broker) authz.MarketAttrs {
 }
 
 // RegisterBroker registers a broker or a service organization in the authority's region.
-func (s *Service) RegisterBroker(ctx context.Context, p *authz.Principal, in BrokerInput) (Broker, error) {
+func (s *Service) RegisterBroker(ctx context.Context, p *authz.Principal, in BrokerInput) (_ Broker, err error) {
+	defer errs.Wrap(&err, "market: RegisterBroker")
 	if err := authz.Market(p, authz.MktBroker, authz.MarketAttrs{Region: p.RegionCode}); err != nil {
 		return Broker{}, err
 	}
@@ -540,7 +550,7 @@ func (s *Service) RegisterBroker(ctx context.Context, p *authz.Principal, in Bro
 	now := s.now()
 	b := Broker{ID: ids.New(), Kind: in.Kind, Name: in.Name, CreditCode: in.CreditCode, Person: in.Person, Scope: in.Scope, RegionCode: p.RegionCode,
 		State: BrokerActive, RegisteredBy: p.Username, RegisteredAt: db.StampOf(now)}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO mkt_brokers (id, kind, name, credit_code, person, scope, region_code, state, registered_by, registered_at, changed_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10)`, b.ID, b.Kind, b.Name, b.CreditCode, b.Person, b.Scope, b.RegionCode, b.State, b.RegisteredBy, db.Millis(now)); err != nil {
 			if db.IsUniqueViolation(err) {
@@ -585,7 +595,8 @@ func (s *Service) broker(ctx context.Context, q db.Q, id string, lock bool) (Bro
 }
 
 // Broker returns a broker with its clients' reviews and its history.
-func (s *Service) Broker(ctx context.Context, p *authz.Principal, id string) (Broker, error) {
+func (s *Service) Broker(ctx context.Context, p *authz.Principal, id string) (_ Broker, err error) {
+	defer errs.Wrap(&err, "market: Broker(%s)", id)
 	b, err := s.broker(ctx, s.DB, id, false)
 	if err != nil {
 		return b, err
@@ -601,7 +612,8 @@ func (s *Service) Broker(ctx context.Context, p *authz.Principal, id string) (Br
 }
 
 // Brokers lists the registered brokers and service organizations (for the market's readers).
-func (s *Service) Brokers(ctx context.Context, p *authz.Principal, limit, offset int) ([]Broker, int, error) {
+func (s *Service) Brokers(ctx context.Context, p *authz.Principal, limit, offset int) (_ []Broker, _ int, err error) {
+	defer errs.Wrap(&err, "market: Brokers")
 	if err := authz.Market(p, authz.Read, authz.MarketAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -619,8 +631,9 @@ func (s *Service) Brokers(ctx context.Context, p *authz.Principal, limit, offset
 }
 
 // MoveBroker suspends a broker on a violation (it takes part in no new trade) or reinstates it.
-func (s *Service) MoveBroker(ctx context.Context, p *authz.Principal, id, move, reason string) (Broker, error) {
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+func (s *Service) MoveBroker(ctx context.Context, p *authz.Principal, id, move, reason string) (_ Broker, err error) {
+	defer errs.Wrap(&err, "market: MoveBroker(%s)", id)
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		b, err := s.broker(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -663,7 +676,8 @@ func (s *Service) MoveBroker(ctx context.Context, p *authz.Principal, id, move, 
 
 // RateBroker records a client's rating of a broker: the caller's organization must be a party of
 // the named trade made through it.
-func (s *Service) RateBroker(ctx context.Context, p *authz.Principal, brokerID string, in ReviewInput) (Review, error) {
+func (s *Service) RateBroker(ctx context.Context, p *authz.Principal, brokerID string, in ReviewInput) (_ Review, err error) {
+	defer errs.Wrap(&err, "market: RateBroker(%s)", brokerID)
 	b, err := s.broker(ctx, s.DB, brokerID, false)
 	if err != nil {
 		return Review{}, err

@@ -20,6 +20,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/netguard"
 )
@@ -103,7 +104,8 @@ func (s *Service) checkWebhookURL(raw string) error {
 }
 
 // Send stores a message inside q. It returns false when the DedupKey was already used.
-func (s *Service) Send(ctx context.Context, q db.Q, m Message) (bool, error) {
+func (s *Service) Send(ctx context.Context, q db.Q, m Message) (_ bool, err error) {
+	defer errs.Wrap(&err, "notify: Send")
 	if m.ID == "" {
 		m.ID = ids.New()
 	}
@@ -192,7 +194,8 @@ func (s *Service) deliver(m Message) {
 }
 
 // Inbox lists the messages of a principal: its own and its organization's, newest first.
-func (s *Service) Inbox(ctx context.Context, p *authz.Principal, unreadOnly bool, limit, offset int) ([]Message, int, error) {
+func (s *Service) Inbox(ctx context.Context, p *authz.Principal, unreadOnly bool, limit, offset int) (_ []Message, _ int, err error) {
+	defer errs.Wrap(&err, "notify: Inbox")
 	if !p.Authenticated() {
 		return nil, 0, apperr.Unauthenticated
 	}
@@ -227,7 +230,8 @@ func (s *Service) Inbox(ctx context.Context, p *authz.Principal, unreadOnly bool
 }
 
 // MarkRead marks a message read, if it belongs to p.
-func (s *Service) MarkRead(ctx context.Context, p *authz.Principal, id string) error {
+func (s *Service) MarkRead(ctx context.Context, p *authz.Principal, id string) (err error) {
+	defer errs.Wrap(&err, "notify: MarkRead(%s)", id)
 	var userID, orgID string
 	if err := s.DB.QueryRowContext(ctx, "SELECT user_id, org_id FROM notifications WHERE id = $1", id).Scan(&userID, &orgID); err != nil {
 		return apperr.NotFound
@@ -235,7 +239,7 @@ func (s *Service) MarkRead(ctx context.Context, p *authz.Principal, id string) e
 	if err := authz.Notifications(p, authz.Update, userID, orgID); err != nil {
 		return err
 	}
-	_, err := s.DB.ExecContext(ctx, "UPDATE notifications SET read_at = $1 WHERE id = $2 AND read_at = 0", db.Millis(s.Now()), id)
+	_, err = s.DB.ExecContext(ctx, "UPDATE notifications SET read_at = $1 WHERE id = $2 AND read_at = 0", db.Millis(s.Now()), id)
 	return err
 }
 
@@ -256,7 +260,8 @@ const MaxWebhooks = 20
 var errTooManyWebhooks = apperr.New(http.StatusConflict, "notify.too_many_webhooks", "每个用户最多登记 20 个推送地址，请先删除不用的", "a user may register at most 20 webhooks; remove unused ones first")
 
 // AddWebhook registers a webhook for p itself (authz.Webhooks decides who may).
-func (s *Service) AddWebhook(ctx context.Context, p *authz.Principal, url string) (Webhook, error) {
+func (s *Service) AddWebhook(ctx context.Context, p *authz.Principal, url string) (_ Webhook, err error) {
+	defer errs.Wrap(&err, "notify: AddWebhook")
 	if err := authz.Webhooks(p, authz.Create, authz.WebhookAttrs{OwnerID: p.UserID, OwnerRegion: p.RegionCode}); err != nil {
 		return Webhook{}, err
 	}
@@ -271,13 +276,14 @@ func (s *Service) AddWebhook(ctx context.Context, p *authz.Principal, url string
 		return Webhook{}, errTooManyWebhooks
 	}
 	w := Webhook{ID: ids.New(), UserID: p.UserID, OrgID: p.OrgID, URL: url, Secret: ids.Token(20), CreatedAt: s.Now()}
-	_, err := s.DB.ExecContext(ctx, "INSERT INTO webhooks (id, org_id, user_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
+	_, err = s.DB.ExecContext(ctx, "INSERT INTO webhooks (id, org_id, user_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
 		w.ID, w.OrgID, w.UserID, w.URL, w.Secret, db.Millis(w.CreatedAt))
 	return w, err
 }
 
 // Webhooks lists p's own active webhooks (never their secrets), oldest first.
-func (s *Service) Webhooks(ctx context.Context, p *authz.Principal) ([]Webhook, error) {
+func (s *Service) Webhooks(ctx context.Context, p *authz.Principal) (_ []Webhook, err error) {
+	defer errs.Wrap(&err, "notify: Webhooks")
 	if err := authz.Webhooks(p, authz.Read, authz.WebhookAttrs{OwnerID: p.UserID, OwnerRegion: p.RegionCode}); err != nil {
 		return nil, err
 	}
@@ -302,10 +308,11 @@ func (s *Service) Webhooks(ctx context.Context, p *authz.Principal) ([]Webhook, 
 
 // RemoveWebhook removes a webhook: its owner, or an authority administrator whose region covers
 // the owner's organization. A hook the caller may not remove is answered as not found.
-func (s *Service) RemoveWebhook(ctx context.Context, p *authz.Principal, id string) (Webhook, error) {
+func (s *Service) RemoveWebhook(ctx context.Context, p *authz.Principal, id string) (_ Webhook, err error) {
+	defer errs.Wrap(&err, "notify: RemoveWebhook(%s)", id)
 	var w Webhook
 	var region string
-	err := s.DB.QueryRowContext(ctx, `SELECT w.id, w.user_id, w.org_id, w.url, COALESCE(o.region_code, '') FROM webhooks w
+	err = s.DB.QueryRowContext(ctx, `SELECT w.id, w.user_id, w.org_id, w.url, COALESCE(o.region_code, '') FROM webhooks w
 		LEFT JOIN users u ON u.id = w.user_id LEFT JOIN orgs o ON o.id = u.org_id WHERE w.id = $1 AND w.active = 1`, id).
 		Scan(&w.ID, &w.UserID, &w.OrgID, &w.URL, &region)
 	if db.IsNoRows(err) {

@@ -14,6 +14,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/workday"
 )
@@ -155,7 +156,8 @@ func (sp PriceSpec) Charge(class string, calls, volume int64) int64 {
 }
 
 // ProposePrice files a new price version of a product (operator staff defining products).
-func (s *Service) ProposePrice(ctx context.Context, p *authz.Principal, productID string, sp PriceSpec) (Price, error) {
+func (s *Service) ProposePrice(ctx context.Context, p *authz.Principal, productID string, sp PriceSpec) (_ Price, err error) {
+	defer errs.Wrap(&err, "operate: ProposePrice(%s)", productID)
 	if err := authz.OperateOn(p, authz.OprProduct, productAttrs(p, "")); err != nil {
 		return Price{}, err
 	}
@@ -166,7 +168,7 @@ func (s *Service) ProposePrice(ctx context.Context, p *authz.Principal, productI
 		return Price{}, err
 	}
 	var out Price
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var last int
 		tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version),0) FROM opr_prices WHERE product_id = $1", productID).Scan(&last)
 		js, _ := json.Marshal(sp)
@@ -181,7 +183,8 @@ func (s *Service) ProposePrice(ctx context.Context, p *authz.Principal, productI
 }
 
 // DecidePrice approves or refuses a proposed price (the authority: government-guided prices).
-func (s *Service) DecidePrice(ctx context.Context, p *authz.Principal, productID string, version int, approve bool, note string) (Price, error) {
+func (s *Service) DecidePrice(ctx context.Context, p *authz.Principal, productID string, version int, approve bool, note string) (_ Price, err error) {
+	defer errs.Wrap(&err, "operate: DecidePrice(%s)", productID)
 	if err := authz.OperateOn(p, authz.OprPrice, productAttrs(p, "")); err != nil {
 		return Price{}, err
 	}
@@ -190,7 +193,7 @@ func (s *Service) DecidePrice(ctx context.Context, p *authz.Principal, productID
 		return Price{}, apperr.Invalid.With(apperr.Field("note", "不予批准须说明理由", "a refusal needs a reason"))
 	}
 	var out Price
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		pr, err := scanPrice(tx.QueryRowContext(ctx, "SELECT "+priceCols+" FROM opr_prices WHERE product_id = $1 AND version = $2"+s.DB.ForUpdate(), productID, version))
 		if db.IsNoRows(err) {
 			return apperr.Hidden
@@ -233,7 +236,8 @@ func scanPrice(sc interface{ Scan(...any) error }) (Price, error) {
 }
 
 // Prices lists a product's price versions, newest first (everyone who reads products).
-func (s *Service) Prices(ctx context.Context, p *authz.Principal, productID string) ([]Price, error) {
+func (s *Service) Prices(ctx context.Context, p *authz.Principal, productID string) (_ []Price, err error) {
+	defer errs.Wrap(&err, "operate: Prices(%s)", productID)
 	if _, err := s.Product(ctx, p, productID); err != nil {
 		return nil, err
 	}
@@ -272,7 +276,8 @@ func monthRange(month string) (int64, int64, error) {
 
 // Usage meters a month's use per unit and product, with its charge under the price in force:
 // operator staff, the authority, auditors and oversight see every unit; a unit its own.
-func (s *Service) Usage(ctx context.Context, p *authz.Principal, month string) ([]UsageLine, error) {
+func (s *Service) Usage(ctx context.Context, p *authz.Principal, month string) (_ []UsageLine, err error) {
+	defer errs.Wrap(&err, "operate: Usage")
 	all := s.seesAll(p)
 	if !all && !p.Has(authz.AppUnitUser) {
 		return nil, apperr.Forbidden
@@ -354,7 +359,8 @@ type Rating struct {
 
 // Ratings returns every product's average rating (product id → rating), for the product page
 // and the operator board.
-func (s *Service) Ratings(ctx context.Context, p *authz.Principal) (map[string]Rating, error) {
+func (s *Service) Ratings(ctx context.Context, p *authz.Principal) (_ map[string]Rating, err error) {
+	defer errs.Wrap(&err, "operate: Ratings")
 	period := ratingPeriod(s.Now())
 	rows, err := s.DB.QueryContext(ctx, `SELECT product_id, COUNT(*), AVG(rating),
 		SUM(CASE WHEN period = $1 THEN 1 ELSE 0 END), AVG(CASE WHEN period = $1 THEN rating END),
@@ -380,7 +386,8 @@ func (s *Service) Ratings(ctx context.Context, p *authz.Principal) (map[string]R
 
 // GiveFeedback records a unit's rating and report on a product it has an agreement for: once per
 // unit, product and calendar quarter; rating again in the same quarter edits the rating.
-func (s *Service) GiveFeedback(ctx context.Context, p *authz.Principal, productID string, in Feedback) (Feedback, error) {
+func (s *Service) GiveFeedback(ctx context.Context, p *authz.Principal, productID string, in Feedback) (_ Feedback, err error) {
+	defer errs.Wrap(&err, "operate: GiveFeedback(%s)", productID)
 	if err := authz.OperateOn(p, authz.OprApply, productAttrs(p, "")); err != nil {
 		return Feedback{}, err
 	}
@@ -413,7 +420,7 @@ func (s *Service) GiveFeedback(ctx context.Context, p *authz.Principal, productI
 	now := db.Stamp(s.now())
 	f := Feedback{ID: ids.New(), UnitOrgID: p.OrgID, ProductID: productID, Rating: in.Rating, Quality: in.Quality, Use: in.Use, Effect: in.Effect, CreatedBy: p.UserID,
 		CreatedAt: now, Period: ratingPeriod(s.Now()), UpdatedAt: now}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var old Feedback
 		err := tx.QueryRowContext(ctx, "SELECT id, rating, created_by, created_at FROM opr_feedback WHERE unit_org_id = $1 AND product_id = $2 AND period = $3"+s.DB.ForUpdate(),
 			f.UnitOrgID, f.ProductID, f.Period).Scan(&old.ID, &old.Rating, &old.CreatedBy, &old.CreatedAt)
@@ -439,7 +446,8 @@ func (s *Service) GiveFeedback(ctx context.Context, p *authz.Principal, productI
 
 // FeedbackList lists feedback, newest first (at most 500): everything for those who see all
 // units, the unit's own otherwise.
-func (s *Service) FeedbackList(ctx context.Context, p *authz.Principal) ([]Feedback, error) {
+func (s *Service) FeedbackList(ctx context.Context, p *authz.Principal) (_ []Feedback, err error) {
+	defer errs.Wrap(&err, "operate: FeedbackList")
 	cond, args := "", []any{}
 	if !s.seesAll(p) {
 		if !p.Has(authz.AppUnitUser) || p.TokenID != "" {
@@ -522,7 +530,8 @@ func periodRange(kind, period string) (time.Time, time.Time, error) {
 // FileReport files the operator's report of a kind for a period, its figures computed from the
 // records (products, prices, metered use, charges, feedback, contributions). One per kind and
 // period; a period must have ended.
-func (s *Service) FileReport(ctx context.Context, p *authz.Principal, kind, period string) (Report, error) {
+func (s *Service) FileReport(ctx context.Context, p *authz.Principal, kind, period string) (_ Report, err error) {
+	defer errs.Wrap(&err, "operate: FileReport")
 	if err := authz.Operate(p, authz.OprReport, authz.OperateAttrs{}); err != nil {
 		return Report{}, err
 	}
@@ -609,7 +618,8 @@ func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
 
 // Reports lists filed reports (operator staff, the authority, auditors, oversight bodies —
 // the state-assets body among them), newest first.
-func (s *Service) Reports(ctx context.Context, p *authz.Principal) ([]Report, error) {
+func (s *Service) Reports(ctx context.Context, p *authz.Principal) (_ []Report, err error) {
+	defer errs.Wrap(&err, "operate: Reports")
 	if !s.seesAll(p) {
 		return nil, apperr.Forbidden
 	}
@@ -618,7 +628,8 @@ func (s *Service) Reports(ctx context.Context, p *authz.Principal) ([]Report, er
 }
 
 // Disclosures lists the annual public disclosures (public: anyone reads them), newest first.
-func (s *Service) Disclosures(ctx context.Context) ([]Report, error) {
+func (s *Service) Disclosures(ctx context.Context) (_ []Report, err error) {
+	defer errs.Wrap(&err, "operate: Disclosures")
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+reportCols+" FROM opr_reports WHERE kind = $1 ORDER BY period DESC LIMIT 50", ReportDisclosure)
 	out, err := db.ScanAll(rows, err, scanReport)
 	for i := range out {
@@ -643,7 +654,8 @@ type Notifier func(ctx context.Context, orgID, dedup, titleZH, titleEN, bodyZH, 
 // RemindDisclosure is the daily job: from January to March, and after, until the disclosure of
 // the year before is filed, every operator organization is reminded once a month (overdue after
 // March 31).
-func (s *Service) RemindDisclosure(ctx context.Context, now time.Time) error {
+func (s *Service) RemindDisclosure(ctx context.Context, now time.Time) (err error) {
+	defer errs.Wrap(&err, "operate: RemindDisclosure")
 	if s.Notify == nil {
 		return nil
 	}
@@ -769,7 +781,8 @@ func (s *Service) contributions(ctx context.Context, from, to time.Time) ([]Cont
 
 // Contributions scores every providing agency for a year (operator staff, the authority,
 // auditors, oversight); a provider's officer sees its own line.
-func (s *Service) Contributions(ctx context.Context, p *authz.Principal, year int) ([]Contribution, error) {
+func (s *Service) Contributions(ctx context.Context, p *authz.Principal, year int) (_ []Contribution, err error) {
+	defer errs.Wrap(&err, "operate: Contributions")
 	all := s.seesAll(p)
 	if !all && !p.Has(authz.DataOfficer, authz.AgencyApprover) {
 		return nil, apperr.Forbidden

@@ -12,6 +12,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -66,7 +67,8 @@ func (s *Service) subjectKey(ctx context.Context, p *authz.Principal) (string, e
 }
 
 // Authorize records a subject's authorization of a named unit for named items.
-func (s *Service) Authorize(ctx context.Context, p *authz.Principal, in AuthorizationInput) (Authorization, error) {
+func (s *Service) Authorize(ctx context.Context, p *authz.Principal, in AuthorizationInput) (_ Authorization, err error) {
+	defer errs.Wrap(&err, "operate: Authorize")
 	if err := authz.Operate(p, authz.OprConsent, authz.OperateAttrs{}); err != nil {
 		return Authorization{}, err
 	}
@@ -118,12 +120,13 @@ func (s *Service) Authorize(ctx context.Context, p *authz.Principal, in Authoriz
 }
 
 // Revoke ends one of the caller's authorizations at once.
-func (s *Service) Revoke(ctx context.Context, p *authz.Principal, id string) (Authorization, error) {
+func (s *Service) Revoke(ctx context.Context, p *authz.Principal, id string) (_ Authorization, err error) {
+	defer errs.Wrap(&err, "operate: Revoke(%s)", id)
 	if !p.Authenticated() {
 		return Authorization{}, apperr.Unauthenticated
 	}
 	var out Authorization
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		a, ref, err := scanAuth(tx.QueryRowContext(ctx, "SELECT "+authCols+", subject_ref FROM subj_authorizations WHERE id = $1 AND subject_user = $2"+s.DB.ForUpdate(), id, p.UserID))
 		if db.IsNoRows(err) {
 			return apperr.Hidden
@@ -155,7 +158,8 @@ func scanAuth(sc interface{ Scan(...any) error }) (Authorization, string, error)
 }
 
 // MyAuthorizations lists the caller's authorizations, newest first (at most 200).
-func (s *Service) MyAuthorizations(ctx context.Context, p *authz.Principal) ([]Authorization, error) {
+func (s *Service) MyAuthorizations(ctx context.Context, p *authz.Principal) (_ []Authorization, err error) {
+	defer errs.Wrap(&err, "operate: MyAuthorizations")
 	if !p.Authenticated() {
 		return nil, apperr.Unauthenticated
 	}
@@ -168,7 +172,8 @@ func (s *Service) MyAuthorizations(ctx context.Context, p *authz.Principal) ([]A
 
 // Authorized tells whether the subject (by pseudonym) has an active authorization of the unit
 // covering every item, in its period today.
-func (s *Service) Authorized(ctx context.Context, ref, orgID string, items []string) (bool, error) {
+func (s *Service) Authorized(ctx context.Context, ref, orgID string, items []string) (_ bool, err error) {
+	defer errs.Wrap(&err, "operate: Authorized(%s)", orgID)
 	today := s.today()
 	rows, err := s.DB.QueryContext(ctx, "SELECT items FROM subj_authorizations WHERE subject_ref = $1 AND grantee_org_id = $2 AND state = $3 AND start_date <= $4 AND end_date >= $4",
 		ref, orgID, AuthActive, today)
@@ -212,7 +217,8 @@ type Access struct {
 // MyAccesses lists every access to records about the caller that the audit log holds under the
 // caller's pseudonym — which unit, when, under which agreement or product, for what stated
 // purpose (as Estonia's data tracker does). Newest first, paged (at most 100 a page).
-func (s *Service) MyAccesses(ctx context.Context, p *authz.Principal, limit, offset int) ([]Access, int, error) {
+func (s *Service) MyAccesses(ctx context.Context, p *authz.Principal, limit, offset int) (_ []Access, _ int, err error) {
+	defer errs.Wrap(&err, "operate: MyAccesses")
 	if !p.Authenticated() {
 		return nil, 0, apperr.Unauthenticated
 	}
@@ -261,7 +267,8 @@ type Objection struct {
 
 // Object records the caller's objection to one access listed by MyAccesses; the operator and
 // the authority see it in the audit log (operate.consent.object) and in ObjectionsAll.
-func (s *Service) Object(ctx context.Context, p *authz.Principal, seq int64, body string) (Objection, error) {
+func (s *Service) Object(ctx context.Context, p *authz.Principal, seq int64, body string) (_ Objection, err error) {
+	defer errs.Wrap(&err, "operate: Object")
 	body, fe := text("text", body, 2000)
 	if fe != nil {
 		return Objection{}, apperr.Invalid.With(*fe)
@@ -291,7 +298,8 @@ func (s *Service) Object(ctx context.Context, p *authz.Principal, seq int64, bod
 }
 
 // MyObjections lists the caller's objections.
-func (s *Service) MyObjections(ctx context.Context, p *authz.Principal) ([]Objection, error) {
+func (s *Service) MyObjections(ctx context.Context, p *authz.Principal) (_ []Objection, err error) {
+	defer errs.Wrap(&err, "operate: MyObjections")
 	rows, err := s.DB.QueryContext(ctx, "SELECT id, audit_seq, org_id, text, state, created_at FROM subj_objections WHERE subject_user = $1 ORDER BY created_at DESC LIMIT 200", p.UserID)
 	return db.ScanAll(rows, err, func(r *sql.Rows) (Objection, error) {
 		var o Objection

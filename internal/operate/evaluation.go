@@ -10,6 +10,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/workday"
 )
@@ -99,7 +100,8 @@ func scanEval(sc interface{ Scan(...any) error }) (Evaluation, error) {
 }
 
 // RecordEvaluation records a round of the year's evaluation (the authority's administrators).
-func (s *Service) RecordEvaluation(ctx context.Context, p *authz.Principal, in EvaluationInput) (Evaluation, error) {
+func (s *Service) RecordEvaluation(ctx context.Context, p *authz.Principal, in EvaluationInput) (_ Evaluation, err error) {
+	defer errs.Wrap(&err, "operate: RecordEvaluation")
 	if err := authz.Operate(p, authz.OprEvaluate, authz.OperateAttrs{}); err != nil {
 		return Evaluation{}, err
 	}
@@ -118,7 +120,7 @@ func (s *Service) RecordEvaluation(ctx context.Context, p *authz.Principal, in E
 		return Evaluation{}, apperr.Invalid.With(fe...)
 	}
 	var out Evaluation
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		state, round := EvalNone, 0
 		last, err := scanEval(tx.QueryRowContext(ctx, "SELECT "+evalCols+" FROM opr_evaluations WHERE year = $1 ORDER BY round DESC LIMIT 1"+s.DB.ForUpdate(), in.Year))
 		if err == nil {
@@ -152,7 +154,8 @@ func (s *Service) RecordEvaluation(ctx context.Context, p *authz.Principal, in E
 }
 
 // Evaluations lists every recorded round, newest first (those who see all operation records).
-func (s *Service) Evaluations(ctx context.Context, p *authz.Principal) ([]Evaluation, error) {
+func (s *Service) Evaluations(ctx context.Context, p *authz.Principal) (_ []Evaluation, err error) {
+	defer errs.Wrap(&err, "operate: Evaluations")
 	if !s.seesAll(p) {
 		return nil, apperr.Forbidden
 	}
@@ -188,7 +191,8 @@ type Post struct {
 
 // AddPost publishes a board item: needs by application units in cooperation, offers, cases and
 // notices by operator staff.
-func (s *Service) AddPost(ctx context.Context, p *authz.Principal, in Post) (Post, error) {
+func (s *Service) AddPost(ctx context.Context, p *authz.Principal, in Post) (_ Post, err error) {
+	defer errs.Wrap(&err, "operate: AddPost")
 	act := authz.OprBoard
 	if in.Kind == PostNeed {
 		if err := authz.Operate(p, authz.OprApply, authz.OperateAttrs{UnitOrgID: p.OrgID}); err != nil {
@@ -215,7 +219,7 @@ func (s *Service) AddPost(ctx context.Context, p *authz.Principal, in Post) (Pos
 		return Post{}, apperr.Invalid.With(fe...)
 	}
 	po := Post{ID: ids.New(), Kind: in.Kind, Title: in.Title, Body: in.Body, OrgID: p.OrgID, State: "open", CreatedAt: db.Stamp(s.now())}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO opr_posts (id, kind, title, body, org_id, created_by, state, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
 			po.ID, po.Kind, po.Title, po.Body, po.OrgID, p.UserID, po.State, int64(po.CreatedAt)); err != nil {
 			return err
@@ -226,9 +230,10 @@ func (s *Service) AddPost(ctx context.Context, p *authz.Principal, in Post) (Pos
 }
 
 // ClosePost closes a board item (its author's organization, or operator staff).
-func (s *Service) ClosePost(ctx context.Context, p *authz.Principal, id string) (Post, error) {
+func (s *Service) ClosePost(ctx context.Context, p *authz.Principal, id string) (_ Post, err error) {
+	defer errs.Wrap(&err, "operate: ClosePost(%s)", id)
 	var out Post
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		po, err := scanPost(tx.QueryRowContext(ctx, "SELECT "+postCols+" FROM opr_posts WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return apperr.Hidden
@@ -260,7 +265,8 @@ func scanPost(sc interface{ Scan(...any) error }) (Post, error) {
 }
 
 // Posts lists the open board items of a kind ("" = all kinds), newest first — public.
-func (s *Service) Posts(ctx context.Context, kind string, limit, offset int) ([]Post, int, error) {
+func (s *Service) Posts(ctx context.Context, kind string, limit, offset int) (_ []Post, _ int, err error) {
+	defer errs.Wrap(&err, "operate: Posts")
 	if limit <= 0 || limit > 100 {
 		limit = 50
 	}

@@ -14,6 +14,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/identity"
 	"pubdata/internal/ids"
 	"pubdata/internal/ingest"
@@ -229,7 +230,8 @@ func text(field string, v string, maxLen int) (string, *apperr.FieldError) {
 // ---- views ----
 
 // RegisterView registers a view over an entry the caller's agency provides (数据视图).
-func (s *Service) RegisterView(ctx context.Context, p *authz.Principal, v View) (View, error) {
+func (s *Service) RegisterView(ctx context.Context, p *authz.Principal, v View) (_ View, err error) {
+	defer errs.Wrap(&err, "operate: RegisterView")
 	rel, err := s.Data.RelationOf(ctx, v.EntryID)
 	if err != nil {
 		if errors.Is(err, ingest.ErrNoData) {
@@ -269,7 +271,8 @@ func (s *Service) view(ctx context.Context, q db.Q, id string) (View, error) {
 }
 
 // Views lists the views the caller may see (bounded: at most 500).
-func (s *Service) Views(ctx context.Context, p *authz.Principal) ([]View, error) {
+func (s *Service) Views(ctx context.Context, p *authz.Principal) (_ []View, err error) {
+	defer errs.Wrap(&err, "operate: Views")
 	rows, err := s.DB.QueryContext(ctx, "SELECT spec FROM opr_views ORDER BY created_at DESC LIMIT 500")
 	if err != nil {
 		return nil, err
@@ -290,7 +293,8 @@ func (s *Service) Views(ctx context.Context, p *authz.Principal) ([]View, error)
 }
 
 // View returns one view.
-func (s *Service) View(ctx context.Context, p *authz.Principal, id string) (View, error) {
+func (s *Service) View(ctx context.Context, p *authz.Principal, id string) (_ View, err error) {
+	defer errs.Wrap(&err, "operate: View(%s)", id)
 	v, err := s.view(ctx, s.DB, id)
 	if err != nil {
 		return View{}, err
@@ -302,7 +306,8 @@ func (s *Service) View(ctx context.Context, p *authz.Principal, id string) (View
 }
 
 // ProductView returns the view a product is defined over, for anyone who may read the product.
-func (s *Service) ProductView(ctx context.Context, p *authz.Principal, productID string) (View, error) {
+func (s *Service) ProductView(ctx context.Context, p *authz.Principal, productID string) (_ View, err error) {
+	defer errs.Wrap(&err, "operate: ProductView(%s)", productID)
 	pr, err := s.Product(ctx, p, productID)
 	if err != nil {
 		return View{}, err
@@ -312,14 +317,16 @@ func (s *Service) ProductView(ctx context.Context, p *authz.Principal, productID
 
 // ActiveUnits lists the application units in cooperation (public: a data subject picks one to
 // authorize).
-func (s *Service) ActiveUnits(ctx context.Context) ([]Unit, error) {
+func (s *Service) ActiveUnits(ctx context.Context) (_ []Unit, err error) {
+	defer errs.Wrap(&err, "operate: ActiveUnits")
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+unitCols+" FROM opr_units WHERE state = $1 ORDER BY name LIMIT 500", UnitActive)
 	return db.ScanAll(rows, err, scanUnit)
 }
 
 // AuthorizableItems lists, per view, the items a data subject may authorize (the views' verifiable
 // items; the entry id lets the page name them).
-func (s *Service) AuthorizableItems(ctx context.Context) (map[string][]string, error) {
+func (s *Service) AuthorizableItems(ctx context.Context) (_ map[string][]string, err error) {
+	defer errs.Wrap(&err, "operate: AuthorizableItems")
 	rows, err := s.DB.QueryContext(ctx, "SELECT spec FROM opr_views ORDER BY created_at LIMIT 500")
 	if err != nil {
 		return nil, err
@@ -403,7 +410,8 @@ func (s *Service) checkProduct(ctx context.Context, in *ProductInput) error {
 }
 
 // CreateProduct defines a product as a draft (operator staff).
-func (s *Service) CreateProduct(ctx context.Context, p *authz.Principal, in ProductInput) (Product, error) {
+func (s *Service) CreateProduct(ctx context.Context, p *authz.Principal, in ProductInput) (_ Product, err error) {
+	defer errs.Wrap(&err, "operate: CreateProduct")
 	if err := authz.Operate(p, authz.OprProduct, authz.OperateAttrs{}); err != nil {
 		return Product{}, err
 	}
@@ -413,7 +421,7 @@ func (s *Service) CreateProduct(ctx context.Context, p *authz.Principal, in Prod
 	now := s.now()
 	pr := Product{ID: ids.New(), Kind: in.Kind, Name: in.Name, ViewID: in.ViewID, Spec: in.Spec, State: ProductDraft, Version: 1, EditedBy: p.UserID, CreatedAt: db.Stamp(now), UpdatedAt: db.Stamp(now)}
 	spec, _ := json.Marshal(pr.Spec)
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opr_products (id, kind, name, view_id, spec, state, version, released_version, edited_by, created_at, updated_at)
 			VALUES ($1,$2,$3,$4,$5,$6,1,0,$7,$8,$8)`, pr.ID, pr.Kind, pr.Name, pr.ViewID, string(spec), pr.State, pr.EditedBy, now); err != nil {
 			return err
@@ -448,7 +456,8 @@ func (s *Service) product(ctx context.Context, q db.Q, id string, lock bool) (Pr
 }
 
 // Product returns a product (everyone logged in who may read operation records).
-func (s *Service) Product(ctx context.Context, p *authz.Principal, id string) (Product, error) {
+func (s *Service) Product(ctx context.Context, p *authz.Principal, id string) (_ Product, err error) {
+	defer errs.Wrap(&err, "operate: Product(%s)", id)
 	if authz.Operate(p, authz.Read, authz.OperateAttrs{UnitOrgID: p.OrgID}) != nil {
 		return Product{}, apperr.Hidden
 	}
@@ -457,7 +466,8 @@ func (s *Service) Product(ctx context.Context, p *authz.Principal, id string) (P
 
 // Products lists products (at most 500): operator staff, reviewers, experts, auditors see all;
 // units see the released ones.
-func (s *Service) Products(ctx context.Context, p *authz.Principal) ([]Product, error) {
+func (s *Service) Products(ctx context.Context, p *authz.Principal) (_ []Product, err error) {
+	defer errs.Wrap(&err, "operate: Products")
 	if err := authz.Operate(p, authz.Read, authz.OperateAttrs{UnitOrgID: p.OrgID}); err != nil {
 		return nil, err
 	}
@@ -474,12 +484,13 @@ func (s *Service) Products(ctx context.Context, p *authz.Principal) ([]Product, 
 
 // UpdateProduct edits a product: a draft in place; a released product opens its next version as
 // a draft while the last release keeps serving.
-func (s *Service) UpdateProduct(ctx context.Context, p *authz.Principal, id string, in ProductInput) (Product, error) {
+func (s *Service) UpdateProduct(ctx context.Context, p *authz.Principal, id string, in ProductInput) (_ Product, err error) {
+	defer errs.Wrap(&err, "operate: UpdateProduct(%s)", id)
 	if err := authz.OperateOn(p, authz.OprProduct, productAttrs(p, "")); err != nil {
 		return Product{}, err
 	}
 	var out Product
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		pr, err := s.product(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -548,12 +559,14 @@ func (s *Service) productStep(ctx context.Context, p *authz.Principal, id string
 }
 
 // SubmitProduct sends the working version to compliance review.
-func (s *Service) SubmitProduct(ctx context.Context, p *authz.Principal, id string) (Product, error) {
+func (s *Service) SubmitProduct(ctx context.Context, p *authz.Principal, id string) (_ Product, err error) {
+	defer errs.Wrap(&err, "operate: SubmitProduct(%s)", id)
 	return s.productStep(ctx, p, id, authz.OprProduct, []string{ProductDraft}, ProductReview, "operate.product.submit", nil)
 }
 
 // WithdrawProduct ends a product's use (operator staff).
-func (s *Service) WithdrawProduct(ctx context.Context, p *authz.Principal, id string) (Product, error) {
+func (s *Service) WithdrawProduct(ctx context.Context, p *authz.Principal, id string) (_ Product, err error) {
+	defer errs.Wrap(&err, "operate: WithdrawProduct(%s)", id)
 	return s.productStep(ctx, p, id, authz.OprProduct, []string{ProductDraft, ProductReview, ProductReleased}, ProductWithdrawn, "operate.product.withdraw", nil)
 }
 
@@ -568,7 +581,8 @@ type ReviewInput struct {
 // point confirmed; an expert opinion, when one was asked for, is on file) releases it as a new
 // version; reject returns it to draft; expert asks the expert committee first. The reviewer is
 // never the person who last edited it.
-func (s *Service) ReviewProduct(ctx context.Context, p *authz.Principal, id string, in ReviewInput) (Product, error) {
+func (s *Service) ReviewProduct(ctx context.Context, p *authz.Principal, id string, in ReviewInput) (_ Product, err error) {
+	defer errs.Wrap(&err, "operate: ReviewProduct(%s)", id)
 	if err := authz.OperateOn(p, authz.OprReview, productAttrs(p, "")); err != nil {
 		return Product{}, err
 	}
@@ -626,7 +640,8 @@ func (s *Service) ReviewProduct(ctx context.Context, p *authz.Principal, id stri
 
 // ExpertOpinion files the expert committee's opinion on a product under review and returns it
 // to the reviewer.
-func (s *Service) ExpertOpinion(ctx context.Context, p *authz.Principal, id, opinion string) (Product, error) {
+func (s *Service) ExpertOpinion(ctx context.Context, p *authz.Principal, id, opinion string) (_ Product, err error) {
+	defer errs.Wrap(&err, "operate: ExpertOpinion(%s)", id)
 	if err := authz.OperateOn(p, authz.OprExpert, productAttrs(p, "")); err != nil {
 		return Product{}, err
 	}
@@ -648,7 +663,8 @@ func (s *Service) ExpertOpinion(ctx context.Context, p *authz.Principal, id, opi
 }
 
 // Reviews lists a product's reviews, newest first.
-func (s *Service) Reviews(ctx context.Context, p *authz.Principal, id string) ([]Review, error) {
+func (s *Service) Reviews(ctx context.Context, p *authz.Principal, id string) (_ []Review, err error) {
+	defer errs.Wrap(&err, "operate: Reviews(%s)", id)
 	if _, err := s.Product(ctx, p, id); err != nil {
 		return nil, err
 	}
@@ -682,7 +698,8 @@ func (s *Service) release(ctx context.Context, q db.Q, pr Product) (ProductSpec,
 
 // RegisterUnit registers the caller's organization as an application unit (pending the
 // operator's qualification review); its unified social credit code is checked (GB 32100).
-func (s *Service) RegisterUnit(ctx context.Context, p *authz.Principal, contact string) (Unit, error) {
+func (s *Service) RegisterUnit(ctx context.Context, p *authz.Principal, contact string) (_ Unit, err error) {
+	defer errs.Wrap(&err, "operate: RegisterUnit")
 	if err := authz.Operate(p, authz.OprRegister, authz.OperateAttrs{}); err != nil {
 		return Unit{}, err
 	}
@@ -722,7 +739,8 @@ func scanUnit(sc interface{ Scan(...any) error }) (Unit, error) {
 const unitCols = "org_id, name, credit_code, contact, state, reason, changed_at, created_at"
 
 // Units lists registered units (operator staff, authority, auditors) or the caller's own.
-func (s *Service) Units(ctx context.Context, p *authz.Principal) ([]Unit, error) {
+func (s *Service) Units(ctx context.Context, p *authz.Principal) (_ []Unit, err error) {
+	defer errs.Wrap(&err, "operate: Units")
 	if s.seesAll(p) {
 		rows, err := s.DB.QueryContext(ctx, "SELECT "+unitCols+" FROM opr_units ORDER BY created_at DESC LIMIT 500")
 		return db.ScanAll(rows, err, scanUnit)
@@ -746,7 +764,8 @@ var unitMoves = map[string]struct {
 
 // MoveUnit qualifies, suspends, resumes or terminates a unit, with a reason. Suspension and
 // termination take effect on the unit's next request: every product call re-reads the state.
-func (s *Service) MoveUnit(ctx context.Context, p *authz.Principal, orgID, move, reason string) (Unit, error) {
+func (s *Service) MoveUnit(ctx context.Context, p *authz.Principal, orgID, move, reason string) (_ Unit, err error) {
+	defer errs.Wrap(&err, "operate: MoveUnit(%s)", orgID)
 	// authorized before the input is read: an unknown move is judged as a qualification step
 	// (or a sanction, for those who may only sanction), so that nobody without the right learns
 	// more than "not found" or "forbidden"
@@ -770,7 +789,7 @@ func (s *Service) MoveUnit(ctx context.Context, p *authz.Principal, orgID, move,
 		return Unit{}, apperr.Invalid.With(apperr.Field("reason", "请说明理由", "give a reason"))
 	}
 	var out Unit
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := scanUnit(tx.QueryRowContext(ctx, "SELECT "+unitCols+" FROM opr_units WHERE org_id = $1"+s.DB.ForUpdate(), orgID))
 		if db.IsNoRows(err) {
 			return apperr.Hidden
@@ -827,7 +846,8 @@ func (s *Service) unitState(ctx context.Context, q db.Q, org string) string {
 }
 
 // Apply files an application to use a released product.
-func (s *Service) Apply(ctx context.Context, p *authz.Principal, in ApplicationInput) (Application, error) {
+func (s *Service) Apply(ctx context.Context, p *authz.Principal, in ApplicationInput) (_ Application, err error) {
+	defer errs.Wrap(&err, "operate: Apply")
 	if err := authz.Operate(p, authz.OprApply, authz.OperateAttrs{UnitOrgID: p.OrgID}); err != nil {
 		return Application{}, err
 	}
@@ -900,7 +920,8 @@ func scanApp(sc interface{ Scan(...any) error }) (Application, error) {
 
 // Applications lists applications: all for operator staff and supervisors, the unit's own for
 // its users (at most 500, newest first).
-func (s *Service) Applications(ctx context.Context, p *authz.Principal) ([]Application, error) {
+func (s *Service) Applications(ctx context.Context, p *authz.Principal) (_ []Application, err error) {
+	defer errs.Wrap(&err, "operate: Applications")
 	if s.seesAll(p) {
 		rows, err := s.DB.QueryContext(ctx, "SELECT "+appCols+" FROM opr_applications ORDER BY created_at DESC LIMIT 500")
 		return db.ScanAll(rows, err, scanApp)
@@ -915,9 +936,10 @@ func (s *Service) Applications(ctx context.Context, p *authz.Principal) ([]Appli
 // DecideApplication is the operator's review of a unit's qualification and risk: approval drafts
 // version 1 of the agreement (purpose, scope, method, period, and for statistics the privacy
 // budget), which both sides then sign.
-func (s *Service) DecideApplication(ctx context.Context, p *authz.Principal, id string, approve bool, note string) (Application, error) {
+func (s *Service) DecideApplication(ctx context.Context, p *authz.Principal, id string, approve bool, note string) (_ Application, err error) {
+	defer errs.Wrap(&err, "operate: DecideApplication(%s)", id)
 	var out Application
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		a, err := scanApp(tx.QueryRowContext(ctx, "SELECT "+appCols+" FROM opr_applications WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return apperr.Hidden
@@ -995,7 +1017,8 @@ func scanAgr(sc interface{ Scan(...any) error }) (Agreement, error) {
 }
 
 // Agreements lists agreements: all for operator staff and supervisors, the unit's own otherwise.
-func (s *Service) Agreements(ctx context.Context, p *authz.Principal) ([]Agreement, error) {
+func (s *Service) Agreements(ctx context.Context, p *authz.Principal) (_ []Agreement, err error) {
+	defer errs.Wrap(&err, "operate: Agreements")
 	if s.seesAll(p) {
 		rows, err := s.DB.QueryContext(ctx, "SELECT "+agrCols+" FROM opr_agreements ORDER BY created_at DESC LIMIT 500")
 		return db.ScanAll(rows, err, scanAgr)
@@ -1009,9 +1032,10 @@ func (s *Service) Agreements(ctx context.Context, p *authz.Principal) ([]Agreeme
 
 // SignAgreement signs an agreement version for the caller's side; when both sides have signed it
 // is in force and supersedes the earlier version of the same application.
-func (s *Service) SignAgreement(ctx context.Context, p *authz.Principal, id string) (Agreement, error) {
+func (s *Service) SignAgreement(ctx context.Context, p *authz.Principal, id string) (_ Agreement, err error) {
+	defer errs.Wrap(&err, "operate: SignAgreement(%s)", id)
 	var out Agreement
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		g, err := scanAgr(tx.QueryRowContext(ctx, "SELECT "+agrCols+" FROM opr_agreements WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return apperr.Hidden
@@ -1062,9 +1086,10 @@ type AmendInput struct {
 }
 
 // AmendAgreement drafts the next version of an application's agreement (operator staff).
-func (s *Service) AmendAgreement(ctx context.Context, p *authz.Principal, applicationID string, in AmendInput) (Agreement, error) {
+func (s *Service) AmendAgreement(ctx context.Context, p *authz.Principal, applicationID string, in AmendInput) (_ Agreement, err error) {
+	defer errs.Wrap(&err, "operate: AmendAgreement(%s)", applicationID)
 	var out Agreement
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		a, err := scanApp(tx.QueryRowContext(ctx, "SELECT "+appCols+" FROM opr_applications WHERE id = $1"+s.DB.ForUpdate(), applicationID))
 		if db.IsNoRows(err) {
 			return apperr.Hidden

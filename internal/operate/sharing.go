@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"pubdata/internal/authz"
+	"pubdata/internal/errs"
 	"pubdata/internal/share"
 )
 
@@ -22,7 +23,8 @@ type ProductGrants interface {
 
 // ShareableProduct describes a released verification or statistics product for a share request:
 // its view's entry and the entry's fields the product reads.
-func (s *Service) ShareableProduct(ctx context.Context, id string) (share.ProductInfo, error) {
+func (s *Service) ShareableProduct(ctx context.Context, id string) (_ share.ProductInfo, err error) {
+	defer errs.Wrap(&err, "operate: ShareableProduct(%s)", id)
 	pr, err := s.product(ctx, s.DB, id, false)
 	if err != nil {
 		return share.ProductInfo{}, err
@@ -87,7 +89,8 @@ func (s *Service) agreementFor(ctx context.Context, p *authz.Principal, productI
 
 // ShareableProducts lists the released verification and statistics products an agency may
 // request through sharing (at most 500), for the request form.
-func (s *Service) ShareableProducts(ctx context.Context) ([]share.ProductInfo, error) {
+func (s *Service) ShareableProducts(ctx context.Context) (_ []share.ProductInfo, err error) {
+	defer errs.Wrap(&err, "operate: ShareableProducts")
 	rows, err := s.DB.QueryContext(ctx, "SELECT id FROM opr_products WHERE kind IN ($1,$2) AND released_version > 0 AND state <> $3 ORDER BY name LIMIT 500",
 		KindStatistics, KindVerification, ProductWithdrawn)
 	if err != nil {

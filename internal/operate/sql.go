@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ingest"
 )
 
@@ -345,7 +346,8 @@ func histsSQL(ctx context.Context, d *db.DB, st *statements, t Truth) error {
 // rows read through ScanColumns, which opens them — with the rules of the SQL (Aggregate; each
 // subject keeps its first MaxRows rows ordered by the view's dimension and measure values).
 // Memory grows with the rows that pass the query's filters and domains.
-func (s *Service) Truth(ctx context.Context, rel ingest.Relation, v *View, q *StatsQuery) (Truth, error) {
+func (s *Service) Truth(ctx context.Context, rel ingest.Relation, v *View, q *StatsQuery) (_ Truth, err error) {
+	defer errs.Wrap(&err, "operate: Truth")
 	fields := viewFields(v)
 	sealed := false
 	for _, f := range fields {
@@ -358,7 +360,7 @@ func (s *Service) Truth(ctx context.Context, rel ingest.Relation, v *View, q *St
 	}
 	var rows []Row
 	var order [][]string
-	_, err := s.Data.ScanColumns(ctx, rel.EntryID, fields, ingest.ScanOptions{}, func(_ string, row []string) error {
+	_, err = s.Data.ScanColumns(ctx, rel.EntryID, fields, ingest.ScanOptions{}, func(_ string, row []string) error {
 		if row[0] == "" {
 			return nil // the SQL's subject <> ''
 		}

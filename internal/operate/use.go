@@ -14,6 +14,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 )
 
@@ -67,7 +68,8 @@ func (s *Service) budget(ctx context.Context, q db.Q, g Agreement, viewID string
 // must be of the restricted form; an identical query on the same data returns the stored answer
 // without spending budget; otherwise the privacy cost is taken from the ledger before anything
 // runs, and refused when the budget would be exceeded. Every call is logged with its cost.
-func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID string, raw []byte) (StatsResult, error) {
+func (s *Service) QueryStats(ctx context.Context, p *authz.Principal, productID string, raw []byte) (_ StatsResult, err error) {
+	defer errs.Wrap(&err, "operate: QueryStats(%s)", productID)
 	g, err := s.agreementFor(ctx, p, productID)
 	if err != nil {
 		return StatsResult{}, err
@@ -259,7 +261,8 @@ func (s *Service) perSubject(ctx context.Context, p *authz.Principal, productID,
 // Verify answers a verification product for one presented subject: do the claimed values of the
 // product's items match the record? Honours the subject's authorizations when the product needs
 // them. The access is audited against the subject's pseudonym, so the subject can see it.
-func (s *Service) Verify(ctx context.Context, p *authz.Principal, productID, subject string, claims map[string]string) (VerifyResult, error) {
+func (s *Service) Verify(ctx context.Context, p *authz.Principal, productID, subject string, claims map[string]string) (_ VerifyResult, err error) {
+	defer errs.Wrap(&err, "operate: Verify(%s)", productID)
 	g, pr, sp, v, ref, err := s.perSubject(ctx, p, productID, KindVerification, subject)
 	if err != nil {
 		return VerifyResult{}, err
@@ -299,7 +302,8 @@ type ScoreResult struct {
 
 // Score computes an indicator product for one subject: Σ weight·(clamped value − lo)/(hi − lo)
 // over the weighted measures, scaled to 0–100. Only the score is returned.
-func (s *Service) Score(ctx context.Context, p *authz.Principal, productID, subject string) (ScoreResult, error) {
+func (s *Service) Score(ctx context.Context, p *authz.Principal, productID, subject string) (_ ScoreResult, err error) {
+	defer errs.Wrap(&err, "operate: Score(%s)", productID)
 	g, pr, sp, v, ref, err := s.perSubject(ctx, p, productID, KindIndicator, subject)
 	if err != nil {
 		return ScoreResult{}, err
@@ -334,7 +338,8 @@ func (s *Service) Score(ctx context.Context, p *authz.Principal, productID, subj
 
 // Queries lists the product-use log: the unit's own, or everything for operator staff and
 // supervisors (at most 500, newest first).
-func (s *Service) Queries(ctx context.Context, p *authz.Principal) ([]QueryRecord, error) {
+func (s *Service) Queries(ctx context.Context, p *authz.Principal) (_ []QueryRecord, err error) {
+	defer errs.Wrap(&err, "operate: Queries")
 	cond, args := "", []any{}
 	if !s.seesAll(p) {
 		if !p.Has(authz.AppUnitUser) {
@@ -354,7 +359,8 @@ func (s *Service) Queries(ctx context.Context, p *authz.Principal) ([]QueryRecor
 }
 
 // BudgetOf tells the caller's budget for a statistics product under its agreement in force.
-func (s *Service) BudgetOf(ctx context.Context, p *authz.Principal, productID string) (Budget, error) {
+func (s *Service) BudgetOf(ctx context.Context, p *authz.Principal, productID string) (_ Budget, err error) {
+	defer errs.Wrap(&err, "operate: BudgetOf(%s)", productID)
 	g, err := s.agreementFor(ctx, p, productID)
 	if err != nil {
 		return Budget{}, err

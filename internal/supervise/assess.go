@@ -43,6 +43,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/vocab"
 	"pubdata/internal/workday"
@@ -174,7 +175,8 @@ func checkIndicators(list []Indicator) ([]Indicator, error) {
 func planAttrs(pl Plan) authz.SanctionAttrs { return authz.SanctionAttrs{Region: pl.RegionCode} }
 
 // CreatePlan starts a draft plan for the caller's region.
-func (s *Service) CreatePlan(ctx context.Context, p *authz.Principal, in NewPlan) (Plan, error) {
+func (s *Service) CreatePlan(ctx context.Context, p *authz.Principal, in NewPlan) (_ Plan, err error) {
+	defer errs.Wrap(&err, "supervise: CreatePlan")
 	if err := authz.Supervision(p, authz.Create, authz.SanctionAttrs{Region: p.RegionCode}); err != nil {
 		return Plan{}, err
 	}
@@ -257,7 +259,8 @@ func sees(p *authz.Principal, pl Plan) bool {
 
 // GetPlan returns a plan with its ranking: to the authority of the region, auditors and oversight
 // bodies; to an agency assessed by it, once published, with its own line only.
-func (s *Service) GetPlan(ctx context.Context, p *authz.Principal, id string) (Plan, error) {
+func (s *Service) GetPlan(ctx context.Context, p *authz.Principal, id string) (_ Plan, err error) {
+	defer errs.Wrap(&err, "supervise: GetPlan(%s)", id)
 	pl, err := s.loadPlan(ctx, s.DB, id)
 	if err != nil {
 		return pl, err
@@ -300,7 +303,8 @@ func (s *Service) totals(ctx context.Context, id string) ([]Total, error) {
 
 // ListPlans lists the plans p may read, newest year first: the authority its region's (and those
 // below), auditors and oversight all, an agency the published plans that assessed it.
-func (s *Service) ListPlans(ctx context.Context, p *authz.Principal) ([]Plan, error) {
+func (s *Service) ListPlans(ctx context.Context, p *authz.Principal) (_ []Plan, err error) {
+	defer errs.Wrap(&err, "supervise: ListPlans")
 	if err := authz.Supervision(p, authz.Read, authz.SanctionAttrs{}); err != nil {
 		return nil, err
 	}
@@ -331,7 +335,8 @@ func (s *Service) ListPlans(ctx context.Context, p *authz.Principal) ([]Plan, er
 }
 
 // SetWeights changes a draft plan's indicators and weights (recompute afterwards).
-func (s *Service) SetWeights(ctx context.Context, p *authz.Principal, id string, list []Indicator) (Plan, error) {
+func (s *Service) SetWeights(ctx context.Context, p *authz.Principal, id string, list []Indicator) (_ Plan, err error) {
+	defer errs.Wrap(&err, "supervise: SetWeights(%s)", id)
 	pl, err := s.loadPlan(ctx, s.DB, id)
 	if err != nil {
 		return pl, err
@@ -370,7 +375,8 @@ func (s *Service) SetWeights(ctx context.Context, p *authz.Principal, id string,
 
 // StepPlan moves a plan: review (draft → reviewed, once computed), publish (reviewed →
 // published; the assessed agencies are told) or reopen (reviewed → draft).
-func (s *Service) StepPlan(ctx context.Context, p *authz.Principal, id, event string) (Plan, error) {
+func (s *Service) StepPlan(ctx context.Context, p *authz.Principal, id, event string) (_ Plan, err error) {
+	defer errs.Wrap(&err, "supervise: StepPlan(%s)", id)
 	pl, err := s.loadPlan(ctx, s.DB, id)
 	if err != nil {
 		return pl, err
@@ -596,7 +602,8 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // Compute (re)computes a draft plan's scores from the platform's facts, storing every fact row
 // used, and ranks the agencies.
-func (s *Service) Compute(ctx context.Context, p *authz.Principal, id string) (Plan, error) {
+func (s *Service) Compute(ctx context.Context, p *authz.Principal, id string) (_ Plan, err error) {
+	defer errs.Wrap(&err, "supervise: Compute(%s)", id)
 	pl, err := s.loadPlan(ctx, s.DB, id)
 	if err != nil {
 		return pl, err
@@ -699,7 +706,8 @@ func (s *Service) Compute(ctx context.Context, p *authz.Principal, id string) (P
 
 // OrgResult is one agency's result with every fact behind it: for the authority of the region,
 // auditors and oversight bodies; for the agency itself once the plan is published.
-func (s *Service) OrgResult(ctx context.Context, p *authz.Principal, id, orgID string) (OrgResult, error) {
+func (s *Service) OrgResult(ctx context.Context, p *authz.Principal, id, orgID string) (_ OrgResult, err error) {
+	defer errs.Wrap(&err, "supervise: OrgResult(%s, %s)", id, orgID)
 	pl, err := s.loadPlan(ctx, s.DB, id)
 	if err != nil {
 		return OrgResult{}, err
@@ -778,7 +786,8 @@ func sourceLink(table, id string) string {
 }
 
 // ExportXLSX writes an agency's report as a workbook: its scores, then every fact behind them.
-func (s *Service) ExportXLSX(ctx context.Context, p *authz.Principal, id, orgID string, out io.Writer) error {
+func (s *Service) ExportXLSX(ctx context.Context, p *authz.Principal, id, orgID string, out io.Writer) (err error) {
+	defer errs.Wrap(&err, "supervise: ExportXLSX(%s, %s)", id, orgID)
 	r, err := s.OrgResult(ctx, p, id, orgID)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/workday"
 )
 
@@ -30,7 +31,8 @@ type Scope struct {
 // ScopeOf is the scope a caller may see by default: an agency's staff their organization, the
 // authority, auditors and oversight bodies their region; org narrows a regional view to one
 // organization of that region. The one authorization decision is authz.Dashboard.
-func (s *Service) ScopeOf(ctx context.Context, p *authz.Principal, org string) (Scope, error) {
+func (s *Service) ScopeOf(ctx context.Context, p *authz.Principal, org string) (_ Scope, err error) {
+	defer errs.Wrap(&err, "supervise: ScopeOf")
 	sc := Scope{Region: p.RegionCode}
 	regional := p.IsAuthority() || p.Has(authz.Auditor, authz.Oversight)
 	if !regional {
@@ -286,7 +288,8 @@ type Item struct {
 }
 
 // Items lists the rows a figure counted, by deadline (or newest first), paged.
-func (s *Service) Items(ctx context.Context, sc Scope, f Filter, limit, offset int) ([]Item, int, error) {
+func (s *Service) Items(ctx context.Context, sc Scope, f Filter, limit, offset int) (_ []Item, _ int, err error) {
+	defer errs.Wrap(&err, "supervise: Items")
 	if f.Set == SetOverdue {
 		return s.overdueItems(ctx, sc, f, limit, offset)
 	}
@@ -481,9 +484,9 @@ type DrillFact struct {
 var RiskSets = []string{SetShareDue, SetTasksDue, SetReviewDue, SetSanctions, SetIncidents, SetLate}
 
 // Dashboard computes the figures of a scope (ScopeOf decides it) over the last months.
-func (s *Service) Dashboard(ctx context.Context, sc Scope, months int) (*Board, error) {
+func (s *Service) Dashboard(ctx context.Context, sc Scope, months int) (_ *Board, err error) {
+	defer errs.Wrap(&err, "supervise: Dashboard")
 	b := &Board{Scope: sc, Months: s.Months(months), Requests: map[string][]float64{}, AtRisk: map[string]int{}}
-	var err error
 	one := func(f func() error) {
 		if err == nil {
 			err = f()
@@ -721,9 +724,10 @@ type PublicFacts struct {
 }
 
 // Public computes the home page's counts and its recent updates (published entries).
-func (s *Service) Public(ctx context.Context, recent int) (PublicFacts, error) {
+func (s *Service) Public(ctx context.Context, recent int) (_ PublicFacts, err error) {
+	defer errs.Wrap(&err, "supervise: Public")
 	var f PublicFacts
-	err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(DISTINCT provider_org_id) FROM catalog_entries WHERE live = 1").Scan(&f.Entries, &f.Agencies)
+	err = s.DB.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(DISTINCT provider_org_id) FROM catalog_entries WHERE live = 1").Scan(&f.Entries, &f.Agencies)
 	if err != nil {
 		return f, err
 	}
@@ -747,7 +751,8 @@ func (s *Service) Public(ctx context.Context, recent int) (PublicFacts, error) {
 
 // Pending lists the open items with a deadline of the given sets in a scope, nearest deadline
 // first (a workbench's to-do list), at most limit, and how many there are in all.
-func (s *Service) Pending(ctx context.Context, sc Scope, kinds []string, limit int) ([]Item, int, error) {
+func (s *Service) Pending(ctx context.Context, sc Scope, kinds []string, limit int) (_ []Item, _ int, err error) {
+	defer errs.Wrap(&err, "supervise: Pending")
 	var all []Item
 	total := 0
 	for _, k := range kinds {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pubdata/internal/authz"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/workday"
 )
@@ -95,7 +96,8 @@ func Sources() []string {
 
 // Detect runs every detector once and opens a notice for each new violation; it answers how many
 // it opened. Safe to run on any node at any time.
-func (s *Service) Detect(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) Detect(ctx context.Context, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "supervise: Detect")
 	today := workday.Format(now)
 	opened := 0
 	for _, d := range detectors {

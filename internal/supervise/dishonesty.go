@@ -17,6 +17,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/workday"
 )
@@ -66,7 +67,8 @@ func disAttrs(x Dishonesty) authz.SanctionAttrs {
 }
 
 // RecordDishonesty records a dishonesty record on the basis of a notice or a sanction.
-func (s *Service) RecordDishonesty(ctx context.Context, p *authz.Principal, in NewDishonesty) (Dishonesty, error) {
+func (s *Service) RecordDishonesty(ctx context.Context, p *authz.Principal, in NewDishonesty) (_ Dishonesty, err error) {
+	defer errs.Wrap(&err, "supervise: RecordDishonesty")
 	if err := authz.Supervision(p, authz.Create, authz.SanctionAttrs{Region: p.RegionCode}); err != nil {
 		return Dishonesty{}, err
 	}
@@ -88,7 +90,6 @@ func (s *Service) RecordDishonesty(ctx context.Context, p *authz.Principal, in N
 	}
 	x := Dishonesty{ID: ids.New(), BasisKind: in.BasisKind, BasisID: strings.TrimSpace(in.BasisID), Reason: in.Reason, PeriodFrom: in.PeriodFrom,
 		PeriodTo: in.PeriodTo, State: DisRecorded, CreatedBy: p.Username, CreatedAt: s.Now()}
-	var err error
 	if in.BasisKind == "notice" {
 		x.SubjectKind = "org"
 		err = s.DB.QueryRowContext(ctx, "SELECT org_id, org_name, region_code FROM sup_notices WHERE id = $1", x.BasisID).Scan(&x.SubjectID, &x.SubjectName, &x.RegionCode)
@@ -145,7 +146,8 @@ func scanDis(sc interface{ Scan(...any) error }) (Dishonesty, error) {
 }
 
 // GetDishonesty returns a record to those who may read it.
-func (s *Service) GetDishonesty(ctx context.Context, p *authz.Principal, id string) (Dishonesty, error) {
+func (s *Service) GetDishonesty(ctx context.Context, p *authz.Principal, id string) (_ Dishonesty, err error) {
+	defer errs.Wrap(&err, "supervise: GetDishonesty(%s)", id)
 	x, err := scanDis(s.DB.QueryRowContext(ctx, "SELECT "+disCols+" FROM sup_dishonesty WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return x, apperr.Hidden
@@ -160,7 +162,8 @@ func (s *Service) GetDishonesty(ctx context.Context, p *authz.Principal, id stri
 }
 
 // ListDishonesty lists the records p may read, newest first.
-func (s *Service) ListDishonesty(ctx context.Context, p *authz.Principal, limit, offset int) ([]Dishonesty, int, error) {
+func (s *Service) ListDishonesty(ctx context.Context, p *authz.Principal, limit, offset int) (_ []Dishonesty, _ int, err error) {
+	defer errs.Wrap(&err, "supervise: ListDishonesty")
 	if err := authz.Supervision(p, authz.Read, authz.SanctionAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -199,7 +202,8 @@ func (s *Service) ListDishonesty(ctx context.Context, p *authz.Principal, limit,
 }
 
 // StepDishonesty publishes (recorded → published) or withdraws (→ withdrawn, with a reason) a record.
-func (s *Service) StepDishonesty(ctx context.Context, p *authz.Principal, id, event, reason string) (Dishonesty, error) {
+func (s *Service) StepDishonesty(ctx context.Context, p *authz.Principal, id, event, reason string) (_ Dishonesty, err error) {
+	defer errs.Wrap(&err, "supervise: StepDishonesty(%s)", id)
 	x, err := scanDis(s.DB.QueryRowContext(ctx, "SELECT "+disCols+" FROM sup_dishonesty WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return x, apperr.Hidden

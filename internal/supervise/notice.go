@@ -24,6 +24,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -190,9 +191,10 @@ func noticeAttrs(n Notice) authz.SanctionAttrs {
 }
 
 // Record opens a notice by hand (the authority's record of a violation, or of a report it found true).
-func (s *Service) Record(ctx context.Context, p *authz.Principal, in NewNotice) (Notice, error) {
+func (s *Service) Record(ctx context.Context, p *authz.Principal, in NewNotice) (_ Notice, err error) {
+	defer errs.Wrap(&err, "supervise: Record")
 	var name, region string
-	err := s.DB.QueryRowContext(ctx, "SELECT name, region_code FROM orgs WHERE id = $1", strings.TrimSpace(in.OrgID)).Scan(&name, &region)
+	err = s.DB.QueryRowContext(ctx, "SELECT name, region_code FROM orgs WHERE id = $1", strings.TrimSpace(in.OrgID)).Scan(&name, &region)
 	if err != nil && !db.IsNoRows(err) {
 		return Notice{}, err
 	}
@@ -334,7 +336,8 @@ func factLink(typ, id string) string {
 }
 
 // GetNotice returns a notice with its history; one the caller may not read is not found.
-func (s *Service) GetNotice(ctx context.Context, p *authz.Principal, id string) (Notice, error) {
+func (s *Service) GetNotice(ctx context.Context, p *authz.Principal, id string) (_ Notice, err error) {
+	defer errs.Wrap(&err, "supervise: GetNotice(%s)", id)
 	n, err := s.getNotice(ctx, id)
 	if err != nil {
 		return n, err
@@ -394,7 +397,8 @@ func scope(p *authz.Principal, col string, arg func(any) string) string {
 }
 
 // ListNotices returns the notices p may read, newest first.
-func (s *Service) ListNotices(ctx context.Context, p *authz.Principal, f NoticeFilter) ([]Notice, int, error) {
+func (s *Service) ListNotices(ctx context.Context, p *authz.Principal, f NoticeFilter) (_ []Notice, _ int, err error) {
+	defer errs.Wrap(&err, "supervise: ListNotices")
 	if err := authz.Supervision(p, authz.Read, authz.SanctionAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -455,7 +459,8 @@ func (s *Service) ListNotices(ctx context.Context, p *authz.Principal, f NoticeF
 // FireNotice moves a notice: respond or dispute (the agency, with its text), accept, reject,
 // refer, uphold, dismiss or withdraw (the authority). refer hands the dispute to the escalation
 // and expert-committee workflow and links the 督办件.
-func (s *Service) FireNotice(ctx context.Context, p *authz.Principal, id string, ev NoticeEvent, text string) (Notice, error) {
+func (s *Service) FireNotice(ctx context.Context, p *authz.Principal, id string, ev NoticeEvent, text string) (_ Notice, err error) {
+	defer errs.Wrap(&err, "supervise: FireNotice(%s)", id)
 	x, err := s.getNotice(ctx, id)
 	if err != nil {
 		return Notice{}, err
@@ -582,7 +587,8 @@ func (s *Service) moveNotice(ctx context.Context, p *authz.Principal, x Notice, 
 
 // EscalateOverdue puts on the government's supervision list every open notice whose deadline
 // passed (the daily job).
-func (s *Service) EscalateOverdue(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) EscalateOverdue(ctx context.Context, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "supervise: EscalateOverdue")
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+noticeCols+" FROM sup_notices WHERE state = 'open' AND deadline < $1 ORDER BY deadline LIMIT 1000", workday.Format(now))
 	if err != nil {
 		return 0, err
@@ -637,10 +643,11 @@ type NoticeSubject struct {
 }
 
 // DisputeSubject reads a notice for the escalation workflow (q: its transaction).
-func (s *Service) DisputeSubject(ctx context.Context, q db.Q, id string) (NoticeSubject, error) {
+func (s *Service) DisputeSubject(ctx context.Context, q db.Q, id string) (_ NoticeSubject, err error) {
+	defer errs.Wrap(&err, "supervise: DisputeSubject(%s)", id)
 	var sub NoticeSubject
 	var st string
-	err := q.QueryRowContext(ctx, "SELECT title, region_code, org_id, state FROM sup_notices WHERE id = $1", id).Scan(&sub.Title, &sub.Region, &sub.OrgID, &st)
+	err = q.QueryRowContext(ctx, "SELECT title, region_code, org_id, state FROM sup_notices WHERE id = $1", id).Scan(&sub.Title, &sub.Region, &sub.OrgID, &st)
 	if db.IsNoRows(err) {
 		return sub, apperr.NotFound
 	}

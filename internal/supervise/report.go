@@ -20,6 +20,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/workday"
 )
@@ -83,7 +84,8 @@ func text(fe *[]apperr.FieldError, field, v string, max int, zh, en string) stri
 }
 
 // FileReport records a report. Anyone may file (p may be nobody).
-func (s *Service) FileReport(ctx context.Context, p *authz.Principal, in Filing, clientIP string) (PublicReport, error) {
+func (s *Service) FileReport(ctx context.Context, p *authz.Principal, in Filing, clientIP string) (_ PublicReport, err error) {
+	defer errs.Wrap(&err, "supervise: FileReport")
 	var fe []apperr.FieldError
 	in.ReporterName = text(&fe, "reporter_name", in.ReporterName, 100, "举报人姓名或单位", "your name or organization")
 	in.Contact = text(&fe, "contact", in.Contact, 200, "联系方式（用于答复）", "a contact for the reply")
@@ -117,7 +119,7 @@ func (s *Service) FileReport(ctx context.Context, p *authz.Principal, in Filing,
 	r := Report{ID: ids.New(), Number: "JB" + now.In(workday.Location).Format("20060102") + strings.ToUpper(hex.EncodeToString(rnd[:])),
 		RegionCode: in.RegionCode, ReporterName: in.ReporterName, Contact: in.Contact, Target: in.Target, Content: in.Content,
 		State: ReportReceived, FiledAt: now}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sup_reports (id, number, region_code, reporter_name, contact, target, content, user_id, client_ip,
 			state, filed_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$11)`, r.ID, r.Number, r.RegionCode, r.ReporterName, r.Contact,
 			r.Target, r.Content, p.UserID, clientIP, r.State, db.Millis(now)); err != nil {
@@ -139,7 +141,8 @@ func public(r Report) PublicReport {
 }
 
 // ReportStatus is the filer's view by receipt number (no login).
-func (s *Service) ReportStatus(ctx context.Context, number string) (PublicReport, error) {
+func (s *Service) ReportStatus(ctx context.Context, number string) (_ PublicReport, err error) {
+	defer errs.Wrap(&err, "supervise: ReportStatus")
 	r, err := scanReport(s.DB.QueryRowContext(ctx, "SELECT "+reportCols+" FROM sup_reports WHERE number = $1", strings.TrimSpace(number)))
 	if db.IsNoRows(err) {
 		return PublicReport{}, apperr.NotFound
@@ -162,7 +165,8 @@ func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
 }
 
 // GetReport returns a report to the authority of its region, auditors and oversight bodies.
-func (s *Service) GetReport(ctx context.Context, p *authz.Principal, id string) (Report, error) {
+func (s *Service) GetReport(ctx context.Context, p *authz.Principal, id string) (_ Report, err error) {
+	defer errs.Wrap(&err, "supervise: GetReport(%s)", id)
 	r, err := scanReport(s.DB.QueryRowContext(ctx, "SELECT "+reportCols+" FROM sup_reports WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return Report{}, apperr.Hidden
@@ -181,7 +185,8 @@ func (s *Service) GetReport(ctx context.Context, p *authz.Principal, id string) 
 }
 
 // ListReports lists the reports p may read, newest first.
-func (s *Service) ListReports(ctx context.Context, p *authz.Principal, state string, limit, offset int) ([]Report, int, error) {
+func (s *Service) ListReports(ctx context.Context, p *authz.Principal, state string, limit, offset int) (_ []Report, _ int, err error) {
+	defer errs.Wrap(&err, "supervise: ListReports")
 	if err := authz.Reports(p, authz.Read, ""); err != nil {
 		return nil, 0, err
 	}
@@ -231,7 +236,8 @@ type ReportStep struct {
 }
 
 // HandleReport takes the authority's step on a report.
-func (s *Service) HandleReport(ctx context.Context, p *authz.Principal, id string, in ReportStep) (Report, error) {
+func (s *Service) HandleReport(ctx context.Context, p *authz.Principal, id string, in ReportStep) (_ Report, err error) {
+	defer errs.Wrap(&err, "supervise: HandleReport(%s)", id)
 	r, err := scanReport(s.DB.QueryRowContext(ctx, "SELECT "+reportCols+" FROM sup_reports WHERE id = $1", id))
 	if db.IsNoRows(err) {
 		return Report{}, apperr.Hidden

@@ -25,6 +25,7 @@ import (
 	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/errs"
 	"pubdata/internal/ids"
 	"pubdata/internal/notify"
 	"pubdata/internal/workday"
@@ -201,12 +202,12 @@ func (in *NewSanction) validate() error {
 }
 
 // Issue orders rectification and suspends the subject's access from its next request.
-func (s *Service) Issue(ctx context.Context, p *authz.Principal, in NewSanction) (Sanction, error) {
+func (s *Service) Issue(ctx context.Context, p *authz.Principal, in NewSanction) (_ Sanction, err error) {
+	defer errs.Wrap(&err, "supervise: Issue")
 	if err := in.validate(); err != nil {
 		return Sanction{}, err
 	}
 	var name, region string
-	var err error
 	if in.SubjectKind == "org" {
 		err = s.DB.QueryRowContext(ctx, "SELECT name, region_code FROM orgs WHERE id = $1", in.SubjectID).Scan(&name, &region)
 	} else {
@@ -297,7 +298,8 @@ func attrs(x Sanction) authz.SanctionAttrs {
 }
 
 // Get returns an order with its history; one the caller may not read is not found.
-func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (Sanction, error) {
+func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (_ Sanction, err error) {
+	defer errs.Wrap(&err, "supervise: Get(%s)", id)
 	x, err := s.get(ctx, id)
 	if err != nil {
 		return x, err
@@ -336,7 +338,8 @@ func (s *Service) get(ctx context.Context, id string) (Sanction, error) {
 
 // List returns the orders the caller may read, newest first (at most limit, capped at 200):
 // the authority those of its region, auditors and oversight bodies all, anyone else its own.
-func (s *Service) List(ctx context.Context, p *authz.Principal, state string, limit, offset int) ([]Sanction, int, error) {
+func (s *Service) List(ctx context.Context, p *authz.Principal, state string, limit, offset int) (_ []Sanction, _ int, err error) {
+	defer errs.Wrap(&err, "supervise: List")
 	if err := authz.Sanctions(p, authz.Read, authz.SanctionAttrs{}); err != nil {
 		return nil, 0, err
 	}
@@ -405,7 +408,8 @@ func regionPrefix(code string) string {
 // Fire moves an order by event: report (the subject, with its rectification report), accept or
 // reject (the authority, with a note), terminate (the authority). Lifting restores access at
 // once; terminating revokes the subject's keys and grants.
-func (s *Service) Fire(ctx context.Context, p *authz.Principal, id string, ev SanctionEvent, text string) (Sanction, error) {
+func (s *Service) Fire(ctx context.Context, p *authz.Principal, id string, ev SanctionEvent, text string) (_ Sanction, err error) {
+	defer errs.Wrap(&err, "supervise: Fire(%s)", id)
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) > 4000 {
 		return Sanction{}, apperr.Invalid.With(apperr.Field("text", "不超过 4000 字", "at most 4000 characters"))
@@ -414,7 +418,7 @@ func (s *Service) Fire(ctx context.Context, p *authz.Principal, id string, ev Sa
 		return Sanction{}, apperr.Invalid.With(apperr.Field("text", "请写明整改情况或理由", "describe the rectification or the reason"))
 	}
 	var out Sanction
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		x, err := scanSanction(tx.QueryRowContext(ctx, "SELECT "+sanctionCols+" FROM sanctions WHERE id = $1"+s.DB.ForUpdate(), id))
 		if db.IsNoRows(err) {
 			return apperr.Hidden
@@ -506,7 +510,8 @@ func (s *Service) Fire(ctx context.Context, p *authz.Principal, id string, ev Sa
 }
 
 // ExpireOverdue terminates the open orders whose deadline has passed (the sanctions job).
-func (s *Service) ExpireOverdue(ctx context.Context, now time.Time) (int, error) {
+func (s *Service) ExpireOverdue(ctx context.Context, now time.Time) (_ int, err error) {
+	defer errs.Wrap(&err, "supervise: ExpireOverdue")
 	rows, err := s.DB.QueryContext(ctx, "SELECT id FROM sanctions WHERE state = 'open' AND deadline < $1 ORDER BY deadline LIMIT 500", workday.Format(now))
 	if err != nil {
 		return 0, err
@@ -537,7 +542,8 @@ func (s *Service) Invalidate() { s.suspended.Store(nil) }
 // Check refuses a request by a suspended subject: the user itself, or the user's organization,
 // under an open (or reported) order. It reads a set of suspended subjects refreshed every
 // RefreshEvery (at once on this node after a change), so a call costs two map lookups.
-func (s *Service) Check(ctx context.Context, userID, orgID string) error {
+func (s *Service) Check(ctx context.Context, userID, orgID string) (err error) {
+	defer errs.Wrap(&err, "supervise: Check(%s, %s)", userID, orgID)
 	set := s.suspended.Load()
 	if set == nil || time.Since(set.at) > s.RefreshEvery {
 		var err error
