@@ -22,8 +22,8 @@ import (
 // go test ./internal/open -run TestExportsGolden -update.
 //
 // Rows leave in the order the database returns the current version (no sort, so that a million
-// rows stream without one); that order differs between SQLite and PostgreSQL, so on PostgreSQL
-// the same files must hold the same lines in any order.
+// rows stream without one): load order on SQLite (chunks of rowids), heap order on PostgreSQL,
+// which updates can change — so on PostgreSQL the same files must hold the same lines in any order.
 func TestExportsGolden(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
