@@ -203,7 +203,7 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in Filing, clien
 	if !p.Authenticated() {
 		filer = &authz.Principal{DisplayName: in.Name}
 	}
-	err = db.RetryUnique(5, func() error {
+	err = db.RetryUnique(20, func() error {
 		return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 			if s.PerHour > 0 && clientIP != "" {
 				var recent int

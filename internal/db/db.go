@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -494,6 +495,11 @@ func NextNumber(ctx context.Context, q Q, table, col, prefix string, width int) 
 func RetryUnique(tries int, fn func() error) error {
 	var err error
 	for i := 0; i < tries; i++ {
+		if i > 0 {
+			// Callers that filed at the same moment collided on the same number: spread them
+			// out a little, so that they do not collide again on the next one.
+			time.Sleep(time.Duration(rand.IntN(2*i+1)) * time.Millisecond)
+		}
 		if err = fn(); !IsUniqueViolation(err) {
 			return err
 		}

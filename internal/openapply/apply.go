@@ -304,7 +304,7 @@ func (s *Service) Submit(ctx context.Context, p *authz.Principal, in Input) (App
 		State: StateSubmitted, Due: dl.Due.Format("2006-01-02"), Provisional: dl.Provisional(),
 		FiledAt: db.StampOf(now), UpdatedAt: db.StampOf(now)}
 	fs, _ := json.Marshal(a.Fields)
-	err = db.RetryUnique(5, func() error {
+	err = db.RetryUnique(20, func() error {
 		return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 			var err error
 			if a.Number, err = db.NextNumber(ctx, tx, "open_applications", "number", "KF"+now.In(workday.Location).Format("20060102"), 4); err != nil {

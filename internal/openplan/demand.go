@@ -105,7 +105,7 @@ func (s *Service) FileDemand(ctx context.Context, p *authz.Principal, in DemandI
 	}
 	d := Demand{ID: ids.New(), Title: in.Title, Description: in.Description, EntryID: in.EntryID, OrgID: org, RegionCode: region, State: "submitted",
 		Due: s.Cal.Deadline(now, days).Due.Format("2006-01-02"), FiledAt: db.StampOf(now), RequesterName: in.Name, Contact: in.Contact, userID: p.UserID}
-	err := db.RetryUnique(5, func() error {
+	err := db.RetryUnique(20, func() error {
 		return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 			var err error
 			if d.Number, err = db.NextNumber(ctx, tx, "open_demands", "number", "XQ"+now.In(workday.Location).Format("20060102"), 4); err != nil {
