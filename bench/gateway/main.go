@@ -7,7 +7,13 @@
 //   - against a bare net/http handler that returns, from memory, the very bytes the gateway
 //     returned for the same keys.
 //
-// It prints requests/s and p50/p99 latency for both and the ratio ours/baseline. Loops are
+// Ours is measured twice in every round, the same server and grant with the call limits (per-grant
+// rate and daily quota, SHR-10) switched on and off (share.Service.BenchmarkWithoutCallLimits), in
+// alternating order, so that what the limits cost is measured under the same machine load.
+//
+// It prints requests/s and p50/p99 latency for each side, the ratios ours/limits off and
+// ours/baseline, and for each of -runs measurements the on/off ratio with the machine's load
+// average; the verdict is on the median on/off ratio (the budget: ≥ 0.95). Loops are
 // bounded (a fixed number of requests per client) and everything listens on 127.0.0.1 only.
 //
 //	go run ./bench/gateway                       # embedded backend (SQLite)
@@ -43,6 +49,7 @@ var (
 	clients  = flag.Int("clients", 32, "concurrent clients")
 	requests = flag.Int("requests", 1000, "requests per client (per side)")
 	rounds   = flag.Int("rounds", 20, "alternating rounds (baseline, ours, baseline, …) the requests are split into; many short rounds let a shared machine's drifting speed fall on both sides alike")
+	runs     = flag.Int("runs", 3, "measurements, each of -rounds rounds; the call limits' cost is the median of their on/off ratios")
 	keys     = flag.Int("keys", 1000, "distinct keys looked up")
 	pg       = flag.String("pg", os.Getenv("PUBDATA_TEST_PG"), "PostgreSQL DSN (empty: embedded SQLite in a temporary directory)")
 	cpuprof  = flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
@@ -120,7 +127,9 @@ func main() {
 	defer bare.Close()
 
 	// Warm both, then measure the baseline and ours in the same process, alternating in rounds so
-	// that drifting background load on a shared machine falls on both sides alike.
+	// that drifting background load on a shared machine falls on all sides alike. Ours runs twice
+	// a round, the same server and grant with the call limits (rate and daily quota) switched off
+	// and on, in alternating order, so that their cost is measured under the same load.
 	run(client, bare.url, token, ks, body, *clients, 50)
 	run(client, ours.url, token, ks, body, *clients, 50)
 	if *cpuprof != "" {
@@ -128,11 +137,34 @@ func main() {
 		check(err)
 		check(pprof.StartCPUProfile(f))
 	}
-	var base, our result
+	ourRun := func(limits bool, n int) result {
+		a.Share.BenchmarkWithoutCallLimits(!limits)
+		defer a.Share.BenchmarkWithoutCallLimits(false)
+		return run(client, ours.url, token, ks, body, *clients, n)
+	}
 	per := max(*requests / *rounds, 1)
-	for i := 0; i < *rounds; i++ {
-		base = base.add(run(client, bare.url, token, ks, body, *clients, per))
-		our = our.add(run(client, ours.url, token, ks, body, *clients, per))
+	var base, our, off result
+	var costs []float64
+	for r := 1; r <= *runs; r++ {
+		load0 := loadavg()
+		var b, on, no result
+		for i := 0; i < *rounds; i++ {
+			b = b.add(run(client, bare.url, token, ks, body, *clients, per))
+			if (i+r)%2 == 0 {
+				no = no.add(ourRun(false, per))
+				on = on.add(ourRun(true, per))
+			} else {
+				on = on.add(ourRun(true, per))
+				no = no.add(ourRun(false, per))
+			}
+		}
+		base, our, off = base.add(b), our.add(on), off.add(no)
+		b.finish()
+		on.finish()
+		no.finish()
+		costs = append(costs, on.rps/no.rps)
+		fmt.Printf("run %d/%d: requests/s limits on %.0f, limits off %.0f, ratio on/off %.3f; baseline %.0f; load %s → %s\n",
+			r, *runs, on.rps, no.rps, on.rps/no.rps, b.rps, load0, loadavg())
 	}
 	if *cpuprof != "" {
 		pprof.StopCPUProfile()
@@ -145,16 +177,24 @@ func main() {
 	}
 	base.finish()
 	our.finish()
+	off.finish()
 
 	var calls int
 	check(a.Audit.Flush(ctx))
 	a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE grant_id = $1 AND action = 'share.gateway.lookup'", r.GrantID).Scan(&calls)
-	fmt.Printf("share gateway keyed lookup — %s, %d clients × %d requests in %d alternating rounds, %d keys, GOMAXPROCS %d\n",
-		a.DB.Dialect, *clients, *requests, *rounds, len(ks), runtime.GOMAXPROCS(0))
-	fmt.Printf("%-14s %14s %14s %8s\n", "name", "ours", "baseline", "ratio")
-	fmt.Printf("%-14s %14.0f %14.0f %8.3f\n", "requests/s", our.rps, base.rps, our.rps/base.rps)
-	fmt.Printf("%-14s %14s %14s %8.2f\n", "p50 latency", our.p50, base.p50, float64(our.p50)/float64(base.p50))
-	fmt.Printf("%-14s %14s %14s %8.2f\n", "p99 latency", our.p99, base.p99, float64(our.p99)/float64(base.p99))
+	fmt.Printf("share gateway keyed lookup — %s, %d runs of %d clients × %d requests in %d alternating rounds, %d keys, GOMAXPROCS %d\n",
+		a.DB.Dialect, *runs, *clients, *requests, *rounds, len(ks), runtime.GOMAXPROCS(0))
+	fmt.Printf("%-14s %14s %14s %14s %8s %8s\n", "name", "ours", "limits off", "baseline", "ours/off", "ours/base")
+	fmt.Printf("%-14s %14.0f %14.0f %14.0f %8.3f %8.3f\n", "requests/s", our.rps, off.rps, base.rps, our.rps/off.rps, our.rps/base.rps)
+	fmt.Printf("%-14s %14s %14s %14s %8.2f %8.2f\n", "p50 latency", our.p50, off.p50, base.p50, float64(our.p50)/float64(off.p50), float64(our.p50)/float64(base.p50))
+	fmt.Printf("%-14s %14s %14s %14s %8.2f %8.2f\n", "p99 latency", our.p99, off.p99, base.p99, float64(our.p99)/float64(off.p99), float64(our.p99)/float64(base.p99))
+	sort.Float64s(costs)
+	verdict := "within"
+	if costs[len(costs)/2] < 0.95 {
+		verdict = "OVER"
+	}
+	fmt.Printf("call limits (rate + daily quota) on/off throughput, %d runs: median %.3f (min %.3f, max %.3f) — %s the 5 %% budget (≥ 0.95)\n",
+		len(costs), costs[len(costs)/2], costs[0], costs[len(costs)-1], verdict)
 	fmt.Printf("audited gateway lookups on record: %d (every call, durable before the answer)\n", calls)
 	if our.errors > 0 || base.errors > 0 {
 		fmt.Printf("errors: ours %d, baseline %d\n", our.errors, base.errors)
@@ -214,6 +254,15 @@ func run(client *http.Client, base, token string, ks []string, want map[string][
 		e += errs[i]
 	}
 	return result{lat: all, elapsed: el, errors: e}
+}
+
+// loadavg is the machine's 1-minute load average (as uptime shows it).
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 func get(client *http.Client, url, token string) ([]byte, int) {

@@ -420,6 +420,7 @@ func (api *API) install() {
 	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/suspend", Tag: "share", Summary: "暂停授权 / Suspend a grant", Body: true, In: note{}, Out: share.Request{}}, api.shareSuspendGrant)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/resume", Tag: "share", Summary: "恢复授权 / Resume a grant", Body: true, In: note{}, Out: share.Request{}}, api.shareResumeGrant)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/revoke", Tag: "share", Summary: "撤销授权 / Revoke a grant", Body: true, In: note{}, Out: share.Request{}}, api.shareRevokeGrant)
+	api.Handle(Route{Method: "PUT", Path: "/api/v1/share/grants/{id}/limits", Tag: "share", Summary: "调整授权的调用频率与每日调用次数（提供部门，须说明理由）/ Change a grant's call limits (provider, with a reason)", Body: true, In: share.LimitsChange{}, Out: share.Grant{}}, api.shareChangeLimits)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/usage", Tag: "share", Summary: "授权使用日志（format=csv 导出）/ A grant's usage log (format=csv to export)", Out: Paged[audit.Record]{}, Query: []string{"format", "page", "page_size"}}, api.shareGrantUsage)
 	api.Handle(Route{Method: "GET", Path: "/api/v1/share/grants/{id}/reports", Tag: "share", Summary: "使用情况和效果评价 / Use-and-effect reports", Out: Items[share.UseReport]{}}, api.shareListReports)
 	api.Handle(Route{Method: "POST", Path: "/api/v1/share/grants/{id}/reports", Tag: "share", Summary: "提交使用评价 / File a use-and-effect report", Body: true, In: share.NewReport{}, Out: Created{V: share.UseReport{}}}, api.shareFileReport)

@@ -316,6 +316,7 @@ var RouteScopes = map[string]string{
 	"POST /api/v1/share/grants/{id}/suspend":         authz.ScopeSession,
 	"POST /api/v1/share/grants/{id}/resume":          authz.ScopeSession,
 	"POST /api/v1/share/grants/{id}/revoke":          authz.ScopeSession,
+	"PUT /api/v1/share/grants/{id}/limits":           authz.ScopeSession,
 	"GET /api/v1/share/grants/{id}/usage":            authz.ScopeSession,
 	"GET /api/v1/share/grants/{id}/reports":          authz.ScopeSession,
 	"POST /api/v1/share/grants/{id}/reports":         authz.ScopeSession,

@@ -629,3 +629,12 @@ func (api *API) shareGatewayVerify(w http.ResponseWriter, r *http.Request, p *au
 	}
 	return map[string]any{"items": res, "count": len(res)}, nil
 }
+
+// shareChangeLimits serves PUT /api/v1/share/grants/{id}/limits: Change a grant's call limits.
+func (api *API) shareChangeLimits(w http.ResponseWriter, r *http.Request, p *authz.Principal) (any, error) {
+	var in share.LimitsChange
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	return api.App.Share.ChangeLimits(r.Context(), p, r.PathValue("id"), in)
+}

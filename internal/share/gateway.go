@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"pubdata/internal/apperr"
@@ -83,6 +84,9 @@ type gateway struct {
 	mu     sync.RWMutex
 	plans  map[string]*plan
 	limits map[string]*limiter // per grant, on this node
+	// noLimits switches the call limits off (BenchmarkWithoutCallLimits): only bench/gateway
+	// sets it, to measure what the limits cost; no configuration reaches it.
+	noLimits atomic.Bool
 
 	smu      sync.Mutex
 	stats    map[statKey]*statDelta

@@ -265,6 +265,7 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.Page(mux, "POST /share/grants/{id}/suspend", w.shareSuspend)
 	w.Page(mux, "POST /share/grants/{id}/resume", w.shareResume)
 	w.Page(mux, "POST /share/grants/{id}/revoke", w.shareRevoke)
+	w.Page(mux, "POST /share/grants/{id}/limits", w.shareChangeLimits)
 	w.Page(mux, "POST /share/grants/{id}/reports", w.shareReport)
 	w.Page(mux, "GET /share/renewals/{id}", w.shareRenewal)
 	w.Page(mux, "POST /share/grants/{id}/renewals", w.shareRequestRenewal)

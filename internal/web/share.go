@@ -556,7 +556,9 @@ func (w *Web) shareGrantPage(rw http.ResponseWriter, r *http.Request, p *authz.P
 		"CanAnswer": shareCan(p, authz.ShareDeliver, at),
 		"CanIssue":  shareCan(p, authz.ShareIssue, at) && g.Status == share.GrantActive && g.Mode != share.ModeOffline,
 		"CanReport": shareCan(p, authz.ShareReport, at), "CanSuspend": shareCan(p, authz.ShareSuspend, at), "CanRevoke": shareCan(p, authz.ShareRevoke, at),
-		"Today": workdayToday(s), "Base": platformBase(r, w.Secure), "Now": s.Now()}
+		"Today": workdayToday(s), "Base": platformBase(r, w.Secure), "Now": s.Now(),
+		"CanChangeLimits": shareCan(p, authz.ShareDecide, at) && (g.Status == share.GrantActive || g.Status == share.GrantSuspended),
+		"Limits":          s.Limits}
 	if secret != "" {
 		// Shown only when it is one of this grant's credentials (the cookie came back from
 		// the issue below, not from anywhere else).
@@ -648,6 +650,32 @@ func (w *Web) shareRevoke(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 	s := w.App.Share
 	return w.shareGrantStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
 		_, err := s.Revoke(r.Context(), p, id, r.PostFormValue("reason"))
+		return err
+	})
+}
+
+// shareChangeLimits changes a grant's call limits (the provider's approver, with a reason).
+func (w *Web) shareChangeLimits(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	s := w.App.Share
+	return w.shareGrantStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
+		var fe []apperr.FieldError
+		num := func(name, zh, en string) int {
+			v := strings.TrimSpace(r.PostFormValue(name))
+			if v == "" {
+				return 0
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				fe = append(fe, apperr.Field("limits."+name, zh+"须为非负整数", en+" must be a whole number, not negative"))
+			}
+			return n
+		}
+		in := share.LimitsChange{RatePerMinute: num("rate_per_minute", "每分钟调用次数", "calls per minute"),
+			DailyQuota: num("daily_quota", "每日调用次数", "calls per day"), Reason: r.PostFormValue("limits_reason")}
+		if err := apperr.Validation(fe); err != nil {
+			return err
+		}
+		_, err := s.ChangeLimits(r.Context(), p, id, in)
 		return err
 	})
 }
