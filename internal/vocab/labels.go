@@ -114,6 +114,7 @@ var (
 			"structure.columns": {"列数与表头不符", "Wrong number of columns"}, "structure.unknown_column": {"未知的列", "Unknown column"},
 			"structure.duplicate_column": {"重复的列", "Duplicate column"}, "structure.missing_column": {"缺少的列", "Missing column"},
 			"security.formula": {"疑似公式注入", "Formula injection"}, "field.required": {"必填项为空", "Required value missing"},
+			"field.nul": {"含有空字符", "NUL character"}, "field.length": {"超过声明长度", "Longer than declared"},
 			"field.format": {"格式不正确", "Wrong format"}, "field.type": {"类型不符", "Wrong type"}, "field.enum": {"不在取值范围内", "Not an allowed value"},
 			"field.range": {"超出范围", "Out of range"}, "field.date": {"日期不正确", "Invalid date"}, "field.region": {"行政区划代码不存在", "Unknown region code"},
 			"key.missing": {"主键为空", "Key missing"}, "key.duplicate": {"主键重复", "Duplicate key"}, "load.timeliness": {"更新不及时", "Late update"}},

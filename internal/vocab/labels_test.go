@@ -108,7 +108,7 @@ func TestEveryCodeHasLabelsInBothLanguages(t *testing.T) {
 		vocab.PullMode:            {ingest.PullFull, ingest.PullIncremental},
 		vocab.IngestFormat:        strs(ingest.FormatCSV, ingest.FormatXLSX, ingest.FormatJSONL, ingest.FormatRows),
 		vocab.IngestRule: {ingest.RuleEncoding, ingest.RuleParse, ingest.RuleRagged, ingest.RuleUnknownColumn, ingest.RuleDuplicateColumn, ingest.RuleMissingColumn,
-			ingest.RuleFormula, ingest.RuleRequired, ingest.RuleFormat, ingest.RuleType, ingest.RuleEnum, ingest.RuleRange, ingest.RuleDate, ingest.RuleRegion,
+			ingest.RuleFormula, ingest.RuleRequired, ingest.RuleNUL, ingest.RuleLength, ingest.RuleFormat, ingest.RuleType, ingest.RuleEnum, ingest.RuleRange, ingest.RuleDate, ingest.RuleRegion,
 			ingest.RuleKeyMissing, ingest.RuleKeyDuplicate, ingest.RuleTimeliness},
 		vocab.AuditResult: {audit.OK, audit.Denied, audit.Failed},
 		vocab.TokenScope:  identity.Scopes,
