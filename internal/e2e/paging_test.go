@@ -5,12 +5,14 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"pubdata/internal/db"
 	"pubdata/internal/demo"
 	"pubdata/internal/quality"
+	"pubdata/internal/share"
 	"pubdata/internal/testutil"
 )
 
@@ -20,9 +22,11 @@ func rowsOf(b *testutil.Browser, sel string) []string {
 		`Array.from(document.querySelectorAll(`+"`"+sel+"`"+`)).map(r => r.innerText.trim())`))
 }
 
-// The catalog's facets filter and its "下一页" shows the next entries; every paged list (audit
-// log, inbox, quality tasks, objections, share requests and grants) moves to its next page when
-// "下一页" is clicked, keeping its other parameters.
+// The catalog's and the open portal's facets filter and their "下一页" shows the next entries;
+// every paged list (audit log, inbox, quality tasks, objections, share requests, grants and
+// escalations, the dashboard's drill-down, the public open-data demands) moves to its next page
+// when "下一页" is clicked, keeping its other parameters. TestEveryPagerIsClicked keeps this list
+// whole: every template with a pager is named here.
 func TestFacetsAndNextPageChangeTheRows(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		b := testutil.NewBrowser(t, d, nil)
@@ -58,6 +62,25 @@ func TestFacetsAndNextPageChangeTheRows(t *testing.T) {
 		if !raised {
 			t.Fatal("the demo citizen can raise no second objection")
 		}
+		// A second overdue request, which the deadline job escalates beside the demo's one, so
+		// that the escalations list has two pages of one.
+		water, err := b.App.Identity.UserByName(ctx, "water")
+		if err != nil {
+			t.Fatal(err)
+		}
+		waterP, err := b.App.Identity.Principal(ctx, water)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := b.App.Now()
+		if _, err := b.App.Share.WithClock(func() time.Time { return now.AddDate(0, 0, -30) }).File(ctx, waterP, share.NewRequest{EntryID: demo.EntryPopulation,
+			Fields: []string{"citizen_id", "name"}, Scenario: "用水户身份核对", Purpose: "核对用水户身份", LegalBasis: "《城市供水条例》",
+			Mode: share.ModeAPI, EndDate: now.AddDate(1, 0, 0).Format("2006-01-02"), Authenticity: true, Compliance: true, Security: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.App.Share.Deadlines(ctx); err != nil {
+			t.Fatal(err)
+		}
 
 		// The catalog, as a visitor: a facet narrows the results to its count.
 		b.Visit("/catalog")
@@ -84,6 +107,24 @@ func TestFacetsAndNextPageChangeTheRows(t *testing.T) {
 		b.Visit("/catalog?page_size=5")
 		nextPage(t, b, "#results article.hit h2", "page_size=5")
 
+		// The open portal, as a visitor: a facet narrows the datasets, and its next page.
+		b.Visit("/open")
+		total = b.Text("#results > p")
+		before = rowsOf(b, "#results article.hit h2")
+		link = `#facet-agency li a:not([aria-label])`
+		facetText = b.Text(link)
+		b.Click(link)
+		if q, _ := url.ParseQuery(strings.SplitN(b.Path()+"?", "?", 3)[1]); q.Get("agency") == "" {
+			t.Fatalf("open facet %q led to %s", facetText, b.Path())
+		}
+		if got, after := b.Text("#results > p"), rowsOf(b, "#results article.hit h2"); got == total || strings.Join(after, "|") == strings.Join(before, "|") {
+			t.Fatalf("open facet %q changed nothing: %q → %q", facetText, total, got)
+		}
+		b.Visit("/open?page_size=2")
+		nextPage(t, b, "#results article.hit h2", "page_size=2")
+		b.Visit("/open/demands?page_size=1")
+		nextPage(t, b, "#demands tbody tr", "page_size=1")
+
 		type list struct{ user, path, rows string }
 		for _, l := range []list{
 			{"admin", "/audit?page_size=5", "#audit-table tbody tr"},
@@ -91,6 +132,8 @@ func TestFacetsAndNextPageChangeTheRows(t *testing.T) {
 			{"admin", "/quality?state=all&page_size=1", "#task-table tbody tr"},
 			{"admin", "/share?box=region&page_size=1", "#share-requests tbody tr"},
 			{"admin", "/share/grants?box=region&page_size=1", "#share-grants tbody tr"},
+			{"admin", "/share/escalations?box=region&page_size=1", "#escalations tbody tr"},
+			{"admin", "/supervise/dashboard/items?set=entries&page_size=2", "#items tbody tr"},
 			{"citizen", "/objections?page_size=1", "#objection-table tbody tr"},
 		} {
 			if !b.Has("header .who") || !strings.Contains(b.Text("header .who"), displayName(l.user)) {

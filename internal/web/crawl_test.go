@@ -254,7 +254,8 @@ func shape(u *url.URL) string {
 // Every page reachable from the workbench, as every demo user (and a visitor) in Chinese and
 // in English, shows people no internal codes: no Go value dumps, no organization IDs, no raw
 // codes of the platform's vocabularies, no Chinese UI text in the English UI and no English UI
-// text in the Chinese UI; and no link leads to a missing page or a server error. The crawl only
+// text in the Chinese UI; where people pick data items, each item's Chinese name beside its
+// code; and no link leads to a missing page or a server error. The crawl only
 // reads (GET), so it runs on SQLite alone.
 func TestNoInternalCodesOnAnyPage(t *testing.T) {
 	start := time.Now()
@@ -268,7 +269,8 @@ func TestNoInternalCodesOnAnyPage(t *testing.T) {
 	det := newLeakDetector(t)
 	type finding struct{ what, where string }
 	found := map[string]finding{}
-	pages := 0
+	pages, pickers := 0, 0
+	codes := fieldCodes(t, a)
 	users := append([]string{""}, func() []string {
 		var u []string
 		for _, acc := range demo.Accounts {
@@ -320,6 +322,15 @@ func TestNoInternalCodesOnAnyPage(t *testing.T) {
 				if !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
 					continue
 				}
+				if lang == "zh" {
+					leaks, n := pickerLeaks(w.Body.String(), codes)
+					pickers += n
+					for _, leak := range leaks {
+						if _, ok := found[leak]; !ok {
+							found[leak] = finding{"item choice without its Chinese name beside its code: " + leak, where}
+						}
+					}
+				}
 				texts, links := visible(w.Body.String())
 				for _, tx := range texts {
 					for _, leak := range det.check(lang, tx) {
@@ -358,7 +369,7 @@ func TestNoInternalCodesOnAnyPage(t *testing.T) {
 		lines = append(lines, f.what+"  ["+f.where+"]")
 	}
 	sort.Strings(lines)
-	t.Logf("crawled %d pages in %s", pages, time.Since(start).Round(time.Millisecond))
+	t.Logf("crawled %d pages in %s; %d choices of data items read", pages, time.Since(start).Round(time.Millisecond), pickers)
 	if len(lines) > 0 {
 		t.Fatalf("%d leaks:\n%s", len(lines), strings.Join(lines, "\n"))
 	}

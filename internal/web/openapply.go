@@ -117,8 +117,14 @@ func (w *Web) applicationView(rw http.ResponseWriter, r *http.Request, p *authz.
 		v.Errors = v.Error.Fields
 		status = v.Error.Status
 	}
+	labels := map[string]string{} // each item's Chinese name, shown beside its code
+	if e, err := w.App.Catalog.Published(r.Context(), x.EntryID); err == nil {
+		for _, f := range e.Fields {
+			labels[f.Name] = f.Label
+		}
+	}
 	v.Data = map[string]any{"A": x, "Actions": actions, "Mine": mine, "CanWithdraw": mine && canWithdraw, "CanSign": mine && canSign,
-		"Agreement": openapply.CurrentAgreement, "Secret": secret}
+		"Agreement": openapply.CurrentAgreement, "Secret": secret, "Labels": labels}
 	w.Render(rw, status, "application_view", v)
 	return nil
 }

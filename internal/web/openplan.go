@@ -181,18 +181,27 @@ func (w *Web) planReviewSave(rw http.ResponseWriter, r *http.Request, p *authz.P
 // planDemands renders the public demands and the form, refilled from in on a form error.
 func (w *Web) planDemands(rw http.ResponseWriter, r *http.Request, p *authz.Principal, in *openplan.DemandInput, ferr error) error {
 	s := w.App.Plans
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
-	list, err := s.Demands(r.Context(), p, "", 20, (page-1)*20)
+	pg, err := httpapi.PageOf(r)
 	if err != nil {
 		return err
 	}
+	if r.URL.Query().Get("page_size") == "" {
+		pg.Size = 20
+	}
+	pg.Size = min(pg.Size, 99) // the service lists at most 100 at a time
+	pg.Offset = (pg.Page - 1) * pg.Size
+	list, err := s.Demands(r.Context(), p, "", pg.Size+1, pg.Offset) // one more: is there a next page?
+	if err != nil {
+		return err
+	}
+	hasNext := len(list) > pg.Size
+	list = list[:min(len(list), pg.Size)]
 	v := w.NewView(rw, r, "demand.list")
 	status := http.StatusOK
 	if ferr != nil && w.planFailed(rw, v, ferr) {
 		status = http.StatusUnprocessableEntity
 	}
-	v.Data = map[string]any{"Items": list, "In": in, "Entry": r.URL.Query().Get("entry"), "Page": page, "HasNext": len(list) == 20}
+	v.Data = map[string]any{"Items": list, "In": in, "Entry": r.URL.Query().Get("entry"), "Page": pg, "HasNext": hasNext}
 	w.Render(rw, status, "demand_list", v)
 	return nil
 }
