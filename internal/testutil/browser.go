@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,7 +59,10 @@ type Browser struct {
 	Status int
 
 	t testing.TB
+	n int64 // which browser of the run, so that two browsers of one test do not overwrite each other's failure pages
 }
+
+var browserSeq atomic.Int64
 
 // ChromePath returns the browser binary to use, or "" when none is installed.
 func ChromePath() string {
@@ -148,7 +152,7 @@ func newBrowser(t testing.TB, chrome string, a *app.App) *Browser {
 		t.Fatalf("%s did not start within 60 s", chrome)
 	}
 
-	b := &Browser{App: a, URL: srv.URL, Ctx: ctx, Timeout: 20 * time.Second, t: t}
+	b := &Browser{App: a, URL: srv.URL, Ctx: ctx, Timeout: 20 * time.Second, t: t, n: browserSeq.Add(1)}
 	// Registered last, so it runs first: capture the page before the browser is stopped.
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -316,21 +320,32 @@ func (b *Browser) Screenshot(name string) string {
 	return path
 }
 
-func (b *Browser) saveFailure() {
+// saveFailure saves what the browser shows when its test failed: a full-page PNG screenshot
+// and the page's HTML, named after the test and the browser (a test may drive several), and
+// returns the paths written.
+func (b *Browser) saveFailure() []string {
 	ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
 	defer cancel()
-	if buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(90)); err == nil {
-		p := b.artifact("failure", ".png")
+	var saved []string
+	name := fmt.Sprintf("failure-browser%d", b.n)
+	// quality 100 makes a PNG; below it Chromium answers a JPEG
+	if buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		p := b.artifact(name, ".png")
 		if os.WriteFile(p, buf, 0o644) == nil {
 			b.t.Logf("screenshot of the failing page: %s", p)
+			saved = append(saved, p)
 		}
+	} else {
+		b.t.Logf("no screenshot of the failing page: %v", err)
 	}
-	if html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html"))); err == nil {
-		p := b.artifact("failure", ".html")
+	if html, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.documentElement.outerHTML")); err == nil {
+		p := b.artifact(name, ".html")
 		if os.WriteFile(p, []byte(html), 0o644) == nil {
 			b.t.Logf("HTML of the failing page (%s): %s", b.location(), p)
+			saved = append(saved, p)
 		}
 	}
+	return saved
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
