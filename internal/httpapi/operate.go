@@ -130,7 +130,7 @@ func (api *API) operateQueryStats(w http.ResponseWriter, r *http.Request, p *aut
 	if err != nil {
 		return nil, apperr.BadRequest
 	}
-	return api.App.Operate.QueryStats(r.Context(), p, r.PathValue("id"), body)
+	return api.App.Operate.QueryStats(operate.WithClientIP(r.Context(), ClientIP(r)), p, r.PathValue("id"), body)
 }
 
 // operateVerify answers POST /api/v1/operate/products/{id}/verify: verification (yes/no only).
@@ -139,7 +139,7 @@ func (api *API) operateVerify(w http.ResponseWriter, r *http.Request, p *authz.P
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	return api.App.Operate.Verify(r.Context(), p, r.PathValue("id"), in.Subject, in.Claims)
+	return api.App.Operate.Verify(operate.WithClientIP(r.Context(), ClientIP(r)), p, r.PathValue("id"), in.Subject, in.Claims)
 }
 
 // operateScore answers POST /api/v1/operate/products/{id}/score: indicator (the score only).
@@ -148,7 +148,7 @@ func (api *API) operateScore(w http.ResponseWriter, r *http.Request, p *authz.Pr
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	return api.App.Operate.Score(r.Context(), p, r.PathValue("id"), in.Subject)
+	return api.App.Operate.Score(operate.WithClientIP(r.Context(), ClientIP(r)), p, r.PathValue("id"), in.Subject)
 }
 
 // operateBudget answers GET /api/v1/operate/products/{id}/budget: privacy budget of the agreement period.

@@ -6,6 +6,7 @@ import (
 
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
+	"pubdata/internal/operate"
 	"pubdata/internal/share"
 )
 
@@ -553,7 +554,7 @@ func (api *API) shareGatewayQueryProduct(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return nil, apperr.BadRequest
 	}
-	return api.App.Operate.QueryStats(r.Context(), p, r.PathValue("id"), body)
+	return api.App.Operate.QueryStats(operate.WithClientIP(r.Context(), ClientIP(r)), p, r.PathValue("id"), body)
 }
 
 // shareGatewayVerifyProduct serves POST /api/v1/gateway/products/{id}/verify: Verification product under a product grant.
@@ -565,7 +566,7 @@ func (api *API) shareGatewayVerifyProduct(w http.ResponseWriter, r *http.Request
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	return api.App.Operate.Verify(r.Context(), p, r.PathValue("id"), in.Subject, in.Claims)
+	return api.App.Operate.Verify(operate.WithClientIP(r.Context(), ClientIP(r)), p, r.PathValue("id"), in.Subject, in.Claims)
 }
 
 // shareGatewayGrant serves GET /api/v1/gateway/grant: The caller's grant.

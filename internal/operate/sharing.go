@@ -79,7 +79,7 @@ func (s *Service) agreementFor(ctx context.Context, p *authz.Principal, productI
 	if s.Grants == nil {
 		return Agreement{}, ErrNoAgreement
 	}
-	g, err := s.Grants.ProductGrant(ctx, p, "", productID)
+	g, err := s.Grants.ProductGrant(ctx, p, ClientIPOf(ctx), productID)
 	if err != nil {
 		return Agreement{}, err
 	}

@@ -35,7 +35,7 @@ func ledgerKey(g Agreement) string { return g.ApplicationID + "/" + g.StartDate 
 
 func (s *Service) logUse(ctx context.Context, p *authz.Principal, g Agreement, pr Product, action, objType, objID, result string, detail map[string]any) error {
 	return s.Audit.Log(ctx, audit.Event{At: s.Now(), ActorID: p.UserID, ActorName: p.DisplayName, OrgID: p.OrgID, Action: action,
-		ObjectType: objType, ObjectID: objID, Purpose: g.Purpose, GrantID: g.ID, Result: result, Detail: detail, Retention: audit.Retain20Y})
+		ObjectType: objType, ObjectID: objID, Purpose: g.Purpose, GrantID: g.ID, Result: result, ClientIP: ClientIPOf(ctx), Detail: detail, Retention: audit.Retain20Y})
 }
 
 // logQuery writes the query log, which meters use (OPR-5): volume is the number of result units

@@ -87,8 +87,14 @@ func TestProductRequestApproveAndCall(t *testing.T) {
 			t.Fatal("a query grouping by the subject column was answered")
 		}
 		// Only the granted product: another product, or records, are refused.
-		_, err = a.Operate.Verify(ctx, gp, ent.ID, "91150100MA0000001X", map[string]string{"name": "x"})
+		_, err = a.Operate.Verify(operate.WithClientIP(ctx, "198.51.100.9"), gp, ent.ID, "91150100MA0000001X", map[string]string{"name": "x"})
 		wantCode(t, err, "share.product_not_granted")
+		// the refusal is audited with the caller's address
+		den, _, err := a.Audit.Search(ctx, audit.Filter{GrantID: r.GrantID, Action: "share.gateway.product"})
+		must(t, err)
+		if len(den) == 0 || den[0].ClientIP != "198.51.100.9" || den[0].Result != audit.Denied {
+			t.Fatalf("product refusal audited as %+v", den)
+		}
 		_, err = a.Share.Lookup(ctx, gp, "127.0.0.1", "150102199001010011")
 		wantCode(t, err, "share.product_only")
 		_, _, err = a.Share.Query(ctx, gp, "127.0.0.1", map[string]string{"citizen_id": "150102199001010011"}, 10, 0)

@@ -15,6 +15,7 @@ import (
 	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
+	"pubdata/internal/httpapi"
 	"pubdata/internal/operate"
 	"pubdata/internal/vocab"
 	"pubdata/internal/workday"
@@ -283,7 +284,7 @@ func (w *Web) operateProduct(rw http.ResponseWriter, r *http.Request, p *authz.P
 func (w *Web) operateProductUse(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Operate
 	id := r.PathValue("id")
-	ctx := r.Context()
+	ctx := operate.WithClientIP(r.Context(), httpapi.ClientIP(r))
 	out := map[string]any{}
 	var err error
 	switch r.PostFormValue("kind") {
