@@ -185,7 +185,7 @@ func restoreCmd() *cobra.Command {
 			if manifest == "" || identity == "" {
 				return fmt.Errorf("需要 --manifest 与 --identity / --manifest and --identity are required")
 			}
-			m, _, err := backup.ReadManifest(manifest)
+			m, mb, err := backup.ReadManifest(manifest)
 			if err != nil {
 				return err
 			}
@@ -237,6 +237,11 @@ func restoreCmd() *cobra.Command {
 			if len(problems) > 0 {
 				fmt.Printf("已恢复，但核对有异常 / restored, but the check found problems: %v\n", problems)
 				return exitCode(2)
+			}
+			// The backup's own row was snapshotted while it ran: complete it from the manifest,
+			// and record the restore (with the manifest's hash) in the restored audit log.
+			if err := backup.MarkRestored(cmd.Context(), rdb, m, mb, "cli"); err != nil {
+				return err
 			}
 			cp := "无检查点 / no checkpoint yet"
 			if m.Checkpoint != nil {

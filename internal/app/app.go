@@ -158,6 +158,7 @@ func New(ctx context.Context, d *db.DB, cfg Config) (*App, error) {
 	}
 	a.Notify = notify.New(d)
 	a.Notify.Now = now
+	a.Notify.Keys = a.Keys
 	a.Jobs = jobs.New(d)
 	a.Jobs.Now = now
 	a.Jobs.Add(jobs.Job{Name: "calendar.reload", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {

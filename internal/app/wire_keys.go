@@ -43,6 +43,8 @@ func wireKeys(ctx context.Context, a *App) error {
 	for _, c := range a.Audit.SecretColumns() {
 		a.Secrets.Add(c)
 	}
+	a.Secrets.Add(a.Notify.SecretColumn())  // webhook signing secrets
+	a.Secrets.Add(a.Open.CursorKeyColumn()) // the open data paging cursors' key
 	if a.Ingest != nil {
 		for _, c := range a.Ingest.SecretColumns() {
 			a.Secrets.Add(c)

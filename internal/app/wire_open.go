@@ -20,6 +20,7 @@ func wireOpen(ctx context.Context, a *App) error {
 	s.Quality = a.Quality
 	s.Now = a.Now
 	s.SecretKey = a.Cfg.SecretKey
+	s.Ring = a.Keys
 	if a.Cfg.DataDir != "" {
 		s.ExportDir = filepath.Join(a.Cfg.DataDir, "open-exports")
 	}

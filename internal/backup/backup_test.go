@@ -216,6 +216,32 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 				if err != nil || !v.OK || v.Count != m.Tables["audit_log"] {
 					t.Fatalf("restored audit chain: %+v %v", v, err)
 				}
+				// The backup's own row was snapshotted while it ran; the restore completes it from
+				// the manifest and records itself, with the manifest's hash, in the restored log.
+				var state string
+				rd.QueryRowContext(ctx, "SELECT state FROM backups WHERE id = $1", m.ID).Scan(&state)
+				if state != "running" {
+					t.Fatalf("restored backup row before marking: %q", state)
+				}
+				if err := backup.MarkRestored(ctx, rd, m, mb, "tester"); err != nil {
+					t.Fatal(err)
+				}
+				rows, _ := s.List(ctx, 1)
+				var file, msum, fsum string
+				var size int64
+				if err := rd.QueryRowContext(ctx, "SELECT state, file, size, sha256, manifest_sha256 FROM backups WHERE id = $1", m.ID).Scan(&state, &file, &size, &fsum, &msum); err != nil {
+					t.Fatal(err)
+				}
+				if state != "done" || file != m.File || size != m.Size || fsum != m.SHA256 || msum != sha256hex(mb) || len(rows) == 0 || rows[0].Manifest != msum {
+					t.Fatalf("restored backup row: %s %s %d %s %s (source %+v)", state, file, size, fsum, msum, rows)
+				}
+				var rdetail string
+				if err := rd.QueryRowContext(ctx, "SELECT detail FROM audit_log WHERE action = 'backup.restore' AND object_id = $1", m.ID).Scan(&rdetail); err != nil || !strings.Contains(rdetail, msum) {
+					t.Fatalf("restored log's restore record: %q %v", rdetail, err)
+				}
+				if v, err := ra.Verify(ctx); err != nil || !v.OK || v.Count != m.Tables["audit_log"]+1 {
+					t.Fatalf("restored audit chain after the restore record: %+v %v", v, err)
+				}
 				// Not over existing data.
 				if _, err := s.RestoreID(ctx, m.ID, ident, tgt, nil); !errors.Is(err, backup.ErrTargetNotEmpty) {
 					t.Fatalf("restore over a restored database: %v", err)

@@ -132,6 +132,26 @@ func restorePG(ctx context.Context, m Manifest, t Target, r io.Reader) error {
 	return nil
 }
 
+// MarkRestored completes, in a database just restored from backup m, that backup's own row: the
+// snapshot was taken while the backup was running, so the restored row says "running" with no
+// file or hashes. It is set done with what the manifest records (file, size, file and manifest
+// hashes, finishing time), and the restored audit log records that this node was restored from
+// the backup, with the manifest's hash (the source's own record of it, written after the
+// snapshot, is not in the backup). Call it after Check: the record it appends is not counted in
+// the manifest.
+func MarkRestored(ctx context.Context, restored *db.DB, m Manifest, manifest []byte, by string) (err error) {
+	defer errs.Wrap(&err, "backup: MarkRestored(%s)", m.ID)
+	msum := SHA256Hex(manifest)
+	finished := m.CreatedAt.Add(time.Duration(m.DurationMS) * time.Millisecond)
+	if _, err := restored.ExecContext(ctx, `UPDATE backups SET state = 'done', finished_at = $1, file = $2, size = $3, sha256 = $4,
+		manifest_sha256 = $5, bytes_done = $3, error = '' WHERE id = $6 AND state = 'running'`,
+		db.Millis(finished), m.File, m.Size, m.SHA256, msum, m.ID); err != nil {
+		return err
+	}
+	return audit.New(restored, m.AuditAlgo).Log(ctx, audit.Event{ActorName: by, Action: "backup.restore", ObjectType: "backup", ObjectID: m.ID,
+		Retention: audit.Retain3Y, Detail: map[string]any{"manifest_sha256": msum, "file_sha256": m.SHA256, "backup_created_at": m.CreatedAt.UTC().Format(time.RFC3339)}})
+}
+
 // ---- restore drills ----
 
 // Drill is one restore drill.

@@ -22,6 +22,7 @@ import (
 	"pubdata/internal/db"
 	"pubdata/internal/errs"
 	"pubdata/internal/ids"
+	"pubdata/internal/keys"
 	"pubdata/internal/netguard"
 )
 
@@ -54,6 +55,15 @@ type Service struct {
 	// service, so that a registered URL cannot be used to reach the platform's own database or
 	// admin ports.
 	AllowLoopbackWebhooks bool
+	// Keys seals the webhooks' signing secrets in the database (SEC-8); nil stores them plainly
+	// (unit tests without a key ring).
+	Keys *keys.Ring
+}
+
+// SecretColumn is where webhook secrets are stored, for the key ring's re-encryption (a plain
+// value from before the ring is sealed by the keys.reencrypt job).
+func (s *Service) SecretColumn() keys.Column {
+	return keys.Column{Table: "webhooks", ID: "id", Col: "secret"}
 }
 
 // New makes a service.
@@ -144,20 +154,32 @@ func (s *Service) deliver(m Message) {
 	// Only the hooks of the users whose inbox shows the message: its addressee, or for a message
 	// to an organization as a whole, that organization's members (Inbox's rule). Disabled users'
 	// hooks stay silent.
-	rows, err := s.DB.QueryContext(ctx, `SELECT w.url, w.secret FROM webhooks w JOIN users u ON u.id = w.user_id
+	rows, err := s.DB.QueryContext(ctx, `SELECT w.id, w.url, w.secret FROM webhooks w JOIN users u ON u.id = w.user_id
 		WHERE w.active = 1 AND u.disabled = 0 AND (w.user_id = $1 OR ($1 = '' AND $2 <> '' AND u.org_id = $2))
 		ORDER BY w.created_at, w.id LIMIT 100`, m.UserID, m.OrgID)
 	if err != nil {
 		return
 	}
-	type hook struct{ url, secret string }
+	type hook struct{ id, url, secret string }
 	var hooks []hook
 	for rows.Next() {
 		var h hook
-		rows.Scan(&h.url, &h.secret)
+		rows.Scan(&h.id, &h.url, &h.secret)
 		hooks = append(hooks, h)
 	}
 	rows.Close()
+	for i := range hooks {
+		if s.Keys == nil {
+			continue
+		}
+		p, err := s.Keys.OpenValue(ctx, s.SecretColumn(), hooks[i].id, hooks[i].secret)
+		if err != nil {
+			slog.Warn("webhook secret cannot be opened; not delivered", "webhook", hooks[i].id, "err", err)
+			hooks[i].url = ""
+			continue
+		}
+		hooks[i].secret = string(p)
+	}
 	if len(hooks) == 0 {
 		return
 	}
@@ -176,6 +198,9 @@ func (s *Service) deliver(m Message) {
 	}
 	body, _ := json.Marshal(m)
 	for _, h := range hooks {
+		if h.url == "" || keys.Sealed(h.secret) {
+			continue // a secret this node cannot open signs nothing
+		}
 		mac := hmac.New(sha256.New, []byte(h.secret))
 		mac.Write(body)
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url, bytes.NewReader(body))
@@ -276,8 +301,15 @@ func (s *Service) AddWebhook(ctx context.Context, p *authz.Principal, url string
 		return Webhook{}, errTooManyWebhooks
 	}
 	w := Webhook{ID: ids.New(), UserID: p.UserID, OrgID: p.OrgID, URL: url, Secret: ids.Token(20), CreatedAt: s.Now()}
+	stored := w.Secret
+	if s.Keys != nil {
+		// The secret is shown once (here) and stored sealed under the key ring.
+		if stored, err = s.Keys.SealString(ctx, w.Secret, keys.AAD("webhooks", "secret", w.ID)); err != nil {
+			return Webhook{}, err
+		}
+	}
 	_, err = s.DB.ExecContext(ctx, "INSERT INTO webhooks (id, org_id, user_id, url, secret, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
-		w.ID, w.OrgID, w.UserID, w.URL, w.Secret, db.Millis(w.CreatedAt))
+		w.ID, w.OrgID, w.UserID, w.URL, stored, db.Millis(w.CreatedAt))
 	return w, err
 }
 

@@ -32,6 +32,7 @@ import (
 	"pubdata/internal/db"
 	"pubdata/internal/errs"
 	"pubdata/internal/ingest"
+	"pubdata/internal/keys"
 	"pubdata/internal/quality"
 )
 
@@ -46,7 +47,9 @@ type Service struct {
 	// SecretKey seals paging cursors (app.Config.SecretKey); empty: a generated key kept in the
 	// settings table, shared by every node.
 	SecretKey []byte
-	Limits    Limits
+	// Ring seals that generated key in the settings table (SEC-8); nil keeps it plain.
+	Ring   *keys.Ring
+	Limits Limits
 	// Sanctioned refuses the key of a user or organization under a rectification order
 	// (internal/supervise, SUP-1) on its next call; nil lets every key through.
 	Sanctioned func(ctx context.Context, userID, orgID string) error
@@ -232,18 +235,42 @@ func attrsOf(e *catalog.Entry, keyCovers bool) authz.OpenAttrs {
 // that does not leave (a masked or dropped key item) never shows that key.
 const cursorSetting = "open.cursor_key"
 
+// errNoRing: the cursor key row is sealed but this service was built without the key ring.
+var errNoRing = apperr.New(http.StatusInternalServerError, "open_cursor_key_sealed",
+	"翻页游标密钥已加密保存，但本节点未配置密钥环", "the paging cursor key is sealed, but this node has no key ring")
+
+// CursorKeyColumn is the settings row of the generated cursor key, for the key ring's
+// re-encryption (a plain row from before the ring is sealed by the keys.reencrypt job).
+func (s *Service) CursorKeyColumn() keys.Column {
+	return keys.Column{Table: "settings", ID: "key", Col: "value", Where: "key = '" + cursorSetting + "'"}
+}
+
 func (s *Service) sealer(ctx context.Context) (cipher.AEAD, error) {
 	s.sealOnce.Do(func() {
 		master := s.SecretKey
 		if len(master) == 0 {
 			var v string
+			aad := keys.AAD("settings", "value", cursorSetting)
 			err := s.DB.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", cursorSetting).Scan(&v)
 			if db.IsNoRows(err) {
 				b := make([]byte, 32)
 				rand.Read(b)
-				if _, err = s.DB.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-					cursorSetting, base64.StdEncoding.EncodeToString(b)); err == nil {
+				stored := base64.StdEncoding.EncodeToString(b)
+				if s.Ring != nil {
+					stored, err = s.Ring.SealString(ctx, stored, aad)
+				}
+				if err == nil {
+					_, err = s.DB.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", cursorSetting, stored)
+				}
+				if err == nil {
 					err = s.DB.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = $1", cursorSetting).Scan(&v)
+				}
+			}
+			if err == nil && keys.Sealed(v) {
+				if s.Ring == nil {
+					err = errNoRing
+				} else {
+					v, err = s.Ring.OpenString(ctx, v, aad)
 				}
 			}
 			if err != nil {

@@ -20,6 +20,7 @@ func init() {
 	Register(AuditAction, map[string][2]string{
 		"keys.rotate": {"轮换加密密钥", "Encryption key rotated"}, "keys.retire": {"退役加密密钥", "Encryption key retired"},
 		"backup.create": {"数据库备份", "Database backup"}, "backup.drill": {"恢复演练", "Restore drill"},
+		"backup.restore":         {"从备份恢复本节点", "Node restored from a backup"},
 		"security.record.create": {"登记安全运营记录", "Security record created"}, "security.record.close": {"关闭安全运营记录", "Security record closed"},
 		"security.incident.open": {"平台发现安全事件", "Security incident opened by the platform"},
 		"sanction.issue":         {"责令整改（暂停接口访问）", "Rectification ordered (API access suspended)"}, "sanction.report": {"报告整改情况", "Rectification reported"},
