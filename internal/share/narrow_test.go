@@ -266,10 +266,12 @@ func TestVerificationComparesCurrentRecord(t *testing.T) {
 
 // The one rule for what a grant may be, as a property: for random requests (data or
 // verification) and random approvals, approval succeeds exactly when the approved grant is
-// within the request on every axis and fits the entry as published (the model below is written
-// independently of rule.go); the gateway then serves exactly that grant; and after a random
-// change of the entry's negative list the grant is suspended exactly when it no longer fits,
-// the gateway answers share.field_not_shared, and resuming (renewal) is refused the same way.
+// within the request on every axis, fits the entry as published and sets call limits the rule
+// admits (the model below is written independently of rule.go and limits.go); the gateway then
+// serves exactly that grant, up to its daily quota and 429 share.quota_exceeded with Retry-After
+// after it; and after a random change of the entry's negative list the grant is suspended exactly
+// when it no longer fits, the gateway answers share.field_not_shared, and resuming (renewal) is
+// refused the same way.
 func TestGrantRuleProperty(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
@@ -316,7 +318,7 @@ func TestGrantRuleProperty(t *testing.T) {
 			})
 			negative = next
 		}
-		n, filed, granted, reached := 0, 0, 0, 0
+		n, filed, granted, reached, exhausted := 0, 0, 0, 0, 0
 		rapid.Check(t, func(rt *rapid.T) {
 			n++
 			kind := rapid.SampledFrom([]share.Kind{share.KindData, share.KindVerify}).Draw(rt, "kind")
@@ -367,6 +369,30 @@ func TestGrantRuleProperty(t *testing.T) {
 			if rapid.IntRange(0, 3).Draw(rt, "any_end") == 0 {
 				ap.EndDate = rapid.SampledFrom([]string{"2026-09-29", "2027-03-31", "2027-06-30", "2027-07-01", "2029-01-01"}).Draw(rt, "end")
 			}
+			// Random call limits: the default, a small daily quota (data grants, so that it is
+			// reached below), a negative one, one above the default (needs a reason) or above the
+			// region's cap (never).
+			lim := a.Share.Limits
+			switch rapid.IntRange(0, 5).Draw(rt, "quota_how") {
+			case 1, 2:
+				if kind == share.KindData {
+					ap.Limits.DailyQuota = rapid.IntRange(1, 3).Draw(rt, "quota")
+				}
+			case 3:
+				ap.Limits.DailyQuota = -1
+			case 4:
+				ap.Limits.DailyQuota = lim.CallsPerDay + 1
+			case 5:
+				ap.Limits.DailyQuota = lim.CapPerDay + 1
+			}
+			if rapid.Bool().Draw(rt, "limits_reason") {
+				ap.Limits.Reason = "集中核对"
+			}
+			limitsOK := ap.Limits.DailyQuota >= 0 && ap.Limits.DailyQuota <= lim.CapPerDay && (ap.Limits.DailyQuota <= lim.CallsPerDay || ap.Limits.Reason != "")
+			quota := ap.Limits.DailyQuota
+			if quota == 0 {
+				quota = lim.CallsPerDay
+			}
 			gf, gc, end := ap.Fields, ap.ClearFields, ap.EndDate
 			if len(ap.Fields) == 0 {
 				gf = fields
@@ -379,7 +405,7 @@ func TestGrantRuleProperty(t *testing.T) {
 			}
 			within := subset(gf, fields) && subset(gc, clear) && (ap.Mode == "" || ap.Mode == share.ModeAPI) && end <= in.EndDate && end >= "2026-09-30"
 			r, err = a.Share.Approve(ctx, approver, r.ID, ap)
-			if (within && fits(kind, gf, gc)) != (err == nil) {
+			if (within && fits(kind, gf, gc) && limitsOK) != (err == nil) {
 				rt.Fatalf("approving %+v of %s %v clear %v: %v", ap, kind, fields, clear, err)
 			}
 			if err != nil {
@@ -390,8 +416,8 @@ func TestGrantRuleProperty(t *testing.T) {
 			if err != nil {
 				rt.Fatal(err)
 			}
-			if g.Kind != kind || !sameSet(g.Fields, gf) || !sameSet(g.ClearFields, gc) || g.Mode != share.ModeAPI || g.EndDate != end {
-				rt.Fatalf("grant %+v; want %s %v clear %v api until %s", g, kind, gf, gc, end)
+			if g.Kind != kind || !sameSet(g.Fields, gf) || !sameSet(g.ClearFields, gc) || g.Mode != share.ModeAPI || g.EndDate != end || g.Limits.DailyQuota != quota {
+				rt.Fatalf("grant %+v; want %s %v clear %v api until %s, %d calls a day", g, kind, gf, gc, end, quota)
 			}
 			secret, _, err := a.Share.IssueCredential(ctx, civil, g.ID)
 			if err != nil {
@@ -404,8 +430,10 @@ func TestGrantRuleProperty(t *testing.T) {
 			i := rapid.IntRange(0, persons-1).Draw(rt, "person")
 			p := person(i)
 			values := map[string]string{"citizen_id": p[0], "name": p[1], "sex": p[2], "birth_date": p[3], "address": p[4], "phone": p[5], "region_code": p[6]}
+			made := 0             // data calls made, each counting against the daily quota
 			use := func() error { // the grant's own kind of call; verification compares every granted field it may
 				if kind == share.KindData {
+					made++
 					out, err := a.Share.Lookup(ctx, gp, "", p[0])
 					if err == nil && len(out.Values) != len(gf) {
 						rt.Fatalf("lookup returned %v; granted %v", out.Values, gf)
@@ -453,9 +481,31 @@ func TestGrantRuleProperty(t *testing.T) {
 			if still != (g.Status == share.GrantActive) || (!still && g.SuspendCause != share.CauseField) {
 				rt.Fatalf("after negative %v: grant %s %v is %s (%q)", negative, kind, gf, g.Status, g.SuspendCause)
 			}
+			// A suspended grant answers with the catalog's cause; an active one within its quota,
+			// and 429 share.quota_exceeded with Retry-After once the day's calls are used up.
 			err = use()
-			if still != (err == nil) || (!still && apperr.As(err).Code != "share.field_not_shared") {
-				rt.Fatalf("after negative %v: call on %s %v: %v", negative, kind, gf, err)
+			switch {
+			case !still:
+				if apperr.As(err).Code != "share.field_not_shared" {
+					rt.Fatalf("after negative %v: call on %s %v: %v", negative, kind, gf, err)
+				}
+			case made > quota:
+				if e := apperr.As(err); e.Code != "share.quota_exceeded" || e.Status != 429 || e.RetryAfter < 1 {
+					rt.Fatalf("call %d on a quota of %d: %v", made, quota, err)
+				}
+			case err != nil:
+				rt.Fatalf("after negative %v: call %d on %s %v (quota %d): %v", negative, made, kind, gf, quota, err)
+			}
+			if still && kind == share.KindData && quota <= 3 {
+				for made < quota {
+					if err := use(); err != nil {
+						rt.Fatalf("call %d on a quota of %d: %v", made, quota, err)
+					}
+				}
+				if e := apperr.As(use()); e.Code != "share.quota_exceeded" || e.Status != 429 || e.RetryAfter < 1 {
+					rt.Fatalf("call %d on a quota of %d: %+v", made, quota, e)
+				}
+				exhausted++
 			}
 			if !still {
 				_, err := a.Share.Resume(ctx, approver, g.ID, "恢复")
@@ -468,7 +518,7 @@ func TestGrantRuleProperty(t *testing.T) {
 			}
 			reached++
 		})
-		t.Logf("%d cases: %d filed, %d approved, %d through a catalog change", n, filed, granted, reached)
+		t.Logf("%d cases: %d filed, %d approved, %d through a catalog change, %d to the end of a daily quota", n, filed, granted, reached, exhausted)
 		if granted == 0 || reached == 0 {
 			t.Fatalf("the property never reached a grant (%d cases, %d granted)", n, granted)
 		}
