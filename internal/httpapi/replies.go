@@ -126,6 +126,11 @@ type (
 	DemandAnswer struct {
 		Demand  share.Demand  `json:"demand"`
 		History []share.Event `json:"history"`
+		// ShareRequest is offered to the requester once the demand is completed: a share request
+		// prefilled from the demand (the published result entry, scenario, purpose, legal basis,
+		// the items the demand named), to check, complete with its end date, sign and POST to
+		// /api/v1/share/requests.
+		ShareRequest *share.NewRequest `json:"share_request,omitempty"`
 	}
 	// VerifyAnswer answers POST /api/v1/gateway/verify.
 	VerifyAnswer struct {

@@ -357,7 +357,18 @@ func (api *API) shareGetDemand(w http.ResponseWriter, r *http.Request, p *authz.
 		return nil, err
 	}
 	hist, err := api.App.Share.DemandHistory(r.Context(), p, d.ID)
-	return map[string]any{"demand": d, "history": nonNil(hist)}, err
+	if err != nil {
+		return nil, err
+	}
+	ans := DemandAnswer{Demand: d, History: nonNil(hist)}
+	// Done means done: the requester of a completed demand is offered the share request.
+	if d.State == share.DemandCompleted && d.RequesterOrgID == p.OrgID && authz.Share(p, authz.Create, authz.ShareAttrs{ConsumerOrgID: p.OrgID}) == nil {
+		if in, err := api.App.Share.PrefillFromDemand(r.Context(), p, d.ID); err == nil {
+			in.Fields, in.ClearFields = nonNil(in.Fields), nonNil(in.ClearFields)
+			ans.ShareRequest = &in
+		}
+	}
+	return ans, nil
 }
 
 // shareAssignDemand serves POST /api/v1/share/demands/{id}/assign: Review and assign a source agency.

@@ -559,14 +559,14 @@ func (s *Service) openTask(ctx context.Context, tx *sql.Tx, e *catalog.Entry, ld
 	}
 	sys := authz.System
 	if err := s.addEvent(ctx, tx, "quality_task", t.ID, sys, t.OrgID, "open", "", TaskOpen,
-		fmt.Sprintf("第 %d 版数据发现 %d 行问题 / %d problem rows in version %d", ld.Version, len(fresh)+untracked, len(fresh)+untracked, ld.Version),
-		map[string]any{"entry_id": e.ID, "version": ld.Version, "rows": len(fresh), "untracked": untracked, "due": due}, ""); err != nil {
+		fmt.Sprintf("第 %d 版数据发现 %d 行问题 / %d problem rows in version %d", ld.Version, len(keys)+untracked, len(keys)+untracked, ld.Version),
+		map[string]any{"entry_id": e.ID, "version": ld.Version, "rows": len(keys), "problems": len(fresh), "untracked": untracked, "due": due}, ""); err != nil {
 		return err
 	}
 	_, err := s.Notify.Send(ctx, tx, notify.Message{OrgID: t.OrgID, Kind: "flag",
 		TitleZH: "数据整改任务：《" + e.Name + "》", TitleEN: "Correction task: " + orEN(e),
-		BodyZH: fmt.Sprintf("第 %d 版数据有 %d 行问题未通过质量校验，请于 %s 前整改并重新汇聚（任一渠道）。", ld.Version, len(fresh)+untracked, due),
-		BodyEN: fmt.Sprintf("%d rows of version %d failed quality checks. Correct them and load them again (any channel) by %s.", len(fresh)+untracked, ld.Version, due),
+		BodyZH: fmt.Sprintf("第 %d 版数据有 %d 行问题未通过质量校验，请于 %s 前整改并重新汇聚（任一渠道）。", ld.Version, len(keys)+untracked, due),
+		BodyEN: fmt.Sprintf("%d rows of version %d failed quality checks. Correct them and load them again (any channel) by %s.", len(keys)+untracked, ld.Version, due),
 		Link:   "/quality/tasks/" + t.ID, ObjectType: "quality_task", ObjectID: t.ID, DedupKey: "quality.task.open:" + t.ID})
 	return err
 }

@@ -577,6 +577,25 @@ func (s *Service) quality(ctx context.Context, sc Scope, b *Board) error {
 	if err != nil {
 		return err
 	}
+	// An agency with catalog entries but no data yet has no score row: it appears with its 0
+	// (the quality overview's rule), first among the lowest.
+	nd := set{from: "catalog_entries t", where: "t.live = 1 AND NOT EXISTS (SELECT 1 FROM quality_org_scores q2 WHERE q2.org_id = t.provider_org_id)", org: "t.provider_org_id"}
+	q, _ = s.scoped(nd, sc, Filter{})
+	rows, err = s.DB.QueryContext(ctx, "SELECT DISTINCT t.provider_org_id, COALESCE(n.name, ''), COALESCE(n.name_en, '') FROM catalog_entries t LEFT JOIN orgs n ON n.id = t.provider_org_id WHERE "+
+		q.sql()+" ORDER BY 1 LIMIT 15", q.args...)
+	zeros, err := db.ScanAll(rows, err, func(r interface{ Scan(...any) error }) (Count, error) {
+		var c Count
+		return c, r.Scan(&c.Key, &c.Name, &c.NameEN)
+	})
+	if err != nil {
+		return err
+	}
+	if len(zeros) > 0 {
+		b.QualityByOrg = append(zeros, b.QualityByOrg...)
+		if len(b.QualityByOrg) > 15 {
+			b.QualityByOrg = b.QualityByOrg[:15]
+		}
+	}
 	sum := 0.0
 	for _, c := range b.QualityByOrg {
 		sum += c.N
