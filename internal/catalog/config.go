@@ -129,7 +129,7 @@ func (s *Service) SetConfig(ctx context.Context, p *authz.Principal, c Config) (
 		}
 		seen[t.Code] = true
 		if !slices.Contains([]string{AttrBase, AttrSubject, AttrDepartment}, t.Attr) {
-			fe = append(fe, apperr.Field(fieldPath("topics", i, "attr"), "资源属性须为 base、subject 或 department", "attr must be base, subject or department"))
+			fe = append(fe, apperr.Field(fieldPath("topics", i, "attr"), "资源属性须为基础、主题或部门", "the attribute must be base, subject or department resources"))
 		}
 		if t.Name == "" {
 			fe = append(fe, apperr.Field(fieldPath("topics", i, "name"), "请填写主题名称", "name is required"))

@@ -218,7 +218,7 @@ func WriteEntries(w io.Writer, format string, entries []Entry) error {
 		}
 		return bw.Flush()
 	}
-	return apperr.BadRequest.With(apperr.Field("format", "格式须为 csv、xlsx 或 json", "format must be csv, xlsx or json"))
+	return apperr.BadRequest.With(apperr.Field("format", "格式须为 CSV、XLSX 或 JSON", "the format must be CSV, XLSX or JSON"))
 }
 
 // ImportZipLimits bound an XLSX catalog import before it is expanded: 64 MiB expanded (a
@@ -283,7 +283,7 @@ func ReadEntries(r io.Reader, format string) ([]ImportRow, error) {
 		}
 		return readTable(recs)
 	}
-	return nil, apperr.BadRequest.With(apperr.Field("format", "格式须为 csv、xlsx 或 json", "format must be csv, xlsx or json"))
+	return nil, apperr.BadRequest.With(apperr.Field("format", "格式须为 CSV、XLSX 或 JSON", "the format must be CSV, XLSX or JSON"))
 }
 
 func readTable(recs [][]string) ([]ImportRow, error) {

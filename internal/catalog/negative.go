@@ -195,5 +195,5 @@ func WriteNegativeList(w io.Writer, format string, items []NegativeItem) error {
 		}
 		return f.Write(w)
 	}
-	return apperr.BadRequest.With(apperr.Field("format", "格式须为 csv、xlsx 或 json", "format must be csv, xlsx or json"))
+	return apperr.BadRequest.With(apperr.Field("format", "格式须为 CSV、XLSX 或 JSON", "the format must be CSV, XLSX or JSON"))
 }

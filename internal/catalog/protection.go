@@ -212,7 +212,7 @@ func (s *Service) RecordOverride(ctx context.Context, p *authz.Principal, entryI
 	defer errs.Wrap(&err, "catalog: RecordOverride(%s)", entryID)
 	var fe []apperr.FieldError
 	if scope != OverrideShare && scope != OverrideOpen {
-		fe = append(fe, apperr.Field("scope", "例外范围须为 share（无条件共享）或 open（无条件开放）", "scope must be share or open"))
+		fe = append(fe, apperr.Field("scope", "例外范围须为无条件共享或无条件开放", "the exception covers unconditional sharing or unconditional opening"))
 	}
 	if blank(reason) {
 		fe = append(fe, apperr.Field("reason", "登记例外须说明理由", "an override needs its reason"))

@@ -170,7 +170,7 @@ func (s *Service) Reassessments(ctx context.Context, p *authz.Principal, pending
 func (s *Service) RecordReassessment(ctx context.Context, p *authz.Principal, id, outcome, note string) (err error) {
 	defer errs.Wrap(&err, "catalog: RecordReassessment(%s)", id)
 	if !slices.Contains(Outcomes, outcome) {
-		return apperr.Invalid.With(apperr.Field("outcome", "评估结论须为 keep（维持）、relax（放宽）或 desensitize（脱敏后共享）", "outcome must be keep, relax or desensitize"))
+		return apperr.Invalid.With(apperr.Field("outcome", "评估结论须为维持、放宽或脱敏后共享", "the outcome must be keep, relax, or share once desensitized"))
 	}
 	if outcome == OutcomeKeep && blank(note) {
 		return apperr.Invalid.With(apperr.Field("note", "维持限制须说明理由", "keeping the restriction needs a reason"))

@@ -176,7 +176,7 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in Filing, clien
 		okKind = okKind || in.Kind == k
 	}
 	if !okKind {
-		fe = append(fe, apperr.Field("kind", "投诉类别须为隐私、个人信息或商业秘密", "kind must be privacy, personal_info or trade_secret"))
+		fe = append(fe, apperr.Field("kind", "投诉类别须为隐私、个人信息或商业秘密", "the kind must be privacy, personal information or a trade secret"))
 	}
 	in.Records = apperr.Text(&fe, "records", in.Records, 2000, false, "涉及的记录", "records")
 	in.Description = apperr.Text(&fe, "description", in.Description, 4000, true, "投诉事由", "description")

@@ -50,7 +50,7 @@ func (api *API) openRecords(w http.ResponseWriter, r *http.Request, p *authz.Pri
 	}
 	format := q.Get("records_format")
 	if format != "" && format != open.FormatJSON && format != open.FormatCSV {
-		return nil, apperr.BadRequest.With(apperr.Field("records_format", "records_format 须为 json 或 csv", "records_format must be json or csv"))
+		return nil, apperr.BadRequest.With(apperr.Field("records_format", "记录格式须为 JSON 或 CSV", "the records format must be JSON or CSV"))
 	}
 	pg, err := api.App.Open.Records(r.Context(), OpenCaller(r, p), r.PathValue("id"), rq)
 	if err != nil {

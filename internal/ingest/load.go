@@ -147,7 +147,7 @@ func (s *Service) LoadEntry(ctx context.Context, act Actor, e *catalog.Entry, re
 		req.Mode = ModeReplace
 	}
 	if req.Mode != ModeReplace && req.Mode != ModeUpsert {
-		return nil, apperr.Invalid.With(apperr.Field("mode", "导入方式应为 replace（全量替换）或 upsert（按主键更新）", "mode must be replace or upsert"))
+		return nil, apperr.Invalid.With(apperr.Field("mode", "导入方式应为全量替换或按主键更新", "the mode must be a full replacement or an update by key"))
 	}
 	if req.Channel == "" {
 		req.Channel = ChannelFile
@@ -156,7 +156,7 @@ func (s *Service) LoadEntry(ctx context.Context, act Actor, e *catalog.Entry, re
 		return nil, ErrNoKey
 	}
 	if len(req.Deletes) > 0 && req.Mode != ModeUpsert {
-		return nil, apperr.Invalid.With(apperr.Field("deletes", "只有 upsert 方式可以删除记录", "only an upsert can delete records"))
+		return nil, apperr.Invalid.With(apperr.Field("deletes", "只有按主键更新的方式可以删除记录", "only an update by key can delete records"))
 	}
 	if req.BatchID != "" {
 		if len(req.BatchID) > 128 {

@@ -284,7 +284,7 @@ func (s *Service) RegisterSource(ctx context.Context, p *authz.Principal, entryI
 			fe = append(fe, apperr.Field("mode", "目录条目没有主键，不能增量抽取", "the entry has no key field; it cannot be pulled incrementally"))
 		}
 	default:
-		fe = append(fe, apperr.Field("mode", "抽取方式应为 full 或 incremental", "mode must be full or incremental"))
+		fe = append(fe, apperr.Field("mode", "抽取方式应为全量或增量", "the mode must be full or incremental"))
 	}
 	if in.EveryMinutes < 0 || in.EveryMinutes > 525600 {
 		fe = append(fe, apperr.Field("every_minutes", "抽取间隔应为 0–525600 分钟", "interval must be 0–525600 minutes"))

@@ -109,7 +109,7 @@ func (s *Service) CreateKey(ctx context.Context, p *authz.Principal, in KeyInput
 	}
 	scopes, ok := normScopes(in.Scopes)
 	if !ok {
-		fe = append(fe, apperr.Field("scopes", "用途只能是 api（开放接口调用）或 download（数据下载）", "scopes may be api (open API calls) or download (file downloads)"))
+		fe = append(fe, apperr.Field("scopes", "用途只能是开放接口调用或数据下载", "the uses may be open API calls or file downloads"))
 	}
 	if len(in.Datasets) > 100 {
 		fe = append(fe, apperr.Field("datasets", "一个密钥最多覆盖 100 个数据集", "a key covers at most 100 datasets"))
@@ -143,7 +143,7 @@ func (s *Service) IssueKey(ctx context.Context, p *authz.Principal, userID, orgI
 	defer errs.Wrap(&err, "open: IssueKey(%s, %s, %s)", userID, orgID, refID)
 	sc, ok := normScopes(scopes)
 	if !ok {
-		return Key{}, apperr.Invalid.With(apperr.Field("scopes", "用途只能是 api 或 download", "scopes may be api or download"))
+		return Key{}, apperr.Invalid.With(apperr.Field("scopes", "用途只能是开放接口调用或数据下载", "the uses may be open API calls or file downloads"))
 	}
 	max := s.now().Add(time.Duration(s.Limits.MaxKeyDays) * 24 * time.Hour)
 	if expires.After(max) {

@@ -102,7 +102,7 @@ var (
 	ErrNotOpen   = apperr.New(http.StatusNotFound, "open.not_open", "该数据集不存在或未开放", "this dataset does not exist or is not open")
 	ErrNoData    = apperr.New(http.StatusNotFound, "open.no_data", "该数据集尚未归集数据，暂无可下载的内容", "this dataset holds no data yet")
 	ErrSuspended = apperr.New(http.StatusForbidden, "open.suspended", "该数据集已暂停开放", "opening of this dataset is suspended")
-	ErrFormat    = apperr.New(http.StatusBadRequest, "open.bad_format", "不支持的格式，可选 csv、xlsx、json、parquet", "unsupported format; choose csv, xlsx, json or parquet")
+	ErrFormat    = apperr.New(http.StatusBadRequest, "open.bad_format", "不支持的格式，可选 CSV、XLSX、JSON、Parquet", "unsupported format; choose CSV, XLSX, JSON or Parquet")
 	ErrCursor    = apperr.New(http.StatusBadRequest, "open.bad_cursor", "分页游标无效或已过期，请从第一页重新开始", "the paging cursor is invalid; start again from the first page")
 	ErrFilter    = apperr.New(http.StatusBadRequest, "open.bad_filter", "只能按开放且未脱敏的信息项筛选", "filters may name only open items that are not masked")
 	ErrKey       = apperr.New(http.StatusUnauthorized, "open.bad_key", "开放接口密钥无效、已过期或已撤销", "the open API key is invalid, expired or revoked")

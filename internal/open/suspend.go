@@ -69,7 +69,7 @@ func (s *Service) SuspendAs(ctx context.Context, p *authz.Principal, entryID str
 	switch in.Cause {
 	case CauseComplaint, CauseSanction, CauseProvider:
 	default:
-		fe = append(fe, apperr.Field("cause", "原因类别须为 complaint（权益投诉）、sanction（处理决定）或 provider（提供部门自查）", "cause must be complaint, sanction or provider"))
+		fe = append(fe, apperr.Field("cause", "原因类别须为权益投诉、处理决定或提供部门自查", "the cause must be a rights complaint, a sanction or the provider's own review"))
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" {

@@ -536,7 +536,7 @@ func (s *Service) FileReport(ctx context.Context, p *authz.Principal, kind, peri
 		return Report{}, err
 	}
 	if kind != ReportAuthority && kind != ReportAssets && kind != ReportDisclosure {
-		return Report{}, apperr.Invalid.With(apperr.Field("kind", "报告类型应为向数据主管部门、向国资部门的定期报告或年度披露", "the kind is authority, state_assets or disclosure"))
+		return Report{}, apperr.Invalid.With(apperr.Field("kind", "报告类型应为向数据主管部门、向国资部门的定期报告或年度披露", "the kind is a report to the data authority, a report to the state-assets authority or the annual disclosure"))
 	}
 	from, to, err := periodRange(kind, period)
 	if err != nil {

@@ -880,7 +880,7 @@ func (s *Service) Apply(ctx context.Context, p *authz.Principal, in ApplicationI
 	in.Conditions = strings.TrimSpace(in.Conditions)
 	switch {
 	case !slices.Contains(UseClasses, in.UseClass):
-		fe = append(fe, apperr.Field("use_class", "用途类别应为公益、公共治理或产业发展", "the use class is public_welfare, public_governance or commercial"))
+		fe = append(fe, apperr.Field("use_class", "用途类别应为公益、公共治理或产业发展", "the use class is public welfare, public governance or industry"))
 	case Free(in.UseClass) && (in.Conditions == "" || len([]rune(in.Conditions)) > 1000):
 		fe = append(fe, apperr.Field("conditions", "公益与公共治理用途免费，须承诺免费使用的条件", "free public use needs your commitment to its conditions"))
 	}

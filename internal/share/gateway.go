@@ -557,7 +557,7 @@ func (s *Service) BeginExport(ctx context.Context, p *authz.Principal, ip, forma
 	case pl.grant.Mode != ModeTable && pl.grant.Mode != ModeFile:
 		err = ErrModeBulk
 	case format != "csv" && format != "json":
-		err = apperr.Invalid.With(apperr.Field("format", "格式应为 csv 或 json", "format must be csv or json"))
+		err = apperr.Invalid.With(apperr.Field("format", "格式应为 CSV 或 JSON", "the format must be CSV or JSON"))
 	}
 	if err != nil {
 		return nil, s.refuse(ctx, p, ip, "export", pl, err)

@@ -288,7 +288,7 @@ func (s *Service) Deliver(ctx context.Context, p *authz.Principal, id string, in
 	in.Items, in.ReceivedBy, in.Note, in.DeliveredOn = clean(in.Items), clean(in.ReceivedBy), clean(in.Note), clean(in.DeliveredOn)
 	var fe []apperr.FieldError
 	if _, ok := Channels[in.Channel]; !ok || in.Channel == "download" {
-		fe = append(fe, apperr.Field("channel", "交付渠道应为专线、存储介质或纸质", "channel must be secure_line, media or paper"))
+		fe = append(fe, apperr.Field("channel", "交付渠道应为专线、存储介质或纸质", "the channel must be a secure line, storage media or paper"))
 	}
 	if in.Items == "" {
 		fe = append(fe, apperr.Field("items", "请登记交付内容", "describe what was handed over"))

@@ -202,7 +202,7 @@ func (s *Service) File(ctx context.Context, p *authz.Principal, in NewRequest) (
 		fe = append(fe, *efe)
 	}
 	if in.Kind != KindData && in.Kind != KindVerify && in.Kind != KindProduct {
-		fe = append(fe, apperr.Field("kind", "申请类型应为数据共享（data）、核验比对（verify）或数据产品（product）", "kind must be data, verify or product"))
+		fe = append(fe, apperr.Field("kind", "申请类型应为数据共享、核验比对或数据产品", "the kind must be shared data, verification or a data product"))
 	}
 	if in.Scenario == "" {
 		fe = append(fe, apperr.Field("scenario", "请填写应用场景", "the application scenario is required"))

@@ -173,7 +173,7 @@ type NewSanction struct {
 func (in *NewSanction) validate() error {
 	var fe []apperr.FieldError
 	if in.SubjectKind != "org" && in.SubjectKind != "user" {
-		fe = append(fe, apperr.Field("subject_kind", "须为机构（org）或用户（user）", "must be org or user"))
+		fe = append(fe, apperr.Field("subject_kind", "须为机构或用户", "must be an organization or a user"))
 	}
 	if strings.TrimSpace(in.SubjectID) == "" {
 		fe = append(fe, apperr.Field("subject_id", "请选择处罚对象", "choose the subject"))

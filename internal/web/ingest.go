@@ -159,10 +159,12 @@ func (w *Web) ingestEntryPage(rw http.ResponseWriter, r *http.Request, p *authz.
 		data[k] = x
 	}
 	ingestCommon(v, data)
+	status := http.StatusOK
 	if e, ok := extra["Err"].(*apperr.Error); ok {
 		v.Error, v.Errors = e, e.Fields
+		status = e.Status // a refused form: its status, never 200 (the page is the refusal)
 	}
-	w.Render(rw, 200, "ingest_entry", v)
+	w.Render(rw, status, "ingest_entry", v)
 	return nil
 }
 

@@ -65,10 +65,22 @@ func attrOf(n *html.Node, key string) string {
 	return ""
 }
 
+// pickerName says whether a form field's name is one whose choices are data items (fields,
+// clear_fields, items, group_by, before/after and every name ending in "field"); other
+// pickers (an item's kind, a base, a role) share some codes with item names but are not items.
+func pickerName(name string) bool {
+	switch name {
+	case "fields", "clear_fields", "clear", "items", "group_by", "before", "after":
+		return true
+	}
+	return strings.HasSuffix(name, "field")
+}
+
 // pickerLeaks finds the choices of data items in a page (check boxes, radio buttons and
 // options whose value is an item's code) that do not show the item's Chinese name beside its
-// code. It returns the problems and how many such choices it read.
-func pickerLeaks(body string, codes map[string]string) (leaks []string, choices int) {
+// code (for the public, withCode false, the Chinese name alone). It returns the problems and
+// how many such choices it read.
+func pickerLeaks(body string, codes map[string]string, withCode bool) (leaks []string, choices int) {
 	doc, err := html.Parse(strings.NewReader(body))
 	if err != nil {
 		return []string{"unparsable page: " + err.Error()}, 0
@@ -86,20 +98,21 @@ func pickerLeaks(body string, codes map[string]string) (leaks []string, choices 
 	index(doc)
 	judge := func(code, text string) {
 		choices++
-		zh := codes[code]
-		if !strings.Contains(text, code) || !hanChar.MatchString(text) || zh != "" && !strings.Contains(text, zh) {
-			leaks = append(leaks, fmt.Sprintf("item %s (%s) offered as %q", code, zh, text))
+		if withCode && !strings.Contains(text, code) || !hanChar.MatchString(strings.ReplaceAll(text, code, "")) {
+			leaks = append(leaks, fmt.Sprintf("item %s (%s) offered as %q", code, codes[code], text))
 		}
 	}
-	var walk func(n *html.Node, label *html.Node)
-	walk = func(n *html.Node, label *html.Node) {
+	var walk func(n *html.Node, label *html.Node, sel string)
+	walk = func(n *html.Node, label *html.Node, sel string) {
 		if n.Type == html.ElementNode {
 			switch n.Data {
 			case "label":
 				label = n
+			case "select":
+				sel = attrOf(n, "name")
 			case "input":
 				typ, v := attrOf(n, "type"), attrOf(n, "value")
-				if _, ok := codes[v]; ok && (typ == "checkbox" || typ == "radio") {
+				if _, ok := codes[v]; ok && (typ == "checkbox" || typ == "radio") && pickerName(attrOf(n, "name")) {
 					l := label
 					if l == nil {
 						l = labelFor[attrOf(n, "id")]
@@ -111,7 +124,7 @@ func pickerLeaks(body string, codes map[string]string) (leaks []string, choices 
 					judge(v, text)
 				}
 			case "option":
-				if v := attrOf(n, "value"); v != "" {
+				if v := attrOf(n, "value"); v != "" && pickerName(sel) {
 					if _, ok := codes[v]; ok {
 						judge(v, textOf(n))
 					}
@@ -119,9 +132,9 @@ func pickerLeaks(body string, codes map[string]string) (leaks []string, choices 
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, label)
+			walk(c, label, sel)
 		}
 	}
-	walk(doc, nil)
+	walk(doc, nil, "")
 	return leaks, choices
 }

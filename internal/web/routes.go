@@ -210,6 +210,7 @@ func (w *Web) install(mux *http.ServeMux) {
 		w.Page(mux, "GET /operate/products/{id}", w.operateProduct)
 		w.Page(mux, "POST /operate/products/{id}/use", w.operateProductUse)
 		w.Page(mux, "GET /me/data", w.operateMyData)
+		mux.HandleFunc("GET /me", func(rw http.ResponseWriter, r *http.Request) { http.Redirect(rw, r, "/me/data", http.StatusSeeOther) }) // the page above the /me/… forms
 		w.Page(mux, "POST /me/authorizations", w.operateAuthorize)
 		w.Page(mux, "POST /me/authorizations/{id}/revoke", w.operateAuthorizationRevoke)
 		w.Page(mux, "POST /me/objections", w.operateObject)

@@ -480,11 +480,15 @@ func (w *Web) PublicPage(mux *http.ServeMux, pattern string, h PageFunc) {
 // carried in the query.
 func Redirect(rw http.ResponseWriter, r *http.Request, target, flash string) {
 	if flash != "" {
+		frag := "" // the flash goes in the query, before a #fragment (after it, it would be lost)
+		if i := strings.IndexByte(target, '#'); i >= 0 {
+			target, frag = target[:i], target[i:]
+		}
 		sep := "?"
 		if strings.Contains(target, "?") {
 			sep = "&"
 		}
-		target += sep + "flash=" + url.QueryEscape(flash)
+		target += sep + "flash=" + url.QueryEscape(flash) + frag
 	}
 	http.Redirect(rw, r, target, http.StatusSeeOther)
 }
