@@ -136,6 +136,13 @@ func TestStatisticsProductEndToEnd(t *testing.T) {
 		a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opr_queries WHERE unit_org_id = $1", demo.OrgAppUnit).Scan(&logged)
 		_, err = a.Operate.QueryStats(ctx, unit, pop.ID, []byte(`{"where":{"region_code":["150202"]},"aggregates":[{"fn":"count_distinct"}]}`))
 		wantCode(t, err, "operate.budget_exhausted")
+		// refused before it ran: no answer was computed and stored for it
+		var stored, answers int
+		a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opr_answers WHERE product_id = $1", pop.ID).Scan(&answers)
+		a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opr_answers a JOIN opr_queries q ON q.query_hash = a.query_hash AND q.product_id = a.product_id WHERE q.result = 'refused: budget'").Scan(&stored)
+		if stored != 0 || answers != 10 {
+			t.Fatalf("after the refusal: %d answers stored for the refused query, %d in all (want 0 and the 10 answered)", stored, answers)
+		}
 		b, err := a.Operate.BudgetOf(ctx, unit, pop.ID)
 		must(t, err)
 		if b.SpentMilli != b.TotalMilli || b.TotalMilli != operate.DefaultBudgetMilli {
