@@ -8,6 +8,7 @@ import (
 
 	"pubdata/internal/app"
 	"pubdata/internal/apperr"
+	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/demo"
@@ -364,6 +365,23 @@ func TestWorkflow(t *testing.T) {
 		must(t, err)
 		if b.TotalMilli != 8000 || b.SpentMilli != operate.DefaultEpsilonMilli {
 			t.Fatalf("budget after amendment: %+v (the period's spending carries over)", b)
+		}
+		// view, product definition, review, application, agreement signatures and amendment,
+		// product use: all kept 20 years (OPR-10)
+		seen := map[string]bool{}
+		for _, act := range []string{"operate.view.register", "operate.product.create", "operate.product.edit", "operate.product.review", "operate.product.expert",
+			"operate.application.submit", "operate.agreement.sign", "operate.agreement.amend", "operate.query.statistics"} {
+			recs, _, err := a.Audit.Search(ctx, audit.Filter{Action: act, Limit: 50})
+			must(t, err)
+			for _, r := range recs {
+				seen[act] = true
+				if r.Retention != audit.Retain20Y {
+					t.Errorf("%s kept %s, want 20 years", r.Action, r.Retention)
+				}
+			}
+			if !seen[act] {
+				t.Errorf("no %s in the audit log", act)
+			}
 		}
 	})
 }
