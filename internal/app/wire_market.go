@@ -19,6 +19,13 @@ func wireMarket(ctx context.Context, a *App) error {
 		s.QualityScore = a.Quality.CurrentOf
 	}
 	a.Market = s
+	if a.Operate != nil {
+		// the operator's annual evaluation records its supervision letters of the year (OPR-8, OPR-11)
+		a.Operate.Supervision = func(ctx context.Context, orgID string, year int) (int, int, int, int, int, error) {
+			f, err := s.EvaluationFacts(ctx, orgID, year)
+			return f.Letters, f.Rectifications, f.Open, f.Overdue, f.Restrictions, err
+		}
+	}
 	a.CalStore.Deadlines = append(a.CalStore.Deadlines, marketDeadlines...)
 	a.Jobs.Add(jobs.Job{Name: "market.letters", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 		_, err := s.EscalateOverdue(ctx, now)

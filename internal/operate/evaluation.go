@@ -119,6 +119,10 @@ func (s *Service) RecordEvaluation(ctx context.Context, p *authz.Principal, in E
 	if len(fe) > 0 {
 		return Evaluation{}, apperr.Invalid.With(fe...)
 	}
+	supervision, err := s.supervisionFacts(ctx, in.Year)
+	if err != nil {
+		return Evaluation{}, err
+	}
 	var out Evaluation
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		state, round := EvalNone, 0
@@ -141,6 +145,9 @@ func (s *Service) RecordEvaluation(ctx context.Context, p *authz.Principal, in E
 		var filed int
 		tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM opr_reports WHERE period LIKE $1", itoa(in.Year)+"%").Scan(&filed)
 		facts["reports_filed"] = float64(filed)
+		for k, v := range supervision {
+			facts[k] = float64(v)
+		}
 		out = Evaluation{ID: ids.New(), Year: in.Year, Round: round + 1, Assessor: in.Assessor, Outcome: in.Outcome, Effective: eff, State: next, DueDate: due,
 			Findings: in.Findings, Facts: facts, RecordedBy: p.UserID, At: db.Stamp(s.now())}
 		js, _ := json.Marshal(facts)
@@ -151,6 +158,40 @@ func (s *Service) RecordEvaluation(ctx context.Context, p *authz.Principal, in E
 		return s.record(ctx, tx, p, "operate.evaluation."+out.Effective, "opr_evaluation", out.ID, map[string]any{"year": out.Year, "round": out.Round, "outcome": out.Outcome, "state": out.State})
 	})
 	return out, err
+}
+
+// SupervisionFacts counts one organization's supervision letters of a year: letters issued,
+// of which rectification letters, letters not yet closed, rectification letters overdue, and
+// business restrictions not yet closed.
+type SupervisionFacts func(ctx context.Context, orgID string, year int) (letters, rectifications, open, overdue, restrictions int, err error)
+
+// supervisionFacts totals the year's supervision letters over the operator organizations, as the
+// evaluation's facts (nil when the market is not wired).
+func (s *Service) supervisionFacts(ctx context.Context, year int) (map[string]int, error) {
+	if s.Supervision == nil {
+		return nil, nil
+	}
+	rows, err := s.DB.QueryContext(ctx, "SELECT id FROM orgs WHERE kind = $1 ORDER BY id", string(authz.KindOperator))
+	orgs, err := db.ScanAll(rows, err, func(r *sql.Rows) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{"supervision_letters": 0, "rectification_letters": 0, "letters_open": 0, "letters_overdue": 0, "restrictions_open": 0}
+	for _, org := range orgs {
+		l, r, o, od, rs, err := s.Supervision(ctx, org, year)
+		if err != nil {
+			return nil, err
+		}
+		out["supervision_letters"] += l
+		out["rectification_letters"] += r
+		out["letters_open"] += o
+		out["letters_overdue"] += od
+		out["restrictions_open"] += rs
+	}
+	return out, nil
 }
 
 // Evaluations lists every recorded round, newest first (those who see all operation records).

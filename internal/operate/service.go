@@ -199,6 +199,10 @@ type Service struct {
 	// (contribution evaluation). Both are wired in the app; nil leaves them out.
 	Notify  Notifier
 	Quality QualityOf
+	// Supervision counts an operator organization's supervision letters of a year (OPR-11: the
+	// market's EvaluationFacts, wired in the app), recorded as facts of the annual evaluation;
+	// nil leaves them out.
+	Supervision SupervisionFacts
 	// Grants checks an agency's product grant when it calls a product through the share gateway
 	// (SHR-12, sharing.go); nil: products are for units only.
 	Grants ProductGrants

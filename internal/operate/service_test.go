@@ -8,6 +8,7 @@ import (
 
 	"pubdata/internal/app"
 	"pubdata/internal/apperr"
+	"pubdata/internal/audit"
 	"pubdata/internal/authz"
 	"pubdata/internal/db"
 	"pubdata/internal/demo"
@@ -136,6 +137,13 @@ func TestStatisticsProductEndToEnd(t *testing.T) {
 		a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opr_queries WHERE unit_org_id = $1", demo.OrgAppUnit).Scan(&logged)
 		_, err = a.Operate.QueryStats(ctx, unit, pop.ID, []byte(`{"where":{"region_code":["150202"]},"aggregates":[{"fn":"count_distinct"}]}`))
 		wantCode(t, err, "operate.budget_exhausted")
+		// refused before it ran: no answer was computed and stored for it
+		var stored, answers int
+		a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opr_answers WHERE product_id = $1", pop.ID).Scan(&answers)
+		a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opr_answers a JOIN opr_queries q ON q.query_hash = a.query_hash AND q.product_id = a.product_id WHERE q.result = 'refused: budget'").Scan(&stored)
+		if stored != 0 || answers != 10 {
+			t.Fatalf("after the refusal: %d answers stored for the refused query, %d in all (want 0 and the 10 answered)", stored, answers)
+		}
 		b, err := a.Operate.BudgetOf(ctx, unit, pop.ID)
 		must(t, err)
 		if b.SpentMilli != b.TotalMilli || b.TotalMilli != operate.DefaultBudgetMilli {
@@ -357,6 +365,23 @@ func TestWorkflow(t *testing.T) {
 		must(t, err)
 		if b.TotalMilli != 8000 || b.SpentMilli != operate.DefaultEpsilonMilli {
 			t.Fatalf("budget after amendment: %+v (the period's spending carries over)", b)
+		}
+		// view, product definition, review, application, agreement signatures and amendment,
+		// product use: all kept 20 years (OPR-10)
+		seen := map[string]bool{}
+		for _, act := range []string{"operate.view.register", "operate.product.create", "operate.product.edit", "operate.product.review", "operate.product.expert",
+			"operate.application.submit", "operate.agreement.sign", "operate.agreement.amend", "operate.query.statistics"} {
+			recs, _, err := a.Audit.Search(ctx, audit.Filter{Action: act, Limit: 50})
+			must(t, err)
+			for _, r := range recs {
+				seen[act] = true
+				if r.Retention != audit.Retain20Y {
+					t.Errorf("%s kept %s, want 20 years", r.Action, r.Retention)
+				}
+			}
+			if !seen[act] {
+				t.Errorf("no %s in the audit log", act)
+			}
 		}
 	})
 }

@@ -378,3 +378,47 @@ func b2i(b bool) int64 {
 	}
 	return 0
 }
+
+// StoredAnswer reads again the stored answer of a statistics query the caller asked — its call is
+// in the query log under the caller's name, answered or served from the store — for showing it
+// once more (the web use form does so after its redirect when the answer is too large to carry).
+// It costs nothing and logs nothing: it reveals no more than the caller was already given.
+// Anything else is "not found".
+func (s *Service) StoredAnswer(ctx context.Context, p *authz.Principal, productID string, raw []byte, dataVersion int64) (_ *Answer, err error) {
+	defer errs.Wrap(&err, "operate: StoredAnswer(%s)", productID)
+	if p == nil || p.UserID == "" {
+		return nil, apperr.Hidden
+	}
+	pr, err := s.product(ctx, s.DB, productID, false)
+	if err != nil {
+		return nil, err
+	}
+	if pr.Kind != KindStatistics {
+		return nil, ErrKind
+	}
+	_, v, err := s.release(ctx, s.DB, pr)
+	if err != nil {
+		return nil, err
+	}
+	q, err := ParseStatsQuery(raw, &v)
+	if err != nil {
+		return nil, err
+	}
+	var stored string
+	err = s.DB.QueryRowContext(ctx, `SELECT a.answer FROM opr_answers a
+		WHERE a.product_id = $1 AND a.data_version = $2 AND a.query_hash = $3
+		AND EXISTS (SELECT 1 FROM opr_queries q WHERE q.unit_org_id = $5 AND q.product_id = a.product_id AND q.version = a.version
+			AND q.query_hash = a.query_hash AND q.actor_id = $4 AND q.result IN ('answered', 'cached'))
+		ORDER BY a.version DESC LIMIT 1`, pr.ID, dataVersion, q.Hash(), p.UserID, p.OrgID).Scan(&stored)
+	if db.IsNoRows(err) {
+		return nil, apperr.Hidden
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ans Answer
+	if err := json.Unmarshal([]byte(stored), &ans); err != nil {
+		return nil, err
+	}
+	return &ans, nil
+}

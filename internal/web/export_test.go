@@ -10,3 +10,11 @@ func UIStrings() [][2]string {
 	}
 	return out
 }
+
+// SetUseAnswerMax sets the most a product answer may take in its cookie, for a test; the
+// returned function restores it.
+func SetUseAnswerMax(n int) func() {
+	old := useAnswerMax
+	useAnswerMax = n
+	return func() { useAnswerMax = old }
+}

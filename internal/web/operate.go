@@ -239,7 +239,37 @@ func (w *Web) operateProductPrices(rw http.ResponseWriter, r *http.Request, p *a
 		}
 		return int64(f*100 + 0.5)
 	}
-	sp := operate.PriceSpec{Model: r.PostFormValue("model"), UnitCents: yuan("unit_cents"), CapCents: yuan("cap_cents"), FreeConditions: r.PostFormValue("free_conditions")}
+	sp := operate.PriceSpec{Model: r.PostFormValue("model"), CapCents: yuan("cap_cents"), FreeConditions: r.PostFormValue("free_conditions")}
+	if sp.Model == operate.PriceTiered {
+		// tiers: the filled rows of "calls up to" and "price per call"; the last row's bound empty
+		ups, prices := r.PostForm["tier_up_to"], r.PostForm["tier_price"]
+		bad := false
+		for i := range min(len(ups), len(prices)) {
+			up, pr := strings.TrimSpace(ups[i]), strings.TrimSpace(prices[i])
+			if up == "" && pr == "" {
+				continue
+			}
+			t := operate.PriceTier{}
+			if up != "" {
+				n, err := strconv.ParseInt(up, 10, 64)
+				if err != nil || n <= 0 {
+					bad = true
+				}
+				t.UpTo = n
+			}
+			f, err := strconv.ParseFloat(pr, 64)
+			if err != nil || f <= 0 {
+				bad = true
+			}
+			t.Cents = int64(f*100 + 0.5)
+			sp.Tiers = append(sp.Tiers, t)
+		}
+		if bad {
+			fe = append(fe, apperr.Field("tiers", "档位的调用次数须为正整数，单价须为金额（元）", "a tier's bound is a whole number of calls and its price an amount in yuan"))
+		}
+	} else {
+		sp.UnitCents = yuan("unit_cents")
+	}
 	if len(fe) > 0 {
 		return w.operateAfter(rw, r, p, "/operate/products/"+r.PathValue("id"), "", apperr.Invalid.With(fe...))
 	}
@@ -276,7 +306,17 @@ func (w *Web) operateProductRate(rw http.ResponseWriter, r *http.Request, p *aut
 
 // operateProduct shows a product page, with the answer of a use kept from the last form when there is one.
 func (w *Web) operateProduct(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
-	return w.productPage(rw, r, p, r.PathValue("id"), nil, takeUseAnswer(rw, r, w.Secure))
+	id := r.PathValue("id")
+	out := takeUseAnswer(rw, r, w.Secure)
+	if ref, ok := out["StatsRef"].(statsRef); ok {
+		delete(out, "StatsRef")
+		// a large answer: read again from the store (only an answer this caller was given)
+		if ans, err := w.App.Operate.StoredAnswer(r.Context(), p, id, ref.Query, ref.DataVersion); err == nil {
+			ans.Cached = ref.Cached
+			out["Stats"] = operate.StatsResult{Answer: ans, CostMilli: ref.CostMilli, Budget: ref.Budget}
+		}
+	}
+	return w.productPage(rw, r, p, id, nil, out)
 }
 
 // operateProductUse uses a product (statistics, verification, indicator) and answers on the
@@ -307,7 +347,7 @@ func (w *Web) operateProductUse(rw http.ResponseWriter, r *http.Request, p *auth
 		var res operate.StatsResult
 		res, err = s.QueryStats(ctx, p, id, raw)
 		if err == nil {
-			out["Stats"] = res
+			out["Stats"], out["StatsQuery"] = res, raw
 		}
 	case operate.KindVerification:
 		claims := map[string]string{}
@@ -479,7 +519,8 @@ func (w *Web) productPage(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 		if ps, err := s.Prices(ctx, p, pr.ID); err == nil {
 			data["Prices"] = ps
 		}
-		data["PriceModels"] = []string{"per_call", "per_volume", "per_period"}
+		data["PriceModels"] = []string{"per_call", "per_volume", "per_period", "tiered"}
+		data["TierRows"] = []int{1, 2, 3, 4}
 	}
 	if rs, err := s.Ratings(ctx, p); err == nil {
 		data["Rating"] = rs[pr.ID]
@@ -529,7 +570,22 @@ type useAnswer struct {
 	Stats  *operate.StatsResult  `json:"stats,omitempty"`
 	Verify *operate.VerifyResult `json:"verify,omitempty"`
 	Score  *operate.ScoreResult  `json:"score,omitempty"`
+	// StatsRef stands for a statistics answer too large for the cookie: the page reads the
+	// stored answer again (operate.StoredAnswer) — no cost, no new call.
+	StatsRef *statsRef `json:"stats_ref,omitempty"`
 }
+
+// statsRef is what finds a stored statistics answer again, with what its call cost.
+type statsRef struct {
+	Query       json.RawMessage `json:"query"`
+	DataVersion int64           `json:"data_version"`
+	Cached      bool            `json:"cached"`
+	CostMilli   int64           `json:"cost_milli"`
+	Budget      operate.Budget  `json:"budget"`
+}
+
+// useAnswerMax is the most a kept answer may take in its cookie (base64 of the gzipped JSON).
+var useAnswerMax = 3500
 
 const useAnswerCookie = "pd_use_answer"
 
@@ -549,21 +605,34 @@ func keepUseAnswer(rw http.ResponseWriter, productID string, out map[string]any,
 	case operate.ScoreResult:
 		a.Score = &v
 	}
+	v, ok := packUseAnswer(a)
+	if !ok && a.Stats != nil && a.Stats.Answer != nil {
+		// too large: keep only what finds the stored answer again
+		raw, _ := out["StatsQuery"].([]byte)
+		a.StatsRef = &statsRef{Query: raw, DataVersion: a.Stats.Answer.DataVersion, Cached: a.Stats.Answer.Cached, CostMilli: a.Stats.CostMilli, Budget: a.Stats.Budget}
+		a.Stats = nil
+		v, ok = packUseAnswer(a)
+	}
+	if !ok {
+		return false
+	}
+	http.SetCookie(rw, &http.Cookie{Name: useAnswerCookie, Value: v, Path: "/operate/products/" + productID, MaxAge: 120,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
+	return true
+}
+
+// packUseAnswer is the cookie value of a kept answer; false when it would be too large.
+func packUseAnswer(a useAnswer) (string, bool) {
 	b, err := json.Marshal(a)
 	if err != nil {
-		return false
+		return "", false
 	}
 	var z bytes.Buffer
 	zw := gzip.NewWriter(&z)
 	zw.Write(b)
 	zw.Close()
 	v := base64.RawURLEncoding.EncodeToString(z.Bytes())
-	if len(v) > 3500 {
-		return false
-	}
-	http.SetCookie(rw, &http.Cookie{Name: useAnswerCookie, Value: v, Path: "/operate/products/" + productID, MaxAge: 120,
-		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
-	return true
+	return v, len(v) <= useAnswerMax
 }
 
 // takeUseAnswer reads and clears the answer left by keepUseAnswer (nil when there is none).
@@ -596,6 +665,9 @@ func takeUseAnswer(rw http.ResponseWriter, r *http.Request, secure bool) map[str
 	}
 	if a.Score != nil {
 		out["Score"] = *a.Score
+	}
+	if a.StatsRef != nil {
+		out["StatsRef"] = *a.StatsRef
 	}
 	return out
 }

@@ -46,7 +46,7 @@ func TestOperateReportAndEvaluationForms(t *testing.T) {
 				t.Fatalf("evaluation %d: %d %.300s", i+1, w.Code, w.Body.String())
 			}
 			w = s.get("/operate", admin)
-			mustContain(t, "evaluation table", w, 200, `id="evaluation-table"`, want)
+			mustContain(t, "evaluation table", w, 200, `id="evaluation-table"`, want, `class="evaluation-facts"`, "监管函 0")
 		}
 	})
 }
