@@ -207,6 +207,7 @@ func (api *API) OpenAPI() map[string]any {
 			"description": "公共数据目录、汇聚、治理、共享、开放与授权运营 / Public data platform: catalog, aggregation, quality, sharing, opening and authorized operation.",
 		},
 		"servers": []any{map[string]any{"url": "/"}},
+		"tags":    api.openAPITags(),
 		"paths":   paths,
 		"security": []any{
 			map[string]any{"bearer": []string{}},

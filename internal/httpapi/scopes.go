@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"pubdata/internal/authz"
@@ -458,7 +459,38 @@ var routeGroups = []struct{ tag, title, see string }{
 	{"operate", "授权运营与数据主体授权 / Authorized operation and data-subject authorizations", "[operation.md](operation.md)"},
 	{"complaint", "权益投诉 / Rights complaints", "[complaints.md](complaints.md)"},
 	{"harvest", "采集接口（CKAN、DCAT-AP、Atom） / Harvesters (CKAN, DCAT-AP, Atom)", "[harvesting.md](harvesting.md)"},
+	{"open", "数据开放 / Open data", "[opening.md](opening.md)"},
+	{"open-plan", "开放计划、评估、需求与成果 / Opening plans, reviews, demands and reuse", "[opening.md](opening.md#开放计划评估需求与成果--plans-reviews-demands-reuse-opn-1-opn-6-opn-7)"},
+	{"open-application", "有条件开放申请 / Conditional opening applications", "[opening.md](opening.md#有条件开放申请--conditional-opening-opn-3)"},
+	{"supervise", "监督管理 / Supervision", "[supervision.md](supervision.md)"},
+	{"security", "安全事件与第三方机构 / Security incidents and service providers", "[security-operations.md](security-operations.md)"},
+	{"market", "数据要素市场 / Data market", "[market.md](market.md)"},
 	{"meta", "接口文档 / Meta", ""},
+}
+
+// openAPITags are the document's tags in the route list's order, each with its name in both
+// languages (x-displayName, shown by the reference page at /api/docs instead of the code).
+func (api *API) openAPITags() []any {
+	used := map[string]bool{}
+	for _, rt := range api.Routes {
+		used[rt.Tag] = true
+	}
+	var out []any
+	for _, g := range routeGroups {
+		if used[g.tag] {
+			out = append(out, map[string]any{"name": g.tag, "x-displayName": g.title, "description": g.title})
+			delete(used, g.tag)
+		}
+	}
+	var rest []string
+	for t := range used {
+		rest = append(rest, t)
+	}
+	sort.Strings(rest)
+	for _, t := range rest {
+		out = append(out, map[string]any{"name": t})
+	}
+	return out
 }
 
 // RenderRouteTable renders the route list of docs/api.md (between its route-table markers) from

@@ -329,7 +329,11 @@ func (b *Browser) saveFailure() []string {
 	var saved []string
 	name := fmt.Sprintf("failure-browser%d", b.n)
 	// quality 100 makes a PNG; below it Chromium answers a JPEG
-	if buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil { // a page too tall for one image ("Page is too large"): what the screen shows
+		buf, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	}
+	if err == nil {
 		p := b.artifact(name, ".png")
 		if os.WriteFile(p, buf, 0o644) == nil {
 			b.t.Logf("screenshot of the failing page: %s", p)
