@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"pubdata/internal/db"
 	"pubdata/internal/testutil"
@@ -19,7 +20,11 @@ func TestAPIDocsPage(t *testing.T) {
 		if got := b.Path(); got != "/api/docs" || b.Status != 200 {
 			t.Fatalf("the footer link led to %s (%d)", got, b.Status)
 		}
+		// Redoc lays out all ~360 operations before the first one appears; on a loaded CI machine
+		// that took over 20 s, so this one wait is longer than the helper's default.
+		b.Timeout = 90 * time.Second
 		op := b.Text(`[id$="operation/post_share_requests"]`) // waits for Redoc to render
+		b.Timeout = 20 * time.Second
 		for _, want := range []string{"提交共享申请", "/api/v1/share/requests", "entry_id", "201"} {
 			if !strings.Contains(op, want) {
 				t.Errorf("the operation POST /api/v1/share/requests does not show %q:\n%.1500s", want, op)
