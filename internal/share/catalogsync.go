@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 
-	"pubdata/internal/apperr"
 	"pubdata/internal/authz"
 	"pubdata/internal/catalog"
 	"pubdata/internal/db"
@@ -70,12 +69,11 @@ func (s *Service) announceCatalog(ctx context.Context, q db.Q, r *Request) error
 	var cause string
 	q.QueryRowContext(ctx, "SELECT suspend_cause FROM share_grants WHERE id = $1", r.GrantID).Scan(&cause)
 	n := CauseNames[cause]
-	e := apperr.As(causeErr(cause))
 	title := r.EntryName
 	if _, err := s.Notify.Send(ctx, q, notify.Message{OrgID: r.ConsumerOrgID, Kind: "flag",
 		TitleZH: "目录变更，共享授权已暂停：" + title, TitleEN: "Grant suspended by a catalog change: " + title,
-		BodyZH: "原因：" + n[0] + "。网关将返回 " + e.Code + "。如仍需核对，可改为申请核验比对（只回答是否存在、是否一致），或按目录现状重新申请。",
-		BodyEN: "Cause: " + n[1] + ". The gateway answers " + e.Code + ". To keep checking, request verification instead (exists / match only), or file a new request on the entry as it is now.",
+		BodyZH: "原因：" + n[0] + "。网关将拒绝该授权的调用。如仍需核对，可改为申请核验比对（只回答是否存在、是否一致），或按目录现状重新申请。",
+		BodyEN: "Cause: " + n[1] + ". The gateway refuses this grant's calls. To keep checking, request verification instead (exists / match only), or file a new request on the entry as it is now.",
 		Link:   "/share/new?entry=" + r.EntryID + "&kind=verify", ObjectType: "share_request", ObjectID: r.ID}); err != nil {
 		return err
 	}
