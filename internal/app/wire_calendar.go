@@ -21,7 +21,11 @@ func wireCalendar(ctx context.Context, a *App) error {
 			workday.DeadlineColumn{Table: "catalog_entries", ObjectType: "catalog_entry", Due: "review_due", Since: "submitted_at",
 				Running: "status IN ('submitted', 'withdrawing')"},
 			workday.DeadlineColumn{Table: "catalog_entries", ObjectType: "catalog_entry", Due: "update_due", Since: "legal_change_at",
-				Running: "update_due <> ''"})
+				Running: "update_due <> ''"},
+			workday.DeadlineColumn{Table: "catalog_level_reports", ObjectType: "catalog_level_report", Due: "due", Since: "submitted_at",
+				Running: "status = 'submitted'"},
+			workday.DeadlineColumn{Table: "catalog_reassessments", ObjectType: "catalog_reassessment", Due: "due_date", Since: "created_at",
+				Running: "outcome = ''"})
 	}
 	if a.Ingest != nil {
 		a.CalStore.Deadlines = append(a.CalStore.Deadlines,
@@ -44,7 +48,21 @@ func wireCalendar(ctx context.Context, a *App) error {
 				Since: "updated_at", Running: "due_kind <> '' AND named_date = 0"},
 			// Escalations: an urged date was named by the authority and is kept.
 			workday.DeadlineColumn{Table: "escalations", ObjectType: "escalation", Due: "due_date", Since: "due_since",
-				Running: "live = 1 AND due_kind IN ('handle', 'coordinate', 'experts')"})
+				Running: "live = 1 AND due_kind IN ('handle', 'coordinate', 'experts')"},
+			workday.DeadlineColumn{Table: "share_renewals", ObjectType: "share_renewal", Due: "due_date", Since: "requested_at",
+				Running: "state = 'pending'"},
+			// Use reports: the consumer's due date, or the provider's answer date once submitted.
+			workday.DeadlineColumn{Table: "share_use_reports", ObjectType: "share_use_report", Due: "due_date", Since: "updated_at",
+				Running: "state IN ('due', 'reminded', 'questioned', 'submitted')"},
+			workday.DeadlineColumn{Table: "share_national", ObjectType: "share_national", Due: "forward_due", Since: "filed_at",
+				Running: "state = 'filed'"})
+	}
+	if a.Supervise != nil {
+		a.CalStore.Deadlines = append(a.CalStore.Deadlines,
+			workday.DeadlineColumn{Table: "sup_notices", ObjectType: "supervision_notice", Due: "deadline", Since: "issued_at",
+				Running: "state = 'open'"},
+			workday.DeadlineColumn{Table: "sanctions", ObjectType: "sanction", Due: "deadline", Since: "issued_at",
+				Running: "state = 'open'"})
 	}
 	a.Jobs.Add(jobs.Job{Name: "calendar.next_year", Every: 6 * time.Hour, Run: func(ctx context.Context, now time.Time) error {
 		_, err := a.NoticeMissingCalendar(ctx, now)

@@ -187,6 +187,8 @@ type QueueItem struct {
 	WorkdaysLeft int      `json:"workdays_left"` // negative once overdue
 	Overdue      bool     `json:"overdue"`
 	SubmittedAt  db.Stamp `json:"submitted_at,omitempty"`
+	// Due runs into a year without a holiday table (暂定)
+	workday.Mark
 }
 
 // ReviewQueue lists what p must act on, ordered by deadline: for the authority, submitted
@@ -224,7 +226,8 @@ func (s *Service) ReviewQueue(ctx context.Context, p *authz.Principal) (_ []Queu
 			return
 		}
 		out = append(out, QueueItem{EntryID: r.id, Code: r.code, Name: r.name, ProviderName: s.orgName(ctx, r.prov), RegionCode: r.region,
-			Status: Status(r.status), Kind: kind, Due: due, WorkdaysLeft: s.Cal.Remaining(d, now), Overdue: workday.Overdue(d, now), SubmittedAt: db.Stamp(r.sub)})
+			Status: Status(r.status), Kind: kind, Due: due, WorkdaysLeft: s.Cal.Remaining(d, now), Overdue: workday.Overdue(d, now), SubmittedAt: db.Stamp(r.sub),
+			Mark: s.Cal.Mark(due, now)})
 	}
 	for _, r := range recs {
 		at := authz.CatalogAttrs{ProviderOrgID: r.prov, RegionCode: r.region}

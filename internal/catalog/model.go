@@ -7,6 +7,7 @@ import (
 	"pubdata/internal/db"
 	"pubdata/internal/mask"
 	"pubdata/internal/vocab"
+	"pubdata/internal/workday"
 )
 
 // DataForm is how a resource is held: 库表 table, 接口 API or 文件 file (CAT-2).
@@ -244,4 +245,6 @@ type Review struct {
 	WithdrawReason  string   `json:"withdraw_reason,omitempty"`
 	AssessedAt      db.Stamp `json:"assessed_at,omitempty"` // last re-assessment (CAT-7)
 	Live            bool     `json:"live"`                  // a published version is in force
+	// ReviewDue or UpdateDue runs into a year without a holiday table (暂定, set when read).
+	workday.Mark
 }

@@ -54,6 +54,8 @@ type Reassessment struct {
 	CreatedAt db.Stamp `json:"created_at"`
 	ShareType string   `json:"share_type"`
 	OpenType  string   `json:"open_type"`
+	// DueDate runs into a year without a holiday table (暂定, while undecided)
+	workday.Mark
 }
 
 // RunReassessment opens a re-assessment for every published entry with conditional or no share,
@@ -152,6 +154,9 @@ func (s *Service) Reassessments(ctx context.Context, p *authz.Principal, pending
 		}
 		if authz.CatalogRegistry(p, authz.Read, r.OrgID, region) != nil {
 			continue
+		}
+		if r.Outcome == "" {
+			r.Mark = s.Cal.Mark(r.DueDate, s.Now())
 		}
 		out = append(out, r)
 	}

@@ -214,6 +214,9 @@ func (s *Service) Get(ctx context.Context, id string) (_ Entry, err error) {
 		return Entry{}, err
 	}
 	s.fillNames(ctx, &r.Entry)
+	if r.Entry.Review != nil {
+		r.Entry.Review.Mark = s.Cal.MarkAll(s.Now(), r.Entry.Review.ReviewDue, r.Entry.Review.UpdateDue)
+	}
 	ov, err := s.Overrides(ctx, s.DB, id)
 	if err != nil {
 		return Entry{}, err

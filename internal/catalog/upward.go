@@ -69,6 +69,8 @@ type LevelReport struct {
 	DecidedAt    db.Stamp    `json:"decided_at,omitempty"`
 	DecisionNote string      `json:"decision_note,omitempty"`
 	Items        []LevelItem `json:"items"`
+	// Due runs into a year without a holiday table (暂定, while submitted)
+	workday.Mark
 }
 
 // LevelItem is one changed entry in a report, with the level above's outcome.
@@ -260,6 +262,7 @@ func (s *Service) fillLevel(ctx context.Context, q db.Q, r *LevelReport, items b
 			now := s.Now()
 			r.Overdue = workday.Overdue(due, now)
 			r.WorkdaysLeft = s.Cal.Remaining(due, now)
+			r.Mark = s.Cal.Mark(r.Due, now)
 		}
 	}
 	if !items {

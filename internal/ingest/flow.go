@@ -44,9 +44,12 @@ type DataReturn struct {
 	ApprovedClear []string `json:"approved_clear"`
 	EndDate       string   `json:"end_date,omitempty"` // YYYY-MM-DD
 	// DueDate is when the decision is due (ReturnDecideDays working days after the request).
-	DueDate   string    `json:"due_date,omitempty"`
-	Overdue   bool      `json:"overdue"`
-	Status    string    `json:"status"`
+	DueDate string `json:"due_date,omitempty"`
+	Overdue bool   `json:"overdue"`
+	Status  string `json:"status"`
+	// The due date runs into a year without a holiday table (暂定), set when read.
+	workday.Mark
+
 	DecidedBy string    `json:"decided_by,omitempty"`
 	DecidedAt time.Time `json:"decided_at,omitzero"`
 	Reason    string    `json:"reason,omitempty"`
@@ -142,6 +145,7 @@ func (s *Service) dated(r *DataReturn) {
 		if d, err := workday.Parse(r.DueDate); err == nil {
 			r.Overdue = workday.Overdue(d, s.now())
 		}
+		r.Mark = s.calendar().Mark(r.DueDate, s.now())
 	}
 }
 

@@ -92,6 +92,8 @@ type Letter struct {
 	IssuedBy   string   `json:"issued_by"`
 	IssuedAt   db.Stamp `json:"issued_at"`
 	Events     []Event  `json:"events,omitempty"`
+	// The due date runs into a year without a holiday table (暂定), set when read.
+	workday.Mark
 }
 
 // LetterInput issues a letter; a rectification letter has a deadline in working days.
@@ -375,7 +377,16 @@ func (s *Service) Letter(ctx context.Context, p *authz.Principal, id string) (_ 
 		return Letter{}, err
 	}
 	l.Events, err = s.events(ctx, "mkt_letter", id)
+	s.markLetter(&l)
 	return l, err
+}
+
+// markLetter marks an open rectification letter's deadline provisional when it runs into a
+// year without a holiday table.
+func (s *Service) markLetter(l *Letter) {
+	if l.Deadline != "" && l.State == "open" {
+		l.Mark = s.Calendar.Mark(l.Deadline, s.Now())
+	}
 }
 
 // Letters lists the letters p reads, newest first; state "overdue" lists the overdue ones.
@@ -400,6 +411,9 @@ func (s *Service) Letters(ctx context.Context, p *authz.Principal, state string,
 	}
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+letterCols+" FROM mkt_letters"+w.sql()+" ORDER BY issued_at DESC, id DESC LIMIT "+w.arg(limit)+" OFFSET "+w.arg(offset), w.args...)
 	out, err := db.ScanAll(rows, err, scanLetter)
+	for i := range out {
+		s.markLetter(&out[i])
+	}
 	return out, total, err
 }
 

@@ -46,7 +46,9 @@ type Demand struct {
 	// For the agency only.
 	RequesterName string `json:"requester_name,omitempty"`
 	Contact       string `json:"contact,omitempty"`
-	userID        string
+	// The due date runs into a year without a holiday table (暂定), set when read.
+	workday.Mark
+	userID string
 }
 
 // DemandInput is a request.
@@ -169,7 +171,16 @@ func (s *Service) Demand(ctx context.Context, p *authz.Principal, number string)
 		return d, err
 	}
 	public(p, &d)
+	s.markDemand(&d)
 	return d, nil
+}
+
+// markDemand marks a waiting request's answer deadline provisional when it runs into a year
+// without a holiday table.
+func (s *Service) markDemand(d *Demand) {
+	if d.State == "submitted" {
+		d.Mark = s.Cal.Mark(d.Due, s.Now())
+	}
 }
 
 // Demands lists requests, newest first (public), page by page (at most 100 a page).
@@ -198,6 +209,7 @@ func (s *Service) Demands(ctx context.Context, p *authz.Principal, state string,
 			return nil, err
 		}
 		public(p, &d)
+		s.markDemand(&d)
 		out = append(out, d)
 	}
 	return out, rows.Err()

@@ -31,7 +31,7 @@ var demandDerived = map[string]bool{"RequesterOrg": true, "AssignedOrg": true, "
 
 // Fields of a renewal not stored on its row: figures computed when read (the grant's facts it
 // carries are unexported, joined in from share_grants).
-var renewalDerived = map[string]bool{"Remaining": true, "Overdue": true}
+var renewalDerived = map[string]bool{"Remaining": true, "Overdue": true, "Mark": true}
 
 // Fields of an escalation not stored on its row: names joined in from orgs, the subject's link
 // and figures computed when read.

@@ -274,7 +274,8 @@ func (s *Service) scanEsc(sc scanner) (Escalation, error) {
 
 // subjectTables are the tables of the subjects whose deadline an escalation moves (due_date,
 // escalated_at).
-var subjectTables = map[string]string{"share_request": "share_requests", "share_demand": "share_demands", "share_renewal": "share_renewals"}
+var subjectTables = map[string]string{"share_request": "share_requests", "share_demand": "share_demands", "share_renewal": "share_renewals",
+	"share_use_report": "share_use_reports"}
 
 func subjectLink(typ, id string) string {
 	switch typ {
@@ -286,6 +287,8 @@ func subjectLink(typ, id string) string {
 		return "/share/demands/" + id
 	case "supervision_notice":
 		return "/supervision/notices/" + id
+	case "share_use_report":
+		return "/share/use-reports/" + id
 	}
 	return ""
 }
@@ -382,6 +385,27 @@ func (s *Service) subject(ctx context.Context, q db.Q, typ, id string) (escSubje
 		sub.parties = append([]string{n.consumer}, n.providers...)
 		sub.due, sub.dueKind = n.DueDate, "renew"
 		sub.waiting = n.State == RenewalPending
+	case "share_use_report":
+		// A report the consumer owes (overdue) or the provider's answer to a submitted one.
+		var grant, st, due string
+		if err := q.QueryRowContext(ctx, "SELECT grant_id, state, due_date FROM share_use_reports WHERE id = $1", id).Scan(&grant, &st, &due); err != nil {
+			if db.IsNoRows(err) {
+				return sub, apperr.NotFound
+			}
+			return sub, err
+		}
+		g, err := s.loadGrant(ctx, q, grant)
+		if err != nil {
+			return sub, err
+		}
+		sub.title, sub.region, sub.responsible, sub.requester = "使用评价 / use report: "+g.EntryName, g.EntryRegion, g.ConsumerOrgID, g.ProviderOrgID
+		sub.dueKind = "report"
+		if UseReportState(st) == ReportSubmitted {
+			sub.responsible, sub.requester, sub.dueKind = g.ProviderOrgID, g.ConsumerOrgID, "report_answer"
+		}
+		sub.parties = append([]string{g.ConsumerOrgID}, g.ProviderOrgs...)
+		sub.due = due
+		sub.waiting = UseReportState(st).open() || UseReportState(st) == ReportSubmitted
 	default:
 		f, ok := s.Foreign[typ]
 		if !ok {
@@ -751,6 +775,11 @@ func (s *Service) DecideEscalation(ctx context.Context, p *authz.Principal, id s
 		if tbl := subjectTables[e.SubjectType]; in.ComplyBy != "" && tbl != "" {
 			if _, err := tx.ExecContext(ctx, "UPDATE "+tbl+" SET due_date = $1, escalated_at = 0 WHERE id = $2", in.ComplyBy, e.SubjectID); err != nil {
 				return err
+			}
+			if tbl == "share_use_reports" { // an overdue report is due again by the decided date
+				if _, err := tx.ExecContext(ctx, "UPDATE share_use_reports SET state = 'due' WHERE id = $1 AND state = 'overdue'", e.SubjectID); err != nil {
+					return err
+				}
 			}
 		}
 		return s.escStep(ctx, tx, p, e, EvDecide, facts{refusal: true, opinions: e.opinions > 0}, in.Decision,

@@ -448,10 +448,11 @@ func (s *Service) FileReport(ctx context.Context, p *authz.Principal, grantID st
 		Problems: in.Problems, Calls: calls, FiledByID: p.UserID, FiledBy: actorName(p), FiledAt: s.Now()}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		// A report for a period on the schedule is that period's submission (SHR-11).
-		scheduled, err := s.attachScheduled(ctx, tx, &g, &rep)
+		answerDue, err := s.attachScheduled(ctx, tx, &g, &rep)
 		if err != nil {
 			return err
 		}
+		scheduled := answerDue != ""
 		if _, err := tx.ExecContext(ctx, `INSERT INTO share_reports (id, grant_id, period_from, period_to, use_text, effect, problems, calls, filed_by_id, filed_by, filed_at)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, rep.ID, rep.GrantID, rep.PeriodFrom, rep.PeriodTo, rep.Use, rep.Effect, rep.Problems,
 			rep.Calls, rep.FiledByID, rep.FiledBy, db.Millis(rep.FiledAt)); err != nil {
@@ -464,7 +465,7 @@ func (s *Service) FileReport(ctx context.Context, p *authz.Principal, grantID st
 		}
 		askZH, askEN := "", ""
 		if scheduled {
-			askZH, askEN = "（请在授权页确认或提出疑问）", " (accept it or question it on the grant page)"
+			askZH, askEN = "（请于 "+answerDue+" 前在授权页确认或提出疑问）", " (accept it or question it on the grant page by "+answerDue+")"
 		}
 		return s.sendOrg(ctx, tx, g.ProviderOrgID, "info", "收到共享数据使用评价："+g.EntryName, "Use-and-effect report received: "+g.EntryName,
 			g.ConsumerName+"："+truncate(rep.Effect, 80)+askZH, truncate(rep.Effect, 80)+askEN, "/share/grants/"+g.ID+"#reports", "share_grant", g.ID, "")

@@ -123,13 +123,15 @@ func provinceOf(r string) string {
 }
 
 var dueNames = map[string][2]string{
-	"forward":  {"转报", "routing"},
-	"decide":   {"审批答复", "decision"},
-	"deliver":  {"完成交付", "delivery"},
-	"review":   {"需求审核", "review"},
-	"answer":   {"责任清单答复", "answer"},
-	"complete": {"办理完成", "completion"},
-	"renew":    {"续期审批", "renewal decision"},
+	"forward":       {"转报", "routing"},
+	"decide":        {"审批答复", "decision"},
+	"deliver":       {"完成交付", "delivery"},
+	"review":        {"需求审核", "review"},
+	"answer":        {"责任清单答复", "answer"},
+	"complete":      {"办理完成", "completion"},
+	"renew":         {"续期审批", "renewal decision"},
+	"report":        {"提交使用评价", "use report"},
+	"report_answer": {"确认使用评价", "use report answer"},
 }
 
 func (s *Service) deadline(ctx context.Context, it dueItem) error {
@@ -261,7 +263,7 @@ func (s *Service) PushUsage(ctx context.Context) (err error) {
 
 // BoardItem is one overdue item on the authority's supervision board (督办清单).
 type BoardItem struct {
-	Type           string    `json:"type"` // share_request | share_demand | share_renewal
+	Type           string    `json:"type"` // share_request | share_demand | share_renewal | share_use_report
 	ID             string    `json:"id"`
 	Title          string    `json:"title"`
 	State          State     `json:"state"`
@@ -346,6 +348,32 @@ func (s *Service) Overdue(ctx context.Context, p *authz.Principal) (_ []BoardIte
 		}
 		b.Type, b.State, b.DueKind, b.EscalatedAt, b.Link = "share_renewal", StatePending, "renew", db.FromMillis(esc), "/share/renewals/"+b.ID
 		b.Title = "续期 / renewal: " + b.Title
+		out = append(out, b)
+	}
+	rows.Close()
+	// Use reports: overdue from the consumer, or submitted and the provider's answer overdue.
+	rows, err = s.DB.QueryContext(ctx, `SELECT u.id, u.grant_id, g.entry_name, u.state, u.due_date, u.escalated_at, g.consumer_org_id, g.provider_org_id,
+		COALESCE(co.name,''), COALESCE(po.name,'')
+		FROM share_use_reports u JOIN share_grants g ON g.id = u.grant_id LEFT JOIN orgs co ON co.id = g.consumer_org_id LEFT JOIN orgs po ON po.id = g.provider_org_id
+		WHERE u.state IN ('due','reminded','questioned','overdue','submitted') AND u.due_date <> '' AND u.due_date < $1
+		AND (g.entry_region LIKE $2 OR g.consumer_region LIKE $2)`, today, pre)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var b BoardItem
+		var esc int64
+		var grant, st, consumer, provider, consumerName, providerName string
+		if err := rows.Scan(&b.ID, &grant, &b.Title, &st, &b.DueDate, &esc, &consumer, &provider, &consumerName, &providerName); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		b.Type, b.State, b.EscalatedAt, b.Link = "share_use_report", State(st), db.FromMillis(esc), "/share/grants/"+grant+"#reports"
+		b.Title = "使用评价 / use report: " + b.Title
+		b.DueKind, b.ResponsibleOrg, b.Requester = "report", consumer, providerName
+		if st == string(ReportSubmitted) {
+			b.DueKind, b.ResponsibleOrg, b.Requester = "report_answer", provider, consumerName
+		}
 		out = append(out, b)
 	}
 	rows.Close()

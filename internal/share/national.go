@@ -78,6 +78,8 @@ type NationalRequest struct {
 	Answer        string   `json:"answer,omitempty"`
 	AnsweredBy    string   `json:"answered_by,omitempty"`
 	AnsweredAt    db.Stamp `json:"answered_at,omitempty"`
+	// The due date runs into a year without a holiday table (暂定), set when read.
+	workday.Mark
 }
 
 func (n NationalRequest) attrs() authz.NationalAttrs {
@@ -115,6 +117,7 @@ func (s *Service) fillNational(ctx context.Context, n *NationalRequest) {
 		if due, err := workday.Parse(n.ForwardDue); err == nil {
 			now := s.Now()
 			n.Overdue, n.WorkdaysLeft = workday.Overdue(due, now), s.Calendar.Remaining(due, now)
+			n.Mark = s.Calendar.Mark(n.ForwardDue, now)
 		}
 	}
 }

@@ -51,6 +51,8 @@ type Renewal struct {
 	// Remaining working days before DueDate and whether it passed (computed when read, pending only).
 	Remaining int  `json:"remaining_workdays"`
 	Overdue   bool `json:"overdue"`
+	// The due date runs into a year without a holiday table (暂定), set when read.
+	workday.Mark
 
 	consumer, entryName, entryRegion, consumerRegion string
 	providers                                        []string
@@ -162,6 +164,7 @@ func (s *Service) scanRenewal(sc scanner) (Renewal, error) {
 	}
 	if n.State == RenewalPending {
 		n.Remaining, n.Overdue = s.remaining(n.DueDate)
+		n.Mark = s.Calendar.Mark(n.DueDate, s.Now())
 	} else {
 		n.DueDate = ""
 	}

@@ -102,6 +102,9 @@ type Service struct {
 	// each report is due ReportDueDays working days after its period and reminded
 	// ReportRemindDays working days before.
 	ReportEveryMonths, ReportDueDays, ReportRemindDays int
+	// ReportAnswerDays: the provider accepts or questions a submitted report within these many
+	// working days (reminded RemindDays before, escalated to the authority when overdue).
+	ReportAnswerDays int
 	// PlanTTL bounds how long the gateway trusts its cached view of an entry; grant changes are
 	// seen on the next call regardless (the grant row is read on every call).
 	PlanTTL time.Duration
@@ -120,7 +123,7 @@ func New(d *db.DB, a *audit.Service, id *identity.Service, n *notify.Service, ca
 		Rules: mask.DefaultRules(), Limits: DefaultLimits,
 		ForwardDays: 5, DecideDays: 5, DeliverDays: 5, DemandReviewDays: 5, DemandAnswerDays: 5, DemandCompleteDays: 7, RemindDays: 1,
 		EscHandleDays: 5, CoordinateDays: 10, ExpertDays: 10, GrantEndNoticeDays: 10,
-		ReportEveryMonths: 3, ReportDueDays: 10, ReportRemindDays: 5,
+		ReportEveryMonths: 3, ReportDueDays: 10, ReportRemindDays: 5, ReportAnswerDays: 5,
 		PlanTTL: 5 * time.Second, gw: newGateway()}
 }
 

@@ -23,11 +23,15 @@ import (
 //	due | reminded | questioned ──(consumer submits the period's report)──▶ submitted
 //	submitted ──(provider accepts)──▶ accepted
 //	submitted ──(provider questions it, with a reason)──▶ questioned (a new due date runs)
+//	submitted ──(answer due date passed)──▶ submitted, escalated (provider and authority told, once)
 //	due | reminded | questioned ──(due date passed)──▶ overdue (provider and authority told, once)
 //	overdue ──(consumer submits late)──▶ submitted
 //
-// The due date is ReportDueDays working days after the period's last day (share.use_reports,
-// hourly, creates the periods and sends the reminders and overdue notices).
+// The due date is ReportDueDays working days after the period's last day; once the report is
+// submitted, DueDate is the provider's answer deadline, ReportAnswerDays working days after the
+// submission (share.use_reports, hourly, creates the periods and sends the reminders and
+// overdue notices of both). Overdue reports and overdue answers are on the authority's overdue
+// board (Overdue) and can be escalated like requests.
 type ScheduledReport struct {
 	ID           string         `json:"id"`
 	GrantID      string         `json:"grant_id"`
@@ -45,7 +49,9 @@ type ScheduledReport struct {
 	EscalatedAt  time.Time      `json:"escalated_at,omitzero"`
 	Remaining    int            `json:"remaining_workdays"` // before DueDate, while the consumer has to act
 	Overdue      bool           `json:"overdue"`
-	reportID     string
+	// The due date runs into a year without a holiday table (暂定), set when read.
+	workday.Mark
+	reportID string
 }
 
 // UseReportState is where a scheduled report stands.
@@ -113,8 +119,9 @@ func (s *Service) scanScheduled(sc scanner) (ScheduledReport, error) {
 	err := sc.Scan(&r.ID, &r.GrantID, &r.Seq, &r.PeriodFrom, &r.PeriodTo, &r.DueDate, &st, &r.reportID, &rem, &sub, &ans, &r.AnsweredBy, &r.AnswerReason, &esc)
 	r.State = UseReportState(st)
 	r.RemindedAt, r.SubmittedAt, r.AnsweredAt, r.EscalatedAt = db.FromMillis(rem), db.FromMillis(sub), db.FromMillis(ans), db.FromMillis(esc)
-	if r.State.open() {
+	if r.State.open() || r.State == ReportSubmitted {
 		r.Remaining, r.Overdue = s.remaining(r.DueDate)
+		r.Mark = s.Calendar.Mark(r.DueDate, s.Now())
 	}
 	return r, err
 }
@@ -182,19 +189,23 @@ func (s *Service) SubmitScheduled(ctx context.Context, p *authz.Principal, id st
 }
 
 // attachScheduled is FileReport's step for a period on the schedule: the report is its
-// submission, and the provider is asked to answer it.
-func (s *Service) attachScheduled(ctx context.Context, tx db.Q, g *Grant, rep *UseReport) (bool, error) {
+// submission, and the provider is asked to answer it within ReportAnswerDays working days. It
+// returns that answer deadline ("" when the report is not a scheduled period's).
+func (s *Service) attachScheduled(ctx context.Context, tx db.Q, g *Grant, rep *UseReport) (string, error) {
 	if rep.PeriodTo > s.today() {
-		return false, nil
+		return "", nil
 	}
 	r, ok, err := s.scheduledFor(ctx, tx, g.ID, rep.PeriodFrom, rep.PeriodTo)
 	if err != nil || !ok {
-		return false, err
+		return "", err
 	}
 	now := s.Now()
-	_, err = tx.ExecContext(ctx, "UPDATE share_use_reports SET state = 'submitted', report_id = $1, submitted_at = $2, updated_at = $2 WHERE id = $3",
-		rep.ID, db.Millis(now), r.ID)
-	return err == nil, err
+	due := s.addWorkdays(now, s.ReportAnswerDays)
+	if _, err = tx.ExecContext(ctx, `UPDATE share_use_reports SET state = 'submitted', report_id = $1, submitted_at = $2, updated_at = $2,
+		due_date = $3, escalated_at = 0 WHERE id = $4`, rep.ID, db.Millis(now), due, r.ID); err != nil {
+		return "", err
+	}
+	return due, nil
 }
 
 // AnswerReport is the provider's answer to a submitted report: accept, or question with a reason.
@@ -259,9 +270,10 @@ func (s *Service) AnswerScheduled(ctx context.Context, p *authz.Principal, id st
 	if err != nil {
 		return ScheduledReport{}, err
 	}
-	out.Remaining, out.Overdue = 0, false
+	out.Remaining, out.Overdue, out.Mark = 0, false, workday.Mark{}
 	if out.State.open() {
 		out.Remaining, out.Overdue = s.remaining(out.DueDate)
+		out.Mark = s.Calendar.Mark(out.DueDate, s.Now())
 	}
 	return out, nil
 }
@@ -388,6 +400,80 @@ func (s *Service) UseReportDeadlines(ctx context.Context) (err error) {
 			}
 			return s.sendOrg(ctx, tx, it.consumer, "escalation", "使用评价已逾期，已告知提供部门和主管部门："+it.entry, "Use report overdue, reported: "+it.entry,
 				noteZH+"。请尽快提交。", noteEN+". Please file it now.", link, "share_use_report", it.id, "share:use_report:late:"+it.id+":"+it.due)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return s.useReportAnswerDeadlines(ctx)
+}
+
+// useReportAnswerDeadlines reminds the provider RemindDays working days before its answer to a
+// submitted report is due and, once that date has passed, tells the provider and the authority
+// (once per due date; the report stays submitted and shows on the overdue board).
+func (s *Service) useReportAnswerDeadlines(ctx context.Context) error {
+	type item struct {
+		id, grant, due, from, to, entry, provider, region string
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.grant_id, u.due_date, u.period_from, u.period_to, g.entry_name, g.provider_org_id, g.entry_region
+		FROM share_use_reports u JOIN share_grants g ON g.id = u.grant_id WHERE u.state = 'submitted' AND u.escalated_at = 0 AND u.due_date <> ''`)
+	if err != nil {
+		return err
+	}
+	var items []item
+	for rows.Next() {
+		var it item
+		if err := rows.Scan(&it.id, &it.grant, &it.due, &it.from, &it.to, &it.entry, &it.provider, &it.region); err != nil {
+			rows.Close()
+			return err
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	now := s.Now()
+	for _, it := range items {
+		rem, overdue := s.remaining(it.due)
+		link := "/share/grants/" + it.grant + "#reports"
+		period := it.from + " — " + it.to
+		if !overdue {
+			if rem > s.RemindDays {
+				continue
+			}
+			if err := s.sendOrg(ctx, s.DB, it.provider, "reminder",
+				fmt.Sprintf("使用评价待确认：%s（%s 前，剩余 %d 个工作日）", it.entry, it.due, rem),
+				fmt.Sprintf("Use report to answer by %s: %s (%d working days left)", it.due, it.entry, rem),
+				fmt.Sprintf("请在授权页确认报告期 %s 的使用评价或提出疑问；逾期将报主管部门督办。", period),
+				fmt.Sprintf("Accept or question the report for %s on the grant page; overdue answers are escalated to the authority.", period),
+				link, "share_use_report", it.id, "share:use_report:answer_remind:"+it.id+":"+it.due); err != nil {
+				return err
+			}
+			continue
+		}
+		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE share_use_reports SET escalated_at = $1, updated_at = $1
+				WHERE id = $2 AND escalated_at = 0 AND due_date = $3 AND state = 'submitted'`, db.Millis(now), it.id, it.due)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil
+			}
+			late := -rem
+			if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: "system", ActorName: "system", Action: "share.use_report.answer_overdue", ObjectType: "share_use_report",
+				ObjectID: it.id, GrantID: it.grant, Detail: map[string]any{"due": it.due, "period_from": it.from, "period_to": it.to, "workdays_overdue": late}}); err != nil {
+				return err
+			}
+			noteZH := fmt.Sprintf("报告期 %s 的使用评价已提交，提供部门逾期 %d 个工作日未确认（应于 %s 前）", period, late, it.due)
+			noteEN := fmt.Sprintf("The use report for %s was submitted; the provider's answer is %d working days overdue (due %s)", period, late, it.due)
+			if err := s.sendOrg(ctx, tx, authorityOrg(ctx, tx, it.region), "escalation", "逾期督办：使用评价待确认："+it.entry, "Overdue, for supervision: use report answer: "+it.entry,
+				noteZH, noteEN, "/share/overdue", "share_use_report", it.id, "share:use_report:answer_overdue:"+it.id+":"+it.due); err != nil {
+				return err
+			}
+			return s.sendOrg(ctx, tx, it.provider, "escalation", "使用评价确认已逾期并报主管部门督办："+it.entry, "Use report answer overdue and escalated: "+it.entry,
+				noteZH+"。请尽快确认或提出疑问。", noteEN+". Please answer it now.", link, "share_use_report", it.id, "share:use_report:answer_late:"+it.id+":"+it.due)
 		})
 		if err != nil {
 			return err

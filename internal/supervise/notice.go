@@ -132,6 +132,8 @@ type Notice struct {
 	EscalationID string      `json:"escalation_id,omitempty"`
 	ReportID     string      `json:"report_id,omitempty"`
 	Events       []Event     `json:"events,omitempty"`
+	// The due date runs into a year without a holiday table (暂定), set when read.
+	workday.Mark
 }
 
 // Errors of notices.
@@ -298,6 +300,14 @@ func (s *Service) noticeEvent(ctx context.Context, tx *sql.Tx, id, actor string,
 const noticeCols = `id, region_code, org_id, org_name, source, fact_type, fact_id, kind, violation, title, detail, state, days, deadline,
 	issued_by, issued_at, response, responded_at, decided_by, decided_at, note, escalated_at, escalation_id, report_id`
 
+// markNotice marks an open notice's rectification deadline provisional when it runs into a
+// year without a holiday table.
+func (s *Service) markNotice(n *Notice) {
+	if n.State == NoticeOpen {
+		n.Mark = s.Calendar.Mark(n.Deadline, s.Now())
+	}
+}
+
 func scanNotice(sc interface{ Scan(...any) error }) (Notice, error) {
 	var n Notice
 	var st string
@@ -356,6 +366,7 @@ func (s *Service) getNotice(ctx context.Context, id string) (Notice, error) {
 	if err != nil {
 		return n, err
 	}
+	s.markNotice(&n)
 	rows, err := s.DB.QueryContext(ctx, "SELECT at, actor, event, from_state, to_state, note FROM sup_notice_events WHERE notice_id = $1 ORDER BY at, id LIMIT 200", id)
 	if err != nil {
 		return n, err
@@ -451,6 +462,7 @@ func (s *Service) ListNotices(ctx context.Context, p *authz.Principal, f NoticeF
 		if err != nil {
 			return nil, 0, err
 		}
+		s.markNotice(&n)
 		out = append(out, n)
 	}
 	return out, total, rows.Err()

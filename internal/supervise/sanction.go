@@ -99,6 +99,8 @@ type Sanction struct {
 	DecidedAt   time.Time     `json:"decided_at,omitzero"`
 	Note        string        `json:"note,omitempty"`
 	Events      []Event       `json:"events,omitempty"`
+	// The deadline runs into a year without a holiday table (暂定), set when read.
+	workday.Mark
 }
 
 // Event is one step of an order's history.
@@ -310,6 +312,14 @@ func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (_ San
 	return x, nil
 }
 
+// markSanction marks an open order's deadline provisional when it runs into a year without a
+// holiday table.
+func (s *Service) markSanction(x *Sanction) {
+	if x.State == SanctionOpen {
+		x.Mark = s.Calendar.Mark(x.Deadline, s.Now())
+	}
+}
+
 func (s *Service) get(ctx context.Context, id string) (Sanction, error) {
 	x, err := scanSanction(s.DB.QueryRowContext(ctx, "SELECT "+sanctionCols+" FROM sanctions WHERE id = $1", id))
 	if db.IsNoRows(err) {
@@ -318,6 +328,7 @@ func (s *Service) get(ctx context.Context, id string) (Sanction, error) {
 	if err != nil {
 		return x, err
 	}
+	s.markSanction(&x)
 	rows, err := s.DB.QueryContext(ctx, "SELECT at, actor, event, from_state, to_state, note FROM sanction_events WHERE sanction_id = $1 ORDER BY at, id LIMIT 200", id)
 	if err != nil {
 		return x, err
@@ -382,6 +393,7 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, state string, li
 		if err != nil {
 			return nil, 0, err
 		}
+		s.markSanction(&x)
 		out = append(out, x)
 	}
 	return out, total, rows.Err()

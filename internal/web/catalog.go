@@ -290,6 +290,7 @@ type catDue struct {
 	Due     string
 	Left    int
 	Overdue bool
+	workday.Mark
 }
 
 func (w *Web) catDue(due string) *catDue {
@@ -301,7 +302,7 @@ func (w *Web) catDue(due string) *catDue {
 		return nil
 	}
 	now := w.App.Now()
-	return &catDue{Due: due, Left: w.App.Calendar.Remaining(d, now), Overdue: workday.Overdue(d, now)}
+	return &catDue{Due: due, Left: w.App.Calendar.Remaining(d, now), Overdue: workday.Overdue(d, now), Mark: w.App.Calendar.Mark(due, now)}
 }
 
 var fieldKeyRe = regexp.MustCompile(`^fields\.(\d+)\.([a-z_]+)$`)

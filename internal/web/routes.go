@@ -273,6 +273,7 @@ func (w *Web) install(mux *http.ServeMux) {
 	w.Page(mux, "POST /share/renewals/{id}/approve", w.shareApproveRenewal)
 	w.Page(mux, "POST /share/renewals/{id}/refuse", w.shareRefuseRenewal)
 	w.Page(mux, "POST /share/renewals/{id}/withdraw", w.shareWithdrawRenewal)
+	w.Page(mux, "GET /share/use-reports/{id}", w.shareUseReport)
 	w.Page(mux, "POST /share/use-reports/{id}/submit", w.shareSubmitUseReport)
 	w.Page(mux, "POST /share/use-reports/{id}/answer", w.shareAnswerUseReport)
 	w.Page(mux, "GET /share/grants/{id}/usage.csv", w.shareUsageCSV)

@@ -513,6 +513,27 @@ func (w *Web) shareGrants(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 	return nil
 }
 
+// modesWithin lists the modes a renewal may keep or narrow to from m (the same, or one of lower
+// breadth; the service checks that the entry offers it).
+func modesWithin(m share.Mode) []share.Mode {
+	var out []share.Mode
+	for _, x := range share.Modes {
+		if x == m || x.Breadth() < m.Breadth() {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// formList is a repeated form field as a list; a form that showed the field (its marker sent)
+// with nothing ticked gives an empty list, not nil (nil keeps what there was).
+func formList(r *http.Request, name string) []string {
+	if r.PostFormValue(name+"_shown") == "" {
+		return nil
+	}
+	return append([]string{}, r.PostForm[name]...)
+}
+
 // shareGrantPage renders one grant: credentials, usage, reports, renewals.
 func (w *Web) shareGrantPage(rw http.ResponseWriter, r *http.Request, p *authz.Principal, id, secret string, ferr error) error {
 	s := w.App.Share
@@ -546,11 +567,15 @@ func (w *Web) shareGrantPage(rw http.ResponseWriter, r *http.Request, p *authz.P
 	}
 	at := g.Authz()
 	pendingRenewal := false
+	approveModes := map[string][]share.Mode{} // per pending renewal: the modes the provider may grant
 	for _, n := range renewals {
 		pendingRenewal = pendingRenewal || n.State == share.RenewalPending
+		if n.State == share.RenewalPending {
+			approveModes[n.ID] = modesWithin(n.Mode)
+		}
 	}
 	data := map[string]any{"G": g, "Creds": creds, "Stats": stats, "Usage": usage, "UsageTotal": total, "Reports": reps, "Secret": secret,
-		"Renewals": renewals, "Scheduled": sched,
+		"Renewals": renewals, "Scheduled": sched, "RenewModes": modesWithin(g.Mode), "ApproveModes": approveModes,
 		"CanRenew":           shareCan(p, authz.ShareWithdraw, at) && g.Status == share.GrantActive && !pendingRenewal,
 		"CanWithdrawRenewal": shareCan(p, authz.ShareWithdraw, at), "CanDecideRenewal": shareCan(p, authz.ShareDecide, at),
 		"CanAnswer": shareCan(p, authz.ShareDeliver, at),
@@ -725,7 +750,8 @@ func (w *Web) shareRenewal(rw http.ResponseWriter, r *http.Request, p *authz.Pri
 func (w *Web) shareRequestRenewal(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Share
 	return w.shareGrantStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
-		_, err := s.RequestRenewal(r.Context(), p, id, share.NewRenewal{EndDate: r.PostFormValue("end_date"), Fields: r.PostForm["fields"], Reason: r.PostFormValue("reason")})
+		_, err := s.RequestRenewal(r.Context(), p, id, share.NewRenewal{EndDate: r.PostFormValue("end_date"), Fields: r.PostForm["fields"],
+			ClearFields: formList(r, "clear_fields"), Mode: share.Mode(r.PostFormValue("mode")), Reason: r.PostFormValue("reason")})
 		return err
 	})
 }
@@ -734,7 +760,8 @@ func (w *Web) shareRequestRenewal(rw http.ResponseWriter, r *http.Request, p *au
 func (w *Web) shareApproveRenewal(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
 	s := w.App.Share
 	return w.shareRenewalStep(rw, r, p, func(r *http.Request, p *authz.Principal, id string) error {
-		_, err := s.ApproveRenewal(r.Context(), p, id, share.RenewalApproval{EndDate: r.PostFormValue("end_date"), Note: r.PostFormValue("note")})
+		_, err := s.ApproveRenewal(r.Context(), p, id, share.RenewalApproval{EndDate: r.PostFormValue("end_date"), Fields: r.PostForm["fields"],
+			ClearFields: formList(r, "clear_fields"), Mode: share.Mode(r.PostFormValue("mode")), Note: r.PostFormValue("note")})
 		return err
 	})
 }
@@ -772,6 +799,17 @@ func (w *Web) shareReportStep(rw http.ResponseWriter, r *http.Request, p *authz.
 		return err
 	}
 	Redirect(rw, r, "/share/grants/"+grantID+"#reports", "flash.share_done")
+	return nil
+}
+
+// shareUseReport shows a scheduled use report where it lives: in its grant's reports (the link
+// of an escalated use report).
+func (w *Web) shareUseReport(rw http.ResponseWriter, r *http.Request, p *authz.Principal) error {
+	grantID, err := w.App.Share.UseReportGrant(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	http.Redirect(rw, r, "/share/grants/"+grantID+"#use-report-"+r.PathValue("id"), http.StatusSeeOther)
 	return nil
 }
 
@@ -994,6 +1032,7 @@ var dueNamesWeb = map[string][2]string{
 	"review": {"需求审核", "Review"}, "answer": {"责任清单答复", "Answer"}, "complete": {"办理完成", "Completion"},
 	"handle": {"督办处理", "Handling"}, "urged": {"催办期限", "Urged date"}, "coordinate": {"协调办结", "Coordination"},
 	"experts": {"专家论证", "Expert opinions"}, "renew": {"续期审批", "Renewal decision"},
+	"report": {"提交使用评价", "Use report"}, "report_answer": {"确认使用评价", "Use report answer"},
 }
 
 func workdayToday(s *share.Service) string { return workday.Format(s.Now()) }

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -232,6 +233,23 @@ var funcs = template.FuncMap{
 			return n[1]
 		}
 		return n[0]
+	},
+	// provisional is the 暂定 badge of a deadline that runs into a year without a holiday
+	// table (workday.Mark), naming the years; nothing for a final deadline.
+	"provisional": func(v *View, m workday.Mark) template.HTML {
+		if !m.DeadlineProvisional {
+			return ""
+		}
+		ys := make([]string, len(m.MissingYears))
+		for i, y := range m.MissingYears {
+			ys[i] = strconv.Itoa(y)
+		}
+		title := "节假日表尚未导入的年份: "
+		label := "暂定"
+		if v.Lang == "en" {
+			title, label = "years without a holiday table: ", "provisional"
+		}
+		return template.HTML(` <span class="badge provisional" title="` + template.HTMLEscapeString(title+strings.Join(ys, ", ")) + `">` + label + `</span>`)
 	},
 	"bi": func(v *View, zh, en string) string {
 		if v.Lang == "en" && en != "" {

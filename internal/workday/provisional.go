@@ -2,6 +2,7 @@ package workday
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -140,4 +141,40 @@ func (c *Calendar) Merged(days []Day) *Calendar {
 		}
 	}
 	return New(append(all, days...))
+}
+
+// Mark is how a shown deadline says it is provisional (暂定期限): every API type that shows a
+// due date embeds one, so each answers deadline_provisional and deadline_missing_years alike,
+// and the pages show the same badge from it.
+type Mark struct {
+	// DeadlineProvisional: the due date runs into a year whose holiday table is not imported
+	// yet (MissingYears names them); it is recomputed when the table is imported.
+	DeadlineProvisional bool  `json:"deadline_provisional,omitempty"`
+	MissingYears        []int `json:"deadline_missing_years,omitempty"`
+}
+
+// Mark tells, at now, whether a stored YYYY-MM-DD due date is provisional ("" or unreadable:
+// not). The one helper every capability uses for the deadlines it shows.
+func (c *Calendar) Mark(due string, now time.Time) Mark {
+	if c == nil {
+		return Mark{}
+	}
+	ys := c.ProvisionalDue(due, now)
+	return Mark{DeadlineProvisional: len(ys) > 0, MissingYears: ys}
+}
+
+// MarkAll is Mark for several due dates shown together (a catalog entry's review and update
+// dates): provisional when any is, naming every missing year once.
+func (c *Calendar) MarkAll(now time.Time, dues ...string) Mark {
+	var m Mark
+	for _, d := range dues {
+		for _, y := range c.Mark(d, now).MissingYears {
+			if !slices.Contains(m.MissingYears, y) {
+				m.MissingYears = append(m.MissingYears, y)
+			}
+		}
+	}
+	sort.Ints(m.MissingYears)
+	m.DeadlineProvisional = len(m.MissingYears) > 0
+	return m
 }
