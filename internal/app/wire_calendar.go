@@ -64,6 +64,14 @@ func wireCalendar(ctx context.Context, a *App) error {
 			workday.DeadlineColumn{Table: "sanctions", ObjectType: "sanction", Due: "deadline", Since: "issued_at",
 				Running: "state = 'open'"})
 	}
+	if a.Security != nil {
+		// A notification duty has no start of its own: its incident's report starts it.
+		a.CalStore.Deadlines = append(a.CalStore.Deadlines,
+			workday.DeadlineColumn{Table: "security_records", ObjectType: "security_record", Due: "due", Since: "created_at",
+				Running: "state = 'open'"},
+			workday.DeadlineColumn{Table: "security_duties", ObjectType: "security_duty", Due: "due",
+				Since: "(SELECT r.created_at FROM security_records r WHERE r.id = security_duties.record_id)", Running: "done_at = 0"})
+	}
 	a.Jobs.Add(jobs.Job{Name: "calendar.next_year", Every: 6 * time.Hour, Run: func(ctx context.Context, now time.Time) error {
 		_, err := a.NoticeMissingCalendar(ctx, now)
 		return err

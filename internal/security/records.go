@@ -31,15 +31,17 @@ var Kinds = []string{"check", "risk_assessment", "emergency_plan", "drill", "inc
 
 // Record is one security operation record.
 type Record struct {
-	ID          string    `json:"id"`
-	Kind        string    `json:"kind"`
-	Title       string    `json:"title"`
-	Detail      string    `json:"detail,omitempty"`
-	RegionCode  string    `json:"region_code"`
-	Owner       string    `json:"owner"`
-	State       string    `json:"state"` // open, closed
-	Severity    string    `json:"severity,omitempty"`
-	Due         string    `json:"due,omitempty"`
+	ID         string `json:"id"`
+	Kind       string `json:"kind"`
+	Title      string `json:"title"`
+	Detail     string `json:"detail,omitempty"`
+	RegionCode string `json:"region_code"`
+	Owner      string `json:"owner"`
+	State      string `json:"state"` // open, closed
+	Severity   string `json:"severity,omitempty"`
+	Due        string `json:"due,omitempty"`
+	// Mark: the due date runs into a year without a holiday table (暂定期限), recomputed on import.
+	workday.Mark
 	NotifyDuty  bool      `json:"notify_duty"`
 	Signal      string    `json:"signal,omitempty"`
 	CreatedBy   string    `json:"created_by"`
@@ -67,14 +69,15 @@ type Step struct {
 
 // Duty is a notification an incident requires: whom to tell, on what basis, by which working day.
 type Duty struct {
-	ID        string    `json:"id"`
-	Recipient string    `json:"recipient"`
-	Basis     string    `json:"basis"`
-	Due       string    `json:"due"`
-	DoneAt    time.Time `json:"done_at,omitzero"`
-	DoneBy    string    `json:"done_by,omitempty"`
-	Note      string    `json:"note,omitempty"`
-	Overdue   bool      `json:"overdue"`
+	ID        string `json:"id"`
+	Recipient string `json:"recipient"`
+	Basis     string `json:"basis"`
+	Due       string `json:"due"`
+	workday.Mark
+	DoneAt  time.Time `json:"done_at,omitzero"`
+	DoneBy  string    `json:"done_by,omitempty"`
+	Note    string    `json:"note,omitempty"`
+	Overdue bool      `json:"overdue"`
 }
 
 // DutyRule says who must be notified of an incident and within how many working days (0: the
@@ -440,6 +443,9 @@ func (s *Service) Get(ctx context.Context, p *authz.Principal, id string) (Recor
 	if err := authz.SecurityRecords(p, authz.Read, r.RegionCode); err != nil {
 		return Record{}, err
 	}
+	if r.State == "open" {
+		r.Mark = s.Calendar.Mark(r.Due, s.Now())
+	}
 	if r.Steps, err = s.steps(ctx, id); err != nil {
 		return r, err
 	}
@@ -484,6 +490,7 @@ func (s *Service) duties(ctx context.Context, id string) ([]Duty, error) {
 			d.DoneAt = db.FromMillis(done)
 		} else if due, err := workday.Parse(d.Due); err == nil {
 			d.Overdue = workday.Overdue(due, now)
+			d.Mark = s.Calendar.Mark(d.Due, now)
 		}
 		out = append(out, d)
 	}
@@ -533,7 +540,11 @@ func (s *Service) List(ctx context.Context, p *authz.Principal, kind string, lim
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	now := s.Now()
 	for i := range out {
+		if out[i].State == "open" {
+			out[i].Mark = s.Calendar.Mark(out[i].Due, now)
+		}
 		if out[i].Kind == "incident" {
 			if out[i].Duties, err = s.duties(ctx, out[i].ID); err != nil {
 				return nil, err

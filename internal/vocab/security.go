@@ -40,7 +40,7 @@ func init() {
 		"security.record": {"安全运营记录", "Security record"}, "security.incident": {"安全事件", "Security incident"}})
 	Register(ActionVerb, map[string][2]string{"drill": {"演练恢复", "drilled"}, "issue": {"下达", "issued"}, "terminate": {"终止", "terminated"}, "close": {"关闭", "closed"}})
 	Register(AuditObject, map[string][2]string{"key": {"加密密钥", "Encryption key"}, "backup": {"数据库备份", "Database backup"}, "sanction": {"责令整改", "Sanction"},
-		"security_record": {"安全运营记录", "Security record"}})
+		"security_record": {"安全运营记录", "Security record"}, "security_duty": {"安全事件报告义务", "Incident notification duty"}})
 	Register(JobName, map[string][2]string{"keys.reencrypt": {"密钥轮换后重新加密", "Re-encryption after key rotation"},
 		"backup.run": {"数据库备份", "Database backup"}, "backup.drill": {"恢复演练", "Restore drill"},
 		"supervise.sanctions": {"责令整改逾期终止", "Terminate orders not rectified in time"},

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
 	"pubdata/internal/db"
+	"pubdata/internal/httpapi"
+	"pubdata/internal/security"
 	"pubdata/internal/server"
 	"pubdata/internal/testutil"
 	"pubdata/internal/workday"
@@ -37,6 +40,39 @@ func TestMissingCalendarNotice(t *testing.T) {
 		}
 		if strings.Contains(s.get("/", admin).Body.String(), `id="calendar-missing"`) {
 			t.Fatal("the notice stays after the 2027 table was imported")
+		}
+	})
+}
+
+// A security record due in a year without a holiday table shows the 暂定 badge in the list and on
+// the record, with its incident duties; in English it reads "provisional".
+func TestSecurityDeadlinesShowProvisionalBadge(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		clock := testutil.NewClock("2026-12-31 10:00")
+		a := testutil.DirectoryApp(t, d, clock)
+		h, _, _ := server.Handler(a, false)
+		s := site{t, h}
+		admin := s.login("admin")
+		u, err := a.Identity.UserByName(context.Background(), "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := a.Identity.Principal(context.Background(), u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := a.Security.Create(context.Background(), p, security.NewRecord{Kind: "incident", Title: "接口异常调用", Severity: "high", Days: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/security", "/security/" + r.ID} {
+			page := s.get(path, admin).Body.String()
+			if !strings.Contains(page, `class="badge provisional"`) || !strings.Contains(page, ">暂定<") {
+				t.Fatalf("%s shows no provisional badge for a deadline in 2027: %.3000s", path, page)
+			}
+		}
+		if page := s.get("/security/"+r.ID, admin, &http.Cookie{Name: httpapi.LangCookie, Value: "en"}).Body.String(); !strings.Contains(page, ">provisional<") {
+			t.Fatalf("the English record page lacks the provisional badge: %.3000s", page)
 		}
 	})
 }
