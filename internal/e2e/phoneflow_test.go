@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"pubdata/internal/db"
+	"pubdata/internal/demo"
 	"pubdata/internal/testutil"
 )
 
@@ -96,5 +97,75 @@ func TestCatalogFlowOnPhoneInEnglishWithLargeText(t *testing.T) {
 			t.Fatalf("visitor search: %q", got)
 		}
 		looksRight(t, v, "visitor's search")
+	})
+}
+
+// Sharing's main flow on a phone, in English, with large text: the civil affairs officer finds
+// the population entry, picks fields and files a request; the public security approver finds it
+// in the queue with its countdown and approves it; the officer issues the grant's credential,
+// shown once with its copy button — every step readable at 390 px.
+func TestShareFlowOnPhoneInEnglishWithLargeText(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := testutil.DemoApp(t, d, testutil.NewClock("2026-09-30 10:00"))
+		b := testutil.NewBrowserForApp(t, a)
+		onPhoneInEnglish(t, b)
+		b.Login("civil")
+		b.Visit("/share")
+		looksRight(t, b, "officer's requests")
+		b.Click("#new-request")
+		b.Fill("#entry-q", "常住人口")
+		b.Click(`form[role=search] button`)
+		b.Click(`#entry-hits a[href="/share/new?entry=` + demo.EntryPopulation + `"]`)
+		looksRight(t, b, "request form")
+		b.ClickStay("#f-citizen_id")
+		b.ClickStay("#f-name")
+		b.Fill("#scenario", "Identity checks for minimum living allowance applicants")
+		b.Fill("#purpose", "Check applicants' household registration")
+		b.Fill("#legal_basis", "Interim Measures on Social Assistance, art. 11")
+		b.Fill("#end_date", "2027-06-30")
+		for _, c := range []string{"commit_authenticity", "commit_compliance", "commit_security"} {
+			b.ClickStay(`input[name=` + c + `]`)
+		}
+		b.Click("#submit-request")
+		if got := b.Text("#request-state"); !strings.Contains(got, "Awaiting decision") {
+			t.Fatalf("after filing the state reads %q", got)
+		}
+		if got := b.Text("#request-due"); !strings.Contains(got, "2026-10-13") || !strings.Contains(got, "5 working days left") {
+			t.Fatalf("deadline reads %q", got)
+		}
+		looksRight(t, b, "filed request")
+		reqPath, _, _ := strings.Cut(b.Path(), "?")
+
+		r := testutil.NewBrowserForApp(t, a)
+		onPhoneInEnglish(t, r)
+		r.Login("approver")
+		r.Visit("/share?box=queue")
+		looksRight(t, r, "approval queue")
+		if got := r.Text("#share-requests"); !strings.Contains(got, "5 working days left") {
+			t.Fatalf("queue reads %q", got)
+		}
+		r.Click(`#share-requests a[href="` + reqPath + `"]`)
+		looksRight(t, r, "request under decision")
+		r.Click("#approve")
+		if got := r.Text("#request-state"); !strings.Contains(got, "Active") {
+			t.Fatalf("after approval the state reads %q", got)
+		}
+
+		b.Visit(reqPath)
+		b.Click("#grant-link")
+		looksRight(t, b, "grant page")
+		b.Click("#issue-credential")
+		if token := strings.TrimSpace(b.Text("#new-credential")); !strings.HasPrefix(token, "pd_") {
+			t.Fatalf("credential shown as %q", token)
+		}
+		if !b.Has(`button.copy[data-copy="#new-credential"]`) {
+			t.Fatal("no copy button for the credential")
+		}
+		looksRight(t, b, "credential shown once")
+		b.Visit("/share/grants")
+		if got := b.Text("main table"); !strings.Contains(got, "citizen_id") {
+			t.Fatalf("the grants list does not show the granted items: %q", got)
+		}
+		looksRight(t, b, "grants list")
 	})
 }

@@ -329,6 +329,14 @@ func (w *Web) shareRequestPage(rw http.ResponseWriter, r *http.Request, p *authz
 	}
 	at := req.Authz()
 	data := map[string]any{"R": rowOf(req), "History": hist, "Deliveries": dls}
+	// The item names beside their codes wherever the page lists fields (never a bare code).
+	labels := map[string]string{}
+	if e, err := w.App.Catalog.Get(r.Context(), req.EntryID); err == nil {
+		for _, f := range e.Fields {
+			labels[f.Name] = f.Label
+		}
+	}
+	data["FieldLabels"] = labels
 	if es, err := s.EscalationsOf(r.Context(), p, "share_request", req.ID); err == nil {
 		data["Escalations"], data["EscStates"] = es, share.EscStateNames
 	}
@@ -509,7 +517,22 @@ func (w *Web) shareGrants(rw http.ResponseWriter, r *http.Request, p *authz.Prin
 	if err != nil {
 		return err
 	}
-	w.shareRender(rw, r, "share.grants", "share_grants", map[string]any{"Box": box, "Boxes": boxes, "Grants": items, "Total": total, "Page": pg, "HasNext": pg.Offset+len(items) < total}, nil)
+	// Each grant's items by name beside their codes (one catalog read per entry on the page).
+	labels := map[string]map[string]string{}
+	for _, g := range items {
+		if _, ok := labels[g.EntryID]; ok {
+			continue
+		}
+		m := map[string]string{}
+		if e, err := w.App.Catalog.Get(r.Context(), g.EntryID); err == nil {
+			for _, f := range e.Fields {
+				m[f.Name] = f.Label
+			}
+		}
+		labels[g.EntryID] = m
+	}
+	w.shareRender(rw, r, "share.grants", "share_grants", map[string]any{"Box": box, "Boxes": boxes, "Grants": items, "Total": total, "Page": pg,
+		"HasNext": pg.Offset+len(items) < total, "FieldLabels": labels}, nil)
 	return nil
 }
 
